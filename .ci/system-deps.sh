@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system components the tests drive for real: Debian chromium (browser
+# tests), LibreOffice Writer headless (PDF), PostgreSQL (store), poppler (PDF checks).
+# Only what is missing is installed. Without root, a missing component is reported
+# and the tests that need it fail (never a silent skip).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installation des composants système manquants : ${need[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Pas root : installez-les avec « sudo apt-get install ${need[*]} »." >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

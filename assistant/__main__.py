@@ -1,0 +1,75 @@
+"""Command line (CONTRACT §2): `python -m assistant analyse|letters|batch …`.
+
+Exit codes: 0 success; 2 invalid input (French message on stderr, no traceback);
+1 anything else. Imports are lazy so that `analyse` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on bad usage, which is our 'invalid input' code: say it in French."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"Erreur : commande invalide ({message}).", file=sys.stderr)
+        sys.exit(2)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m assistant", description="Mes droits face à l'algorithme")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_analyse = sub.add_parser("analyse", help="analyse un dossier et affiche le résultat en JSON")
+    p_analyse.add_argument("case_file")
+    p_letters = sub.add_parser("letters", help="produit les courriers d'un dossier")
+    p_letters.add_argument("case_file")
+    p_letters.add_argument("--out", required=True)
+    p_letters.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
+    p_letters.add_argument("--only", nargs="+", default=None, metavar="LETTER_ID")
+    p_batch = sub.add_parser("batch", help="traite un fichier CSV ou XLSX de dossiers")
+    p_batch.add_argument("cases_file")
+    p_batch.add_argument("--out", required=True)
+    return parser
+
+
+def _analyse(args: argparse.Namespace) -> int:
+    from .analysis import analyse
+    from .model import load_case
+
+    analysis = analyse(load_case(args.case_file))
+    json.dump(analysis.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _letters(args: argparse.Namespace) -> int:
+    from .letters.cli import run_letters
+
+    return run_letters(args)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    print("La commande batch n'est pas encore disponible dans cette version.", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .model import InvalidCase
+
+    args = _build_parser().parse_args(argv)
+    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch}
+    try:
+        return handlers[args.command](args)
+    except InvalidCase as error:
+        print(f"Dossier invalide — {error.source or 'entrée'} :", file=sys.stderr)
+        for message in error.messages:
+            print(f"  - {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Case in, analysis out (CONTRACT §2): rights, appeal route, deadlines, letters.
+
+Pure and deterministic: the same case always gives the same analysis. The letters a
+case gets are chosen here from the rights found and the history, so that no letter
+can rest on a right the analysis did not find.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from .appeals import COURT_NAMES, Route, appeal_route
+from .deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, end_of_period
+from .legal_refs import period
+from .model import Case
+from .places import holiday_region
+from .rights import Finding, find_rights
+
+
+class RightOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    title: str
+    summary: str
+    why: list[str]
+    legal_basis: list[str]
+
+
+class AppealOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    route: str
+    body: str
+    deadline: Optional[dt.date]
+    deadline_opposable: bool
+    then: str
+    court: str
+    compulsory: bool
+    mediation_before_court: bool
+    notes: list[str]
+    legal_basis: list[str]
+
+
+class DeadlineOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    date: dt.date
+    label: str
+    legal_basis: list[str]
+
+
+class Analysis(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    rights: list[RightOut]
+    appeal: AppealOut
+    deadlines: list[DeadlineOut]
+    letters: list[str]
+
+    def right(self, right_id: str) -> Optional[RightOut]:
+        return next((r for r in self.rights if r.id == right_id), None)
+
+    @property
+    def right_ids(self) -> list[str]:
+        return [r.id for r in self.rights]
+
+    def to_json_dict(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+def _overdue(requested_on: Optional[dt.date], case: Case) -> bool:
+    """The answer time (one month, CRPA R311-13 / RGPD 12(3)) has passed with no answer."""
+    if requested_on is None:
+        return False
+    return end_of_period(requested_on, period("crpa-R311-13"), holiday_region(case.claimant.postal_code)) < case.reference_date
+
+
+def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
+    """Which letters to propose, most urgent first. Each is tied to a right found."""
+    history = case.history
+    letters: list[str] = []
+    if "appeal" in found and history.appeal_filed_on is None:
+        letters.append("appeal")
+    if {"reasons", "algorithm_explanation"} & found and history.explanation_requested_on is None:
+        letters.append("explanation_request")
+    if {"document_access", "gdpr_access"} & found and history.documents_requested_on is None:
+        letters.append("document_access")
+    explanation_late = _overdue(history.explanation_requested_on, case)
+    documents_late = _overdue(history.documents_requested_on, case)
+    if explanation_late or documents_late:
+        letters += ["reminder", "cada_referral"]
+    if documents_late and "gdpr_access" in found:
+        letters.append("cnil_complaint")
+    if "debt_remission" in found:
+        letters.append("debt_remission_request")
+    already_asked = any((history.explanation_requested_on, history.documents_requested_on, history.appeal_filed_on))
+    if "mediator" in found and (already_asked or route.mediation_before_court):
+        letters.append("mediator_referral")
+    if "defenseur_des_droits" in found and already_asked:
+        letters.append("defenseur_referral")
+    return letters
+
+
+def _right_out(f: Finding) -> RightOut:
+    return RightOut(id=f.id, title=f.title, summary=f.summary, why=list(f.why), legal_basis=list(f.legal_basis))
+
+
+def _deadline_out(d: Deadline) -> DeadlineOut:
+    return DeadlineOut(id=d.id, date=d.date, label=d.label, legal_basis=list(d.legal_basis))
+
+
+def analyse(case: Case) -> Analysis:
+    """The whole analysis of one validated case."""
+    route = appeal_route(case)
+    findings = find_rights(case, route)
+    appeal = AppealOut(
+        route=route.id,
+        body=route.body,
+        deadline=appeal_deadline(case, route),
+        deadline_opposable=deadline_opposable(case),
+        then=route.then,
+        court=COURT_NAMES[route.then],
+        compulsory=route.compulsory,
+        mediation_before_court=route.mediation_before_court,
+        notes=list(route.notes),
+        legal_basis=list(dict.fromkeys((*route.legal_basis, route.deadline_ref))),
+    )
+    return Analysis(
+        rights=[_right_out(f) for f in findings],
+        appeal=appeal,
+        deadlines=[_deadline_out(d) for d in case_deadlines(case, route)],
+        letters=choose_letters(case, {f.id for f in findings}, route),
+    )

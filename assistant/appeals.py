@@ -1,0 +1,225 @@
+"""Which appeal route, to whom, then which court: organism × benefit × situation.
+
+Read top to bottom like a lawyer's checklist: the first matching rule wins. Each route
+names the `legal_refs` ids it rests on; `deadline_ref` is the entry whose
+machine-readable `deadline` sets the time limit for filing the prior appeal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Benefit, Case, OrganismKind, Situation
+from .places import departement
+
+HOUSING_AIDS = {Benefit.apl, Benefit.als, Benefit.alf}
+SOCIAL_SECURITY_BODIES = {OrganismKind.caf, OrganismKind.msa, OrganismKind.cpam, OrganismKind.carsat}
+
+ORGANISM_SHORT = {
+    OrganismKind.caf: "CAF",
+    OrganismKind.msa: "MSA",
+    OrganismKind.cpam: "CPAM",
+    OrganismKind.carsat: "CARSAT",
+    OrganismKind.france_travail: "France Travail",
+    OrganismKind.departement: "conseil départemental",
+}
+
+COURT_NAMES = {
+    "tribunal_judiciaire": "pôle social du tribunal judiciaire",
+    "tribunal_administratif": "tribunal administratif",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str                      # cra | rapo_departement | rapo_france_travail | recours_gracieux
+    body: str                    # who decides the prior appeal, as written on the envelope
+    then: str                    # tribunal_judiciaire | tribunal_administratif
+    legal_basis: tuple[str, ...]
+    deadline_ref: str            # entry whose `deadline` is the time to file the prior appeal
+    answer_ref: str              # entry whose `deadline` is the time after which silence = rejection
+    court_ref: str               # entry whose `deadline` is the time to go to court after rejection
+    compulsory: bool = True      # a compulsory prior appeal (RAPO/CRA) or an optional recours gracieux
+    mediation_before_court: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+
+def organism_label(case: Case) -> str:
+    """The body as the person named it, or a generic name built from where they live."""
+    if case.organism.name:
+        return case.organism.name
+    short = ORGANISM_SHORT[case.organism.kind]
+    place = departement(case.claimant.postal_code)
+    if case.organism.kind is OrganismKind.departement:
+        return f"Conseil départemental {place.of}" if place else "Conseil départemental"
+    if case.organism.kind is OrganismKind.france_travail:
+        return "France Travail"
+    return f"{short} {place.of}" if place else short
+
+
+def _of_body(case: Case) -> str:
+    """« de la CAF de Loire-Atlantique » built from the organism's own name."""
+    name = organism_label(case)
+    lowered = name[:1].lower() + name[1:]
+    if name.upper().startswith(("CAF", "CPAM", "MSA", "CARSAT")):
+        return f"de la {name}"
+    if lowered.startswith(("le ", "la ", "les ", "l'")):
+        return "de " + lowered if not lowered.startswith("le ") else "du " + name[3:]
+    return f"de {name}"
+
+
+def _rsa_authority(case: Case) -> str:
+    place = departement(case.claimant.postal_code)
+    if place and place.rsa_authority:
+        return place.rsa_authority
+    if place:
+        return f"Président du conseil départemental {place.of}"
+    return "Président du conseil départemental de votre département"
+
+
+def appeal_route(case: Case) -> Route:
+    """The prior appeal the person must (or may) file first, and the court after it."""
+    benefit, kind, situation = case.benefit, case.organism.kind, case.situation
+
+    # RSA: every dispute first goes to the président of the département (CASF L262-47),
+    # who asks the CRA for its opinion; then the tribunal administratif.
+    if benefit is Benefit.rsa:
+        return Route(
+            id="rapo_departement",
+            body=_rsa_authority(case),
+            then="tribunal_administratif",
+            legal_basis=("casf-L262-47", "casf-R262-88", "casf-R262-89"),
+            deadline_ref="casf-R262-88",
+            answer_ref="crpa-L231-4",
+            court_ref="cja-R421-1",
+        )
+
+    # Prime d'activité: compulsory prior appeal to the CAF/MSA (its CRA), then the TA.
+    if benefit is Benefit.prime_activite:
+        return Route(
+            id="cra",
+            body=f"Commission de recours amiable {_of_body(case)}",
+            then="tribunal_administratif",
+            legal_basis=("css-L845-2", "css-R847-2", "css-R142-1"),
+            deadline_ref="css-R142-1",
+            answer_ref="css-R142-6",
+            court_ref="cja-R421-1",
+        )
+
+    # Housing aids since 1 January 2020: prior appeal decided by the director after the
+    # CRA's opinion, then the tribunal administratif (CCH, book VIII, contentieux).
+    if benefit in HOUSING_AIDS:
+        return Route(
+            id="cra",
+            body=f"Directeur {_of_body(case)}, après avis de la commission de recours amiable",
+            then="tribunal_administratif",
+            legal_basis=("cch-L825-1", "cch-R825-1"),
+            deadline_ref="cch-R825-1",
+            answer_ref="crpa-L231-4",
+            court_ref="cja-R421-1",
+        )
+
+    # Year-end aid: not a social-security benefit, no compulsory prior appeal; the
+    # administrative court (CE 29 June 2016 n° 394276).
+    if benefit is Benefit.prime_noel:
+        return Route(
+            id="recours_gracieux",
+            body=f"Directeur {_of_body(case)}",
+            then="tribunal_administratif",
+            legal_basis=("ce-2016-394276", "crpa-L411-2", "cja-R421-1"),
+            deadline_ref="cja-R421-1",
+            answer_ref="crpa-L231-4",
+            court_ref="cja-R421-1",
+            compulsory=False,
+        )
+
+    if kind is OrganismKind.france_travail:
+        return _france_travail_route(case)
+
+    if kind is OrganismKind.departement:
+        # Other départemental aids: recours gracieux, then the administrative court.
+        return Route(
+            id="recours_gracieux",
+            body=f"Président du conseil départemental {departement_of(case)}",
+            then="tribunal_administratif",
+            legal_basis=("crpa-L411-2", "cja-R421-1"),
+            deadline_ref="cja-R421-1",
+            answer_ref="crpa-L231-4",
+            court_ref="cja-R421-1",
+            compulsory=False,
+            notes=("Vérifiez sur la décision la voie de recours indiquée : certaines aides départementales ont un recours préalable obligatoire.",),
+        )
+
+    # Administrative penalties of the social-security bodies (CSS L114-17): their own
+    # procedure, then the pôle social of the tribunal judiciaire.
+    if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
+        return Route(
+            id="recours_gracieux",
+            body=f"Directeur {_of_body(case)}",
+            then="tribunal_judiciaire",
+            legal_basis=("css-L114-17", "css-R114-11"),
+            deadline_ref="css-R114-11",
+            answer_ref="crpa-L231-4",
+            court_ref="css-R142-10-1",
+            compulsory=False,
+        )
+
+    # Everything else paid by a social-security body (family benefits, AAH, health,
+    # pensions): commission de recours amiable, then the pôle social of the TJ.
+    notes: tuple[str, ...] = ()
+    if benefit is Benefit.aah and situation is Situation.refusal:
+        notes = ("Si le refus vient de la CDAPH (MDPH) et porte sur votre handicap, le recours préalable va à la MDPH, dans le même délai.",)
+    return Route(
+        id="cra",
+        body=f"Commission de recours amiable {_of_body(case)}",
+        then="tribunal_judiciaire",
+        legal_basis=("css-L142-4", "css-R142-1", "css-R142-1-A"),
+        deadline_ref="css-R142-1",
+        answer_ref="css-R142-6",
+        court_ref="css-R142-10-1",
+        notes=notes,
+    )
+
+
+def departement_of(case: Case) -> str:
+    place = departement(case.claimant.postal_code)
+    return place.of if place else "de votre département"
+
+
+def _france_travail_route(case: Case) -> Route:
+    """France Travail: sanctions and State-funded allowances go to the TA after a
+    compulsory mediation; unemployment insurance (ARE) goes to the judicial court."""
+    if case.situation is Situation.sanction:
+        return Route(
+            id="rapo_france_travail",
+            body="Directeur régional de France Travail",
+            then="tribunal_administratif",
+            legal_basis=("ct-R5412-8", "ct-R5312-47", "cja-L213-11"),
+            deadline_ref="ct-R5412-8",
+            answer_ref="crpa-L231-4",
+            court_ref="cja-R421-1",
+            mediation_before_court=True,
+        )
+    if case.benefit is Benefit.are:
+        return Route(
+            id="recours_gracieux",
+            body="Directeur de l'agence France Travail",
+            then="tribunal_judiciaire",
+            legal_basis=("ct-L5312-1", "crpa-L411-2"),
+            deadline_ref="cja-R421-1",
+            answer_ref="crpa-L231-4",
+            court_ref="cja-R421-1",
+            compulsory=False,
+            notes=("L'allocation chômage (ARE) relève du tribunal judiciaire ; la médiation est possible mais pas obligatoire.",),
+        )
+    return Route(
+        id="recours_gracieux",
+        body="Directeur de l'agence France Travail",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "ct-R5312-47", "cja-L213-11"),
+        deadline_ref="cja-R421-1",
+        answer_ref="crpa-L231-4",
+        court_ref="cja-R421-1",
+        compulsory=False,
+        mediation_before_court=True,
+    )

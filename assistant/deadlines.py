@@ -1,0 +1,130 @@
+"""When: the safe date of every time limit that matters for the case.
+
+The "safe date" (CONTRACT §2): the same day number N months later (the month's last day
+when that day does not exist), moved to the next working day when it falls on a
+Saturday, Sunday or public holiday where the claimant lives. Never a "délai franc"
+extra day: we never tell anyone they have more time than the strictest reading gives.
+The lengths of the periods come from `legal_refs` entries, never from this file.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from .appeals import Route
+from .legal_refs import Period, period
+from .model import Case
+from .places import holiday_region
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Same day number `months` later, or the last day of that month."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+@lru_cache(maxsize=256)
+def _holidays(year: int, region: Optional[str]) -> frozenset[dt.date]:
+    import holidays
+
+    return frozenset(holidays.France(years=year, subdiv=region).keys())
+
+
+def is_working_day(day: dt.date, region: Optional[str] = None) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year, region)
+
+
+def next_working_day(day: dt.date, region: Optional[str] = None) -> dt.date:
+    """The day itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day, region):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def end_of_period(start: dt.date, length: Period, region: Optional[str] = None) -> dt.date:
+    """Safe last day of a period that starts on `start` (e.g. the day of receipt)."""
+    end = add_months(start, length.months + 12 * length.years) + dt.timedelta(days=length.days)
+    return next_working_day(end, region)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    id: str
+    date: dt.date
+    label: str
+    legal_basis: tuple[str, ...]
+
+
+def appeal_start(case: Case) -> Optional[dt.date]:
+    """When the appeal time limit starts: receipt of a written decision.
+
+    With no receipt date, the decision's own date is the earliest possible receipt,
+    hence the safe start. Nothing starts without a written decision.
+    """
+    if not case.decision.is_written:
+        return None
+    return case.decision.received_on or case.decision.date
+
+
+def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
+    start = appeal_start(case)
+    if start is None:
+        return None
+    return end_of_period(start, period(route.deadline_ref), holiday_region(case.claimant.postal_code))
+
+
+def deadline_opposable(case: Case) -> bool:
+    """The time limit binds only if the written decision stated the route and delay
+    (CJA R421-5, CSS R142-1-A III). Unknown is treated as stated: the person must act
+    in time rather than rely on a defect they are not sure of."""
+    return case.decision.is_written and case.decision.appeal_info_given is not False
+
+
+def case_deadlines(case: Case, route: Route) -> list[Deadline]:
+    """Every dated step, in chronological order."""
+    region = holiday_region(case.claimant.postal_code)
+    out: list[Deadline] = []
+
+    def add(id_: str, start: dt.date, ref_id: str, label: str, basis: tuple[str, ...]) -> dt.date:
+        end = end_of_period(start, period(ref_id), region)
+        out.append(Deadline(id_, end, label, basis))
+        return end
+
+    start = appeal_start(case)
+    if start is not None and case.history.appeal_filed_on is None:
+        add("appeal", start, route.deadline_ref,
+            f"Date limite pour faire votre recours ({route.body})",
+            tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, "cja-R421-5" if route.then == "tribunal_administratif" else "css-R142-1-A"))))
+        if not deadline_opposable(case) and route.then == "tribunal_administratif":
+            add("reasonable_time", start, "ce-2016-387763",
+                "Au-delà d'un an après la réception, le tribunal administratif refusera en principe d'examiner le recours (délai raisonnable)",
+                ("ce-2016-387763", "cja-R421-5"))
+
+    history = case.history
+    if history.explanation_requested_on:
+        refusal = add("explanation_answer", history.explanation_requested_on, "crpa-R311-13",
+                      "Sans réponse à votre demande d'explication à cette date, c'est un refus : vous pourrez relancer et saisir la CADA",
+                      ("crpa-R311-13", "crpa-L311-3-1", "crpa-L232-4"))
+        add("cada_after_explanation", refusal, "crpa-R343-1",
+            "Date limite pour saisir la CADA après le refus (ou le silence) sur votre demande d'explication",
+            ("crpa-R343-1", "crpa-L342-1"))
+    if history.documents_requested_on:
+        refusal = add("documents_answer", history.documents_requested_on, "crpa-R311-13",
+                      "Sans réponse à votre demande de documents à cette date, c'est un refus : vous pourrez relancer, saisir la CADA et la CNIL",
+                      ("crpa-R311-13", "rgpd-12"))
+        add("cada_after_documents", refusal, "crpa-R343-1",
+            "Date limite pour saisir la CADA après le refus (ou le silence) sur votre demande de documents",
+            ("crpa-R343-1", "crpa-L342-1"))
+    if history.appeal_filed_on:
+        rejection = add("appeal_answer", history.appeal_filed_on, route.answer_ref,
+                        "Sans réponse à votre recours à cette date, il est rejeté : vous pourrez saisir le tribunal",
+                        (route.answer_ref,))
+        add("court", rejection, route.court_ref,
+            "Date limite pour saisir le tribunal si votre recours est rejeté sans réponse",
+            (route.court_ref,))
+    return sorted(out, key=lambda d: (d.date, d.id))
