@@ -15,7 +15,11 @@ def long_date(day: Optional[dt.date], locale: str = LOCALE) -> str:
     """« 23 novembre 2026 »; an unknown date reads « date inconnue »."""
     if day is None:
         return "date inconnue"
-    return format_date(day, format="long", locale=locale)
+    text = format_date(day, format="long", locale=locale)
+    # French writes the first day of the month as an ordinal: « 1er novembre ».
+    if day.day == 1 and locale.startswith("fr"):
+        text = "1er" + text[1:]
+    return text
 
 
 def place_and_date(city: str, day: dt.date) -> str:
