@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 
@@ -69,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         for message in error.messages:
             print(f"  - {message}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug: exit 1, short and without the case's data
+        if os.environ.get("MESDROITS_DEBUG"):
+            raise
+        print(f"Erreur interne ({type(error).__name__}). Relancez avec MESDROITS_DEBUG=1 pour le détail.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

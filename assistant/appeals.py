@@ -113,8 +113,8 @@ def appeal_route(case: Case) -> Route:
             id="cra",
             body=f"Directeur {_of_body(case)}, après avis de la commission de recours amiable",
             then="tribunal_administratif",
-            legal_basis=("cch-L825-1", "cch-R825-1"),
-            deadline_ref="cch-R825-1",
+            legal_basis=("cch-L825-1", "cch-L825-2"),
+            deadline_ref="cch-L825-2",
             answer_ref="crpa-L231-4",
             court_ref="cja-R421-1",
         )
@@ -150,8 +150,9 @@ def appeal_route(case: Case) -> Route:
             notes=("Vérifiez sur la décision la voie de recours indiquée : certaines aides départementales ont un recours préalable obligatoire.",),
         )
 
-    # Administrative penalties of the social-security bodies (CSS L114-17): their own
-    # procedure, then the pôle social of the tribunal judiciaire.
+    # Administrative penalties of the social-security bodies (CSS L114-17): excluded from
+    # the CRA by L142-4; their own procedure (R114-11: recours gracieux within one month),
+    # then the pôle social of the tribunal judiciaire.
     if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
         return Route(
             id="recours_gracieux",
@@ -160,7 +161,7 @@ def appeal_route(case: Case) -> Route:
             legal_basis=("css-L114-17", "css-R114-11"),
             deadline_ref="css-R114-11",
             answer_ref="crpa-L231-4",
-            court_ref="css-R142-10-1",
+            court_ref="css-R142-1-A",
             compulsory=False,
         )
 
@@ -176,7 +177,7 @@ def appeal_route(case: Case) -> Route:
         legal_basis=("css-L142-4", "css-R142-1", "css-R142-1-A"),
         deadline_ref="css-R142-1",
         answer_ref="css-R142-6",
-        court_ref="css-R142-10-1",
+        court_ref="css-R142-1-A",
         notes=notes,
     )
 
@@ -190,12 +191,14 @@ def _france_travail_route(case: Case) -> Route:
     """France Travail: sanctions and State-funded allowances go to the TA after a
     compulsory mediation; unemployment insurance (ARE) goes to the judicial court."""
     if case.situation is Situation.sanction:
+        # Sanctions are decided by the regional director (R5412-4); before the TA, the
+        # mediation is compulsory and must start within the two-month time limit.
         return Route(
             id="rapo_france_travail",
             body="Directeur régional de France Travail",
             then="tribunal_administratif",
-            legal_basis=("ct-R5412-8", "ct-R5312-47", "cja-L213-11"),
-            deadline_ref="ct-R5412-8",
+            legal_basis=("ct-R5412-4", "ct-R5312-47", "cja-L213-11", "cja-R213-10"),
+            deadline_ref="cja-R213-10",
             answer_ref="crpa-L231-4",
             court_ref="cja-R421-1",
             mediation_before_court=True,
@@ -205,8 +208,8 @@ def _france_travail_route(case: Case) -> Route:
             id="recours_gracieux",
             body="Directeur de l'agence France Travail",
             then="tribunal_judiciaire",
-            legal_basis=("ct-L5312-1", "crpa-L411-2"),
-            deadline_ref="cja-R421-1",
+            legal_basis=("ct-L5312-12", "ct-R5426-19"),
+            deadline_ref="ct-R5426-19",
             answer_ref="crpa-L231-4",
             court_ref="cja-R421-1",
             compulsory=False,
@@ -216,8 +219,8 @@ def _france_travail_route(case: Case) -> Route:
         id="recours_gracieux",
         body="Directeur de l'agence France Travail",
         then="tribunal_administratif",
-        legal_basis=("crpa-L411-2", "ct-R5312-47", "cja-L213-11"),
-        deadline_ref="cja-R421-1",
+        legal_basis=("ct-L5312-12", "ct-R5312-47", "cja-L213-11", "cja-R213-10"),
+        deadline_ref="cja-R213-10",
         answer_ref="crpa-L231-4",
         court_ref="cja-R421-1",
         compulsory=False,

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, mod
 
 REFS_DIR = Path(__file__).resolve().parent.parent / "legal_refs"
 OFFICIAL_HOSTS = ("www.legifrance.gouv.fr", "legifrance.gouv.fr", "eur-lex.europa.eu")
+# Case law may also point to the court's own official site (ArianeWeb for the Conseil d'État).
+COURT_HOSTS = ("www.conseil-etat.fr", "conseil-etat.fr", "www.courdecassation.fr", "curia.europa.eu")
 
 
 class LegalRefsError(RuntimeError):
@@ -51,8 +53,14 @@ class LegalRef(BaseModel):
     notes: Optional[str] = None
 
     @property
+    def is_case_law(self) -> bool:
+        return self.code == "Jurisprudence"
+
+    @property
     def is_official_url(self) -> bool:
-        return (self.url.host or "") in OFFICIAL_HOSTS
+        """Texts on Légifrance or EUR-Lex; decisions there or on the court's own site."""
+        host = self.url.host or ""
+        return host in OFFICIAL_HOSTS or (self.is_case_law and host in COURT_HOSTS)
 
 
 @lru_cache(maxsize=4)

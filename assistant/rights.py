@@ -159,6 +159,10 @@ def prior_hearing(case: Case, route: Route) -> Facts:
         facts = ["La décision est une sanction : vous deviez être informé des faits reprochés et pouvoir présenter vos observations avant."]
         if case.benefit is Benefit.rsa:
             facts.append("Pour le RSA, la loi prévoit que vous pouvez être entendu, assisté de la personne de votre choix.")
+        elif case.organism.kind is OrganismKind.france_travail:
+            facts.append("France Travail doit vous laisser dix jours pour répondre par écrit ou demander à être entendu.")
+        elif case.organism.kind in SOCIAL_SECURITY_BODIES:
+            facts.append("Pour une pénalité, vous avez un mois pour présenter vos observations ou demander à être entendu.")
         return facts
     if case.organism.kind is OrganismKind.departement and case.situation is not Situation.refusal:
         return ["Le conseil départemental n'est pas un organisme de sécurité sociale : il devait vous permettre de présenter vos observations avant de décider."]
@@ -206,19 +210,27 @@ def mediator(case: Case, route: Route) -> Facts:
     if kind is OrganismKind.france_travail:
         facts = ["France Travail a un médiateur régional, que vous pouvez saisir gratuitement."]
         if route.mediation_before_court:
-            facts.append("Pour cette décision, la médiation est obligatoire avant le tribunal administratif.")
+            facts.append("Pour cette décision, la médiation est obligatoire avant le tribunal administratif, dans le délai de deux mois.")
         return facts
     if kind in {OrganismKind.caf, OrganismKind.cpam, OrganismKind.carsat}:
         return ["Votre organisme a un médiateur, que vous pouvez saisir gratuitement après une première réclamation.",
                 "Sa saisine suspend les délais de recours jusqu'à sa réponse."]
+    if kind is OrganismKind.msa:
+        return ["La MSA a un médiateur, que vous pouvez saisir gratuitement si votre réclamation a été rejetée.",
+                "Sa saisine suspend les délais de recours jusqu'à ses recommandations."]
     return []
 
 
 def defenseur_des_droits(case: Case, route: Route) -> Facts:
     """lo-2011-333-4, lo-2011-333-6: anyone wronged by a public service may refer the matter,
-    free of charge, after a first approach; it does not replace the appeal."""
-    return ["Le Défenseur des droits peut intervenir gratuitement auprès de l'organisme.",
-            "Sa saisine ne remplace pas votre recours et ne suspend pas son délai."]
+    free of charge, after a first approach; it does not replace the appeal, and does not
+    suspend its time limit, except where mediation is compulsory (cja-L213-14)."""
+    facts = ["Le Défenseur des droits peut intervenir gratuitement auprès de l'organisme."]
+    if route.mediation_before_court:
+        facts.append("Pour cette décision, le saisir dans le délai de deux mois a le même effet que saisir le médiateur : le délai de recours est interrompu.")
+    else:
+        facts.append("Sa saisine ne remplace pas votre recours et ne suspend pas son délai.")
+    return facts
 
 
 # --- Catalogue (most useful first: the order of the analysis) ---------------------------
@@ -280,12 +292,18 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     elif right.id == "prior_hearing":
         if case.situation is Situation.sanction and case.benefit is Benefit.rsa:
             extra = ["casf-L262-37"]
+        elif case.situation is Situation.sanction and case.organism.kind is OrganismKind.france_travail:
+            extra = ["ct-R5412-7"]
         elif case.situation is Situation.sanction and case.organism.kind in SOCIAL_SECURITY_BODIES:
-            extra = ["css-L114-17"]
+            extra = ["css-L114-17", "css-R114-11"]
     elif right.id in ("debt_remission", "withholding_limit"):
         extra = list(RECOVERY_BASIS[_recovery_family(case)])
     elif right.id == "mediator" and case.organism.kind is OrganismKind.france_travail:
         return ("ct-L5312-12-1", *(("ct-R5312-47",) if route.mediation_before_court else ()))
+    elif right.id == "mediator" and case.organism.kind is OrganismKind.msa:
+        return ("crpm-L723-34-1",)
+    elif right.id == "defenseur_des_droits" and route.mediation_before_court:
+        extra = ["cja-L213-14"]
     return tuple(dict.fromkeys((*right.legal_basis, *extra)))
 
 

@@ -1,0 +1,389 @@
+"""The guided interview as data: screens, questions, when each one shows, and how the
+answers become a case file (CONTRACT §1).
+
+Pages only render these questions; every wording is here, marked with `N_` so that
+the catalogues in `assistant/locale/` translate it. A question's `id` is the dotted
+path of the case field it fills (`decision.received_on`), or a `ui.` id for a screen
+helper that is not part of the case (e.g. "have you already asked for an explanation?").
+
+Answers are kept as the person typed them (dates as `date`, yes/no as "yes" / "no" /
+"unknown", amounts as the typed text); `case_dict` turns them into the case, mapping
+"je ne sais pas" to null, so that the engine assumes what protects the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Optional
+
+from .i18n import N_
+from .model import BENEFITS_BY_ORGANISM, OrganismKind
+
+Answers = dict[str, Any]
+Kind = Literal["choice", "tristate", "yesno", "date", "amount", "text", "longtext"]
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    label: str
+    kind: Kind
+    help: Optional[str] = None
+    options: tuple[Option, ...] = ()
+    unknown_allowed: bool = False      # offers "Je ne sais pas" (→ null in the case)
+    required: bool = False             # the case is impossible without it
+    placeholder: Optional[str] = None
+    show_if: Optional[Callable[[Answers], bool]] = None
+    # For `ui.` helpers: how to answer them from an existing case (dict).
+    from_case: Optional[Callable[[dict], Any]] = None
+
+    @property
+    def in_case(self) -> bool:
+        return not self.id.startswith("ui.")
+
+    def visible(self, answers: Answers) -> bool:
+        return self.show_if is None or bool(self.show_if(answers))
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: Optional[str] = None
+    show_if: Optional[Callable[[Answers], bool]] = None
+
+    def visible(self, answers: Answers) -> bool:
+        return self.show_if is None or bool(self.show_if(answers))
+
+    def visible_questions(self, answers: Answers) -> list[Question]:
+        return [q for q in self.questions if q.visible(answers)]
+
+
+# --- Options -----------------------------------------------------------------------------
+
+ORGANISMS = (
+    Option("caf", N_("La CAF (caisse d'allocations familiales)")),
+    Option("msa", N_("La MSA (mutualité sociale agricole)")),
+    Option("france_travail", N_("France Travail (ex-Pôle emploi)")),
+    Option("cpam", N_("La CPAM (assurance maladie)")),
+    Option("carsat", N_("La CARSAT (retraite)")),
+    Option("departement", N_("Le conseil départemental (le département)")),
+)
+
+BENEFITS = (
+    Option("rsa", N_("RSA (revenu de solidarité active)")),
+    Option("prime_activite", N_("Prime d'activité")),
+    Option("apl", N_("APL (aide personnalisée au logement)")),
+    Option("als", N_("ALS (allocation de logement sociale)")),
+    Option("alf", N_("ALF (allocation de logement familiale)")),
+    Option("aah", N_("AAH (allocation aux adultes handicapés)")),
+    Option("allocations_familiales", N_("Allocations familiales")),
+    Option("paje", N_("PAJE (prestation d'accueil du jeune enfant)")),
+    Option("asf", N_("ASF (allocation de soutien familial)")),
+    Option("complement_familial", N_("Complément familial")),
+    Option("ars", N_("Allocation de rentrée scolaire")),
+    Option("are", N_("Allocation chômage (ARE)")),
+    Option("ass", N_("ASS (allocation de solidarité spécifique)")),
+    Option("indemnites_journalieres", N_("Indemnités journalières (arrêt maladie)")),
+    Option("css", N_("Complémentaire santé solidaire (CSS)")),
+    Option("retraite", N_("Retraite")),
+    Option("aspa", N_("ASPA (minimum vieillesse)")),
+    Option("prime_noel", N_("Prime de Noël (aide exceptionnelle de fin d'année)")),
+    Option("autre", N_("Une autre aide")),
+)
+
+SITUATIONS = (
+    Option("suspension", N_("Mes paiements sont suspendus ou bloqués")),
+    Option("reduction", N_("Le montant a baissé")),
+    Option("overpayment", N_("On me réclame de l'argent (un trop-perçu, un « indu »)")),
+    Option("refusal", N_("Ma demande a été refusée")),
+    Option("termination", N_("On m'a supprimé l'aide")),
+    Option("sanction", N_("On m'a sanctionné (pénalité, radiation)")),
+)
+
+TRISTATE = (Option(YES, N_("Oui")), Option(NO, N_("Non")), Option(UNKNOWN, N_("Je ne sais pas")))
+YESNO = (Option(YES, N_("Oui")), Option(NO, N_("Non")))
+
+
+def benefit_options(answers: Answers) -> tuple[Option, ...]:
+    """Only the benefits the chosen body can decide on: an impossible pair cannot be picked."""
+    kind = answers.get("organism.kind")
+    if kind not in {k.value for k in OrganismKind}:
+        return BENEFITS
+    allowed = {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind(kind)]}
+    return tuple(o for o in BENEFITS if o.value in allowed)
+
+
+# --- Conditions -------------------------------------------------------------------------
+
+
+def _written(a: Answers) -> bool:
+    return a.get("decision.received") != NO
+
+
+def _not_written(a: Answers) -> bool:
+    return a.get("decision.received") == NO
+
+
+def _done(gate: str) -> Callable[[Answers], bool]:
+    return lambda a: a.get(gate) == YES
+
+
+def _dated(path: str) -> Callable[[dict], Any]:
+    def answer(case: dict) -> str:
+        return YES if _get(case, path) else NO
+    return answer
+
+
+# --- The screens, in order ---------------------------------------------------------------
+
+STEPS: tuple[Step, ...] = (
+    Step("organism", N_("Qui a pris la décision ?"), (
+        Question("organism.kind", N_("Quel organisme vous verse (ou vous refuse) l'aide ?"), "choice",
+                 options=ORGANISMS, required=True,
+                 help=N_("C'est l'organisme dont le logo figure sur le courrier ou sur votre espace en ligne.")),
+        Question("organism.name", N_("Son nom exact, si vous le connaissez (facultatif)"), "text",
+                 placeholder=N_("Par exemple : CAF du Rhône"),
+                 help=N_("Il apparaît en haut du courrier. Sinon, nous le déduisons de votre code postal.")),
+    )),
+    Step("benefit", N_("Quelle aide est concernée ?"), (
+        Question("benefit", N_("L'aide concernée"), "choice", options=BENEFITS, required=True,
+                 help=N_("Si plusieurs aides sont touchées, choisissez la plus importante pour vous ; vous pourrez refaire le parcours pour une autre.")),
+    )),
+    Step("situation", N_("Que s'est-il passé ?"), (
+        Question("situation", N_("Ce qui vous arrive"), "choice", options=SITUATIONS, required=True),
+    )),
+    Step("decision", N_("Avez-vous reçu une décision écrite ?"), (
+        Question("decision.received", N_("Avez-vous reçu un courrier, un e-mail ou un message sur votre espace en ligne qui annonce la décision ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True,
+                 help=N_("Si vous n'avez rien reçu, vos droits sont les mêmes : aucun délai ne court contre vous.")),
+    )),
+    Step("decision_dates", N_("Les dates de la décision"), (
+        Question("decision.date", N_("Date écrite sur la décision"), "date", unknown_allowed=True,
+                 help=N_("En général en haut du courrier, près du lieu.")),
+        Question("decision.received_on", N_("Date à laquelle vous l'avez reçue"), "date", unknown_allowed=True,
+                 help=N_("C'est elle qui fait partir le délai pour contester. Si vous ne savez plus, nous prenons la date de la décision, par prudence.")),
+    ), intro=N_("Regardez le courrier ou le message si vous l'avez sous la main."), show_if=_written),
+    Step("decision_content", N_("Ce que dit la décision"), (
+        Question("decision.reasons_given", N_("La décision explique-t-elle pourquoi (les faits et les textes appliqués) ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+        Question("decision.appeal_info_given", N_("Dit-elle comment la contester et dans quel délai ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True,
+                 help=N_("Souvent en bas ou au dos du courrier : « voies et délais de recours ».")),
+        Question("decision.algorithm_mentioned", N_("Dit-elle qu'elle a été prise à l'aide d'un traitement informatique (un algorithme) ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+    ), show_if=_written),
+    Step("stopped", N_("Depuis quand ?"), (
+        Question("context.started_on", N_("Date à laquelle les paiements se sont arrêtés ou ont changé"), "date",
+                 unknown_allowed=True),
+    ), show_if=_not_written),
+    Step("control", N_("Avant la décision"), (
+        Question("context.after_control", N_("Avez-vous eu un contrôle juste avant (visite, demande de justificatifs, vérification de vos données) ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+        Question("context.heard_before", N_("Vous a-t-on prévenu avant, en vous laissant le temps de vous expliquer ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+        Question("context.fraud_alleged", N_("L'organisme parle-t-il de fraude ou de fausse déclaration ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True,
+                 help=N_("Répondez selon ce que dit l'organisme, pas selon ce que vous pensez. Rien ici ne vous fait reconnaître quoi que ce soit.")),
+    )),
+    Step("amounts", N_("Les montants"), (
+        Question("context.amount_eur", N_("Montant en euros (somme réclamée, ou montant perdu par mois) — facultatif"), "amount",
+                 placeholder=N_("Par exemple : 1 234,50"),
+                 help=N_("Des chiffres seulement. Laissez vide si vous ne savez pas.")),
+        Question("context.withholding_eur", N_("Combien vous retient-on chaque mois sur vos aides pour rembourser ? (facultatif)"), "amount",
+                 placeholder=N_("Par exemple : 100"),
+                 help=N_("Des chiffres seulement. Laissez vide s'il n'y a pas de retenue."),
+                 show_if=lambda a: a.get("situation") == "overpayment"),
+    )),
+    Step("history", N_("Ce que vous avez déjà fait"), (
+        Question("ui.explanation_requested", N_("Avez-vous déjà demandé par écrit des explications à l'organisme ?"), "yesno",
+                 options=YESNO, from_case=_dated("history.explanation_requested_on")),
+        Question("history.explanation_requested_on", N_("Date de votre demande d'explications"), "date",
+                 show_if=_done("ui.explanation_requested")),
+        Question("ui.documents_requested", N_("Avez-vous déjà demandé votre dossier ou vos données ?"), "yesno",
+                 options=YESNO, from_case=_dated("history.documents_requested_on")),
+        Question("history.documents_requested_on", N_("Date de votre demande de documents"), "date",
+                 show_if=_done("ui.documents_requested")),
+        Question("ui.appeal_filed", N_("Avez-vous déjà contesté la décision (recours) ?"), "yesno",
+                 options=YESNO, from_case=_dated("history.appeal_filed_on")),
+        Question("history.appeal_filed_on", N_("Date de votre recours"), "date",
+                 show_if=_done("ui.appeal_filed")),
+    )),
+    Step("own_words", N_("Votre situation, avec vos mots"), (
+        Question("context.own_words", N_("Racontez en quelques phrases ce qui s'est passé (facultatif)"), "longtext",
+                 help=N_("Ce texte sera repris tel quel dans vos courriers. Restez factuel ; inutile de parler de votre santé.")),
+    )),
+    Step("identity", N_("Pour écrire vos courriers"), (
+        Question("claimant.first_name", N_("Prénom"), "text", required=True),
+        Question("claimant.last_name", N_("Nom"), "text", required=True),
+        Question("claimant.address", N_("Adresse (numéro et rue)"), "text", required=True),
+        Question("claimant.postal_code", N_("Code postal"), "text", required=True, placeholder=N_("Par exemple : 44000")),
+        Question("claimant.city", N_("Ville"), "text", required=True),
+        Question("claimant.file_number", N_("Numéro de dossier (numéro allocataire, identifiant France Travail ou numéro de sécurité sociale) — facultatif"), "text"),
+        Question("claimant.email", N_("Adresse e-mail (facultatif)"), "text"),
+        Question("claimant.phone", N_("Téléphone (facultatif)"), "text"),
+    ), intro=N_("Ces informations servent uniquement à remplir vos courriers. Rien n'est enregistré : tout est effacé quand vous fermez la page.")),
+)
+
+STEPS_BY_ID = {step.id: step for step in STEPS}
+QUESTIONS = {q.id: q for step in STEPS for q in step.questions}
+
+
+def visible_steps(answers: Answers) -> list[Step]:
+    return [step for step in STEPS if step.visible(answers)]
+
+
+def step_of(question_id: str) -> Step:
+    return next(step for step in STEPS if any(q.id == question_id for q in step.questions))
+
+
+def options_for(question: Question, answers: Answers) -> tuple[Option, ...]:
+    return benefit_options(answers) if question.id == "benefit" else question.options
+
+
+# --- Answers → case ---------------------------------------------------------------------
+
+_AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f€]|eur(os?)?$", re.IGNORECASE)
+
+
+def amount_value(text: Any) -> Any:
+    """« 1 234,50 € » → 1234.5; anything not a number is passed on as typed, so that the
+    case validation names the field in its message."""
+    if text is None or isinstance(text, (int, float)):
+        return text
+    cleaned = _AMOUNT_NOISE.sub("", str(text)).replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return str(text).strip()
+
+
+def _case_value(question: Question, value: Any) -> Any:
+    if value is None or value == UNKNOWN:
+        return None
+    if question.kind in ("tristate", "yesno"):
+        return {YES: True, NO: False}.get(value)
+    if question.kind == "amount":
+        return amount_value(value)
+    if question.kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else value
+    if question.kind in ("text", "longtext"):
+        text = str(value).strip()
+        return text or None
+    return value
+
+
+def case_dict(answers: Answers, today: Optional[dt.date] = None) -> dict:
+    """The case file built from the visible answers (hidden ones are ignored, not lost)."""
+    case: dict = {}
+    for step in visible_steps(answers):
+        for question in step.visible_questions(answers):
+            if not question.in_case or question.id not in answers:
+                continue
+            value = _case_value(question, answers[question.id])
+            if value is None and question.required:
+                continue
+            _set(case, question.id, value)
+    if today is not None:
+        case["today"] = today.isoformat()
+    return case
+
+
+# Neutral values standing in for the screens not yet reached, so that the checks made
+# when leaving a screen (a date in the future…) are not hidden by missing later answers.
+# `autre` is a benefit every body may decide on.
+PLACEHOLDERS = {
+    "organism.kind": "caf", "benefit": "autre", "situation": "suspension",
+    "claimant.first_name": "x", "claimant.last_name": "x", "claimant.address": "x",
+    "claimant.postal_code": "75001", "claimant.city": "x",
+}
+
+
+def partial_case_dict(answers: Answers, today: Optional[dt.date] = None, keep: tuple[str, ...] = ()) -> dict:
+    """Like `case_dict`, with placeholders for required answers outside `keep`."""
+    case = case_dict(answers, today)
+    for path, value in PLACEHOLDERS.items():
+        if path not in keep and _get(case, path) is None:
+            _set(case, path, value)
+    return case
+
+
+def answers_from_case(case: dict) -> Answers:
+    """The answers a person with this case file would give (loading a saved case)."""
+    answers: Answers = {}
+    for question in QUESTIONS.values():
+        if question.from_case is not None:
+            answers[question.id] = question.from_case(case)
+            continue
+        if not question.in_case:
+            continue
+        value = _get(case, question.id)
+        if question.kind in ("tristate", "yesno"):
+            answers[question.id] = {True: YES, False: NO}.get(value, UNKNOWN if question.unknown_allowed else NO)
+        elif question.kind == "date":
+            answers[question.id] = dt.date.fromisoformat(value) if value else (UNKNOWN if question.unknown_allowed else None)
+        elif question.kind == "amount":
+            answers[question.id] = "" if value is None else f"{value:g}".replace(".", ",")
+        elif value is not None:
+            answers[question.id] = value
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+# --- Messages → questions ---------------------------------------------------------------
+
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
+def message_paths(message: str) -> list[str]:
+    """The dotted paths a French validation message names, e.g. « … (decision.date) : … »."""
+    paths: list[str] = []
+    for group in _PARENTHESES.findall(message.split(" : ", 1)[0]):
+        paths += [p.strip() for p in group.split(",") if p.strip() in QUESTIONS or p.strip() in ("claimant", "organism", "decision")]
+    return paths
+
+
+def errors_by_question(messages: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Messages attached to the question they name; the others are returned apart."""
+    attached: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for message in messages:
+        paths = [p for p in message_paths(message) if p in QUESTIONS]
+        if not paths:
+            loose.append(message)
+        for path in paths:
+            attached.setdefault(path, []).append(message)
+    return attached, loose
+
+
+def _get(data: dict, path: str) -> Any:
+    for key in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _set(data: dict, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
+
+
+def case_value(case: dict, path: str) -> Any:
+    """Public accessor used by tests and pages to read a dotted path of a case dict."""
+    return _get(case, path)
+

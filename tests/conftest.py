@@ -1,0 +1,59 @@
+"""Shared fixtures: the public scenarios, the CLI runner, the tool checks.
+
+A component the tests drive for real (LibreOffice, chromium, PostgreSQL) that is
+missing makes the test FAIL with the install hint: `make test` installs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("MESDROITS_SHARED", ROOT.parent / "shared"))
+SCENARIOS_DIR = SHARED / "scenarios"
+
+
+def load_scenarios() -> list[tuple[str, dict]]:
+    files = sorted(SCENARIOS_DIR.glob("*.json"))
+    assert files, f"no scenario found in {SCENARIOS_DIR}"
+    return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in files]
+
+
+SCENARIOS = load_scenarios()
+VALID_SCENARIOS = [(name, s) for name, s in SCENARIOS if s["expect"].get("exit", 0) == 0]
+
+
+def require_tool(command: str, package: str) -> str:
+    """Path of a system tool the test needs; its absence is a failure, never a skip."""
+    found = shutil.which(command)
+    if not found:
+        pytest.fail(f"{command} is missing: install the Debian package {package} (make test does it)")
+    return found
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run `python -m assistant …` as a user would, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.fixture
+def write_case(tmp_path):
+    """Write a case dict to a JSON file and return its path."""
+
+    def _write(case: dict, name: str = "case.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return _write

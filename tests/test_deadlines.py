@@ -1,0 +1,62 @@
+"""Safe dates: calendar months, month ends, weekends and French public holidays."""
+
+import datetime as dt
+
+import pytest
+
+from assistant.deadlines import add_months, end_of_period, next_working_day
+from assistant.legal_refs import Period
+from assistant.places import holiday_region
+
+D = dt.date
+TWO_MONTHS = Period(months=2, **{"from": "notification"})
+ONE_MONTH = Period(months=1, **{"from": "request"})
+
+
+@pytest.mark.parametrize("start,months,expected", [
+    (D(2026, 1, 31), 1, D(2026, 2, 28)),
+    (D(2028, 1, 31), 1, D(2028, 2, 29)),   # leap year
+    (D(2026, 12, 31), 2, D(2027, 2, 28)),
+    (D(2026, 10, 6), 2, D(2026, 12, 6)),
+    (D(2026, 11, 30), 3, D(2027, 2, 28)),
+    (D(2026, 3, 31), 1, D(2026, 4, 30)),
+])
+def test_add_months_end_of_month(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+@pytest.mark.parametrize("start,length,region,expected", [
+    # 31 Jan + 1 month = 28 Feb 2026, a Saturday -> Monday 2 March
+    (D(2026, 1, 31), ONE_MONTH, None, D(2026, 3, 2)),
+    # 1 March + 2 months = 1 May (holiday, Friday) -> Monday 4 May
+    (D(2026, 3, 1), TWO_MONTHS, None, D(2026, 5, 4)),
+    # 14 May + 2 months = 14 July (holiday, Tuesday) -> 15 July
+    (D(2026, 5, 14), TWO_MONTHS, None, D(2026, 7, 15)),
+    # 25 Oct + 2 months = 25 Dec (Friday) -> Monday 28 Dec
+    (D(2026, 10, 25), TWO_MONTHS, None, D(2026, 12, 28)),
+    # In Moselle, 26 Dec is a holiday too: 25 Oct 2027 + 2 months = Sat 25 Dec -> Mon 27 Dec anyway;
+    # 26 Oct 2025 + 2 months = Fri 26 Dec 2025: a holiday in Alsace-Moselle only.
+    (D(2025, 10, 26), TWO_MONTHS, None, D(2025, 12, 26)),
+    (D(2025, 10, 26), TWO_MONTHS, "57", D(2025, 12, 29)),
+    (D(2025, 10, 26), TWO_MONTHS, "6AE", D(2025, 12, 29)),
+    # Good Friday 2027 = 26 March: a holiday in Alsace-Moselle only.
+    (D(2027, 1, 26), TWO_MONTHS, None, D(2027, 3, 26)),
+    (D(2027, 1, 26), TWO_MONTHS, "6AE", D(2027, 3, 30)),  # Fri -> Sat, Sun, Easter Monday -> Tue 30
+    # Réunion: 20 December (abolition of slavery), 2027 is a Monday.
+    (D(2027, 10, 20), TWO_MONTHS, "974", D(2027, 12, 21)),
+    (D(2027, 10, 20), TWO_MONTHS, None, D(2027, 12, 20)),
+])
+def test_safe_end_of_period(start, length, region, expected):
+    assert end_of_period(start, length, region) == expected
+
+
+def test_next_working_day_is_identity_on_working_days():
+    assert next_working_day(D(2026, 11, 23)) == D(2026, 11, 23)
+
+
+@pytest.mark.parametrize("postal_code,region", [
+    ("57000", "57"), ("67000", "6AE"), ("68100", "6AE"), ("75011", None), ("97400", "974"),
+    ("97133", "BL"), ("97150", "MF"), ("97110", "971"), ("20000", None),
+])
+def test_holiday_region_from_postal_code(postal_code, region):
+    assert holiday_region(postal_code) == region

@@ -1,0 +1,98 @@
+"""The law is data: every id the code cites exists, is official, sourced and dated."""
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant import appeals, rights
+from assistant.analysis import analyse
+from assistant.legal_refs import REFS_DIR, LegalRefsError, load_refs
+from assistant.model import parse_case
+from tests.casegen import random_case
+
+ROOT = Path(__file__).resolve().parent.parent
+ID_IN_CODE = re.compile(r'"((?:crpa|css|casf|cch|ct|cja|rgpd|loi-78-17|lo-2011-333|ce|cass|cjue|crpm)-[A-Za-z0-9-]+)"')
+
+
+def test_every_entry_is_official_and_dated():
+    refs = load_refs()
+    assert len(refs) >= 40
+    for ref in refs.values():
+        assert ref.is_official_url, f"{ref.id}: {ref.url} is not Légifrance or EUR-Lex (or the court, for case law)"
+        assert ref.verified_on.year >= 2026, ref.id
+        assert ref.summary.strip() and ref.citation.strip(), ref.id
+
+
+def test_every_id_written_in_the_code_exists():
+    refs = load_refs()
+    sources = list((ROOT / "assistant").rglob("*.py")) + list((ROOT / "assistant").rglob("*.yaml"))
+    cited = {m for path in sources for m in ID_IN_CODE.findall(path.read_text(encoding="utf-8"))}
+    assert cited, "the scan found no id: the pattern is broken"
+    assert sorted(cited - refs.keys()) == []
+
+
+def test_every_rule_cites_something():
+    for right in rights.RIGHTS:
+        assert right.rule.__doc__, f"rule {right.id} has no docstring naming its articles"
+
+
+def test_every_finding_of_many_cases_cites_existing_ids():
+    """Walk the rules over generated cases: each finding, route and deadline cites ≥1 known id."""
+    refs = load_refs()
+    seen_rights, seen_ids = set(), set()
+    for seed in range(1500):
+        analysis = analyse(parse_case(random_case(random.Random(seed))))
+        assert analysis.appeal.legal_basis
+        groups = [r.legal_basis for r in analysis.rights] + [analysis.appeal.legal_basis]
+        groups += [d.legal_basis for d in analysis.deadlines]
+        for basis in groups:
+            assert basis, analysis
+            seen_ids.update(basis)
+        seen_rights.update(analysis.right_ids)
+    assert seen_ids <= refs.keys(), sorted(seen_ids - refs.keys())
+    assert seen_rights == set(rights.RIGHTS_BY_ID), "some rule never fires on generated cases"
+
+
+def test_route_periods_are_machine_readable():
+    refs = load_refs()
+    for seed in range(300):
+        route = appeals.appeal_route(parse_case(random_case(random.Random(seed))))
+        for ref_id in (route.deadline_ref, route.answer_ref, route.court_ref):
+            assert refs[ref_id].deadline is not None, ref_id
+
+
+def _write(tmp_path, text):
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+ENTRY = """- id: crpa-L1-1
+  code: Code
+  article: L. 1-1
+  citation: article L. 1-1
+  summary: Un résumé.
+  url: https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000000000001
+  verified_on: 2026-11-23
+  status: verified
+"""
+
+
+def test_loader_refuses_duplicates(tmp_path):
+    with pytest.raises(LegalRefsError, match="duplicate"):
+        load_refs(_write(tmp_path, ENTRY + ENTRY))
+
+
+def test_loader_refuses_missing_fields(tmp_path):
+    with pytest.raises(LegalRefsError, match="verified_on"):
+        load_refs(_write(tmp_path, ENTRY.replace("  verified_on: 2026-11-23\n", "")))
+
+
+def test_loader_refuses_unknown_fields(tmp_path):
+    with pytest.raises(LegalRefsError):
+        load_refs(_write(tmp_path, ENTRY + "  article_bis: x\n"))
+
+
+def test_refs_dir_is_the_repository_folder():
+    assert REFS_DIR == ROOT / "legal_refs"

@@ -1,0 +1,119 @@
+"""The case model: strict, coherent, and every error in French naming the field."""
+
+import copy
+import json
+
+import pytest
+
+from assistant.model import InvalidCase, load_case, parse_case
+from tests.conftest import VALID_SCENARIOS
+
+BASE = copy.deepcopy(VALID_SCENARIOS[0][1]["case"])
+
+
+def errors_of(case: dict) -> list[str]:
+    with pytest.raises(InvalidCase) as info:
+        parse_case(case)
+    return info.value.messages
+
+
+def mutated(**paths) -> dict:
+    case = copy.deepcopy(BASE)
+    for dotted, value in paths.items():
+        *parents, leaf = dotted.split("__")
+        target = case
+        for key in parents:
+            target = target[key]
+        if value is KeyError:
+            del target[leaf]
+        else:
+            target[leaf] = value
+    return case
+
+
+def test_scenarios_are_valid():
+    for _, scenario in VALID_SCENARIOS:
+        parse_case(scenario["case"])
+
+
+def test_unknown_key_is_named():
+    [message] = errors_of(mutated(claimant__nir="1234"))
+    assert "claimant.nir" in message and "inconnu" in message
+
+
+def test_missing_required_field_is_named():
+    [message] = errors_of(mutated(claimant__last_name=KeyError))
+    assert message.startswith("Nom (claimant.last_name)") and "obligatoire" in message
+
+
+def test_received_before_decision():
+    [message] = errors_of(mutated(decision__date="2026-11-10", decision__received_on="2026-11-05"))
+    assert message == "Date de réception de la décision (decision.received_on) : elle ne peut pas précéder la date de la décision."
+
+
+def test_date_after_today_is_refused():
+    [message] = errors_of(mutated(decision__received_on="2026-11-24"))
+    assert "decision.received_on" in message and "postérieure" in message
+
+
+def test_today_defaults_to_the_real_date():
+    case = mutated(today=None, decision__date="2099-01-01", decision__received_on="2099-01-02")
+    assert any("postérieure" in m for m in errors_of(case))
+
+
+def test_impossible_organism_benefit_pair():
+    [message] = errors_of(mutated(benefit="are"))
+    assert "benefit" in message and "organism.kind" in message
+
+
+@pytest.mark.parametrize("kind,benefit", [("caf", "ass"), ("cpam", "rsa"), ("france_travail", "apl"),
+                                          ("carsat", "allocations_familiales"), ("departement", "are")])
+def test_more_impossible_pairs(kind, benefit):
+    errors_of(mutated(organism__kind=kind, benefit=benefit))
+
+
+def test_bad_values_in_french():
+    messages = errors_of(mutated(context__amount_eur="douze", decision__date="02/10/2026",
+                                 claimant__postal_code="4400", situation="oops"))
+    text = "\n".join(messages)
+    assert "Montant (en euros) (context.amount_eur) : il faut un nombre" in text
+    assert "Date de la décision (decision.date) : date invalide" in text
+    assert "Code postal (claimant.postal_code)" in text
+    assert "valeurs possibles : 'suspension'" in text and " or " not in text
+
+
+def test_not_received_but_dated():
+    errors_of(mutated(decision__received=False))
+
+
+def test_appeal_before_decision():
+    [message] = errors_of(mutated(history__appeal_filed_on="2026-10-01"))
+    assert "history.appeal_filed_on" in message
+
+
+def test_yaml_and_json_files(tmp_path):
+    import yaml
+
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(BASE, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "c.json").write_text(json.dumps(BASE), encoding="utf-8")
+    assert load_case(tmp_path / "c.yaml") == load_case(tmp_path / "c.json")
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("{not json", "JSON invalide"),
+    ("[1, 2]", "objet"),
+    ("just text", "objet"),
+    ("", "objet"),
+])
+def test_unreadable_files(tmp_path, content, expected):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InvalidCase) as info:
+        load_case(path)
+    assert expected in " ".join(info.value.messages)
+    assert str(path) in str(info.value)
+
+
+def test_own_words_limit():
+    errors_of(mutated(context__own_words="a" * 3001))
+    parse_case(mutated(context__own_words="a" * 3000))

@@ -1,0 +1,207 @@
+"""The rights engine and the appeal routes: the traps a benefits lawyer checks."""
+
+import copy
+
+import pytest
+
+from assistant.analysis import analyse
+from assistant.model import parse_case
+
+BASE = {
+    "claimant": {"first_name": "Awa", "last_name": "Traoré", "address": "1 rue de la Paix",
+                 "postal_code": "44000", "city": "Nantes"},
+    "organism": {"kind": "caf", "name": "CAF de Loire-Atlantique"},
+    "benefit": "allocations_familiales",
+    "situation": "suspension",
+    "decision": {"received": True, "date": "2026-10-02", "received_on": "2026-10-06",
+                 "reasons_given": True, "appeal_info_given": True, "algorithm_mentioned": False},
+    "context": {"after_control": False, "heard_before": False, "fraud_alleged": False},
+    "history": {},
+    "today": "2026-11-23",
+}
+
+
+def run(**changes):
+    case = copy.deepcopy(BASE)
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split("__")
+        target = case
+        for key in parents:
+            target = target.setdefault(key, {})
+        target[leaf] = value
+    return analyse(parse_case(case))
+
+
+def ids(analysis):
+    return analysis.right_ids
+
+
+# --- Routes ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind,benefit,situation,route,then", [
+    ("caf", "rsa", "suspension", "rapo_departement", "tribunal_administratif"),
+    ("msa", "rsa", "overpayment", "rapo_departement", "tribunal_administratif"),
+    ("departement", "rsa", "sanction", "rapo_departement", "tribunal_administratif"),
+    ("caf", "prime_activite", "reduction", "cra", "tribunal_administratif"),
+    ("caf", "apl", "suspension", "cra", "tribunal_administratif"),
+    ("msa", "als", "overpayment", "cra", "tribunal_administratif"),
+    ("caf", "allocations_familiales", "overpayment", "cra", "tribunal_judiciaire"),
+    ("caf", "aah", "termination", "cra", "tribunal_judiciaire"),
+    ("cpam", "indemnites_journalieres", "refusal", "cra", "tribunal_judiciaire"),
+    ("carsat", "retraite", "reduction", "cra", "tribunal_judiciaire"),
+    ("caf", "prime_noel", "refusal", "recours_gracieux", "tribunal_administratif"),
+    ("france_travail", "are", "overpayment", "recours_gracieux", "tribunal_judiciaire"),
+    ("france_travail", "are", "sanction", "rapo_france_travail", "tribunal_administratif"),
+    ("france_travail", "ass", "termination", "recours_gracieux", "tribunal_administratif"),
+])
+def test_route(kind, benefit, situation, route, then):
+    appeal = run(organism__kind=kind, organism__name=None, benefit=benefit, situation=situation).appeal
+    assert (appeal.route, appeal.then) == (route, then)
+
+
+def test_rsa_authority_is_named_after_the_departement():
+    appeal = run(benefit="rsa").appeal
+    assert appeal.body == "Président du conseil départemental de la Loire-Atlantique"
+    assert run(benefit="rsa", claimant__postal_code="69003").appeal.body == "Président de la Métropole de Lyon"
+
+
+def test_cra_body_uses_the_organism_name():
+    assert run().appeal.body == "Commission de recours amiable de la CAF de Loire-Atlantique"
+    assert run(organism__name=None).appeal.body == "Commission de recours amiable de la CAF de la Loire-Atlantique"
+
+
+def test_france_travail_sanction_requires_mediation_before_court():
+    analysis = run(organism__kind="france_travail", benefit="are", situation="sanction")
+    assert analysis.appeal.mediation_before_court
+    assert "mediator" in ids(analysis) and "mediator_referral" in analysis.letters
+
+
+# --- Deadlines ------------------------------------------------------------------------
+
+def test_deadline_from_receipt():
+    appeal = run().appeal
+    assert appeal.deadline.isoformat() == "2026-12-07"  # 6 Dec 2026 is a Sunday
+    assert appeal.deadline_opposable is True
+
+
+def test_no_written_decision_no_deadline():
+    analysis = run(decision={"received": False}, context__started_on="2026-11-05")
+    assert analysis.appeal.deadline is None and analysis.appeal.deadline_opposable is False
+    assert "deadline_not_opposable" in ids(analysis)
+    assert not [d for d in analysis.deadlines if d.id == "appeal"]
+
+
+def test_missing_appeal_mention_not_opposable_but_still_dated():
+    analysis = run(decision__appeal_info_given=False, benefit="apl")
+    assert analysis.appeal.deadline_opposable is False
+    assert analysis.appeal.deadline is not None
+    assert "deadline_not_opposable" in ids(analysis)
+    # before the administrative court, the one-year reasonable time still applies
+    [reasonable] = [d for d in analysis.deadlines if d.id == "reasonable_time"]
+    assert reasonable.date.isoformat() == "2027-10-06"
+
+
+def test_unknown_appeal_mention_is_treated_as_given():
+    analysis = run(decision__appeal_info_given=None)
+    assert analysis.appeal.deadline_opposable is True
+    assert "deadline_not_opposable" not in ids(analysis)
+
+
+def test_receipt_date_unknown_uses_decision_date():
+    assert run(decision__received_on=None).appeal.deadline.isoformat() == "2026-12-02"
+
+
+def test_alsace_moselle_holiday_moves_the_deadline():
+    # received 26 Oct 2026 -> 26 Dec 2026 is a Saturday anyway; use 2025: Friday 26 Dec
+    base = dict(decision__date="2025-10-20", decision__received_on="2025-10-26", today="2025-11-20")
+    assert run(**base).appeal.deadline.isoformat() == "2025-12-26"
+    assert run(claimant__postal_code="67000", **base).appeal.deadline.isoformat() == "2025-12-29"
+
+
+def test_history_deadlines():
+    analysis = run(history={"explanation_requested_on": "2026-10-10", "documents_requested_on": "2026-10-10",
+                            "appeal_filed_on": "2026-10-20"})
+    by_id = {d.id: d.date.isoformat() for d in analysis.deadlines}
+    assert by_id["explanation_answer"] == "2026-11-10"
+    assert by_id["cada_after_explanation"] == "2027-01-11"   # 10 Jan 2027 is a Sunday
+    assert by_id["appeal_answer"] == "2026-12-21"            # 20 Dec 2026 is a Sunday
+    assert by_id["court"] == "2027-02-22"                    # 21 Feb 2027 is a Sunday
+    assert "appeal" not in by_id                              # already filed
+    assert {"reminder", "cada_referral", "cnil_complaint", "defenseur_referral"} <= set(analysis.letters)
+    assert "appeal" not in analysis.letters
+
+
+# --- Rights: the traps ----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind,benefit", [("caf", "apl"), ("caf", "rsa"), ("cpam", "indemnites_journalieres"),
+                                          ("france_travail", "are"), ("msa", "allocations_familiales")])
+def test_no_general_hearing_duty_for_social_security_bodies(kind, benefit):
+    """CRPA L121-2, 4°: social-security bodies and France Travail are exempt, except sanctions."""
+    assert "prior_hearing" not in ids(run(organism__kind=kind, benefit=benefit, situation="suspension"))
+
+
+@pytest.mark.parametrize("kind,benefit", [("caf", "allocations_familiales"), ("france_travail", "are"),
+                                          ("departement", "rsa")])
+def test_sanctions_require_a_hearing(kind, benefit):
+    analysis = run(organism__kind=kind, benefit=benefit, situation="sanction")
+    assert "prior_hearing" in ids(analysis)
+
+
+def test_rsa_sanction_cites_the_casf_procedure():
+    right = run(organism__kind="departement", benefit="rsa", situation="sanction").right("prior_hearing")
+    assert "casf-L262-37" in right.legal_basis
+
+
+def test_departement_must_hear_before_cutting_but_not_on_a_request():
+    assert "prior_hearing" in ids(run(organism__kind="departement", benefit="rsa", situation="termination"))
+    assert "prior_hearing" not in ids(run(organism__kind="departement", benefit="rsa", situation="refusal"))
+
+
+def test_heard_before_means_no_hearing_complaint():
+    assert "prior_hearing" not in ids(run(situation="sanction", context__heard_before=True))
+
+
+def test_fraud_excludes_right_to_error_and_remission():
+    good_faith = ids(run(situation="overpayment", context__amount_eur=800.0))
+    fraud = ids(run(situation="overpayment", context__amount_eur=800.0, context__fraud_alleged=True))
+    assert {"right_to_error", "debt_remission"} <= set(good_faith)
+    assert not {"right_to_error", "debt_remission"} & set(fraud)
+
+
+def test_remission_rests_on_the_benefit_s_own_text():
+    assert "casf-L262-46" in run(benefit="rsa", situation="overpayment").right("debt_remission").legal_basis
+    assert "css-L553-2" in run(situation="overpayment").right("debt_remission").legal_basis
+
+
+def test_withholding_limit_only_when_something_is_withheld():
+    assert "withholding_limit" not in ids(run(situation="overpayment"))
+    assert "withholding_limit" in ids(run(situation="overpayment", context__withholding_eur=50.0))
+
+
+def test_reasons_given_means_no_reasons_right():
+    assert "reasons" not in ids(run())
+    analysis = run(decision__reasons_given=False, situation="refusal")
+    assert any("6°" in fact for fact in analysis.right("reasons").why)
+
+
+def test_algorithm_explanation_always_offered_and_mention_noted():
+    plain = run().right("algorithm_explanation")
+    assert plain is not None and any("mentionner" in f for f in plain.why)
+    said = run(decision__algorithm_mentioned=True)
+    assert "gdpr_automated_decision" in ids(said)
+
+
+def test_automatic_cut_without_any_human_sign():
+    assert "gdpr_automated_decision" in ids(run(decision__reasons_given=False))
+    assert "gdpr_automated_decision" not in ids(run(decision__reasons_given=False, context__after_control=True))
+
+
+def test_every_finding_says_why_and_cites():
+    analysis = run(situation="overpayment", context__withholding_eur=30.0, decision__reasons_given=False,
+                   decision__appeal_info_given=False)
+    for right in analysis.rights:
+        assert right.why and right.legal_basis, right.id
+
+
+def test_same_case_same_analysis():
+    assert run().model_dump() == run().model_dump()
