@@ -34,6 +34,7 @@ class AppealOut(BaseModel):
     route: str
     body: str
     deadline: Optional[dt.date]
+    days_left: Optional[int]          # days from `today` to the deadline; negative once passed
     deadline_opposable: bool
     then: str
     court: str
@@ -114,10 +115,12 @@ def analyse(case: Case) -> Analysis:
     """The whole analysis of one validated case."""
     route = appeal_route(case)
     findings = find_rights(case, route)
+    deadline = appeal_deadline(case, route)
     appeal = AppealOut(
         route=route.id,
         body=route.body,
-        deadline=appeal_deadline(case, route),
+        deadline=deadline,
+        days_left=(deadline - case.reference_date).days if deadline else None,
         deadline_opposable=deadline_opposable(case),
         then=route.then,
         court=COURT_NAMES[route.then],

@@ -17,7 +17,7 @@ from typing import Optional
 
 from .appeals import Route
 from .legal_refs import Period, period
-from .model import Case
+from .model import Benefit, Case, OrganismKind, Situation
 from .places import holiday_region
 
 
@@ -85,6 +85,16 @@ def deadline_opposable(case: Case) -> bool:
     return case.decision.is_written and case.decision.appeal_info_given is not False
 
 
+def _data_correction_applies(case: Case) -> bool:
+    """CSS R133-9-2: an overpayment of the caisses' benefits opens 20 days to ask for the
+    data to be corrected (not RSA, housing aid or France Travail, which have their own texts)."""
+    return (
+        case.situation is Situation.overpayment
+        and case.organism.kind is OrganismKind.caf
+        and case.benefit not in {Benefit.rsa, Benefit.apl, Benefit.als, Benefit.alf, Benefit.prime_activite, Benefit.prime_noel}
+    )
+
+
 def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     """Every dated step, in chronological order."""
     region = holiday_region(case.claimant.postal_code)
@@ -105,7 +115,18 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
                 "Au-delà d'un an après la réception, le tribunal administratif refusera en principe d'examiner le recours (délai raisonnable)",
                 ("ce-2016-387763", "cja-R421-5"))
 
+    if start is not None and _data_correction_applies(case):
+        add("overpayment_correction", start, "css-R133-9-2",
+            "Jusqu'à cette date, vous pouvez demander à la CAF de corriger les informations à l'origine du trop-perçu (cela ne remplace pas le recours)",
+            ("css-R133-9-2",))
+
     history = case.history
+    if history.explanation_requested_on and not case.decision.is_written and route.then == "tribunal_administratif":
+        # CE avis 2 Oct 2025: reasons asked for a decision born of silence and never given:
+        # the court must still be seized within one year of the request.
+        add("court_after_reasons_request", history.explanation_requested_on, "ce-avis-2025-504677",
+            "Si les motifs ne vous sont jamais donnés, saisissez le tribunal administratif au plus tard à cette date",
+            ("ce-avis-2025-504677", "crpa-L232-4"))
     if history.explanation_requested_on:
         refusal = add("explanation_answer", history.explanation_requested_on, "crpa-R311-13",
                       "Sans réponse à votre demande d'explication à cette date, c'est un refus : vous pourrez relancer et saisir la CADA",

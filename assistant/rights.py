@@ -178,6 +178,32 @@ def right_to_error(case: Case, route: Route) -> Facts:
             "C'est à l'organisme de prouver une éventuelle mauvaise foi."]
 
 
+def fraud_safeguards(case: Case, route: Route) -> Facts:
+    """crpa-L123-2, css-L114-17, css-R114-11: fraud is never presumed; the body must prove
+    bad faith, and a penalty follows its own procedure (facts notified, observations,
+    commission des pénalités)."""
+    if not case.context.fraud_alleged:
+        return []
+    facts = ["L'organisme vous reproche une fraude ou une fausse déclaration : c'est à lui de prouver votre mauvaise foi.",
+             "Une simple erreur, un oubli ou une incompréhension n'est pas une fraude."]
+    if case.organism.kind in SOCIAL_SECURITY_BODIES:
+        facts.append("Une pénalité ne peut être prononcée qu'après vous avoir notifié les faits et laissé un mois pour répondre.")
+    return facts
+
+
+def overpayment_limitation(case: Case, route: Route) -> Facts:
+    """css-L553-1, casf-L262-45, cch-L821-7, ct-L5422-5: the body can recover an overpayment
+    only within a limitation period (2 years; ARE 3 years), longer in case of fraud or
+    false declaration."""
+    if case.situation is not Situation.overpayment or _limitation_family(case) is None:
+        return []
+    years = "trois ans" if _limitation_family(case) == "france_travail" else "deux ans"
+    facts = [f"L'organisme ne peut réclamer que les sommes versées dans les {years} qui précèdent (prescription) : vérifiez les périodes réclamées."]
+    if case.context.fraud_alleged:
+        facts.append("En cas de fraude ou de fausse déclaration prouvée, le délai est plus long : la preuve incombe à l'organisme.")
+    return facts
+
+
 def debt_remission(case: Case, route: Route) -> Facts:
     """css-L553-2, casf-L262-46, css-L256-4: remission or instalments of an overpayment for
     good faith or precarity; excluded for fraud or false declaration."""
@@ -260,9 +286,15 @@ RIGHTS: tuple[Right, ...] = (
     Right("prior_hearing", "Être entendu avant la décision",
           "Quand un texte le prévoit, vous deviez être prévenu et pouvoir vous expliquer avant que la décision soit prise.",
           ("crpa-L121-1", "crpa-L121-2", "crpa-L122-1"), prior_hearing),
+    Right("fraud_safeguards", "Garanties face à une accusation de fraude",
+          "La fraude ne se présume pas : l'organisme doit prouver la mauvaise foi et respecter une procédure avant toute pénalité.",
+          ("crpa-L123-2",), fraud_safeguards),
     Right("right_to_error", "Droit à l'erreur",
           "Une première erreur de bonne foi, corrigée, ne peut pas être sanctionnée.",
           ("crpa-L123-1", "crpa-L123-2"), right_to_error),
+    Right("overpayment_limitation", "Prescription du trop-perçu",
+          "Un trop-perçu ne peut être réclamé que pour une période limitée dans le temps.",
+          (), overpayment_limitation),
     Right("debt_remission", "Demander une remise de dette ou un échéancier",
           "Si vous êtes de bonne foi ou en difficulté, vous pouvez demander l'annulation de tout ou partie de la dette, ou des délais.",
           (), debt_remission),
@@ -298,6 +330,10 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
             extra = ["css-L114-17", "css-R114-11"]
     elif right.id in ("debt_remission", "withholding_limit"):
         extra = list(RECOVERY_BASIS[_recovery_family(case)])
+    elif right.id == "overpayment_limitation":
+        extra = list(LIMITATION_BASIS[_limitation_family(case)])
+    elif right.id == "fraud_safeguards" and case.organism.kind in SOCIAL_SECURITY_BODIES:
+        extra = ["css-L114-17", "css-R114-11"]
     elif right.id == "mediator" and case.organism.kind is OrganismKind.france_travail:
         return ("ct-L5312-12-1", *(("ct-R5312-47",) if route.mediation_before_court else ()))
     elif right.id == "mediator" and case.organism.kind is OrganismKind.msa:
@@ -307,15 +343,27 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*right.legal_basis, *extra)))
 
 
+# Family benefits of CSS L511-1, whose recovery, remission and limitation have their own texts.
+FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial, Benefit.ars}
+
 # Which text governs the recovery of an overpayment (remission, deductions), by family
-# of benefit.
+# of benefit. "social_security" is the general rule for the caisses' debts.
 RECOVERY_BASIS: dict[str, tuple[str, ...]] = {
     "rsa": ("casf-L262-46",),
     "prime_activite": ("css-L845-3",),
     "housing": ("cch-L823-9",),
     "family": ("css-L553-2",),
-    "health_pension": ("css-L256-4",),
+    "social_security": ("css-L256-4",),
     "france_travail": ("ct-L5426-8-1",),
+}
+
+# Limitation of the body's action to recover an overpayment. No entry: no verified text
+# (e.g. prime d'activité, AAH), so the right is not asserted.
+LIMITATION_BASIS: dict[str, tuple[str, ...]] = {
+    "rsa": ("casf-L262-45",),
+    "housing": ("cch-L821-7", "css-L553-1"),
+    "family": ("css-L553-1",),
+    "france_travail": ("ct-L5422-5",),
 }
 
 
@@ -328,10 +376,16 @@ def _recovery_family(case: Case) -> str:
         return "housing"
     if case.organism.kind is OrganismKind.france_travail:
         return "france_travail"
-    if case.organism.kind in {OrganismKind.cpam, OrganismKind.carsat} or case.benefit in {
-        Benefit.indemnites_journalieres, Benefit.css, Benefit.retraite, Benefit.aspa}:
-        return "health_pension"
-    return "family"
+    if case.benefit in FAMILY_BENEFITS:
+        return "family"
+    return "social_security"
+
+
+def _limitation_family(case: Case) -> str | None:
+    family = _recovery_family(case)
+    if family == "france_travail" and case.benefit is not Benefit.are:
+        return None
+    return family if family in LIMITATION_BASIS else None
 
 
 def find_rights(case: Case, route: Route) -> list[Finding]:

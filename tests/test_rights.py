@@ -205,3 +205,43 @@ def test_every_finding_says_why_and_cites():
 
 def test_same_case_same_analysis():
     assert run().model_dump() == run().model_dump()
+
+
+def test_fraud_safeguards_only_when_fraud_is_alleged():
+    assert "fraud_safeguards" not in ids(run(situation="overpayment"))
+    right = run(situation="overpayment", context__fraud_alleged=True).right("fraud_safeguards")
+    assert "crpa-L123-2" in right.legal_basis and "css-L114-17" in right.legal_basis
+
+
+@pytest.mark.parametrize("kind,benefit,basis", [
+    ("caf", "allocations_familiales", "css-L553-1"),
+    ("caf", "rsa", "casf-L262-45"),
+    ("caf", "apl", "cch-L821-7"),
+    ("france_travail", "are", "ct-L5422-5"),
+])
+def test_overpayment_limitation_rests_on_the_benefit_s_text(kind, benefit, basis):
+    right = run(organism__kind=kind, benefit=benefit, situation="overpayment").right("overpayment_limitation")
+    assert basis in right.legal_basis
+
+
+def test_no_limitation_claim_without_a_verified_text():
+    assert "overpayment_limitation" not in ids(run(benefit="prime_activite", situation="overpayment"))
+
+
+def test_overpayment_correction_window_for_caf_family_benefits():
+    analysis = run(situation="overpayment")
+    [window] = [d for d in analysis.deadlines if d.id == "overpayment_correction"]
+    assert window.date.isoformat() == "2026-10-26"  # 6 Oct + 20 days
+    assert not [d for d in run(benefit="rsa", situation="overpayment").deadlines if d.id == "overpayment_correction"]
+
+
+def test_reasons_of_an_implicit_refusal_one_year_cap():
+    analysis = run(benefit="rsa", situation="refusal", decision={"received": False},
+                   history={"explanation_requested_on": "2026-09-01"})
+    [cap] = [d for d in analysis.deadlines if d.id == "court_after_reasons_request"]
+    assert cap.date.isoformat() == "2027-09-01" and "ce-avis-2025-504677" in cap.legal_basis
+
+
+def test_days_left():
+    assert run().appeal.days_left == 14  # 23 Nov -> 7 Dec
+    assert run(decision={"received": False}).appeal.days_left is None
