@@ -267,7 +267,7 @@ RIGHTS: tuple[Right, ...] = (
           ("crpa-L411-2",), appeal),
     Right("deadline_not_opposable", "Le délai de recours ne court pas",
           "Le délai pour contester ne vous est opposable que si la décision écrite indiquait comment et dans quel délai la contester.",
-          ("cja-R421-5", "css-R142-1-A"), deadline_not_opposable),
+          (), deadline_not_opposable),
     Right("reasons", "Connaître les motifs de la décision",
           "Une décision défavorable doit dire par écrit pourquoi elle a été prise : les faits et les textes appliqués.",
           ("crpa-L211-2", "crpa-L211-5"), reasons),
@@ -317,8 +317,12 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     extra: list[str] = []
     if right.id == "appeal":
         extra = [*route.legal_basis, route.deadline_ref]
-    elif right.id == "deadline_not_opposable" and route.then == "tribunal_administratif":
-        extra = ["ce-2016-387763"]
+    elif right.id == "deadline_not_opposable":
+        # Administrative court: CJA R421-5 and the one-year reasonable time; judicial
+        # (social-security) court: CSS R142-1-A III, and no such one-year cap.
+        extra = ["cja-R421-5", "ce-2016-387763"] if route.then == "tribunal_administratif" else ["css-R142-1-A"]
+        if case.benefit is Benefit.rsa:
+            extra.append("casf-R262-91")
     elif right.id == "reasons" and not case.decision.is_written:
         extra = ["crpa-L232-4"]
     elif right.id == "prior_hearing":
