@@ -1,0 +1,101 @@
+"""Your rights: what to do now and by when (first, big when close), then each right with
+why it applies to you and the texts it rests on."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+
+from assistant.i18n import _, lib
+from assistant.legal_refs import LegalRef, LegalRefsError, load_refs
+from assistant.pages.common import (
+    GOTO, escape_markdown, follow_goto, mediator, reference_date, require_outcome, ui_date,
+)
+
+follow_goto()
+
+CLOSE_DAYS = 21  # "close": three weeks or less left
+
+
+@st.cache_resource
+def legal_refs() -> dict[str, LegalRef]:
+    """The legal references: static data, the same for every session."""
+    return dict(load_refs())
+
+
+def _ref(ref_id: str) -> Optional[LegalRef]:
+    try:
+        return legal_refs().get(ref_id)
+    except LegalRefsError:
+        return None
+
+
+def show_legal_basis(ids: list[str], expanded: bool) -> None:
+    if not ids:
+        return
+    with st.expander(_("Les textes de loi ({n})").format(n=len(ids)), expanded=expanded):
+        for ref_id in ids:
+            ref = _ref(ref_id)
+            if ref is None:
+                st.markdown(f"- `{ref_id}`")
+                continue
+            site = "EUR-Lex" if "eur-lex" in (ref.url.host or "") else "Légifrance"
+            link = _("Lire le texte sur {site}").format(site=site)
+            st.markdown(f"**{escape_markdown(ref.citation[:1].upper() + ref.citation[1:])}**  \n"
+                        f"{escape_markdown(lib(ref.summary))}  \n[{link}]({ref.url})")
+            if mediator():
+                st.caption(_("Référence {id}, vérifiée le {date}").format(id=ref_id, date=ui_date(ref.verified_on)))
+
+
+def _to_letters() -> None:
+    st.session_state[GOTO] = "letters"
+
+
+result = require_outcome()
+case, analysis = result.case, result.analysis
+appeal = analysis.appeal
+today = reference_date() or case.reference_date
+
+st.title(_("Vos droits"))
+
+with st.container(border=True):
+    st.header(_("Ce que vous pouvez faire maintenant"))
+    if appeal.deadline is None:
+        st.info(_("Aucun délai ne court contre vous : vous n'avez pas reçu de décision écrite. Demandez-la (c'est le premier courrier proposé) ; le délai pour contester ne partira qu'à sa réception."))
+    elif not appeal.deadline_opposable:
+        st.info(_("Le délai ne court pas : la décision n'indique pas comment la contester ni dans quel délai. Vous pouvez encore contester."))
+        st.markdown(_("Par prudence, envoyez votre recours avant le **{date}** si vous le pouvez.").format(date=ui_date(appeal.deadline)))
+    else:
+        days = (appeal.deadline - today).days
+        box = st.error if days <= CLOSE_DAYS else st.warning
+        if days < 0:
+            box(_("Le délai pour contester a expiré le {date}. Un recours reste parfois possible : parlez-en à un conseiller ou au Défenseur des droits.").format(date=ui_date(appeal.deadline)))
+        else:
+            box(_("Contestez avant le {date}").format(date=ui_date(appeal.deadline)), icon="⏰")
+            st.html(f'<p class="mda-deadline" role="status">{_("Il vous reste {n} jours.").format(n=days) if days != 1 else _("Il vous reste 1 jour.")}</p>')
+    kind = _("obligatoire") if appeal.compulsory else _("possible, pas obligatoire")
+    st.markdown(_("**Votre recours** ({kind}) s'adresse à : {body}").format(kind=kind, body=escape_markdown(appeal.body)))
+    st.markdown(_("**Ensuite**, si le recours est rejeté : {court}.").format(court=escape_markdown(lib(appeal.court))))
+    if appeal.mediation_before_court:
+        st.markdown(_("Avant le tribunal, une médiation est obligatoire."))
+    for note in appeal.notes:
+        st.markdown(f"- {escape_markdown(lib(note))}")
+    show_legal_basis(appeal.legal_basis, expanded=mediator())
+    st.button(_("Voir mes courriers →"), type="primary", on_click=_to_letters, key="to_letters_top")
+
+if analysis.deadlines:
+    st.header(_("Les dates à retenir"))
+    for deadline in analysis.deadlines:
+        st.markdown(f"- **{ui_date(deadline.date)}** — {escape_markdown(lib(deadline.label))}")
+
+st.header(_("Vos droits, un par un"))
+for right in analysis.rights:
+    with st.container(border=True):
+        st.subheader(lib(right.title))
+        st.markdown(escape_markdown(lib(right.summary)))
+        st.markdown(_("**Pourquoi cela vous concerne :**"))
+        st.markdown("\n".join(f"- {escape_markdown(lib(fact))}" for fact in right.why))
+        show_legal_basis(right.legal_basis, expanded=mediator())
+
+st.button(_("Voir mes courriers →"), type="primary", on_click=_to_letters, key="to_letters_bottom")
