@@ -245,3 +245,11 @@ def test_reasons_of_an_implicit_refusal_one_year_cap():
 def test_days_left():
     assert run().appeal.days_left == 14  # 23 Nov -> 7 Dec
     assert run(decision={"received": False}).appeal.days_left is None
+
+
+def test_today_decides_when_a_follow_up_is_due():
+    asked = {"explanation_requested_on": "2026-10-20"}
+    # one month after 20 Oct is Friday 20 Nov: still in time on that day, overdue the next working day
+    assert "reminder" not in run(history=asked, today="2026-11-20").letters
+    assert "reminder" in run(history=asked, today="2026-11-21").letters
+    assert run(today="2026-12-08").appeal.days_left == -1
