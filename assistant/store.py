@@ -1,0 +1,177 @@
+"""What we remember: saved case files and what was sent, only when the person chooses.
+
+SQLite by default (a file next to the app), PostgreSQL when `DATABASE_URL` says so. The
+case file is stored as its contract JSON (CONTRACT §1) and the letters as data (their
+paragraphs and the ids they cite), so that both can be exported, diffed and deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from .analysis import analyse
+from .model import Case, parse_case
+
+DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "mesdroits.sqlite3"
+
+# A letter sent fills the matching history field, which drives the follow-ups.
+HISTORY_FIELD_OF_LETTER = {
+    "explanation_request": "explanation_requested_on",
+    "document_access": "documents_requested_on",
+    "appeal": "appeal_filed_on",
+}
+
+
+def database_url() -> str:
+    """`DATABASE_URL` if set (e.g. postgresql+psycopg://…), else the embedded SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_SQLITE}"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CaseRow(Base):
+    __tablename__ = "case_files"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    case_json: Mapped[dict] = mapped_column(JSON)
+    events: Mapped[list["EventRow"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="EventRow.id"
+    )
+
+
+class EventRow(Base):
+    """Something that happened to the case: a letter sent, an answer received."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_files.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))          # "sent" | "answer"
+    letter_id: Mapped[Optional[str]] = mapped_column(String(40))
+    on: Mapped[dt.date] = mapped_column(Date)
+    letter_json: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)
+    case: Mapped[CaseRow] = relationship(back_populates="events")
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    kind: str
+    letter_id: Optional[str]
+    on: dt.date
+    letter: Optional[dict] = None
+
+
+class SavedCase(BaseModel):
+    """A case file as stored: the contract JSON plus its history of events."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    case: Case
+    events: list[Event]
+
+
+class NotFound(KeyError):
+    """No saved case with that id (deleted, or never saved)."""
+
+
+class Store:
+    """Case files in a SQL database; every method is one short transaction."""
+
+    def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None):
+        self.engine = engine or create_engine(url or database_url(), future=True)
+        Base.metadata.create_all(self.engine)
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def save(self, case: Case, case_id: Optional[str] = None) -> str:
+        """Create or replace a case file; returns its id."""
+        now = dt.datetime.now(dt.timezone.utc)
+        payload = case.model_dump(mode="json")
+        with self._session() as session, session.begin():
+            row = session.get(CaseRow, case_id) if case_id else None
+            if row is None:
+                row = CaseRow(id=case_id or str(uuid.uuid4()), created_at=now, updated_at=now, case_json=payload)
+                session.add(row)
+            else:
+                row.case_json, row.updated_at = payload, now
+            return row.id
+
+    def get(self, case_id: str) -> SavedCase:
+        with self._session() as session:
+            row = session.get(CaseRow, case_id)
+            if row is None:
+                raise NotFound(case_id)
+            return _saved(row)
+
+    def list(self) -> list[SavedCase]:
+        with self._session() as session:
+            return [_saved(row) for row in session.scalars(select(CaseRow).order_by(CaseRow.created_at, CaseRow.id))]
+
+    def record_sent(self, case_id: str, letter_id: str, on: dt.date, letter: Optional[dict] = None) -> SavedCase:
+        """Remember that a letter was sent: its text as sent, and the history field it fills."""
+        with self._session() as session, session.begin():
+            row = session.get(CaseRow, case_id)
+            if row is None:
+                raise NotFound(case_id)
+            field = HISTORY_FIELD_OF_LETTER.get(letter_id)
+            if field:
+                data = json.loads(json.dumps(row.case_json))
+                data.setdefault("history", {})[field] = on.isoformat()
+                row.case_json = parse_case(data).model_dump(mode="json")
+            row.updated_at = dt.datetime.now(dt.timezone.utc)
+            row.events.append(EventRow(kind="sent", letter_id=letter_id, on=on, letter_json=letter))
+        return self.get(case_id)
+
+    def delete(self, case_id: str) -> None:
+        """Forget a case file and all its events, for good."""
+        with self._session() as session, session.begin():
+            row = session.get(CaseRow, case_id)
+            if row is None:
+                raise NotFound(case_id)
+            session.delete(row)
+
+    def export(self, case_id: str) -> dict[str, Any]:
+        """Everything we hold about a case, as JSON-ready data (the person's copy)."""
+        saved = self.get(case_id)
+        return {
+            "id": saved.id,
+            "created_at": saved.created_at.isoformat(),
+            "updated_at": saved.updated_at.isoformat(),
+            "case": saved.case.model_dump(mode="json"),
+            "events": [e.model_dump(mode="json") for e in saved.events],
+            "analysis": analyse(saved.case).to_json_dict(),
+        }
+
+
+def _saved(row: CaseRow) -> SavedCase:
+    return SavedCase(
+        id=row.id,
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+        case=parse_case(row.case_json),
+        events=[Event(kind=e.kind, letter_id=e.letter_id, on=e.on, letter=e.letter_json) for e in row.events],
+    )
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite forgets time zones; we always store UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
