@@ -34,6 +34,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch = sub.add_parser("batch", help="traite un fichier CSV ou XLSX de dossiers")
     p_batch.add_argument("cases_file")
     p_batch.add_argument("--out", required=True)
+    p_batch.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
     return parser
 
 
@@ -54,8 +55,16 @@ def _letters(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    print("La commande batch n'est pas encore disponible dans cette version.", file=sys.stderr)
-    return 1
+    from .batch import run_batch
+
+    results, archive = run_batch(args.cases_file, args.out, pdf=args.format in ("pdf", "both"))
+    invalid = [r for r in results if r.errors]
+    valid = len(results) - len(invalid)
+    print(f"{valid} dossier(s) traité(s), {len(invalid)} invalide(s). Archive : {archive}", file=sys.stderr)
+    for result in invalid:
+        for message in result.errors:
+            print(f"  - {args.cases_file}, ligne {result.row} : {message}", file=sys.stderr)
+    return 2 if invalid else 0
 
 
 def main(argv: list[str] | None = None) -> int:
