@@ -37,8 +37,10 @@ class Route:
     then: str                    # tribunal_judiciaire | tribunal_administratif
     legal_basis: tuple[str, ...]
     deadline_ref: str            # entry whose `deadline` is the time to file the prior appeal
-    answer_ref: str              # entry whose `deadline` is the time after which silence = rejection
-    court_ref: str               # entry whose `deadline` is the time to go to court after rejection
+    # Administrative law by default: silence for two months is a rejection (CRPA L231-4),
+    # then two months to go to court (CJA R421-1).
+    answer_ref: str = "crpa-L231-4"    # entry whose `deadline` is the time after which silence = rejection
+    court_ref: str = "cja-R421-1"      # entry whose `deadline` is the time to go to court after rejection
     compulsory: bool = True      # a compulsory prior appeal (RAPO/CRA) or an optional recours gracieux
     mediation_before_court: bool = False
     notes: tuple[str, ...] = field(default=())
@@ -90,8 +92,6 @@ def appeal_route(case: Case) -> Route:
             then="tribunal_administratif",
             legal_basis=("casf-L262-47", "casf-R262-88", "casf-R262-89"),
             deadline_ref="casf-R262-88",
-            answer_ref="crpa-L231-4",
-            court_ref="cja-R421-1",
         )
 
     # Prime d'activité: compulsory prior appeal to the CAF/MSA (its CRA), then the TA.
@@ -115,8 +115,6 @@ def appeal_route(case: Case) -> Route:
             then="tribunal_administratif",
             legal_basis=("cch-L825-1", "cch-L825-2"),
             deadline_ref="cch-L825-2",
-            answer_ref="crpa-L231-4",
-            court_ref="cja-R421-1",
         )
 
     # Year-end aid: not a social-security benefit, no compulsory prior appeal; the
@@ -128,8 +126,6 @@ def appeal_route(case: Case) -> Route:
             then="tribunal_administratif",
             legal_basis=("ce-2016-394276", "crpa-L411-2", "cja-R421-1"),
             deadline_ref="cja-R421-1",
-            answer_ref="crpa-L231-4",
-            court_ref="cja-R421-1",
             compulsory=False,
         )
 
@@ -144,8 +140,6 @@ def appeal_route(case: Case) -> Route:
             then="tribunal_administratif",
             legal_basis=("crpa-L411-2", "cja-R421-1"),
             deadline_ref="cja-R421-1",
-            answer_ref="crpa-L231-4",
-            court_ref="cja-R421-1",
             compulsory=False,
             notes=("Vérifiez sur la décision la voie de recours indiquée : certaines aides départementales ont un recours préalable obligatoire.",),
         )
@@ -160,7 +154,6 @@ def appeal_route(case: Case) -> Route:
             then="tribunal_judiciaire",
             legal_basis=("css-L114-17", "css-R114-11"),
             deadline_ref="css-R114-11",
-            answer_ref="crpa-L231-4",
             court_ref="css-R142-1-A",
             compulsory=False,
         )
@@ -199,8 +192,6 @@ def _france_travail_route(case: Case) -> Route:
             then="tribunal_administratif",
             legal_basis=("ct-R5412-4", "ct-R5312-47", "cja-L213-11", "cja-R213-10"),
             deadline_ref="cja-R213-10",
-            answer_ref="crpa-L231-4",
-            court_ref="cja-R421-1",
             mediation_before_court=True,
         )
     if case.benefit is Benefit.are:
@@ -210,8 +201,6 @@ def _france_travail_route(case: Case) -> Route:
             then="tribunal_judiciaire",
             legal_basis=("ct-L5312-12", "ct-R5426-19"),
             deadline_ref="ct-R5426-19",
-            answer_ref="crpa-L231-4",
-            court_ref="cja-R421-1",
             compulsory=False,
             notes=("L'allocation chômage (ARE) relève du tribunal judiciaire ; la médiation est possible mais pas obligatoire.",),
         )
@@ -221,8 +210,6 @@ def _france_travail_route(case: Case) -> Route:
         then="tribunal_administratif",
         legal_basis=("ct-L5312-12", "ct-R5312-47", "cja-L213-11", "cja-R213-10"),
         deadline_ref="cja-R213-10",
-        answer_ref="crpa-L231-4",
-        court_ref="cja-R421-1",
         compulsory=False,
         mediation_before_court=True,
     )
