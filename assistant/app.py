@@ -21,8 +21,17 @@ import streamlit as st  # noqa: E402
 from assistant.i18n import LANGUAGES, _  # noqa: E402
 from assistant.pages.common import PAGE_FILES, clear_session, mediator  # noqa: E402
 
-st.session_state.setdefault("lang", "fr")
-st.session_state.setdefault("mediator", False)
+# Settings live under their own keys; the widgets (keys `w.*`) are re-seeded from them
+# on every run, because Streamlit forgets a widget's state across page switches.
+SETTINGS = {"lang": "fr", "mediator": False}
+for _name, _default in SETTINGS.items():
+    st.session_state.setdefault(_name, _default)
+    st.session_state.setdefault(f"w.{_name}", st.session_state[_name])
+
+
+def _keep_setting(name: str) -> None:
+    st.session_state[name] = st.session_state[f"w.{name}"]
+
 
 st.set_page_config(
     page_title=_("Mes droits face à l'algorithme"),
@@ -53,12 +62,16 @@ with st.sidebar:
         "Langue / Language",
         list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
-        key="lang",
+        key="w.lang",
+        on_change=_keep_setting,
+        args=("lang",),
         horizontal=True,
     )
     st.toggle(
         _("Mode médiateur"),
-        key="mediator",
+        key="w.mediator",
+        on_change=_keep_setting,
+        args=("mediator",),
         help=_("Pour les professionnels (France Services, associations) : écrans plus denses, textes de loi ouverts, et un bouton pour effacer avant la personne suivante."),
     )
     st.button(

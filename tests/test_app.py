@@ -126,3 +126,149 @@ def test_scenario_walk_shows_rights_and_letters(path: Path) -> None:
     for letter_id in expect.get("letters_include", []):
         assert f"dl.docx.{letter_id}" in keys, letter_id
         assert f"dl.pdf.{letter_id}" in keys, letter_id
+
+
+def go_to_step(at: AppTest, answers: dict, step_id: str) -> None:
+    """Answer screens until `step_id` is shown."""
+    for _ in range(len(iv.STEPS)):
+        if at.session_state["step"] == step_id:
+            return
+        fill_step(at, answers)
+        at.button(key="nav.next").click().run()
+    raise AssertionError(f"step {step_id} not reached")
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_invalid_scenario_is_stopped_at_the_field(path: Path) -> None:
+    case = load(path)["case"]
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    answers = iv.answers_from_case(case)
+    go_to_step(at, answers, "decision_dates")
+    fill_step(at, answers)
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] == "decision_dates"  # not let through
+    messages = [e.value for e in at.error]
+    assert any("decision.received_on" in m and "postérieure à aujourd'hui" in m for m in messages), messages
+
+
+def test_future_date_message_sits_under_its_field_and_keeps_answers() -> None:
+    today = dt.date(2026, 11, 23)
+    case = load(VALID[0])["case"]
+    answers = iv.answers_from_case(case)
+    at = new_app(today)
+    go_to_step(at, answers, "decision_dates")
+    at.date_input(key="q.decision.date").set_value(dt.date(2026, 11, 2))
+    at.date_input(key="q.decision.received_on").set_value(today + dt.timedelta(days=10)).run()
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] == "decision_dates"
+    # The message is rendered right after the field it names (same block, next element).
+    main = list(at.main)
+    labels = [getattr(e, "label", None) for e in main]
+    position = labels.index("Date à laquelle vous l'avez reçue")
+    following = [e for e in main[position + 1:] if e.type == "alert" or getattr(e, "proto", None) is not None][:3]
+    assert any("Date de réception de la décision" in str(getattr(e, "value", "")) for e in following), following
+    # Everything else typed is still there.
+    assert at.date_input(key="q.decision.date").value == dt.date(2026, 11, 2)
+    assert at.session_state["answers"]["organism.kind"] == "caf"
+    assert at.session_state["answers"]["benefit"] == "rsa"
+    # Correcting the date lets the person go on.
+    at.date_input(key="q.decision.received_on").set_value(dt.date(2026, 11, 5)).run()
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] == "decision_content"
+
+
+def test_letters_in_an_amount_get_a_french_message_and_keep_the_text() -> None:
+    case = load(VALID[1])["case"]  # an overpayment: the amount screen asks both amounts
+    answers = iv.answers_from_case(case)
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    go_to_step(at, answers, "amounts")
+    at.text_input(key="q.context.amount_eur").input("douze cents").run()
+    at.text_input(key="q.context.withholding_eur").input("100").run()
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] == "amounts"
+    messages = [e.value for e in at.error]
+    assert any("Montant (en euros) (context.amount_eur)" in m and "il faut un nombre" in m for m in messages), messages
+    assert not any("withholding" in m for m in messages)
+    assert at.text_input(key="q.context.amount_eur").value == "douze cents"
+    assert at.text_input(key="q.context.withholding_eur").value == "100"
+    at.text_input(key="q.context.amount_eur").input("1 200,50 €").run()
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] != "amounts"
+    assert iv.case_dict(at.session_state["answers"])["context"]["amount_eur"] == 1200.5
+
+
+def test_back_and_next_never_lose_an_answer() -> None:
+    case = load(VALID[0])["case"]
+    answers = iv.answers_from_case(case)
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    go_to_step(at, answers, "control")
+    for _ in range(3):
+        at.button(key="nav.back").click().run()
+    assert at.session_state["step"] == "decision"
+    assert at.radio(key="q.decision.received").value == "yes"
+    at.button(key="nav.next").click().run()
+    assert at.date_input(key="q.decision.received_on").value == dt.date.fromisoformat(case["decision"]["received_on"])
+    at.button(key="nav.back").click().run()
+    at.button(key="nav.back").click().run()
+    assert at.radio(key="q.situation").value == case["situation"]
+
+
+def test_a_required_choice_left_empty_is_asked_for() -> None:
+    at = new_app()
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] == "organism"
+    assert any("Choisissez une réponse" in e.value for e in at.error)
+
+
+def test_review_lists_every_answer_and_modifier_goes_back() -> None:
+    case = load(VALID[0])["case"]
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    walk_interview(at, case)
+    page = texts(at)
+    assert case["claimant"]["last_name"] in page
+    assert "Modifier" in [b.label for b in at.button]
+    at.button(key="edit.decision_dates").click().run()
+    assert at.session_state["step"] == "decision_dates"
+    assert at.date_input(key="q.decision.date").value == dt.date.fromisoformat(case["decision"]["date"])
+
+
+def test_mediator_mode_shows_every_question_and_finish_clears_everything() -> None:
+    case = load(VALID[0])["case"]
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    at.toggle(key="w.mediator").set_value(True).run()
+    assert widget(at, "text_input", "q.claimant.last_name") is not None  # all screens at once
+    answers = iv.answers_from_case(case)
+    for question in iv.QUESTIONS.values():
+        if question.id in answers:
+            answer(at, question, answers[question.id])
+    at.button(key="nav.check").click().run()
+    assert "Vérifiez vos réponses" in texts(at)
+    at.button(key="to_rights").click().run()
+    assert "Vos droits" in texts(at)
+    assert at.session_state["mediator"] is True
+    assert any(e.proto.expanded for e in at.expander), "legal detail open by default"
+    at.sidebar.button[0].click().run()
+    assert at.session_state["mediator"] is True
+    state = {k: at.session_state[k] for k in at.session_state.keys() if not k.startswith("$$")}
+    leftovers = {k: v for k, v in state.items() if k.startswith("q.") and v not in (None, "", False)}
+    assert not leftovers, leftovers  # the widgets shown again are empty
+    assert set(state) - {k for k in state if k.startswith(("q.", "nav."))} <= {
+        "lang", "mediator", "w.lang", "w.mediator", "step", "answers", "field_errors"}, state
+    assert not at.session_state["answers"]
+    assert case["claimant"]["last_name"] not in texts(at)
+    assert widget(at, "text_input", "q.claimant.last_name").value == ""
+
+
+def test_english_interface() -> None:
+    at = new_app()
+    at.radio(key="w.lang").set_value("en").run()
+    assert at.radio(key="q.organism.kind").label != "Quel organisme vous verse (ou vous refuse) l'aide ?"
+    assert "Suivant" not in at.button(key="nav.next").label
+
+
+def test_two_sessions_share_nothing() -> None:
+    first, second = new_app(), new_app()
+    first.radio(key="q.organism.kind").set_value("msa").run()
+    first.button(key="nav.next").click().run()
+    assert second.run().session_state["answers"] == {}
+    assert second.radio(key="q.organism.kind").value is None

@@ -121,7 +121,7 @@ case, analysis = result.case, result.analysis
 
 st.title(_("Vos courriers"))
 if current_language() != "fr":
-    st.info(_("The letters are in French, the language the administration reads; each one is explained here in English."))
+    st.info(_("Les courriers restent en français, la langue de l'administration ; chacun est expliqué ici dans votre langue."))
 
 ics = calendar_bytes(case, analysis, current_language())
 st.download_button(_("Ajouter les dates à mon agenda (.ics)"), ics, file_name="dates-a-retenir.ics",

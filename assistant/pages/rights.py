@@ -73,7 +73,8 @@ with st.container(border=True):
             box(_("Le délai pour contester a expiré le {date}. Un recours reste parfois possible : parlez-en à un conseiller ou au Défenseur des droits.").format(date=ui_date(appeal.deadline)))
         else:
             box(_("Contestez avant le {date}").format(date=ui_date(appeal.deadline)), icon="⏰")
-            st.html(f'<p class="mda-deadline" role="status">{_("Il vous reste {n} jours.").format(n=days) if days != 1 else _("Il vous reste 1 jour.")}</p>')
+            left = _("Il vous reste 1 jour.") if days == 1 else _("Il vous reste {n} jours.").format(n=days)
+            st.html(f'<p class="mda-deadline" role="status">{left}</p>')
     kind = _("obligatoire") if appeal.compulsory else _("possible, pas obligatoire")
     st.markdown(_("**Votre recours** ({kind}) s'adresse à : {body}").format(kind=kind, body=escape_markdown(appeal.body)))
     st.markdown(_("**Ensuite**, si le recours est rejeté : {court}.").format(court=escape_markdown(lib(appeal.court))))

@@ -1,0 +1,71 @@
+"""Every UI string is in both catalogues, translated, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+
+from assistant import i18n
+
+ROOT = Path(__file__).resolve().parent.parent / "assistant"
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), ROOT / "interview.py", ROOT / "calendar_ics.py"]
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def used_msgids() -> set[str]:
+    """Extracted independently of assistant.i18n, with babel's own Python extractor."""
+    found: set[str] = set()
+    for path in SOURCES:
+        for _lineno, message, _comments, _context in extract_from_file("python", str(path), keywords=KEYWORDS):
+            found.update(m for m in (message if isinstance(message, tuple) else (message,)) if m)
+    return found
+
+
+def catalog(language: str):
+    path = ROOT / "locale" / language / "LC_MESSAGES" / "messages.po"
+    assert path.exists(), f"catalogue manquant : {path}"
+    with path.open("rb") as handle:
+        return read_po(handle, locale=i18n.BABEL_LOCALES[language])
+
+
+def test_the_extraction_finds_the_ui_strings() -> None:
+    msgids = used_msgids()
+    assert len(msgids) > 100
+    assert "Vos droits" in msgids and "Je ne sais pas" in msgids
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_msgid_is_translated(language: str) -> None:
+    cat = catalog(language)
+    problems = []
+    for msgid in sorted(used_msgids()):
+        entry = cat.get(msgid)
+        if entry is None:
+            problems.append(f"absent : {msgid!r}")
+        elif not entry.string or entry.fuzzy:
+            problems.append(f"non traduit : {msgid!r}")
+        elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(entry.string)):
+            problems.append(f"variables différentes : {msgid!r} → {entry.string!r}")
+    assert not problems, f"{language} : lancez `python -m assistant.i18n` puis traduisez :\n" + "\n".join(problems)
+
+
+def test_french_is_the_source_language() -> None:
+    cat = catalog("fr")
+    assert all(m.string == m.id for m in cat if m.id), "le catalogue français doit reprendre les msgids"
+
+
+def test_no_ui_string_in_english_in_the_french_sources() -> None:
+    # msgids are French: an English msgid would show English to French speakers.
+    english = [m for m in used_msgids() if re.search(r"\b(the|and|your|you|letters)\b", m)]
+    assert not english, english
+
+
+def test_translate_falls_back_to_french() -> None:
+    assert i18n.translate("Vos droits", "en") == "Your rights"
+    assert i18n.translate("Une phrase inconnue", "en") == "Une phrase inconnue"
+    assert i18n.translate("Contester la décision", "fr", "library") == "Contester la décision"
