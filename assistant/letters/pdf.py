@@ -1,0 +1,91 @@
+"""DOCX to PDF with LibreOffice headless: one `soffice` process converts a whole batch.
+
+Starting LibreOffice costs seconds; converting one more letter costs a fraction of that.
+So every call converts all its files in one `soffice --convert-to pdf` run (two runs in
+parallel for big batches, one per core), each with a private, throw-away profile so that
+concurrent calls (tests, app users) never share LibreOffice's lock files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+
+class PdfUnavailable(RuntimeError):
+    """LibreOffice is missing or failed: the DOCX files are still usable."""
+
+
+SOFFICE_CANDIDATES = ("soffice", "libreoffice")
+INSTALL_HINT = ("LibreOffice n'est pas installé : les courriers sont disponibles en DOCX (Word, LibreOffice), "
+                "mais pas en PDF. Installez-le avec « sudo apt-get install libreoffice-writer-nogui ».")
+# Above this many files, split the batch over two soffice processes (the machine has 2 cores).
+PARALLEL_THRESHOLD = 24
+
+
+def find_soffice() -> str:
+    for name in SOFFICE_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise PdfUnavailable(INSTALL_HINT)
+
+
+def _safe_name(name: str) -> str:
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(name).stem) or "courrier"
+    return stem
+
+
+def _convert_batch(soffice: str, sources: list[Path], out_dir: Path, timeout: float) -> None:
+    with tempfile.TemporaryDirectory(prefix="mesdroits-lo-") as profile:
+        command = [
+            soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
+            "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *map(str, sources),
+        ]
+        env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"}
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            raise PdfUnavailable("LibreOffice n'a pas terminé la conversion en PDF à temps ; les DOCX restent utilisables.") from None
+        if done.returncode != 0:
+            raise PdfUnavailable(f"LibreOffice a échoué (code {done.returncode}) : {done.stderr.strip()[:500]}")
+
+
+def to_pdf(docx_files: dict[str, bytes], timeout: float = 600, workers: int | None = None) -> dict[str, bytes]:
+    """{name.docx: bytes} → {name.pdf: bytes}. Raises PdfUnavailable (French message)."""
+    if not docx_files:
+        return {}
+    soffice = find_soffice()
+    with tempfile.TemporaryDirectory(prefix="mesdroits-pdf-") as tmp:
+        root = Path(tmp)
+        src_dir, out_dir = root / "in", root / "out"
+        src_dir.mkdir()
+        out_dir.mkdir()
+        names: dict[str, Path] = {}
+        for index, (name, content) in enumerate(docx_files.items()):
+            # Unique, shell- and LibreOffice-safe file names; the caller's names come back.
+            path = src_dir / f"{index:05d}_{_safe_name(name)}.docx"
+            path.write_bytes(content)
+            names[name] = path
+        sources = list(names.values())
+        if workers is None:
+            workers = 2 if len(sources) >= PARALLEL_THRESHOLD else 1
+        chunks = [sources[i::workers] for i in range(workers)] if workers > 1 else [sources]
+        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+            list(pool.map(lambda chunk: _convert_batch(soffice, chunk, out_dir, timeout), chunks))
+        result: dict[str, bytes] = {}
+        missing = []
+        for name, path in names.items():
+            pdf = out_dir / (path.stem + ".pdf")
+            if not pdf.exists():
+                missing.append(name)
+                continue
+            result[str(Path(name).with_suffix(".pdf"))] = pdf.read_bytes()
+        if missing:
+            raise PdfUnavailable(f"LibreOffice n'a pas pu convertir : {', '.join(missing)}.")
+        return result
