@@ -71,7 +71,11 @@ def bundle(api: Any, case: Any, analysis: Any) -> Bundle:
     if current is not None and current.fingerprint == fingerprint:
         return current
     made = api.build_letters(case, analysis)
-    docx = {f"{file_stem(i, letter)}.docx": api.render_docx(letter) for i, letter in enumerate(made, 1)}
+    names = [f"{file_stem(i, letter)}.docx" for i, letter in enumerate(made, 1)]
+    rendered = api.render_docx_many(made) if hasattr(api, "render_docx_many") else [api.render_docx(x) for x in made]
+    docx = dict(zip(names, rendered))
+    if made and hasattr(api, "render_guide_docx"):
+        docx["00-comment-envoyer.docx"] = api.render_guide_docx(made)
     current = Bundle(fingerprint, made, docx, api.to_pdf)
     st.session_state["letters_bundle"] = current
     return current
