@@ -58,7 +58,6 @@ class CompiledTemplate:
     def render(self, context: dict[str, Any]) -> bytes:
         xml = self.template.render(context)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         head, _, body = xml.partition("?>")
         # docxtpl's handling of \n (line break) and \t (tab) inside text, on the body only.
         xml = head + "?>" + DocxTemplate.resolve_listing(None, body) if body else DocxTemplate.resolve_listing(None, xml)

@@ -1,0 +1,376 @@
+"""Letters: catalogue rules, golden texts, DOCX robustness (hypothesis), PDF, CLI.
+
+LibreOffice and poppler are driven for real; a missing one FAILS (never skips). All the
+PDF conversions of a test go through one `soffice` call, to keep the module fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import difflib
+import io
+import json
+import random
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.analysis import analyse
+from assistant.appeals import organism_label
+from assistant.legal_refs import load_refs
+from assistant.letters import (
+    LETTER_IDS,
+    LetterNotApplicable,
+    PdfUnavailable,
+    UnknownLetter,
+    build_letters,
+    render_docx,
+    render_docx_many,
+    render_guide_docx,
+    to_pdf,
+)
+from assistant.letters import pdf as pdf_module
+from assistant.letters.build import allowed_cites, load_catalogue
+from assistant.letters.cli import run_letters
+from assistant.letters.render import LETTER_TEMPLATE, letter_context
+from assistant.model import InvalidCase, parse_case
+
+from .casegen import random_case
+from .conftest import ROOT, VALID_SCENARIOS, require_tool, run_cli
+from .golden_update import GOLDEN, docx_text, golden_scenarios, render_texts
+
+ARTIFACTS = ROOT / "test-artifacts" / "letters"
+GOLDEN_CASES = golden_scenarios()
+RIGHT_IDS = {
+    "reasons", "algorithm_explanation", "gdpr_access", "gdpr_automated_decision", "document_access",
+    "prior_hearing", "appeal", "deadline_not_opposable", "right_to_error", "debt_remission",
+    "withholding_limit", "mediator", "defenseur_des_droits", "fraud_safeguards", "overpayment_limitation",
+}
+ADMISSIONS = ["je reconnais", "j'accepte", "reconnais devoir", "je dois bien", "j'admets", "je m'engage à rembourser",
+              "ma dette", "fraude de ma part", "j'ai fraudé", "fausse déclaration de ma part"]
+
+
+def _letters_for(case_data: dict, **kwargs):
+    case = parse_case(case_data)
+    analysis = analyse(case)
+    return case, analysis, build_letters(case, analysis, **kwargs)
+
+
+def _random_cases(count: int, seed: int = 4) -> list[dict]:
+    rng = random.Random(seed)
+    return [random_case(rng) for _ in range(count)]
+
+
+# --- Catalogue and legal content -----------------------------------------------------------
+
+
+def test_catalogue_covers_every_letter_and_every_paragraph_cites():
+    catalogue = load_catalogue()
+    assert tuple(catalogue.letters) == LETTER_IDS
+    for spec in catalogue.letters.values():
+        assert spec.paragraphs, spec.id
+        for paragraph in spec.paragraphs:
+            assert paragraph.cites, f"{spec.id}.{paragraph.key} cites nothing"
+            assert set(paragraph.rights) <= RIGHT_IDS, f"{spec.id}.{paragraph.key}: unknown right"
+        assert set(spec.requires_any) <= RIGHT_IDS
+        refs = load_refs()
+        for ref_id in (*[c for p in spec.paragraphs for c in p.cites], *spec.procedure_refs):
+            assert ref_id.startswith("@") or ref_id in refs, f"{spec.id}: {ref_id} is not in legal_refs"
+
+
+@pytest.mark.parametrize("case_data", [c for _, c in GOLDEN_CASES] + _random_cases(60),
+                         ids=[n for n, _ in GOLDEN_CASES] + [f"random{i}" for i in range(60)])
+def test_every_paragraph_cites_existing_refs_and_only_found_rights(case_data):
+    case, analysis, letters = _letters_for(case_data)
+    refs = load_refs()
+    found = set(analysis.right_ids)
+    assert [letter.id for letter in letters] == [i for i in analysis.letters if i in LETTER_IDS], \
+        "every letter the analysis proposes must be built"
+    for letter in letters:
+        allowed = allowed_cites(letter.id, case, analysis)
+        assert letter.paragraphs, letter.id
+        for paragraph in letter.paragraphs:
+            where = f"{letter.id}.{paragraph.key}"
+            assert paragraph.cites, f"{where} cites nothing"
+            assert set(paragraph.cites) <= set(refs), f"{where}: unknown ids {set(paragraph.cites) - set(refs)}"
+            assert set(paragraph.cites) <= allowed, f"{where} cites {set(paragraph.cites) - allowed}, not from the analysis"
+            rights = {b for b in paragraph.because if b in RIGHT_IDS}
+            assert rights <= found, f"{where} rests on rights the analysis did not find: {rights - found}"
+        assert letter.guide.how and letter.guide.answer
+
+
+@pytest.mark.parametrize("name,case_data", GOLDEN_CASES, ids=[n for n, _ in GOLDEN_CASES])
+def test_letters_never_admit_anything(name, case_data):
+    _, _, letters = _letters_for(case_data)
+    for letter in letters:
+        text = letter.plain_text().lower().replace("’", "'")
+        for phrase in ADMISSIONS:
+            assert phrase not in text, f"{name}/{letter.id} contains « {phrase} »"
+        assert "  " not in "\n".join(p.text for p in letter.paragraphs if "«" not in p.text), f"{name}/{letter.id}: double space"
+
+
+def test_appeal_contests_in_its_first_paragraph_and_quotes_own_words():
+    data = copy.deepcopy(dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"])
+    data["context"]["own_words"] = "J'ai envoyé ma déclaration le 2 octobre.\nPersonne ne m'a répondu."
+    _, analysis, letters = _letters_for(data, only=["appeal"])
+    appeal = letters[0]
+    assert appeal.paragraphs[0].text.startswith("Je conteste la décision du 2 novembre 2026")
+    assert analysis.appeal.body == appeal.recipient[0]
+    assert appeal.registered
+    assert "« J'ai envoyé ma déclaration le 2 octobre.\nPersonne ne m'a répondu. »" in appeal.plain_text()
+    keys = [p.key for p in appeal.paragraphs]
+    assert {"reasons", "not_opposable", "algorithm_mention", "request", "answer"} <= set(keys)
+
+
+def test_explanation_request_asks_human_review_only_when_found():
+    p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
+    _, analysis, letters = _letters_for(p01, only=["explanation_request"])
+    assert "gdpr_automated_decision" in analysis.right_ids
+    text = letters[0].plain_text()
+    assert "1° le degré et le mode de contribution" in text and "4° les opérations" in text
+    assert any(p.key == "human_review" for p in letters[0].paragraphs)
+    p02 = dict(VALID_SCENARIOS)["p02_family_allowance_overpayment_good_faith"]["case"]
+    _, analysis, letters = _letters_for(p02, only=["explanation_request"])
+    assert "gdpr_automated_decision" not in analysis.right_ids
+    assert not any(p.key == "human_review" for p in letters[0].paragraphs)
+
+
+def test_no_written_decision_is_described_not_invented():
+    p03 = dict(VALID_SCENARIOS)["p03_housing_aid_stopped_after_control"]["case"]
+    _, _, letters = _letters_for(p03)
+    text = letters[0].plain_text()
+    assert "à compter du 5 novembre 2026, qui ne m'a pas été notifiée" in text
+    assert "date inconnue" not in text
+
+
+def test_missing_organism_name_and_file_number():
+    data = copy.deepcopy(dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"])
+    data["organism"]["name"] = None
+    data["claimant"]["file_number"] = None
+    case, _, letters = _letters_for(data)
+    for letter in letters:
+        assert "None" not in letter.plain_text()
+        assert not any(r.startswith("Numéro allocataire") for r in letter.references)
+    assert letters[1].recipient[0] == organism_label(case) != ""
+
+
+def test_remission_is_never_an_admission_and_says_contested_when_appealing():
+    p02 = dict(VALID_SCENARIOS)["p02_family_allowance_overpayment_good_faith"]["case"]
+    _, _, letters = _letters_for(p02, only=["debt_remission_request", "appeal"])
+    assert "Sans reconnaissance du bien-fondé de la créance, que je conteste par ailleurs" in letters[0].plain_text()
+    _, _, alone = _letters_for(p02, only=["debt_remission_request"])
+    text = alone[0].plain_text()
+    assert "Sans reconnaissance du bien-fondé de la créance" in text and "que je conteste par ailleurs" not in text
+
+
+def test_unknown_and_inapplicable_letters_raise_french_errors():
+    p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
+    with pytest.raises(UnknownLetter, match="courrier inconnu : apel"):
+        _letters_for(p01, only=["apel"])
+    with pytest.raises(LetterNotApplicable, match="ne correspond pas à ce dossier"):
+        _letters_for(p01, only=["cnil_complaint"])
+
+
+def test_follow_ups_addresses():
+    x01 = dict(GOLDEN_CASES)["x01_documents_unanswered_no_names"]
+    _, _, letters = _letters_for(x01)
+    by_id = {letter.id: letter for letter in letters}
+    assert by_id["cada_referral"].recipient[1:] == ["20 avenue de Ségur", "TSA 50730", "75334 Paris Cedex 07"]
+    assert by_id["cada_referral"].registered
+    assert "cnil.fr/plaintes" in by_id["cnil_complaint"].guide.how
+    assert by_id["defenseur_referral"].recipient == ["Défenseur des droits", "Libre réponse 71120", "75342 Paris Cedex 07"]
+
+
+# --- Golden texts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name,case_data", GOLDEN_CASES, ids=[n for n, _ in GOLDEN_CASES])
+def test_golden_texts(name, case_data):
+    folder = GOLDEN / name
+    expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))} if folder.exists() else {}
+    actual = render_texts(case_data)
+    assert sorted(actual) == sorted(expected), f"letters differ for {name}: run `make golden` and review the diff"
+    for file_name, text in actual.items():
+        if text != expected[file_name]:
+            diff = "".join(difflib.unified_diff(expected[file_name].splitlines(True), text.splitlines(True),
+                                                f"golden/{name}/{file_name}", "rendered"))
+            pytest.fail(f"wording changed (run `make golden` if intended):\n{diff}")
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def test_address_newline_renders_as_two_lines_verbatim():
+    data = copy.deepcopy(dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"])
+    data["claimant"]["address"] = "Résidence « Les Pins » & Cie\nBât. <B>, esc. 2"
+    _, _, letters = _letters_for(data, only=["explanation_request"])
+    document = Document(io.BytesIO(render_docx(letters[0])))
+    sender = document.paragraphs[0]
+    assert sender.text.split("\n")[1:3] == ["Résidence « Les Pins » & Cie", "Bât. <B>, esc. 2"]
+    assert len(sender._p.xpath(".//w:br")) == 3
+
+
+def test_fast_renderer_matches_docxtpl():
+    from docxtpl import DocxTemplate
+
+    data = copy.deepcopy(dict(GOLDEN_CASES)["x01_documents_unanswered_no_names"])
+    _, _, letters = _letters_for(data)
+    for letter in letters:
+        naive = DocxTemplate(LETTER_TEMPLATE)
+        naive.render(letter_context(letter), autoescape=True)
+        buffer = io.BytesIO()
+        naive.save(buffer)
+        assert docx_text(render_docx(letter)) == docx_text(buffer.getvalue())
+
+
+def test_render_many_in_two_processes_keeps_order():
+    cases = [parse_case(c) for c in _random_cases(40, seed=9)]
+    letters = [letter for case in cases for letter in build_letters(case, analyse(case))]
+    assert len(letters) >= 48
+    parallel = render_docx_many(letters, workers=2)
+    assert [docx_text(d) for d in parallel] == [docx_text(render_docx(letter)) for letter in letters]
+
+
+FIELD_TEXT = st.one_of(
+    st.lists(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029")
+             | st.sampled_from(["\n", "&", "<", ">", '"', "'", "«", "»", "😀", "محمد", "Nguyễn", "{{", "{%", "}}", "\t"]),
+             min_size=1, max_size=40).map("".join),
+    st.sampled_from(["Nguyễn Thị Thu", "محمد بن علي", "O'Brien & <Fils>", '"Zoé" 😀', "a\nb"]),
+).filter(lambda s: s.strip() != "")
+
+
+def _fuzzed_case(names) -> dict:
+    data = copy.deepcopy(dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"])
+    first, last, address, city, org_name, org_address, words, number = names
+    data["claimant"].update(first_name=first, last_name=last, address=address, city=city, file_number=number[:40])
+    data["organism"].update(name=org_name, address=org_address)
+    data["context"]["own_words"] = words
+    return data
+
+
+def test_any_user_text_is_verbatim_and_libreoffice_opens_it(tmp_path):
+    soffice_sample: dict[str, bytes] = {}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(st.tuples(FIELD_TEXT, FIELD_TEXT, FIELD_TEXT.map(lambda s: (s * 10)[:300]), FIELD_TEXT,
+                     FIELD_TEXT, FIELD_TEXT, FIELD_TEXT, FIELD_TEXT))
+    def check(names):
+        data = _fuzzed_case(names)
+        case = parse_case(data)
+        letters = build_letters(case, analyse(case))
+        texts = []
+        for letter in letters:
+            content = render_docx(letter)
+            texts.append(docx_text(content))  # python-docx parses it: the XML is well formed
+            if len(soffice_sample) < 8 and letter.id == "appeal":
+                soffice_sample[f"sample{len(soffice_sample)}.docx"] = content
+        everything = "".join(texts)
+        c, o = case.claimant, case.organism
+        for value in (c.first_name, c.last_name, c.address, c.city, c.file_number, o.name, o.address,
+                      case.context.own_words):
+            assert value in everything, f"{value!r} not verbatim in the letters"
+
+    check()
+    require_tool("soffice", "libreoffice-writer-nogui")
+    pdfs = to_pdf(soffice_sample)
+    assert len(pdfs) == len(soffice_sample)
+    assert all(content.startswith(b"%PDF") for content in pdfs.values())
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def _pgm_dark_ratio(pgm: bytes) -> float:
+    """Share of dark pixels in a binary PGM (P5) image, as pdftoppm -gray writes it."""
+    tokens = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", pgm)
+    assert tokens, "not a PGM image"
+    width, height = int(tokens[1]), int(tokens[2])
+    pixels = pgm[tokens.end():tokens.end() + width * height]
+    return sum(1 for value in pixels if value < 128) / (width * height)
+
+
+def test_scenario_pdfs_have_pages_text_and_ink(tmp_path):
+    require_tool("soffice", "libreoffice-writer-nogui")
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+        require_tool(tool, "poppler-utils")
+    docx: dict[str, bytes] = {}
+    expected_text: dict[str, str] = {}
+    for name, case_data in GOLDEN_CASES:
+        _, _, letters = _letters_for(case_data)
+        for letter in letters:
+            docx[f"{name}__{letter.id}.docx"] = render_docx(letter)
+            expected_text[f"{name}__{letter.id}.pdf"] = letter.subject.split(" ")[0]
+        docx[f"{name}__guide.docx"] = render_guide_docx(letters)
+        expected_text[f"{name}__guide.pdf"] = "Ce qu'il faut faire maintenant"
+    pdfs = to_pdf(docx)  # one batch for all scenarios
+    assert sorted(pdfs) == sorted(expected_text)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for file_name, content in pdfs.items():
+        path = tmp_path / file_name
+        path.write_bytes(content)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+        assert 1 <= pages <= 3, f"{file_name}: {pages} pages"
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        assert expected_text[file_name].replace("'", "’")[:8] in text.replace("'", "’"), f"{file_name}: text missing"
+        if "guide" not in file_name:
+            assert "Je vous prie d" in text.replace("’", "'")
+        stem = tmp_path / path.stem
+        subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(path), str(stem)], check=True)
+        ratio = _pgm_dark_ratio(stem.with_suffix(".pgm").read_bytes())
+        assert ratio > 0.01, f"{file_name}: page 1 looks blank ({ratio:.2%} dark pixels)"
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", str(path),
+                        str(ARTIFACTS / path.stem)], check=True)
+
+
+def test_pdf_unavailable_is_a_french_error(monkeypatch):
+    monkeypatch.setattr(pdf_module, "SOFFICE_CANDIDATES", ("soffice-absent-for-test",))
+    with pytest.raises(PdfUnavailable, match="LibreOffice n'est pas installé"):
+        to_pdf({"a.docx": b"x"})
+
+
+# --- CLI -----------------------------------------------------------------------------------------
+
+
+def _args(case_file, out, fmt="docx", only=None):
+    return argparse.Namespace(case_file=str(case_file), out=str(out), format=fmt, only=only)
+
+
+def test_cli_letters_both_formats(write_case, tmp_path):
+    require_tool("soffice", "libreoffice-writer-nogui")
+    p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
+    out = tmp_path / "out"
+    done = run_cli("letters", str(write_case(p01)), "--out", str(out), "--format", "both", timeout=180)
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"{i}.{ext}" for i in ("appeal", "explanation_request", "document_access", "guide")
+                           for ext in ("docx", "pdf"))
+
+
+def test_cli_only_and_errors(write_case, tmp_path):
+    p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
+    case_file = write_case(p01)
+    assert run_letters(_args(case_file, tmp_path / "a", only=["appeal"])) == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["appeal.docx", "guide.docx"]
+    done = run_cli("letters", str(case_file), "--out", str(tmp_path / "b"), "--only", "apel")
+    assert done.returncode == 2 and "courrier inconnu" in done.stderr and "Traceback" not in done.stderr
+    bad = copy.deepcopy(p01)
+    bad["benefit"] = "are"
+    with pytest.raises(InvalidCase):
+        run_letters(_args(write_case(bad, "bad.json"), tmp_path / "c"))
+    done = run_cli("letters", str(write_case(bad, "bad.json")), "--out", str(tmp_path / "c"))
+    assert done.returncode == 2 and "benefit" in done.stderr
+
+
+def test_cli_without_libreoffice_still_writes_docx(write_case, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(pdf_module, "SOFFICE_CANDIDATES", ("soffice-absent-for-test",))
+    p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
+    assert run_letters(_args(write_case(p01), tmp_path / "out", fmt="pdf")) == 1
+    assert "LibreOffice n'est pas installé" in capsys.readouterr().err
+    assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".docx"}
