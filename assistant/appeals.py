@@ -46,6 +46,16 @@ class Route:
     notes: tuple[str, ...] = field(default=())
 
 
+def is_sanction(case: Case) -> bool:
+    """A sanction in law: declared as such, or France Travail suspending an allowance
+    (C. trav. L5412-1 lists the suspension of the revenu de remplacement as a sanction)."""
+    return case.situation is Situation.sanction or (
+        case.organism.kind is OrganismKind.france_travail
+        and case.situation is Situation.suspension
+        and case.benefit in {Benefit.are, Benefit.ass}
+    )
+
+
 def organism_label(case: Case) -> str:
     """The body as the person named it, or a generic name built from where they live."""
     if case.organism.name:
@@ -80,7 +90,10 @@ def _rsa_authority(case: Case) -> str:
 
 
 def appeal_route(case: Case) -> Route:
-    """The prior appeal the person must (or may) file first, and the court after it."""
+    """The prior appeal the person must (or may) file first, and the court after it.
+
+    Convention: `legal_basis[0]` is the text that opens the prior step (letters cite it).
+    """
     benefit, kind, situation = case.benefit, case.organism.kind, case.situation
 
     # RSA: every dispute first goes to the président of the département (CASF L262-47),
@@ -113,7 +126,7 @@ def appeal_route(case: Case) -> Route:
             id="cra",
             body=f"Directeur {_of_body(case)}, après avis de la commission de recours amiable",
             then="tribunal_administratif",
-            legal_basis=("cch-L825-1", "cch-L825-2"),
+            legal_basis=("cch-L825-2", "cch-L825-1"),
             deadline_ref="cch-L825-2",
         )
 
@@ -124,7 +137,7 @@ def appeal_route(case: Case) -> Route:
             id="recours_gracieux",
             body=f"Directeur {_of_body(case)}",
             then="tribunal_administratif",
-            legal_basis=("ce-2016-394276", "crpa-L411-2", "cja-R421-1"),
+            legal_basis=("crpa-L411-2", "ce-2016-394276", "cja-R421-1"),
             deadline_ref="cja-R421-1",
             compulsory=False,
         )
@@ -145,17 +158,20 @@ def appeal_route(case: Case) -> Route:
         )
 
     # Administrative penalties of the social-security bodies (CSS L114-17): excluded from
-    # the CRA by L142-4; their own procedure (R114-11: recours gracieux within one month),
-    # then the pôle social of the tribunal judiciaire.
+    # the CRA by L142-4 and contested directly before the pôle social of the tribunal
+    # judiciaire within two months (L114-17-2, R142-1-A III). A letter to the director
+    # may obtain a review but does not stop that time limit.
     if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
         return Route(
             id="recours_gracieux",
             body=f"Directeur {_of_body(case)}",
             then="tribunal_judiciaire",
-            legal_basis=("css-L114-17", "css-R114-11"),
-            deadline_ref="css-R114-11",
-            court_ref="css-R142-1-A",
+            legal_basis=("css-L114-17", "css-L114-17-2", "css-L142-4", "css-R142-1-A"),
+            deadline_ref="css-L114-17-2",
+            court_ref="css-L114-17-2",
             compulsory=False,
+            notes=("Une pénalité se conteste directement devant le pôle social du tribunal judiciaire dans les deux mois : "
+                   "écrire au directeur ne suspend pas ce délai.",),
         )
 
     # Everything else paid by a social-security body (family benefits, AAH, health,
@@ -183,26 +199,41 @@ def departement_of(case: Case) -> str:
 def _france_travail_route(case: Case) -> Route:
     """France Travail: sanctions and State-funded allowances go to the TA after a
     compulsory mediation; unemployment insurance (ARE) goes to the judicial court."""
-    if case.situation is Situation.sanction:
-        # Sanctions are decided by the regional director (R5412-4); before the TA, the
-        # mediation is compulsory and must start within the two-month time limit.
+    # Sanctions (L5412-1) have no prior appeal since R5412-8 was repealed: the compulsory
+    # step is the mediation, within two months.
+    if is_sanction(case):
         return Route(
             id="rapo_france_travail",
-            body="Directeur régional de France Travail",
+            body="Médiateur régional de France Travail (médiation préalable obligatoire)",
             then="tribunal_administratif",
-            legal_basis=("ct-R5412-4", "ct-R5312-47", "cja-L213-11", "cja-R213-10"),
+            legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "ct-L5412-1"),
             deadline_ref="cja-R213-10",
             mediation_before_court=True,
         )
+    if case.benefit is Benefit.are and case.situation is Situation.overpayment:
+        # An ARE overpayment: compulsory recours gracieux to the directeur général within
+        # two months (R5426-19), silence for two months is a rejection, then the judicial court.
+        return Route(
+            id="recours_gracieux",
+            body="Directeur général de France Travail",
+            then="tribunal_judiciaire",
+            legal_basis=("ct-R5426-19", "ct-L5312-12"),
+            deadline_ref="ct-R5426-19",
+            answer_ref="ct-R5426-19",
+            court_ref="ct-L5422-4",
+        )
     if case.benefit is Benefit.are:
+        # Other ARE decisions: no compulsory prior appeal; the action before the judicial
+        # court is time-barred two years after the decision was notified (L5422-4).
         return Route(
             id="recours_gracieux",
             body="Directeur de l'agence France Travail",
             then="tribunal_judiciaire",
-            legal_basis=("ct-L5312-12", "ct-R5426-19"),
-            deadline_ref="ct-R5426-19",
+            legal_basis=("ct-L5422-4", "ct-L5312-12"),
+            deadline_ref="ct-L5422-4",
+            court_ref="ct-L5422-4",
             compulsory=False,
-            notes=("L'allocation chômage (ARE) relève du tribunal judiciaire ; la médiation est possible mais pas obligatoire.",),
+            notes=("L'allocation chômage (ARE) relève du tribunal judiciaire : vous avez deux ans pour agir, mais un recours rapide vous fait gagner du temps ; la médiation est possible mais pas obligatoire.",),
         )
     return Route(
         id="recours_gracieux",

@@ -137,7 +137,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     if history.documents_requested_on:
         refusal = add("documents_answer", history.documents_requested_on, "crpa-R311-13",
                       "Sans réponse à votre demande de documents à cette date, c'est un refus : vous pourrez relancer, saisir la CADA et la CNIL",
-                      ("crpa-R311-13", "rgpd-12"))
+                      ("crpa-R311-12", "crpa-R311-13", "rgpd-12"))
         add("cada_after_documents", refusal, "crpa-R343-1",
             "Date limite pour saisir la CADA après le refus (ou le silence) sur votre demande de documents",
             ("crpa-R343-1", "crpa-L342-1"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .appeals import SOCIAL_SECURITY_BODIES, Route
+from .appeals import SOCIAL_SECURITY_BODIES, Route, is_sanction
 from .deadlines import deadline_opposable
 from .model import Benefit, Case, OrganismKind, Situation
 
@@ -155,7 +155,7 @@ def prior_hearing(case: Case, route: Route) -> Facts:
     it rules on a request."""
     if case.context.heard_before is True:
         return []
-    if case.situation is Situation.sanction:
+    if is_sanction(case):
         facts = ["La décision est une sanction : vous deviez être informé des faits reprochés et pouvoir présenter vos observations avant."]
         if case.benefit is Benefit.rsa:
             facts.append("Pour le RSA, la loi prévoit que vous pouvez être entendu, assisté de la personne de votre choix.")
@@ -172,7 +172,7 @@ def prior_hearing(case: Case, route: Route) -> Facts:
 def right_to_error(case: Case, route: Route) -> Facts:
     """crpa-L123-1, crpa-L123-2: a first good-faith error cannot be sanctioned; bad faith
     must be proved by the administration. Not where fraud is alleged."""
-    if case.context.fraud_alleged or case.situation not in {Situation.overpayment, Situation.sanction}:
+    if case.context.fraud_alleged or not (case.situation is Situation.overpayment or is_sanction(case)):
         return []
     return ["Aucune fraude ne vous est reprochée : une première erreur de bonne foi ne peut pas être sanctionnée.",
             "C'est à l'organisme de prouver une éventuelle mauvaise foi."]
@@ -326,11 +326,11 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     elif right.id == "reasons" and not case.decision.is_written:
         extra = ["crpa-L232-4"]
     elif right.id == "prior_hearing":
-        if case.situation is Situation.sanction and case.benefit is Benefit.rsa:
+        if is_sanction(case) and case.benefit is Benefit.rsa:
             extra = ["casf-L262-37"]
-        elif case.situation is Situation.sanction and case.organism.kind is OrganismKind.france_travail:
+        elif is_sanction(case) and case.organism.kind is OrganismKind.france_travail:
             extra = ["ct-R5412-7"]
-        elif case.situation is Situation.sanction and case.organism.kind in SOCIAL_SECURITY_BODIES:
+        elif is_sanction(case) and case.organism.kind in SOCIAL_SECURITY_BODIES:
             extra = ["css-L114-17", "css-R114-11"]
     elif right.id in ("debt_remission", "withholding_limit"):
         extra = list(RECOVERY_BASIS[_recovery_family(case)])

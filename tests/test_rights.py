@@ -51,6 +51,10 @@ def ids(analysis):
     ("carsat", "retraite", "reduction", "cra", "tribunal_judiciaire"),
     ("caf", "prime_noel", "refusal", "recours_gracieux", "tribunal_administratif"),
     ("france_travail", "are", "overpayment", "recours_gracieux", "tribunal_judiciaire"),
+    ("france_travail", "are", "refusal", "recours_gracieux", "tribunal_judiciaire"),
+    ("france_travail", "are", "suspension", "rapo_france_travail", "tribunal_administratif"),
+    ("france_travail", "ass", "suspension", "rapo_france_travail", "tribunal_administratif"),
+    ("caf", "allocations_familiales", "sanction", "recours_gracieux", "tribunal_judiciaire"),
     ("france_travail", "are", "sanction", "rapo_france_travail", "tribunal_administratif"),
     ("france_travail", "ass", "termination", "recours_gracieux", "tribunal_administratif"),
 ])
@@ -133,11 +137,13 @@ def test_history_deadlines():
 
 # --- Rights: the traps ----------------------------------------------------------------
 
-@pytest.mark.parametrize("kind,benefit", [("caf", "apl"), ("caf", "rsa"), ("cpam", "indemnites_journalieres"),
-                                          ("france_travail", "are"), ("msa", "allocations_familiales")])
-def test_no_general_hearing_duty_for_social_security_bodies(kind, benefit):
+@pytest.mark.parametrize("kind,benefit,situation", [
+    ("caf", "apl", "suspension"), ("caf", "rsa", "suspension"), ("cpam", "indemnites_journalieres", "termination"),
+    ("france_travail", "are", "reduction"), ("msa", "allocations_familiales", "suspension"),
+])
+def test_no_general_hearing_duty_for_social_security_bodies(kind, benefit, situation):
     """CRPA L121-2, 4°: social-security bodies and France Travail are exempt, except sanctions."""
-    assert "prior_hearing" not in ids(run(organism__kind=kind, benefit=benefit, situation="suspension"))
+    assert "prior_hearing" not in ids(run(organism__kind=kind, benefit=benefit, situation=situation))
 
 
 @pytest.mark.parametrize("kind,benefit", [("caf", "allocations_familiales"), ("france_travail", "are"),
@@ -253,3 +259,22 @@ def test_today_decides_when_a_follow_up_is_due():
     assert "reminder" not in run(history=asked, today="2026-11-20").letters
     assert "reminder" in run(history=asked, today="2026-11-21").letters
     assert run(today="2026-12-08").appeal.days_left == -1
+
+
+def test_france_travail_suspension_is_a_sanction():
+    analysis = run(organism__kind="france_travail", benefit="are", situation="suspension")
+    assert "prior_hearing" in ids(analysis)
+    assert "ct-R5412-7" in analysis.right("prior_hearing").legal_basis
+
+
+def test_are_deadlines():
+    overpayment = run(organism__kind="france_travail", benefit="are", situation="overpayment").appeal
+    assert overpayment.compulsory and overpayment.deadline.isoformat() == "2026-12-07"
+    refusal = run(organism__kind="france_travail", benefit="are", situation="refusal").appeal
+    assert not refusal.compulsory and refusal.deadline.isoformat() == "2028-10-06"  # two years (L5422-4)
+
+
+def test_penalty_goes_straight_to_the_judicial_court_within_two_months():
+    appeal = run(situation="sanction").appeal
+    assert "css-L114-17-2" in appeal.legal_basis and appeal.deadline.isoformat() == "2026-12-07"
+    assert appeal.notes and not appeal.compulsory
