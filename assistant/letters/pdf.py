@@ -25,6 +25,9 @@ INSTALL_HINT = ("LibreOffice n'est pas installé : les courriers sont disponible
                 "mais pas en PDF. Installez-le avec « sudo apt-get install libreoffice-writer-nogui ».")
 # Above this many files, split the batch over two soffice processes (the machine has 2 cores).
 PARALLEL_THRESHOLD = 24
+# LibreOffice 7.4 silently stops after about 250 documents in one command line (exit 0):
+# long batches are cut into runs of this size.
+BATCH_SIZE = 200
 
 
 def find_soffice() -> str:
@@ -40,20 +43,30 @@ def _safe_name(name: str) -> str:
     return stem
 
 
+def _run_soffice(soffice: str, profile: str, sources: list[Path], out_dir: Path, timeout: float) -> None:
+    command = [
+        soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
+        "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+        "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *map(str, sources),
+    ]
+    env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        raise PdfUnavailable("LibreOffice n'a pas terminé la conversion en PDF à temps ; les DOCX restent utilisables.") from None
+    if done.returncode != 0:
+        raise PdfUnavailable(f"LibreOffice a échoué (code {done.returncode}) : {done.stderr.strip()[:500]}")
+
+
 def _convert_batch(soffice: str, sources: list[Path], out_dir: Path, timeout: float) -> None:
+    """One worker: its files in runs of BATCH_SIZE, one private profile reused between runs,
+    then one retry for anything LibreOffice silently skipped."""
     with tempfile.TemporaryDirectory(prefix="mesdroits-lo-") as profile:
-        command = [
-            soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
-            "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *map(str, sources),
-        ]
-        env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"}
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise PdfUnavailable("LibreOffice n'a pas terminé la conversion en PDF à temps ; les DOCX restent utilisables.") from None
-        if done.returncode != 0:
-            raise PdfUnavailable(f"LibreOffice a échoué (code {done.returncode}) : {done.stderr.strip()[:500]}")
+        for start in range(0, len(sources), BATCH_SIZE):
+            _run_soffice(soffice, profile, sources[start:start + BATCH_SIZE], out_dir, timeout)
+        missing = [s for s in sources if not (out_dir / (s.stem + ".pdf")).exists()]
+        for start in range(0, len(missing), BATCH_SIZE):
+            _run_soffice(soffice, profile, missing[start:start + BATCH_SIZE], out_dir, timeout)
 
 
 def to_pdf(docx_files: dict[str, bytes], timeout: float = 600, workers: int | None = None) -> dict[str, bytes]:
@@ -75,7 +88,8 @@ def to_pdf(docx_files: dict[str, bytes], timeout: float = 600, workers: int | No
         sources = list(names.values())
         if workers is None:
             workers = 2 if len(sources) >= PARALLEL_THRESHOLD else 1
-        chunks = [sources[i::workers] for i in range(workers)] if workers > 1 else [sources]
+        size = -(-len(sources) // workers)
+        chunks = [sources[i:i + size] for i in range(0, len(sources), size)]
         with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
             list(pool.map(lambda chunk: _convert_batch(soffice, chunk, out_dir, timeout), chunks))
         result: dict[str, bytes] = {}
