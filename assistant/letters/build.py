@@ -173,11 +173,9 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
         if not token.startswith("@"):
             out.append(token)
         elif token == "@appeal.route":
-            # The text that opens the prior appeal; a recours gracieux rests on CRPA L411-2.
-            if analysis.appeal.route == "recours_gracieux":
-                out.append("crpa-L411-2")
-            else:
-                out += [i for i in analysis.appeal.legal_basis if _is_article(i)][:1]
+            # The text that opens the prior appeal: the first article of the route's basis
+            # (assistant.appeals keeps it first; CRPA L411-2 for a recours gracieux).
+            out += [i for i in analysis.appeal.legal_basis if _is_article(i)][:1]
         elif token == "@appeal.answer":
             out.append(appeal_route(case).answer_ref)
         elif token == "@appeal.not_opposable":
