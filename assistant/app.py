@@ -49,6 +49,7 @@ _CSS = """
 a { color: #0b4f9c; }
 :focus-visible { outline: 3px solid #0b4f9c !important; outline-offset: 2px; }
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small { color: #3b3d45 !important; }
+h1 { font-size: 2rem !important; }
 .mda-deadline { font-size: 1.6rem; font-weight: 700; line-height: 1.3; margin: 0.25rem 0; }
 """
 _DENSE = """
@@ -84,9 +85,9 @@ with st.sidebar:
     st.markdown(_("Rien n'est enregistré : vos réponses restent dans cette page et disparaissent quand vous la fermez ou cliquez sur « Terminer et effacer »."))
 
 pages = [
-    st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon="📝", url_path="questions", default=True),
-    st.Page(PAGE_FILES["review"], title=_("Vérifier"), icon="✅", url_path="verifier"),
-    st.Page(PAGE_FILES["rights"], title=_("Vos droits"), icon="⚖️", url_path="droits"),
-    st.Page(PAGE_FILES["letters"], title=_("Vos courriers"), icon="✉️", url_path="courriers"),
+    st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon=":material/edit_note:", url_path="questions", default=True),
+    st.Page(PAGE_FILES["review"], title=_("Vérifier"), icon=":material/fact_check:", url_path="verifier"),
+    st.Page(PAGE_FILES["rights"], title=_("Vos droits"), icon=":material/balance:", url_path="droits"),
+    st.Page(PAGE_FILES["letters"], title=_("Vos courriers"), icon=":material/mail:", url_path="courriers"),
 ]
 st.navigation(pages).run()

@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from assistant import interview as iv
 from assistant.rights import RIGHTS_BY_ID
+from tests.conftest import SCENARIOS_DIR
 
 APP = str(Path(__file__).resolve().parent.parent / "assistant" / "app.py")
-SCENARIOS = Path(__file__).resolve().parent.parent.parent / "shared" / "scenarios"
-ALL = sorted(SCENARIOS.glob("*.json"))
+ALL = sorted(SCENARIOS_DIR.glob("*.json"))
 VALID = [p for p in ALL if "exit" not in json.loads(p.read_text(encoding="utf-8"))["expect"]]
 INVALID = [p for p in ALL if p not in VALID]
 

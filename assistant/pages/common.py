@@ -115,10 +115,10 @@ def require_outcome() -> Outcome:
         return result
     if not answers():
         st.info(_("Répondez d'abord à quelques questions : cela prend moins de dix minutes."))
-        st.page_link(PAGE_FILES["interview"], label=_("Commencer les questions"), icon="➡️")
+        st.page_link(PAGE_FILES["interview"], label=_("Commencer les questions"), icon=":material/arrow_forward:")
     else:
         st.warning(_("Quelques réponses manquent ou sont à corriger avant de voir le résultat."))
-        st.page_link(PAGE_FILES["review"], label=_("Vérifier mes réponses"), icon="✏️")
+        st.page_link(PAGE_FILES["review"], label=_("Vérifier mes réponses"), icon=":material/edit:")
     st.stop()
     return result
 
@@ -186,7 +186,7 @@ def render_question(question: iv.Question, errors: dict[str, list[str]]) -> None
     else:
         st.text_input(label, placeholder=placeholder, **common)
     for message in errors.get(question.id, []):
-        st.error(message, icon="⚠️")
+        st.error(message, icon=":material/error:")
 
 
 def answer_text(question: iv.Question, value: Any) -> str:

@@ -75,12 +75,12 @@ def _all_checked() -> None:
         st.session_state[GOTO] = "review"
 
 
-st.title(_("Votre situation"))
 errors = st.session_state.get(ERRORS, {})
 steps = iv.visible_steps(answers())
 
 if mediator():
     # Professionals fill the whole file on one screen, in the same order.
+    st.title(_("Votre situation"))
     st.caption(_("Mode médiateur : toutes les questions sur une page."))
     for step in steps:
         st.subheader(_(step.title))
@@ -96,7 +96,7 @@ else:
     st.session_state[STEP] = step.id
     position = [s.id for s in steps].index(step.id) + 1
     st.progress(position / len(steps), text=_("Étape {n} sur {total}").format(n=position, total=len(steps)))
-    st.header(_(step.title))
+    st.title(_(step.title))
     if step.intro:
         st.markdown(_(step.intro))
     for question in step.visible_questions(answers()):

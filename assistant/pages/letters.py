@@ -129,7 +129,7 @@ if current_language() != "fr":
 
 ics = calendar_bytes(case, analysis, current_language())
 st.download_button(_("Ajouter les dates à mon agenda (.ics)"), ics, file_name="dates-a-retenir.ics",
-                   mime="text/calendar", icon="📅", key="dl.ics",
+                   mime="text/calendar", icon=":material/calendar_month:", key="dl.ics", on_click="ignore",
                    help=_("Le fichier s'ouvre avec l'agenda du téléphone ou de l'ordinateur ; un rappel est prévu une semaine avant chaque date."))
 
 api = letters_api()
@@ -145,7 +145,7 @@ if not made.letters:
 
 st.markdown(_("{n} courrier(s) prêt(s). Relisez-les, imprimez-les ou envoyez-les aujourd'hui.").format(n=len(made.letters)))
 st.download_button(_("Tout télécharger (ZIP)"), lambda: zip_bytes(made, ics, with_pdf), file_name="mes-courriers.zip",
-                   mime="application/zip", icon="🗂️", key="dl.zip", type="primary")
+                   mime="application/zip", icon=":material/folder_zip:", key="dl.zip", type="primary", on_click="ignore")
 if not with_pdf:
     st.info(_("Le PDF n'est pas disponible sur cet ordinateur : téléchargez le DOCX, il s'ouvre avec Word, LibreOffice ou un téléphone."))
 
@@ -160,11 +160,12 @@ for index, letter in enumerate(made.letters, 1):
                     st.markdown(escape_markdown(paragraph))
         docx_col, pdf_col = st.columns(2)
         docx_col.download_button(_("Télécharger (DOCX, modifiable)"), made.docx[f"{stem}.docx"], file_name=f"{stem}.docx",
-                                 mime=DOCX, key=f"dl.docx.{letter.id}", icon="📄", width="stretch")
+                                 mime=DOCX, key=f"dl.docx.{letter.id}", icon=":material/description:",
+                                 width="stretch", on_click="ignore")
         if with_pdf:
             pdf_col.download_button(_("Télécharger (PDF, à imprimer)"), lambda name=f"{stem}.pdf": made.pdf()[name],
                                     file_name=f"{stem}.pdf", mime="application/pdf", key=f"dl.pdf.{letter.id}",
-                                    icon="🖨️", width="stretch")
+                                    icon=":material/print:", width="stretch", on_click="ignore")
         lines = guide_lines(getattr(letter, "guide", None))
         if lines:
             with st.expander(_("Comment l'envoyer")):

@@ -39,10 +39,10 @@ for step in iv.visible_steps(answers()):
             value = answers().get(question.id)
             st.markdown(f"**{escape_markdown(_(question.label))}**  \n{escape_markdown(answer_text(question, value))}")
             for message in attached.get(question.id, []):
-                st.error(message, icon="⚠️")
+                st.error(message, icon=":material/error:")
 
 for message in loose:
-    st.error(message, icon="⚠️")
+    st.error(message, icon=":material/error:")
 
 if result.ok:
     st.success(_("Tout est prêt."))

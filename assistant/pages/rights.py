@@ -72,7 +72,7 @@ with st.container(border=True):
         if days < 0:
             box(_("Le délai pour contester a expiré le {date}. Un recours reste parfois possible : parlez-en à un conseiller ou au Défenseur des droits.").format(date=ui_date(appeal.deadline)))
         else:
-            box(_("Contestez avant le {date}").format(date=ui_date(appeal.deadline)), icon="⏰")
+            box(_("Contestez avant le {date}").format(date=ui_date(appeal.deadline)), icon=":material/alarm:")
             left = _("Il vous reste 1 jour.") if days == 1 else _("Il vous reste {n} jours.").format(n=days)
             st.html(f'<p class="mda-deadline" role="status">{left}</p>')
     kind = _("obligatoire") if appeal.compulsory else _("possible, pas obligatoire")

@@ -1,0 +1,416 @@
+"""The real app in Debian chromium: `streamlit run` on a free port, driven by Playwright.
+
+- a full path on a 360×740 phone screen, from the first question to the downloaded
+  DOCX / PDF / ICS / ZIP files (checked for content), with screenshots of every page
+  (test-artifacts/) and of the three main pages (docs/screenshots/, for the README);
+- axe-core on every page: no serious or critical violation;
+- two browser contexts at once: each sees only its own answers;
+- the keyboard-only path (Tab, Space, arrows, Enter), from the first question to a
+  downloaded letter.
+A missing chromium is a failure with the install hint, never a skip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from icalendar import Calendar
+
+from assistant.formatting import long_date
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+TODAY = dt.date.today()
+DECISION = TODAY - dt.timedelta(days=20)
+RECEIVED = TODAY - dt.timedelta(days=17)
+PERSON = {"Prénom": "Nadia", "Nom": "Testeuse-Brouillon", "Adresse (numéro et rue)": "8 rue Saint-Maurice",
+          "Code postal": "69008", "Ville": "Lyon"}
+
+
+# --- Fixtures ---------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A real `streamlit run assistant/app.py`, ready when its health endpoint answers."""
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            pytest.fail(f"streamlit did not start: see {ARTIFACTS / 'streamlit.log'}")
+        time.sleep(0.3)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » (make test le fait).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, url: str, viewport=PHONE):
+    context = browser.new_context(viewport=viewport, accept_downloads=True, locale="fr-FR")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_text("Étape 1 sur").wait_for()
+    return page
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the run triggered by the last action."""
+    page.wait_for_timeout(150)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(100)
+
+
+def step_number(page) -> int:
+    text = page.get_by_text("Étape ").first.inner_text()
+    return int(text.split()[1])
+
+
+def next_screen(page) -> None:
+    before = step_number(page)
+    page.get_by_role("button", name="Suivant →").click()
+    page.get_by_text(f"Étape {before + 1} sur").wait_for()
+    settle(page)
+
+
+def choose(page, question: str, option: str) -> None:
+    page.get_by_role("radiogroup", name=question).get_by_text(option, exact=True).click()
+    settle(page)
+
+
+def type_date(page, label: str, day: dt.date) -> None:
+    # Focus, not click: a click opens the calendar pop-up over the next fields.
+    page.get_by_role("spinbutton", name=f"day, {label}").focus()
+    page.keyboard.type(day.strftime("%d%m%Y"))
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    settle(page)
+
+
+def fill(page, label: str, value: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(value)
+    box.press("Tab")
+    settle(page)
+
+
+def shoot(page, name: str, readme_name: str | None = None) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if readme_name:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, SCREENSHOTS / f"{readme_name}.png")
+
+
+def check_accessibility(page, name: str) -> None:
+    """axe-core: no serious or critical violation; the page fits the width (no side scroll)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad)
+    (ARTIFACTS / f"axe-{name}.txt").write_text(report or "aucune violation grave\n", encoding="utf-8")
+    assert not bad, f"axe-core, page {name} :\n{report}"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"page {name}: {overflow}px wider than the screen"
+
+
+def download(page, button_name: str, timeout: float = 60_000) -> tuple[str, bytes]:
+    with page.expect_download(timeout=timeout) as info:
+        page.get_by_role("button", name=button_name).first.click()
+    got = info.value
+    return got.suggested_filename, Path(got.path()).read_bytes()
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        pytest.fail("pdftotext introuvable : installez le paquet Debian « poppler-utils » (make test le fait).")
+    source = tmp_path / "letter.pdf"
+    source.write_bytes(data)
+    return subprocess.run([pdftotext, "-layout", str(source), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def answer_interview(page) -> None:
+    """An RSA suspended by the CAF, decision without reasons or appeal route (phone, mouse)."""
+    choose(page, "Quel organisme vous verse (ou vous refuse) l'aide ?", "La CAF (caisse d'allocations familiales)")
+    next_screen(page)
+    choose(page, "L'aide concernée", "RSA (revenu de solidarité active)")
+    next_screen(page)
+    choose(page, "Ce qui vous arrive", "Mes paiements sont suspendus ou bloqués")
+    next_screen(page)
+    choose(page, "Avez-vous reçu un courrier, un e-mail ou un message sur votre espace en ligne qui annonce la décision ?", "Oui")
+    next_screen(page)
+    type_date(page, "Date écrite sur la décision", DECISION)
+    type_date(page, "Date à laquelle vous l'avez reçue", RECEIVED)
+    next_screen(page)
+    choose(page, "La décision explique-t-elle pourquoi (les faits et les textes appliqués) ?", "Non")
+    choose(page, "Dit-elle comment la contester et dans quel délai ?", "Non")
+    choose(page, "Dit-elle qu'elle a été prise à l'aide d'un traitement informatique (un algorithme) ?", "Je ne sais pas")
+    next_screen(page)
+    for question in ("Avez-vous eu un contrôle juste avant (visite, demande de justificatifs, vérification de vos données) ?",
+                     "Vous a-t-on prévenu avant, en vous laissant le temps de vous expliquer ?",
+                     "L'organisme parle-t-il de fraude ou de fausse déclaration ?"):
+        choose(page, question, "Non")
+    next_screen(page)
+    next_screen(page)  # amounts: optional, left empty
+    for question in ("Avez-vous déjà demandé par écrit des explications à l'organisme ?",
+                     "Avez-vous déjà demandé votre dossier ou vos données ?",
+                     "Avez-vous déjà contesté la décision (recours) ?"):
+        choose(page, question, "Non")
+    next_screen(page)
+    fill(page, "Racontez en quelques phrases ce qui s'est passé (facultatif)",
+         "J'ai envoyé ma déclaration trimestrielle à temps et mes paiements ont été suspendus sans explication.")
+    next_screen(page)
+    for label, value in PERSON.items():
+        fill(page, label, value)
+    page.get_by_role("button", name="Vérifier mes réponses →").click()
+    page.get_by_text("Vérifiez vos réponses").wait_for()
+    settle(page)
+
+
+# --- Tests ------------------------------------------------------------------------------
+
+
+def test_full_path_on_a_phone_to_the_downloaded_files(server, browser, tmp_path) -> None:
+    page = new_page(browser, server)
+    shoot(page, "01-questions", "questions")
+    check_accessibility(page, "questions")
+    answer_interview(page)
+
+    shoot(page, "02-verifier")
+    assert PERSON["Nom"] in page.inner_text("body")
+    check_accessibility(page, "verifier")
+
+    page.get_by_role("button", name="Voir mes droits →").click()
+    page.get_by_role("heading", name="Vos droits, un par un").wait_for()
+    settle(page)
+    body = page.inner_text("body")
+    assert "Le délai ne court pas" in body
+    for title in ("Connaître les motifs de la décision", "Obtenir l'explication d'une décision prise par algorithme",
+                  "Obtenir votre dossier", "Contester la décision"):
+        assert title in body, title
+    page.get_by_text("Les textes de loi").first.click()
+    page.get_by_role("link", name="Lire le texte sur Légifrance").first.wait_for()
+    shoot(page, "03-droits", "droits")
+    check_accessibility(page, "droits")
+
+    page.get_by_role("button", name="Voir mes courriers →").first.click()
+    page.get_by_role("heading", name="Vos courriers").wait_for()
+    page.get_by_role("button", name="Télécharger (DOCX, modifiable)").first.wait_for()
+    settle(page)
+    shoot(page, "04-courriers", "courriers")
+    check_accessibility(page, "courriers")
+
+    name, ics = download(page, "Ajouter les dates à mon agenda (.ics)")
+    assert name.endswith(".ics")
+    events = [c for c in Calendar.from_ical(ics).walk("VEVENT")]
+    assert events and any("recours" in str(e["SUMMARY"]) for e in events)
+    assert PERSON["Nom"] not in ics.decode()  # no personal data in the calendar
+
+    name, data = download(page, "Télécharger (DOCX, modifiable)")
+    assert name == "01-appeal.docx"
+    text = docx_text(data)
+    assert PERSON["Nom"] in text and "Je conteste" in text
+
+    name, data = download(page, "Télécharger (PDF, à imprimer)")
+    assert name == "01-appeal.pdf" and data.startswith(b"%PDF")
+    assert "Je conteste" in pdf_text(data, tmp_path)
+
+    name, data = download(page, "Tout télécharger (ZIP)")
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "01-appeal.docx" in names and "01-appeal.pdf" in names and "dates-a-retenir.ics" in names
+    assert any(n.endswith("explanation_request.pdf") for n in names)
+
+
+def test_two_people_at_once_see_only_their_own_answers(server, browser) -> None:
+    first = new_page(browser, server, DESKTOP)
+    second = new_page(browser, server, DESKTOP)
+    for page, option, name in ((first, "La CAF (caisse d'allocations familiales)", "Organisme-Alpha"),
+                               (second, "La MSA (mutualité sociale agricole)", "Organisme-Bravo")):
+        choose(page, "Quel organisme vous verse (ou vous refuse) l'aide ?", option)
+        fill(page, "Son nom exact, si vous le connaissez (facultatif)", name)
+    for page in (first, second):
+        next_screen(page)
+        page.get_by_role("link", name="Vérifier").click()
+        page.get_by_text("Vérifiez vos réponses").wait_for()
+        settle(page)
+    first_text, second_text = first.inner_text("body"), second.inner_text("body")
+    assert "Organisme-Alpha" in first_text and "Organisme-Bravo" not in first_text
+    assert "Organisme-Bravo" in second_text and "Organisme-Alpha" not in second_text
+    assert "La MSA" not in first_text and "La CAF" not in second_text
+    # Clearing one session leaves the other untouched.
+    first.get_by_role("button", name="Terminer et effacer").click()
+    first.get_by_text("Étape 1 sur").wait_for()
+    settle(first)
+    second.reload()
+    assert "Organisme-Alpha" not in first.inner_text("body")
+    first.context.close()
+    second.context.close()
+
+
+# --- Keyboard only ----------------------------------------------------------------------
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e) return "";
+  const own = e.getAttribute('aria-label') || '';
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+  const text = ['BUTTON', 'A', 'SUMMARY'].includes(e.tagName) ? (e.innerText || '').slice(0, 120) : '';
+  return [e.tagName, own, label, text].join(' | ');
+}"""
+
+
+def tab_to(page, text: str, limit: int = 80, backwards: bool = False) -> None:
+    """Press Tab (only the keyboard) until the focused element mentions `text`."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        if text in page.evaluate(FOCUSED):
+            return
+    raise AssertionError(f"Tab never reached « {text} »; last focus: {page.evaluate(FOCUSED)}")
+
+
+def key_radio(page, first_option: str, moves: int) -> None:
+    """Tab into a radio group (its first option), then Space, or arrows to another option."""
+    tab_to(page, first_option)
+    if moves == 0:
+        page.keyboard.press("Space")
+    for _ in range(moves):
+        page.keyboard.press("ArrowDown")
+    settle(page)
+
+
+def key_next(page) -> None:
+    before = step_number(page)
+    tab_to(page, "Suivant")
+    page.keyboard.press("Enter")
+    page.get_by_text(f"Étape {before + 1} sur").wait_for()
+    settle(page)
+
+
+def key_type(page, label: str, text: str) -> None:
+    tab_to(page, label)
+    page.keyboard.type(text)
+    page.keyboard.press("Tab")
+    settle(page)
+
+
+def test_keyboard_only_path(server, browser) -> None:
+    page = new_page(browser, server, DESKTOP)
+    key_radio(page, "La CAF (caisse d'allocations familiales)", 0)
+    key_next(page)
+    key_radio(page, "RSA (revenu de solidarité active)", 0)
+    key_next(page)
+    key_radio(page, "Mes paiements sont suspendus ou bloqués", 0)
+    key_next(page)
+    key_radio(page, "Oui", 0)
+    key_next(page)
+    for label, day in (("Date écrite sur la décision", DECISION), ("Date à laquelle vous l'avez reçue", RECEIVED)):
+        tab_to(page, f"day, {label}")
+        page.keyboard.type(day.strftime("%d%m%Y"))
+        settle(page)
+    key_next(page)
+    for _ in range(3):  # reasons, appeal route, algorithm: « Non » is the second option
+        key_radio(page, "Oui", 1)
+    key_next(page)
+    for _ in range(3):
+        key_radio(page, "Oui", 1)
+    key_next(page)
+    key_next(page)  # amounts: optional
+    for _ in range(3):
+        key_radio(page, "Oui", 1)
+    key_next(page)
+    key_next(page)  # own words: optional
+    for label, value in PERSON.items():
+        key_type(page, label, value)
+    tab_to(page, "Vérifier mes réponses")
+    page.keyboard.press("Enter")
+    page.get_by_text("Vérifiez vos réponses").wait_for()
+    settle(page)
+    review = page.inner_text("body")
+    for given in ("La CAF (caisse d'allocations familiales)", "RSA (revenu de solidarité active)",
+                  long_date(DECISION), long_date(RECEIVED), PERSON["Nom"], PERSON["Code postal"]):
+        assert given in review, given
+    tab_to(page, "Voir mes droits")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Vos droits, un par un").wait_for()
+    settle(page)
+    assert "Connaître les motifs de la décision" in page.inner_text("body")
+    tab_to(page, "Voir mes courriers")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Vos courriers").wait_for()
+    page.get_by_role("button", name="Télécharger (DOCX, modifiable)").first.wait_for()
+    settle(page)
+    tab_to(page, "Télécharger (DOCX, modifiable)")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    assert PERSON["Nom"] in docx_text(Path(info.value.path()).read_bytes())
+    page.context.close()
