@@ -57,6 +57,8 @@ _DENSE = """
 [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 """
 st.html(_CSS + (_DENSE if mediator() else "") + "</style>")
+# Screen readers pick their voice from <html lang>: Streamlit leaves it at "en".
+st.html(f"<script>document.documentElement.lang = '{st.session_state['lang']}';</script>", unsafe_allow_javascript=True)
 
 with st.sidebar:
     st.radio(

@@ -347,11 +347,18 @@ def answers_from_case(case: dict) -> Answers:
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 
 
+# A whole group missing is reported on the group: show it on the group's first question.
+GROUP_QUESTION = {"organism": "organism.kind", "claimant": "claimant.first_name", "decision": "decision.received"}
+
+
 def message_paths(message: str) -> list[str]:
-    """The dotted paths a French validation message names, e.g. « … (decision.date) : … »."""
+    """The questions a French validation message names, e.g. « … (decision.date) : … »."""
     paths: list[str] = []
     for group in _PARENTHESES.findall(message.split(" : ", 1)[0]):
-        paths += [p.strip() for p in group.split(",") if p.strip() in QUESTIONS or p.strip() in ("claimant", "organism", "decision")]
+        for path in (p.strip() for p in group.split(",")):
+            path = GROUP_QUESTION.get(path, path)
+            if path in QUESTIONS:
+                paths.append(path)
     return paths
 
 
@@ -360,7 +367,7 @@ def errors_by_question(messages: list[str]) -> tuple[dict[str, list[str]], list[
     attached: dict[str, list[str]] = {}
     loose: list[str] = []
     for message in messages:
-        paths = [p for p in message_paths(message) if p in QUESTIONS]
+        paths = message_paths(message)
         if not paths:
             loose.append(message)
         for path in paths:

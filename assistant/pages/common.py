@@ -23,7 +23,8 @@ ANSWERS = "answers"          # dict: question id → answer as typed
 STEP = "step"                # id of the interview screen shown
 ERRORS = "field_errors"      # dict: question id → French messages shown next to it
 GOTO = "goto"                # page to switch to at the next run (set by callbacks)
-KEEP_ON_CLEAR = ("lang", "mediator")
+GENERATION = "generation"    # bumped by « Terminer et effacer »: fresh widgets, blank on screen
+KEEP_ON_CLEAR = ("lang", "mediator", GENERATION)
 
 
 def answers() -> dict[str, Any]:
@@ -48,6 +49,9 @@ def clear_session() -> None:
     for key in list(st.session_state.keys()):
         if key not in KEEP_ON_CLEAR:
             del st.session_state[key]
+    # A browser keeps showing a widget's last value until the widget is replaced: new
+    # keys make every field a new, empty widget.
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
     st.session_state[GOTO] = "interview"
 
 
@@ -126,12 +130,17 @@ def require_outcome() -> Outcome:
 # --- One question, as widgets -----------------------------------------------------------
 
 
+def _suffix() -> str:
+    generation = st.session_state.get(GENERATION, 0)
+    return f"#{generation}" if generation else ""
+
+
 def widget_key(question: iv.Question) -> str:
-    return f"q.{question.id}"
+    return f"q.{question.id}{_suffix()}"
 
 
 def unknown_key(question: iv.Question) -> str:
-    return f"q.{question.id}.unknown"
+    return f"q.{question.id}.unknown{_suffix()}"
 
 
 def sync(question: iv.Question) -> None:

@@ -32,19 +32,19 @@ def _keep(step: iv.Step) -> None:
         sync(question)
 
 
-def _check(step: iv.Step) -> bool:
-    """Messages about this screen's answers; True when there is none."""
+def _problems(step: iv.Step) -> dict[str, list[str]]:
+    """Messages about one screen's answers, by question."""
     problems = step_messages(step)
     for question in step.visible_questions(answers()):
         if question.required and question.kind == "choice" and question.id not in answers():
-            problems.setdefault(question.id, []).append(_("Choisissez une réponse pour continuer."))
-    st.session_state[ERRORS] = problems
-    return not problems
+            problems[question.id] = [_("Choisissez une réponse pour continuer.")]
+    return problems
 
 
 def _next(step: iv.Step) -> None:
     _keep(step)
-    if not _check(step):
+    st.session_state[ERRORS] = _problems(step)
+    if st.session_state[ERRORS]:
         return
     steps = iv.visible_steps(answers())
     ids = [s.id for s in steps]
@@ -69,7 +69,7 @@ def _all_checked() -> None:
     for step in iv.visible_steps(answers()):
         _keep(step)
     for step in iv.visible_steps(answers()):
-        problems.update(step_messages(step))
+        problems.update(_problems(step))
     st.session_state[ERRORS] = problems
     if not problems:
         st.session_state[GOTO] = "review"

@@ -414,3 +414,32 @@ def test_keyboard_only_path(server, browser) -> None:
         page.keyboard.press("Enter")
     assert PERSON["Nom"] in docx_text(Path(info.value.path()).read_bytes())
     page.context.close()
+
+
+def test_mediator_mode_errors_and_english_pass_axe(server, browser) -> None:
+    page = new_page(browser, server, DESKTOP)
+    page.get_by_text("Mode médiateur", exact=True).click()
+    page.get_by_text("Mode médiateur : toutes les questions sur une page.").wait_for()
+    settle(page)
+    type_date(page, "Date à laquelle vous l'avez reçue", TODAY + dt.timedelta(days=30))
+    page.get_by_role("button", name="Vérifier mes réponses").click()
+    page.get_by_text("Certaines réponses sont à corriger").wait_for()
+    settle(page)
+    body = page.inner_text("body")
+    assert "Choisissez une réponse pour continuer." in body
+    assert "elle ne peut pas être postérieure à aujourd'hui" in body
+    shoot(page, "05-mediateur-erreurs")
+    check_accessibility(page, "mediateur-erreurs")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Mediator mode: all the questions on one page.").wait_for()
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    shoot(page, "06-english")
+    check_accessibility(page, "english")
+
+    page.get_by_role("button", name="Finish and clear").click()
+    settle(page)
+    assert page.get_by_role("spinbutton", name="day, Date you received it").inner_text() == "dd"
+    page.context.close()
