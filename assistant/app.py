@@ -50,6 +50,8 @@ a { color: #0b4f9c; }
 :focus-visible { outline: 3px solid #0b4f9c !important; outline-offset: 2px; }
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small { color: #3b3d45 !important; }
 h1 { font-size: 2rem !important; }
+h2 { font-size: 1.5rem !important; }
+h3 { font-size: 1.25rem !important; }
 .mda-deadline { font-size: 1.6rem; font-weight: 700; line-height: 1.3; margin: 0.25rem 0; }
 """
 _DENSE = """

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant import interview as iv
+from assistant.formatting import long_date
 from assistant.rights import RIGHTS_BY_ID
 from tests.conftest import SCENARIOS_DIR
 
@@ -118,6 +119,12 @@ def test_scenario_walk_shows_rights_and_letters(path: Path) -> None:
         assert f"\n{RIGHTS_BY_ID[right_id].title}\n" not in f"\n{page}\n", right_id
     if expect.get("deadline_opposable") is False:
         assert "délai ne court pas" in page or "Aucun délai ne court" in page
+    if expect.get("deadline") and expect.get("deadline_opposable"):
+        # The appeal limit comes first, in an alert, with the days left.
+        deadline = long_date(dt.date.fromisoformat(expect["deadline"]))
+        alerts = [e.value for e in (*at.error, *at.warning)]
+        assert alerts and alerts[0] == f"Contestez avant le {deadline}", alerts
+        assert "Il vous reste" in "\n".join(str(h.proto) for h in at.get("html"))
     at.button(key="to_letters_top").click().run()
     assert not at.exception, at.exception
     keys = {getattr(d, "key", None) or d.proto.id for d in at.download_button}
@@ -273,3 +280,60 @@ def test_two_sessions_share_nothing() -> None:
     first.button(key="nav.next").click().run()
     assert second.run().session_state["answers"] == {}
     assert second.radio(key="q.organism.kind").value is None
+
+
+def test_english_results_with_letters_still_in_french() -> None:
+    case = load(VALID[0])["case"]
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    at.radio(key="w.lang").set_value("en").run()
+    walk_interview(at, case)
+    at.button(key="to_rights").click().run()
+    page = texts(at)
+    assert "Your rights" in page and "Contest the decision" in page
+    assert "Contester la décision" not in page
+    at.button(key="to_letters_top").click().run()
+    page = texts(at)
+    assert "This letter contests the decision and asks for it to be cancelled." in page
+    assert "Lettre recommandée avec accusé de réception" in page or "Je conteste" in page  # the letter: French
+
+
+def test_no_personal_data_written_to_disk(monkeypatch) -> None:
+    """The anonymous flow writes no file: answers, letters and calendar stay in memory."""
+    import builtins
+    import io as io_module
+    import os
+
+    written: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def spy_open(file, mode="r", *args, **kwargs):
+        if any(flag in mode for flag in "wax+"):
+            written.append(str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    def spy_os_open(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            written.append(str(path))
+        return real_os_open(path, flags, *args, **kwargs)
+
+    case = load(VALID[1])["case"]
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(io_module, "open", spy_open)
+    monkeypatch.setattr(os, "open", spy_os_open)
+    walk_interview(at, case)
+    at.button(key="to_rights").click().run()
+    at.button(key="to_letters_top").click().run()
+    assert {d.key for d in at.download_button} >= {"dl.ics", "dl.zip"}
+    assert not written, written
+
+
+def test_no_cross_session_cache_of_personal_data() -> None:
+    """st.cache_data is never used; st.cache_resource only for the (static) legal references."""
+    root = Path(APP).parent
+    sources = [Path(APP), *root.joinpath("pages").glob("*.py"), root / "interview.py", root / "calendar_ics.py", root / "i18n.py"]
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        assert "cache_data" not in text, source
+        if "cache_resource" in text:
+            assert source.name == "rights.py" and text.count("@st.cache_resource") == 1, source

@@ -69,3 +69,26 @@ def test_translate_falls_back_to_french() -> None:
     assert i18n.translate("Vos droits", "en") == "Your rights"
     assert i18n.translate("Une phrase inconnue", "en") == "Une phrase inconnue"
     assert i18n.translate("Contester la décision", "fr", "library") == "Contester la décision"
+
+
+def library_english():
+    path = ROOT / "locale" / "en" / "LC_MESSAGES" / "library.po"
+    with path.open("rb") as handle:
+        return read_po(handle, locale="en_GB", domain="library")
+
+
+def test_rights_and_letter_explanations_have_english() -> None:
+    """What the English page shows first: each right's title and summary, each letter's
+    title and plain explanation (the letters themselves stay in French)."""
+    import yaml
+
+    from assistant.rights import RIGHTS
+
+    french = [text for right in RIGHTS for text in (right.title, right.summary)]
+    catalogue = yaml.safe_load((ROOT / "letters" / "catalogue.yaml").read_text(encoding="utf-8"))
+    letters = catalogue.get("letters", catalogue)
+    french += [text for spec in letters.values() if isinstance(spec, dict) and "title" in spec
+               for text in (spec["title"], spec["explanation"].strip())]
+    cat = library_english()
+    missing = [text for text in french if cat.get(text) is None or not cat.get(text).string]
+    assert not missing, "à traduire dans assistant/locale/en/LC_MESSAGES/library.po :\n" + "\n".join(missing)

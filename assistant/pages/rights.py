@@ -10,7 +10,7 @@ import streamlit as st
 from assistant.i18n import _, lib
 from assistant.legal_refs import LegalRef, LegalRefsError, load_refs
 from assistant.pages.common import (
-    GOTO, escape_markdown, follow_goto, mediator, reference_date, require_outcome, ui_date,
+    GOTO, escape_markdown, follow_goto, mediator, require_outcome, ui_date,
 )
 
 follow_goto()
@@ -55,7 +55,6 @@ def _to_letters() -> None:
 result = require_outcome()
 case, analysis = result.case, result.analysis
 appeal = analysis.appeal
-today = reference_date() or case.reference_date
 
 st.title(_("Vos droits"))
 
@@ -67,7 +66,7 @@ with st.container(border=True):
         st.info(_("Le délai ne court pas : la décision n'indique pas comment la contester ni dans quel délai. Vous pouvez encore contester."))
         st.markdown(_("Par prudence, envoyez votre recours avant le **{date}** si vous le pouvez.").format(date=ui_date(appeal.deadline)))
     else:
-        days = (appeal.deadline - today).days
+        days = appeal.days_left
         box = st.error if days <= CLOSE_DAYS else st.warning
         if days < 0:
             box(_("Le délai pour contester a expiré le {date}. Un recours reste parfois possible : parlez-en à un conseiller ou au Défenseur des droits.").format(date=ui_date(appeal.deadline)))
