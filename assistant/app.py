@@ -48,7 +48,7 @@ _CSS = """
 [data-testid="stBaseButton-primary"]:hover { background-color: #7d0f12; border-color: #7d0f12; color: #ffffff; }
 a { color: #0b4f9c; }
 :focus-visible { outline: 3px solid #0b4f9c !important; outline-offset: 2px; }
-[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small { color: #3b3d45 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaption"], [data-testid="stWidgetLabel"] small { color: #3b3d45 !important; }
 h1 { font-size: 2rem !important; }
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.25rem !important; }

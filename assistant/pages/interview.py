@@ -81,7 +81,7 @@ steps = iv.visible_steps(answers())
 if mediator():
     # Professionals fill the whole file on one screen, in the same order.
     st.title(_("Votre situation"))
-    st.caption(_("Mode médiateur : toutes les questions sur une page."))
+    st.markdown(_("Mode médiateur : toutes les questions sur une page."))
     for step in steps:
         st.subheader(_(step.title))
         if step.intro:

@@ -14,7 +14,9 @@ import streamlit as st
 
 from assistant.calendar_ics import calendar_bytes
 from assistant.i18n import _, current_language, lib
-from assistant.pages.common import case_fingerprint, escape_markdown, follow_goto, require_outcome
+from assistant.pages.common import (
+    case_fingerprint, escape_markdown, follow_goto, mediator, require_outcome, ui_date,
+)
 
 follow_goto()
 
@@ -154,7 +156,12 @@ for index, letter in enumerate(made.letters, 1):
     with st.container(border=True):
         st.subheader(f"{index}. {lib(letter.title)}")
         st.markdown(escape_markdown(lib(letter.explanation)))
-        with st.expander(_("Lire le courrier (en français)")):
+        guide = getattr(letter, "guide", None)
+        if letter.id == "appeal" and analysis.appeal.deadline and analysis.appeal.deadline_opposable:
+            st.markdown(_("**À envoyer au plus tard le {date}.**").format(date=ui_date(analysis.appeal.deadline)))
+        if getattr(guide, "how", None):
+            st.markdown(_("**Comment l'envoyer :** {how}").format(how=escape_markdown(lib(guide.how))))
+        with st.expander(_("Lire le courrier (en français)"), expanded=mediator()):
             for paragraph in letter.plain_text().split("\n"):
                 if paragraph.strip():
                     st.markdown(escape_markdown(paragraph))
@@ -166,7 +173,7 @@ for index, letter in enumerate(made.letters, 1):
             pdf_col.download_button(_("Télécharger (PDF, à imprimer)"), lambda name=f"{stem}.pdf": made.pdf()[name],
                                     file_name=f"{stem}.pdf", mime="application/pdf", key=f"dl.pdf.{letter.id}",
                                     icon=":material/print:", width="stretch", on_click="ignore")
-        lines = guide_lines(getattr(letter, "guide", None))
+        lines = guide_lines(guide)
         if lines:
-            with st.expander(_("Comment l'envoyer")):
+            with st.expander(_("Tout ce qu'il faut savoir pour l'envoyer"), expanded=mediator()):
                 st.markdown("\n".join(f"- {escape_markdown(lib(line))}" for line in lines))

@@ -45,7 +45,7 @@ def show_legal_basis(ids: list[str], expanded: bool) -> None:
             st.markdown(f"**{escape_markdown(ref.citation[:1].upper() + ref.citation[1:])}**  \n"
                         f"{escape_markdown(lib(ref.summary))}  \n[{link}]({ref.url})")
             if mediator():
-                st.caption(_("Référence {id}, vérifiée le {date}").format(id=ref_id, date=ui_date(ref.verified_on)))
+                st.markdown(_("Référence {id}, vérifiée le {date}").format(id=ref_id, date=ui_date(ref.verified_on)))
 
 
 def _to_letters() -> None:

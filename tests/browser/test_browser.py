@@ -110,6 +110,7 @@ def new_page(browser, url: str, viewport=PHONE):
     page = context.new_page()
     page.goto(url)
     page.get_by_text("Étape 1 sur").wait_for()
+    screen_ready(page)
     return page
 
 
@@ -119,8 +120,35 @@ def new_page(browser, url: str, viewport=PHONE):
 def settle(page) -> None:
     """Wait until Streamlit has finished the run triggered by the last action."""
     page.wait_for_timeout(150)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    # While a run is in progress Streamlit shows a status widget and fades stale elements.
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
     page.wait_for_timeout(100)
+
+
+def screen_ready(page) -> None:
+    """An interview screen is complete once its last element, the forward button, is there."""
+    page.locator("button").filter(has_text="→").last.wait_for()
+    settle(page)
+
+
+def review_ready(page) -> None:
+    page.get_by_text("Vérifiez vos réponses").wait_for()
+    page.get_by_role("button", name="Voir mes droits →").wait_for()
+    settle(page)
+
+
+def rights_ready(page) -> None:
+    page.get_by_role("heading", name="Vos droits, un par un").wait_for()
+    page.get_by_role("button", name="Voir mes courriers →").nth(1).wait_for()  # the last element
+    settle(page)
+
+
+def letters_ready(page, count: int = 3) -> None:
+    page.get_by_role("heading", name="Vos courriers").wait_for()
+    page.get_by_role("button", name="Télécharger (PDF, à imprimer)").nth(count - 1).wait_for()
+    settle(page)
 
 
 def step_number(page) -> int:
@@ -132,7 +160,7 @@ def next_screen(page) -> None:
     before = step_number(page)
     page.get_by_role("button", name="Suivant →").click()
     page.get_by_text(f"Étape {before + 1} sur").wait_for()
-    settle(page)
+    screen_ready(page)
 
 
 def choose(page, question: str, option: str) -> None:
@@ -176,9 +204,13 @@ def check_accessibility(page, name: str) -> None:
     """axe-core: no serious or critical violation; the page fits the width (no side scroll)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    settle(page)
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad)
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+            f"   {n['target']} {n['html'][:160]} — {n.get('failureSummary', '')[:200]}" for n in v["nodes"][:5])
+        for v in bad)
     (ARTIFACTS / f"axe-{name}.txt").write_text(report or "aucune violation grave\n", encoding="utf-8")
     assert not bad, f"axe-core, page {name} :\n{report}"
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -240,8 +272,7 @@ def answer_interview(page) -> None:
     for label, value in PERSON.items():
         fill(page, label, value)
     page.get_by_role("button", name="Vérifier mes réponses →").click()
-    page.get_by_text("Vérifiez vos réponses").wait_for()
-    settle(page)
+    review_ready(page)
 
 
 # --- Tests ------------------------------------------------------------------------------
@@ -258,8 +289,7 @@ def test_full_path_on_a_phone_to_the_downloaded_files(server, browser, tmp_path)
     check_accessibility(page, "verifier")
 
     page.get_by_role("button", name="Voir mes droits →").click()
-    page.get_by_role("heading", name="Vos droits, un par un").wait_for()
-    settle(page)
+    rights_ready(page)
     body = page.inner_text("body")
     assert "Le délai ne court pas" in body
     for title in ("Connaître les motifs de la décision", "Obtenir l'explication d'une décision prise par algorithme",
@@ -271,9 +301,7 @@ def test_full_path_on_a_phone_to_the_downloaded_files(server, browser, tmp_path)
     check_accessibility(page, "droits")
 
     page.get_by_role("button", name="Voir mes courriers →").first.click()
-    page.get_by_role("heading", name="Vos courriers").wait_for()
-    page.get_by_role("button", name="Télécharger (DOCX, modifiable)").first.wait_for()
-    settle(page)
+    letters_ready(page)
     shoot(page, "04-courriers", "courriers")
     check_accessibility(page, "courriers")
 
@@ -309,6 +337,7 @@ def test_two_people_at_once_see_only_their_own_answers(server, browser) -> None:
         next_screen(page)
         page.get_by_role("link", name="Vérifier").click()
         page.get_by_text("Vérifiez vos réponses").wait_for()
+        page.get_by_text("Corrigez les réponses signalées").wait_for()  # the last element
         settle(page)
     first_text, second_text = first.inner_text("body"), second.inner_text("body")
     assert "Organisme-Alpha" in first_text and "Organisme-Bravo" not in first_text
@@ -317,7 +346,7 @@ def test_two_people_at_once_see_only_their_own_answers(server, browser) -> None:
     # Clearing one session leaves the other untouched.
     first.get_by_role("button", name="Terminer et effacer").click()
     first.get_by_text("Étape 1 sur").wait_for()
-    settle(first)
+    screen_ready(first)
     second.reload()
     assert "Organisme-Alpha" not in first.inner_text("body")
     first.context.close()
@@ -360,7 +389,7 @@ def key_next(page) -> None:
     tab_to(page, "Suivant")
     page.keyboard.press("Enter")
     page.get_by_text(f"Étape {before + 1} sur").wait_for()
-    settle(page)
+    screen_ready(page)
 
 
 def key_type(page, label: str, text: str) -> None:
@@ -383,6 +412,7 @@ def test_keyboard_only_path(server, browser) -> None:
     for label, day in (("Date écrite sur la décision", DECISION), ("Date à laquelle vous l'avez reçue", RECEIVED)):
         tab_to(page, f"day, {label}")
         page.keyboard.type(day.strftime("%d%m%Y"))
+        page.keyboard.press("Tab")  # leaving the field sends the date: wait for that run
         settle(page)
     key_next(page)
     for _ in range(3):  # reasons, appeal route, algorithm: « Non » is the second option
@@ -400,22 +430,18 @@ def test_keyboard_only_path(server, browser) -> None:
         key_type(page, label, value)
     tab_to(page, "Vérifier mes réponses")
     page.keyboard.press("Enter")
-    page.get_by_text("Vérifiez vos réponses").wait_for()
-    settle(page)
+    review_ready(page)
     review = page.inner_text("body")
     for given in ("La CAF (caisse d'allocations familiales)", "RSA (revenu de solidarité active)",
                   long_date(DECISION), long_date(RECEIVED), PERSON["Nom"], PERSON["Code postal"]):
         assert given in review, given
     tab_to(page, "Voir mes droits")
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Vos droits, un par un").wait_for()
-    settle(page)
+    rights_ready(page)
     assert "Connaître les motifs de la décision" in page.inner_text("body")
     tab_to(page, "Voir mes courriers")
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Vos courriers").wait_for()
-    page.get_by_role("button", name="Télécharger (DOCX, modifiable)").first.wait_for()
-    settle(page)
+    letters_ready(page)
     tab_to(page, "Télécharger (DOCX, modifiable)")
     with page.expect_download() as info:
         page.keyboard.press("Enter")
@@ -431,6 +457,7 @@ def test_mediator_mode_errors_and_english_pass_axe(server, browser) -> None:
     type_date(page, "Date à laquelle vous l'avez reçue", TODAY + dt.timedelta(days=30))
     page.get_by_role("button", name="Vérifier mes réponses").click()
     page.get_by_text("Certaines réponses sont à corriger").wait_for()
+    page.get_by_role("button", name="Vérifier mes réponses").wait_for()
     settle(page)
     body = page.inner_text("body")
     assert "Choisissez une réponse pour continuer." in body
@@ -441,6 +468,7 @@ def test_mediator_mode_errors_and_english_pass_axe(server, browser) -> None:
 
     page.get_by_text("English", exact=True).click()
     page.get_by_text("Mediator mode: all the questions on one page.").wait_for()
+    page.get_by_role("button", name="Check my answers").wait_for()
     settle(page)
     assert page.evaluate("document.documentElement.lang") == "en"
     shoot(page, "06-english")
