@@ -40,6 +40,7 @@ class AppealOut(BaseModel):
     court: str
     compulsory: bool
     mediation_before_court: bool
+    interrupts_court_deadline: bool   # filing the prior step stops the court time limit
     notes: list[str]
     legal_basis: list[str]
 
@@ -96,7 +97,8 @@ def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
     if "debt_remission" in found:
         letters.append("debt_remission_request")
     already_asked = any((history.explanation_requested_on, history.documents_requested_on, history.appeal_filed_on))
-    if "mediator" in found and (already_asked or route.mediation_before_court):
+    # Where the compulsory step is itself the mediation, the appeal letter is the referral.
+    if "mediator" in found and route.id != "rapo_france_travail" and (already_asked or route.mediation_before_court):
         letters.append("mediator_referral")
     if "defenseur_des_droits" in found and already_asked:
         letters.append("defenseur_referral")
@@ -123,7 +125,8 @@ def analyse(case: Case) -> Analysis:
         days_left=(deadline - case.reference_date).days if deadline else None,
         deadline_opposable=deadline_opposable(case),
         then=route.then,
-        court=COURT_NAMES[route.then],
+        court=route.court_name or COURT_NAMES[route.then],
+        interrupts_court_deadline=route.interrupts_court_deadline,
         compulsory=route.compulsory,
         mediation_before_court=route.mediation_before_court,
         notes=list(route.notes),

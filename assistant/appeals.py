@@ -24,6 +24,9 @@ ORGANISM_SHORT = {
     OrganismKind.departement: "conseil départemental",
 }
 
+# Unemployment insurance is not social security: the ordinary civil side of the court.
+ARE_COURT = "tribunal judiciaire"
+
 COURT_NAMES = {
     "tribunal_judiciaire": "pôle social du tribunal judiciaire",
     "tribunal_administratif": "tribunal administratif",
@@ -43,6 +46,13 @@ class Route:
     court_ref: str = "cja-R421-1"      # entry whose `deadline` is the time to go to court after rejection
     compulsory: bool = True      # a compulsory prior appeal (RAPO/CRA) or an optional recours gracieux
     mediation_before_court: bool = False
+    # Does filing the prior step stop the court time limit? Not for a letter to the
+    # director against a penalty (the court must be seized within two months anyway).
+    interrupts_court_deadline: bool = True
+    # Is the body's silence a rejection after `answer_ref`? Not for a mediation, which
+    # ends when the mediator or a party declares it over (CJA L213-13).
+    silence_is_rejection: bool = True
+    court_name: str = ""         # when the court is not the usual one for `then`
     notes: tuple[str, ...] = field(default=())
 
 
@@ -66,6 +76,9 @@ def organism_label(case: Case) -> str:
         return f"Conseil départemental {place.of}" if place else "Conseil départemental"
     if case.organism.kind is OrganismKind.france_travail:
         return "France Travail"
+    # CAF and CPAM are départemental; CARSAT and MSA cover several départements.
+    if case.organism.kind in {OrganismKind.carsat, OrganismKind.msa}:
+        return short
     return f"{short} {place.of}" if place else short
 
 
@@ -99,12 +112,38 @@ def appeal_route(case: Case) -> Route:
     # RSA: every dispute first goes to the président of the département (CASF L262-47),
     # who asks the CRA for its opinion; then the tribunal administratif.
     if benefit is Benefit.rsa:
+        place = departement(case.claimant.postal_code)
+        notes = (place.rsa_note,) if place and place.rsa_note else ()
+        if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
+            notes += ("Si la sanction est une pénalité prononcée par le directeur de la caisse (et non une décision du département), "
+                      "elle se conteste directement devant le pôle social du tribunal judiciaire dans les deux mois.",)
         return Route(
             id="rapo_departement",
             body=_rsa_authority(case),
             then="tribunal_administratif",
             legal_basis=("casf-L262-47", "casf-R262-88", "casf-R262-89"),
             deadline_ref="casf-R262-88",
+            notes=notes,
+        )
+
+    # Administrative penalties of the social-security bodies (CSS L114-17 for family and
+    # pension bodies, L114-17-1 for health insurance), whatever the benefit: excluded
+    # from the CRA by L142-4 and contested directly before the pôle social of the
+    # tribunal judiciaire within two months (L114-17-2, R142-1-A III). Writing to the
+    # director may obtain a review but does not stop that time limit.
+    if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
+        penalty_text = "css-L114-17-1" if kind is OrganismKind.cpam else "css-L114-17"
+        return Route(
+            id="recours_gracieux",
+            body=f"Directeur {_of_body(case)}",
+            then="tribunal_judiciaire",
+            legal_basis=(penalty_text, "css-L114-17-2", "css-L142-4", "css-R142-1-A"),
+            deadline_ref="css-L114-17-2",
+            court_ref="css-L114-17-2",
+            compulsory=False,
+            interrupts_court_deadline=False,
+            notes=("Une pénalité se conteste directement devant le pôle social du tribunal judiciaire dans les deux mois : "
+                   "écrire au directeur ne suspend pas ce délai.",),
         )
 
     # Prime d'activité: compulsory prior appeal to the CAF/MSA (its CRA), then the TA.
@@ -157,23 +196,6 @@ def appeal_route(case: Case) -> Route:
             notes=("Vérifiez sur la décision la voie de recours indiquée : certaines aides départementales ont un recours préalable obligatoire.",),
         )
 
-    # Administrative penalties of the social-security bodies (CSS L114-17): excluded from
-    # the CRA by L142-4 and contested directly before the pôle social of the tribunal
-    # judiciaire within two months (L114-17-2, R142-1-A III). A letter to the director
-    # may obtain a review but does not stop that time limit.
-    if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
-        return Route(
-            id="recours_gracieux",
-            body=f"Directeur {_of_body(case)}",
-            then="tribunal_judiciaire",
-            legal_basis=("crpa-L411-2", "css-L114-17", "css-L114-17-2", "css-L142-4", "css-R142-1-A"),
-            deadline_ref="css-L114-17-2",
-            court_ref="css-L114-17-2",
-            compulsory=False,
-            notes=("Une pénalité se conteste directement devant le pôle social du tribunal judiciaire dans les deux mois : "
-                   "écrire au directeur ne suspend pas ce délai.",),
-        )
-
     # Everything else paid by a social-security body (family benefits, AAH, health,
     # pensions): commission de recours amiable, then the pôle social of the TJ.
     notes: tuple[str, ...] = ()
@@ -206,9 +228,10 @@ def _france_travail_route(case: Case) -> Route:
             id="rapo_france_travail",
             body="Médiateur régional de France Travail (médiation préalable obligatoire)",
             then="tribunal_administratif",
-            legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "ct-L5412-1"),
+            legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "cja-L213-13", "ct-L5412-1"),
             deadline_ref="cja-R213-10",
             mediation_before_court=True,
+            silence_is_rejection=False,
         )
     if case.benefit is Benefit.are and case.situation is Situation.overpayment:
         # An ARE overpayment: compulsory recours gracieux to the directeur général within
@@ -221,6 +244,7 @@ def _france_travail_route(case: Case) -> Route:
             deadline_ref="ct-R5426-19",
             answer_ref="ct-R5426-19",
             court_ref="ct-L5422-4",
+            court_name=ARE_COURT,
         )
     if case.benefit is Benefit.are:
         # Other ARE decisions: no compulsory prior appeal; the action before the judicial
@@ -233,6 +257,7 @@ def _france_travail_route(case: Case) -> Route:
             deadline_ref="ct-L5422-4",
             court_ref="ct-L5422-4",
             compulsory=False,
+            court_name=ARE_COURT,
             notes=("L'allocation chômage (ARE) relève du tribunal judiciaire : vous avez deux ans pour agir, mais un recours rapide vous fait gagner du temps ; la médiation est possible mais pas obligatoire.",),
         )
     return Route(

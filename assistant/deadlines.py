@@ -86,12 +86,12 @@ def deadline_opposable(case: Case) -> bool:
 
 
 def _data_correction_applies(case: Case) -> bool:
-    """CSS R133-9-2: an overpayment of the caisses' benefits opens 20 days to ask for the
-    data to be corrected (not RSA, housing aid or France Travail, which have their own texts)."""
+    """CSS R133-9-2 (recovery under L133-4-1, health insurance): the notice opens 20 days
+    to ask for the data to be corrected, before the CRA."""
     return (
         case.situation is Situation.overpayment
-        and case.organism.kind is OrganismKind.caf
-        and case.benefit not in {Benefit.rsa, Benefit.apl, Benefit.als, Benefit.alf, Benefit.prime_activite, Benefit.prime_noel}
+        and case.organism.kind in {OrganismKind.cpam, OrganismKind.msa}
+        and case.benefit in {Benefit.indemnites_journalieres, Benefit.css}
     )
 
 
@@ -117,11 +117,19 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
 
     if start is not None and _data_correction_applies(case):
         add("overpayment_correction", start, "css-R133-9-2",
-            "Jusqu'à cette date, vous pouvez demander à la CAF de corriger les informations à l'origine du trop-perçu (cela ne remplace pas le recours)",
+            "Jusqu'à cette date, vous pouvez demander à la caisse de corriger les informations à l'origine du trop-perçu (cela ne remplace pas le recours)",
             ("css-R133-9-2",))
 
+    if start is None and case.context.started_on and route.then == "tribunal_administratif":
+        # Payments stopped with no decision sent: the person knew of it when they stopped,
+        # and the administrative court allows one year from then (Czabaj).
+        add("reasonable_time", case.context.started_on, "ce-2016-387763",
+            "Au-delà d'un an après l'arrêt des paiements, le tribunal administratif refusera en principe d'examiner votre contestation",
+            ("ce-2016-387763",))
+
     history = case.history
-    if history.explanation_requested_on and not case.decision.is_written and route.then == "tribunal_administratif":
+    unwritten_refusal = not case.decision.is_written and case.situation is Situation.refusal
+    if history.explanation_requested_on and unwritten_refusal and route.then == "tribunal_administratif":
         # CE avis 2 Oct 2025: reasons asked for a decision born of silence and never given:
         # the court must still be seized within one year of the request.
         add("court_after_reasons_request", history.explanation_requested_on, "ce-avis-2025-504677",
@@ -141,7 +149,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         add("cada_after_documents", refusal, "crpa-R343-1",
             "Date limite pour saisir la CADA après le refus (ou le silence) sur votre demande de documents",
             ("crpa-R343-1", "crpa-L342-1"))
-    if history.appeal_filed_on:
+    if history.appeal_filed_on and route.silence_is_rejection:
         rejection = add("appeal_answer", history.appeal_filed_on, route.answer_ref,
                         "Sans réponse à votre recours à cette date, il est rejeté : vous pourrez saisir le tribunal",
                         (route.answer_ref,))

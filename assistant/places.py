@@ -24,6 +24,7 @@ class Place:
     name: str
     of: str
     rsa_authority: Optional[str] = None
+    rsa_note: Optional[str] = None
 
 
 @lru_cache(maxsize=1)

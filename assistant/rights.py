@@ -192,12 +192,13 @@ def fraud_safeguards(case: Case, route: Route) -> Facts:
 
 
 def overpayment_limitation(case: Case, route: Route) -> Facts:
-    """css-L553-1, casf-L262-45, cch-L821-7, ct-L5422-5: the body can recover an overpayment
-    only within a limitation period (2 years; ARE 3 years), longer in case of fraud or
-    false declaration."""
-    if case.situation is not Situation.overpayment or _limitation_family(case) is None:
+    """LIMITATION_BASIS (css-L553-1, casf-L262-45, css-L821-5, css-L355-3, css-L332-1,
+    ct-L5422-5…): the body can recover an overpayment only within a limitation period
+    (2 years; ARE 3 years), longer in case of fraud or false declaration."""
+    family = recovery_family(case)
+    if case.situation is not Situation.overpayment or family not in LIMITATION_BASIS:
         return []
-    years = "trois ans" if _limitation_family(case) == "france_travail" else "deux ans"
+    years = "trois ans" if family == "are" else "deux ans"
     facts = [f"L'organisme ne peut réclamer que les sommes versées dans les {years} qui précèdent (prescription) : vérifiez les périodes réclamées."]
     if case.context.fraud_alleged:
         facts.append("En cas de fraude ou de fausse déclaration prouvée, le délai est plus long : la preuve incombe à l'organisme.")
@@ -205,9 +206,12 @@ def overpayment_limitation(case: Case, route: Route) -> Facts:
 
 
 def debt_remission(case: Case, route: Route) -> Facts:
-    """css-L553-2, casf-L262-46, css-L256-4: remission or instalments of an overpayment for
-    good faith or precarity; excluded for fraud or false declaration."""
+    """REMISSION_BASIS (css-L553-2, casf-L262-46, css-L845-3, css-L355-3, css-L256-4…):
+    remission, reduction or instalments of an overpayment for good faith or precarity;
+    excluded for fraud or false declaration."""
     if case.situation is not Situation.overpayment or case.context.fraud_alleged:
+        return []
+    if recovery_family(case) not in REMISSION_BASIS:
         return []
     facts = ["L'organisme vous réclame un trop-perçu et ne vous reproche pas de fraude."]
     if case.context.amount_eur:
@@ -218,14 +222,15 @@ def debt_remission(case: Case, route: Route) -> Facts:
 
 
 def withholding_limit(case: Case, route: Route) -> Facts:
-    """css-L553-2, css-D553-1, casf-L262-46: deductions from ongoing benefits are capped by
-    a scale based on your resources and family; for RSA an appeal suspends recovery."""
-    if not case.context.withholding_eur:
+    """WITHHOLDING_BASIS (css-D553-1, casf-L262-46, ct-R5426-18…): deductions from ongoing
+    benefits are capped; for RSA, prime d'activité and France Travail a challenge
+    suspends them (casf-L262-46, css-L845-3, ct-L5426-8-1)."""
+    if not case.context.withholding_eur or _withholding_family(case) not in WITHHOLDING_BASIS:
         return []
     facts = ["Une retenue est faite chaque mois sur vos prestations pour rembourser le trop-perçu.",
              "Cette retenue est plafonnée selon vos ressources et votre famille."]
-    if case.benefit in {Benefit.rsa, Benefit.prime_activite}:
-        facts.append("Pour le RSA, votre contestation suspend le remboursement.")
+    if _withholding_family(case) in SUSPENSIVE_CHALLENGE:
+        facts.append("Pour cette prestation, votre contestation suspend le remboursement.")
     return facts
 
 
@@ -320,22 +325,33 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     elif right.id == "deadline_not_opposable":
         # Administrative court: CJA R421-5 and the one-year reasonable time; judicial
         # (social-security) court: CSS R142-1-A III, and no such one-year cap.
-        extra = ["cja-R421-5", "ce-2016-387763"] if route.then == "tribunal_administratif" else ["css-R142-1-A"]
+        if route.then == "tribunal_administratif":
+            extra = ["cja-R421-5", "ce-2016-387763"]
+        elif case.benefit is Benefit.are:
+            extra = ["ct-L5422-4"]
+        else:
+            extra = ["css-R142-1-A"]
         if case.benefit is Benefit.rsa:
             extra.append("casf-R262-91")
-    elif right.id == "reasons" and not case.decision.is_written:
-        extra = ["crpa-L232-4"]
+    elif right.id == "reasons" and not case.decision.is_written and case.situation is Situation.refusal:
+        extra = ["crpa-L232-4"]  # a refusal born of silence
     elif right.id == "prior_hearing":
-        if is_sanction(case) and case.benefit is Benefit.rsa:
+        if case.benefit is Benefit.rsa and (is_sanction(case) or case.organism.kind is OrganismKind.departement):
             extra = ["casf-L262-37"]
         elif is_sanction(case) and case.organism.kind is OrganismKind.france_travail:
             extra = ["ct-R5412-7"]
+        elif is_sanction(case) and case.organism.kind is OrganismKind.cpam:
+            extra = ["css-L114-17-1", "css-R147-2"]
         elif is_sanction(case) and case.organism.kind in SOCIAL_SECURITY_BODIES:
             extra = ["css-L114-17", "css-R114-11"]
-    elif right.id in ("debt_remission", "withholding_limit"):
-        extra = list(RECOVERY_BASIS[_recovery_family(case)])
+    elif right.id == "debt_remission":
+        extra = list(REMISSION_BASIS[recovery_family(case)])
+    elif right.id == "withholding_limit":
+        extra = list(WITHHOLDING_BASIS[_withholding_family(case)])
     elif right.id == "overpayment_limitation":
-        extra = list(LIMITATION_BASIS[_limitation_family(case)])
+        extra = list(LIMITATION_BASIS[recovery_family(case)])
+    elif right.id == "fraud_safeguards" and case.organism.kind is OrganismKind.cpam:
+        extra = ["css-L114-17-1", "css-R147-2"]
     elif right.id == "fraud_safeguards" and case.organism.kind in SOCIAL_SECURITY_BODIES:
         extra = ["css-L114-17", "css-R114-11"]
     elif right.id == "mediator" and case.organism.kind is OrganismKind.france_travail:
@@ -350,46 +366,62 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
 # Family benefits of CSS L511-1, whose recovery, remission and limitation have their own texts.
 FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial, Benefit.ars}
 
-# Which text governs the recovery of an overpayment (remission, deductions), by family
-# of benefit. "social_security" is the general rule for the caisses' debts.
-RECOVERY_BASIS: dict[str, tuple[str, ...]] = {
+# The texts that govern recovering an overpayment, by family of benefit (see
+# `recovery_family`). A family missing from a table has no verified text for that
+# aspect, so the right is not asserted for it.
+REMISSION_BASIS: dict[str, tuple[str, ...]] = {
     "rsa": ("casf-L262-46",),
     "prime_activite": ("css-L845-3",),
-    "housing": ("cch-L823-9",),
+    "housing": ("cch-L825-2",),
     "family": ("css-L553-2",),
-    "social_security": ("css-L256-4",),
-    "france_travail": ("ct-L5426-8-1",),
+    "aah": ("css-L821-5", "css-L256-4"),
+    "pension": ("css-L355-3", "css-L256-4"),
+    "health": ("css-L256-4",),
 }
-
-# Limitation of the body's action to recover an overpayment. No entry: no verified text
-# (e.g. prime d'activité, AAH), so the right is not asserted.
+WITHHOLDING_BASIS: dict[str, tuple[str, ...]] = {
+    "rsa": ("casf-L262-46", "css-D553-1"),
+    "prime_activite": ("css-L845-3", "css-D553-1"),
+    "housing": ("cch-L823-9", "css-D553-1"),
+    "family": ("css-L553-2", "css-D553-1"),
+    "aah": ("css-L821-5-1", "css-D553-1"),
+    "pension": ("css-L355-3",),
+    "health": ("css-L133-4-1",),
+    "france_travail": ("ct-L5426-8-1", "ct-R5426-18"),
+}
 LIMITATION_BASIS: dict[str, tuple[str, ...]] = {
     "rsa": ("casf-L262-45",),
     "housing": ("cch-L821-7", "css-L553-1"),
     "family": ("css-L553-1",),
-    "france_travail": ("ct-L5422-5",),
+    "aah": ("css-L821-5",),
+    "pension": ("css-L355-3",),
+    "health": ("css-L332-1",),
+    "are": ("ct-L5422-5",),
 }
+# Where a challenge suspends the recovery itself (not only a right to ask for it).
+SUSPENSIVE_CHALLENGE = {"rsa", "prime_activite", "france_travail"}
 
 
-def _recovery_family(case: Case) -> str:
-    if case.benefit is Benefit.rsa:
-        return "rsa"
-    if case.benefit is Benefit.prime_activite:
-        return "prime_activite"
-    if case.benefit in {Benefit.apl, Benefit.als, Benefit.alf}:
-        return "housing"
+def recovery_family(case: Case) -> str:
+    """Which recovery regime applies to an overpayment of this benefit."""
+    benefit = case.benefit
     if case.organism.kind is OrganismKind.france_travail:
-        return "france_travail"
-    if case.benefit in FAMILY_BENEFITS:
+        return "are" if benefit is Benefit.are else "france_travail"
+    if benefit in {Benefit.rsa, Benefit.prime_activite, Benefit.aah}:
+        return benefit.value
+    if benefit in {Benefit.apl, Benefit.als, Benefit.alf}:
+        return "housing"
+    if benefit in FAMILY_BENEFITS:
         return "family"
-    return "social_security"
+    if benefit is Benefit.retraite:
+        return "pension"
+    if benefit in {Benefit.indemnites_journalieres, Benefit.css}:
+        return "health"
+    return "other"
 
 
-def _limitation_family(case: Case) -> str | None:
-    family = _recovery_family(case)
-    if family == "france_travail" and case.benefit is not Benefit.are:
-        return None
-    return family if family in LIMITATION_BASIS else None
+def _withholding_family(case: Case) -> str:
+    family = recovery_family(case)
+    return "france_travail" if family == "are" else family
 
 
 def find_rights(case: Case, route: Route) -> list[Finding]:

@@ -77,7 +77,14 @@ def test_cra_body_uses_the_organism_name():
 def test_france_travail_sanction_requires_mediation_before_court():
     analysis = run(organism__kind="france_travail", benefit="are", situation="sanction")
     assert analysis.appeal.mediation_before_court
-    assert "mediator" in ids(analysis) and "mediator_referral" in analysis.letters
+    assert "mediator" in ids(analysis)
+    # the compulsory step is the mediation itself: the appeal letter is the referral
+    assert "appeal" in analysis.letters and "mediator_referral" not in analysis.letters
+    assert analysis.appeal.route == "rapo_france_travail"
+    # a mediation ends when declared over, not by silence: no "appeal_answer" date
+    filed = run(organism__kind="france_travail", benefit="are", situation="sanction",
+                history={"appeal_filed_on": "2026-10-10"})
+    assert not [d for d in filed.deadlines if d.id in ("appeal_answer", "court")]
 
 
 # --- Deadlines ------------------------------------------------------------------------
@@ -220,6 +227,9 @@ def test_fraud_safeguards_only_when_fraud_is_alleged():
 
 
 @pytest.mark.parametrize("kind,benefit,basis", [
+    ("caf", "aah", "css-L821-5"),
+    ("carsat", "retraite", "css-L355-3"),
+    ("cpam", "indemnites_journalieres", "css-L332-1"),
     ("caf", "allocations_familiales", "css-L553-1"),
     ("caf", "rsa", "casf-L262-45"),
     ("caf", "apl", "cch-L821-7"),
@@ -234,11 +244,20 @@ def test_no_limitation_claim_without_a_verified_text():
     assert "overpayment_limitation" not in ids(run(benefit="prime_activite", situation="overpayment"))
 
 
-def test_overpayment_correction_window_for_caf_family_benefits():
-    analysis = run(situation="overpayment")
+def test_overpayment_correction_window_for_health_insurance():
+    analysis = run(organism__kind="cpam", benefit="indemnites_journalieres", situation="overpayment")
     [window] = [d for d in analysis.deadlines if d.id == "overpayment_correction"]
     assert window.date.isoformat() == "2026-10-26"  # 6 Oct + 20 days
-    assert not [d for d in run(benefit="rsa", situation="overpayment").deadlines if d.id == "overpayment_correction"]
+    assert "css-R133-9-2" in window.legal_basis
+    # R133-9-2 is the health-insurance procedure (L133-4-1), not the CAF's
+    assert not [d for d in run(situation="overpayment").deadlines if d.id == "overpayment_correction"]
+
+
+def test_payments_stopped_without_decision_one_year_before_the_administrative_court():
+    analysis = run(benefit="apl", decision={"received": False}, context__started_on="2026-11-05")
+    [cap] = [d for d in analysis.deadlines if d.id == "reasonable_time"]
+    assert cap.date.isoformat() == "2027-11-05"
+    assert "crpa-L232-4" not in analysis.right("reasons").legal_basis  # not a refusal born of silence
 
 
 def test_reasons_of_an_implicit_refusal_one_year_cap():
@@ -278,3 +297,30 @@ def test_penalty_goes_straight_to_the_judicial_court_within_two_months():
     appeal = run(situation="sanction").appeal
     assert "css-L114-17-2" in appeal.legal_basis and appeal.deadline.isoformat() == "2026-12-07"
     assert appeal.notes and not appeal.compulsory
+
+
+@pytest.mark.parametrize("benefit", ["apl", "prime_activite", "allocations_familiales", "aah"])
+def test_caf_penalty_goes_to_the_judicial_court_whatever_the_benefit(benefit):
+    appeal = run(benefit=benefit, situation="sanction").appeal
+    assert (appeal.route, appeal.then) == ("recours_gracieux", "tribunal_judiciaire")
+    assert appeal.interrupts_court_deadline is False
+
+
+def test_cpam_penalty_rests_on_its_own_article():
+    appeal = run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres", situation="sanction").appeal
+    assert "css-L114-17-1" in appeal.legal_basis and "css-L114-17" not in appeal.legal_basis
+
+
+def test_are_court_is_not_the_social_division():
+    assert run(organism__kind="france_travail", benefit="are", situation="overpayment").appeal.court == "tribunal judiciaire"
+    assert run().appeal.court == "pôle social du tribunal judiciaire"
+
+
+def test_generic_names_for_regional_bodies():
+    appeal = run(organism__kind="carsat", organism__name=None, benefit="retraite").appeal
+    assert appeal.body == "Commission de recours amiable de la CARSAT"
+
+
+def test_rsa_taken_back_by_the_state_overseas():
+    appeal = run(benefit="rsa", claimant__postal_code="97400").appeal
+    assert appeal.route == "rapo_departement" and "CAF de La Réunion" in appeal.body and appeal.notes
