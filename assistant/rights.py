@@ -53,7 +53,7 @@ REASONED_CATEGORY = {
     Situation.suspension: "elle retire ou suspend un droit déjà accordé (article L. 211-2, 4°)",
     Situation.reduction: "elle retire en partie un droit déjà accordé (article L. 211-2, 4°)",
     Situation.termination: "elle met fin à un droit déjà accordé (article L. 211-2, 4°)",
-    Situation.overpayment: "elle remet en cause des sommes versées et vous impose de les rembourser (article L. 211-2)",
+    Situation.overpayment: "elle remet en cause des sommes versées et vous impose de les rembourser (article L. 211-2, 4°)",
     Situation.refusal: "elle refuse un avantage auquel ont droit ceux qui remplissent les conditions (article L. 211-2, 6°)",
     Situation.sanction: "elle inflige une sanction (article L. 211-2, 2°)",
 }
@@ -71,9 +71,16 @@ def _decision_fact(case: Case) -> str:
 def appeal(case: Case, route: Route) -> Facts:
     """casf-L262-47, css-R142-1, cja-R421-1…: every unfavourable decision can be contested,
     first before the body (prior appeal), then before a court."""
-    kind = "obligatoire" if route.compulsory else "possible"
-    facts = [_decision_fact(case), f"Le recours préalable ({kind}) se fait auprès de : {route.body}."]
-    if route.mediation_before_court:
+    facts = [_decision_fact(case)]
+    if not route.interrupts_court_deadline:
+        facts.append(f"Vous pouvez écrire à : {route.body}, mais cela ne suspend pas le délai : "
+                     "pour contester, il faut saisir le tribunal dans ce délai.")
+    elif route.id == "rapo_france_travail":
+        facts.append(f"La première étape, obligatoire, est la médiation : {route.body}.")
+    else:
+        kind = "obligatoire" if route.compulsory else "possible"
+        facts.append(f"Le recours préalable ({kind}) se fait auprès de : {route.body}.")
+    if route.mediation_before_court and route.id != "rapo_france_travail":
         facts.append("Avant le tribunal administratif, une médiation auprès du médiateur de France Travail est obligatoire.")
     return facts
 
@@ -199,7 +206,8 @@ def overpayment_limitation(case: Case, route: Route) -> Facts:
     if case.situation is not Situation.overpayment or family not in LIMITATION_BASIS:
         return []
     years = "trois ans" if family == "are" else "deux ans"
-    facts = [f"L'organisme ne peut réclamer que les sommes versées dans les {years} qui précèdent (prescription) : vérifiez les périodes réclamées."]
+    facts = [f"L'organisme ne peut pas réclamer les sommes versées plus de {years} avant de vous notifier le trop-perçu "
+             "(c'est la prescription) : vérifiez les périodes réclamées."]
     if case.context.fraud_alleged:
         facts.append("En cas de fraude ou de fausse déclaration prouvée, le délai est plus long : la preuve incombe à l'organisme.")
     return facts
@@ -235,8 +243,9 @@ def withholding_limit(case: Case, route: Route) -> Facts:
 
 
 def mediator(case: Case, route: Route) -> Facts:
-    """css-L217-7-1, ct-L5312-12-1: the body's mediator, after a first approach to its
-    services; it suspends the appeal time limits (CAF, CPAM, CARSAT)."""
+    """css-L217-7-1, ct-L5312-12-1, crpm-L723-34-1: the body's mediator, after a first
+    approach to its services; from the notice that the complaint is admissible, it
+    suspends the appeal time limits (CAF, CPAM, CARSAT; MSA)."""
     kind = case.organism.kind
     if kind is OrganismKind.france_travail:
         facts = ["France Travail a un médiateur régional, que vous pouvez saisir gratuitement."]
@@ -244,8 +253,10 @@ def mediator(case: Case, route: Route) -> Facts:
             facts.append("Pour cette décision, la médiation est obligatoire avant le tribunal administratif, dans le délai de deux mois.")
         return facts
     if kind in {OrganismKind.caf, OrganismKind.cpam, OrganismKind.carsat}:
-        return ["Votre organisme a un médiateur, que vous pouvez saisir gratuitement après une première réclamation.",
-                "Sa saisine suspend les délais de recours jusqu'à sa réponse."]
+        facts = ["Votre organisme a un médiateur, que vous pouvez saisir gratuitement après une première réclamation."]
+        if case.benefit is not Benefit.rsa:  # for RSA the time limit runs before the département
+            facts.append("Quand il vous informe que votre demande est recevable, les délais de recours sont suspendus jusqu'à sa réponse.")
+        return facts
     if kind is OrganismKind.msa:
         return ["La MSA a un médiateur, que vous pouvez saisir gratuitement si votre réclamation a été rejetée.",
                 "Sa saisine suspend les délais de recours jusqu'à ses recommandations."]
