@@ -16,7 +16,7 @@ import streamlit as st
 from assistant import interview as iv
 from assistant.analysis import Analysis, analyse
 from assistant.formatting import long_date
-from assistant.i18n import _, babel_locale, current_language
+from assistant.i18n import _, babel_locale
 from assistant.model import Case, InvalidCase, parse_case
 
 ANSWERS = "answers"          # dict: question id → answer as typed
@@ -203,7 +203,7 @@ def answer_text(question: iv.Question, value: Any) -> str:
     if value is None or value == "":
         return _("Pas de réponse")
     if value == iv.UNKNOWN:
-        return _("Je ne sais pas")
+        return _("Je ne sais pas (nous retenons ce qui vous protège le mieux)")
     if question.kind in ("choice", "tristate", "yesno"):
         option = next((o for o in iv.options_for(question, answers()) if o.value == value), None)
         return _(option.label) if option else str(value)
@@ -218,6 +218,3 @@ def escape_markdown(text: str) -> str:
         text = text.replace(char, "\\" + char)
     return text
 
-
-def language() -> str:
-    return current_language()

@@ -27,6 +27,7 @@ from pathlib import Path
 import docx
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from assistant.formatting import long_date
 
@@ -474,7 +475,13 @@ def test_mediator_mode_errors_and_english_pass_axe(server, browser) -> None:
     shoot(page, "06-english")
     check_accessibility(page, "english")
 
+    fill(page, "Its exact name, if you know it (optional)", "Organisme-Charlie")
     page.get_by_role("button", name="Finish and clear").click()
+    # Nothing of the previous person is left on screen once the new, empty form is shown.
+    expect(page.get_by_role("spinbutton", name="day, Date you received it")).to_have_text("dd")
     settle(page)
-    assert page.get_by_role("spinbutton", name="day, Date you received it").inner_text() == "dd"
+    name_box = "input[aria-label='Its exact name, if you know it (optional)']"
+    page.wait_for_function(f"() => document.querySelectorAll({name_box!r}).length === 1")
+    assert page.locator(name_box).input_value() == ""
+    assert "Organisme-Charlie" not in page.content()
     page.context.close()
