@@ -291,10 +291,12 @@ def case_dict(answers: Answers, today: Optional[dt.date] = None) -> dict:
     case: dict = {}
     for step in visible_steps(answers):
         for question in step.visible_questions(answers):
-            if not question.in_case or question.id not in answers:
+            if not question.in_case:
                 continue
-            value = _case_value(question, answers[question.id])
-            if value is None and question.required:
+            value = _case_value(question, answers.get(question.id))
+            if value is None and question.required and question.kind == "text":
+                value = ""  # an empty required text: the message then names this very field
+            elif value is None and (question.required or question.id not in answers):
                 continue
             _set(case, question.id, value)
     if today is not None:
@@ -316,7 +318,7 @@ def partial_case_dict(answers: Answers, today: Optional[dt.date] = None, keep: t
     """Like `case_dict`, with placeholders for required answers outside `keep`."""
     case = case_dict(answers, today)
     for path, value in PLACEHOLDERS.items():
-        if path not in keep and _get(case, path) is None:
+        if path not in keep and _get(case, path) in (None, ""):
             _set(case, path, value)
     return case
 

@@ -337,3 +337,18 @@ def test_no_cross_session_cache_of_personal_data() -> None:
         assert "cache_data" not in text, source
         if "cache_resource" in text:
             assert source.name == "rights.py" and text.count("@st.cache_resource") == 1, source
+
+
+def test_identity_messages_name_each_missing_field() -> None:
+    case = load(VALID[0])["case"]
+    answers = {k: v for k, v in iv.answers_from_case(case).items() if not k.startswith("claimant.")}
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    go_to_step(at, answers, "identity")
+    at.text_input(key="q.claimant.first_name").input("Karim").run()
+    at.text_input(key="q.claimant.postal_code").input("69 00").run()
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] == "identity"
+    errors = at.session_state["field_errors"]
+    assert set(errors) == {"claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city"}, errors
+    assert "5 chiffres" in errors["claimant.postal_code"][0]
+    assert at.text_input(key="q.claimant.first_name").value == "Karim"
