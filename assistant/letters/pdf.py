@@ -15,6 +15,17 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+# The letters carry personal data: keep their transient files in memory when the
+# machine offers a RAM-backed folder, so that nothing personal touches the disk.
+def _ram_folder(path: str = "/dev/shm", needed: int = 512 * 2**20) -> str | None:
+    if not os.access(path, os.W_OK):
+        return None
+    stats = os.statvfs(path)
+    return path if stats.f_bavail * stats.f_frsize >= needed else None
+
+
+_PRIVATE_TMP = _ram_folder()
+
 
 class PdfUnavailable(RuntimeError):
     """LibreOffice is missing or failed: the DOCX files are still usable."""
@@ -74,7 +85,7 @@ def to_pdf(docx_files: dict[str, bytes], timeout: float = 600, workers: int | No
     if not docx_files:
         return {}
     soffice = find_soffice()
-    with tempfile.TemporaryDirectory(prefix="mesdroits-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="mesdroits-pdf-", dir=_PRIVATE_TMP) as tmp:
         root = Path(tmp)
         src_dir, out_dir = root / "in", root / "out"
         src_dir.mkdir()

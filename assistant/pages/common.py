@@ -188,7 +188,9 @@ def render_question(question: iv.Question, errors: dict[str, list[str]]) -> None
         st.date_input(label, value=None, min_value=dt.date(1990, 1, 1), max_value=dt.date.today() + dt.timedelta(days=3650),
                       format="DD/MM/YYYY", disabled=unknown, **common)
         if question.unknown_allowed:
-            st.checkbox(_("Je ne sais pas"), key=unknown_key(question), on_change=sync, args=(question,),
+            # The question in the label: several of these boxes can be on one screen.
+            st.checkbox(_("Je ne sais pas — {question}").format(question=label), key=unknown_key(question),
+                        on_change=sync, args=(question,),
                         help=_("Nous choisirons alors ce qui vous protège le mieux."))
     elif question.kind == "longtext":
         st.text_area(label, max_chars=3000, placeholder=placeholder, **common)
