@@ -71,6 +71,14 @@ class Analysis(BaseModel):
         return self.model_dump(mode="json")
 
 
+# Which `history` date a letter fills once sent: what drives the follow-ups.
+HISTORY_FIELD_OF_LETTER = {
+    "explanation_request": "explanation_requested_on",
+    "document_access": "documents_requested_on",
+    "appeal": "appeal_filed_on",
+}
+
+
 def _overdue(requested_on: Optional[dt.date], case: Case) -> bool:
     """The answer time (one month, CRPA R311-13 / RGPD 12(3)) has passed with no answer."""
     if requested_on is None:

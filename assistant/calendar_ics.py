@@ -16,18 +16,12 @@ from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event
 
-from .analysis import Analysis, analyse
+from .analysis import HISTORY_FIELD_OF_LETTER, Analysis, analyse
 from .i18n import BABEL_LOCALES, N_, translate
 from .legal_refs import LegalRefsError, ref
 from .formatting import long_date
 from .model import Case
 
-# Which history field a proposed letter fills once sent.
-SENT_FIELD = {
-    "explanation_request": "explanation_requested_on",
-    "document_access": "documents_requested_on",
-    "appeal": "appeal_filed_on",
-}
 REMIND_DAYS_BEFORE = 7
 
 
@@ -44,7 +38,7 @@ def entries(case: Case, analysis: Analysis) -> list[CalendarEntry]:
     """The case's deadlines, then those that follow from sending the proposed letters today."""
     out = [CalendarEntry(d.id, d.date, d.label, tuple(d.legal_basis)) for d in analysis.deadlines]
     today = case.reference_date
-    sent = {SENT_FIELD[letter]: today for letter in analysis.letters if letter in SENT_FIELD}
+    sent = {HISTORY_FIELD_OF_LETTER[letter]: today for letter in analysis.letters if letter in HISTORY_FIELD_OF_LETTER}
     if sent:
         after = case.model_copy(update={"history": case.history.model_copy(update=sent)})
         known = {entry.id for entry in out}

@@ -85,6 +85,9 @@ def deadline_opposable(case: Case) -> bool:
     return case.decision.is_written and case.decision.appeal_info_given is not False
 
 
+REQUEST_NOUNS = {"explanation": "demande d'explication", "documents": "demande de documents"}
+
+
 def _data_correction_applies(case: Case) -> bool:
     """CSS R133-9-2 (recovery under L133-4-1, health insurance): the notice opens 20 days
     to ask for the data to be corrected, before the CRA."""
@@ -135,19 +138,19 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         add("court_after_reasons_request", history.explanation_requested_on, "ce-avis-2025-504677",
             "Si les motifs ne vous sont jamais donnés, saisissez le tribunal administratif au plus tard à cette date",
             ("ce-avis-2025-504677", "crpa-L232-4"))
-    if history.explanation_requested_on:
-        refusal = add("explanation_answer", history.explanation_requested_on, "crpa-R311-13",
-                      "Sans réponse à votre demande d'explication à cette date, c'est un refus : vous pourrez relancer et saisir la CADA",
-                      ("crpa-R311-13", "crpa-L311-3-1", "crpa-L232-4"))
-        add("cada_after_explanation", refusal, "crpa-R343-1",
-            "Date limite pour saisir la CADA après le refus (ou le silence) sur votre demande d'explication",
-            ("crpa-R343-1", "crpa-L342-1"))
-    if history.documents_requested_on:
-        refusal = add("documents_answer", history.documents_requested_on, "crpa-R311-13",
-                      "Sans réponse à votre demande de documents à cette date, c'est un refus : vous pourrez relancer, saisir la CADA et la CNIL",
-                      ("crpa-R311-12", "crpa-R311-13", "rgpd-12"))
-        add("cada_after_documents", refusal, "crpa-R343-1",
-            "Date limite pour saisir la CADA après le refus (ou le silence) sur votre demande de documents",
+    for requested_on, what, extra_basis, next_steps in (
+        (history.explanation_requested_on, "explanation", ("crpa-L311-3-1", "crpa-L232-4"), "relancer et saisir la CADA"),
+        (history.documents_requested_on, "documents", ("crpa-R311-12", "rgpd-12"), "relancer, saisir la CADA et la CNIL"),
+    ):
+        if requested_on is None:
+            continue
+        noun = REQUEST_NOUNS[what]
+        # One month of silence is a refusal; the CADA must then be asked within two months.
+        refusal = add(f"{what}_answer", requested_on, "crpa-R311-13",
+                      f"Sans réponse à votre {noun} à cette date, c'est un refus : vous pourrez {next_steps}",
+                      ("crpa-R311-13", *extra_basis))
+        add(f"cada_after_{what}", refusal, "crpa-R343-1",
+            f"Date limite pour saisir la CADA après le refus (ou le silence) sur votre {noun}",
             ("crpa-R343-1", "crpa-L342-1"))
     if history.appeal_filed_on and route.silence_is_rejection:
         rejection = add("appeal_answer", history.appeal_filed_on, route.answer_ref,

@@ -19,17 +19,11 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, create_engine, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from .analysis import analyse
+from .analysis import HISTORY_FIELD_OF_LETTER, analyse
 from .model import Case, parse_case
 
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "mesdroits.sqlite3"
 
-# A letter sent fills the matching history field, which drives the follow-ups.
-HISTORY_FIELD_OF_LETTER = {
-    "explanation_request": "explanation_requested_on",
-    "document_access": "documents_requested_on",
-    "appeal": "appeal_filed_on",
-}
 
 
 def database_url() -> str:
