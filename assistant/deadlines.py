@@ -111,7 +111,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     start = appeal_start(case)
     if start is not None and case.history.appeal_filed_on is None:
         add("appeal", start, route.deadline_ref,
-            f"Date limite pour faire votre recours ({route.body})",
+            "Date limite pour faire votre recours",
             tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, "cja-R421-5" if route.then == "tribunal_administratif" else "css-R142-1-A"))))
         if not deadline_opposable(case) and route.then == "tribunal_administratif":
             add("reasonable_time", start, "ce-2016-387763",
