@@ -218,6 +218,17 @@ def check_accessibility(page, name: str) -> None:
     assert overflow <= 1, f"page {name}: {overflow}px wider than the screen"
 
 
+def check_zoom_200(page, name: str) -> None:
+    """A 360-px phone at 200 % zoom shows 180 CSS pixels: the page must reflow, not scroll sideways."""
+    page.set_viewport_size({"width": PHONE["width"] // 2, "height": PHONE["height"] // 2})
+    settle(page)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-zoom200.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    settle(page)
+    assert overflow <= 1, f"page {name} at 200 %: {overflow}px wider than the screen"
+
+
 def download(page, button_name: str, timeout: float = 60_000) -> tuple[str, bytes]:
     with page.expect_download(timeout=timeout) as info:
         page.get_by_role("button", name=button_name).first.click()
@@ -283,6 +294,7 @@ def test_full_path_on_a_phone_to_the_downloaded_files(server, browser, tmp_path)
     page = new_page(browser, server)
     shoot(page, "01-questions", "questions")
     check_accessibility(page, "questions")
+    check_zoom_200(page, "questions")
     answer_interview(page)
 
     shoot(page, "02-verifier")
@@ -300,11 +312,13 @@ def test_full_path_on_a_phone_to_the_downloaded_files(server, browser, tmp_path)
     page.get_by_role("link", name="Lire le texte sur Légifrance").first.wait_for()
     shoot(page, "03-droits", "droits")
     check_accessibility(page, "droits")
+    check_zoom_200(page, "droits")
 
     page.get_by_role("button", name="Voir mes courriers →").first.click()
     letters_ready(page)
     shoot(page, "04-courriers", "courriers")
     check_accessibility(page, "courriers")
+    check_zoom_200(page, "courriers")
 
     name, ics = download(page, "Ajouter les dates à mon agenda (.ics)")
     assert name.endswith(".ics")
