@@ -56,6 +56,10 @@ class Route:
     notes: tuple[str, ...] = field(default=())
 
 
+# Guadeloupe, Martinique, Guyane, La Réunion: caisses générales de sécurité sociale.
+OVERSEAS_CGSS = {"971", "972", "973", "974"}
+
+
 def is_sanction(case: Case) -> bool:
     """A sanction in law: declared as such, or France Travail suspending an allowance
     (C. trav. L5412-1 lists the suspension of the revenu de remplacement as a sanction)."""
@@ -79,6 +83,13 @@ def organism_label(case: Case) -> str:
     # CAF and CPAM are départemental; CARSAT and MSA cover several départements.
     if case.organism.kind in {OrganismKind.carsat, OrganismKind.msa}:
         return short
+    # Overseas, health insurance and pensions are run by the CGSS; in Mayotte one caisse
+    # (CSSM) runs everything.
+    postal = case.claimant.postal_code
+    if postal.startswith("976"):
+        return "Caisse de sécurité sociale de Mayotte"
+    if postal[:3] in OVERSEAS_CGSS and case.organism.kind is OrganismKind.cpam:
+        return f"CGSS {place.of}" if place else "CGSS"
     return f"{short} {place.of}" if place else short
 
 
@@ -86,7 +97,7 @@ def _of_body(case: Case) -> str:
     """« de la CAF de Loire-Atlantique » built from the organism's own name."""
     name = organism_label(case)
     lowered = name[:1].lower() + name[1:]
-    if name.upper().startswith(("CAF", "CPAM", "MSA", "CARSAT")):
+    if name.upper().startswith(("CAF", "CPAM", "MSA", "CARSAT", "CGSS", "CAISSE")):
         return f"de la {name}"
     if lowered.startswith(("le ", "la ", "les ", "l'")):
         return "de " + lowered if not lowered.startswith("le ") else "du " + name[3:]
@@ -221,14 +232,16 @@ def departement_of(case: Case) -> str:
 def _france_travail_route(case: Case) -> Route:
     """France Travail: sanctions and State-funded allowances go to the TA after a
     compulsory mediation; unemployment insurance (ARE) goes to the judicial court."""
-    # Sanctions (L5412-1) have no prior appeal since R5412-8 was repealed: the compulsory
-    # step is the mediation, within two months.
-    if is_sanction(case):
+    # Sanctions (L5412-1) have no prior appeal since R5412-8 was repealed, and the ASS (a
+    # State allowance, R5423-14) none either: the compulsory step is the mediation, within
+    # two months (R5312-47).
+    if is_sanction(case) or case.benefit is Benefit.ass:
+        sector = ("ct-L5412-1",) if is_sanction(case) else ("ct-R5423-14",)
         return Route(
             id="rapo_france_travail",
             body="Médiateur régional de France Travail (médiation préalable obligatoire)",
             then="tribunal_administratif",
-            legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "cja-L213-13", "ct-L5412-1"),
+            legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "cja-L213-13", *sector),
             deadline_ref="cja-R213-10",
             mediation_before_court=True,
             silence_is_rejection=False,

@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from .appeals import Route
@@ -28,11 +29,29 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+HOLIDAYS_DATA = Path(__file__).resolve().parent / "data" / "holidays.yaml"
+
+
+@lru_cache(maxsize=1)
+def _local_holiday_rules() -> dict:
+    import yaml
+
+    return yaml.safe_load(HOLIDAYS_DATA.read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=256)
 def _holidays(year: int, region: Optional[str]) -> frozenset[dt.date]:
+    """National public holidays (C. trav. L3133-1), plus the local ones in law where the
+    person lives (L3134-13 Alsace-Moselle, L3422-2 overseas) — never customary days off."""
     import holidays
+    from dateutil.easter import easter  # a dependency of `holidays`
 
-    return frozenset(holidays.France(years=year, subdiv=region).keys())
+    days = set(holidays.France(years=year).keys())
+    rule = _local_holiday_rules().get(region) if region else None
+    if rule:
+        days.update(easter(year) + dt.timedelta(days=offset) for offset in rule.get("easter_offsets", []))
+        days.update(dt.date(year, int(md[:2]), int(md[3:])) for md in rule.get("fixed", []))
+    return frozenset(days)
 
 
 def is_working_day(day: dt.date, region: Optional[str] = None) -> bool:

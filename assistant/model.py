@@ -90,6 +90,19 @@ for _kinds in BENEFITS_BY_ORGANISM.values():
     _kinds.add(Benefit.autre)
 
 
+# Dates outside this range are typing mistakes, not cases (and would overflow the calendar).
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def allowed_benefits(kind: OrganismKind, postal_code: str) -> set[Benefit]:
+    """Overseas (971–974, 976) one caisse (CGSS, CSSM) pays health and pensions alike: a
+    person there may name it « CPAM » or « CARSAT » for either."""
+    allowed = BENEFITS_BY_ORGANISM[kind]
+    if postal_code[:3] in {"971", "972", "973", "974", "976"} and kind in {OrganismKind.cpam, OrganismKind.carsat}:
+        allowed = BENEFITS_BY_ORGANISM[OrganismKind.cpam] | BENEFITS_BY_ORGANISM[OrganismKind.carsat]
+    return allowed
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
 
@@ -137,12 +150,12 @@ class Organism(_Strict):
 
 
 class Decision(_Strict):
-    received: Optional[bool] = None
+    received: Optional[bool] = Field(default=None, strict=True)
     date: Optional[dt.date] = None
     received_on: Optional[dt.date] = None
-    reasons_given: Optional[bool] = None
-    appeal_info_given: Optional[bool] = None
-    algorithm_mentioned: Optional[bool] = None
+    reasons_given: Optional[bool] = Field(default=None, strict=True)
+    appeal_info_given: Optional[bool] = Field(default=None, strict=True)
+    algorithm_mentioned: Optional[bool] = Field(default=None, strict=True)
 
     @property
     def is_written(self) -> bool:
@@ -153,11 +166,11 @@ class Decision(_Strict):
 
 
 class Context(_Strict):
-    after_control: Optional[bool] = None
-    heard_before: Optional[bool] = None
-    fraud_alleged: Optional[bool] = None
-    amount_eur: Optional[float] = Field(default=None, ge=0, le=10_000_000)
-    withholding_eur: Optional[float] = Field(default=None, ge=0, le=1_000_000)
+    after_control: Optional[bool] = Field(default=None, strict=True)
+    heard_before: Optional[bool] = Field(default=None, strict=True)
+    fraud_alleged: Optional[bool] = Field(default=None, strict=True)
+    amount_eur: Optional[float] = Field(default=None, ge=0, le=10_000_000, strict=True)
+    withholding_eur: Optional[float] = Field(default=None, ge=0, le=1_000_000, strict=True)
     started_on: Optional[dt.date] = None
     own_words: Optional[str] = Field(default=None, max_length=3000)
 
@@ -185,7 +198,7 @@ class Case(_Strict):
     @model_validator(mode="after")
     def _coherent(self) -> "Case":
         problems: list[tuple[str, str]] = []
-        if self.benefit not in BENEFITS_BY_ORGANISM[self.organism.kind]:
+        if self.benefit not in allowed_benefits(self.organism.kind, self.claimant.postal_code):
             problems.append(("benefit", "impossible_pair"))
         d = self.decision
         if d.received is False and d.received_on is not None:
@@ -193,6 +206,8 @@ class Case(_Strict):
         if d.date and d.received_on and d.received_on < d.date:
             problems.append(("decision.received_on", "before_decision"))
         today = self.reference_date
+        if not EARLIEST <= today <= LATEST:
+            problems.append(("today", "implausible"))
         dated = {
             "decision.date": d.date,
             "decision.received_on": d.received_on,
@@ -202,7 +217,9 @@ class Case(_Strict):
             "history.appeal_filed_on": self.history.appeal_filed_on,
         }
         for path, value in dated.items():
-            if value is not None and value > today:
+            if value is not None and value < EARLIEST:
+                problems.append((path, "implausible"))
+            elif value is not None and value > today:
                 problems.append((path, "future"))
         # One cannot ask for the reasons of, or appeal against, a decision not yet taken.
         for path in ("history.explanation_requested_on", "history.appeal_filed_on"):
@@ -259,6 +276,7 @@ _SPECIFIC: dict[str, str] = {
     "not_received": "vous indiquez ne pas avoir reçu de décision écrite, mais vous donnez une date de réception.",
     "before_decision": "elle ne peut pas précéder la date de la décision.",
     "future": "elle ne peut pas être postérieure à aujourd'hui ({today}).",
+    "implausible": "date invraisemblable (entre 1900 et 2100 attendu) ; vérifiez l'année.",
     "before_decision_date": "elle ne peut pas précéder la date de la décision.",
     "postal_code": "il faut 5 chiffres (par exemple 44000).",
     "email": "ce n'est pas une adresse e-mail valide (exemple : nom@exemple.fr).",
@@ -308,10 +326,11 @@ def _messages(error: ValidationError, raw: Any) -> list[str]:
         if err["type"] == "value_error" and isinstance(inner, ValueError) and str(inner) in _SPECIFIC:
             out.append(_format(path, _SPECIFIC[str(inner)], raw))
             continue
-        template = _BY_TYPE.get(err["type"], "valeur invalide.")
+        kind = "missing" if err["type"] == "string_type" and err.get("input") is None else err["type"]
+        template = _BY_TYPE.get(kind, "valeur invalide.")
         expected = str(ctx.get("expected", "")).replace("' or '", "', '")
         text = template.format(expected=expected, max_length=ctx.get("max_length", ""))
-        if err["type"] == "extra_forbidden":
+        if kind == "extra_forbidden":
             out.append(f"Champ inconnu « {path} » : {text}")
         else:
             out.append(f"{label(path)} ({path}) : {text}")

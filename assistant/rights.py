@@ -388,6 +388,8 @@ REMISSION_BASIS: dict[str, tuple[str, ...]] = {
     "aah": ("css-L821-5", "css-L256-4"),
     "pension": ("css-L355-3", "css-L256-4"),
     "health": ("css-L256-4",),
+    "aspa": ("css-L256-4",),
+    "are": ("ct-L5312-10",),
 }
 WITHHOLDING_BASIS: dict[str, tuple[str, ...]] = {
     "rsa": ("casf-L262-46", "css-D553-1"),
@@ -425,6 +427,8 @@ def recovery_family(case: Case) -> str:
         return "family"
     if benefit is Benefit.retraite:
         return "pension"
+    if benefit is Benefit.aspa:
+        return "aspa"
     if benefit in {Benefit.indemnites_journalieres, Benefit.css}:
         return "health"
     return "other"

@@ -45,6 +45,12 @@ def test_add_months_end_of_month(start, months, expected):
     # Réunion: 20 December (abolition of slavery), 2027 is a Monday.
     (D(2027, 10, 20), TWO_MONTHS, "974", D(2027, 12, 21)),
     (D(2027, 10, 20), TWO_MONTHS, None, D(2027, 12, 20)),
+    # Overseas: only the abolition day is a public holiday in law (L3422-2), not the
+    # customary days off (Good Friday, 21 July Victor Schœlcher, mi-carême).
+    (D(2026, 2, 3), TWO_MONTHS, "972", D(2026, 4, 3)),      # Good Friday in Martinique: a working day
+    (D(2026, 5, 21), TWO_MONTHS, "971", D(2026, 7, 21)),    # 21 July in Guadeloupe: a working day
+    (D(2026, 3, 27), TWO_MONTHS, "MF", D(2026, 5, 28)),     # 27 May in Saint-Martin: a holiday
+    (D(2026, 3, 22), TWO_MONTHS, "972", D(2026, 5, 26)),    # Fri 22 May in Martinique, weekend, Whit Monday -> Tue 26
 ])
 def test_safe_end_of_period(start, length, region, expected):
     assert end_of_period(start, length, region) == expected

@@ -117,3 +117,28 @@ def test_unreadable_files(tmp_path, content, expected):
 def test_own_words_limit():
     errors_of(mutated(context__own_words="a" * 3001))
     parse_case(mutated(context__own_words="a" * 3000))
+
+
+@pytest.mark.parametrize("path,value", [
+    ("decision__reasons_given", 1), ("decision__reasons_given", "yes"), ("decision__reasons_given", "true"),
+    ("context__amount_eur", "1200"), ("context__amount_eur", True),
+])
+def test_wrong_types_are_errors_not_guesses(path, value):
+    [message] = errors_of(mutated(**{path: value}))
+    assert path.replace("__", ".") in message
+
+
+def test_implausible_dates():
+    messages = errors_of(mutated(decision__date="1850-01-01", decision__received_on="1850-01-03"))
+    assert any("invraisemblable" in m and "decision.date" in m for m in messages)
+    assert any("invraisemblable" in m for m in errors_of(mutated(today="9999-12-31")))
+
+
+def test_null_required_field_is_missing():
+    [message] = errors_of(mutated(claimant__postal_code=None))
+    assert message == "Code postal (claimant.postal_code) : ce champ est obligatoire."
+
+
+def test_overseas_caisse_pays_pensions_too():
+    parse_case(mutated(organism__kind="cpam", benefit="retraite", claimant__postal_code="97200"))
+    errors_of(mutated(organism__kind="cpam", benefit="retraite"))  # in metropolitan France: CARSAT

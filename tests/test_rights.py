@@ -56,7 +56,8 @@ def ids(analysis):
     ("france_travail", "ass", "suspension", "rapo_france_travail", "tribunal_administratif"),
     ("caf", "allocations_familiales", "sanction", "recours_gracieux", "tribunal_judiciaire"),
     ("france_travail", "are", "sanction", "rapo_france_travail", "tribunal_administratif"),
-    ("france_travail", "ass", "termination", "recours_gracieux", "tribunal_administratif"),
+    ("france_travail", "ass", "termination", "rapo_france_travail", "tribunal_administratif"),
+    ("france_travail", "ass", "refusal", "rapo_france_travail", "tribunal_administratif"),
 ])
 def test_route(kind, benefit, situation, route, then):
     appeal = run(organism__kind=kind, organism__name=None, benefit=benefit, situation=situation).appeal
@@ -324,3 +325,17 @@ def test_generic_names_for_regional_bodies():
 def test_rsa_taken_back_by_the_state_overseas():
     appeal = run(benefit="rsa", claimant__postal_code="97400").appeal
     assert appeal.route == "rapo_departement" and "CAF de La Réunion" in appeal.body and appeal.notes
+
+
+def test_aspa_and_are_overpayments_can_be_remitted():
+    aspa = run(organism__kind="carsat", benefit="aspa", situation="overpayment")
+    assert "css-L256-4" in aspa.right("debt_remission").legal_basis
+    are = run(organism__kind="france_travail", benefit="are", situation="overpayment")
+    assert "ct-L5312-10" in are.right("debt_remission").legal_basis
+
+
+def test_overseas_caisse_names():
+    assert "CGSS de la Guadeloupe" in run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres",
+                                          claimant__postal_code="97110").appeal.body
+    assert "Caisse de sécurité sociale de Mayotte" in run(organism__name=None, claimant__postal_code="97600").appeal.body
+    assert run(benefit="rsa", claimant__postal_code="20090").appeal.body == "Président du conseil exécutif de Corse"

@@ -24,7 +24,7 @@ from ..deadlines import end_of_period
 from ..formatting import amount as format_amount
 from ..formatting import long_date, place_and_date
 from ..legal_refs import Period, period, ref
-from ..model import Case, OrganismKind
+from ..model import Benefit, Case, OrganismKind
 from ..places import holiday_region
 from ..rights import RIGHTS_BY_ID
 from .models import (
@@ -346,6 +346,9 @@ def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, 
         if case.organism.kind is OrganismKind.france_travail:
             return ["Médiateur régional de France Travail", missing]
         return [f"Médiateur {ctx['organism_of']}", *own_address]
+    if rule == "remission_body" and case.benefit is Benefit.are:
+        # Remission of an ARE overpayment: the regional joint body (C. trav. L5312-10).
+        return ["Instance paritaire régionale de France Travail", missing]
     if rule == "remission_body" and analysis.appeal.route != "rapo_departement":
         return [f"Directeur {ctx['organism_of']}", *own_address]
     # The appeal authority (and, for RSA, the département's président for remissions too).
