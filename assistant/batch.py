@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import json
 import re
-import unicodedata
+import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,7 +61,10 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         raise InvalidCase(["fichier introuvable."], str(path)) from None
     except UnicodeDecodeError:
         raise InvalidCase(["le fichier n'est pas en UTF-8 (enregistrez-le en « CSV UTF-8 »)."], str(path)) from None
-    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t") if text.strip() else csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:  # one column, or an empty file: the plain comma dialect
+        dialect = csv.excel
     reader = csv.DictReader(text.splitlines(keepends=True), dialect=dialect)
     return [(index + 2, dict(row)) for index, row in enumerate(reader)]
 
@@ -106,6 +109,8 @@ def _value(path: str, value: Any) -> Any:
         return value.isoformat()
     if value is None:
         return None
+    if path.startswith("claimant.") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value)) if float(value).is_integer() else str(value)  # 44000 typed as a number
     if not isinstance(value, str):
         return value
     text = value.strip()
@@ -136,12 +141,9 @@ def _value(path: str, value: Any) -> Any:
     return text
 
 
-def _folder_name(row: int, case: Case) -> str:
-    """Row number first (stable order), then a file-system-safe name."""
-    name = f"{case.claimant.last_name}-{case.claimant.first_name}"
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:40] or "dossier"
-    return f"{row:04d}-{slug}"
+def _folder_name(row: int) -> str:
+    """The row number only: folder names end up in shared drives and ZIPs, never a name."""
+    return f"{row:04d}"
 
 
 def statistics(results: list[RowResult]) -> dict[str, Any]:
@@ -165,7 +167,7 @@ def statistics(results: list[RowResult]) -> dict[str, Any]:
 def run_batch(cases_file: str, out: str, pdf: bool = False) -> tuple[list[RowResult], Path]:
     """Process every row; returns the results and the ZIP path. Raises InvalidCase only
     when the file itself cannot be read."""
-    from .letters import build_letters, render_docx_many, render_guide_docx, to_pdf
+    from .letters import PdfUnavailable, build_letters, render_docx_many, render_guide_docx, to_pdf
 
     source = Path(cases_file)
     out_dir = Path(out)
@@ -184,7 +186,7 @@ def run_batch(cases_file: str, out: str, pdf: bool = False) -> tuple[list[RowRes
             result.errors = error.messages
             continue
         result.analysis = analyse(result.case)
-        result.folder = _folder_name(row, result.case)
+        result.folder = _folder_name(row)
         folder = out_dir / result.folder
         folder.mkdir(exist_ok=True)
         (folder / "analyse.json").write_text(
@@ -195,12 +197,16 @@ def run_batch(cases_file: str, out: str, pdf: bool = False) -> tuple[list[RowRes
             docx_for_pdf[f"{result.folder}/{letter.id}"] = data
         if letters:
             (folder / "guide.docx").write_bytes(render_guide_docx(letters))
+    written = [out_dir / r.folder for r in results if r.folder]
     if pdf and docx_for_pdf:
-        for name, data in to_pdf(docx_for_pdf).items():
-            (out_dir / f"{name}.pdf").write_bytes(data)
+        try:
+            for name, data in to_pdf(docx_for_pdf).items():
+                (out_dir / f"{name}.pdf").write_bytes(data)
+        except PdfUnavailable as error:  # the DOCX letters are still there
+            print(f"PDF non produits : {error}", file=sys.stderr)
     _write_report(out_dir, source, results)
     (out_dir / "statistiques.json").write_text(json.dumps(statistics(results), ensure_ascii=False, indent=2), encoding="utf-8")
-    return results, _zip(out_dir)
+    return results, _zip(out_dir, [*written, out_dir / "rapport.csv", out_dir / "statistiques.json"])
 
 
 def _write_report(out_dir: Path, source: Path, results: list[RowResult]) -> None:
@@ -216,10 +222,11 @@ def _write_report(out_dir: Path, source: Path, results: list[RowResult]) -> None
                 writer.writerow([r.row, "invalide", "", "", "", "", "", "", " | ".join(r.errors)])
 
 
-def _zip(out_dir: Path) -> Path:
+def _zip(out_dir: Path, paths: list[Path]) -> Path:
+    """Only what this run wrote: an earlier run in the same folder holds other people's letters."""
     target = out_dir / "dossiers.zip"
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(out_dir.rglob("*")):
-            if path.is_file() and path != target:
-                archive.write(path, path.relative_to(out_dir).as_posix())
+        for path in files:
+            archive.write(path, path.relative_to(out_dir).as_posix())
     return target

@@ -72,6 +72,8 @@ def check_output(out, result, n_valid):
     with zipfile.ZipFile(out / "dossiers.zip") as archive:
         names = archive.namelist()
     assert "rapport.csv" in names and any(n.endswith("appeal.docx") for n in names)
+    for _, scenario in VALID_SCENARIOS:  # folder and file names carry no name either
+        assert not any(scenario["case"]["claimant"]["last_name"].lower() in n.lower() for n in names)
 
 
 def test_csv_batch(tmp_path):
@@ -90,7 +92,9 @@ def test_xlsx_batch(tmp_path):
     sheet = book.active
     sheet.append(columns)
     for row in rows:
-        sheet.append([as_cell(c, row.get(c)) for c in columns])
+        # spreadsheets store postal codes and file numbers as numbers
+        sheet.append([int(row[c]) if c in ("claimant.postal_code", "claimant.file_number") and row.get(c)
+                      else as_cell(c, row.get(c)) for c in columns])
     source = tmp_path / "dossiers.xlsx"
     book.save(source)
     out = tmp_path / "out"
@@ -113,3 +117,16 @@ def test_spreadsheet_values_are_read_the_french_way():
     assert case["context"]["amount_eur"] == 1234.5 and case["decision"]["received"] is True
     assert case["decision"]["date"] == "2026-10-02" and case["claimant"]["postal_code"] == "01000"
     assert case["context"]["fraud_alleged"] is None
+
+
+def test_second_run_does_not_zip_the_first_one(tmp_path):
+    out = tmp_path / "out"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    rows = spreadsheet_rows()
+    write_csv(first, rows[:2])      # folders 0002 and 0003
+    write_csv(second, rows[1:2])
+    run_cli("batch", str(first), "--out", str(out), timeout=120)
+    run_cli("batch", str(second), "--out", str(out), timeout=120)
+    with zipfile.ZipFile(out / "dossiers.zip") as archive:
+        folders = {n.split("/")[0] for n in archive.namelist() if "/" in n}
+    assert folders == {"0002"}             # not the first run's 0003
