@@ -130,6 +130,8 @@ class Store:
             if field:
                 data = json.loads(json.dumps(row.case_json))
                 data.setdefault("history", {})[field] = on.isoformat()
+                if data.get("today") and data["today"] < on.isoformat():
+                    data["today"] = on.isoformat()  # the case's reference date moves with what was sent
                 row.case_json = parse_case(data).model_dump(mode="json")
             row.updated_at = dt.datetime.now(dt.timezone.utc)
             row.events.append(EventRow(kind="sent", letter_id=letter_id, on=on, letter_json=letter))

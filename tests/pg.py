@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the tests (or the one `DATABASE_URL` points to).
+"""A throwaway PostgreSQL server for the tests (or the one `TEST_DATABASE_URL` points to).
 
 Debian's postgresql package is installed by `make test`; the server runs as the
 `postgres` user when we are root (PostgreSQL refuses to run as root), on a Unix socket
@@ -30,8 +30,9 @@ def _as_server_user(cmd: list[str]) -> list[str]:
 @contextmanager
 def temporary_postgres() -> Iterator[str]:
     """Yield a SQLAlchemy URL to a fresh, empty database."""
-    if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-        yield os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+    # A server of your own, only if named for tests: the tests empty the database they use.
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        yield os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
         return
     root = tempfile.mkdtemp(prefix="mesdroits-pg-")
     data, sock = os.path.join(root, "data"), os.path.join(root, "sock")

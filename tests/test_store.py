@@ -80,3 +80,9 @@ def test_database_url_default_and_env(monkeypatch):
     assert database_url().startswith("sqlite:///") and database_url().endswith("mesdroits.sqlite3")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert database_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_sending_after_the_case_reference_date(store):
+    case_id = store.save(CASE)
+    later = CASE.reference_date + dt.timedelta(days=7)
+    assert store.record_sent(case_id, "appeal", later).case.history.appeal_filed_on == later
