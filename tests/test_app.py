@@ -352,3 +352,30 @@ def test_identity_messages_name_each_missing_field() -> None:
     assert set(errors) == {"claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city"}, errors
     assert "5 chiffres" in errors["claimant.postal_code"][0]
     assert at.text_input(key="q.claimant.first_name").value == "Karim"
+
+
+def _rights_page_for(change, scenario: str = "p02") -> str:
+    """The rights page for a public scenario with a stated, opposable appeal deadline, changed."""
+    case = load(next(p for p in VALID if p.stem.startswith(scenario)))["case"]
+    change(case)
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    walk_interview(at, case)
+    at.button(key="to_rights").click().run()
+    assert not at.exception, at.exception
+    return texts(at)
+
+
+def test_written_decision_without_dates_is_not_called_unwritten() -> None:
+    def no_dates(case):
+        case["decision"].update(received=True, date=None, received_on=None)
+    page = _rights_page_for(no_dates)
+    assert "nous ne pouvons pas calculer la date limite" in page
+    assert "vous n'avez pas reçu de décision écrite" not in page
+
+
+def test_no_appeal_countdown_once_the_appeal_is_filed() -> None:
+    def filed(case):
+        case["history"]["appeal_filed_on"] = case["today"]
+    assert "Contestez avant le" in _rights_page_for(lambda case: None)
+    page = _rights_page_for(filed)
+    assert "Vous avez fait votre recours le" in page and "Contestez avant le" not in page

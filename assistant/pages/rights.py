@@ -60,7 +60,12 @@ st.title(_("Vos droits"))
 
 with st.container(border=True):
     st.header(_("Ce que vous pouvez faire maintenant"))
-    if appeal.deadline is None:
+    if case.history.appeal_filed_on:
+        st.info(_("Vous avez fait votre recours le {date}. Gardez la preuve d'envoi ; les dates qui suivent sont plus bas.").format(
+            date=ui_date(case.history.appeal_filed_on)))
+    elif appeal.deadline is None and case.decision.is_written:
+        st.warning(_("Sans la date de la décision ni celle de sa réception, nous ne pouvons pas calculer la date limite : contestez au plus vite."))
+    elif appeal.deadline is None:
         st.info(_("Aucun délai ne court contre vous : vous n'avez pas reçu de décision écrite. Demandez-la (c'est le premier courrier proposé) ; le délai pour contester ne partira qu'à sa réception."))
     elif not appeal.deadline_opposable:
         st.info(_("Le délai ne court pas : la décision n'indique pas comment la contester ni dans quel délai. Vous pouvez encore contester."))
