@@ -110,7 +110,12 @@ def zip_bytes(made: Bundle, ics: bytes, with_pdf: bool) -> bytes:
         for name, data in made.docx.items():
             archive.writestr(name, data)
         if with_pdf:
-            for name, data in made.pdf().items():
+            try:
+                pdfs = made.pdf()
+            except RuntimeError as error:  # PdfUnavailable: the DOCX files are still in the ZIP
+                pdfs = {}
+                archive.writestr("PDF-indisponible.txt", str(error))
+            for name, data in pdfs.items():
                 archive.writestr(name, data)
         archive.writestr("dates-a-retenir.ics", ics)
         guide = []
