@@ -122,6 +122,10 @@ def benefit_options(answers: Answers) -> tuple[Option, ...]:
     if kind not in {k.value for k in OrganismKind}:
         return BENEFITS
     allowed = {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind(kind)]}
+    if kind in {"cpam", "carsat"}:
+        # Overseas one caisse (CGSS, CSSM) pays health and pensions: offer both and let
+        # the case validation (model.allowed_benefits, which knows the postal code) decide.
+        allowed |= {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind.cpam] | BENEFITS_BY_ORGANISM[OrganismKind.carsat]}
     return tuple(o for o in BENEFITS if o.value in allowed)
 
 
