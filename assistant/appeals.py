@@ -53,6 +53,13 @@ class Route:
     # ends when the mediator or a party declares it over (CJA L213-13).
     silence_is_rejection: bool = True
     court_name: str = ""         # when the court is not the usual one for `then`
+    notice_ref: str = ""         # when the text making the time limit binding only if stated is not the court's usual one
+
+    @property
+    def notice_basis(self) -> str:
+        """The text under which the time limit binds only if the decision stated it:
+        CJA R421-5 before the administrative court, CSS R142-1-A III before the pôle social."""
+        return self.notice_ref or ("cja-R421-5" if self.then == "tribunal_administratif" else "css-R142-1-A")
     notes: tuple[str, ...] = field(default=())
 
 
@@ -258,6 +265,7 @@ def _france_travail_route(case: Case) -> Route:
             answer_ref="ct-R5426-19",
             court_ref="ct-L5422-4",
             court_name=ARE_COURT,
+            notice_ref="ct-L5422-4",
         )
     if case.benefit is Benefit.are:
         # Other ARE decisions: no compulsory prior appeal; the action before the judicial
@@ -271,6 +279,7 @@ def _france_travail_route(case: Case) -> Route:
             court_ref="ct-L5422-4",
             compulsory=False,
             court_name=ARE_COURT,
+            notice_ref="ct-L5422-4",
             notes=("L'allocation chômage (ARE) relève du tribunal judiciaire : vous avez deux ans pour agir, mais un recours rapide vous fait gagner du temps ; la médiation est possible mais pas obligatoire.",),
         )
     return Route(

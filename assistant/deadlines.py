@@ -131,7 +131,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     if start is not None and case.history.appeal_filed_on is None:
         add("appeal", start, route.deadline_ref,
             "Date limite pour faire votre recours",
-            tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, "cja-R421-5" if route.then == "tribunal_administratif" else "css-R142-1-A"))))
+            tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, route.notice_basis))))
         if not deadline_opposable(case) and route.then == "tribunal_administratif":
             add("reasonable_time", start, "ce-2016-387763",
                 "Au-delà d'un an après la réception, le tribunal administratif refusera en principe d'examiner le recours (délai raisonnable)",

@@ -334,14 +334,11 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     if right.id == "appeal":
         extra = [*route.legal_basis, route.deadline_ref]
     elif right.id == "deadline_not_opposable":
-        # Administrative court: CJA R421-5 and the one-year reasonable time; judicial
-        # (social-security) court: CSS R142-1-A III, and no such one-year cap.
+        # The court's own rule; before the administrative court also the one-year
+        # reasonable time (Czabaj), which the judicial courts do not apply.
+        extra = [route.notice_basis]
         if route.then == "tribunal_administratif":
-            extra = ["cja-R421-5", "ce-2016-387763"]
-        elif case.benefit is Benefit.are:
-            extra = ["ct-L5422-4"]
-        else:
-            extra = ["css-R142-1-A"]
+            extra.append("ce-2016-387763")
         if case.benefit is Benefit.rsa:
             extra.append("casf-R262-91")
     elif right.id == "reasons" and not case.decision.is_written and case.situation is Situation.refusal:

@@ -181,7 +181,7 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
         elif token == "@appeal.not_opposable":
             found = analysis.right("deadline_not_opposable")
             basis = list(found.legal_basis) if found else []
-            wanted = "cja-R421-5" if analysis.appeal.then == "tribunal_administratif" else "css-R142-1-A"
+            wanted = appeal_route(case).notice_basis
             out += [i for i in basis if i == wanted]
         elif token.startswith("@right."):
             found = analysis.right(token.removeprefix("@right."))
