@@ -78,16 +78,21 @@ def _all_checked() -> None:
 errors = st.session_state.get(ERRORS, {})
 steps = iv.visible_steps(answers())
 
+def _show_step(step, errors, heading) -> None:
+    """A step's title, introduction and visible questions (one screen, or a section in mediator mode)."""
+    heading(_(step.title))
+    if step.intro:
+        st.markdown(_(step.intro))
+    for question in step.visible_questions(answers()):
+        render_question(question, errors)
+
+
 if mediator():
     # Professionals fill the whole file on one screen, in the same order.
     st.title(_("Votre situation"))
     st.markdown(_("Mode médiateur : toutes les questions sur une page."))
     for step in steps:
-        st.subheader(_(step.title))
-        if step.intro:
-            st.markdown(_(step.intro))
-        for question in step.visible_questions(answers()):
-            render_question(question, errors)
+        _show_step(step, errors, st.subheader)
     if errors:
         st.error(_("Certaines réponses sont à corriger : voyez les messages sous les champs."))
     st.button(_("Vérifier mes réponses"), type="primary", on_click=_all_checked, key="nav.check")
@@ -96,11 +101,7 @@ else:
     st.session_state[STEP] = step.id
     position = [s.id for s in steps].index(step.id) + 1
     st.progress(position / len(steps), text=_("Étape {n} sur {total}").format(n=position, total=len(steps)))
-    st.title(_(step.title))
-    if step.intro:
-        st.markdown(_(step.intro))
-    for question in step.visible_questions(answers()):
-        render_question(question, errors)
+    _show_step(step, errors, st.title)
     if errors:
         st.error(_("Une réponse est à corriger : voyez le message sous le champ."))
     back, forward = st.columns(2)
