@@ -12,7 +12,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict
 
-from .appeals import COURT_NAMES, Route, appeal_route
+from .appeals import Route, appeal_route
 from .deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, end_of_period
 from .legal_refs import period
 from .model import Case
@@ -29,6 +29,15 @@ class RightOut(BaseModel):
     legal_basis: list[str]
 
 
+class NoteOut(BaseModel):
+    """A warning of the engine about the route, with the texts it rests on."""
+
+    model_config = ConfigDict(frozen=True)
+    key: str
+    text: str
+    legal_basis: list[str]
+
+
 class AppealOut(BaseModel):
     model_config = ConfigDict(frozen=True)
     route: str
@@ -42,6 +51,8 @@ class AppealOut(BaseModel):
     mediation_before_court: bool
     interrupts_court_deadline: bool   # filing the prior step stops the court time limit
     notes: list[str]
+    note_details: list[NoteOut]       # the same notes with their key and texts
+    verified: bool                    # false: no rule covers this case, follow the decision's mention
     legal_basis: list[str]
 
 
@@ -50,6 +61,7 @@ class DeadlineOut(BaseModel):
     id: str
     date: dt.date
     label: str
+    key: str
     legal_basis: list[str]
 
 
@@ -113,16 +125,17 @@ def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
     return letters
 
 
-def _right_out(f: Finding) -> RightOut:
+def _right_out(f: Finding, lang: str = "fr") -> RightOut:
     return RightOut(id=f.id, title=f.title, summary=f.summary, why=list(f.why), legal_basis=list(f.legal_basis))
 
 
-def _deadline_out(d: Deadline) -> DeadlineOut:
-    return DeadlineOut(id=d.id, date=d.date, label=d.label, legal_basis=list(d.legal_basis))
+def _deadline_out(d: Deadline, lang: str = "fr") -> DeadlineOut:
+    return DeadlineOut(id=d.id, date=d.date, label=d.label.text(lang), key=d.label.key, legal_basis=list(d.legal_basis))
 
 
-def analyse(case: Case) -> Analysis:
-    """The whole analysis of one validated case."""
+def analyse(case: Case, lang: str = "fr") -> Analysis:
+    """The whole analysis of one validated case; `lang` is the language of the sentences
+    shown to the person (the CLI and the letters use French)."""
     route = appeal_route(case)
     findings = find_rights(case, route)
     deadline = appeal_deadline(case, route)
@@ -133,16 +146,18 @@ def analyse(case: Case) -> Analysis:
         days_left=(deadline - case.reference_date).days if deadline else None,
         deadline_opposable=deadline_opposable(case),
         then=route.then,
-        court=route.court_name or COURT_NAMES[route.then],
+        court=route.court,
         interrupts_court_deadline=route.interrupts_court_deadline,
         compulsory=route.compulsory,
         mediation_before_court=route.mediation_before_court,
-        notes=list(route.notes),
+        notes=[n.text(lang) for n in route.notes],
+        note_details=[NoteOut(key=n.key, text=n.text(lang), legal_basis=list(n.legal_basis)) for n in route.notes],
+        verified=route.verified,
         legal_basis=list(dict.fromkeys((*route.legal_basis, route.deadline_ref))),
     )
     return Analysis(
         rights=[_right_out(f) for f in findings],
         appeal=appeal,
-        deadlines=[_deadline_out(d) for d in case_deadlines(case, route)],
+        deadlines=[_deadline_out(d, lang) for d in case_deadlines(case, route)],
         letters=choose_letters(case, {f.id for f in findings}, route),
     )

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Benefit, Case, OrganismKind, Situation
+from . import bodies
+from .model import Benefit, Case, Ground, OrganismKind, Situation
 from .places import departement
+from .texts import Note, note
 
 HOUSING_AIDS = {Benefit.apl, Benefit.als, Benefit.alf}
-SOCIAL_SECURITY_BODIES = {OrganismKind.caf, OrganismKind.msa, OrganismKind.cpam, OrganismKind.carsat}
-
-ORGANISM_SHORT = {
-    OrganismKind.caf: "CAF",
-    OrganismKind.msa: "MSA",
-    OrganismKind.cpam: "CPAM",
-    OrganismKind.carsat: "CARSAT",
-    OrganismKind.france_travail: "France Travail",
-    OrganismKind.departement: "conseil départemental",
-}
+SOCIAL_SECURITY_BODIES = {kind for kind in OrganismKind if bodies.is_social_security(kind.value)}
+HEALTH_BENEFITS = {Benefit.indemnites_journalieres, Benefit.css}
+# Benefits whose decisions may rest on a medical assessment by the health or pension
+# body's doctors (sick pay, invalidity and work accidents under `autre`, pension for
+# unfitness for work): contested before the commission médicale de recours amiable.
+MEDICAL_BENEFITS = {Benefit.indemnites_journalieres, Benefit.retraite, Benefit.autre}
+MEDICAL_BODIES = {OrganismKind.cpam, OrganismKind.msa, OrganismKind.carsat}
 
 # Unemployment insurance is not social security: the ordinary civil side of the court.
 ARE_COURT = "tribunal judiciaire"
@@ -35,8 +34,8 @@ COURT_NAMES = {
 
 @dataclass(frozen=True)
 class Route:
-    id: str                      # cra | rapo_departement | rapo_france_travail | recours_gracieux
-    body: str                    # who decides the prior appeal, as written on the envelope
+    id: str                      # cra | rapo_departement | rapo_france_travail | recours_gracieux | cmra | rapo_mdph | none
+    body: str                    # who decides the prior appeal (the court's registry for `none`)
     then: str                    # tribunal_judiciaire | tribunal_administratif
     legal_basis: tuple[str, ...]
     deadline_ref: str            # entry whose `deadline` is the time to file the prior appeal
@@ -46,31 +45,36 @@ class Route:
     court_ref: str = "cja-R421-1"      # entry whose `deadline` is the time to go to court after rejection
     compulsory: bool = True      # a compulsory prior appeal (RAPO/CRA) or an optional recours gracieux
     mediation_before_court: bool = False
-    # Does filing the prior step stop the court time limit? Not for a letter to the
-    # director against a penalty (the court must be seized within two months anyway).
+    # Does filing the prior step stop the court time limit? Not for ARE (the two-year
+    # prescription runs on) nor where there is no prior step at all.
     interrupts_court_deadline: bool = True
     # Is the body's silence a rejection after `answer_ref`? Not for a mediation, which
     # ends when the mediator or a party declares it over (CJA L213-13).
     silence_is_rejection: bool = True
     court_name: str = ""         # when the court is not the usual one for `then`
     notice_ref: str = ""         # when the text making the time limit binding only if stated is not the court's usual one
+    notes: tuple[Note, ...] = field(default=())
+    verified: bool = True        # False only for the explicit fallback: follow the decision's mention
 
     @property
     def notice_basis(self) -> str:
         """The text under which the time limit binds only if the decision stated it:
         CJA R421-5 before the administrative court, CSS R142-1-A III before the pôle social."""
         return self.notice_ref or ("cja-R421-5" if self.then == "tribunal_administratif" else "css-R142-1-A")
-    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def court(self) -> str:
+        return self.court_name or COURT_NAMES[self.then]
 
 
-# Guadeloupe, Martinique, Guyane, La Réunion: caisses générales de sécurité sociale.
-OVERSEAS_CGSS = {"971", "972", "973", "974"}
+def is_penalty(case: Case) -> bool:
+    return case.situation is Situation.penalty
 
 
 def is_sanction(case: Case) -> bool:
-    """A sanction in law: declared as such, or France Travail suspending an allowance
-    (C. trav. L5412-1 lists the suspension of the revenu de remplacement as a sanction)."""
-    return case.situation is Situation.sanction or (
+    """A sanction in law: declared as such, a fine or penalty, or France Travail suspending
+    an allowance (C. trav. L5412-1 lists the suspension of the revenu de remplacement)."""
+    return case.situation in {Situation.sanction, Situation.penalty} or (
         case.organism.kind is OrganismKind.france_travail
         and case.situation is Situation.suspension
         and case.benefit in {Benefit.are, Benefit.ass}
@@ -79,36 +83,12 @@ def is_sanction(case: Case) -> bool:
 
 def organism_label(case: Case) -> str:
     """The body as the person named it, or a generic name built from where they live."""
-    if case.organism.name:
-        return case.organism.name
-    short = ORGANISM_SHORT[case.organism.kind]
-    place = departement(case.claimant.postal_code)
-    if case.organism.kind is OrganismKind.departement:
-        return f"Conseil départemental {place.of}" if place else "Conseil départemental"
-    if case.organism.kind is OrganismKind.france_travail:
-        return "France Travail"
-    # CAF and CPAM are départemental; CARSAT and MSA cover several départements.
-    if case.organism.kind in {OrganismKind.carsat, OrganismKind.msa}:
-        return short
-    # Overseas, health insurance and pensions are run by the CGSS; in Mayotte one caisse
-    # (CSSM) runs everything.
-    postal = case.claimant.postal_code
-    if postal.startswith("976"):
-        return "Caisse de sécurité sociale de Mayotte"
-    if postal[:3] in OVERSEAS_CGSS and case.organism.kind is OrganismKind.cpam:
-        return f"CGSS {place.of}" if place else "CGSS"
-    return f"{short} {place.of}" if place else short
+    return bodies.organism_name(case.organism.kind.value, case.organism.name, case.claimant.postal_code)
 
 
 def _of_body(case: Case) -> str:
     """« de la CAF de Loire-Atlantique » built from the organism's own name."""
-    name = organism_label(case)
-    lowered = name[:1].lower() + name[1:]
-    if name.upper().startswith(("CAF", "CPAM", "MSA", "CARSAT", "CGSS", "CAISSE")):
-        return f"de la {name}"
-    if lowered.startswith(("le ", "la ", "les ", "l'")):
-        return "de " + lowered if not lowered.startswith("le ") else "du " + name[3:]
-    return f"de {name}"
+    return bodies.of(organism_label(case))
 
 
 def _rsa_authority(case: Case) -> str:
@@ -120,105 +100,213 @@ def _rsa_authority(case: Case) -> str:
     return "Président du conseil départemental de votre département"
 
 
+def departement_of(case: Case) -> str:
+    place = departement(case.claimant.postal_code)
+    return place.of if place else "de votre département"
+
+
+def penalty_text(case: Case) -> str:
+    """CSS L114-17-1 for health insurance penalties, L114-17 for family and pension bodies."""
+    health = case.organism.kind is OrganismKind.cpam or case.benefit in HEALTH_BENEFITS
+    return "css-L114-17-1" if health else "css-L114-17"
+
+
 def appeal_route(case: Case) -> Route:
     """The prior appeal the person must (or may) file first, and the court after it.
 
+    Read top to bottom: the first rule that matches wins; a case no rule covers gets the
+    explicit unverified route (follow the decision's mention), never a silent default.
     Convention: `legal_basis[0]` is the text that opens the prior step (letters cite it).
     """
-    benefit, kind, situation = case.benefit, case.organism.kind, case.situation
+    for rule in ROUTE_RULES:
+        route = rule(case)
+        if route is not None:
+            return route
+    return Route(
+        id="recours_gracieux",
+        body=f"Directeur {_of_body(case)}",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "cja-R421-1"),
+        deadline_ref="cja-R421-1",
+        compulsory=False,
+        notes=(note("route.unverified"),),
+        verified=False,
+    )
 
-    # RSA: every dispute first goes to the président of the département (CASF L262-47),
-    # who asks the CRA for its opinion; then the tribunal administratif.
-    if benefit is Benefit.rsa:
-        place = departement(case.claimant.postal_code)
-        notes = (place.rsa_note,) if place and place.rsa_note else ()
-        if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
-            notes += ("Si la sanction est une pénalité prononcée par le directeur de la caisse (et non une décision du département), "
-                      "elle se conteste directement devant le pôle social du tribunal judiciaire dans les deux mois.",)
-        return Route(
-            id="rapo_departement",
-            body=_rsa_authority(case),
-            then="tribunal_administratif",
-            legal_basis=("casf-L262-47", "casf-R262-88", "casf-R262-89"),
-            deadline_ref="casf-R262-88",
-            notes=notes,
-        )
 
-    # Administrative penalties of the social-security bodies (CSS L114-17 for family and
-    # pension bodies, L114-17-1 for health insurance), whatever the benefit: excluded
-    # from the CRA by L142-4 and contested directly before the pôle social of the
-    # tribunal judiciaire within two months (L114-17-2, R142-1-A III). Writing to the
-    # director may obtain a review but does not stop that time limit.
-    if situation is Situation.sanction and kind in SOCIAL_SECURITY_BODIES:
-        penalty_text = "css-L114-17-1" if kind is OrganismKind.cpam else "css-L114-17"
+def _penalty(case: Case) -> Route | None:
+    """Fines and financial penalties, whatever the benefit (RSA included)."""
+    if not is_penalty(case):
+        return None
+    kind = case.organism.kind
+    if kind in SOCIAL_SECURITY_BODIES:
+        # CSS L114-17 / L114-17-1 penalties: L142-4 excludes them from the prior appeal;
+        # straight to the pôle social within two months (L114-17-2, R142-1-A III). A letter
+        # to the director does not stop that time limit.
         return Route(
-            id="recours_gracieux",
-            body=f"Directeur {_of_body(case)}",
+            id="none",
+            body="Greffe du pôle social du tribunal judiciaire",
             then="tribunal_judiciaire",
-            legal_basis=(penalty_text, "css-L114-17-2", "css-L142-4", "css-R142-1-A"),
-            deadline_ref="css-L114-17-2",
-            court_ref="css-L114-17-2",
+            legal_basis=("css-L114-17-2", penalty_text(case), "css-L142-4", "css-R142-1-A", "css-R142-10-1"),
+            deadline_ref="css-R142-1-A",
+            court_ref="css-R142-1-A",
             compulsory=False,
             interrupts_court_deadline=False,
-            notes=("Une pénalité se conteste directement devant le pôle social du tribunal judiciaire dans les deux mois : "
-                   "écrire au directeur ne suspend pas ce délai.",),
+            silence_is_rejection=False,
+            notes=(note("route.penalty_direct", court=COURT_NAMES["tribunal_judiciaire"], time="time:css-R142-1-A"),),
         )
-
-    # Prime d'activité: compulsory prior appeal to the CAF/MSA (its CRA), then the TA.
-    if benefit is Benefit.prime_activite:
-        return Route(
-            id="cra",
-            body=f"Commission de recours amiable {_of_body(case)}",
-            then="tribunal_administratif",
-            legal_basis=("css-L845-2", "css-R847-2", "css-R142-1"),
-            deadline_ref="css-R142-1",
-            answer_ref="css-R142-6",
-            court_ref="cja-R421-1",
-        )
-
-    # Housing aids since 1 January 2020: prior appeal decided by the director after the
-    # CRA's opinion, then the tribunal administratif (CCH, book VIII, contentieux).
-    if benefit in HOUSING_AIDS:
-        return Route(
-            id="cra",
-            body=f"Directeur {_of_body(case)}, après avis de la commission de recours amiable",
-            then="tribunal_administratif",
-            legal_basis=("cch-L825-2", "cch-L825-1"),
-            deadline_ref="cch-L825-2",
-        )
-
-    # Year-end aid: not a social-security benefit, no compulsory prior appeal; the
-    # administrative court (CE 29 June 2016 n° 394276).
-    if benefit is Benefit.prime_noel:
-        return Route(
-            id="recours_gracieux",
-            body=f"Directeur {_of_body(case)}",
-            then="tribunal_administratif",
-            legal_basis=("crpa-L411-2", "ce-2016-394276", "cja-R421-1"),
-            deadline_ref="cja-R421-1",
-            compulsory=False,
-        )
-
-    if kind is OrganismKind.france_travail:
-        return _france_travail_route(case)
-
     if kind is OrganismKind.departement:
-        # Other départemental aids: recours gracieux, then the administrative court.
+        # The RSA amende administrative (CASF L262-52) is not under the L262-47 RAPO
+        # (CE avis 19 Nov 2021 n° 454699; CE 7 Mar 2025 n° 491222): optional recours
+        # gracieux, then the administrative court.
         return Route(
             id="recours_gracieux",
-            body=f"Président du conseil départemental {departement_of(case)}",
+            body=_rsa_authority(case),
             then="tribunal_administratif",
-            legal_basis=("crpa-L411-2", "cja-R421-1"),
+            legal_basis=("crpa-L411-2", "casf-L262-52", "ce-avis-2021-454699", "ce-2025-491222", "cja-R421-1"),
             deadline_ref="cja-R421-1",
             compulsory=False,
-            notes=("Vérifiez sur la décision la voie de recours indiquée : certaines aides départementales ont un recours préalable obligatoire.",),
+            notes=(note("route.rsa_fine", time="time:cja-R421-1"),),
         )
+    if kind is OrganismKind.france_travail:
+        return _france_travail_mediation(case, ("ct-L5426-5", "ct-R5426-17-1"),
+                                         (note("route.france_travail_penalty", time="time:cja-R213-10"),))
+    return None
 
-    # Everything else paid by a social-security body (family benefits, AAH, health,
-    # pensions): commission de recours amiable, then the pôle social of the TJ.
-    notes: tuple[str, ...] = ()
-    if benefit is Benefit.aah and situation is Situation.refusal:
-        notes = ("Si le refus vient de la CDAPH (MDPH) et porte sur votre handicap, le recours préalable va à la MDPH, dans le même délai.",)
+
+def _medical(case: Case) -> Route | None:
+    """A decision resting on a medical assessment (médecin-conseil, medical board) of a
+    health or pension body: the commission médicale de recours amiable (CSS R142-8 s.),
+    within two months (R142-1-A III), silence for four months is a rejection (R142-8-5),
+    then the pôle social."""
+    if case.decision.ground is not Ground.medical:
+        return None
+    if case.organism.kind not in MEDICAL_BODIES or case.benefit not in MEDICAL_BENEFITS:
+        return None
+    return Route(
+        id="cmra",
+        body=f"Commission médicale de recours amiable, par l'intermédiaire {_of_body(case)}",
+        then="tribunal_judiciaire",
+        legal_basis=("css-R142-8", "css-L142-4", "css-R142-8-5", "css-R142-1-A"),
+        deadline_ref="css-R142-1-A",
+        answer_ref="css-R142-8-5",
+        court_ref="css-R142-1-A",
+        notes=(note("route.cmra", time="time:css-R142-1-A", answer="time:css-R142-8-5"),),
+    )
+
+
+def _mdph(case: Case) -> Route | None:
+    """CDAPH decisions on benefits (AAH eligibility and rate, AEEH, PCH): compulsory prior
+    appeal (CSS L142-4, L142-1 8°) sent to the MDPH (CASF R241-36), within two months
+    (R142-1-A III), then the pôle social (CASF L241-9)."""
+    if case.organism.kind is not OrganismKind.mdph:
+        return None
+    notes = [note("route.mdph", time="time:css-R142-1-A")]
+    if case.benefit is Benefit.autre:
+        notes.append(note("route.mdph_work"))
+    if not case.decision.is_written and case.situation is Situation.refusal:
+        notes.append(note("route.mdph_silence", silence="time:casf-R241-33", time="time:css-R142-1-A"))
+    return Route(
+        id="rapo_mdph",
+        body=f"Maison départementale des personnes handicapées (MDPH) {departement_of(case)}",
+        then="tribunal_judiciaire",
+        legal_basis=("css-L142-4", "casf-R241-36", "casf-L241-9", "css-R142-1-A"),
+        deadline_ref="css-R142-1-A",
+        answer_ref="css-R142-6",
+        court_ref="css-R142-1-A",
+        notes=tuple(notes),
+    )
+
+
+def _rsa(case: Case) -> Route | None:
+    """RSA: every dispute first goes to the président of the département (CASF L262-47),
+    who asks the CRA for its opinion; then the tribunal administratif."""
+    if case.benefit is not Benefit.rsa:
+        return None
+    place = departement(case.claimant.postal_code)
+    notes = (note("route.rsa_state_overseas"),) if place and place.rsa_note else ()
+    return Route(
+        id="rapo_departement",
+        body=_rsa_authority(case),
+        then="tribunal_administratif",
+        legal_basis=("casf-L262-47", "casf-R262-88", "casf-R262-89"),
+        deadline_ref="casf-R262-88",
+        notes=notes,
+    )
+
+
+def _prime_activite(case: Case) -> Route | None:
+    """Prime d'activité: compulsory prior appeal to the CAF/MSA (its CRA), then the TA."""
+    if case.benefit is not Benefit.prime_activite:
+        return None
+    return Route(
+        id="cra",
+        body=f"Commission de recours amiable {_of_body(case)}",
+        then="tribunal_administratif",
+        legal_basis=("css-L845-2", "css-R847-2", "css-R142-1"),
+        deadline_ref="css-R142-1",
+        answer_ref="css-R142-6",
+        court_ref="cja-R421-1",
+    )
+
+
+def _housing(case: Case) -> Route | None:
+    """Housing aids since 1 January 2020: prior appeal decided by the director after the
+    CRA's opinion, then the tribunal administratif (CCH L825-2)."""
+    if case.benefit not in HOUSING_AIDS:
+        return None
+    return Route(
+        id="cra",
+        body=f"Directeur {_of_body(case)}, après avis de la commission de recours amiable",
+        then="tribunal_administratif",
+        legal_basis=("cch-L825-2", "cch-L825-1"),
+        deadline_ref="cch-L825-2",
+    )
+
+
+def _prime_noel(case: Case) -> Route | None:
+    """Year-end aid: not a social-security benefit, no compulsory prior appeal; the
+    administrative court (CE 29 June 2016 n° 394276)."""
+    if case.benefit is not Benefit.prime_noel:
+        return None
+    return Route(
+        id="recours_gracieux",
+        body=f"Directeur {_of_body(case)}",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "ce-2016-394276", "cja-R421-1"),
+        deadline_ref="cja-R421-1",
+        compulsory=False,
+    )
+
+
+def _departement_other(case: Case) -> Route | None:
+    """Other départemental aids: recours gracieux, then the administrative court."""
+    if case.organism.kind is not OrganismKind.departement:
+        return None
+    return Route(
+        id="recours_gracieux",
+        body=f"Président du conseil départemental {departement_of(case)}",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "cja-R421-1"),
+        deadline_ref="cja-R421-1",
+        compulsory=False,
+        notes=(note("route.departement_other"),),
+    )
+
+
+def _social_security(case: Case) -> Route | None:
+    """Everything else decided by a social-security body (family benefits, AEEH, AAH
+    payment, health, pensions): commission de recours amiable, then the pôle social."""
+    if case.organism.kind not in SOCIAL_SECURITY_BODIES:
+        return None
+    notes: list[Note] = []
+    if case.benefit is Benefit.aah and case.situation is Situation.refusal:
+        notes.append(note("route.aah_by_cdaph"))
+    if case.situation is Situation.sanction:
+        notes.append(note("route.sanction_not_penalty"))
+    if (case.decision.ground is None and case.organism.kind in MEDICAL_BODIES
+            and case.benefit in MEDICAL_BENEFITS):
+        notes.append(note("route.medical_unknown"))
     return Route(
         id="cra",
         body=f"Commission de recours amiable {_of_body(case)}",
@@ -227,35 +315,37 @@ def appeal_route(case: Case) -> Route:
         deadline_ref="css-R142-1",
         answer_ref="css-R142-6",
         court_ref="css-R142-1-A",
+        notes=tuple(notes),
+    )
+
+
+def _france_travail_mediation(case: Case, sector: tuple[str, ...], notes: tuple[Note, ...] = ()) -> Route:
+    """France Travail decisions before the administrative court: compulsory mediation
+    with the regional mediator, within two months (R5312-47, CJA L213-11)."""
+    return Route(
+        id="rapo_france_travail",
+        body="Médiateur régional de France Travail (médiation préalable obligatoire)",
+        then="tribunal_administratif",
+        legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "cja-L213-13", *sector),
+        deadline_ref="cja-R213-10",
+        mediation_before_court=True,
+        silence_is_rejection=False,
         notes=notes,
     )
 
 
-def departement_of(case: Case) -> str:
-    place = departement(case.claimant.postal_code)
-    return place.of if place else "de votre département"
-
-
-def _france_travail_route(case: Case) -> Route:
+def _france_travail(case: Case) -> Route | None:
     """France Travail: sanctions and State-funded allowances go to the TA after a
     compulsory mediation; unemployment insurance (ARE) goes to the judicial court."""
+    if case.organism.kind is not OrganismKind.france_travail:
+        return None
     # Sanctions (L5412-1) have no prior appeal since R5412-8 was repealed, and the ASS (a
-    # State allowance, R5423-14) none either: the compulsory step is the mediation, within
-    # two months (R5312-47).
+    # State allowance, R5423-14) none either: the compulsory step is the mediation.
     if is_sanction(case) or case.benefit is Benefit.ass:
-        sector = ("ct-L5412-1",) if is_sanction(case) else ("ct-R5423-14",)
-        return Route(
-            id="rapo_france_travail",
-            body="Médiateur régional de France Travail (médiation préalable obligatoire)",
-            then="tribunal_administratif",
-            legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "cja-L213-13", *sector),
-            deadline_ref="cja-R213-10",
-            mediation_before_court=True,
-            silence_is_rejection=False,
-        )
+        return _france_travail_mediation(case, ("ct-L5412-1",) if is_sanction(case) else ("ct-R5423-14",))
     if case.benefit is Benefit.are and case.situation is Situation.overpayment:
-        # An ARE overpayment: compulsory recours gracieux to the directeur général within
-        # two months (R5426-19), silence for two months is a rejection, then the judicial court.
+        # An ARE overpayment: compulsory recours gracieux to the directeur général
+        # (R5426-19), silence is a rejection, then the judicial court.
         return Route(
             id="recours_gracieux",
             body="Directeur général de France Travail",
@@ -268,8 +358,11 @@ def _france_travail_route(case: Case) -> Route:
             notice_ref="ct-L5422-4",
         )
     if case.benefit is Benefit.are:
-        # Other ARE decisions: no compulsory prior appeal; the action before the judicial
-        # court is time-barred two years after the decision was notified (L5422-4).
+        # Other ARE decisions: no compulsory prior appeal; the court action is time-barred
+        # two years after notification (L5422-4), and a recours gracieux does not stop it.
+        notes = [note("route.are_court", time="time:ct-L5422-4")]
+        if case.situation is Situation.termination:
+            notes.append(note("route.are_radiation", time="time:cja-R213-10"))
         return Route(
             id="recours_gracieux",
             body="Directeur de l'agence France Travail",
@@ -278,10 +371,13 @@ def _france_travail_route(case: Case) -> Route:
             deadline_ref="ct-L5422-4",
             court_ref="ct-L5422-4",
             compulsory=False,
+            interrupts_court_deadline=False,
             court_name=ARE_COURT,
             notice_ref="ct-L5422-4",
-            notes=("L'allocation chômage (ARE) relève du tribunal judiciaire : vous avez deux ans pour agir, mais un recours rapide vous fait gagner du temps ; la médiation est possible mais pas obligatoire.",),
+            notes=tuple(notes),
         )
+    # Other France Travail decisions (e.g. year-end aid, other aids): recours gracieux,
+    # mediation before the administrative court.
     return Route(
         id="recours_gracieux",
         body="Directeur de l'agence France Travail",
@@ -291,3 +387,11 @@ def _france_travail_route(case: Case) -> Route:
         compulsory=False,
         mediation_before_court=True,
     )
+
+
+# The checklist, in order. Penalties first (their route does not depend on the benefit),
+# then medical grounds and the MDPH, then benefit by benefit, then body by body.
+ROUTE_RULES = (
+    _penalty, _medical, _mdph, _rsa, _prime_activite, _housing, _prime_noel,
+    _france_travail, _departement_other, _social_security,
+)

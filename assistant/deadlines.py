@@ -20,6 +20,7 @@ from .appeals import Route
 from .legal_refs import Period, period
 from .model import Benefit, Case, OrganismKind, Situation
 from .places import holiday_region
+from .texts import Note, note
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
@@ -65,6 +66,13 @@ def next_working_day(day: dt.date, region: Optional[str] = None) -> dt.date:
     return day
 
 
+def previous_working_day(day: dt.date, region: Optional[str] = None) -> dt.date:
+    """The day itself if it is a working day, else the last working day before it."""
+    while not is_working_day(day, region):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def end_of_period(start: dt.date, length: Period, region: Optional[str] = None) -> dt.date:
     """Safe last day of a period that starts on `start` (e.g. the day of receipt)."""
     end = add_months(start, length.months + 12 * length.years) + dt.timedelta(days=length.days)
@@ -75,7 +83,7 @@ def end_of_period(start: dt.date, length: Period, region: Optional[str] = None) 
 class Deadline:
     id: str
     date: dt.date
-    label: str
+    label: Note                  # a keyed sentence (data/sentences.yaml), rendered per language
     legal_basis: tuple[str, ...]
 
 
@@ -91,10 +99,20 @@ def appeal_start(case: Case) -> Optional[dt.date]:
 
 
 def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
+    """The safe date for the first step. Where that step does not stop the court time
+    limit (ARE: the prescription runs on), it must leave the body its whole answer time
+    before the court limit ends: never later than that limit minus the silence period."""
     start = appeal_start(case)
     if start is None:
         return None
-    return end_of_period(start, period(route.deadline_ref), holiday_region(case.claimant.postal_code))
+    region = holiday_region(case.claimant.postal_code)
+    end = end_of_period(start, period(route.deadline_ref), region)
+    if route.id != "none" and not route.interrupts_court_deadline and route.silence_is_rejection:
+        court, answer = period(route.court_ref), period(route.answer_ref)
+        court_end = add_months(start, court.months + 12 * court.years) + dt.timedelta(days=court.days)
+        latest = add_months(court_end, -(answer.months + 12 * answer.years)) - dt.timedelta(days=answer.days)
+        end = min(end, previous_working_day(latest, region))
+    return end
 
 
 def deadline_opposable(case: Case) -> bool:
@@ -104,17 +122,16 @@ def deadline_opposable(case: Case) -> bool:
     return case.decision.is_written and case.decision.appeal_info_given is not False
 
 
-REQUEST_NOUNS = {"explanation": "demande d'explication", "documents": "demande de documents"}
-
-
-def _data_correction_applies(case: Case) -> bool:
-    """CSS R133-9-2 (recovery under L133-4-1, health insurance): the notice opens 20 days
-    to ask for the data to be corrected, before the CRA."""
-    return (
-        case.situation is Situation.overpayment
-        and case.organism.kind in {OrganismKind.cpam, OrganismKind.msa}
-        and case.benefit in {Benefit.indemnites_journalieres, Benefit.css}
-    )
+def _correction_window(case: Case) -> Optional[str]:
+    """The text opening a window to ask for the data behind an overpayment to be corrected
+    before recovery: R847-1-1 for prime d'activité, R133-9-2 for health insurance (L133-4-1)."""
+    if case.situation is not Situation.overpayment:
+        return None
+    if case.benefit is Benefit.prime_activite:
+        return "css-R847-1-1"
+    if case.organism.kind in {OrganismKind.cpam, OrganismKind.msa} and case.benefit in {Benefit.indemnites_journalieres, Benefit.css}:
+        return "css-R133-9-2"
+    return None
 
 
 def case_deadlines(case: Case, route: Route) -> list[Deadline]:
@@ -122,32 +139,35 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     region = holiday_region(case.claimant.postal_code)
     out: list[Deadline] = []
 
-    def add(id_: str, start: dt.date, ref_id: str, label: str, basis: tuple[str, ...]) -> dt.date:
+    def add(id_: str, start: dt.date, ref_id: str, label: Note, basis: tuple[str, ...]) -> dt.date:
         end = end_of_period(start, period(ref_id), region)
         out.append(Deadline(id_, end, label, basis))
         return end
 
     start = appeal_start(case)
     if start is not None and case.history.appeal_filed_on is None:
-        add("appeal", start, route.deadline_ref,
-            "Date limite pour faire votre recours",
-            tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, route.notice_basis))))
+        basis = tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, route.notice_basis)))
+        out.append(Deadline("appeal", appeal_deadline(case, route) or start,
+                            note("deadline.appeal_court" if route.id == "none" else "deadline.appeal"), basis))
+        if not route.interrupts_court_deadline and route.id != "none":
+            add("court_limit", start, route.court_ref, note("deadline.court_limit", court=route.court),
+                (route.court_ref,))
         if not deadline_opposable(case) and route.then == "tribunal_administratif":
-            add("reasonable_time", start, "ce-2016-387763",
-                "Au-delà d'un an après la réception, le tribunal administratif refusera en principe d'examiner le recours (délai raisonnable)",
+            add("reasonable_time", start, "ce-2016-387763", note("deadline.reasonable_time", time="time:ce-2016-387763"),
                 ("ce-2016-387763", "cja-R421-5"))
+        if any(n.key == "route.are_radiation" for n in route.notes):
+            add("radiation_mediation", start, "cja-R213-10", note("deadline.radiation_mediation"),
+                ("ct-L5412-1", "ct-R5312-47", "cja-R213-10"))
 
-    if start is not None and _data_correction_applies(case):
-        add("overpayment_correction", start, "css-R133-9-2",
-            "Jusqu'à cette date, vous pouvez demander à la caisse de corriger les informations à l'origine du trop-perçu (cela ne remplace pas le recours)",
-            ("css-R133-9-2",))
+    correction = _correction_window(case)
+    if start is not None and correction:
+        add("overpayment_correction", start, correction, note("deadline.overpayment_correction"), (correction,))
 
     if start is None and case.context.started_on and route.then == "tribunal_administratif":
         # Payments stopped with no decision sent: the person knew of it when they stopped,
         # and the administrative court allows one year from then (Czabaj).
         add("reasonable_time", case.context.started_on, "ce-2016-387763",
-            "Au-delà d'un an après l'arrêt des paiements, le tribunal administratif refusera en principe d'examiner votre contestation",
-            ("ce-2016-387763",))
+            note("deadline.reasonable_time_unnotified", time="time:ce-2016-387763"), ("ce-2016-387763",))
 
     history = case.history
     unwritten_refusal = not case.decision.is_written and case.situation is Situation.refusal
@@ -155,27 +175,20 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         # CE avis 2 Oct 2025: reasons asked for a decision born of silence and never given:
         # the court must still be seized within one year of the request.
         add("court_after_reasons_request", history.explanation_requested_on, "ce-avis-2025-504677",
-            "Si les motifs ne vous sont jamais donnés, saisissez le tribunal administratif au plus tard à cette date",
-            ("ce-avis-2025-504677", "crpa-L232-4"))
-    for requested_on, what, extra_basis, next_steps in (
-        (history.explanation_requested_on, "explanation", ("crpa-L311-3-1", "crpa-L232-4"), "relancer et saisir la CADA"),
-        (history.documents_requested_on, "documents", ("crpa-R311-12", "rgpd-12"), "relancer, saisir la CADA et la CNIL"),
+            note("deadline.court_after_reasons_request"), ("ce-avis-2025-504677", "crpa-L232-4"))
+    for requested_on, what, extra_basis in (
+        (history.explanation_requested_on, "explanation", ("crpa-L311-3-1", "crpa-L232-4")),
+        (history.documents_requested_on, "documents", ("crpa-R311-12", "rgpd-12")),
     ):
         if requested_on is None:
             continue
-        noun = REQUEST_NOUNS[what]
         # One month of silence is a refusal; the CADA must then be asked within two months.
-        refusal = add(f"{what}_answer", requested_on, "crpa-R311-13",
-                      f"Sans réponse à votre {noun} à cette date, c'est un refus : vous pourrez {next_steps}",
+        refusal = add(f"{what}_answer", requested_on, "crpa-R311-13", note(f"deadline.{what}_answer"),
                       ("crpa-R311-13", *extra_basis))
-        add(f"cada_after_{what}", refusal, "crpa-R343-1",
-            f"Date limite pour saisir la CADA après le refus (ou le silence) sur votre {noun}",
+        add(f"cada_after_{what}", refusal, "crpa-R343-1", note(f"deadline.cada_after_{what}"),
             ("crpa-R343-1", "crpa-L342-1"))
     if history.appeal_filed_on and route.silence_is_rejection:
-        rejection = add("appeal_answer", history.appeal_filed_on, route.answer_ref,
-                        "Sans réponse à votre recours à cette date, il est rejeté : vous pourrez saisir le tribunal",
+        rejection = add("appeal_answer", history.appeal_filed_on, route.answer_ref, note("deadline.appeal_answer"),
                         (route.answer_ref,))
-        add("court", rejection, route.court_ref,
-            "Date limite pour saisir le tribunal si votre recours est rejeté sans réponse",
-            (route.court_ref,))
+        add("court", rejection, route.court_ref, note("deadline.court"), (route.court_ref,))
     return sorted(out, key=lambda d: (d.date, d.id))

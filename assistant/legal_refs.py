@@ -50,6 +50,10 @@ class LegalRef(BaseModel):
     verified_on: dt.date
     status: Literal["verified", "corrected", "secondary"]
     deadline: Optional[Period] = None
+    # When the version cited took effect, where it matters (a text whose wording changed).
+    in_force_from: Optional[dt.date] = None
+    # Categories of an article that lists cases (CRPA L211-2): key → {fr, en} wording.
+    categories: Optional[dict[str, dict[str, str]]] = None
     notes: Optional[str] = None
 
     @property

@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
+from . import bodies
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
@@ -34,6 +35,7 @@ class OrganismKind(str, Enum):
     cpam = "cpam"
     carsat = "carsat"
     departement = "departement"
+    mdph = "mdph"
 
 
 class Benefit(str, Enum):
@@ -55,6 +57,8 @@ class Benefit(str, Enum):
     retraite = "retraite"
     aspa = "aspa"
     prime_noel = "prime_noel"
+    aeeh = "aeeh"
+    pch = "pch"
     autre = "autre"
 
 
@@ -65,29 +69,25 @@ class Situation(str, Enum):
     refusal = "refusal"
     termination = "termination"
     sanction = "sanction"
+    penalty = "penalty"
 
 
-# Which body can take a decision on which benefit. A pair outside this table is an
-# input error (CONTRACT §1), not a guess. `autre` is possible everywhere.
-FAMILY_AND_HOUSING = {
-    Benefit.rsa, Benefit.prime_activite, Benefit.apl, Benefit.als, Benefit.alf, Benefit.aah,
-    Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial,
-    Benefit.ars, Benefit.prime_noel,
-}
+class Ground(str, Enum):
+    """What the decision rests on: a medical assessment (médecin-conseil, medical board)
+    takes other routes than an administrative one."""
+
+    administrative = "administrative"
+    medical = "medical"
+
+
+# Which body can take a decision on which benefit, and what it can decide: the registry
+# (data/bodies.yaml). A pair outside it is an input error (CONTRACT §1), not a guess.
 BENEFITS_BY_ORGANISM: dict[OrganismKind, set[Benefit]] = {
-    OrganismKind.caf: FAMILY_AND_HOUSING,
-    # The MSA is the farm workers' single body: family, housing, health and pensions.
-    OrganismKind.msa: FAMILY_AND_HOUSING
-    | {Benefit.indemnites_journalieres, Benefit.css, Benefit.retraite, Benefit.aspa},
-    OrganismKind.cpam: {Benefit.indemnites_journalieres, Benefit.css},
-    OrganismKind.carsat: {Benefit.retraite, Benefit.aspa},
-    # France Travail pays the year-end aid to ASS recipients.
-    OrganismKind.france_travail: {Benefit.are, Benefit.ass, Benefit.prime_noel},
-    # The département decides on RSA (sanctions, recovery, remission) and its own aids.
-    OrganismKind.departement: {Benefit.rsa},
+    kind: {Benefit(b) for b in bodies.organism(kind.value)["benefits"]} for kind in OrganismKind
 }
-for _kinds in BENEFITS_BY_ORGANISM.values():
-    _kinds.add(Benefit.autre)
+SITUATIONS_BY_ORGANISM: dict[OrganismKind, set[Situation]] = {
+    kind: {Situation(s) for s in bodies.allowed_situations(kind.value)} for kind in OrganismKind
+}
 
 
 # Dates outside this range are typing mistakes, not cases (and would overflow the calendar).
@@ -95,12 +95,8 @@ EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
 def allowed_benefits(kind: OrganismKind, postal_code: str) -> set[Benefit]:
-    """Overseas (971–974, 976) one caisse (CGSS, CSSM) pays health and pensions alike: a
-    person there may name it « CPAM » or « CARSAT » for either."""
-    allowed = BENEFITS_BY_ORGANISM[kind]
-    if postal_code[:3] in {"971", "972", "973", "974", "976"} and kind in {OrganismKind.cpam, OrganismKind.carsat}:
-        allowed = BENEFITS_BY_ORGANISM[OrganismKind.cpam] | BENEFITS_BY_ORGANISM[OrganismKind.carsat]
-    return allowed
+    """The benefits this body decides on where the person lives (overseas caisses pay more)."""
+    return {Benefit(b) for b in bodies.allowed_benefits(kind.value, postal_code)}
 
 
 class _Strict(BaseModel):
@@ -156,6 +152,7 @@ class Decision(_Strict):
     reasons_given: Optional[bool] = Field(default=None, strict=True)
     appeal_info_given: Optional[bool] = Field(default=None, strict=True)
     algorithm_mentioned: Optional[bool] = Field(default=None, strict=True)
+    ground: Optional[Ground] = None
 
     @property
     def is_written(self) -> bool:
@@ -200,6 +197,8 @@ class Case(_Strict):
         problems: list[tuple[str, str]] = []
         if self.benefit not in allowed_benefits(self.organism.kind, self.claimant.postal_code):
             problems.append(("benefit", "impossible_pair"))
+        if self.situation not in SITUATIONS_BY_ORGANISM[self.organism.kind]:
+            problems.append(("situation", "impossible_situation"))
         d = self.decision
         if d.received is False and d.received_on is not None:
             problems.append(("decision.received_on", "not_received"))
@@ -256,6 +255,7 @@ FIELD_LABELS: dict[str, str] = {
     "decision.reasons_given": "La décision donne ses motifs",
     "decision.appeal_info_given": "La décision indique comment la contester",
     "decision.algorithm_mentioned": "La décision mentionne un traitement algorithmique",
+    "decision.ground": "La décision repose sur un avis médical",
     "context": "Contexte",
     "context.after_control": "Contrôle avant la décision",
     "context.heard_before": "Vous avez pu vous expliquer avant la décision",
@@ -273,6 +273,7 @@ FIELD_LABELS: dict[str, str] = {
 
 _SPECIFIC: dict[str, str] = {
     "impossible_pair": "cet organisme ne verse pas cette prestation ({benefit} par {organism}). Vérifiez l'organisme ou la prestation.",
+    "impossible_situation": "cet organisme ne prend pas ce type de décision ({situation} par {organism}). Vérifiez l'organisme ou ce qui s'est passé.",
     "not_received": "vous indiquez ne pas avoir reçu de décision écrite, mais vous donnez une date de réception.",
     "before_decision": "elle ne peut pas précéder la date de la décision.",
     "future": "elle ne peut pas être postérieure à aujourd'hui ({today}).",
@@ -340,9 +341,12 @@ def _messages(error: ValidationError, raw: Any) -> list[str]:
 def _format(path: str, template: str, raw: Any) -> str:
     today = _raw_get(raw, "today") or dt.date.today().isoformat()
     text = template.format(
-        benefit=_raw_get(raw, "benefit"), organism=_raw_get(raw, "organism", "kind"), today=today
+        benefit=_raw_get(raw, "benefit"), organism=_raw_get(raw, "organism", "kind"),
+        situation=_raw_get(raw, "situation"), today=today,
     )
-    fields = "prestation et organisme (benefit, organism.kind)" if path == "benefit" else f"{label(path)} ({path})"
+    pairs = {"benefit": "prestation et organisme (benefit, organism.kind)",
+             "situation": "situation et organisme (situation, organism.kind)"}
+    fields = pairs.get(path) or f"{label(path)} ({path})"
     return f"{fields[0].upper()}{fields[1:]} : {text}"
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .appeals import SOCIAL_SECURITY_BODIES, Route, is_sanction
+from .appeals import SOCIAL_SECURITY_BODIES, Route, is_penalty, is_sanction, penalty_text
 from .deadlines import deadline_opposable
+from .legal_refs import ref
 from .model import Benefit, Case, OrganismKind, Situation
 
 Facts = list[str]
@@ -46,17 +47,12 @@ SITUATION_WORDS = {
     Situation.refusal: "refuse une prestation",
     Situation.termination: "met fin à votre prestation",
     Situation.sanction: "vous sanctionne",
+    Situation.penalty: "vous inflige une amende ou une pénalité",
 }
 
-# CRPA L211-2: which category of decisions that must state reasons.
-REASONED_CATEGORY = {
-    Situation.suspension: "elle retire ou suspend un droit déjà accordé (article L. 211-2, 4°)",
-    Situation.reduction: "elle retire en partie un droit déjà accordé (article L. 211-2, 4°)",
-    Situation.termination: "elle met fin à un droit déjà accordé (article L. 211-2, 4°)",
-    Situation.overpayment: "elle remet en cause des sommes versées et vous impose de les rembourser (article L. 211-2, 4°)",
-    Situation.refusal: "elle refuse un avantage auquel ont droit ceux qui remplissent les conditions (article L. 211-2, 6°)",
-    Situation.sanction: "elle inflige une sanction (article L. 211-2, 2°)",
-}
+def reasoned_category(case: Case, lang: str = "fr") -> str:
+    """Why the decision had to state its reasons: its category of CRPA L211-2 (data)."""
+    return (ref("crpa-L211-2").categories or {})[case.situation.value][lang]
 
 
 def _decision_fact(case: Case) -> str:
@@ -106,7 +102,7 @@ def reasons(case: Case, route: Route) -> Facts:
     if case.decision.reasons_given is True:
         return []
     said = "ne donne pas" if case.decision.reasons_given is False else "ne donne peut-être pas"
-    return [f"La décision {said} ses motifs de fait et de droit.", f"Elle doit être motivée car {REASONED_CATEGORY[case.situation]}."]
+    return [f"La décision {said} ses motifs de fait et de droit.", f"Elle doit être motivée car {reasoned_category(case)}."]
 
 
 def algorithm_explanation(case: Case, route: Route) -> Facts:
@@ -123,10 +119,15 @@ def algorithm_explanation(case: Case, route: Route) -> Facts:
 
 def document_access(case: Case, route: Route) -> Facts:
     """crpa-L300-2, crpa-L311-1, crpa-L311-6: you may obtain the documents of your own file
-    (control report, calculation details), the bodies being public services."""
+    (control report, calculation details), the bodies being public services. After a
+    control by a social-security body that used third parties' data, css-L114-21 requires
+    telling the person their content and origin (cass-2022-21-11484: a substantial formality)."""
     facts = ["Vous pouvez obtenir les documents de votre dossier : calculs, données utilisées et leurs sources."]
     if case.context.after_control:
         facts.insert(0, "La décision fait suite à un contrôle : vous pouvez obtenir le rapport de contrôle.")
+        if case.organism.kind in SOCIAL_SECURITY_BODIES:
+            facts.insert(1, "Si le contrôle a utilisé des informations obtenues auprès d'autres (banque, employeur, administrations), "
+                            "la caisse doit vous dire lesquelles et d'où elles viennent, sinon le contrôle est irrégulier.")
     return facts
 
 
@@ -168,7 +169,7 @@ def prior_hearing(case: Case, route: Route) -> Facts:
             facts.append("Pour le RSA, la loi prévoit que vous pouvez être entendu, assisté de la personne de votre choix.")
         elif case.organism.kind is OrganismKind.france_travail:
             facts.append("France Travail doit vous laisser dix jours pour répondre par écrit ou demander à être entendu.")
-        elif case.organism.kind in SOCIAL_SECURITY_BODIES:
+        elif case.organism.kind in SOCIAL_SECURITY_BODIES and is_penalty(case):
             facts.append("Pour une pénalité, vous avez un mois pour présenter vos observations ou demander à être entendu.")
         return facts
     if case.organism.kind is OrganismKind.departement and case.situation is not Situation.refusal:
@@ -177,12 +178,13 @@ def prior_hearing(case: Case, route: Route) -> Facts:
 
 
 def right_to_error(case: Case, route: Route) -> Facts:
-    """crpa-L123-1, crpa-L123-2: a first good-faith error cannot be sanctioned; bad faith
-    must be proved by the administration. Not where fraud is alleged."""
-    if case.context.fraud_alleged or not (case.situation is Situation.overpayment or is_sanction(case)):
+    """crpa-L123-1, crpa-L123-2: a first good-faith error, regularised by the person, cannot
+    be sanctioned (penalty or loss of a benefit as a sanction); bad faith must be proved by
+    the administration. Only against a sanction, and not where fraud is alleged."""
+    if case.context.fraud_alleged or not is_sanction(case):
         return []
-    return ["Aucune fraude ne vous est reprochée : une première erreur de bonne foi ne peut pas être sanctionnée.",
-            "C'est à l'organisme de prouver une éventuelle mauvaise foi."]
+    return ["La décision vous sanctionne et aucune fraude ne vous est reprochée.",
+            "Une première erreur de bonne foi ne peut pas être sanctionnée si vous avez régularisé votre situation, de vous-même ou à la demande de l'organisme ; c'est à l'organisme de prouver une éventuelle mauvaise foi."]
 
 
 def fraud_safeguards(case: Case, route: Route) -> Facts:
@@ -341,6 +343,8 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
             extra.append("ce-2016-387763")
         if case.benefit is Benefit.rsa:
             extra.append("casf-R262-91")
+    elif right.id == "document_access" and case.context.after_control and case.organism.kind in SOCIAL_SECURITY_BODIES:
+        extra = ["css-L114-21", "cass-2022-21-11484"]
     elif right.id == "reasons" and not case.decision.is_written and case.situation is Situation.refusal:
         extra = ["crpa-L232-4"]  # a refusal born of silence
     elif right.id == "prior_hearing":
@@ -348,20 +352,16 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
             extra = ["casf-L262-37"]
         elif is_sanction(case) and case.organism.kind is OrganismKind.france_travail:
             extra = ["ct-R5412-7"]
-        elif is_sanction(case) and case.organism.kind is OrganismKind.cpam:
-            extra = ["css-L114-17-1", "css-R147-2"]
-        elif is_sanction(case) and case.organism.kind in SOCIAL_SECURITY_BODIES:
-            extra = ["css-L114-17", "css-R114-11"]
+        elif is_penalty(case) and case.organism.kind in SOCIAL_SECURITY_BODIES:
+            extra = list(PENALTY_PROCEDURE[penalty_text(case)])
     elif right.id == "debt_remission":
         extra = list(REMISSION_BASIS[recovery_family(case)])
     elif right.id == "withholding_limit":
         extra = list(WITHHOLDING_BASIS[_withholding_family(case)])
     elif right.id == "overpayment_limitation":
         extra = list(LIMITATION_BASIS[recovery_family(case)])
-    elif right.id == "fraud_safeguards" and case.organism.kind is OrganismKind.cpam:
-        extra = ["css-L114-17-1", "css-R147-2"]
     elif right.id == "fraud_safeguards" and case.organism.kind in SOCIAL_SECURITY_BODIES:
-        extra = ["css-L114-17", "css-R114-11"]
+        extra = list(PENALTY_PROCEDURE[penalty_text(case)])
     elif right.id == "mediator" and case.organism.kind is OrganismKind.france_travail:
         return ("ct-L5312-12-1", *(("ct-R5312-47",) if route.mediation_before_court else ()))
     elif right.id == "mediator" and case.organism.kind is OrganismKind.msa:
@@ -371,8 +371,11 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*right.legal_basis, *extra)))
 
 
+# The penalty text of a social-security body and the decree setting its procedure.
+PENALTY_PROCEDURE = {"css-L114-17": ("css-L114-17", "css-R114-11"), "css-L114-17-1": ("css-L114-17-1", "css-R147-2")}
+
 # Family benefits of CSS L511-1, whose recovery, remission and limitation have their own texts.
-FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial, Benefit.ars}
+FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial, Benefit.ars, Benefit.aeeh}
 
 # The texts that govern recovering an overpayment, by family of benefit (see
 # `recovery_family`). A family missing from a table has no verified text for that

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from assistant.model import BENEFITS_BY_ORGANISM, Situation
+from assistant.model import BENEFITS_BY_ORGANISM, SITUATIONS_BY_ORGANISM
 
 POSTAL_CODES = ["44000", "69008", "75011", "57000", "67000", "68100", "97110", "97200", "97300",
                 "97400", "97600", "20000", "20200", "13001", "59000", "33000", "38000", "97133"]
@@ -60,7 +60,7 @@ def random_case(rng: random.Random, today: dt.date | None = None) -> dict:
         },
         "organism": {"kind": kind.value, "name": _maybe(rng, "Organisme & Cie"), "address": None},
         "benefit": benefit.value,
-        "situation": rng.choice(list(Situation)).value,
+        "situation": rng.choice(sorted(SITUATIONS_BY_ORGANISM[kind], key=lambda x: x.value)).value,
         "decision": {
             "received": received,
             "date": decision_date and decision_date.isoformat(),
@@ -68,6 +68,7 @@ def random_case(rng: random.Random, today: dt.date | None = None) -> dict:
             "reasons_given": _bool(rng),
             "appeal_info_given": _bool(rng),
             "algorithm_mentioned": _bool(rng),
+            "ground": rng.choice([None, "administrative", "medical"]),
         },
         "context": {
             "after_control": _bool(rng),

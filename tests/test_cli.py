@@ -29,7 +29,8 @@ def test_any_valid_case_analyses(tmp_path, capsys, seed):
     assert code == 0, err
     result = json.loads(out)
     assert set(result) == {"rights", "appeal", "deadlines", "letters"}
-    assert result["appeal"]["route"] in {"cra", "rapo_departement", "rapo_france_travail", "recours_gracieux"}
+    assert result["appeal"]["route"] in {"cra", "rapo_departement", "rapo_france_travail", "recours_gracieux",
+                                        "cmra", "rapo_mdph", "none"}  # CONTRACT §3
 
 
 GARBAGE = st.one_of(

@@ -54,7 +54,16 @@ def ids(analysis):
     ("france_travail", "are", "refusal", "recours_gracieux", "tribunal_judiciaire"),
     ("france_travail", "are", "suspension", "rapo_france_travail", "tribunal_administratif"),
     ("france_travail", "ass", "suspension", "rapo_france_travail", "tribunal_administratif"),
-    ("caf", "allocations_familiales", "sanction", "recours_gracieux", "tribunal_judiciaire"),
+    ("caf", "allocations_familiales", "sanction", "cra", "tribunal_judiciaire"),
+    ("caf", "allocations_familiales", "penalty", "none", "tribunal_judiciaire"),
+    ("caf", "rsa", "penalty", "none", "tribunal_judiciaire"),
+    ("msa", "rsa", "penalty", "none", "tribunal_judiciaire"),
+    ("departement", "rsa", "penalty", "recours_gracieux", "tribunal_administratif"),
+    ("france_travail", "are", "penalty", "rapo_france_travail", "tribunal_administratif"),
+    ("mdph", "aah", "refusal", "rapo_mdph", "tribunal_judiciaire"),
+    ("mdph", "aeeh", "reduction", "rapo_mdph", "tribunal_judiciaire"),
+    ("mdph", "pch", "termination", "rapo_mdph", "tribunal_judiciaire"),
+    ("caf", "aeeh", "overpayment", "cra", "tribunal_judiciaire"),
     ("france_travail", "are", "sanction", "rapo_france_travail", "tribunal_administratif"),
     ("france_travail", "ass", "termination", "rapo_france_travail", "tribunal_administratif"),
     ("france_travail", "ass", "refusal", "rapo_france_travail", "tribunal_administratif"),
@@ -178,8 +187,18 @@ def test_heard_before_means_no_hearing_complaint():
 def test_fraud_excludes_right_to_error_and_remission():
     good_faith = ids(run(situation="overpayment", context__amount_eur=800.0))
     fraud = ids(run(situation="overpayment", context__amount_eur=800.0, context__fraud_alleged=True))
-    assert {"right_to_error", "debt_remission"} <= set(good_faith)
-    assert not {"right_to_error", "debt_remission"} & set(fraud)
+    assert "debt_remission" in good_faith and "debt_remission" not in fraud
+    penalty = ids(run(situation="penalty"))
+    penalty_fraud = ids(run(situation="penalty", context__fraud_alleged=True))
+    assert "right_to_error" in penalty and "right_to_error" not in penalty_fraud
+
+
+def test_right_to_error_only_against_a_sanction_with_its_condition():
+    """CRPA L123-1 forbids sanctioning a first good-faith error the person regularised; it
+    does not cancel an overpayment."""
+    assert "right_to_error" not in ids(run(situation="overpayment"))
+    facts = " ".join(run(situation="sanction").right("right_to_error").why)
+    assert "régularisé" in facts
 
 
 def test_remission_rests_on_the_benefit_s_own_text():
@@ -290,26 +309,92 @@ def test_france_travail_suspension_is_a_sanction():
 def test_are_deadlines():
     overpayment = run(organism__kind="france_travail", benefit="are", situation="overpayment").appeal
     assert overpayment.compulsory and overpayment.deadline.isoformat() == "2026-12-07"
-    refusal = run(organism__kind="france_travail", benefit="are", situation="refusal").appeal
-    assert not refusal.compulsory and refusal.deadline.isoformat() == "2028-10-06"  # two years (L5422-4)
+    refusal = run(organism__kind="france_travail", benefit="are", situation="refusal")
+    # Two years to go to court (L5422-4), not stopped by a recours gracieux: the safe date
+    # leaves the agency its two months of silence before that limit (6 Aug 2028 is a Sunday).
+    assert not refusal.appeal.compulsory and not refusal.appeal.interrupts_court_deadline
+    assert refusal.appeal.deadline.isoformat() == "2028-08-04"
+    court = next(d for d in refusal.deadlines if d.id == "court_limit")
+    assert court.date.isoformat() == "2028-10-06"
+    assert refusal.appeal.deadline + __import__("datetime").timedelta(days=61) <= court.date
+
+
+def test_are_stop_may_be_a_radiation():
+    analysis = run(organism__kind="france_travail", benefit="are", situation="termination")
+    keys = [n.key for n in analysis.appeal.note_details]
+    assert "route.are_radiation" in keys
+    mediation = next(d for d in analysis.deadlines if d.id == "radiation_mediation")
+    assert mediation.date.isoformat() == "2026-12-07" and "ct-R5312-47" in mediation.legal_basis
 
 
 def test_penalty_goes_straight_to_the_judicial_court_within_two_months():
-    appeal = run(situation="sanction").appeal
+    appeal = run(situation="penalty").appeal
+    assert appeal.route == "none" and appeal.then == "tribunal_judiciaire"
     assert "css-L114-17-2" in appeal.legal_basis and appeal.deadline.isoformat() == "2026-12-07"
-    assert appeal.notes and not appeal.compulsory
+    assert not appeal.compulsory and not appeal.interrupts_court_deadline
+    assert [n.key for n in appeal.note_details] == ["route.penalty_direct"]
+    assert "ne suspend pas" in appeal.notes[0]
 
 
-@pytest.mark.parametrize("benefit", ["apl", "prime_activite", "allocations_familiales", "aah"])
+@pytest.mark.parametrize("benefit", ["apl", "prime_activite", "allocations_familiales", "aah", "rsa"])
 def test_caf_penalty_goes_to_the_judicial_court_whatever_the_benefit(benefit):
-    appeal = run(benefit=benefit, situation="sanction").appeal
-    assert (appeal.route, appeal.then) == ("recours_gracieux", "tribunal_judiciaire")
+    appeal = run(benefit=benefit, situation="penalty").appeal
+    assert (appeal.route, appeal.then) == ("none", "tribunal_judiciaire")
     assert appeal.interrupts_court_deadline is False
 
 
+def test_a_sanction_that_cuts_the_benefit_is_not_a_penalty():
+    appeal = run(situation="sanction").appeal
+    assert (appeal.route, appeal.then) == ("cra", "tribunal_judiciaire")
+    assert "route.sanction_not_penalty" in [n.key for n in appeal.note_details]
+
+
 def test_cpam_penalty_rests_on_its_own_article():
-    appeal = run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres", situation="sanction").appeal
+    appeal = run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres", situation="penalty").appeal
     assert "css-L114-17-1" in appeal.legal_basis and "css-L114-17" not in appeal.legal_basis
+    msa_health = run(organism__kind="msa", benefit="indemnites_journalieres", situation="penalty").appeal
+    assert "css-L114-17-1" in msa_health.legal_basis
+
+
+def test_rsa_fine_of_the_departement_is_not_the_rsa_rapo():
+    appeal = run(organism__kind="departement", organism__name=None, benefit="rsa", situation="penalty").appeal
+    assert appeal.route == "recours_gracieux" and not appeal.compulsory
+    assert "casf-L262-52" in appeal.legal_basis and "casf-L262-47" not in appeal.legal_basis
+    assert appeal.deadline.isoformat() == "2026-12-07"
+
+
+def test_medical_ground_goes_to_the_medical_commission():
+    analysis = run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres",
+                   situation="termination", decision__ground="medical")
+    appeal = analysis.appeal
+    assert (appeal.route, appeal.then) == ("cmra", "tribunal_judiciaire")
+    assert "css-R142-8" in appeal.legal_basis and appeal.deadline.isoformat() == "2026-12-07"
+    filed = run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres",
+                situation="termination", decision__ground="medical", history__appeal_filed_on="2026-10-20")
+    answer = next(d for d in filed.deadlines if d.id == "appeal_answer")
+    assert answer.date.isoformat() == "2027-02-22" and answer.legal_basis == ["css-R142-8-5"]  # four months
+
+
+def test_medical_ground_unknown_warns_and_administrative_keeps_the_cra():
+    unknown = run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres", situation="termination")
+    assert unknown.appeal.route == "cra" and "route.medical_unknown" in [n.key for n in unknown.appeal.note_details]
+    administrative = run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres",
+                         situation="termination", decision__ground="administrative")
+    assert administrative.appeal.route == "cra" and not administrative.appeal.note_details
+
+
+def test_cdaph_decisions_go_to_the_mdph_then_the_social_division():
+    analysis = run(organism__kind="mdph", organism__name=None, benefit="aah", situation="refusal",
+                   claimant__postal_code="33000")
+    appeal = analysis.appeal
+    assert appeal.route == "rapo_mdph" and appeal.body.endswith("de la Gironde")
+    assert {"css-L142-4", "casf-R241-36"} <= set(appeal.legal_basis)
+    silent = run(organism__kind="mdph", benefit="aah", situation="refusal", decision={"received": False})
+    assert silent.appeal.deadline is None and "route.mdph_silence" in [n.key for n in silent.appeal.note_details]
+
+
+def test_aah_refused_by_the_caf_points_to_the_mdph():
+    assert "route.aah_by_cdaph" in [n.key for n in run(benefit="aah", situation="refusal").appeal.note_details]
 
 
 def test_are_court_is_not_the_social_division():
@@ -338,4 +423,9 @@ def test_overseas_caisse_names():
     assert "CGSS de la Guadeloupe" in run(organism__kind="cpam", organism__name=None, benefit="indemnites_journalieres",
                                           claimant__postal_code="97110").appeal.body
     assert "Caisse de sécurité sociale de Mayotte" in run(organism__name=None, claimant__postal_code="97600").appeal.body
+    # One registry: a Guadeloupe CPAM letter names « la CGSS », never « par laquelle CGSS ».
+    from assistant import bodies
+    assert bodies.the("CGSS de la Guadeloupe") == "la CGSS de la Guadeloupe"
+    assert bodies.of("Conseil départemental du Nord") == "du conseil départemental du Nord"
+    assert bodies.to("France Travail") == "à France Travail" and bodies.of("MDPH de la Gironde") == "de la MDPH de la Gironde"
     assert run(benefit="rsa", claimant__postal_code="20090").appeal.body == "Président du conseil exécutif de Corse"

@@ -18,6 +18,7 @@ import yaml
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from .. import bodies
 from ..analysis import Analysis
 from ..appeals import appeal_route, organism_label
 from ..deadlines import end_of_period
@@ -214,25 +215,6 @@ def _elide(word: str) -> str:
     return ("d'" if word[:1].lower() in "aeiouyhéèêàâîô" else "de ") + word
 
 
-def _organism_the(name: str) -> str:
-    """« la CAF du Rhône », « France Travail », « le Conseil départemental … »."""
-    upper = name.upper()
-    if upper.startswith(("CAF", "CPAM", "MSA", "CARSAT", "CAISSE")):
-        return "la " + name
-    if upper.startswith("CONSEIL"):
-        return "le " + name
-    return name
-
-
-def _organism_of(name: str) -> str:
-    the = _organism_the(name)
-    if the.startswith("le "):
-        return "du " + the[3:]
-    if the.startswith("la "):
-        return "de " + the
-    return _elide(the)
-
-
 @dataclass(frozen=True)
 class _Facts:
     ctx: dict[str, Any]
@@ -251,7 +233,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
     data = load_catalogue().data
     c, d, h = case.claimant, case.decision, case.history
     organism = clean(organism_label(case)) or ""
-    benefit = data["benefits"][case.benefit.value]
+    benefit = bodies.benefit_words(case.benefit.value)
     amount_known = case.context.amount_eur is not None
     words = {
         "benefit": benefit["mine"],
@@ -295,8 +277,8 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
     return {
         "case": case, "claimant": c, "decision": d, "appeal": analysis.appeal,
         "found": set(analysis.right_ids), "letters": letter_ids, "written": written,
-        "me": clean(c.full_name), "organism": organism, "organism_the": _organism_the(organism),
-        "organism_of": _organism_of(organism), "file_number": clean(c.file_number),
+        "me": clean(c.full_name), "organism": organism, "organism_the": bodies.the(organism),
+        "organism_of": bodies.of(organism), "file_number": clean(c.file_number),
         "benefit": benefit["mine"], "benefit_short": benefit["short"], "benefit_request": words["benefit_request"],
         "situation_noun": situation["noun"], "decision_ref": decision_ref,
         "decision_past": situation["past"].format(**words),
@@ -363,7 +345,7 @@ def _references(case: Case, ctx: dict[str, Any]) -> list[str]:
     data = load_catalogue().data
     out = []
     if ctx["file_number"]:
-        out.append(f"{data['file_number_labels'][case.organism.kind.value]} : {ctx['file_number']}")
+        out.append(f"{bodies.organism(case.organism.kind.value)['file_number']} : {ctx['file_number']}")
     d = case.decision
     if d.is_written and d.date and d.received_on:
         out.append(f"Décision du {long_date(d.date)}, reçue le {long_date(d.received_on)}")

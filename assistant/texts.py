@@ -1,0 +1,97 @@
+"""Every sentence the legal engine shows, as keyed data (`data/sentences.yaml`).
+
+A sentence has a key, its French and English text with `{placeholders}`, and the
+`legal_refs` ids it rests on (`cites`), so that a note printed on the rights page, in a
+guide or in a letter always carries its texts. Durations are rendered from the
+`legal_refs` periods (`duration`), never typed in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .legal_refs import Period, period
+
+DATA = Path(__file__).resolve().parent / "data" / "sentences.yaml"
+LANGS = ("fr", "en")
+
+
+class TextsError(RuntimeError):
+    """Our sentence data is inconsistent: fix the YAML."""
+
+
+@lru_cache(maxsize=1)
+def sentences() -> dict[str, dict[str, Any]]:
+    import yaml
+
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    for key, entry in raw.items():
+        missing = [lang for lang in LANGS if not entry.get(lang)]
+        if missing:
+            raise TextsError(f"{key}: no text in {', '.join(missing)}")
+    return raw
+
+
+def say(key: str, lang: str = "fr", **params: Any) -> str:
+    """The sentence `key` in `lang`, placeholders filled."""
+    try:
+        entry = sentences()[key]
+    except KeyError:
+        raise TextsError(f"unknown sentence key: {key}") from None
+    return str(entry[lang if lang in LANGS else "fr"]).format(**params)
+
+
+def cites(key: str) -> tuple[str, ...]:
+    """The legal_refs ids a sentence rests on (empty for plain wording)."""
+    return tuple(sentences()[key].get("cites") or ())
+
+
+_NUMBERS = {
+    "fr": {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 10: "dix", 15: "quinze", 20: "vingt"},
+    "en": {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 10: "ten", 15: "fifteen", 20: "twenty"},
+}
+_UNITS = {
+    "fr": (("an", "ans"), ("mois", "mois"), ("jour", "jours")),
+    "en": (("year", "years"), ("month", "months"), ("day", "days")),
+}
+
+
+def duration(length: Period, lang: str = "fr") -> str:
+    """« deux mois », « un an », "two months" from a legal_refs period."""
+    lang = lang if lang in LANGS else "fr"
+    parts = []
+    for value, (one, many) in zip((length.years, length.months, length.days), _UNITS[lang]):
+        if value:
+            parts.append(f"{_NUMBERS[lang].get(value, str(value))} {one if value == 1 else many}")
+    return (" et " if lang == "fr" else " and ").join(parts)
+
+
+def time_of(ref_id: str, lang: str = "fr") -> str:
+    """The time limit an article sets, in words (« deux mois »)."""
+    return duration(period(ref_id), lang)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A keyed sentence with its parameters: rendered in any language, cited."""
+
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str = "fr") -> str:
+        values = {}
+        for name, value in self.params:
+            # Parameters naming a legal_refs period (« time:css-R142-1-A ») render as words.
+            values[name] = time_of(value[5:], lang) if value.startswith("time:") else value
+        return say(self.key, lang, **values)
+
+    @property
+    def legal_basis(self) -> tuple[str, ...]:
+        return cites(self.key)
+
+
+def note(key: str, **params: str) -> Note:
+    return Note(key, tuple(sorted(params.items())))
