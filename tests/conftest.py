@@ -20,13 +20,18 @@ SHARED = Path(os.environ.get("MESDROITS_SHARED", ROOT.parent / "shared"))
 SCENARIOS_DIR = SHARED / "scenarios"
 
 
-def load_scenarios() -> list[tuple[str, dict]]:
-    files = sorted(SCENARIOS_DIR.glob("*.json"))
-    assert files, f"no scenario found in {SCENARIOS_DIR}"
+# Our own legal traps, as scenario files a lawyer can read (same format, more expectations).
+OWN_SCENARIOS_DIR = ROOT / "tests" / "scenarios"
+
+
+def load_scenarios(directory: Path = SCENARIOS_DIR) -> list[tuple[str, dict]]:
+    files = sorted(directory.glob("*.json"))
+    assert files, f"no scenario found in {directory}"
     return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in files]
 
 
 SCENARIOS = load_scenarios()
+OWN_SCENARIOS = load_scenarios(OWN_SCENARIOS_DIR)
 VALID_SCENARIOS = [(name, s) for name, s in SCENARIOS if s["expect"].get("exit", 0) == 0]
 
 

@@ -1,13 +1,20 @@
-"""Every public scenario, through the real command line (CONTRACT §2)."""
+"""Every public scenario, and each of our own legal traps (tests/scenarios), through the
+real command line (CONTRACT §2).
+
+Our own files may also expect: `notes_include` (keys of the route's notes),
+`basis_include` / `basis_exclude` (ids in the route's legal basis), `deadlines_include`
+({deadline id: date})."""
 
 import json
 
 import pytest
 
-from tests.conftest import SCENARIOS, run_cli
+from tests.conftest import OWN_SCENARIOS, SCENARIOS, run_cli
+
+ALL = SCENARIOS + OWN_SCENARIOS
 
 
-@pytest.mark.parametrize("name,scenario", SCENARIOS, ids=[n for n, _ in SCENARIOS])
+@pytest.mark.parametrize("name,scenario", ALL, ids=[n for n, _ in ALL])
 def test_scenario_through_cli(name, scenario, write_case):
     expect = scenario["expect"]
     result = run_cli("analyse", str(write_case(scenario["case"])))
@@ -28,3 +35,19 @@ def test_scenario_through_cli(name, scenario, write_case):
     for key in ("route", "then", "deadline", "deadline_opposable"):
         if key in expect:
             assert out["appeal"][key] == expect[key], key
+    notes = [n["key"] for n in out["appeal"]["note_details"]]
+    for key in expect.get("notes_include", []):
+        assert key in notes, f"note {key} missing in {notes}"
+    for ref_id in expect.get("basis_include", []):
+        assert ref_id in out["appeal"]["legal_basis"], ref_id
+    for ref_id in expect.get("basis_exclude", []):
+        assert ref_id not in out["appeal"]["legal_basis"], ref_id
+    dated = {d["id"]: d["date"] for d in out["deadlines"]}
+    for deadline_id, date in expect.get("deadlines_include", {}).items():
+        assert dated.get(deadline_id) == date, (deadline_id, dated)
+
+
+def test_every_route_id_has_a_scenario_of_ours():
+    """Each route of CONTRACT §3 is exercised by at least one readable scenario file."""
+    routes = {s["expect"].get("route") for _, s in ALL}
+    assert {"cra", "rapo_departement", "rapo_france_travail", "recours_gracieux", "cmra", "rapo_mdph", "none"} <= routes
