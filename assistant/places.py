@@ -10,7 +10,7 @@ from typing import Optional
 DATA = Path(__file__).resolve().parent / "data" / "departements.yaml"
 
 # `holidays` subdivision codes for the places whose public holidays differ from
-# the rest of France (Alsace-Moselle: Good Friday and 26 December; overseas:
+# the rest of France (Alsace-Moselle: 26 December, and Good Friday in some communes only; overseas:
 # abolition of slavery days).
 _HOLIDAY_REGION_BY_PREFIX = {
     "57": "57", "67": "6AE", "68": "6AE",

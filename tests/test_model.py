@@ -67,9 +67,27 @@ def test_impossible_organism_benefit_pair():
 
 
 @pytest.mark.parametrize("kind,benefit", [("caf", "ass"), ("cpam", "rsa"), ("france_travail", "apl"),
-                                          ("carsat", "allocations_familiales"), ("departement", "are")])
+                                          ("carsat", "allocations_familiales"), ("departement", "are"),
+                                          ("caf", "pch"), ("mdph", "rsa"), ("cpam", "aeeh"), ("mdph", "are")])
 def test_more_impossible_pairs(kind, benefit):
     errors_of(mutated(organism__kind=kind, benefit=benefit))
+
+
+@pytest.mark.parametrize("situation", ["penalty", "overpayment", "sanction"])
+def test_the_mdph_neither_fines_nor_recovers(situation):
+    [message] = errors_of(mutated(organism__kind="mdph", benefit="aah", situation=situation))
+    assert "situation" in message and "organism.kind" in message and "ne prend pas ce type de décision" in message
+
+
+def test_contract_additions_are_accepted():
+    """CONTRACT §1, 2026-11-23: situation penalty, organism mdph, benefits aeeh/pch, decision.ground."""
+    assert parse_case(mutated(situation="penalty")).situation.value == "penalty"
+    case = parse_case(mutated(organism__kind="mdph", benefit="pch", situation="refusal", decision__ground="medical"))
+    assert case.organism.kind.value == "mdph" and case.decision.ground.value == "medical"
+    assert parse_case(mutated(organism__kind="caf", benefit="aeeh")).benefit.value == "aeeh"
+    assert parse_case(mutated(decision__ground=None)).decision.ground is None
+    [message] = errors_of(mutated(decision__ground="médical"))
+    assert "decision.ground" in message and "'administrative', 'medical'" in message
 
 
 def test_bad_values_in_french():
