@@ -126,7 +126,8 @@ def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
 
 
 def _right_out(f: Finding, lang: str = "fr") -> RightOut:
-    return RightOut(id=f.id, title=f.title, summary=f.summary, why=list(f.why), legal_basis=list(f.legal_basis))
+    return RightOut(id=f.id, title=f.title.text(lang), summary=f.summary.text(lang),
+                    why=[fact.text(lang) for fact in f.why], legal_basis=list(f.legal_basis))
 
 
 def _deadline_out(d: Deadline, lang: str = "fr") -> DeadlineOut:
@@ -135,7 +136,8 @@ def _deadline_out(d: Deadline, lang: str = "fr") -> DeadlineOut:
 
 def analyse(case: Case, lang: str = "fr") -> Analysis:
     """The whole analysis of one validated case; `lang` is the language of the sentences
-    shown to the person (the CLI and the letters use French)."""
+    shown to the person: rights, facts, route notes, deadline labels (the CLI and the
+    letters use French)."""
     route = appeal_route(case)
     findings = find_rights(case, route)
     deadline = appeal_deadline(case, route)
@@ -156,7 +158,7 @@ def analyse(case: Case, lang: str = "fr") -> Analysis:
         legal_basis=list(dict.fromkeys((*route.legal_basis, route.deadline_ref))),
     )
     return Analysis(
-        rights=[_right_out(f) for f in findings],
+        rights=[_right_out(f, lang) for f in findings],
         appeal=appeal,
         deadlines=[_deadline_out(d, lang) for d in case_deadlines(case, route)],
         letters=choose_letters(case, {f.id for f in findings}, route),

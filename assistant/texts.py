@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .legal_refs import Period, period
+from .legal_refs import Period, period, ref
 
 DATA = Path(__file__).resolve().parent / "data" / "sentences.yaml"
 LANGS = ("fr", "en")
@@ -75,23 +75,49 @@ def time_of(ref_id: str, lang: str = "fr") -> str:
 
 
 @dataclass(frozen=True)
+class Category:
+    """One case of an article that lists cases (the `categories` of a legal_refs entry,
+    e.g. the CRPA L211-2 decisions that must state their reasons), in any language."""
+
+    ref_id: str
+    name: str
+
+    def text(self, lang: str = "fr") -> str:
+        wording = (ref(self.ref_id).categories or {})[self.name]
+        return wording[lang if lang in wording else "fr"]
+
+    @property
+    def legal_basis(self) -> tuple[str, ...]:
+        return (self.ref_id,)
+
+
+@dataclass(frozen=True)
 class Note:
-    """A keyed sentence with its parameters: rendered in any language, cited."""
+    """A keyed sentence with its parameters: rendered in any language, cited.
+
+    A parameter is plain text (a name, kept as it is), « time:<legal_refs id> » (the
+    period of that entry, in words), or itself a `Note` or a `Category`, rendered in
+    the same language and adding its texts to the sentence's."""
 
     key: str
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()
 
     def text(self, lang: str = "fr") -> str:
         values = {}
         for name, value in self.params:
-            # Parameters naming a legal_refs period (« time:css-R142-1-A ») render as words.
-            values[name] = time_of(value[5:], lang) if value.startswith("time:") else value
+            if isinstance(value, (Note, Category)):
+                values[name] = value.text(lang)
+            elif value.startswith("time:"):
+                values[name] = time_of(value[5:], lang)
+            else:
+                values[name] = value
         return say(self.key, lang, **values)
 
     @property
     def legal_basis(self) -> tuple[str, ...]:
-        return cites(self.key)
+        nested = [i for _, value in self.params if isinstance(value, (Note, Category)) for i in value.legal_basis]
+        return tuple(dict.fromkeys((*cites(self.key), *nested)))
 
 
-def note(key: str, **params: str) -> Note:
+def note(key: str, **params: "str | Note | Category") -> Note:
     return Note(key, tuple(sorted(params.items())))

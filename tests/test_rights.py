@@ -1,6 +1,8 @@
 """The rights engine and the appeal routes: the traps a benefits lawyer checks."""
 
 import copy
+import json
+import re
 
 import pytest
 
@@ -236,8 +238,88 @@ def test_every_finding_says_why_and_cites():
         assert right.why and right.legal_basis, right.id
 
 
+def _analysis_json(case: dict) -> dict:
+    """Analyse a case file (a dict): run in a fresh process by the test below."""
+    return analyse(parse_case(case)).to_json_dict()
+
+
 def test_same_case_same_analysis():
-    assert run().model_dump() == run().model_dump()
+    """Pure and deterministic: a fresh interpreter (no cache, no state left by other cases)
+    gives the same analysis as this one, whatever the order; analysing leaves the case as
+    it was."""
+    import multiprocessing
+    import random
+
+    from tests.casegen import random_case
+
+    cases = [copy.deepcopy(BASE)] + [random_case(random.Random(seed)) for seed in range(40)]
+    originals = copy.deepcopy(cases)
+    here = [_analysis_json(case) for case in reversed(cases)][::-1]
+    assert cases == originals
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        elsewhere = pool.map(_analysis_json, copy.deepcopy(cases))
+    assert len({json.dumps(a, sort_keys=True) for a in here}) > 30  # the cases do differ
+    for seed, (mine, theirs) in enumerate(zip(here, elsewhere)):
+        assert mine == theirs, seed - 1
+
+
+def test_every_fact_that_states_law_cites_a_text_of_its_finding():
+    """A sentence's `cites` (data/sentences.yaml) and the legal basis of the finding or
+    deadline that shows it agree."""
+    import random
+
+    from assistant.texts import cites
+
+    from assistant.appeals import appeal_route
+    from assistant.rights import find_rights
+    from tests.casegen import random_case
+
+    for seed in range(600):
+        case = parse_case(random_case(random.Random(seed)))
+        route = appeal_route(case)
+        for finding in find_rights(case, route):
+            for sentence in (finding.summary, *finding.why):
+                if sentence.legal_basis:
+                    assert set(sentence.legal_basis) & set(finding.legal_basis), (seed, finding.id, sentence.key)
+        for deadline in analyse(case).deadlines:
+            cited = cites(deadline.key)
+            assert not cited or set(cited) & set(deadline.legal_basis), (seed, deadline.id)
+
+
+# French words that an English sentence cannot hold (names of bodies and courts aside).
+FRENCH = re.compile(r"\b(vous|votre|vos|le|la|les|une|est|sont|pour|avec|sans|décision|délai)\b",
+                    re.IGNORECASE)
+
+
+def test_english_analysis_has_no_french_sentence():
+    """With lang="en", every title, summary, fact, route note and deadline label is in
+    English; the French analysis is the same but for the words."""
+    import random
+
+    from tests.casegen import random_case
+
+    seen = set()
+    for seed in range(300):
+        case = parse_case(random_case(random.Random(seed)))
+        french, english = analyse(case), analyse(case, "en")
+        assert french.model_dump(exclude={"rights", "appeal", "deadlines"}) == \
+            english.model_dump(exclude={"rights", "appeal", "deadlines"})
+        assert [r.id for r in french.rights] == [r.id for r in english.rights]
+        assert [(r.legal_basis) for r in french.rights] == [r.legal_basis for r in english.rights]
+        assert [(d.id, d.date) for d in french.deadlines] == [(d.id, d.date) for d in english.deadlines]
+        pairs = [(fr_, en_) for a, b in zip(french.rights, english.rights)
+                 for fr_, en_ in zip((a.title, a.summary, *a.why), (b.title, b.summary, *b.why))]
+        pairs += list(zip(french.appeal.notes, english.appeal.notes))
+        pairs += [(a.label, b.label) for a, b in zip(french.deadlines, english.deadlines)]
+        names = {english.appeal.body, english.appeal.court, case.organism.name or ""}
+        for fr_, en_ in pairs:
+            assert fr_ != en_, (seed, en_)
+            bare = en_
+            for name in sorted(filter(None, names), key=len, reverse=True):
+                bare = bare.replace(name, "")
+            assert not FRENCH.search(bare), (seed, en_)
+            seen.add(en_)
+    assert len(seen) > 60
 
 
 def test_fraud_safeguards_only_when_fraud_is_alleged():
