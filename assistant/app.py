@@ -49,6 +49,7 @@ _CSS = """
 a { color: #0b4f9c; }
 :focus-visible { outline: 3px solid #0b4f9c !important; outline-offset: 2px; }
 [data-testid="stCaptionContainer"], [data-testid="stCaption"], [data-testid="stWidgetLabel"] small { color: #3b3d45 !important; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
 h1 { font-size: 2rem !important; }
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.25rem !important; }

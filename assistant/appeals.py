@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from . import bodies
 from .model import Benefit, Case, Ground, OrganismKind, Situation
 from .places import departement
-from .texts import Note, note
+from .texts import Note, note, say
 
 HOUSING_AIDS = {Benefit.apl, Benefit.als, Benefit.alf}
 SOCIAL_SECURITY_BODIES = {kind for kind in OrganismKind if bodies.is_social_security(kind.value)}
+# Family benefits of CSS L511-1, whose recovery, remission and limitation have their own texts.
+FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial,
+                   Benefit.ars, Benefit.aeeh}
 HEALTH_BENEFITS = {Benefit.indemnites_journalieres, Benefit.css}
 # Benefits whose decisions may rest on a medical assessment by the health or pension
 # body's doctors (sick pay, invalidity and work accidents under `autre`, pension for
@@ -24,12 +27,11 @@ MEDICAL_BENEFITS = {Benefit.indemnites_journalieres, Benefit.retraite, Benefit.a
 MEDICAL_BODIES = {OrganismKind.cpam, OrganismKind.msa, OrganismKind.carsat}
 
 # Unemployment insurance is not social security: the ordinary civil side of the court.
-ARE_COURT = "tribunal judiciaire"
+ARE_COURT = say("court.civil")
 
-COURT_NAMES = {
-    "tribunal_judiciaire": "pôle social du tribunal judiciaire",
-    "tribunal_administratif": "tribunal administratif",
-}
+# Court ids (CONTRACT §3) and the sentence that names each (data/sentences.yaml).
+COURT_KEYS = {"tribunal_judiciaire": "court.tribunal_judiciaire", "tribunal_administratif": "court.tribunal_administratif"}
+COURT_NAMES = {court: say(key) for court, key in COURT_KEYS.items()}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class Route:
     @property
     def court(self) -> str:
         return self.court_name or COURT_NAMES[self.then]
+
+    @property
+    def court_note(self) -> Note:
+        """The court's name as a sentence, so that an English text names it in English."""
+        return note("court.civil") if self.court_name == ARE_COURT else note(COURT_KEYS[self.then])
 
 
 def is_penalty(case: Case) -> bool:
@@ -153,7 +160,7 @@ def _penalty(case: Case) -> Route | None:
             compulsory=False,
             interrupts_court_deadline=False,
             silence_is_rejection=False,
-            notes=(note("route.penalty_direct", court=COURT_NAMES["tribunal_judiciaire"], time="time:css-R142-1-A"),),
+            notes=(note("route.penalty_direct", court=note("court.tribunal_judiciaire"), time="time:css-R142-1-A"),),
         )
     if kind is OrganismKind.departement:
         # The RSA amende administrative (CASF L262-52) is not under the L262-47 RAPO

@@ -30,6 +30,14 @@ NUMBER_FIELDS = {"context.amount_eur", "context.withholding_eur"}
 DATE_FIELDS = {"decision.date", "decision.received_on", "context.started_on", "today"} | {
     f"history.{name}" for name in History.model_fields
 }
+# Enum columns: the contract's values, typed in any case; a few French words besides.
+ENUM_FIELDS = {"organism.kind", "benefit", "situation", "decision.ground"}
+ENUM_WORDS = {
+    "decision.ground": {
+        "médical": "medical", "medical": "medical", "médicale": "medical", "medicale": "medical",
+        "administratif": "administrative", "administrative": "administrative",
+    },
+}
 TRUE_WORDS = {"true", "vrai", "oui", "o", "yes", "y", "1", "x"}
 FALSE_WORDS = {"false", "faux", "non", "n", "no", "0"}
 UNKNOWN_WORDS = {"", "null", "?", "je ne sais pas", "ne sait pas", "nsp", "inconnu"}
@@ -136,6 +144,8 @@ def _value(path: str, value: Any) -> Any:
                 return dt.date(year, month, day).isoformat()
             except ValueError:
                 return text
+    if path in ENUM_FIELDS:
+        return ENUM_WORDS.get(path, {}).get(lowered, lowered)
     if path == "claimant.postal_code" and re.fullmatch(r"\d{4}", text):
         return "0" + text  # spreadsheets drop the leading zero of 01000–09999
     return text

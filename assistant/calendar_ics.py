@@ -34,8 +34,9 @@ class CalendarEntry:
     if_sent_on: dt.date | None = None   # set for dates that follow from sending a letter today
 
 
-def entries(case: Case, analysis: Analysis) -> list[CalendarEntry]:
-    """The case's deadlines, then those that follow from sending the proposed letters today."""
+def entries(case: Case, analysis: Analysis, language: str = "fr") -> list[CalendarEntry]:
+    """The case's deadlines still ahead, then those that follow from sending the proposed
+    letters today. A date already past is no reminder: it is left out."""
     out = [CalendarEntry(d.id, d.date, d.label, tuple(d.legal_basis)) for d in analysis.deadlines]
     today = case.reference_date
     sent = {HISTORY_FIELD_OF_LETTER[letter]: today for letter in analysis.letters if letter in HISTORY_FIELD_OF_LETTER}
@@ -43,8 +44,8 @@ def entries(case: Case, analysis: Analysis) -> list[CalendarEntry]:
         after = case.model_copy(update={"history": case.history.model_copy(update=sent)})
         known = {entry.id for entry in out}
         out += [CalendarEntry(d.id, d.date, d.label, tuple(d.legal_basis), today)
-                for d in analyse(after).deadlines if d.id not in known]
-    return sorted(out, key=lambda e: (e.date, e.id))
+                for d in analyse(after, language).deadlines if d.id not in known]
+    return sorted((e for e in out if e.date >= today), key=lambda e: (e.date, e.id))
 
 
 def _citation(ref_id: str) -> str:
@@ -64,8 +65,10 @@ def calendar_bytes(case: Case, analysis: Analysis, language: str = "fr") -> byte
     cal.add("version", "2.0")
     cal.add("x-wr-calname", t(N_("Mes démarches — dates à retenir")))
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    for entry in entries(case, analysis):
-        label = t(entry.label, "library")
+    # The labels come from the engine in the person's language (data/sentences.yaml).
+    shown = analysis if language == "fr" else analyse(case, language)
+    for entry in entries(case, shown, language):
+        label = entry.label
         event = Event()
         event.add("uid", f"{entry.id}-{entry.date.isoformat()}@mes-droits-face-a-l-algorithme")
         event.add("dtstamp", stamp)

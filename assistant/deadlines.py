@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from .appeals import Route
+from .appeals import FAMILY_BENEFITS, Route
 from .legal_refs import Period, period
 from .model import Benefit, Case, OrganismKind, Situation
 from .places import holiday_region
@@ -122,16 +122,23 @@ def deadline_opposable(case: Case) -> bool:
     return case.decision.is_written and case.decision.appeal_info_given is not False
 
 
-def _correction_window(case: Case) -> Optional[str]:
-    """The text opening a window to ask for the data behind an overpayment to be corrected
-    before recovery: R847-1-1 for prime d'activité, R133-9-2 for health insurance (L133-4-1)."""
+def _correction_window(case: Case) -> tuple[str, ...]:
+    """The texts opening a window to ask for the data behind an overpayment to be corrected
+    before recovery (the period is the first one's): R847-1-1 for prime d'activité;
+    R133-9-2 for recoveries under L133-4-1 — health insurance, and family benefits and
+    pensions, whose own articles (L553-2, L355-3) apply L133-4-1's procedure."""
     if case.situation is not Situation.overpayment:
-        return None
-    if case.benefit is Benefit.prime_activite:
-        return "css-R847-1-1"
-    if case.organism.kind in {OrganismKind.cpam, OrganismKind.msa} and case.benefit in {Benefit.indemnites_journalieres, Benefit.css}:
-        return "css-R133-9-2"
-    return None
+        return ()
+    kind, benefit = case.organism.kind, case.benefit
+    if benefit is Benefit.prime_activite:
+        return ("css-R847-1-1",)
+    if kind in {OrganismKind.cpam, OrganismKind.msa} and benefit in {Benefit.indemnites_journalieres, Benefit.css}:
+        return ("css-R133-9-2", "css-L133-4-1")
+    if kind in {OrganismKind.caf, OrganismKind.msa} and benefit in FAMILY_BENEFITS:
+        return ("css-R133-9-2", "css-L553-2")
+    if kind in {OrganismKind.carsat, OrganismKind.msa} and benefit is Benefit.retraite:
+        return ("css-R133-9-2", "css-L355-3")
+    return ()
 
 
 def case_deadlines(case: Case, route: Route) -> list[Deadline]:
@@ -150,7 +157,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         out.append(Deadline("appeal", appeal_deadline(case, route) or start,
                             note("deadline.appeal_court" if route.id == "none" else "deadline.appeal"), basis))
         if not route.interrupts_court_deadline and route.id != "none":
-            add("court_limit", start, route.court_ref, note("deadline.court_limit", court=route.court),
+            add("court_limit", start, route.court_ref, note("deadline.court_limit", court=route.court_note),
                 (route.court_ref,))
         if not deadline_opposable(case) and route.then == "tribunal_administratif":
             add("reasonable_time", start, "ce-2016-387763", note("deadline.reasonable_time", time="time:ce-2016-387763"),
@@ -161,7 +168,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
 
     correction = _correction_window(case)
     if start is not None and correction:
-        add("overpayment_correction", start, correction, note("deadline.overpayment_correction"), (correction,))
+        add("overpayment_correction", start, correction[0], note("deadline.overpayment_correction"), correction)
 
     if start is None and case.context.started_on and route.then == "tribunal_administratif":
         # Payments stopped with no decision sent: the person knew of it when they stopped,

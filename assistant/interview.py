@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Optional
 
+from .appeals import MEDICAL_BENEFITS, MEDICAL_BODIES
 from .i18n import N_
-from .model import BENEFITS_BY_ORGANISM, OrganismKind
+from .model import BENEFITS_BY_ORGANISM, SITUATIONS_BY_ORGANISM, OrganismKind
 
 Answers = dict[str, Any]
 Kind = Literal["choice", "tristate", "yesno", "date", "amount", "text", "longtext"]
@@ -31,6 +32,17 @@ YES, NO, UNKNOWN = "yes", "no", "unknown"
 class Option:
     value: str
     label: str
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A short help shown under a question (not hidden in a tooltip), when `show_if` holds."""
+
+    text: str
+    show_if: Optional[Callable[[Answers], bool]] = None
+
+    def visible(self, answers: Answers) -> bool:
+        return self.show_if is None or bool(self.show_if(answers))
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,10 @@ class Question:
     show_if: Optional[Callable[[Answers], bool]] = None
     # For `ui.` helpers: how to answer them from an existing case (dict).
     from_case: Optional[Callable[[dict], Any]] = None
+    hints: tuple[Hint, ...] = ()
+    # An answer → the case value, when it is not the plain one (yes → "medical").
+    case_values: tuple[tuple[str, Any], ...] = ()
+    max_chars: Optional[int] = None
 
     @property
     def in_case(self) -> bool:
@@ -79,6 +95,7 @@ ORGANISMS = (
     Option("cpam", N_("La CPAM (assurance maladie)")),
     Option("carsat", N_("La CARSAT (retraite)")),
     Option("departement", N_("Le conseil départemental (le département)")),
+    Option("mdph", N_("La MDPH (maison départementale des personnes handicapées)")),
 )
 
 BENEFITS = (
@@ -100,6 +117,8 @@ BENEFITS = (
     Option("retraite", N_("Retraite")),
     Option("aspa", N_("ASPA (minimum vieillesse)")),
     Option("prime_noel", N_("Prime de Noël (aide exceptionnelle de fin d'année)")),
+    Option("aeeh", N_("AEEH (allocation d'éducation de l'enfant handicapé)")),
+    Option("pch", N_("PCH (prestation de compensation du handicap)")),
     Option("autre", N_("Une autre aide")),
 )
 
@@ -109,7 +128,8 @@ SITUATIONS = (
     Option("overpayment", N_("On me réclame de l'argent (un trop-perçu, un « indu »)")),
     Option("refusal", N_("Ma demande a été refusée")),
     Option("termination", N_("On m'a supprimé l'aide")),
-    Option("sanction", N_("On m'a sanctionné (pénalité, radiation)")),
+    Option("sanction", N_("On m'a sanctionné : mes paiements sont suspendus ou coupés (sanction, radiation)")),
+    Option("penalty", N_("On m'a infligé une amende ou une pénalité")),
 )
 
 TRISTATE = (Option(YES, N_("Oui")), Option(NO, N_("Non")), Option(UNKNOWN, N_("Je ne sais pas")))
@@ -129,6 +149,15 @@ def benefit_options(answers: Answers) -> tuple[Option, ...]:
     return tuple(o for o in BENEFITS if o.value in allowed)
 
 
+def situation_options(answers: Answers) -> tuple[Option, ...]:
+    """Only what the chosen body can decide (the MDPH neither recovers money nor fines)."""
+    kind = answers.get("organism.kind")
+    if kind not in {k.value for k in OrganismKind}:
+        return SITUATIONS
+    allowed = {s.value for s in SITUATIONS_BY_ORGANISM[OrganismKind(kind)]}
+    return tuple(o for o in SITUATIONS if o.value in allowed)
+
+
 # --- Conditions -------------------------------------------------------------------------
 
 
@@ -144,6 +173,20 @@ def _done(gate: str) -> Callable[[Answers], bool]:
     return lambda a: a.get(gate) == YES
 
 
+# Where a decision may rest on the médecin-conseil's opinion: the engine's own pairs, so
+# that the question is asked exactly where the answer changes the route.
+MEDICAL_GROUND_ORGANISMS = {kind.value for kind in MEDICAL_BODIES}
+MEDICAL_GROUND_BENEFITS = {benefit.value for benefit in MEDICAL_BENEFITS}
+
+
+def _ground_matters(a: Answers) -> bool:
+    return a.get("organism.kind") in MEDICAL_GROUND_ORGANISMS and a.get("benefit") in MEDICAL_GROUND_BENEFITS
+
+
+def _rsa(a: Answers) -> bool:
+    return a.get("benefit") == "rsa"
+
+
 def _dated(path: str) -> Callable[[dict], Any]:
     def answer(case: dict) -> str:
         return YES if _get(case, path) else NO
@@ -156,7 +199,8 @@ STEPS: tuple[Step, ...] = (
     Step("organism", N_("Qui a pris la décision ?"), (
         Question("organism.kind", N_("Quel organisme vous verse (ou vous refuse) l'aide ?"), "choice",
                  options=ORGANISMS, required=True,
-                 help=N_("C'est l'organisme dont le logo figure sur le courrier ou sur votre espace en ligne.")),
+                 help=N_("C'est l'organisme dont le logo figure sur le courrier ou sur votre espace en ligne."),
+                 hints=(Hint(N_("La MDPH décide, la CAF paie : si la décision vient de la CDAPH, choisissez la MDPH.")),)),
         Question("organism.name", N_("Son nom exact, si vous le connaissez (facultatif)"), "text",
                  placeholder=N_("Par exemple : CAF du Rhône"),
                  help=N_("Il apparaît en haut du courrier. Sinon, nous le déduisons de votre code postal.")),
@@ -167,6 +211,10 @@ STEPS: tuple[Step, ...] = (
     )),
     Step("situation", N_("Que s'est-il passé ?"), (
         Question("situation", N_("Ce qui vous arrive"), "choice", options=SITUATIONS, required=True),
+        Question("decision.ground", N_("La décision s'appuie-t-elle sur l'avis du médecin-conseil ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True, show_if=_ground_matters,
+                 case_values=((YES, "medical"), (NO, "administrative")),
+                 help=N_("Par exemple : un arrêt de travail jugé non justifié, un taux d'invalidité, une inaptitude. La décision cite alors le médecin-conseil ou le service médical.")),
     )),
     Step("decision", N_("Avez-vous reçu une décision écrite ?"), (
         Question("decision.received", N_("Avez-vous reçu un courrier, un e-mail ou un message sur votre espace en ligne qui annonce la décision ?"),
@@ -228,6 +276,15 @@ STEPS: tuple[Step, ...] = (
         Question("context.own_words", N_("Racontez en quelques phrases ce qui s'est passé (facultatif)"), "longtext",
                  help=N_("Ce texte sera repris tel quel dans vos courriers. Restez factuel ; inutile de parler de votre santé.")),
     )),
+    Step("recipient", N_("Où envoyer vos courriers ?"), (
+        Question("organism.address", N_("Adresse postale de l'organisme qui a pris la décision (facultatif)"), "longtext",
+                 max_chars=500, placeholder=N_("Par exemple : 12 rue de la Gare, 44000 Nantes"),
+                 help=N_("Elle figure en général en haut de la décision, ou avec les « voies et délais de recours ». Si vous la laissez vide, une place restera libre sur le courrier pour l'écrire à la main."),
+                 hints=(
+                     Hint(N_("Vous ne la trouvez pas ? L'annuaire officiel de l'administration donne l'adresse de chaque organisme, par département : [lannuaire.service-public.fr](https://lannuaire.service-public.fr/).")),
+                     Hint(N_("Pour le RSA, l'adresse du conseil départemental figure sur la décision ou sur le site internet de votre département."), show_if=_rsa),
+                 )),
+    )),
     Step("identity", N_("Pour écrire vos courriers"), (
         Question("claimant.first_name", N_("Prénom"), "text", required=True),
         Question("claimant.last_name", N_("Nom"), "text", required=True),
@@ -253,7 +310,11 @@ def step_of(question_id: str) -> Step:
 
 
 def options_for(question: Question, answers: Answers) -> tuple[Option, ...]:
-    return benefit_options(answers) if question.id == "benefit" else question.options
+    if question.id == "benefit":
+        return benefit_options(answers)
+    if question.id == "situation":
+        return situation_options(answers)
+    return question.options
 
 
 # --- Answers → case ---------------------------------------------------------------------
@@ -278,6 +339,8 @@ def amount_value(text: Any) -> Any:
 def _case_value(question: Question, value: Any) -> Any:
     if value is None or value == UNKNOWN:
         return None
+    if question.case_values:
+        return dict(question.case_values).get(value)
     if question.kind in ("tristate", "yesno"):
         return {YES: True, NO: False}.get(value)
     if question.kind == "amount":
@@ -337,7 +400,9 @@ def answers_from_case(case: dict) -> Answers:
         if not question.in_case:
             continue
         value = _get(case, question.id)
-        if question.kind in ("tristate", "yesno"):
+        if question.case_values:
+            answers[question.id] = {v: k for k, v in question.case_values}.get(value, UNKNOWN if question.unknown_allowed else None)
+        elif question.kind in ("tristate", "yesno"):
             answers[question.id] = {True: YES, False: NO}.get(value, UNKNOWN if question.unknown_allowed else NO)
         elif question.kind == "date":
             answers[question.id] = dt.date.fromisoformat(value) if value else (UNKNOWN if question.unknown_allowed else None)

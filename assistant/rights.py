@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .appeals import SOCIAL_SECURITY_BODIES, Route, is_penalty, is_sanction, penalty_text
+from .appeals import FAMILY_BENEFITS, SOCIAL_SECURITY_BODIES, Route, is_penalty, is_sanction, penalty_text
 from .model import Benefit, Case, OrganismKind, Situation
 from .texts import Category, Note, note
 
@@ -91,7 +91,9 @@ def appeal(case: Case, route: Route) -> Facts:
     """casf-L262-47, css-R142-1, cja-R421-1…: every unfavourable decision can be contested,
     first before the body (prior appeal), then before a court."""
     facts = [_decision_fact(case)]
-    if not route.interrupts_court_deadline:
+    if route.id == "none":
+        facts.append(note("fact.appeal.direct_to_court", court=route.court_note))
+    elif not route.interrupts_court_deadline:
         facts.append(note("fact.appeal.no_stop", body=route.body))
     elif route.id == "rapo_france_travail":
         facts.append(note("fact.appeal.mediation_first", body=route.body))
@@ -250,10 +252,10 @@ def withholding_limit(case: Case, route: Route) -> Facts:
     """WITHHOLDING_BASIS (css-D553-1, casf-L262-46, ct-R5426-18…): deductions from ongoing
     benefits are capped; for RSA, prime d'activité and France Travail a challenge
     suspends them (casf-L262-46, css-L845-3, ct-L5426-8-1)."""
-    if not case.context.withholding_eur or _withholding_family(case) not in WITHHOLDING_BASIS:
+    if not case.context.withholding_eur or withholding_family(case) not in WITHHOLDING_BASIS:
         return []
     facts = [note("fact.withholding_limit.monthly"), note("fact.withholding_limit.capped")]
-    if _withholding_family(case) in SUSPENSIVE_CHALLENGE:
+    if withholding_family(case) in SUSPENSIVE_CHALLENGE:
         facts.append(note("fact.withholding_limit.suspended"))
     return facts
 
@@ -307,7 +309,7 @@ RIGHTS: tuple[Right, ...] = (
     Right("right_to_error", ("crpa-L123-1", "crpa-L123-2"), right_to_error),
     Right("overpayment_limitation", (), overpayment_limitation),
     Right("debt_remission", (), debt_remission),
-    Right("withholding_limit", ("css-D553-1",), withholding_limit),
+    Right("withholding_limit", (), withholding_limit),  # each benefit's own text: WITHHOLDING_BASIS
     Right("mediator", ("css-L217-7-1",), mediator),
     Right("defenseur_des_droits", ("lo-2011-333-4", "lo-2011-333-6"), defenseur_des_droits),
 )
@@ -342,7 +344,7 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     elif right.id == "debt_remission":
         extra = list(REMISSION_BASIS[recovery_family(case)])
     elif right.id == "withholding_limit":
-        extra = list(WITHHOLDING_BASIS[_withholding_family(case)])
+        extra = list(WITHHOLDING_BASIS[withholding_family(case)])
     elif right.id == "overpayment_limitation":
         extra = list(LIMITATION_BASIS[recovery_family(case)])
     elif right.id == "fraud_safeguards" and case.organism.kind in SOCIAL_SECURITY_BODIES:
@@ -359,8 +361,6 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
 # The penalty text of a social-security body and the decree setting its procedure.
 PENALTY_PROCEDURE = {"css-L114-17": ("css-L114-17", "css-R114-11"), "css-L114-17-1": ("css-L114-17-1", "css-R147-2")}
 
-# Family benefits of CSS L511-1, whose recovery, remission and limitation have their own texts.
-FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial, Benefit.ars, Benefit.aeeh}
 
 # The texts that govern recovering an overpayment, by family of benefit (see
 # `recovery_family`). A family missing from a table has no verified text for that
@@ -419,7 +419,7 @@ def recovery_family(case: Case) -> str:
     return "other"
 
 
-def _withholding_family(case: Case) -> str:
+def withholding_family(case: Case) -> str:
     family = recovery_family(case)
     return "france_travail" if family == "are" else family
 
@@ -430,5 +430,6 @@ def find_rights(case: Case, route: Route) -> list[Finding]:
     for right in RIGHTS:
         facts = right.rule(case, route)
         if facts:
-            found.append(Finding(right.id, right.title_note, right.summary_note, tuple(facts), legal_basis(right, case, route)))
+            summary = note("right.appeal.summary_direct") if right.id == "appeal" and route.id == "none" else right.summary_note
+            found.append(Finding(right.id, right.title_note, summary, tuple(facts), legal_basis(right, case, route)))
     return found

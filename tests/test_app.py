@@ -379,3 +379,200 @@ def test_no_appeal_countdown_once_the_appeal_is_filed() -> None:
     assert "Contestez avant le" in _rights_page_for(lambda case: None)
     page = _rights_page_for(filed)
     assert "Vous avez fait votre recours le" in page and "Contestez avant le" not in page
+
+
+# --- Penalty, MDPH, medical ground, recipient's address (issue 8) ---------------------------
+
+
+def _situation_screen(organism: str, benefit: str) -> AppTest:
+    at = new_app(dt.date(2026, 11, 23))
+    go_to_step(at, {"organism.kind": organism, "benefit": benefit}, "situation")
+    return at
+
+
+@pytest.mark.parametrize("organism, benefit, asked", [
+    ("cpam", "indemnites_journalieres", True),
+    ("msa", "indemnites_journalieres", True),
+    ("carsat", "retraite", True),
+    ("cpam", "autre", True),
+    ("cpam", "css", False),
+    ("carsat", "aspa", False),
+    ("msa", "rsa", False),
+    ("caf", "autre", False),
+    ("france_travail", "are", False),
+    ("mdph", "aah", False),
+])
+def test_ground_question_only_where_it_matters(organism: str, benefit: str, asked: bool) -> None:
+    at = _situation_screen(organism, benefit)
+    ground = widget(at, "radio", "q.decision.ground")
+    assert (ground is not None) is asked
+    if asked:
+        assert ground.label == "La décision s'appuie-t-elle sur l'avis du médecin-conseil ?"
+        assert ground.options == ["Oui", "Non", "Je ne sais pas"]
+
+
+def test_ground_answers_become_the_case_field() -> None:
+    question = iv.QUESTIONS["decision.ground"]
+    base = {"organism.kind": "cpam", "benefit": "indemnites_journalieres", "situation": "termination"}
+    for answer_value, expected in ((iv.YES, "medical"), (iv.NO, "administrative"), (iv.UNKNOWN, None)):
+        case = iv.case_dict({**base, question.id: answer_value})
+        assert case.get("decision", {}).get("ground") == expected
+        assert iv.answers_from_case(case)[question.id] == answer_value
+    # Hidden once the body or the benefit no longer makes it matter: not sent to the engine.
+    assert "ground" not in iv.case_dict({**base, "benefit": "css", question.id: iv.YES}).get("decision", {})
+
+
+def test_the_medical_ground_takes_the_medical_route() -> None:
+    from assistant.analysis import analyse
+    from assistant.model import parse_case
+    from assistant.pages.common import escape_markdown
+
+    holder = {}
+
+    def medical(case):
+        case["organism"].update(kind="cpam", name=None)
+        case.update(benefit="indemnites_journalieres", situation="termination")
+        case["decision"]["ground"] = "medical"
+        holder["case"] = case
+    page = _rights_page_for(medical)
+    appeal = analyse(parse_case(holder["case"])).appeal
+    assert appeal.route == "cmra" and escape_markdown(appeal.body) in page
+    assert appeal.note_details and all(escape_markdown(n.text) in page for n in appeal.note_details)
+
+
+def test_mdph_is_offered_with_its_help_text() -> None:
+    at = new_app()
+    organism = at.radio(key="q.organism.kind")
+    assert "La MDPH (maison départementale des personnes handicapées)" in organism.options
+    assert any("La MDPH décide, la CAF paie : si la décision vient de la CDAPH, choisissez la MDPH" in c.value
+               for c in at.caption)
+    at.radio(key="w.lang").set_value("en").run()
+    assert any("The MDPH decides, the CAF pays" in c.value for c in at.caption)
+
+
+def test_situations_are_those_the_body_takes() -> None:
+    at = _situation_screen("mdph", "aah")
+    offered = at.radio(key="q.situation").options
+    assert "On m'a infligé une amende ou une pénalité" not in offered  # the MDPH fines no one
+    assert "Ma demande a été refusée" in offered
+    assert not any("indu" in o for o in offered)
+    at = _situation_screen("caf", "allocations_familiales")
+    offered = at.radio(key="q.situation").options
+    assert "On m'a infligé une amende ou une pénalité" in offered
+    assert "On m'a sanctionné : mes paiements sont suspendus ou coupés (sanction, radiation)" in offered
+    assert at.radio(key="q.situation").set_value("penalty").run().session_state["answers"]["situation"] == "penalty"
+
+
+def test_aeeh_and_pch_are_offered_by_the_mdph() -> None:
+    assert [o.value for o in iv.benefit_options({"organism.kind": "mdph"})] == ["aah", "aeeh", "pch", "autre"]
+    assert "pch" not in [o.value for o in iv.benefit_options({"organism.kind": "caf"})]
+
+
+def test_recipient_address_is_asked_with_where_to_find_it() -> None:
+    case = load(VALID[0])["case"]  # an RSA case: the département's address hint shows
+    answers = iv.answers_from_case(case)
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    go_to_step(at, answers, "recipient")
+    captions = "\n".join(c.value for c in at.caption)
+    assert "https://lannuaire.service-public.fr/" in captions
+    assert "Pour le RSA, l'adresse du conseil départemental figure sur la décision ou sur le site internet" in captions
+    at.text_area(key="q.organism.address").input("Président du conseil départemental\n2 rue X\n69003 Lyon").run()
+    at.button(key="nav.next").click().run()
+    assert iv.case_dict(at.session_state["answers"])["organism"]["address"] == "Président du conseil départemental\n2 rue X\n69003 Lyon"
+    # Not about RSA: no département hint.
+    other = load(next(p for p in VALID if p.stem.startswith("p02")))["case"]
+    at = new_app(dt.date.fromisoformat(other["today"]))
+    go_to_step(at, iv.answers_from_case(other), "recipient")
+    assert not any("Pour le RSA" in c.value for c in at.caption)
+
+
+def test_review_shows_the_new_answers_and_modifier_goes_back() -> None:
+    case = load(VALID[0])["case"]
+    case["organism"].update(kind="cpam", name=None, address="CPAM du Rhône\n69907 Lyon Cedex 20")
+    case.update(benefit="indemnites_journalieres", situation="termination")
+    case["decision"]["ground"] = "medical"
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    walk_interview(at, case)
+    page = texts(at)
+    assert "La décision s'appuie\\-t\\-elle sur l'avis du médecin\\-conseil ?" in page
+    assert "CPAM du Rhône" in page and "69907 Lyon Cedex 20" in page
+    at.button(key="edit.situation").click().run()
+    assert at.session_state["step"] == "situation"
+    assert at.radio(key="q.decision.ground").value == "yes"
+    at.radio(key="q.decision.ground").set_value("no").run()
+    for _ in range(len(iv.STEPS)):
+        if widget(at, "button", "to_rights") is not None:
+            break
+        at.button(key="nav.next").click().run()
+    assert iv.case_dict(at.session_state["answers"])["decision"]["ground"] == "administrative"
+    at.button(key="edit.recipient").click().run()
+    assert at.text_area(key="q.organism.address").value == "CPAM du Rhône\n69907 Lyon Cedex 20"
+
+
+def _p07_rights(lang: str = "fr") -> str:
+    case = load(next(p for p in VALID if p.stem.startswith("p07")))["case"]
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    if lang != "fr":
+        at.radio(key="w.lang").set_value(lang).run()
+    walk_interview(at, case)
+    at.button(key="to_rights").click().run()
+    assert not at.exception, at.exception
+    return texts(at)
+
+
+def test_penalty_route_notes_are_on_the_rights_page() -> None:
+    from assistant.analysis import analyse
+    from assistant.model import parse_case
+    from assistant.pages.common import escape_markdown
+
+    case = load(next(p for p in VALID if p.stem.startswith("p07")))["case"]
+    notes = analyse(parse_case(case)).appeal.note_details
+    assert notes, "the engine gives a note for a penalty"
+    page = _p07_rights()
+    for detail in notes:
+        assert escape_markdown(detail.text) in page, detail.key
+    assert "Pas de recours préalable" in page and "Ensuite**, si le recours est rejeté" not in page
+    english = _p07_rights("en")
+    for detail in analyse(parse_case(case), lang="en").appeal.note_details:
+        assert escape_markdown(detail.text) in english, detail.key
+    assert escape_markdown(notes[0].text) not in english
+
+
+def _dates_in(page: str, days: list[dt.date]) -> list[str]:
+    return [line for line in page.splitlines() for day in days if long_date(day) in line]
+
+
+def test_reasonable_time_is_shown_with_the_route() -> None:
+    case = load(VALID[0])["case"]  # RSA, appeal route not stated: the one-year limit applies
+    from assistant.analysis import analyse
+    from assistant.model import parse_case
+
+    limit = next(d for d in analyse(parse_case(case)).deadlines if d.id == "reasonable_time")
+    page = _rights_page_for(lambda c: None, "p01")
+    line = next(line for line in page.splitlines() if long_date(limit.date) in line)
+    assert "délai raisonnable" in line
+
+
+@pytest.mark.parametrize("scenario, later", [("p02", 200), ("p01", 120), ("p01", 500), ("p07", 40)])
+def test_no_past_date_is_shown_as_a_target(scenario: str, later: int) -> None:
+    """Long after the decision, every date already past is said to be past."""
+    from assistant.analysis import analyse
+    from assistant.model import parse_case
+
+    holder = {}
+
+    def later_on(case):
+        case["today"] = (dt.date.fromisoformat(case["today"]) + dt.timedelta(days=later)).isoformat()
+        holder["case"] = case
+    page = _rights_page_for(later_on, scenario)
+    case = parse_case(holder["case"])
+    analysis = analyse(case)
+    past = [d.date for d in analysis.deadlines if d.date < case.reference_date]
+    past += [analysis.appeal.deadline] if analysis.appeal.deadline < case.reference_date else []
+    assert past, "the scenario must have a past date"
+    lines = _dates_in(page, past)
+    assert lines, "a past date is still mentioned, as past"
+    for line in lines:
+        assert "passée" in line or "expiré" in line, line
+    assert "Contestez avant le" not in page and "Il vous reste" not in page
+    assert "Par prudence, envoyez votre recours avant" not in page

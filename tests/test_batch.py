@@ -130,3 +130,41 @@ def test_second_run_does_not_zip_the_first_one(tmp_path):
     with zipfile.ZipFile(out / "dossiers.zip") as archive:
         folders = {n.split("/")[0] for n in archive.namelist() if "/" in n}
     assert folders == {"0002"}             # not the first run's 0003
+
+
+def test_new_fields_as_columns(tmp_path):
+    """Penalty, MDPH and the medical ground work as columns, in a volunteer's words."""
+    from assistant.batch import row_to_case_dict
+
+    assert row_to_case_dict({"decision.ground": "Médical"})["decision"]["ground"] == "medical"
+    assert row_to_case_dict({"decision.ground": "administratif"})["decision"]["ground"] == "administrative"
+    assert row_to_case_dict({"decision.ground": "medical"})["decision"]["ground"] == "medical"
+    assert row_to_case_dict({"decision.ground": "je ne sais pas"})["decision"]["ground"] is None
+    assert row_to_case_dict({"organism.kind": "MDPH", "situation": "Penalty"}) == {
+        "organism": {"kind": "mdph"}, "situation": "penalty"}
+
+    base = flatten(VALID_SCENARIOS[0][1]["case"])
+    base.update({"decision.received": True, "decision.date": "2026-10-09", "decision.received_on": "2026-10-13",
+                 "decision.appeal_info_given": True, "history.explanation_requested_on": None,
+                 "history.documents_requested_on": None, "history.appeal_filed_on": None,
+                 "context.started_on": None, "context.withholding_eur": None, "today": "2026-11-23"})
+    rows = [
+        {**base, "organism.kind": "caf", "organism.name": None, "benefit": "allocations_familiales", "situation": "penalty"},
+        {**base, "organism.kind": "mdph", "organism.name": None, "benefit": "aeeh", "situation": "refusal"},
+        {**base, "organism.kind": "cpam", "organism.name": None, "benefit": "indemnites_journalieres",
+         "situation": "termination", "decision.ground": "médical"},
+        {**base, "organism.kind": "cpam", "organism.name": None, "benefit": "indemnites_journalieres",
+         "situation": "termination", "decision.ground": "administratif"},
+        {**base, "organism.kind": "mdph", "organism.name": None, "benefit": "pch", "situation": "penalty"},
+    ]
+    source = tmp_path / "nouveaux.csv"
+    write_csv(source, rows)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(source), "--out", str(out), timeout=120)
+    assert result.returncode == 2, result.stderr   # the MDPH fines no one: last row refused
+    assert "ligne 6" in result.stderr and "situation" in result.stderr and "Traceback" not in result.stderr
+    report = list(csv.reader((out / "rapport.csv").open(encoding="utf-8"), delimiter=";"))
+    routes = {int(r[0]): (r[1], r[3]) for r in report[1:]}
+    assert routes == {2: ("ok", "none"), 3: ("ok", "rapo_mdph"), 4: ("ok", "cmra"), 5: ("ok", "cra"), 6: ("invalide", "")}, routes
+    stats = json.loads((out / "statistiques.json").read_text(encoding="utf-8"))
+    assert stats["by_situation"].get("penalty") == 1 and stats["by_organism"].get("mdph") == 1

@@ -103,6 +103,11 @@ def test_every_paragraph_cites_existing_refs_and_only_found_rights(case_data):
             rights = {b for b in paragraph.because if b in RIGHT_IDS}
             assert rights <= found, f"{where} rests on rights the analysis did not find: {rights - found}"
         assert letter.guide.how and letter.guide.answer
+        # The guide states rules and time limits too: each with an existing, allowed text.
+        assert set(letter.guide.cites) <= set(refs), f"{letter.id} guide: unknown ids"
+        assert set(letter.guide.cites) <= allowed, f"{letter.id} guide cites {set(letter.guide.cites) - allowed}"
+        assert all(note.endswith(").") for note in letter.guide.notes + letter.guide.dates), letter.guide.notes
+        assert "[adresse" not in letter.plain_text()
 
 
 @pytest.mark.parametrize("name,case_data", GOLDEN_CASES, ids=[n for n, _ in GOLDEN_CASES])
@@ -374,3 +379,237 @@ def test_cli_without_libreoffice_still_writes_docx(write_case, tmp_path, monkeyp
     assert run_letters(_args(write_case(p01), tmp_path / "out", fmt="pdf")) == 1
     assert "LibreOffice n'est pas installé" in capsys.readouterr().err
     assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".docx"}
+
+
+# --- What reaches paper (issue 8 §3) ------------------------------------------------------------
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]
+TARGET = re.compile(r"(?:avant le|au plus tard le|jusqu'au) (\d{1,2})(?:er)? (" + "|".join(MONTHS) + r") (\d{4})")
+
+
+def _scenario(name: str, **changes) -> dict:
+    data = copy.deepcopy(dict(GOLDEN_CASES)[name])
+    for path, value in changes.items():
+        block, _, key = path.rpartition(".")
+        (data[block] if block else data)[key] = value
+    return data
+
+
+def _texts(letters) -> str:
+    from assistant.letters.render import guide_plain_text
+
+    return "\n".join([*(letter.plain_text() for letter in letters), guide_plain_text(letters)])
+
+
+def _targets(text: str) -> list:
+    import datetime as dt
+
+    return [dt.date(int(y), MONTHS.index(m) + 1, int(d)) for d, m, y in TARGET.findall(text)]
+
+
+def _cited(letters) -> set[str]:
+    return {c for letter in letters for c in (*letter.cites, *letter.guide.cites)}
+
+
+def test_penalty_of_a_social_security_body_is_a_request_to_the_court():
+    case, analysis, letters = _letters_for(dict(GOLDEN_CASES)["p07_family_benefit_penalty"], only=["appeal"])
+    appeal = letters[0]
+    assert analysis.appeal.route == "none"
+    assert appeal.recipient[0] == "Greffe du pôle social du tribunal judiciaire"
+    assert appeal.recipient[1:] == ["", "", ""], "the court's address is left blank, to fill in by hand"
+    assert appeal.subject.startswith("Requête")
+    keys = [p.key for p in appeal.paragraphs]
+    assert keys[:2] == ["contest_court", "parties"] and "request_court" in keys
+    assert not {"answer", "answer_not_suspensive", "contest", "request"} & set(keys)
+    text = appeal.plain_text()
+    assert "Je conteste cette pénalité" in text and "article R. 142-10-1 du code de la sécurité sociale" in text
+    assert "je demande au tribunal d'annuler la pénalité" in text
+    guide = appeal.guide.plain_text()
+    assert "Écrire au directeur de la CAF de la Gironde ne suspend pas ce délai" in guide
+    assert "au plus tard le 14 décembre 2026" in guide and "R. 142-1-A" in guide
+    assert "lannuaire.service-public.fr" in guide
+
+
+def test_route_notes_reach_the_guide_with_their_texts():
+    _, analysis, letters = _letters_for(dict(GOLDEN_CASES)["p08_aah_refused_by_the_mdph"])
+    appeal = letters[0]
+    assert [n.key for n in analysis.appeal.note_details] == ["route.mdph"]
+    note = analysis.appeal.note_details[0]
+    assert appeal.guide.notes == [f"{note.text.rstrip('.')} (articles L. 142-4 et R. 142-1-A du code de la sécurité "
+                                  "sociale et articles R. 241-36 et L. 241-9 du code de l'action sociale et des familles)."]
+    assert set(note.legal_basis) <= set(appeal.guide.cites)
+    assert all(not letter.guide.notes for letter in letters[1:]), "the notes are printed once"
+    # Without an appeal letter, the notes go with the first letter.
+    _, _, others = _letters_for(dict(GOLDEN_CASES)["p08_aah_refused_by_the_mdph"], only=["document_access"])
+    assert others[0].guide.notes == appeal.guide.notes
+
+
+def test_mdph_and_medical_board_wording():
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["p08_aah_refused_by_the_mdph"], only=["appeal"])
+    appeal = letters[0]
+    assert appeal.recipient[1] == "À l'attention de la commission des droits et de l'autonomie des personnes handicapées (CDAPH)"
+    assert "le recours préalable obligatoire, que j'adresse à la maison départementale des personnes handicapées" in appeal.plain_text()
+    assert {"css-L142-4", "casf-R241-36"} <= set(appeal.cites)
+    assert appeal.enclosures[0].startswith("Copie de la décision du")
+    medical = _scenario("p07_family_benefit_penalty", **{"organism": {"kind": "cpam", "name": None, "address": "1 rue A\n33000 Bordeaux"},
+                                                         "benefit": "indemnites_journalieres", "situation": "termination",
+                                                         "context.fraud_alleged": False})
+    medical["decision"]["ground"] = "medical"
+    _, analysis, letters = _letters_for(medical, only=["appeal", "document_access"])
+    appeal, documents = letters
+    assert analysis.appeal.route == "cmra"
+    assert "je saisis la commission médicale de recours amiable" in appeal.plain_text()
+    assert {"css-R142-8", "css-R142-8-3"} <= set(appeal.cites)
+    assert appeal.recipient[1:] == ["", "", ""], "the board's secretariat is not the CPAM's address"
+    assert "rapport médical du médecin-conseil" in documents.plain_text()
+    assert "medical_report" in [p.key for p in documents.paragraphs]
+    assert "quatre mois" in appeal.guide.answer and "vingt jours" in appeal.guide.answer
+
+
+@pytest.mark.parametrize("name,today", [("p01_rsa_suspended_without_reasons", "2027-01-20"),
+                                        ("p01_rsa_suspended_without_reasons", "2027-12-01"),
+                                        ("p07_family_benefit_penalty", "2027-01-10"),
+                                        ("p02_family_allowance_overpayment_good_faith", "2027-03-01")])
+def test_no_past_date_is_printed_as_a_target(name, today):
+    import datetime as dt
+
+    _, analysis, letters = _letters_for(_scenario(name, today=today))
+    text = _texts(letters)
+    assert all(day >= dt.date.fromisoformat(today) for day in _targets(text)), _targets(text)
+    guide = letters[0].guide.answer
+    if analysis.appeal.deadline_opposable:
+        assert "est passée" in guide
+    if analysis.right("debt_remission"):
+        assert "Vous pouvez toujours demander une remise" in guide
+    if name.startswith("p01") and today == "2027-01-20":
+        # The time limit does not run, but the one-year limit before the administrative court does.
+        assert "si possible avant" not in guide
+        assert "délai raisonnable, en principe un an : au plus tard le 5 novembre 2027" in guide
+        assert "ce-2016-387763" in letters[0].guide.cites
+    if today == "2027-12-01":
+        assert "a pris fin le 5 novembre 2027" in guide and "refaire une demande" in guide
+
+
+def test_unknown_address_is_a_blank_block_and_the_guide_says_where_to_find_it():
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["p01_rsa_suspended_without_reasons"])
+    by_id = {letter.id: letter for letter in letters}
+    appeal = by_id["appeal"]
+    assert appeal.recipient[1:] == ["", "", ""]
+    assert "[" not in "\n".join(appeal.recipient)
+    help_text = " ".join(appeal.guide.to_complete)
+    assert "ne figure pas sur le courrier de la CAF" in help_text and "https://lannuaire.service-public.fr/" in help_text
+    assert "sur la décision" in " ".join(by_id["explanation_request"].guide.to_complete)
+    known = _scenario("p02_family_allowance_overpayment_good_faith", **{"organism.address": "Rue Bourbon\n33000 Bordeaux"})
+    _, _, letters = _letters_for(known, only=["appeal"])
+    assert letters[0].recipient[1:] == ["Rue Bourbon", "33000 Bordeaux"]
+    assert not any("adresse" in item for item in letters[0].guide.to_complete)
+
+
+def test_appeal_without_own_words_gets_a_visible_line_to_complete():
+    mark = "[à compléter : ce que vous contestez et pourquoi]"
+    for name in ("p01_rsa_suspended_without_reasons", "p07_family_benefit_penalty"):
+        _, _, letters = _letters_for(_scenario(name, **{"context.own_words": None}), only=["appeal"])
+        assert mark in letters[0].plain_text(), name
+        assert any(mark in item for item in letters[0].guide.to_complete)
+    _, _, letters = _letters_for(_scenario("p01_rsa_suspended_without_reasons", **{"context.own_words": "Erreur."}),
+                                 only=["appeal"])
+    assert mark not in letters[0].plain_text() and "« Erreur. »" in letters[0].plain_text()
+    assert any(p.key == "own_words" and "casf-R262-88" in p.cites for p in letters[0].paragraphs)
+
+
+def test_contrainte_time_limit_for_social_security_overpayments():
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["p02_family_allowance_overpayment_good_faith"], only=["appeal"])
+    assert "vous n'aurez que quinze jours pour y faire opposition" in letters[0].guide.answer
+    assert "css-R133-3" in letters[0].guide.cites
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["p01_rsa_suspended_without_reasons"], only=["appeal"])
+    assert "contrainte" not in letters[0].guide.answer
+
+
+@pytest.mark.parametrize("organism,benefit,own", [
+    ("carsat", "retraite", {"css-L355-3"}),
+    ("cpam", "indemnites_journalieres", {"css-L133-4-1"}),
+    ("france_travail", "are", {"ct-L5426-8-1", "ct-R5426-18"}),
+    ("caf", "allocations_familiales", {"css-D553-1", "css-L553-2"}),
+])
+def test_withholding_cites_the_benefits_own_text(organism, benefit, own):
+    data = _scenario("p02_family_allowance_overpayment_good_faith",
+                     **{"organism": {"kind": organism, "name": None, "address": None}, "benefit": benefit})
+    _, analysis, letters = _letters_for(data)
+    assert analysis.right("withholding_limit")
+    withholding = [p for letter in letters for p in letter.paragraphs if p.key == "withholding"]
+    assert withholding and all(set(p.cites) == own for p in withholding)
+    if "css-D553-1" not in own:
+        assert "css-D553-1" not in _cited(letters)
+
+
+def test_correction_request_within_twenty_days_only_while_open():
+    data = _scenario("p02_family_allowance_overpayment_good_faith", benefit="prime_activite",
+                     **{"decision.date": "2026-11-10", "decision.received_on": "2026-11-12"})
+    _, analysis, letters = _letters_for(data, only=["explanation_request", "appeal"])
+    explanation, appeal = letters
+    correction = [p for p in explanation.paragraphs if p.key == "correction"]
+    assert correction and correction[0].cites == ["css-R847-1-1"]
+    assert "dans le délai de vingt jours" in correction[0].text
+    assert "au plus tard le 2 décembre 2026 (article R. 847-1-1" in explanation.guide.answer
+    assert any(d.startswith("2 décembre 2026 :") for d in appeal.guide.dates)
+    _, _, letters = _letters_for({**data, "today": "2026-12-20"}, only=["explanation_request", "appeal"])
+    assert not any(p.key == "correction" for p in letters[0].paragraphs)
+    assert not letters[1].guide.dates and "2 décembre" not in _texts(letters)
+
+
+def test_third_party_information_after_a_control():
+    data = _scenario("p02_family_allowance_overpayment_good_faith", **{"context.after_control": True})
+    _, _, letters = _letters_for(data, only=["document_access", "appeal"])
+    documents, appeal = letters
+    for letter in letters:
+        paragraph = next(p for p in letter.paragraphs if p.key == "third_party")
+        assert paragraph.cites == ["css-L114-21", "cass-2022-21-11484"]
+        assert "teneur" in paragraph.text and "origine" in paragraph.text and "n° 21-11.484" in paragraph.text
+    assert "la procédure de contrôle est nulle" in appeal.plain_text()
+    departement = _scenario("x04_departement_rsa_suspension", **{"context.after_control": True})
+    _, _, letters = _letters_for(departement)
+    assert not any(p.key == "third_party" for letter in letters for p in letter.paragraphs)
+
+
+def test_right_to_error_only_against_a_sanction_and_with_its_condition():
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["x03_france_travail_sanction"], only=["appeal"])
+    paragraph = next(p for p in letters[0].paragraphs if p.key == "good_faith")
+    assert "première erreur, commise de bonne foi, et j'ai régularisé ma situation" in paragraph.text
+    assert any("droit à l'erreur" in item for item in letters[0].guide.to_complete)
+    for name in ("p02_family_allowance_overpayment_good_faith", "p01_rsa_suspended_without_reasons"):
+        _, _, letters = _letters_for(dict(GOLDEN_CASES)[name])
+        assert not any(p.key == "good_faith" and letter.id == "appeal" for letter in letters for p in letter.paragraphs)
+
+
+def test_reasons_request_does_not_lean_on_the_cada():
+    for name, _ in GOLDEN_CASES:
+        _, _, letters = _letters_for(dict(GOLDEN_CASES)[name])
+        for letter in letters:
+            if letter.id in ("explanation_request", "cada_referral"):
+                for paragraph in letter.paragraphs:
+                    if "Commission d'accès aux documents" in paragraph.text and letter.id == "explanation_request":
+                        assert "traitement algorithmique" in paragraph.text, (name, paragraph.key)
+                    assert "crpa-L211-2" not in paragraph.cites or letter.id != "cada_referral", name
+
+
+def test_sanctions_ask_for_the_amounts_back_and_mediation_asks_for_a_mediation():
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["x03_france_travail_sanction"], only=["appeal"])
+    text = letters[0].plain_text()
+    assert letters[0].subject.startswith("Demande de médiation")
+    assert "d'engager cette médiation" in text and "annuler" not in text
+    assert "sommes retenues ou non versées" in text
+    rsa_sanction = _scenario("p01_rsa_suspended_without_reasons", situation="sanction")
+    _, _, letters = _letters_for(rsa_sanction, only=["appeal"])
+    assert "de me rembourser les sommes retenues ou non versées en application de cette sanction" in letters[0].plain_text()
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["p07_family_benefit_penalty"], only=["appeal"])
+    assert "d'ordonner le remboursement des sommes" in letters[0].plain_text()
+
+
+def test_gdpr_automated_decision_is_worded_as_a_request():
+    _, analysis, letters = _letters_for(dict(GOLDEN_CASES)["p01_rsa_suspended_without_reasons"], only=["appeal"])
+    assert "gdpr_automated_decision" in analysis.right_ids
+    paragraph = next(p for p in letters[0].paragraphs if p.key == "automated")
+    assert paragraph.text.startswith("Je vous demande de m'indiquer si un agent")
+    assert "Si elle a été prise sur le seul fondement d'un traitement automatisé" in paragraph.text
+    assert "Rien n'indique" not in paragraph.text

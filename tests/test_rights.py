@@ -346,13 +346,19 @@ def test_no_limitation_claim_without_a_verified_text():
     assert "overpayment_limitation" not in ids(run(benefit="prime_activite", situation="overpayment"))
 
 
-def test_overpayment_correction_window_for_health_insurance():
+def test_overpayment_correction_window_where_a_text_opens_it():
     analysis = run(organism__kind="cpam", benefit="indemnites_journalieres", situation="overpayment")
     [window] = [d for d in analysis.deadlines if d.id == "overpayment_correction"]
     assert window.date.isoformat() == "2026-10-26"  # 6 Oct + 20 days
     assert "css-R133-9-2" in window.legal_basis
-    # R133-9-2 is the health-insurance procedure (L133-4-1), not the CAF's
-    assert not [d for d in run(situation="overpayment").deadlines if d.id == "overpayment_correction"]
+    # Family benefits and pensions: their own articles (L553-2, L355-3) apply L133-4-1's
+    # procedure, hence R133-9-2's twenty days; housing aid and RSA have no such window.
+    [family] = [d for d in run(situation="overpayment").deadlines if d.id == "overpayment_correction"]
+    assert family.legal_basis == ["css-R133-9-2", "css-L553-2"] and family.date.isoformat() == "2026-10-26"
+    pension = run(organism__kind="carsat", benefit="retraite", situation="overpayment")
+    assert "css-L355-3" in next(d for d in pension.deadlines if d.id == "overpayment_correction").legal_basis
+    for benefit in ("apl", "rsa"):
+        assert not [d for d in run(benefit=benefit, situation="overpayment").deadlines if d.id == "overpayment_correction"]
 
 
 def test_payments_stopped_without_decision_one_year_before_the_administrative_court():

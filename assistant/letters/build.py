@@ -20,14 +20,15 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import bodies
 from ..analysis import Analysis
-from ..appeals import appeal_route, organism_label
+from ..appeals import HOUSING_AIDS, SOCIAL_SECURITY_BODIES, appeal_route, is_sanction, organism_label
 from ..deadlines import end_of_period
 from ..formatting import amount as format_amount
 from ..formatting import long_date, place_and_date
-from ..legal_refs import Period, period, ref
-from ..model import Benefit, Case, OrganismKind
+from ..legal_refs import period, ref
+from ..model import Benefit, Case, OrganismKind, Situation
 from ..places import holiday_region
-from ..rights import RIGHTS_BY_ID
+from ..rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
+from ..texts import duration
 from .models import (
     Letter,
     LetterNotApplicable,
@@ -75,6 +76,11 @@ def cite(ids: list[str], prep: str = "") -> str:
             loose.append(((prep + " ") if prep else "") + citation)
     parts = [f"{_PREP[prep][len(nums) > 1]} {_join(nums)} {rest}" for rest, nums in groups.items()]
     return _join(parts + loose)
+
+
+def cite_paren(ids: list[str]) -> str:
+    """« articles L. 142-4 et R. 142-1-A du code … » (no article), for a parenthesis."""
+    return re.sub(r"(^|, | et )(?:l'|les )(?=articles? )", r"\1", cite(list(ids)))
 
 
 # --- Catalogue -----------------------------------------------------------------------------
@@ -154,6 +160,16 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     return Catalogue(letters=letters, data=raw)
 
 
+@lru_cache(maxsize=1)
+def _templates() -> dict[str, Any]:
+    """Guide wording shared by the letters: where to find an address, what stays open."""
+    data, env = load_catalogue().data, _env()
+    return {
+        "address_help": {k: env.from_string(_collapse(v)) for k, v in data["address_help"].items()},
+        "still_open": env.from_string(_collapse(data["still_open"])),
+    }
+
+
 LETTER_IDS: tuple[str, ...] = (
     "explanation_request", "document_access", "appeal", "reminder", "cada_referral",
     "cnil_complaint", "mediator_referral", "defenseur_referral", "debt_remission_request",
@@ -179,6 +195,27 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
             out += [i for i in analysis.appeal.legal_basis if _is_article(i)][:1]
         elif token == "@appeal.answer":
             out.append(appeal_route(case).answer_ref)
+        elif token == "@appeal.deadline":
+            out.append(appeal_route(case).deadline_ref)
+        elif token == "@appeal.court":
+            out.append(appeal_route(case).court_ref)
+        elif token == "@appeal.notice":
+            out.append(appeal_route(case).notice_basis)
+        elif token == "@appeal.statement":
+            # The text asking for a reasoned appeal (R262-88 for RSA, R142-10-1 for a requête).
+            statement = load_catalogue().data["statement_refs"].get(analysis.appeal.route)
+            out += [statement] if statement else resolve_cites(["@appeal.route"], case, analysis)
+        elif token.startswith("@note."):
+            key = token.removeprefix("@note.")
+            out += [i for n in analysis.appeal.note_details if n.key == key for i in n.legal_basis]
+        elif token.startswith("@deadline."):
+            deadline_id = token.removeprefix("@deadline.")
+            out += [i for d in analysis.deadlines if d.id == deadline_id for i in d.legal_basis[:1]]
+        elif token == "@right.withholding_limit":
+            # Each benefit's own withholding texts: the family-benefit scale only where it applies.
+            found = analysis.right("withholding_limit")
+            own = set(WITHHOLDING_BASIS.get(withholding_family(case), ()))
+            out += [i for i in (found.legal_basis if found else []) if i in own and _is_article(i)]
         elif token == "@appeal.not_opposable":
             found = analysis.right("deadline_not_opposable")
             basis = list(found.legal_basis) if found else []
@@ -198,18 +235,6 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
 
 
 # --- Context: the case in words ------------------------------------------------------------
-
-_NUMBERS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 15: "quinze"}
-
-
-def duration(length: Period) -> str:
-    """« deux mois », « un an » from a legal_refs period."""
-    parts = []
-    for value, one, many in ((length.years, "an", "ans"), (length.months, "mois", "mois"), (length.days, "jour", "jours")):
-        if value:
-            parts.append(f"{_NUMBERS.get(value, str(value))} {one if value == 1 else many}")
-    return " et ".join(parts)
-
 
 def _elide(word: str) -> str:
     return ("d'" if word[:1].lower() in "aeiouyhéèêàâîô" else "de ") + word
@@ -274,11 +299,23 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
                           h.documents_requested_on if documents_late else None) if x]
     route = appeal_route(case)
     mediator = analysis.right("mediator")
+    document = analysis.right("document_access")
+    deadlines = {x.id: x for x in analysis.deadlines}
+
+    def dated(deadline_id: str) -> Optional[dict[str, Any]]:
+        """A deadline of the analysis as the letters show it: its date in words, whether it
+        has passed (then never a target), and the text that sets it."""
+        found = deadlines.get(deadline_id)
+        if found is None:
+            return None
+        return {"date": long_date(found.date), "late": found.date < today, "cites": list(found.legal_basis[:1])}
+
+    cada = _dated(min(cada_by)) if cada_by else None
     return {
         "case": case, "claimant": c, "decision": d, "appeal": analysis.appeal,
         "found": set(analysis.right_ids), "letters": letter_ids, "written": written,
         "me": clean(c.full_name), "organism": organism, "organism_the": bodies.the(organism),
-        "organism_of": bodies.of(organism), "file_number": clean(c.file_number),
+        "organism_of": bodies.of(organism), "organism_to": bodies.to(organism), "file_number": clean(c.file_number),
         "benefit": benefit["mine"], "benefit_short": benefit["short"], "benefit_request": words["benefit_request"],
         "situation_noun": situation["noun"], "decision_ref": decision_ref,
         "decision_past": situation["past"].format(**words),
@@ -288,16 +325,29 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "history": history, "history_steps": steps, "any_history": bool(steps),
         "explanation_late": explanation_late, "documents_late": documents_late,
         "refusal_date": _dated(min(refusals)) if refusals else None,
-        "cada_by": _dated(min(cada_by)) if cada_by else None,
+        "cada_by": cada, "cada_late": bool(cada_by and min(cada_by) < today),
         "first_request_date": _dated(min(firsts)) if firsts else None,
         "appeal_deadline": _dated(analysis.appeal.deadline),
         "appeal_late": bool(analysis.appeal.deadline and analysis.appeal.deadline < today),
         "appeal_answer_time": duration(period(route.answer_ref)),
+        "appeal_time": duration(period(route.deadline_ref)),
+        "route": route, "note_keys": [n.key for n in analysis.appeal.note_details],
+        "deadline": dated, "correction": dated("overpayment_correction"),
+        "reasonable": dated("reasonable_time"), "court_limit": dated("court_limit"),
+        "sanction": is_sanction(case), "penalty": case.situation is Situation.penalty,
+        "third_party": bool(case.context.after_control and document
+                            and data["third_party_ref"] in document.legal_basis),
+        "contrainte": case.organism.kind in SOCIAL_SECURITY_BODIES and case.situation is Situation.overpayment,
+        "housing": case.benefit in HOUSING_AIDS,
+        "organism_address": ", ".join(_lines(case.organism.address)),
+        "remission_refs": resolve_cites(["@right.debt_remission"], case, analysis),
+        "mediator_refs": resolve_cites(["@right.mediator"], case, analysis),
+        "time_of": lambda ref_id: duration(period(ref_id)),
         "remission_answer_time": duration(period("crpa-L231-4")),
         "appeal_exists": bool(h.appeal_filed_on) or "appeal" in letter_ids,
         "mediator_facts": list(mediator.why) if mediator else [],
         "region": holiday_region(c.postal_code),
-        "cite": cite,
+        "cite": cite, "cite_paren": cite_paren,
     }
 
 
@@ -315,30 +365,34 @@ def _sender(case: Case) -> list[str]:
     return lines
 
 
-def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, Any]) -> list[str]:
+def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, Any]) -> tuple[list[str], Optional[str]]:
+    """The address block, and which `address_help` of the catalogue tells where to find the
+    address when we do not know it (then blank lines are left to fill in by hand)."""
     data = load_catalogue().data
-    missing = data["address_missing"]
-    own_address = _lines(case.organism.address) or [missing]
-    rule = spec.recipient
+    blank = [""] * data["address_blank_lines"]
+    own_address = _lines(case.organism.address)
+    own = (own_address, None) if own_address else (blank, "organism")
+    rule, route = spec.recipient, analysis.appeal.route
     if rule in ("cada", "cnil", "defenseur"):
-        return list(data["addresses"][rule])
+        return list(data["addresses"][rule]), None
     if rule == "organism":
-        return [ctx["organism"], *own_address]
+        return [ctx["organism"], *own[0]], own[1]
     if rule == "mediator":
         if case.organism.kind is OrganismKind.france_travail:
-            return ["Médiateur régional de France Travail", missing]
-        return [f"Médiateur {ctx['organism_of']}", *own_address]
+            return ["Médiateur régional de France Travail", *blank], "france_travail_mediator"
+        return [f"Médiateur {ctx['organism_of']}", *own[0]], own[1]
     if rule == "remission_body" and case.benefit is Benefit.are:
         # Remission of an ARE overpayment: the regional joint body (C. trav. L5312-10).
-        return ["Instance paritaire régionale de France Travail", missing]
-    if rule == "remission_body" and analysis.appeal.route != "rapo_departement":
-        return [f"Directeur {ctx['organism_of']}", *own_address]
+        return ["Instance paritaire régionale de France Travail", *blank], "france_travail"
+    if rule == "remission_body" and route != "rapo_departement":
+        return [f"Directeur {ctx['organism_of']}", *own[0]], own[1]
     # The appeal authority (and, for RSA, the département's président for remissions too).
-    body = clean(analysis.appeal.body) or ""
-    departement_body = analysis.appeal.route == "rapo_departement" and case.organism.kind is not OrganismKind.departement
-    if departement_body or analysis.appeal.route == "rapo_france_travail":
-        return [body, missing]
-    return [body, *own_address]
+    body = [clean(analysis.appeal.body) or "", *data["recipient_extra"].get(route, [])]
+    if route == "rapo_departement" and case.organism.kind is not OrganismKind.departement:
+        return [*body, *blank], "departement"  # not on the CAF's letter
+    if route in data["address_help"]:  # the court, the mediator, the medical board: not the body's address
+        return [*body, *blank], route
+    return [*body, *own[0]], own[1]
 
 
 def _references(case: Case, ctx: dict[str, Any]) -> list[str]:
@@ -365,10 +419,25 @@ def _applicable(spec: LetterSpec, ctx: dict[str, Any]) -> bool:
     return spec.when_expr is None or bool(spec.when_expr(**ctx))
 
 
-def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str, Any], today: dt.date) -> Letter:
+def _route_notes(analysis: Analysis, data: dict[str, Any], today: dt.date) -> tuple[list[str], list[str], list[str]]:
+    """The engine's warnings about the route, each with its texts; the dates still ahead
+    that the appeal letter does not already state; and every id cited there."""
+    notes, dates, cited = [], [], []
+    for n in analysis.appeal.note_details:
+        notes.append(f"{n.text.rstrip('.')} ({cite_paren(n.legal_basis)})." if n.legal_basis else n.text)
+        cited += n.legal_basis
+    for d in analysis.deadlines:
+        if d.id in data["guide_deadlines"] and d.date >= today:
+            dates.append(f"{long_date(d.date)} : {d.label} ({cite_paren(d.legal_basis[:1])}).")
+            cited += d.legal_basis[:1]
+    return notes, dates, cited
+
+
+def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str, Any], today: dt.date,
+               with_notes: bool = False) -> Letter:
     data = load_catalogue().data
     ctx = dict(base)
-    recipient = _recipient(spec, case, analysis, ctx)
+    recipient, address_help = _recipient(spec, case, analysis, ctx)
     ctx["recipient_name"] = recipient[0]
     answer_ref = resolve_cites([spec.answer_ref], case, analysis)[0] if spec.answer_ref else None
     ctx["answer_by"] = (_dated(end_of_period(today, period(answer_ref), ctx["region"]))
@@ -386,16 +455,45 @@ def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str,
         paragraphs.append(Paragraph(key=p.key, text=text, cites=cites,
                                     because=[*p.rights, *([p.when] if p.when else [])]))
     enclosures = [e.render(**ctx) for e, when in spec.enclosures if when is None or when(**ctx)]
+
+    # The guide states rules and time limits: each with its article, recorded for the tests.
+    cited: list[str] = []
+
+    def guide_cite(ids: list[str], prep: str = "") -> str:
+        cited.extend(ids)
+        return cite(list(ids), prep)
+
+    def guide_paren(ids: list[str]) -> str:
+        cited.extend(ids)
+        return cite_paren(ids)
+
+    gctx = {**ctx, "cite": guide_cite, "cite_paren": guide_paren}
+    gctx["still_open"] = _templates()["still_open"].render(**gctx)
     to_complete = []
-    if data["address_missing"] in recipient:
-        to_complete.append("l'adresse du destinataire")
+    if address_help:
+        to_complete.append("l'adresse du destinataire, sous son nom : " + _templates()["address_help"][address_help].render(**gctx))
     if any("………" in p.text for p in paragraphs):
-        to_complete.append("les montants laissés en pointillés")
+        to_complete.append("les informations laissées en pointillés")
+    if any(data["to_complete_mark"] in p.text for p in paragraphs):
+        to_complete.append(f"ce que vous contestez et pourquoi, à la place de « {data['to_complete_mark']} »")
+    for p in paragraphs:
+        check = data["check_before_sending"].get(f"{spec.id}.{p.key}")
+        if check:
+            to_complete.append(check)
     to_complete.append("votre signature, à la main, sous votre nom")
+    notes, dates = [], []
+    if with_notes:
+        notes, dates, route_cites = _route_notes(analysis, data, today)
+        cited += route_cites
+    def guide_text(name: str) -> str:
+        # Jinja branches leave stray spaces: the guide is one line per item.
+        return " ".join(spec.guide[name].render(**gctx).split())
+
     guide = SendingGuide(
-        to_whom=" — ".join(x for x in recipient if x != data["address_missing"]),
-        how=spec.guide["how"].render(**ctx), enclose=enclosures, keep=spec.guide["keep"].render(**ctx),
-        answer=spec.guide["answer"].render(**ctx), to_complete=to_complete,
+        to_whom=" — ".join(x for x in recipient if x),
+        how=guide_text("how"), enclose=enclosures, keep=guide_text("keep"),
+        answer=guide_text("answer"), to_complete=to_complete, notes=notes, dates=dates,
+        cites=list(dict.fromkeys(cited)),
     )
     return Letter(
         id=spec.id, title=spec.title, explanation=spec.explanation, subject=spec.subject.render(**ctx),
@@ -406,11 +504,12 @@ def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str,
 
 
 def allowed_cites(letter_id: str, case: Case, analysis: Analysis) -> set[str]:
-    """Every id a letter may cite: the texts of the rights found, of the appeal route and
-    deadlines, and the letter's own procedure texts. Tests hold the letters to it."""
+    """Every id a letter (or its guide) may cite: the texts of the rights found, of the
+    appeal route, its notes and deadlines, and the letter's own procedure texts."""
     spec = load_catalogue().letters[letter_id]
     allowed = {i for r in analysis.rights for i in r.legal_basis}
     allowed |= set(analysis.appeal.legal_basis)
+    allowed |= {i for n in analysis.appeal.note_details for i in n.legal_basis}
     allowed |= {i for d in analysis.deadlines for i in d.legal_basis}
     allowed |= set(resolve_cites(spec.procedure_refs, case, analysis))
     return allowed
@@ -434,6 +533,9 @@ def build_letters(case: Case, analysis: Analysis, only: list[str] | None = None,
             raise UnknownLetter(
                 f"courrier inconnu : {', '.join(unknown)}. Courriers possibles : {', '.join(catalogue.letters)}.")
     ctx = _context(case, analysis, today, tuple(wanted))
+    # The route's warnings go with the appeal letter, or with the first letter without one.
+    applicable = [i for i in wanted if _applicable(catalogue.letters[i], ctx)]
+    notes_with = "appeal" if "appeal" in applicable else (applicable[0] if applicable else None)
     letters = []
     for letter_id in wanted:
         spec = catalogue.letters[letter_id]
@@ -443,5 +545,5 @@ def build_letters(case: Case, analysis: Analysis, only: list[str] | None = None,
             raise LetterNotApplicable(
                 f"le courrier « {spec.title} » ({letter_id}) ne correspond pas à ce dossier : "
                 "l'analyse n'a pas trouvé le droit ou la situation sur lesquels il repose.")
-        letters.append(_build_one(spec, case, analysis, ctx, today))
+        letters.append(_build_one(spec, case, analysis, ctx, today, with_notes=letter_id == notes_with))
     return letters

@@ -37,6 +37,9 @@ class SendingGuide(BaseModel):
     keep: str
     answer: str
     to_complete: list[str]
+    notes: list[str] = []   # the engine's warnings about the route, each with its texts
+    dates: list[str] = []   # other dates still ahead (court limit, correction window…)
+    cites: list[str] = []   # every legal_refs id the guide cites (tests check them)
 
     def plain_text(self) -> str:
         lines = [f"À qui : {self.to_whom}", f"Comment : {self.how}"]
@@ -45,6 +48,8 @@ class SendingGuide(BaseModel):
         if self.enclose:
             lines.append("À joindre : " + " ; ".join(self.enclose))
         lines += [f"À garder : {self.keep}", f"Ensuite : {self.answer}"]
+        lines += [f"À savoir : {note}" for note in self.notes]
+        lines += [f"À retenir : {date}" for date in self.dates]
         return "\n".join(lines)
 
 

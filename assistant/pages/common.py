@@ -16,7 +16,7 @@ import streamlit as st
 from assistant import interview as iv
 from assistant.analysis import Analysis, analyse
 from assistant.formatting import long_date
-from assistant.i18n import _, babel_locale
+from assistant.i18n import _, babel_locale, current_language
 from assistant.model import Case, InvalidCase, parse_case
 
 ANSWERS = "answers"          # dict: question id → answer as typed
@@ -76,12 +76,19 @@ PAGE_FILES = {
 @dataclass
 class Outcome:
     case: Optional[Case]
-    analysis: Optional[Analysis]
+    analysis: Optional[Analysis]      # in French: what the letters and the calendar are made from
     messages: list[str]
 
     @property
     def ok(self) -> bool:
         return self.case is not None
+
+    def shown(self) -> Optional[Analysis]:
+        """The analysis with its sentences (notes, date labels) in the session's language."""
+        language = current_language()
+        if self.case is None or language == "fr":
+            return self.analysis
+        return analyse(self.case, lang=language)
 
 
 def outcome() -> Outcome:
@@ -193,9 +200,12 @@ def render_question(question: iv.Question, errors: dict[str, list[str]]) -> None
                         on_change=sync, args=(question,),
                         help=_("Nous choisirons alors ce qui vous protège le mieux."))
     elif question.kind == "longtext":
-        st.text_area(label, max_chars=3000, placeholder=placeholder, **common)
+        st.text_area(label, max_chars=question.max_chars or 3000, placeholder=placeholder, **common)
     else:
         st.text_input(label, placeholder=placeholder, **common)
+    for hint in question.hints:
+        if hint.visible(answers()):
+            st.caption(_(hint.text))
     for message in errors.get(question.id, []):
         st.error(message, icon=":material/error:")
 

@@ -162,8 +162,13 @@ for index, letter in enumerate(made.letters, 1):
         st.subheader(f"{index}. {lib(letter.title)}")
         st.markdown(escape_markdown(lib(letter.explanation)))
         guide = getattr(letter, "guide", None)
-        if letter.id == "appeal" and analysis.appeal.deadline and analysis.appeal.deadline_opposable:
-            st.markdown(_("**À envoyer au plus tard le {date}.**").format(date=ui_date(analysis.appeal.deadline)))
+        deadline = analysis.appeal.deadline
+        if letter.id == "appeal" and deadline and analysis.appeal.deadline_opposable:
+            if deadline >= case.reference_date:
+                st.markdown(_("**À envoyer au plus tard le {date}.**").format(date=ui_date(deadline)))
+            else:  # never a past date as a target
+                st.markdown(_("**Le délai pour contester a expiré le {date}** : parlez-en à un conseiller avant d'envoyer ce courrier.").format(
+                    date=ui_date(deadline)))
         if getattr(guide, "how", None):
             st.markdown(_("**Comment l'envoyer :** {how}").format(how=escape_markdown(lib(guide.how))))
         with st.expander(_("Lire le courrier (en français)"), expanded=mediator()):

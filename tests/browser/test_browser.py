@@ -281,6 +281,9 @@ def answer_interview(page) -> None:
     fill(page, "Racontez en quelques phrases ce qui s'est passé (facultatif)",
          "J'ai envoyé ma déclaration trimestrielle à temps et mes paiements ont été suspendus sans explication.")
     next_screen(page)
+    # The recipient's address: optional; the official directory is one tap away.
+    page.get_by_role("link", name="lannuaire.service-public.fr").wait_for()
+    next_screen(page)
     for label, value in PERSON.items():
         fill(page, label, value)
     page.get_by_role("button", name="Vérifier mes réponses →").click()
@@ -441,6 +444,7 @@ def test_keyboard_only_path(server, browser) -> None:
         key_radio(page, "Oui", 1)
     key_next(page)
     key_next(page)  # own words: optional
+    key_next(page)  # the recipient's address: optional
     for label, value in PERSON.items():
         key_type(page, label, value)
     tab_to(page, "Vérifier mes réponses")
