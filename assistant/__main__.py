@@ -35,6 +35,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("cases_file")
     p_batch.add_argument("--out", required=True)
     p_batch.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
+    p_batch.add_argument("--resume", action="store_true",
+                         help="reprend un traitement interrompu dans le même dossier de sortie")
     return parser
 
 
@@ -57,14 +59,17 @@ def _letters(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
 
-    results, archive = run_batch(args.cases_file, args.out, pdf=args.format in ("pdf", "both"))
+    results, archive = run_batch(args.cases_file, args.out, pdf=args.format in ("pdf", "both"), resume=args.resume)
     invalid = [r for r in results if r.errors]
     valid = len(results) - len(invalid)
     print(f"{valid} dossier(s) traité(s), {len(invalid)} invalide(s). Archive : {archive}", file=sys.stderr)
     for result in invalid:
         for message in result.errors:
             print(f"  - {args.cases_file}, ligne {result.row} : {message}", file=sys.stderr)
-    return 2 if invalid else 0
+    no_pdf = [r for r in results if r.pdf == "échec"]
+    if no_pdf:
+        print(f"PDF non produits pour {len(no_pdf)} dossier(s) (voir rapport.csv) : les DOCX sont là.", file=sys.stderr)
+    return 2 if invalid else 1 if no_pdf else 0
 
 
 def main(argv: list[str] | None = None) -> int:

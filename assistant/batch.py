@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import os
 import re
+import shutil
 import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
+from . import gate
 from .analysis import Analysis, analyse
-from .model import Case, Context, Decision, History, InvalidCase, parse_case
+from .model import Case, Context, Decision, History, InvalidCase, label, parse_case
 
 BOOL_FIELDS = {
     f"decision.{name}" for name, info in Decision.model_fields.items() if info.annotation in (bool, Optional[bool])
@@ -45,61 +49,115 @@ UNKNOWN_WORDS = {"", "null", "?", "je ne sais pas", "ne sait pas", "nsp", "incon
 
 @dataclass
 class RowResult:
+    """What one row became. Only small things are kept (the letters go to disk at once),
+    so that memory stays flat however many rows the file has."""
+
     row: int
-    case: Optional[Case] = None
-    analysis: Optional[Analysis] = None
     folder: Optional[str] = None
     errors: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    pdf: str = ""                 # "" not asked | "ok" | "échec" | "déjà fait" (resumed)
+    # The analysis in brief, for the report and the statistics (no personal data).
+    organism: str = ""
+    benefit: str = ""
+    situation: str = ""
+    route: str = ""
+    deadline: Optional[dt.date] = None
+    opposable: bool = False
+    rights: tuple[str, ...] = ()
+    letters: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.route)
+
+    def keep(self, case: Case, analysis: Analysis) -> None:
+        self.organism, self.benefit, self.situation = case.organism.kind.value, case.benefit.value, case.situation.value
+        appeal = analysis.appeal
+        self.route, self.deadline, self.opposable = appeal.route, appeal.deadline, appeal.deadline_opposable
+        self.rights, self.letters = tuple(analysis.right_ids), tuple(analysis.letters)
+
+
+def known_columns() -> set[str]:
+    """Every dotted path of the case file (CONTRACT §1): the columns a batch may have."""
+    from pydantic import BaseModel
+
+    def walk(model: type[BaseModel], prefix: str) -> set[str]:
+        out: set[str] = set()
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            nested = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+            out |= walk(nested, f"{prefix}{name}.") if nested else {f"{prefix}{name}"}
+        return out
+
+    return walk(Case, "")
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """(row number as the person sees it in the spreadsheet, {column: raw value})."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
-    if suffix == ".csv":
-        return _csv_rows(path)
-    raise InvalidCase(["format non pris en charge : utilisez un fichier .csv ou .xlsx."], str(path))
+    """(row number as the person sees it in the spreadsheet, {column: raw value}); a file
+    that cannot be read whole is an InvalidCase naming the file."""
+    return list(iter_rows(path))
 
 
-def _csv_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
+def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows one at a time (memory stays flat), each cell cleaned by the gate."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidCase(["fichier introuvable."], str(path)) from None
-    except UnicodeDecodeError:
-        raise InvalidCase(["le fichier n'est pas en UTF-8 (enregistrez-le en « CSV UTF-8 »)."], str(path)) from None
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:  # one column, or an empty file: the plain comma dialect
-        dialect = csv.excel
-    reader = csv.DictReader(text.splitlines(keepends=True), dialect=dialect)
-    return [(index + 2, dict(row)) for index, row in enumerate(reader)]
+        header, rows = gate.table_rows(path)
+        header = _check_header(header)
+        for row, values in gate.limited(rows):
+            yield row, _row_dict(header, values)
+    except gate.InputRefused as error:
+        raise InvalidCase(error.messages, str(path)) from None
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
+def _check_header(header: list[str]) -> list[str]:
+    """Every column must be a field of the case file: a typo is named, with the closest name."""
+    import difflib
 
-    try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except FileNotFoundError:
-        raise InvalidCase(["fichier introuvable."], str(path)) from None
-    except Exception:
-        raise InvalidCase(["ce n'est pas un classeur Excel (.xlsx) lisible."], str(path)) from None
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    out = []
-    for index, values in enumerate(rows, start=2):
-        if values and any(v not in (None, "") for v in values):
-            out.append((index, dict(zip(header, values))))
-    return out
+    columns = [gate.clean_text(str(h)).strip() for h in header]
+    if len(columns) > gate.MAX_COLUMNS:
+        raise gate.InputRefused([f"trop de colonnes ({len(columns)} ; {gate.MAX_COLUMNS} au plus)."])
+    known = known_columns()
+    problems = []
+    for column in columns:
+        if column and column not in known:
+            close = difflib.get_close_matches(column, sorted(known), n=1)
+            hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+            problems.append(f"colonne inconnue « {column} ».{hint}")
+    duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
+    problems += [f"colonne « {c} » en double." for c in duplicates]
+    if problems:
+        raise gate.InputRefused(problems)
+    return columns
+
+
+MULTILINE = {"claimant.address", "organism.address", "context.own_words"}
+EXTRA_CELLS = "__extra__"
+TOO_LONG = "__too_long__"
+
+
+def _row_dict(header: list[str], values: list[Any]) -> dict[str, Any]:
+    """{column: cleaned value}; extra cells and oversized cells are flagged for the report."""
+    raw: dict[str, Any] = {}
+    for column, value in zip(header, values):
+        if not column:
+            continue
+        if isinstance(value, str):
+            if len(value) > gate.MAX_CELL_CHARS:
+                raw[TOO_LONG] = column
+                continue
+            value = gate.clean_text(value, multiline=column in MULTILINE)
+        raw[column] = value
+    if len(values) > len(header) and any(str(v).strip() for v in values[len(header):] if v is not None):
+        raw[EXTRA_CELLS] = len(values) - len(header)
+    return raw
 
 
 def row_to_case_dict(raw: dict[str, Any]) -> dict[str, Any]:
     """Nest dotted columns and read spreadsheet values (oui/non, 1 234,50, 23/11/2026)."""
     nested: dict[str, Any] = {}
     for column, value in raw.items():
-        if column is None or not str(column).strip():
+        if column is None or not str(column).strip() or column in (EXTRA_CELLS, TOO_LONG):
             continue
         path = str(column).strip()
         target = nested
@@ -158,85 +216,166 @@ def _folder_name(row: int) -> str:
 
 def statistics(results: list[RowResult]) -> dict[str, Any]:
     """Anonymised counts: no name, address, number, date or free text leaves this function."""
-    ok = [r for r in results if r.case and r.analysis]
+    ok = [r for r in results if r.ok]
     count = lambda values: dict(sorted(Counter(values).items()))  # noqa: E731
     return {
         "cases": len(results),
         "valid": len(ok),
         "invalid": len(results) - len(ok),
-        "by_organism": count(r.case.organism.kind.value for r in ok),
-        "by_benefit": count(r.case.benefit.value for r in ok),
-        "by_situation": count(r.case.situation.value for r in ok),
-        "rights": count(right for r in ok for right in r.analysis.right_ids),
-        "routes": count(r.analysis.appeal.route for r in ok),
-        "deadline_not_opposable": sum(1 for r in ok if not r.analysis.appeal.deadline_opposable),
-        "letters": count(letter for r in ok for letter in r.analysis.letters),
+        "by_organism": count(r.organism for r in ok),
+        "by_benefit": count(r.benefit for r in ok),
+        "by_situation": count(r.situation for r in ok),
+        "rights": count(right for r in ok for right in r.rights),
+        "routes": count(r.route for r in ok),
+        "deadline_not_opposable": sum(1 for r in ok if not r.opposable),
+        "letters": count(letter for r in ok for letter in r.letters),
     }
 
 
-def run_batch(cases_file: str, out: str, pdf: bool = False) -> tuple[list[RowResult], Path]:
+PARTIAL = ".partiel"      # a case folder being written; renamed when complete
+CHUNK = 100               # cases converted to PDF in one LibreOffice run
+
+
+def _row_errors(raw: dict[str, Any]) -> list[str]:
+    out = []
+    if TOO_LONG in raw:
+        column = raw[TOO_LONG]
+        out.append(f"{label(column)} ({column}) : texte trop long ({gate.MAX_CELL_CHARS} caractères au plus).")
+    if EXTRA_CELLS in raw:
+        out.append(f"{raw[EXTRA_CELLS]} cellule(s) en trop après la dernière colonne (un séparateur en trop ?).")
+    return out
+
+
+def _prepare_out(out_dir: Path, resume: bool) -> set[str]:
+    """A fresh folder for each run; `--resume` continues a killed run in the same folder.
+    Returns the case folders already complete. Symbolic links are never followed."""
+    if out_dir.is_symlink():
+        raise InvalidCase(["le dossier de sortie est un lien symbolique : donnez un vrai dossier."], str(out_dir))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidCase(["ce n'est pas un dossier."], str(out_dir))
+    existing = list(out_dir.iterdir()) if out_dir.exists() else []
+    if existing and not resume:
+        raise InvalidCase(["le dossier de sortie n'est pas vide : donnez un nouveau dossier "
+                           "(ou ajoutez --resume pour reprendre un traitement interrompu)."], str(out_dir))
+    if any(p.is_symlink() for p in out_dir.rglob("*")) if existing else False:
+        raise InvalidCase(["le dossier de sortie contient des liens symboliques : reprise refusée."], str(out_dir))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done = set()
+    for entry in existing:
+        if entry.is_dir() and entry.name.endswith(PARTIAL):
+            shutil.rmtree(entry)             # a case interrupted half-way is made again
+        elif entry.is_dir():
+            done.add(entry.name)
+    return done
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False) -> tuple[list[RowResult], Path]:
     """Process every row; returns the results and the ZIP path. Raises InvalidCase only
-    when the file itself cannot be read."""
-    from .letters import PdfUnavailable, build_letters, render_docx_many, render_guide_docx, to_pdf
+    when the file itself cannot be read or the output folder cannot be used."""
+    from .letters import build_letters, render_docx_many, render_guide_docx
 
     source = Path(cases_file)
     out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rows = read_rows(source)
-    if not rows:
-        raise InvalidCase(["aucune ligne de dossier dans le fichier."], str(source))
+    done = _prepare_out(out_dir, resume)
     results: list[RowResult] = []
-    docx_for_pdf: dict[str, bytes] = {}
-    for row, raw in rows:
+    pending: list[RowResult] = []            # complete but for their PDF, renamed by the chunk
+    for row, raw in iter_rows(source):
         result = RowResult(row)
         results.append(result)
+        result.errors = _row_errors(raw)
+        if result.errors:
+            continue
         try:
-            result.case = parse_case(row_to_case_dict(raw), f"{source.name}, ligne {row}")
+            case = parse_case(row_to_case_dict(raw), f"{source.name}, ligne {row}")
         except InvalidCase as error:
             result.errors = error.messages
             continue
-        result.analysis = analyse(result.case)
+        analysis = analyse(case)
+        result.keep(case, analysis)
         result.folder = _folder_name(row)
-        folder = out_dir / result.folder
-        folder.mkdir(exist_ok=True)
-        (folder / "analyse.json").write_text(
-            json.dumps(result.analysis.to_json_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-        letters = build_letters(result.case, result.analysis)
+        if result.folder in done:           # --resume: made by the killed run, kept as it is
+            result.files = sorted(p.name for p in (out_dir / result.folder).iterdir())
+            result.pdf = "déjà fait" if pdf else ""
+            continue
+        partial = out_dir / (result.folder + PARTIAL)
+        partial.mkdir()
+        _atomic_write(partial / "analyse.json",
+                      json.dumps(analysis.to_json_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+        letters = build_letters(case, analysis)
         for letter, data in zip(letters, render_docx_many(letters)):
-            (folder / f"{letter.id}.docx").write_bytes(data)
-            docx_for_pdf[f"{result.folder}/{letter.id}"] = data
+            _atomic_write(partial / f"{letter.id}.docx", data)
         if letters:
-            (folder / "guide.docx").write_bytes(render_guide_docx(letters))
+            _atomic_write(partial / "guide.docx", render_guide_docx(letters))
+        pending.append(result)
+        if len(pending) >= CHUNK:
+            _finish(out_dir, pending, pdf)
+            pending = []
+    _finish(out_dir, pending, pdf)
+    if not results:
+        raise InvalidCase(["aucune ligne de dossier dans le fichier."], str(source))
+    _write_report(out_dir, results)
+    _atomic_write(out_dir / "statistiques.json",
+                  json.dumps(statistics(results), ensure_ascii=False, indent=2).encode("utf-8"))
     written = [out_dir / r.folder for r in results if r.folder]
-    if pdf and docx_for_pdf:
-        try:
-            for name, data in to_pdf(docx_for_pdf).items():
-                (out_dir / f"{name}.pdf").write_bytes(data)
-        except PdfUnavailable as error:  # the DOCX letters are still there
-            print(f"PDF non produits : {error}", file=sys.stderr)
-    _write_report(out_dir, source, results)
-    (out_dir / "statistiques.json").write_text(json.dumps(statistics(results), ensure_ascii=False, indent=2), encoding="utf-8")
     return results, _zip(out_dir, [*written, out_dir / "rapport.csv", out_dir / "statistiques.json"])
 
 
-def _write_report(out_dir: Path, source: Path, results: list[RowResult]) -> None:
-    with (out_dir / "rapport.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(["ligne", "statut", "dossier", "voie de recours", "date limite", "délai opposable", "droits", "courriers", "erreurs"])
-        for r in results:
-            if r.analysis:
-                appeal = r.analysis.appeal
-                writer.writerow([r.row, "ok", r.folder, appeal.route, appeal.deadline or "", "oui" if appeal.deadline_opposable else "non",
-                                 " ".join(r.analysis.right_ids), " ".join(r.analysis.letters), ""])
-            else:
-                writer.writerow([r.row, "invalide", "", "", "", "", "", "", " | ".join(r.errors)])
+def _finish(out_dir: Path, pending: list[RowResult], pdf: bool) -> None:
+    """PDF for a chunk of cases (one LibreOffice run), then each folder renamed complete."""
+    from .letters import PdfUnavailable, to_pdf
+
+    if pdf and pending:
+        sources = {f"{r.folder}/{p.stem}": p.read_bytes()
+                   for r in pending for p in sorted((out_dir / (r.folder + PARTIAL)).glob("*.docx"))}
+        try:
+            converted = to_pdf(sources)
+        except PdfUnavailable as error:  # the DOCX letters are still there; the report says it
+            print(f"PDF non produits : {error}", file=sys.stderr)
+            converted = {}
+        for r in pending:
+            made = {name.split("/", 1)[1]: data for name, data in converted.items() if name.startswith(f"{r.folder}/")}
+            for stem, data in made.items():
+                _atomic_write(out_dir / (r.folder + PARTIAL) / f"{stem}.pdf", data)
+            wanted = {p.stem for p in (out_dir / (r.folder + PARTIAL)).glob("*.docx")}
+            r.pdf = "ok" if wanted <= set(made) else "échec"
+    for r in pending:
+        os.replace(out_dir / (r.folder + PARTIAL), out_dir / r.folder)
+        r.files = sorted(p.name for p in (out_dir / r.folder).iterdir())
+
+
+def _write_report(out_dir: Path, results: list[RowResult]) -> None:
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle, delimiter=";")
+    writer.writerow(["ligne", "statut", "dossier", "voie de recours", "date limite", "délai opposable", "droits",
+                     "courriers", "fichiers", "pdf", "erreurs"])
+    for r in results:
+        if r.ok:
+            writer.writerow([r.row, "ok", r.folder, r.route, r.deadline or "", "oui" if r.opposable else "non",
+                             " ".join(r.rights), " ".join(r.letters), " ".join(r.files), r.pdf, ""])
+        else:
+            writer.writerow([r.row, "invalide", "", "", "", "", "", "", "", "", " | ".join(r.errors)])
+    _atomic_write(out_dir / "rapport.csv", handle.getvalue().encode("utf-8"))
+
+
+# Already compressed formats are stored as they are: compressing them again costs time for nothing.
+STORED = {".docx", ".pdf", ".xlsx", ".zip", ".png"}
 
 
 def _zip(out_dir: Path, paths: list[Path]) -> Path:
-    """Only what this run wrote: an earlier run in the same folder holds other people's letters."""
+    """Exactly this run's files (never an earlier run's), written atomically."""
     target = out_dir / "dossiers.zip"
-    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file())
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    tmp = out_dir / ".dossiers.zip.tmp"
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*"))
+                   if f.is_file() and not f.is_symlink() and not f.name.startswith("."))
+    with zipfile.ZipFile(tmp, "w") as archive:
         for path in files:
-            archive.write(path, path.relative_to(out_dir).as_posix())
+            method = zipfile.ZIP_STORED if path.suffix.lower() in STORED else zipfile.ZIP_DEFLATED
+            archive.write(path, path.relative_to(out_dir).as_posix(), compress_type=method)
+    os.replace(tmp, target)
     return target

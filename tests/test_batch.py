@@ -3,7 +3,11 @@
 import copy
 import csv
 import json
+import re
 import zipfile
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import VALID_SCENARIOS, run_cli
 
@@ -50,6 +54,15 @@ def write_csv(path, rows):
         writer.writeheader()
         for row in rows:
             writer.writerow({c: as_cell(c, row.get(c)) for c in columns})
+
+
+def write_raw_csv(path, rows):
+    """Cells exactly as given (already typed as a volunteer would)."""
+    columns = sorted({c for r in rows for c in r})
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def check_output(out, result, n_valid):
@@ -119,17 +132,26 @@ def test_spreadsheet_values_are_read_the_french_way():
     assert case["context"]["fraud_alleged"] is None
 
 
-def test_second_run_does_not_zip_the_first_one(tmp_path):
+def test_a_used_output_folder_is_refused(tmp_path):
+    """A second run into the same folder would mix two people's letters: refused (exit 2),
+    the first run's ZIP untouched; a symbolic link as output is refused too."""
     out = tmp_path / "out"
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     rows = spreadsheet_rows()
     write_csv(first, rows[:2])      # folders 0002 and 0003
     write_csv(second, rows[1:2])
-    run_cli("batch", str(first), "--out", str(out), timeout=120)
-    run_cli("batch", str(second), "--out", str(out), timeout=120)
+    assert run_cli("batch", str(first), "--out", str(out), timeout=120).returncode == 0
+    before = (out / "dossiers.zip").read_bytes()
+    again = run_cli("batch", str(second), "--out", str(out), timeout=120)
+    assert again.returncode == 2 and "n'est pas vide" in again.stderr
+    assert (out / "dossiers.zip").read_bytes() == before
+    link = tmp_path / "lien"
+    link.symlink_to(tmp_path / "ailleurs", target_is_directory=True)
+    refused = run_cli("batch", str(second), "--out", str(link))
+    assert refused.returncode == 2 and "lien symbolique" in refused.stderr
     with zipfile.ZipFile(out / "dossiers.zip") as archive:
-        folders = {n.split("/")[0] for n in archive.namelist() if "/" in n}
-    assert folders == {"0002"}             # not the first run's 0003
+        docx = [i for i in archive.infolist() if i.filename.endswith(".docx")]
+    assert docx and all(i.compress_type == zipfile.ZIP_STORED for i in docx)   # not compressed twice
 
 
 def test_new_fields_as_columns(tmp_path):
@@ -168,3 +190,159 @@ def test_new_fields_as_columns(tmp_path):
     assert routes == {2: ("ok", "none"), 3: ("ok", "rapo_mdph"), 4: ("ok", "cmra"), 5: ("ok", "cra"), 6: ("invalide", "")}, routes
     stats = json.loads((out / "statistiques.json").read_text(encoding="utf-8"))
     assert stats["by_situation"].get("penalty") == 1 and stats["by_organism"].get("mdph") == 1
+
+
+# --- One gate for every input ---------------------------------------------------------------
+
+HOSTILE = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\u202e", "\u2066", "\x00", "\x1b", "=", "+", "\"", ";", "\n"]
+
+
+def _valid_row():
+    row = flatten(VALID_SCENARIOS[0][1]["case"])
+    return {k: as_cell(k, v) for k, v in row.items()}
+
+
+def test_line_separators_stay_in_their_cell(tmp_path):
+    """An unquoted U+2028 or NEL in a cell must not split the row and drop its later fields."""
+    from assistant.batch import read_rows
+
+    row = _valid_row()
+    row["claimant.address"] = "12 rue des Lilas\u2028Bâtiment B\x85Apt 3"
+    row["history.appeal_filed_on"] = "20/11/2026"
+    columns = list(row)
+    source = tmp_path / "x.csv"
+    source.write_text(";".join(columns) + "\r\n" + ";".join(str(row[c]) for c in columns) + "\r\n", encoding="utf-8")
+    [(number, raw)] = read_rows(source)
+    assert number == 2 and raw["history.appeal_filed_on"] == "20/11/2026"
+    assert raw["claimant.address"] == "12 rue des Lilas\nBâtiment B\nApt 3"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(sorted(_valid_row())), st.text(alphabet=st.sampled_from(HOSTILE + list("aé1 /,")), max_size=12)),
+                min_size=1, max_size=6))
+def test_hostile_cells_never_crash_nor_drop_a_row(tmp_path_factory, edits):
+    """Random hostile cells: every row comes back, with its number; each either makes a
+    case or is reported with its field; no exception escapes."""
+    from assistant.batch import read_rows, row_to_case_dict, _row_errors
+    from assistant.model import InvalidCase, parse_case
+
+    rows = [_valid_row() for _ in range(3)]
+    for column, text in edits:
+        rows[1][column] = text
+    source = tmp_path_factory.mktemp("h") / "h.csv"
+    write_raw_csv(source, rows)
+    read = read_rows(source)
+    assert [n for n, _ in read][0] == 2 and len(read) == 3
+    for number, raw in read:
+        for value in raw.values():
+            assert not isinstance(value, str) or not set(value) & {"\u202e", "\u2066", "\x00", "\x1b", "\u2028"}
+        try:
+            parse_case(row_to_case_dict(raw)) if not _row_errors(raw) else None
+        except InvalidCase as error:
+            assert error.messages and all("(" in m or ":" in m for m in error.messages)
+
+
+def test_same_cases_from_utf8_csv_windows_csv_and_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    from assistant.batch import read_rows, row_to_case_dict
+
+    rows = [{k: v for k, v in r.items()} for r in spreadsheet_rows()[:4]]
+    columns = sorted({c for r in rows for c in r})
+    utf8, cp1252, xlsx = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.xlsx"
+    write_csv(utf8, rows)
+    cp1252.write_bytes(utf8.read_text(encoding="utf-8").replace("محمد", "Mohamed").encode("cp1252", errors="replace"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(columns)
+    for r in rows:
+        sheet.append([as_cell(c, r.get(c)) if as_cell(c, r.get(c)) != "" else None for c in columns])
+    book.save(xlsx)
+    cases = [[row_to_case_dict(raw) for _, raw in read_rows(path)] for path in (utf8, cp1252, xlsx)]
+    strip = lambda c: json.dumps(c, sort_keys=True, default=str).replace("محمد", "Mohamed")  # noqa: E731
+    assert [strip(c) for c in cases[0]] == [strip(c) for c in cases[1]] == [strip(c) for c in cases[2]]
+
+
+def test_workbooks_with_several_sheets_or_a_stale_dimension(tmp_path):
+    from openpyxl import Workbook
+
+    from assistant.batch import read_rows
+
+    rows = spreadsheet_rows()[:3]
+    columns = sorted({c for r in rows for c in r})
+    book = Workbook()
+    sheet = book.active
+    sheet.append(columns)
+    for r in rows:
+        sheet.append([as_cell(c, r.get(c)) or None for c in columns])
+    other = book.create_sheet("Autres")
+    other.append(columns)
+    other.append([as_cell(c, rows[0].get(c)) or None for c in columns])
+    several = tmp_path / "deux.xlsx"
+    book.save(several)
+    result = run_cli("batch", str(several), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "plusieurs feuilles" in result.stderr and "Autres" in result.stderr
+    del book["Autres"]
+    stale = tmp_path / "stale.xlsx"
+    book.save(stale)
+    # A stale <dimension> (as some tools write) must not hide rows.
+    with zipfile.ZipFile(stale) as src, zipfile.ZipFile(tmp_path / "stale2.xlsx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:B2"/>', data)
+            dst.writestr(item, data)
+    assert len(read_rows(tmp_path / "stale2.xlsx")) == 3
+
+
+def test_header_typo_huge_cell_and_extra_cells(tmp_path):
+    rows = spreadsheet_rows()[:3]
+    typo = tmp_path / "typo.csv"
+    write_csv(typo, [{("claimant.fist_name" if k == "claimant.first_name" else k): v for k, v in r.items()} for r in rows])
+    result = run_cli("batch", str(typo), "--out", str(tmp_path / "o1"))
+    assert result.returncode == 2 and "claimant.fist_name" in result.stderr and "claimant.first_name" in result.stderr
+    huge = tmp_path / "huge.csv"
+    rows[1]["context.own_words"] = "x" * 128_000
+    write_csv(huge, rows)
+    result = run_cli("batch", str(huge), "--out", str(tmp_path / "o2"), timeout=120)
+    assert result.returncode == 2 and "ligne 3" in result.stderr and "trop long" in result.stderr
+    report = list(csv.reader((tmp_path / "o2" / "rapport.csv").open(encoding="utf-8"), delimiter=";"))
+    assert [r[1] for r in report[1:]] == ["ok", "invalide", "ok"]
+
+
+def test_killed_run_resumes_without_redoing_or_losing_a_case(tmp_path):
+    """A real kill -9 in the middle, then --resume: every case once, none half-made."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    rows = [flatten(VALID_SCENARIOS[i % len(VALID_SCENARIOS)][1]["case"]) for i in range(240)]
+    source = tmp_path / "many.csv"
+    write_csv(source, rows)
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "batch", str(source), "--out", str(out)],
+                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len([p for p in out.glob("*") if p.is_dir() and "." not in p.name]) < 100:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    complete_before = {p.name: sorted(f.name for f in p.iterdir())
+                       for p in out.iterdir() if p.is_dir() and "." not in p.name}
+    assert 0 < len(complete_before) < 240
+    stamps = {name: (out / name / "analyse.json").stat().st_mtime_ns for name in complete_before}
+    result = run_cli("batch", str(source), "--out", str(out), "--resume", timeout=300)
+    assert result.returncode == 0, result.stderr
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert folders == [f"{row:04d}" for row in range(2, 242)]          # all, none partial
+    assert all((out / name / "analyse.json").stat().st_mtime_ns == stamps[name] for name in stamps)  # not redone
+    report = list(csv.reader((out / "rapport.csv").open(encoding="utf-8"), delimiter=";"))
+    assert len(report) == 241 and {r[1] for r in report[1:]} == {"ok"}
+    with zipfile.ZipFile(out / "dossiers.zip") as archive:
+        zipped = {n.split("/")[0] for n in archive.namelist() if "/" in n}
+    assert zipped == set(folders)
