@@ -275,24 +275,21 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False) -> tuple[list[RowResult], Path]:
-    """Process every row; returns the results and the ZIP path. Raises InvalidCase only
-    when the file itself cannot be read or the output folder cannot be used."""
+def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool,
+                rows: list[tuple[int, dict[str, Any]]]) -> list[RowResult]:
+    """One chunk of rows → validated cases, analyses and letters in partial folders. Runs
+    in a worker process; returns only the small summaries (memory stays flat)."""
     from .letters import build_letters, render_docx_many, render_guide_docx
 
-    source = Path(cases_file)
-    out_dir = Path(out)
-    done = _prepare_out(out_dir, resume)
-    results: list[RowResult] = []
-    pending: list[RowResult] = []            # complete but for their PDF, renamed by the chunk
-    for row, raw in iter_rows(source):
+    out: list[RowResult] = []
+    for row, raw in rows:
         result = RowResult(row)
-        results.append(result)
+        out.append(result)
         result.errors = _row_errors(raw)
         if result.errors:
             continue
         try:
-            case = parse_case(row_to_case_dict(raw), f"{source.name}, ligne {row}")
+            case = parse_case(row_to_case_dict(raw), f"{source_name}, ligne {row}")
         except InvalidCase as error:
             result.errors = error.messages
             continue
@@ -312,13 +309,72 @@ def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False
             _atomic_write(partial / f"{letter.id}.docx", data)
         if letters:
             _atomic_write(partial / "guide.docx", render_guide_docx(letters))
-        pending.append(result)
-        if len(pending) >= CHUNK:
-            _finish(out_dir, pending, pdf)
-            pending = []
-    _finish(out_dir, pending, pdf)
-    if not results:
+    return out
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive a killed batch (it would keep writing into a folder that a
+    `--resume` run is cleaning): Linux kills it with its parent."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    chunk: list[tuple[int, dict[str, Any]]] = []
+    for item in rows:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False,
+              workers: Optional[int] = None) -> tuple[list[RowResult], Path]:
+    """Process every row; returns the results and the ZIP path. Raises InvalidCase only
+    when the file itself cannot be read or the output folder cannot be used.
+
+    Rows are read one at a time and sent by chunks to worker processes (both cores); at
+    most two chunks per worker are in flight, so memory stays flat for any number of rows."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    source = Path(cases_file)
+    out_dir = Path(out)
+    done = frozenset(_prepare_out(out_dir, resume))
+    workers = workers or min(2, os.cpu_count() or 1)
+    results: list[RowResult] = []
+    chunks = _chunks(iter_rows(source), CHUNK // 2)
+    first = next(chunks, None)
+    if first is None:
         raise InvalidCase(["aucune ligne de dossier dans le fichier."], str(source))
+    second = next(chunks, None)
+    if second is None or workers == 1:      # a small file: no process to start
+        for chunk in filter(None, (first, second, *chunks)):
+            made = _make_cases(out_dir, source.name, done, pdf, chunk)
+            _finish(out_dir, [r for r in made if r.folder and r.folder not in done], pdf)
+            results += made
+    else:
+        context = multiprocessing.get_context("fork")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent) as pool:
+            in_flight: list[cf.Future] = []
+            for chunk in (first, second, *chunks):
+                in_flight.append(pool.submit(_make_cases, out_dir, source.name, done, pdf, chunk))
+                while len(in_flight) >= 2 * workers:
+                    made = in_flight.pop(0).result()
+                    _finish(out_dir, [r for r in made if r.folder and r.folder not in done], pdf)
+                    results += made
+            for future in in_flight:
+                made = future.result()
+                _finish(out_dir, [r for r in made if r.folder and r.folder not in done], pdf)
+                results += made
+    results.sort(key=lambda r: r.row)
     _write_report(out_dir, results)
     _atomic_write(out_dir / "statistiques.json",
                   json.dumps(statistics(results), ensure_ascii=False, indent=2).encode("utf-8"))

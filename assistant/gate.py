@@ -101,14 +101,14 @@ def csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     check_file_size(path)
     text = _decode(path.read_bytes())
     first_line = text.split("\n", 1)[0]
-    try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
-    except csv.Error:  # one column, or an empty file: the plain comma dialect
-        dialect = csv.excel
+    try:  # only the separator is guessed (from the header); quoting is always Excel's
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:  # one column, or an empty file: the plain comma
+        delimiter = ","
     csv.field_size_limit(MAX_FILE_BYTES)
     # newline="": the csv module alone decides where a row ends; U+2028, NEL, VT or FF
     # inside a cell stay in that cell.
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
