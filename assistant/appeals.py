@@ -208,7 +208,8 @@ def _mdph(case: Case) -> Route | None:
     (R142-1-A III), then the pôle social (CASF L241-9)."""
     if case.organism.kind is not OrganismKind.mdph:
         return None
-    notes = [note("route.mdph", time="time:css-R142-1-A")]
+    payer = note("payer.departement") if case.benefit is Benefit.pch else note("payer.caf")
+    notes = [note("route.mdph", time="time:css-R142-1-A", payer=payer)]
     if case.benefit is Benefit.autre:
         notes.append(note("route.mdph_work"))
     if not case.decision.is_written and case.situation is Situation.refusal:
@@ -217,9 +218,9 @@ def _mdph(case: Case) -> Route | None:
         id="rapo_mdph",
         body=f"Maison départementale des personnes handicapées (MDPH) {departement_of(case)}",
         then="tribunal_judiciaire",
-        legal_basis=("css-L142-4", "casf-R241-36", "casf-L241-9", "css-R142-1-A"),
+        legal_basis=("css-L142-4", "casf-R241-36", "casf-L241-9", "css-R142-1-A", "crpa-L231-4"),
         deadline_ref="css-R142-1-A",
-        answer_ref="css-R142-6",
+        answer_ref="crpa-L231-4",       # R142-1-A I: the CRPA's rules; R142-6 is the CRA's
         court_ref="css-R142-1-A",
         notes=tuple(notes),
     )

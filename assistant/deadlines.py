@@ -107,6 +107,10 @@ def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
         return None
     region = holiday_region(case.claimant.postal_code)
     end = end_of_period(start, period(route.deadline_ref), region)
+    if any(n.key == "route.are_radiation" for n in route.notes):
+        # The stop may be a sanction (radiation): its compulsory mediation has the shorter
+        # time limit, and the safe date never offers a day the person may not have.
+        end = min(end, end_of_period(start, period("cja-R213-10"), region))
     if route.id != "none" and not route.interrupts_court_deadline and route.silence_is_rejection:
         court, answer = period(route.court_ref), period(route.answer_ref)
         court_end = add_months(start, court.months + 12 * court.years) + dt.timedelta(days=court.days)
@@ -164,7 +168,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
                 ("ce-2016-387763", "cja-R421-5"))
         if any(n.key == "route.are_radiation" for n in route.notes):
             add("radiation_mediation", start, "cja-R213-10", note("deadline.radiation_mediation"),
-                ("ct-L5412-1", "ct-R5312-47", "cja-R213-10"))
+                ("cja-R213-10", "ct-R5312-47", "ct-L5412-1"))
 
     correction = _correction_window(case)
     if start is not None and correction:

@@ -110,6 +110,10 @@ def deadline_not_opposable(case: Case, route: Route) -> Facts:
     """cja-R421-5, css-R142-1-A: the time limit runs only if the decision stated the route
     and the delay. No written decision at all: nothing has started to run. Before the
     administrative court, still the reasonable time of ce-2016-387763."""
+    if not case.decision.is_written and case.situation is Situation.refusal:
+        # A refusal born of silence: the time limit runs from the implicit decision when the
+        # acknowledgement of the request stated it (crpa-L112-3, css-R142-1-A III).
+        return [note("fact.deadline_not_opposable.implicit_refusal")]
     if not case.decision.is_written:
         return [note("fact.deadline_not_opposable.no_decision")]
     if case.decision.appeal_info_given is False:
@@ -180,21 +184,46 @@ def gdpr_automated_decision(case: Case, route: Route) -> Facts:
     return []
 
 
+def hearing_procedure(case: Case) -> tuple[str, str, tuple[str, ...]] | None:
+    """The special procedure before a sanction, when a text sets one: (fact key, the entry
+    whose period is the time to answer, the texts). Where such a procedure exists, the
+    general one of CRPA L121-1 does not apply (L121-2, 3°).
+    - penalty of a CAF/MSA/CARSAT: css-L114-17-2, css-R114-11 (health: css-L114-17-1, css-R147-2);
+    - RSA amende of the département: casf-L262-52 → css-L114-17-2 procedure, css-R114-11,
+      opinion of the équipe pluridisciplinaire (ce-2025-491222);
+    - France Travail penalty: ct-L5426-8, ct-R5426-15;
+    - France Travail sanctions (L5412-1): ct-R5412-7; RSA sanctions: casf-L262-37."""
+    kind = case.organism.kind
+    if is_penalty(case) and kind in SOCIAL_SECURITY_BODIES:
+        decree = PENALTY_PROCEDURE[penalty_text(case)]
+        return "fact.prior_hearing.penalty", decree[1], ("css-L114-17-2", *decree)
+    if is_penalty(case) and kind is OrganismKind.departement:
+        return "fact.prior_hearing.rsa_fine", "css-R114-11", ("casf-L262-52", "css-L114-17-2", "css-R114-11", "ce-2025-491222")
+    if is_penalty(case) and kind is OrganismKind.france_travail:
+        return "fact.prior_hearing.france_travail_penalty", "ct-R5426-15", ("ct-L5426-8", "ct-R5426-15")
+    if is_sanction(case) and kind is OrganismKind.france_travail:
+        return "fact.prior_hearing.france_travail", "ct-R5412-7", ("ct-R5412-7",)
+    if case.benefit is Benefit.rsa and (is_sanction(case) or kind is OrganismKind.departement):
+        return "fact.prior_hearing.rsa", "", ("casf-L262-37",)
+    return None
+
+
 def prior_hearing(case: Case, route: Route) -> Facts:
-    """crpa-L121-1, crpa-L121-2, casf-L262-37, ct-R5412-7, css-R114-11: to be told and heard
-    before an unfavourable decision. Social-security bodies and France Travail are exempt
-    (L121-2, 4°) except for sanctions; the département is not exempt, except when
-    it rules on a request."""
+    """crpa-L121-1, crpa-L121-2, crpa-L122-1 and the special procedures of
+    `hearing_procedure`: to be told and heard before an unfavourable decision.
+    Social-security bodies and France Travail are exempt (L121-2, 4°) except for
+    sanctions; the département is not exempt, except when it rules on a request."""
     if case.context.heard_before is True:
         return []
+    procedure = hearing_procedure(case)
+    if is_penalty(case) and procedure:
+        key, period_ref, _ = procedure
+        return [note(key, time=f"time:{period_ref}")]
     if is_sanction(case):
         facts = [note("fact.prior_hearing.sanction")]
-        if case.benefit is Benefit.rsa:
-            facts.append(note("fact.prior_hearing.rsa"))
-        elif case.organism.kind is OrganismKind.france_travail:
-            facts.append(note("fact.prior_hearing.france_travail", time="time:ct-R5412-7"))
-        elif case.organism.kind in SOCIAL_SECURITY_BODIES and is_penalty(case):
-            facts.append(note("fact.prior_hearing.penalty", time=f"time:{_penalty_decree(case)}"))
+        if procedure:
+            key, period_ref, _ = procedure
+            facts.append(note(key, time=f"time:{period_ref}") if period_ref else note(key))
         return facts
     if case.organism.kind is OrganismKind.departement and case.situation is not Situation.refusal:
         return [note("fact.prior_hearing.departement")]
@@ -271,6 +300,10 @@ def mediator(case: Case, route: Route) -> Facts:
         if route.mediation_before_court:
             facts.append(note("fact.mediator.france_travail_compulsory", time="time:cja-R213-10"))
         return facts
+    if route.id == "none" and kind in SOCIAL_SECURITY_BODIES:
+        # A penalty goes straight to court: the mediator never replaces the requête.
+        first = "fact.mediator.msa" if kind is OrganismKind.msa else "fact.mediator.general"
+        return [note(first), note("fact.mediator.not_instead_of_court")]
     if kind in {OrganismKind.caf, OrganismKind.cpam, OrganismKind.carsat}:
         facts = [note("fact.mediator.general")]
         if case.benefit is not Benefit.rsa:  # for RSA the time limit runs before the département
@@ -322,6 +355,8 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     extra: list[str] = []
     if right.id == "appeal":
         extra = [*route.legal_basis, route.deadline_ref]
+    elif right.id == "deadline_not_opposable" and not case.decision.is_written and case.situation is Situation.refusal:
+        extra = ["crpa-L112-3", route.notice_basis]
     elif right.id == "deadline_not_opposable":
         # The court's own rule; before the administrative court also the one-year
         # reasonable time (Czabaj), which the judicial courts do not apply.
@@ -335,12 +370,10 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     elif right.id == "reasons" and not case.decision.is_written and case.situation is Situation.refusal:
         extra = ["crpa-L232-4"]  # a refusal born of silence
     elif right.id == "prior_hearing":
-        if case.benefit is Benefit.rsa and (is_sanction(case) or case.organism.kind is OrganismKind.departement):
-            extra = ["casf-L262-37"]
-        elif is_sanction(case) and case.organism.kind is OrganismKind.france_travail:
-            extra = ["ct-R5412-7"]
-        elif is_penalty(case) and case.organism.kind in SOCIAL_SECURITY_BODIES:
-            extra = list(PENALTY_PROCEDURE[penalty_text(case)])
+        procedure = hearing_procedure(case)
+        if procedure and is_penalty(case):
+            return (*procedure[2], "crpa-L121-2")   # the special procedure, not L121-1 (L121-2, 3°)
+        extra = list(procedure[2]) if procedure else []
     elif right.id == "debt_remission":
         extra = list(REMISSION_BASIS[recovery_family(case)])
     elif right.id == "withholding_limit":

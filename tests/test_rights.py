@@ -517,3 +517,48 @@ def test_overseas_caisse_names():
     assert bodies.of("Conseil départemental du Nord") == "du conseil départemental du Nord"
     assert bodies.to("France Travail") == "à France Travail" and bodies.of("MDPH de la Gironde") == "de la MDPH de la Gironde"
     assert run(benefit="rsa", claimant__postal_code="20090").appeal.body == "Président du conseil exécutif de Corse"
+
+
+# --- A lawyer's review of the new routes (2026-11-23) -----------------------------------------
+
+@pytest.mark.parametrize("kind,benefit,expected,forbidden", [
+    ("caf", "rsa", {"css-L114-17-2", "css-R114-11"}, {"casf-L262-37", "crpa-L121-1"}),
+    ("cpam", "indemnites_journalieres", {"css-L114-17-1", "css-R147-2"}, {"crpa-L121-1"}),
+    ("departement", "rsa", {"casf-L262-52", "css-R114-11"}, {"casf-L262-37", "crpa-L121-1"}),
+    ("france_travail", "are", {"ct-L5426-8", "ct-R5426-15"}, {"ct-R5412-7", "crpa-L121-1"}),
+])
+def test_a_penalty_is_heard_under_its_own_procedure(kind, benefit, expected, forbidden):
+    """Where a text sets a special procedure, CRPA L121-1 does not apply (L121-2, 3°), and
+    the RSA suspension article or France Travail's sanction procedure are not the penalty's."""
+    found = run(organism__kind=kind, organism__name=None, benefit=benefit, situation="penalty",
+                context__heard_before=None).right("prior_hearing")
+    assert expected <= set(found.legal_basis) and not forbidden & set(found.legal_basis)
+
+
+def test_france_travail_penalty_gives_a_month_not_ten_days():
+    facts = " ".join(run(organism__kind="france_travail", benefit="are", situation="penalty").right("prior_hearing").why)
+    assert "un mois" in facts and "dix jours" not in facts
+
+
+def test_a_refusal_born_of_silence_may_already_be_running():
+    analysis = run(benefit="aah", situation="refusal", decision={"received": False})
+    found = analysis.right("deadline_not_opposable")
+    assert "accusé de réception" in found.why[0] and "aucun délai" not in found.why[0]
+    assert "crpa-L112-3" in found.legal_basis
+
+
+def test_are_stop_takes_the_mediation_time_limit_and_offers_the_mediation():
+    analysis = run(organism__kind="france_travail", benefit="are", situation="termination")
+    assert analysis.appeal.deadline.isoformat() == "2026-12-07"
+    assert "mediator_referral" in analysis.letters
+
+
+def test_the_mediator_never_replaces_the_requete_of_a_penalty():
+    facts = " ".join(run(situation="penalty").right("mediator").why)
+    assert "ne remplace pas la requête" in facts and "suspendus" not in facts
+
+
+def test_the_mdph_note_names_who_pays():
+    pch = run(organism__kind="mdph", benefit="pch", situation="reduction").appeal.notes[0]
+    aah = run(organism__kind="mdph", benefit="aah", situation="reduction").appeal.notes[0]
+    assert "le département paie" in pch and "la CAF" in aah
