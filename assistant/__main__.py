@@ -1,4 +1,4 @@
-"""Command line (CONTRACT §2): `python -m assistant analyse|letters|batch …`.
+"""Command line (CONTRACT §2): `python -m assistant analyse|letters|batch …`, plus `stats`.
 
 Exit codes: 0 success; 2 invalid input (French message on stderr, no traceback);
 1 anything else. Imports are lazy so that `analyse` starts fast.
@@ -37,7 +37,23 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
     p_batch.add_argument("--resume", action="store_true",
                          help="reprend un traitement interrompu dans le même dossier de sortie")
+    p_stats = sub.add_parser("stats", help="statistiques anonymisées d'un fichier de dossiers")
+    p_stats.add_argument("cases_file")
+    p_stats.add_argument("--csv", default=None, metavar="FICHIER", help="écrit aussi un tableau CSV")
     return parser
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .stats import published, tally_file, to_csv
+
+    stats = published(tally_file(Path(args.cases_file)))
+    json.dump(stats, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    if args.csv:
+        Path(args.csv).write_text(to_csv(stats), encoding="utf-8")
+    return 0
 
 
 def _analyse(args: argparse.Namespace) -> int:
@@ -76,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     from .model import InvalidCase
 
     args = _build_parser().parse_args(argv)
-    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch}
+    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats}
     try:
         return handlers[args.command](args)
     except InvalidCase as error:
