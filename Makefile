@@ -36,6 +36,7 @@ test: install-test system-deps
 bench: install-test system-deps
 	$(PY) bench/analyse.py
 	$(PY) bench/letters.py
+	$(PY) bench/batch.py
 
 # Regenerate the golden letter texts after an intended wording change (review the diff!).
 golden: install-test

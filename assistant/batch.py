@@ -348,7 +348,7 @@ def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False
     source = Path(cases_file)
     out_dir = Path(out)
     done = frozenset(_prepare_out(out_dir, resume))
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = workers or int(os.environ.get("MESDROITS_BATCH_WORKERS") or min(2, os.cpu_count() or 1))
     results: list[RowResult] = []
     chunks = _chunks(iter_rows(source), CHUNK // 2)
     first = next(chunks, None)
