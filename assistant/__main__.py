@@ -37,10 +37,35 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
     p_batch.add_argument("--resume", action="store_true",
                          help="reprend un traitement interrompu dans le même dossier de sortie")
+    p_coll = sub.add_parser("collective", help="courriers d'une association sur un traitement algorithmique")
+    p_coll.add_argument("request_file")
+    p_coll.add_argument("--out", required=True)
     p_stats = sub.add_parser("stats", help="statistiques anonymisées d'un fichier de dossiers")
     p_stats.add_argument("cases_file")
     p_stats.add_argument("--csv", default=None, metavar="FICHIER", help="écrit aussi un tableau CSV")
     return parser
+
+
+def _collective(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .letters import render_docx_many
+    from .letters.collective import build_collective, parse_request
+    from .model import parse_text
+
+    source = Path(args.request_file)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        from .model import InvalidCase
+        raise InvalidCase(["fichier illisible (introuvable ou pas en UTF-8)."], str(source)) from None
+    letters = build_collective(parse_request(parse_text(text, str(source)), str(source)))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for letter, data in zip(letters, render_docx_many(letters)):
+        (out / f"{letter.id}.docx").write_bytes(data)
+    print(f"{len(letters)} courrier(s) écrit(s) dans {out}", file=sys.stderr)
+    return 0
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -92,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     from .model import InvalidCase
 
     args = _build_parser().parse_args(argv)
-    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats}
+    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective}
     try:
         return handlers[args.command](args)
     except InvalidCase as error:
