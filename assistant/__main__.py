@@ -37,6 +37,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
     p_batch.add_argument("--resume", action="store_true",
                          help="reprend un traitement interrompu dans le même dossier de sortie")
+    p_tpl = sub.add_parser("template", help="écrit un tableur vide avec les bonnes colonnes (en français)")
+    p_tpl.add_argument("out_file")
     p_coll = sub.add_parser("collective", help="courriers d'une association sur un traitement algorithmique")
     p_coll.add_argument("request_file")
     p_coll.add_argument("--out", required=True)
@@ -65,6 +67,15 @@ def _collective(args: argparse.Namespace) -> int:
     for letter, data in zip(letters, render_docx_many(letters)):
         (out / f"{letter.id}.docx").write_bytes(data)
     print(f"{len(letters)} courrier(s) écrit(s) dans {out}", file=sys.stderr)
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .batch import template_xlsx
+
+    Path(args.out_file).write_bytes(template_xlsx())
     return 0
 
 
@@ -117,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     from .model import InvalidCase
 
     args = _build_parser().parse_args(argv)
-    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective}
+    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template}
     try:
         return handlers[args.command](args)
     except InvalidCase as error:

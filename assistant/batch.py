@@ -110,25 +110,74 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise InvalidCase(error.messages, str(path)) from None
 
 
+def _fold(text: str) -> str:
+    """Header comparison: no case, no accents, single spaces (« Date de réception… »)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def column_aliases() -> dict[str, str]:
+    """Folded header → dotted path: the path itself, or its French label (model.FIELD_LABELS,
+    the same words the app and the error messages use)."""
+    aliases = {}
+    for path in known_columns():
+        aliases[_fold(path)] = path
+        aliases[_fold(label(path))] = path
+    return aliases
+
+
 def _check_header(header: list[str]) -> list[str]:
-    """Every column must be a field of the case file: a typo is named, with the closest name."""
+    """Every column must be a field of the case file, by its path or its French label; a
+    typo is named, with the closest name."""
     import difflib
 
     columns = [gate.clean_text(str(h)).strip() for h in header]
     if len(columns) > gate.MAX_COLUMNS:
         raise gate.InputRefused([f"trop de colonnes ({len(columns)} ; {gate.MAX_COLUMNS} au plus)."])
-    known = known_columns()
-    problems = []
+    aliases = column_aliases()
+    problems, paths = [], []
     for column in columns:
-        if column and column not in known:
-            close = difflib.get_close_matches(column, sorted(known), n=1)
+        path = aliases.get(_fold(column)) if column else ""
+        if path is None:
+            close = difflib.get_close_matches(column, sorted({*known_columns(), *(label(p) for p in known_columns())}), n=1)
             hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
             problems.append(f"colonne inconnue « {column} ».{hint}")
-    duplicates = sorted({c for c in columns if c and columns.count(c) > 1})
-    problems += [f"colonne « {c} » en double." for c in duplicates]
+        paths.append(path or "")
+    duplicates = sorted({p for p in paths if p and paths.count(p) > 1})
+    problems += [f"colonne « {label(p)} » ({p}) en double." for p in duplicates]
     if problems:
         raise gate.InputRefused(problems)
-    return columns
+    return paths
+
+
+def template_xlsx() -> bytes:
+    """An empty spreadsheet for volunteers: French headers (the labels the batch reads),
+    the dotted path as a comment, and drop-down lists for the closed fields."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .model import Benefit, Ground, OrganismKind, Situation
+
+    closed = {"organism.kind": [k.value for k in OrganismKind], "benefit": [b.value for b in Benefit],
+              "situation": [x.value for x in Situation], "decision.ground": [g.value for g in Ground]}
+    order = sorted(known_columns(), key=lambda p: (p.split(".")[0] != "claimant", p))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dossiers"
+    for index, path in enumerate(order, start=1):
+        cell = sheet.cell(row=1, column=index, value=label(path))
+        cell.comment = Comment(path, "Mes droits face à l'algorithme")
+        choices = closed.get(path) or (["oui", "non", "je ne sais pas"] if path in BOOL_FIELDS else None)
+        if choices:
+            rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+            sheet.add_data_validation(rule)
+            rule.add(f"{cell.column_letter}2:{cell.column_letter}1000")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 MULTILINE = {"claimant.address", "organism.address", "context.own_words"}

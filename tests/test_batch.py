@@ -346,3 +346,29 @@ def test_killed_run_resumes_without_redoing_or_losing_a_case(tmp_path):
     with zipfile.ZipFile(out / "dossiers.zip") as archive:
         zipped = {n.split("/")[0] for n in archive.namelist() if "/" in n}
     assert zipped == set(folders)
+
+
+def test_french_headers_and_the_empty_template(tmp_path):
+    """The template's French headers are read back as the case file's fields."""
+    from openpyxl import load_workbook
+
+    from assistant.batch import read_rows
+
+    template = tmp_path / "modele.xlsx"
+    assert run_cli("template", str(template)).returncode == 0
+    book = load_workbook(template)
+    headers = [c.value for c in book.active[1]]
+    assert "Nom" in headers and "Date de réception de la décision" in headers
+    row = flatten(VALID_SCENARIOS[0][1]["case"])
+    from assistant.model import label
+    sheet = book.active
+    by_label = {label(path): value for path, value in row.items()}
+    sheet.append([as_cell(next(p for p in row if label(p) == h), by_label.get(h)) or None if h in by_label else None
+                  for h in headers])
+    book.save(template)
+    [(number, raw)] = read_rows(template)
+    assert number == 2 and raw["claimant.last_name"] == row["claimant.last_name"]
+    csv_file = tmp_path / "fr.csv"
+    csv_file.write_text("NOM;prénom;Code postal\nBenali;Amina;44000\n", encoding="utf-8")
+    [(_, raw)] = read_rows(csv_file)
+    assert raw == {"claimant.last_name": "Benali", "claimant.first_name": "Amina", "claimant.postal_code": "44000"}
