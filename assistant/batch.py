@@ -99,15 +99,16 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return list(iter_rows(path))
 
 
-def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The rows one at a time (memory stays flat), each cell cleaned by the gate."""
+def iter_rows(path: Path, data: Optional[bytes] = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows one at a time (memory stays flat), each cell cleaned by the gate. With
+    `data`, the file is read from memory (an upload in the app), `path` only names it."""
     try:
-        header, rows = gate.table_rows(path)
+        header, rows = gate.table_rows_from_bytes(path.name, data) if data is not None else gate.table_rows(path)
         header = _check_header(header)
         for row, values in gate.limited(rows):
             yield row, _row_dict(header, values)
     except gate.InputRefused as error:
-        raise InvalidCase(error.messages, str(path)) from None
+        raise InvalidCase(error.messages, str(path.name if data is not None else path)) from None
 
 
 def _fold(text: str) -> str:
@@ -484,3 +485,86 @@ def _zip(out_dir: Path, paths: list[Path]) -> Path:
             archive.write(path, path.relative_to(out_dir).as_posix(), compress_type=method)
     os.replace(tmp, target)
     return target
+
+
+# --- In the app: check first, then make the letters in memory -----------------------------
+
+
+@dataclass
+class Checked:
+    """An uploaded spreadsheet, checked before anything runs."""
+
+    valid: list[tuple[int, Case]]
+    problems: list[dict[str, Any]]          # {ligne, colonne, valeur, attendu}: one per problem
+    rejected: list[tuple[int, dict[str, Any], list[str]]]   # (row, raw cells, messages)
+
+
+def check_upload(name: str, data: bytes) -> Checked:
+    """Every row validated; each problem named by row, column (French label), value and
+    what is expected. Raises InvalidCase when the file itself cannot be read."""
+    checked = Checked([], [], [])
+    for row, raw in iter_rows(Path(name), data):
+        messages = _row_errors(raw)
+        problems = [("", message) for message in messages]
+        if not messages:
+            try:
+                checked.valid.append((row, parse_case(row_to_case_dict(raw))))
+                continue
+            except InvalidCase as error:
+                messages = error.messages
+                paths = [p.path for p in error.problems] or [""] * len(messages)
+                problems = list(zip(paths + [""] * (len(messages) - len(paths)), messages))
+        for path, message in problems:
+            checked.problems.append({
+                "ligne": row, "colonne": label(path) if path else "",
+                "valeur": "" if raw.get(path) is None else str(raw.get(path))[:200],
+                "attendu": message.split(" : ", 1)[-1],
+            })
+        checked.rejected.append((row, raw, messages))
+    return checked
+
+
+def rejected_xlsx(checked: Checked) -> bytes:
+    """The rejected rows as a spreadsheet to fix: French headers, the cells as typed, and
+    a last column with what to correct."""
+    from openpyxl import Workbook
+
+    columns = sorted({c for _, raw, _ in checked.rejected for c in raw if c not in (EXTRA_CELLS, TOO_LONG)})
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "À corriger"
+    sheet.append(["Ligne", *(label(c) for c in columns), "À corriger"])
+    for row, raw, messages in checked.rejected:
+        sheet.append([row, *(_cell(raw.get(c)) for c in columns), " | ".join(messages)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A cell as typed; text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def letters_zip(cases: list[tuple[int, Case]], progress: Optional[Any] = None) -> bytes:
+    """The letters of every valid row, one folder per row number, in a ZIP built in memory
+    (nothing personal is written to the server's disk); `progress(done, total)` is called."""
+    from .letters import build_letters, render_docx_many, render_guide_docx
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for done, (row, case) in enumerate(cases, start=1):
+            analysis = analyse(case)
+            folder = _folder_name(row)
+            archive.writestr(f"{folder}/analyse.json", json.dumps(analysis.to_json_dict(), ensure_ascii=False, indent=2),
+                             compress_type=zipfile.ZIP_DEFLATED)
+            letters = build_letters(case, analysis)
+            for letter, docx in zip(letters, render_docx_many(letters)):
+                archive.writestr(f"{folder}/{letter.id}.docx", docx, compress_type=zipfile.ZIP_STORED)
+            if letters:
+                archive.writestr(f"{folder}/guide.docx", render_guide_docx(letters), compress_type=zipfile.ZIP_STORED)
+            if progress:
+                progress(done, len(cases))
+    return buffer.getvalue()

@@ -99,7 +99,14 @@ def csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """(header, rows) of a CSV file. Rows are numbered as a spreadsheet shows them, counting
     the physical lines a quoted multi-line cell takes."""
     check_file_size(path)
-    text = _decode(path.read_bytes())
+    return csv_rows_from_bytes(path.read_bytes())
+
+
+def csv_rows_from_bytes(raw: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The same from bytes in memory (an upload in the app: nothing written to disk)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputRefused([f"fichier trop volumineux ({MAX_FILE_BYTES // (1024 * 1024)} Mo au plus)."])
+    text = _decode(raw)
     first_line = text.split("\n", 1)[0]
     try:  # only the separator is guessed (from the header); quoting is always Excel's
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
@@ -140,8 +147,13 @@ def xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     is refused (rows must never be silently left behind); the sheet's stored dimension is
     ignored (a stale one hides rows)."""
     check_file_size(path)
+    return xlsx_rows_from(path)
+
+
+def xlsx_rows_from(source: "Path | io.BytesIO") -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """(header, rows) of a workbook given as a path or as bytes in memory."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError):
         raise InputRefused(["ce n'est pas un classeur Excel (.xlsx) lisible."]) from None
@@ -149,8 +161,10 @@ def xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
         raise InputRefused(["classeur trop volumineux une fois décompressé : découpez-le en plusieurs fichiers."])
     from openpyxl import load_workbook
 
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(source, read_only=True, data_only=True)
     except Exception:
         raise InputRefused(["ce n'est pas un classeur Excel (.xlsx) lisible."]) from None
     sheets = []
@@ -195,6 +209,18 @@ def table_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
         return csv_rows(path)
     if suffix == ".xlsx":
         return xlsx_rows(path)
+    raise InputRefused(["format non pris en charge : utilisez un fichier .csv ou .xlsx."])
+
+
+def table_rows_from_bytes(name: str, raw: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """An uploaded file, read in memory."""
+    suffix = Path(name).suffix.lower()
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputRefused([f"fichier trop volumineux ({MAX_FILE_BYTES // (1024 * 1024)} Mo au plus)."])
+    if suffix == ".csv":
+        return csv_rows_from_bytes(raw)
+    if suffix == ".xlsx":
+        return xlsx_rows_from(io.BytesIO(raw))
     raise InputRefused(["format non pris en charge : utilisez un fichier .csv ou .xlsx."])
 
 

@@ -372,3 +372,34 @@ def test_french_headers_and_the_empty_template(tmp_path):
     csv_file.write_text("NOM;prénom;Code postal\nBenali;Amina;44000\n", encoding="utf-8")
     [(_, raw)] = read_rows(csv_file)
     assert raw == {"claimant.last_name": "Benali", "claimant.first_name": "Amina", "claimant.postal_code": "44000"}
+
+
+def test_upload_is_checked_before_anything_runs():
+    """The app's check: row, column (French), value and what is expected; the rejected rows
+    as a spreadsheet to fix (formulas kept as text); the letters ZIP in memory."""
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from assistant.batch import check_upload, letters_zip, rejected_xlsx
+
+    rows = spreadsheet_rows()[:3]
+    rows[1]["decision.received_on"] = "=HYPERLINK(\"x\")"
+    buffer = _io.StringIO()
+    columns = sorted({c for r in rows for c in r})
+    writer = csv.DictWriter(buffer, columns, delimiter=";")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({c: as_cell(c, r.get(c)) for c in columns})
+    checked = check_upload("dossiers.csv", buffer.getvalue().encode("utf-8"))
+    assert [row for row, _ in checked.valid] == [2, 4]
+    [problem] = checked.problems
+    assert problem["ligne"] == 3 and problem["colonne"] == "Date de réception de la décision"
+    assert problem["valeur"].startswith("=HYPERLINK") and "date" in problem["attendu"]
+    sheet = load_workbook(_io.BytesIO(rejected_xlsx(checked))).active
+    assert sheet.cell(2, 1).value == 3 and any(str(c.value).startswith("'=HYPERLINK") for c in sheet[2])
+    seen = []
+    data = letters_zip(checked.valid, progress=lambda done, total: seen.append((done, total)))
+    with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+        assert {n.split("/")[0] for n in archive.namelist()} == {"0002", "0004"}
+    assert seen[-1] == (2, 2)
