@@ -1,8 +1,10 @@
 """The web app: `streamlit run assistant/app.py`.
 
-Four pages (questions, review, your rights, your letters), a language switch and a
-mediator mode. Everything about the person lives in this browser session's
-`st.session_state` only: nothing is written to disk, logged, or cached across sessions.
+A start screen, then four pages (questions, review, your rights, your letters), a
+language switch and a mediator mode. Everything about the person lives in this browser
+session's `st.session_state` and, so that a reload loses nothing, for a limited time in
+the server's memory under a random key carried by the URL (`assistant/session_memory.py`):
+nothing is written to disk or logged.
 """
 
 from __future__ import annotations
@@ -18,15 +20,21 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from assistant.i18n import LANGUAGES, _  # noqa: E402
-from assistant.pages.common import PAGE_FILES, clear_session, mediator  # noqa: E402
+from assistant.i18n import LANGUAGES, _, current_language  # noqa: E402
+from assistant.pages.common import (  # noqa: E402
+    PAGE_FILES, answers, clear_session, download_answers_button, mediator, memory_hours, persist_session,
+    restore_session, run_script, warn_before_leaving,
+)
+
+restore_session()
 
 # Settings live under their own keys; the widgets (keys `w.*`) are re-seeded from them
-# on every run, because Streamlit forgets a widget's state across page switches.
+# on every run, because Streamlit forgets a widget's state across page switches and the
+# start screen changes them too.
 SETTINGS = {"lang": "fr", "mediator": False}
 for _name, _default in SETTINGS.items():
     st.session_state.setdefault(_name, _default)
-    st.session_state.setdefault(f"w.{_name}", st.session_state[_name])
+    st.session_state[f"w.{_name}"] = st.session_state[_name]
 
 
 def _keep_setting(name: str) -> None:
@@ -54,14 +62,137 @@ h1 { font-size: 2rem !important; }
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.25rem !important; }
 .mda-deadline { font-size: 1.6rem; font-weight: 700; line-height: 1.3; margin: 0.25rem 0; }
+/* Script carriers take no room. */
+[data-testid="stElementContainer"]:has(.mda-js) { display: none; }
+.mda-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* The heading that receives the focus after a screen change: no box around it. */
+h1[tabindex="-1"]:focus:not(:focus-visible), h2[tabindex="-1"]:focus:not(:focus-visible) { outline: none; }
+/* The icon that opens the side menu gets a visible word next to it. */
+[data-testid="stExpandSidebarButton"]::after { content: attr(data-mda-label); margin-left: 0.35rem; font-weight: 600; }
 """
 _DENSE = """
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
 [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 """
 st.html(_CSS + (_DENSE if mediator() else "") + "</style>")
-# Screen readers pick their voice from <html lang>: Streamlit leaves it at "en".
-st.html(f"<script>document.documentElement.lang = '{st.session_state['lang']}';</script>", unsafe_allow_javascript=True)
+
+# In the page itself (set up once): <html lang> (screen readers pick their voice from it;
+# Streamlit leaves it at "en"), French names for Streamlit's own English labels, the
+# focus and « Étape n sur N » announcement of `announce_step`, and the beforeunload
+# warning of `warn_before_leaving`.
+_PAGE_SCRIPT = r"""
+(() => {
+  document.documentElement.lang = LANG;
+  window.mdaFrench = FRENCH;
+  if (window.mdaReady) { window.mdaTranslate && window.mdaTranslate(); return; }
+  window.mdaReady = true;
+  const textRules = [
+    [/^Press Enter to apply$/, "Appuyez sur Entrée pour valider"],
+    [/^Press Enter to submit form$/, "Appuyez sur Entrée pour envoyer"],
+    [/^Press (⌘|Ctrl)\+Enter to apply$/, "Appuyez sur Ctrl+Entrée pour valider"],
+    [/^Drag and drop files? here$/, "Glissez-déposez le fichier ici"],
+    [/^Limit (\d+)MB per file(.*)$/, "$1 Mo au plus$2"],
+    [/^(\d+)MB per file(.*)$/, "$1 Mo au plus$2"],
+    [/^Skip to main content$/, "Aller au contenu"],
+    [/^Browse files$/, "Choisir un fichier"],
+    [/^Upload$/, "Choisir"],
+    [/^Running\.\.\.$/, "Chargement…"],
+  ];
+  const labelRules = [
+    [/^(Collapse|Close) sidebar$/i, "Fermer le menu"],
+    [/^(Expand|Open) sidebar$/i, "Ouvrir le menu : langue, mode médiateur, effacer"],
+    [/^Delete$/, "Retirer le fichier"],
+    [/^Sidebar$/, "Menu"],
+    [/^App pages$/, "Pages"],
+    [/^Main menu$/, "Menu principal"],
+    [/^Help for (.*)$/, "Aide : $1"],
+    [/^Link to heading$/, "Lien vers ce titre"],
+    [/^file upload$/i, "Choisir un fichier"],
+    [/^Clear$/, "Effacer"],
+  ];
+  const fix = (value, rules) => {
+    for (const [pattern, french] of rules) if (pattern.test(value)) return value.replace(pattern, french);
+    return null;
+  };
+  window.mdaTranslate = () => {
+    if (!window.mdaFrench) return;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue.trim();
+      if (!text || text.length > 60) continue;
+      const french = fix(text, textRules);
+      if (french) node.nodeValue = french;
+    }
+    for (const el of document.querySelectorAll("[aria-label], [title]")) {
+      for (const attr of ["aria-label", "title"]) {
+        const value = el.getAttribute(attr);
+        const french = value && fix(value, labelRules);
+        if (french) el.setAttribute(attr, french);
+      }
+    }
+    // Pop-overs (« Terminer et effacer ») open outside the page's landmarks: name them.
+    document.querySelectorAll("[data-floating-ui-portal]").forEach((portal, index) => {
+      portal.setAttribute("role", "region");
+      portal.setAttribute("aria-label", (window.mdaFrench ? "Fenêtre ouverte " : "Open window ") + (index + 1));
+    });
+    const open = document.querySelector('[data-testid="stExpandSidebarButton"]');
+    if (open) {
+      open.setAttribute("data-mda-label", "Menu");
+      const button = open.tagName === "BUTTON" ? open : open.querySelector("button");
+      if (button) button.setAttribute("aria-label", "Ouvrir le menu : langue, mode médiateur, effacer");
+    }
+  };
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; window.mdaTranslate(); });
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["aria-label", "title"]});
+  window.mdaTranslate();
+
+  // The live region sits in a closed shadow root: screen readers hear it, but a page
+  // search for « Étape 2 sur » (a person's or a test's) finds the visible text only.
+  const host = document.createElement("div");
+  host.id = "mda-live-host";
+  host.className = "mda-sr-only";
+  document.body.appendChild(host);
+  const live = document.createElement("div");
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  host.attachShadow({mode: "closed"}).appendChild(live);
+  window.mdaAnnounce = (token, headingId, prefix) => {
+    const first = window.mdaLastScreen === undefined;
+    if (window.mdaLastScreen === token) return;
+    window.mdaLastScreen = token;
+    if (first) return;  // a fresh visit: the browser's focus is at the top already
+    const started = Date.now();
+    const attempt = () => {
+      const heading = document.getElementById(headingId);
+      const ready = heading && !heading.closest('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]');
+      if (!ready) {
+        if (Date.now() - started < 5000) setTimeout(attempt, 50);
+        return;
+      }
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+      live.textContent = "";
+      window.mdaAnnounced = prefix + heading.innerText.trim();
+      setTimeout(() => { live.textContent = window.mdaAnnounced; }, 100);
+    };
+    attempt();
+  };
+  window.addEventListener("beforeunload", (event) => {
+    if (!window.mdaUnsaved) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+})();
+"""
+run_script(_PAGE_SCRIPT.replace("LANG", repr(current_language())).replace("FRENCH", "true" if current_language() == "fr" else "false"))
+warn_before_leaving()
+
+if st.session_state.pop("nav.expired", False):
+    st.info(_("Vos réponses précédentes ne sont plus en mémoire : elles sont effacées {hours} heures après la dernière action. Si vous les avez téléchargées, reprenez-les depuis l'accueil.").format(hours=memory_hours()), icon=":material/history:")
 
 with st.sidebar:
     st.radio(
@@ -80,19 +211,27 @@ with st.sidebar:
         args=("mediator",),
         help=_("Pour les professionnels (France Services, associations) : écrans plus denses, textes de loi ouverts, et un bouton pour effacer avant la personne suivante."),
     )
-    st.button(
-        _("Terminer et effacer"),
-        on_click=clear_session,
-        type="primary" if mediator() else "secondary",
-        help=_("Efface toutes les réponses de cette session, pour commencer un nouveau dossier."),
-        width="stretch",
-    )
-    st.markdown(_("Rien n'est enregistré : vos réponses restent dans cette page et disparaissent quand vous la fermez ou cliquez sur « Terminer et effacer »."))
+    # A confirmation first: the reminder about downloaded files comes with it.
+    with st.popover(_("Terminer et effacer"), type="primary" if mediator() else "secondary",
+                    help=_("Efface toutes les réponses de cette session, pour commencer un nouveau dossier."),
+                    width="stretch"):
+        st.markdown(_("**Tout effacer ?** Les réponses de cette session seront effacées de cette page et de la mémoire du serveur."))
+        st.warning(_("Pensez aussi à supprimer de cet ordinateur les fichiers téléchargés (courriers, réponses, agenda) : ils contiennent les informations de la personne."), icon=":material/delete:")
+        st.button(_("Oui, tout effacer"), on_click=clear_session, type="primary", key="nav.clear", width="stretch")
+    if answers():
+        download_answers_button("nav.dl.answers")
+    st.markdown(_("Vos réponses restent dans la mémoire du serveur, jamais sur un disque, et sont effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
 
 pages = [
-    st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon=":material/edit_note:", url_path="questions", default=True),
+    st.Page(PAGE_FILES["start"], title=_("Accueil"), icon=":material/home:", url_path="accueil", default=True),
+    st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon=":material/edit_note:", url_path="questions"),
     st.Page(PAGE_FILES["review"], title=_("Vérifier"), icon=":material/fact_check:", url_path="verifier"),
     st.Page(PAGE_FILES["rights"], title=_("Vos droits"), icon=":material/balance:", url_path="droits"),
     st.Page(PAGE_FILES["letters"], title=_("Vos courriers"), icon=":material/mail:", url_path="courriers"),
+    st.Page(PAGE_FILES["batch"], title=_("Plusieurs dossiers"), icon=":material/table_view:", url_path="associations"),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+finally:
+    # Also after st.stop() or a page switch: the answers as they are now, in server memory.
+    persist_session()

@@ -1,6 +1,7 @@
 """What every page shares: this session's answers, the case built from them, widgets for
-one question, and the analysis. Nothing here computes law; nothing here is cached
-across sessions (everything personal lives in `st.session_state` only).
+one question, the analysis, the answers kept in server memory across a reload, and the
+focus/announcement helper. Nothing here computes law; nothing personal is written to
+disk (it lives in `st.session_state` and, for a limited time, in `session_memory`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Optional
 import streamlit as st
 
 from assistant import interview as iv
+from assistant import session_memory
 from assistant.analysis import Analysis, analyse
 from assistant.formatting import long_date
 from assistant.i18n import _, babel_locale, current_language
@@ -24,7 +26,10 @@ STEP = "step"                # id of the interview screen shown
 ERRORS = "field_errors"      # dict: question id → French messages shown next to it
 GOTO = "goto"                # page to switch to at the next run (set by callbacks)
 GENERATION = "generation"    # bumped by « Terminer et effacer »: fresh widgets, blank on screen
+MEMORY_KEY = "memory_key"    # this session's key in the server memory (also in the URL)
 KEEP_ON_CLEAR = ("lang", "mediator", GENERATION)
+# The URL's query parameters: the memory key, and the two settings (nothing personal).
+PARAM_KEY, PARAM_LANG, PARAM_MODE, MEDIATOR_MODE = "s", "lang", "mode", "mediateur"
 
 
 def answers() -> dict[str, Any]:
@@ -46,6 +51,9 @@ def ui_date(day: Optional[dt.date]) -> str:
 
 def clear_session() -> None:
     """« Terminer et effacer »: forget everything about the person, keep only the settings."""
+    session_memory.STORE.delete(st.session_state.get(MEMORY_KEY))
+    if PARAM_KEY in st.query_params:
+        del st.query_params[PARAM_KEY]
     for key in list(st.session_state.keys()):
         if key not in KEEP_ON_CLEAR:
             del st.session_state[key]
@@ -63,10 +71,12 @@ def follow_goto() -> None:
 
 
 PAGE_FILES = {
+    "start": "pages/start.py",
     "interview": "pages/interview.py",
     "review": "pages/review.py",
     "rights": "pages/rights.py",
     "letters": "pages/letters.py",
+    "batch": "pages/batch.py",
 }
 
 
@@ -230,3 +240,202 @@ def escape_markdown(text: str) -> str:
         text = text.replace(char, "\\" + char)
     return text
 
+
+
+# --- Answers kept across a reload (server memory, key in the URL) ------------------------
+
+
+def restore_session() -> None:
+    """On a session's first run: the settings from the URL, the answers from server memory.
+
+    A reload or a lost connection starts a new session; its URL still carries the key.
+    """
+    if "lang" in st.session_state:  # not the first run of this session
+        return
+    params = st.query_params
+    if params.get(PARAM_LANG) in ("fr", "en"):
+        st.session_state["lang"] = params[PARAM_LANG]
+    if params.get(PARAM_MODE) == MEDIATOR_MODE:
+        st.session_state["mediator"] = True
+    key = params.get(PARAM_KEY)
+    if not key:
+        return
+    snapshot = session_memory.STORE.load(key)
+    if snapshot is None:
+        del st.query_params[PARAM_KEY]
+        st.session_state["nav.expired"] = True
+        return
+    st.session_state[MEMORY_KEY] = key
+    st.session_state[ANSWERS] = snapshot.get("answers", {})
+    for name in (STEP, "lang", "mediator"):
+        if snapshot.get(name) is not None:
+            st.session_state[name] = snapshot[name]
+
+
+def persist_session() -> None:
+    """At the end of every run: keep the answers in server memory, and the URL in step."""
+    store = st.session_state.get(ANSWERS)
+    key = st.session_state.get(MEMORY_KEY)
+    if store or key:
+        if not key:
+            key = st.session_state[MEMORY_KEY] = session_memory.new_key()
+        session_memory.STORE.save(key, {
+            "answers": store or {}, STEP: st.session_state.get(STEP),
+            "lang": st.session_state.get("lang"), "mediator": mediator(),
+        })
+    wanted = {PARAM_KEY: key, PARAM_LANG: "en" if current_language() == "en" else None,
+              PARAM_MODE: MEDIATOR_MODE if mediator() else None}
+    for name, value in wanted.items():
+        if value and st.query_params.get(name) != value:
+            st.query_params[name] = value
+        elif not value and name in st.query_params:
+            del st.query_params[name]
+
+
+def memory_hours() -> str:
+    """How long answers are kept after the last action, for the sentences that say so."""
+    hours = session_memory.STORE.hours
+    return f"{hours:g}".replace(".", ",") if current_language() == "fr" else f"{hours:g}"
+
+
+# --- « Télécharger mes réponses » / « Reprendre » -----------------------------------------
+
+RESUME_ERROR = "nav.resume_error"
+MAX_ANSWERS_FILE = 200_000  # bytes: a case file is a few kilobytes
+
+
+def answers_file() -> bytes:
+    """The answers as a case file (CONTRACT §1), readable by `python -m assistant` too.
+
+    Unanswered questions are left out: a file made halfway is resumed halfway.
+    """
+    case = iv.case_dict(answers())
+    return json.dumps(case, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def answers_file_name() -> str:
+    last_name = str(answers().get("claimant.last_name") or "").strip()
+    slug = "".join(c if c.isalnum() else "-" for c in _ascii(last_name).lower()).strip("-")
+    today = reference_date() or dt.date.today()
+    return f"reponses-{slug + '-' if slug else ''}{today.isoformat()}.json"
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _missing(data: dict, path: str) -> bool:
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return True
+        data = data[part]
+    return False
+
+
+def _fill(data: dict, path: str, value: Any) -> None:
+    """Put `value` at a dotted path left empty (a wrong type is left for validation to name)."""
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+        if not isinstance(data, dict):
+            return
+    if data.get(last) in (None, ""):
+        data[last] = value
+
+
+def answers_from_file(raw: bytes) -> dict[str, Any]:
+    """The answers in a file made by « Télécharger mes réponses » (or any case file).
+
+    Raises InvalidCase with French messages when the file cannot be resumed.
+    """
+    if len(raw) > MAX_ANSWERS_FILE:
+        raise InvalidCase([_("Ce fichier est trop gros pour être un fichier de réponses.")])
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidCase([_("Ce fichier n'est pas un fichier de réponses : choisissez le fichier .json téléchargé avec « Télécharger mes réponses ».")]) from None
+    if not isinstance(data, dict) or not data:
+        raise InvalidCase([_("Ce fichier ne contient pas de réponses : choisissez le fichier .json téléchargé avec « Télécharger mes réponses ».")])
+    data.pop("today", None)  # deadlines are counted from the real date
+    # Check the shape with neutral values standing in for the answers not given yet.
+    checked = json.loads(json.dumps(data))
+    for path, value in iv.PLACEHOLDERS.items():
+        _fill(checked, path, value)
+    if reference_date():
+        checked["today"] = reference_date().isoformat()
+    try:
+        parse_case(checked)
+    except InvalidCase as error:
+        raise InvalidCase([_("Ce fichier ne peut pas être repris : il ne correspond pas à un fichier de réponses. Vos réponses actuelles n'ont pas changé. Détail :"), *error.messages]) from None
+    restored = iv.answers_from_case(data)
+    # answers_from_case fills every question; keep only what the file really answers.
+    return {qid: value for qid, value in restored.items()
+            if not (iv.QUESTIONS[qid].in_case and iv.QUESTIONS[qid].from_case is None and _missing(data, qid))}
+
+
+def resume_from_upload(widget_key_: str) -> None:
+    """Callback of the « Reprendre » file field: the file's answers replace the current ones."""
+    upload = st.session_state.get(widget_key_)
+    if upload is None:
+        return
+    try:
+        restored = answers_from_file(upload.getvalue())
+    except InvalidCase as error:
+        st.session_state[RESUME_ERROR] = error.messages  # the current answers stay as they were
+        return
+    st.session_state.pop(RESUME_ERROR, None)
+    st.session_state[ANSWERS] = restored
+    st.session_state[ERRORS] = {}
+    st.session_state.pop(STEP, None)
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1  # widgets re-seeded
+    st.session_state[GOTO] = "review"
+
+
+def resume_widget() -> None:
+    """« Reprendre »: a file field for an answers file, with its messages."""
+    key = f"resume{_suffix()}"
+    st.file_uploader(_("Reprendre avec un fichier de réponses (.json)"), type=["json"], key=key,
+                     on_change=resume_from_upload, args=(key,), max_upload_size=1,
+                     help=_("Le fichier téléchargé avec « Télécharger mes réponses ». Vos réponses actuelles sont remplacées ; rien n'est perdu si le fichier ne convient pas."))
+    for message in st.session_state.get(RESUME_ERROR, []):
+        st.error(message, icon=":material/error:")
+
+
+def download_answers_button(key: str) -> None:
+    st.download_button(
+        _("Télécharger mes réponses"), data=answers_file(), file_name=answers_file_name(),
+        mime="application/json", on_click="ignore", key=key, icon=":material/download:", width="stretch",
+        help=_("Un fichier .json avec vos réponses, pour reprendre plus tard avec « Reprendre ». Il contient vos informations personnelles : gardez-le pour vous."))
+
+
+# --- Browser-side helpers: focus, announcements, leaving the page -------------------------
+
+# Scripts run in the page (not in an iframe); their containers are hidden by the app's CSS.
+_JS_FLAG = '<div class="mda-js" hidden></div>'
+
+
+def run_script(script: str) -> None:
+    st.html(_JS_FLAG + f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def announce_step(n: Optional[int], total: Optional[int], heading_id: str) -> None:
+    """After a screen change, move the focus to the new screen's heading and have screen
+    readers say « Étape n sur N : <heading> » (just the heading when `n` is None).
+
+    Call it once per run on every screen, right after the heading, e.g.
+    `st.title(_(step.title), anchor=f"etape-{step.id}")` then
+    `announce_step(position, len(steps), f"etape-{step.id}")`. The `heading_id` must be
+    unique to the screen (two screens sharing it would look like no change). Nothing
+    happens on a run that stays on the same screen (typing, ticking a box), nor on the
+    very first screen of a visit, where the browser's own focus is right.
+    """
+    prefix = _("Étape {n} sur {total}").format(n=n, total=total) + " : " if n and total else ""
+    token = json.dumps(f"{heading_id}|{n}|{total}|{st.session_state.get(GENERATION, 0)}")
+    run_script(f"window.mdaAnnounce && window.mdaAnnounce({token}, {json.dumps(heading_id)}, {json.dumps(prefix)});")
+
+
+def warn_before_leaving() -> None:
+    """Ask the browser to confirm a page leave while answers exist (beforeunload)."""
+    run_script(f"window.mdaUnsaved = {'true' if answers() else 'false'};")
