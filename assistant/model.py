@@ -10,20 +10,36 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
-from . import bodies
+from . import bodies, gate
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
-class InvalidCase(ValueError):
-    """User input that cannot be a case; `messages` are French, one per problem."""
+@dataclass(frozen=True)
+class Problem:
+    """One input problem as data, for pages that word it themselves next to the field.
 
-    def __init__(self, messages: list[str], source: str | None = None):
+    `path` is the dotted case path (for a body × benefit pair, the field to change),
+    `code` a stable id (`missing`, `future`, `date_parsing`, `string_too_long`, …) and
+    `params` what the wording needs (`max_length`, `today` as a date, …)."""
+
+    path: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class InvalidCase(ValueError):
+    """User input that cannot be a case; `messages` are French, one per problem (the CLI
+    prints them); `problems` are the same as data (the pages word them)."""
+
+    def __init__(self, messages: list[str], source: str | None = None, problems: list[Problem] | None = None):
         self.messages = messages
         self.source = source
+        self.problems = list(problems or [])
         prefix = f"{source} : " if source else ""
         super().__init__(prefix + " ; ".join(messages))
 
@@ -313,8 +329,9 @@ def label(path: str) -> str:
     return FIELD_LABELS.get(path, path)
 
 
-def _messages(error: ValidationError, raw: Any) -> list[str]:
+def _messages(error: ValidationError, raw: Any) -> tuple[list[str], list[Problem]]:
     out: list[str] = []
+    problems: list[Problem] = []
     for err in error.errors(include_url=False):
         loc = [str(p) for p in err["loc"] if not str(p).startswith("function-")]
         path = ".".join(loc)
@@ -323,9 +340,11 @@ def _messages(error: ValidationError, raw: Any) -> list[str]:
         if err["type"] == "value_error" and isinstance(inner, ValueError) and isinstance(inner.args[0], list):
             for sub_path, code in inner.args[0]:
                 out.append(_format(sub_path, _SPECIFIC[code], raw))
+                problems.append(Problem(sub_path, code, _params(code, raw)))
             continue
         if err["type"] == "value_error" and isinstance(inner, ValueError) and str(inner) in _SPECIFIC:
             out.append(_format(path, _SPECIFIC[str(inner)], raw))
+            problems.append(Problem(path, str(inner), {}))
             continue
         kind = "missing" if err["type"] == "string_type" and err.get("input") is None else err["type"]
         template = _BY_TYPE.get(kind, "valeur invalide.")
@@ -335,7 +354,27 @@ def _messages(error: ValidationError, raw: Any) -> list[str]:
             out.append(f"Champ inconnu « {path} » : {text}")
         else:
             out.append(f"{label(path)} ({path}) : {text}")
-    return out or ["Le dossier n'est pas valide."]
+        params = {k: ctx[k] for k in ("max_length", "min_length", "ge", "le") if k in ctx}
+        problems.append(Problem(path, kind if kind in _BY_TYPE else "invalid", params))
+    if not out:
+        return ["Le dossier n'est pas valide."], [Problem("", "invalid", {})]
+    return out, problems
+
+
+def _params(code: str, raw: Any) -> dict[str, Any]:
+    """What a coherence problem's wording needs, as data (dates as `date`)."""
+    if code == "future":
+        today = _raw_get(raw, "today")
+        try:
+            day = dt.date.fromisoformat(today) if isinstance(today, str) else today
+        except ValueError:
+            day = None
+        return {"today": day if isinstance(day, dt.date) else dt.date.today()}
+    if code == "impossible_pair":
+        return {"benefit": _raw_get(raw, "benefit"), "organism": _raw_get(raw, "organism", "kind")}
+    if code == "impossible_situation":
+        return {"situation": _raw_get(raw, "situation"), "organism": _raw_get(raw, "organism", "kind")}
+    return {}
 
 
 def _format(path: str, template: str, raw: Any) -> str:
@@ -358,14 +397,25 @@ def _raw_get(raw: Any, *keys: str) -> Any:
     return raw
 
 
+# Fields where a person may type several lines (an address, their own words).
+MULTILINE_FIELDS = frozenset({"claimant.address", "organism.address", "context.own_words"})
+
+
 def parse_case(data: Any, source: str | None = None) -> Case:
     """Validate raw data (a dict from JSON/YAML or a form) into a Case or raise InvalidCase."""
     if not isinstance(data, dict):
         raise InvalidCase(["le fichier doit contenir un objet (des champs « clé : valeur »), pas une liste ou un texte."], source)
     try:
+        # The one gate every input passes: control and bidirectional characters removed,
+        # line breaks kept only where a field may hold several lines, absurd nesting refused.
+        data = gate.clean_tree(data, MULTILINE_FIELDS)
+    except gate.InputRefused as error:
+        raise InvalidCase(error.messages, source) from None
+    try:
         return Case.model_validate(data)
     except ValidationError as error:
-        raise InvalidCase(_messages(error, data), source) from None
+        messages, problems = _messages(error, data)
+        raise InvalidCase(messages, source, problems) from None
 
 
 def load_case(path: str | Path) -> Case:
@@ -385,8 +435,12 @@ def load_case(path: str | Path) -> Case:
 
 def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
     """JSON first (the usual case), then YAML; syntax errors become French messages."""
+    if len(text) > gate.MAX_FILE_BYTES:
+        raise InvalidCase(["fichier trop volumineux pour être un dossier."], source)
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InvalidCase(["le fichier est imbriqué trop profondément pour être un dossier."], source) from None
     except json.JSONDecodeError as exc:
         if not yaml_allowed and text.lstrip().startswith(("{", "[")):
             raise InvalidCase([f"JSON invalide ligne {exc.lineno}, colonne {exc.colno}."], source) from None
@@ -394,6 +448,8 @@ def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
 
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise InvalidCase(["le fichier est imbriqué trop profondément pour être un dossier."], source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ligne {mark.line + 1}" if mark else ""

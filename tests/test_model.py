@@ -160,3 +160,66 @@ def test_null_required_field_is_missing():
 def test_overseas_caisse_pays_pensions_too():
     parse_case(mutated(organism__kind="cpam", benefit="retraite", claimant__postal_code="97200"))
     errors_of(mutated(organism__kind="cpam", benefit="retraite"))  # in metropolitan France: CARSAT
+
+
+# --- Structured problems (issue 9): the pages word them, the CLI messages stay ----------
+
+import datetime as dt  # noqa: E402
+
+from assistant.model import Problem  # noqa: E402
+
+
+def problems_of(case: dict) -> list[Problem]:
+    with pytest.raises(InvalidCase) as info:
+        parse_case(case)
+    assert len(info.value.problems) == len(info.value.messages)
+    return info.value.problems
+
+
+def test_a_coherence_problem_carries_its_path_code_and_date():
+    case = mutated(decision__received_on="2026-11-24")
+    [problem] = problems_of(case)
+    assert problem == Problem("decision.received_on", "future", {"today": dt.date.fromisoformat(case["today"])})
+    [message] = errors_of(case)  # the CLI's message is unchanged
+    assert message.startswith("Date de réception de la décision (decision.received_on) : ")
+
+
+def test_field_problems_carry_pydantic_codes_and_limits():
+    [problem] = problems_of(mutated(claimant__last_name=KeyError))
+    assert (problem.path, problem.code) == ("claimant.last_name", "missing")
+    [problem] = problems_of(mutated(context__own_words="x" * 3001))
+    assert problem == Problem("context.own_words", "string_too_long", {"max_length": 3000})
+    [problem] = problems_of(mutated(decision__date="2026-02-31"))
+    assert (problem.path, problem.code) == ("decision.date", "date_from_datetime_parsing") or problem.code.startswith("date")
+    [problem] = problems_of(mutated(claimant__postal_code="4400"))
+    assert (problem.path, problem.code) == ("claimant.postal_code", "postal_code")
+
+
+def test_an_impossible_pair_is_put_on_the_benefit():
+    [problem] = problems_of(mutated(organism__kind="france_travail"))
+    assert problem.path == "benefit" and problem.code == "impossible_pair"
+
+
+def test_invalid_case_without_problems_still_works():
+    error = InvalidCase(["fichier introuvable."], "x.json")
+    assert error.problems == [] and str(error) == "x.json : fichier introuvable."
+
+
+def test_one_gate_cleans_every_text_field():
+    """Control characters (a DOCX cannot hold them) and bidirectional overrides (they print a
+    file number reversed) never reach a case, whatever the field — e-mail included."""
+    case = parse_case(mutated(claimant__file_number="12\u202e345", claimant__email="nom@exemple.fr\x0b",
+                              claimant__address="1 rue\u2028Bât. B", context__own_words="ligne 1\x85ligne 2\x00"))
+    assert case.claimant.file_number == "12345" and case.claimant.email == "nom@exemple.fr"
+    assert case.claimant.address == "1 rue\nBât. B" and case.context.own_words == "ligne 1\nligne 2"
+
+
+def test_absurd_nesting_is_an_input_error(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InvalidCase) as info:
+        load_case(deep)
+    assert "imbriqué" in info.value.messages[0]
+    nested = mutated()
+    nested["claimant"]["first_name"] = {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": {"j": {"k": {"l": {"m": {"n": {"o": {"p": {"q": {"r": {"s": {"t": {"u": "x"}}}}}}}}}}}}}}}}}}}}}
+    assert "imbriqué" in errors_of(nested)[0]
