@@ -23,10 +23,14 @@ INVALID = [p for p in ALL if p not in VALID]
 
 
 def new_app(today: dt.date | None = None) -> AppTest:
+    """The app on its first question (past the start screen)."""
     at = AppTest.from_file(APP, default_timeout=60)
     if today is not None:
         at.session_state["reference_date"] = today
-    return at.run()
+    at.run()
+    if widget(at, "button", "nav.start") is not None:
+        at.switch_page("pages/interview.py").run()
+    return at
 
 
 def texts(at: AppTest) -> str:
@@ -35,6 +39,14 @@ def texts(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "error", "warning", "info", "success", "caption"):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
+
+
+def flatten(node) -> list:
+    """Every element under a block, in page order."""
+    children = getattr(node, "children", None)
+    if not isinstance(children, dict):
+        return [node]
+    return [e for child in children.values() for e in flatten(child)]
 
 
 def widget(at: AppTest, kind: str, key: str):
@@ -59,10 +71,10 @@ def answer(at: AppTest, question: iv.Question, value) -> bool:
                 return False
             w.check()
         else:
-            w = widget(at, "date_input", key)
+            w = widget(at, "text_input", key)
             if w is None:
                 return False
-            w.set_value(value)
+            w.input(value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value))
     elif question.kind == "longtext":
         w = widget(at, "text_area", key)
         if w is None:
@@ -150,12 +162,14 @@ def test_invalid_scenario_is_stopped_at_the_field(path: Path) -> None:
     case = load(path)["case"]
     at = new_app(dt.date.fromisoformat(case["today"]))
     answers = iv.answers_from_case(case)
-    go_to_step(at, answers, "decision_dates")
+    go_to_step(at, answers, "decision")
     fill_step(at, answers)
     at.button(key="nav.next").click().run()
-    assert at.session_state["step"] == "decision_dates"  # not let through
+    assert at.session_state["step"] == "decision"  # not let through
     messages = [e.value for e in at.error]
-    assert any("decision.received_on" in m and "postérieure à aujourd'hui" in m for m in messages), messages
+    today = long_date(dt.date.fromisoformat(case["today"]))
+    assert any(f"postérieure à aujourd'hui ({today})" in m for m in messages), messages
+    assert not any("decision." in m or case["today"] in m for m in messages), messages  # no path, no ISO date
 
 
 def test_future_date_message_sits_under_its_field_and_keeps_answers() -> None:
@@ -163,23 +177,25 @@ def test_future_date_message_sits_under_its_field_and_keeps_answers() -> None:
     case = load(VALID[0])["case"]
     answers = iv.answers_from_case(case)
     at = new_app(today)
-    go_to_step(at, answers, "decision_dates")
-    at.date_input(key="q.decision.date").set_value(dt.date(2026, 11, 2))
-    at.date_input(key="q.decision.received_on").set_value(today + dt.timedelta(days=10)).run()
+    go_to_step(at, answers, "decision")
+    at.text_input(key="q.decision.date").input("02/11/2026")
+    at.text_input(key="q.decision.received_on").input((today + dt.timedelta(days=10)).strftime("%d/%m/%Y")).run()
     at.button(key="nav.next").click().run()
-    assert at.session_state["step"] == "decision_dates"
-    # The message is rendered right after the field it names (same block, next element).
-    main = list(at.main)
-    labels = [getattr(e, "label", None) for e in main]
-    position = labels.index("Date à laquelle vous l'avez reçue")
-    following = [e for e in main[position + 1:] if e.type == "alert" or getattr(e, "proto", None) is not None][:3]
-    assert any("Date de réception de la décision" in str(getattr(e, "value", "")) for e in following), following
+    assert at.session_state["step"] == "decision"
+    # The message is rendered right under the field it names, before the next question.
+    flat = flatten(at.main)
+    labels = [getattr(e, "label", None) for e in flat]
+    start = labels.index("Date à laquelle vous l'avez reçue")
+    end = next(i for i in range(start + 1, len(flat)) if labels[i] and labels[i] != f"Je ne sais pas — {labels[start]}")
+    under = [str(e.value) for e in flat[start:end] if e.type == "error"]
+    assert any("postérieure à aujourd'hui (23 novembre 2026)" in m for m in under), under
     # Everything else typed is still there.
-    assert at.date_input(key="q.decision.date").value == dt.date(2026, 11, 2)
+    assert at.text_input(key="q.decision.date").value == "02/11/2026"
+    assert at.session_state["answers"]["decision.date"] == dt.date(2026, 11, 2)
     assert at.session_state["answers"]["organism.kind"] == "caf"
     assert at.session_state["answers"]["benefit"] == "rsa"
     # Correcting the date lets the person go on.
-    at.date_input(key="q.decision.received_on").set_value(dt.date(2026, 11, 5)).run()
+    at.text_input(key="q.decision.received_on").input("05/11/2026").run()
     at.button(key="nav.next").click().run()
     assert at.session_state["step"] == "decision_content"
 
@@ -188,19 +204,21 @@ def test_letters_in_an_amount_get_a_french_message_and_keep_the_text() -> None:
     case = load(VALID[1])["case"]  # an overpayment: the amount screen asks both amounts
     answers = iv.answers_from_case(case)
     at = new_app(dt.date.fromisoformat(case["today"]))
-    go_to_step(at, answers, "amounts")
+    go_to_step(at, answers, "situation")
+    fill_step(at, answers)
     at.text_input(key="q.context.amount_eur").input("douze cents").run()
     at.text_input(key="q.context.withholding_eur").input("100").run()
     at.button(key="nav.next").click().run()
-    assert at.session_state["step"] == "amounts"
+    assert at.session_state["step"] == "situation"
     messages = [e.value for e in at.error]
-    assert any("Montant (en euros) (context.amount_eur)" in m and "il faut un nombre" in m for m in messages), messages
+    assert "Écrivez un montant en chiffres, par exemple 1 234,50." in messages, messages
+    assert at.session_state["field_problems"].keys() == {"context.amount_eur"}
     assert not any("withholding" in m for m in messages)
     assert at.text_input(key="q.context.amount_eur").value == "douze cents"
     assert at.text_input(key="q.context.withholding_eur").value == "100"
     at.text_input(key="q.context.amount_eur").input("1 200,50 €").run()
     at.button(key="nav.next").click().run()
-    assert at.session_state["step"] != "amounts"
+    assert at.session_state["step"] != "situation"
     assert iv.case_dict(at.session_state["answers"])["context"]["amount_eur"] == 1200.5
 
 
@@ -209,12 +227,12 @@ def test_back_and_next_never_lose_an_answer() -> None:
     answers = iv.answers_from_case(case)
     at = new_app(dt.date.fromisoformat(case["today"]))
     go_to_step(at, answers, "control")
-    for _ in range(3):
+    for _ in range(2):
         at.button(key="nav.back").click().run()
     assert at.session_state["step"] == "decision"
     assert at.radio(key="q.decision.received").value == "yes"
+    assert at.text_input(key="q.decision.received_on").value == dt.date.fromisoformat(case["decision"]["received_on"]).strftime("%d/%m/%Y")
     at.button(key="nav.next").click().run()
-    assert at.date_input(key="q.decision.received_on").value == dt.date.fromisoformat(case["decision"]["received_on"])
     at.button(key="nav.back").click().run()
     at.button(key="nav.back").click().run()
     assert at.radio(key="q.situation").value == case["situation"]
@@ -234,9 +252,9 @@ def test_review_lists_every_answer_and_modifier_goes_back() -> None:
     page = texts(at)
     assert case["claimant"]["last_name"] in page
     assert "Modifier" in [b.label for b in at.button]
-    at.button(key="edit.decision_dates").click().run()
-    assert at.session_state["step"] == "decision_dates"
-    assert at.date_input(key="q.decision.date").value == dt.date.fromisoformat(case["decision"]["date"])
+    at.button(key="edit.decision").click().run()
+    assert at.session_state["step"] == "decision"
+    assert at.text_input(key="q.decision.date").value == dt.date.fromisoformat(case["decision"]["date"]).strftime("%d/%m/%Y")
 
 
 def test_mediator_mode_shows_every_question_and_finish_clears_everything() -> None:
@@ -254,13 +272,13 @@ def test_mediator_mode_shows_every_question_and_finish_clears_everything() -> No
     assert "Vos droits" in texts(at)
     assert at.session_state["mediator"] is True
     assert any(e.proto.expanded for e in at.expander), "legal detail open by default"
-    at.sidebar.button[0].click().run()
+    at.button(key="nav.clear").click().run()
     assert at.session_state["mediator"] is True
     state = {k: at.session_state[k] for k in at.session_state.keys() if not k.startswith("$$")}
     leftovers = {k: v for k, v in state.items() if k.startswith("q.") and v not in (None, "", False)}
     assert not leftovers, leftovers  # the widgets shown again are empty
     assert set(state) - {k for k in state if k.startswith(("q.", "nav."))} <= {
-        "lang", "mediator", "generation", "w.lang", "w.mediator", "step", "answers", "field_errors"}, state
+        "lang", "mediator", "generation", "w.lang", "w.mediator", "step", "answers", "field_errors", "field_problems"}, state
     assert not at.session_state["answers"]
     assert case["claimant"]["last_name"] not in texts(at)
     assert at.session_state["generation"] == 1  # fresh widgets, so the browser shows them empty
@@ -348,9 +366,10 @@ def test_identity_messages_name_each_missing_field() -> None:
     at.text_input(key="q.claimant.postal_code").input("69 00").run()
     at.button(key="nav.next").click().run()
     assert at.session_state["step"] == "identity"
-    errors = at.session_state["field_errors"]
-    assert set(errors) == {"claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city"}, errors
-    assert "5 chiffres" in errors["claimant.postal_code"][0]
+    problems = at.session_state["field_problems"]
+    assert set(problems) == {"claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city"}, problems
+    assert problems["claimant.postal_code"][0].code == "postal_code"
+    assert "Un code postal a 5 chiffres, par exemple 44000." in [e.value for e in at.error]
     assert at.text_input(key="q.claimant.first_name").value == "Karim"
 
 
@@ -472,7 +491,7 @@ def test_recipient_address_is_asked_with_where_to_find_it() -> None:
     case = load(VALID[0])["case"]  # an RSA case: the département's address hint shows
     answers = iv.answers_from_case(case)
     at = new_app(dt.date.fromisoformat(case["today"]))
-    go_to_step(at, answers, "recipient")
+    go_to_step(at, answers, "own_words")
     captions = "\n".join(c.value for c in at.caption)
     assert "https://lannuaire.service-public.fr/" in captions
     assert "Pour le RSA, l'adresse du conseil départemental figure sur la décision ou sur le site internet" in captions
@@ -482,7 +501,7 @@ def test_recipient_address_is_asked_with_where_to_find_it() -> None:
     # Not about RSA: no département hint.
     other = load(next(p for p in VALID if p.stem.startswith("p02")))["case"]
     at = new_app(dt.date.fromisoformat(other["today"]))
-    go_to_step(at, iv.answers_from_case(other), "recipient")
+    go_to_step(at, iv.answers_from_case(other), "own_words")
     assert not any("Pour le RSA" in c.value for c in at.caption)
 
 
@@ -505,7 +524,7 @@ def test_review_shows_the_new_answers_and_modifier_goes_back() -> None:
             break
         at.button(key="nav.next").click().run()
     assert iv.case_dict(at.session_state["answers"])["decision"]["ground"] == "administrative"
-    at.button(key="edit.recipient").click().run()
+    at.button(key="edit.own_words").click().run()
     assert at.text_area(key="q.organism.address").value == "CPAM du Rhône\n69907 Lyon Cedex 20"
 
 
@@ -576,3 +595,195 @@ def test_no_past_date_is_shown_as_a_target(scenario: str, later: int) -> None:
         assert "passée" in line or "expiré" in line, line
     assert "Contestez avant le" not in page and "Il vous reste" not in page
     assert "Par prudence, envoyez votre recours avant" not in page
+
+
+# --- Issue 9: the deadline early, plain errors, limits, editing from the review -----------
+
+AMINA = json.loads((Path(APP).parent.parent / "examples" / "amina-rsa.json").read_text(encoding="utf-8"))
+
+
+def banners(at: AppTest) -> list[str]:
+    return [str(e.proto.body) for e in at.get("html") if "mda-deadline-banner" in str(e.proto.body)]
+
+
+def test_safe_date_shows_on_the_dates_screen_then_on_every_later_one() -> None:
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    answers = iv.answers_from_case(AMINA)
+    go_to_step(at, answers, "decision")
+    assert not banners(at)  # no dates yet
+    fill_step(at, answers)
+    [banner] = banners(at)
+    assert "Contestez avant le 7 décembre 2026 — dans 14 jours" in banner
+    assert "2026-12-07" not in banner
+    seen = 0
+    for _ in range(len(iv.STEPS)):
+        fill_step(at, answers)
+        at.button(key="nav.next").click().run()
+        if "Vérifiez vos réponses" in texts(at):
+            break
+        assert len(banners(at)) == 1, at.session_state["step"]
+        seen += 1
+    assert seen >= 4
+    [banner] = banners(at)  # and on the review
+    assert "Contestez avant le 7 décembre 2026 — dans 14 jours" in banner
+    # The nuance comes under the date: not opposable, and the one-year limit.
+    assert banner.index("Contestez avant") < banner.index("ne peut pas vous être opposé") < banner.index("6 octobre 2027")
+
+
+def test_a_passed_date_is_never_shown_as_a_target() -> None:
+    at = new_app(dt.date(2027, 1, 15))
+    answers = iv.answers_from_case(AMINA)
+    go_to_step(at, answers, "decision_content")
+    fill_step(at, answers)
+    at.button(key="nav.next").click().run()
+    [banner] = banners(at)
+    assert "Contestez avant" not in banner
+    assert "Contestez dès que possible." in banner and "7 décembre 2026, est passée" in banner
+    assert "6 octobre 2027 — Une fois passé un an" in banner
+
+
+def test_an_impossible_date_is_an_error_right_away() -> None:
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    answers = iv.answers_from_case(AMINA)
+    go_to_step(at, answers, "decision")
+    at.radio(key="q.decision.received").set_value("yes").run()
+    at.text_input(key="q.decision.date").input("31/02/2026").run()
+    assert "Cette date n'existe pas : février 2026 n'a que 28 jours." in [e.value for e in at.error]
+    assert at.session_state["answers"]["decision.date"] == "31/02/2026"  # never moved to 28/02
+    at.button(key="nav.next").click().run()
+    assert at.session_state["step"] == "decision"
+    at.text_input(key="q.decision.date").input("28/02/2026").run()
+    assert not at.error
+    assert at.session_state["answers"]["decision.date"] == dt.date(2026, 2, 28)
+
+
+def model_limit(model, name: str) -> int:
+    return next(m.max_length for m in model.model_fields[name].metadata if getattr(m, "max_length", None))
+
+
+def test_limits_come_from_the_case_model_and_show_while_typing() -> None:
+    from assistant.model import Claimant, Context
+
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    answers = iv.answers_from_case(AMINA)
+    go_to_step(at, answers, "own_words")
+    own_words = at.text_area(key="q.context.own_words")
+    assert own_words.proto.max_chars == model_limit(Context, "own_words") == 3000
+    assert "3\u202f000 caractères au plus." in [c.value for c in at.caption]
+    go_to_step(at, answers, "identity")
+    assert at.text_input(key="q.claimant.last_name").proto.max_chars == model_limit(Claimant, "last_name") == 200
+    assert at.text_input(key="q.claimant.postal_code").proto.max_chars == 5
+
+
+def test_modifier_saves_and_returns_to_the_review() -> None:
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    walk_interview(at, AMINA)
+    at.button(key="edit.decision").click().run()
+    assert at.session_state["step"] == "decision"
+    at.text_input(key="q.decision.received_on").input("08/10/2026").run()
+    at.button(key="nav.save_return").click().run()
+    assert "Vérifiez vos réponses" in texts(at)
+    assert "8 octobre 2026" in texts(at)
+    # Only from the review: the ordinary path has no such button.
+    at = new_app()
+    assert widget(at, "button", "nav.save_return") is None
+
+
+def test_save_and_return_checks_the_screen_first() -> None:
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    walk_interview(at, AMINA)
+    at.button(key="edit.decision").click().run()
+    at.text_input(key="q.decision.received_on").input("31/09/2026").run()
+    at.button(key="nav.save_return").click().run()
+    assert at.session_state["step"] == "decision" and "Vérifiez vos réponses" not in texts(at)
+    assert "Cette date n'existe pas : septembre 2026 n'a que 30 jours." in [e.value for e in at.error]
+
+
+def test_every_modifier_button_is_named_by_what_it_changes() -> None:
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    walk_interview(at, AMINA)
+    scripts = "\n".join(str(e.proto.body) for e in at.get("html"))
+    names = [f"Modifier : {step.subject}" for step in iv.visible_steps(at.session_state["answers"])]
+    assert all(step.subject for step in iv.STEPS)
+    assert len(set(names)) == len(names)
+    for name in names:
+        assert json.dumps(name, ensure_ascii=False)[1:-1] in scripts, name
+    # h1 then h2 per screen: no jump to h3 on the review.
+    assert len(at.title) == 1 and len(at.header) == len(names) and not at.subheader
+
+
+def test_review_messages_are_plain_french_without_paths_or_iso_dates() -> None:
+    case = json.loads(json.dumps(AMINA))
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    walk_interview(at, case)
+    answers = at.session_state["answers"]
+    answers["decision.received_on"] = dt.date(2026, 12, 1)  # after « today »
+    at.session_state["answers"] = answers
+    at.switch_page("pages/review.py").run()
+    messages = [e.value for e in at.error]
+    assert "Vérifiez cette date : elle ne peut pas être postérieure à aujourd'hui (23 novembre 2026)." in messages
+    assert not any("decision." in m or "2026-11-23" in m for m in messages)
+
+
+def test_amina_phone_journey_takes_at_most_twelve_screens() -> None:
+    """Start screen, the interview, the review, the rights, the letters (README, issue 9)."""
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    interview = walk_interview(at, AMINA)
+    at.button(key="to_rights").click().run()
+    at.button(key="to_letters_top").click().run()
+    assert not at.exception
+    assert "Vos courriers" in texts(at)
+    screens = 1 + len(interview) + 3
+    assert screens <= 12, (screens, interview)
+
+
+def test_step_change_moves_the_focus_and_announces_the_step() -> None:
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    answers = iv.answers_from_case(AMINA)
+    fill_step(at, answers)
+    at.button(key="nav.next").click().run()
+    scripts = "\n".join(str(e.proto.body) for e in at.get("html"))
+    total = len(iv.visible_steps(at.session_state["answers"]))
+    assert '"etape-situation"' in scripts and json.dumps(f"Étape 2 sur {total} : ") in scripts
+    assert [t.proto.anchor for t in at.title] == ["etape-situation"]
+
+
+def test_fields_in_error_are_linked_to_their_message() -> None:
+    at = new_app(dt.date.fromisoformat(AMINA["today"]))
+    at.button(key="nav.next").click().run()
+    [link] = [e for e in at.get("html") if "mdaFields" in str(e.proto.body)]
+    body = str(link.proto.body)
+    assert '"field": "st-key-q-organism-kind", "described": ["st-key-help-q-organism-kind", "st-key-error-q-organism-kind"], "invalid": true' in body
+
+
+@pytest.mark.parametrize("typed, day", [
+    ("06/10/2026", dt.date(2026, 10, 6)), ("6/10/2026", dt.date(2026, 10, 6)), ("06.10.2026", dt.date(2026, 10, 6)),
+    ("06-10-2026", dt.date(2026, 10, 6)), ("06102026", dt.date(2026, 10, 6)), ("2026-10-06", dt.date(2026, 10, 6)),
+    (" 29/02/2028 ", dt.date(2028, 2, 29)),
+])
+def test_dates_are_read_the_french_way(typed: str, day: dt.date) -> None:
+    assert iv.parse_date(typed) == day
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("31/02/2026", "date_day"), ("29/02/2026", "date_day"), ("31/04/2026", "date_day"), ("12/13/2026", "date_month"),
+    ("6 octobre", "date_format"), ("", "date_format"), ("00/10/2026", "date_day"),
+])
+def test_impossible_dates_are_problems_never_moved(typed: str, code: str) -> None:
+    with pytest.raises(iv.DateProblem) as info:
+        iv.parse_date(typed, "decision.date")
+    assert info.value.problem.code == code and info.value.problem.path == "decision.date"
+
+
+def test_problem_texts_write_dates_in_full_in_each_language() -> None:
+    from assistant.i18n import translate
+    from assistant.model import Problem
+
+    future = Problem("decision.received_on", "future", {"today": dt.date(2026, 11, 23)})
+    assert iv.problem_text(future, lambda m: m) == "Vérifiez cette date : elle ne peut pas être postérieure à aujourd'hui (23 novembre 2026)."
+    english = iv.problem_text(future, lambda m: translate(m, "en"), "en_GB")
+    assert english == "Check this date: it cannot be later than today (23 November 2026)."
+    with pytest.raises(iv.DateProblem) as info:
+        iv.parse_date("31/02/2026")
+    assert iv.problem_text(info.value.problem, lambda m: translate(m, "en"), "en_GB") == "This date does not exist: February 2026 only has 28 days."
+    assert all(code in iv.PROBLEM_TEXTS for code in ("missing", "string_too_long", "postal_code", "impossible_pair", "date_day"))

@@ -1,20 +1,33 @@
-"""Review: every answer with a way to change it, before anything is produced."""
+"""Review: every answer with a way to change it, before anything is produced.
+
+« Modifier » opens that screen with « Enregistrer et revenir à la vérification »; each
+button's accessible name says what it changes (« Modifier : la décision et ses dates »).
+"""
 
 from __future__ import annotations
+
+import json
 
 import streamlit as st
 
 from assistant import interview as iv
-from assistant.i18n import _
+from assistant.i18n import _, babel_locale
+from assistant.model import InvalidCase, parse_case
+from assistant.pages.banner import deadline_banner, interview_analysis
 from assistant.pages.common import (
-    ERRORS, GOTO, STEP, answer_text, answers, escape_markdown, follow_goto, outcome,
+    GOTO, STEP, answer_text, answers, announce_step, escape_markdown, follow_goto, outcome, reference_date,
+    run_script,
 )
 
 follow_goto()
 
+PROBLEMS = "field_problems"      # as in pages/interview.py: problems shown under the fields
+RETURN = "return_to_review"      # pages/interview.py then offers to come straight back
+
 
 def _edit(step_id: str) -> None:
     st.session_state[STEP] = step_id
+    st.session_state[RETURN] = True
     st.session_state[GOTO] = "interview"
 
 
@@ -22,27 +35,70 @@ def _to_rights() -> None:
     st.session_state[GOTO] = "rights"
 
 
-st.title(_("Vérifiez vos réponses"))
+def edit_name(step: iv.Step) -> str:
+    """The accessible name of a step's « Modifier » button: what it changes."""
+    return _("Modifier : {what}").format(what=_(step.subject or step.title))
+
+
+def name_buttons(names: dict[str, str]) -> None:
+    """Give each « Modifier » button (found by its key's class) its full accessible name."""
+    script = r"""
+(() => {
+  window.mdaEditNames = NAMES;
+  const apply = () => {
+    for (const [cls, name] of Object.entries(window.mdaEditNames || {})) {
+      const button = document.querySelector("." + cls + " button");
+      if (button && button.getAttribute("aria-label") !== name) button.setAttribute("aria-label", name);
+    }
+  };
+  apply();
+  if (!window.mdaEditObserver) {
+    let pending = false;
+    window.mdaEditObserver = new MutationObserver(() => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; apply(); });
+    });
+    window.mdaEditObserver.observe(document.body, {subtree: true, childList: true});
+  }
+})();
+"""
+    run_script(script.replace("NAMES", json.dumps(names, ensure_ascii=False)))
+
+
+st.title(_("Vérifiez vos réponses"), anchor="verifier")
+announce_step(None, None, "verifier")
 st.markdown(_("Relisez : vous pouvez modifier chaque réponse. Rien n'est envoyé à personne."))
 
 result = outcome()
-attached, loose = iv.errors_by_question(result.messages)
-st.session_state[ERRORS] = attached
+problems: list = []
+if result.ok:
+    deadline_banner(result)
+else:
+    deadline_banner(interview_analysis(answers(), reference_date()))
+    try:
+        parse_case(iv.case_dict(answers(), reference_date()))
+    except InvalidCase as error:
+        problems = error.problems
+attached, loose = iv.problems_by_question(problems)
+st.session_state[PROBLEMS] = attached
 
+names: dict[str, str] = {}
 for step in iv.visible_steps(answers()):
     with st.container(border=True):
-        title, edit = st.columns([3, 1], vertical_alignment="center")
-        title.subheader(_(step.title))
-        edit.button(_("Modifier"), key=f"edit.{step.id}", on_click=_edit, args=(step.id,),
-                    help=_("Revenir à cette question"), width="stretch")
+        st.header(_(step.title), anchor=False)
         for question in step.visible_questions(answers()):
             value = answers().get(question.id)
             st.markdown(f"**{escape_markdown(_(question.label))}**  \n{escape_markdown(answer_text(question, value))}")
-            for message in attached.get(question.id, []):
-                st.error(message, icon=":material/error:")
+            for problem in attached.get(question.id, []):
+                st.error(iv.problem_text(problem, _, babel_locale()), icon=":material/error:")
+        key = f"edit.{step.id}"
+        st.button(_("Modifier"), key=key, on_click=_edit, args=(step.id,), icon=":material/edit:")
+        names["st-key-" + key.replace(".", "-")] = edit_name(step)
+name_buttons(names)
 
-for message in loose:
-    st.error(message, icon=":material/error:")
+for problem in loose:
+    st.error(iv.problem_text(problem, _, babel_locale()), icon=":material/error:")
 
 if result.ok:
     st.success(_("Tout est prêt."))
