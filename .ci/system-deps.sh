@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system components the tests drive for real: Debian chromium (browser
-# tests), LibreOffice Writer headless (PDF), PostgreSQL (store), poppler (PDF checks).
+# tests), LibreOffice Writer headless (PDF), PostgreSQL (store), poppler (PDF checks),
+# nginx (the compressed deployment of deploy/nginx.conf, tests/browser/test_letters_page.py).
 # Only what is missing is installed. Without root, a missing component is reported
 # and the tests that need it fail (never a silent skip).
 set -euo pipefail
@@ -10,6 +11,7 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

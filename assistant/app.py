@@ -222,6 +222,16 @@ with st.sidebar:
         download_answers_button("nav.dl.answers")
     st.markdown(_("Vos réponses restent dans la mémoire du serveur, jamais sur un disque, et sont effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
 
+@st.cache_resource
+def _warm_letters() -> bool:
+    """Once per server process, while the person answers: static templates only."""
+    from assistant.letters.warm import warm_in_background
+
+    return warm_in_background()
+
+
+_warm_letters()
+
 pages = [
     st.Page(PAGE_FILES["start"], title=_("Accueil"), icon=":material/home:", url_path="accueil", default=True),
     st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon=":material/edit_note:", url_path="questions"),

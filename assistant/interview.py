@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional
 
 from babel.dates import format_date
@@ -305,7 +305,7 @@ STEPS: tuple[Step, ...] = (
         Question("claimant.file_number", N_("Numéro de dossier (numéro allocataire, identifiant France Travail ou numéro de sécurité sociale) — facultatif"), "text"),
         Question("claimant.email", N_("Adresse e-mail (facultatif)"), "text"),
         Question("claimant.phone", N_("Téléphone (facultatif)"), "text"),
-    ), intro=N_("Ces informations servent uniquement à remplir vos courriers. Rien n'est enregistré : tout est effacé quand vous fermez la page."),
+    ), intro=N_("Ces informations servent uniquement à remplir vos courriers. Elles restent dans la mémoire du serveur, jamais sur un disque, et sont effacées après quelques heures ou avec « Terminer et effacer »."),
         subject=N_("vos coordonnées")),
 )
 
@@ -448,19 +448,6 @@ def message_paths(message: str) -> list[str]:
             if path in QUESTIONS:
                 paths.append(path)
     return paths
-
-
-def errors_by_question(messages: list[str]) -> tuple[dict[str, list[str]], list[str]]:
-    """Messages attached to the question they name; the others are returned apart."""
-    attached: dict[str, list[str]] = {}
-    loose: list[str] = []
-    for message in messages:
-        paths = message_paths(message)
-        if not paths:
-            loose.append(message)
-        for path in paths:
-            attached.setdefault(path, []).append(message)
-    return attached, loose
 
 
 # --- Limits and dates as typed ----------------------------------------------------------

@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 DEFAULT_HOURS = 2.0
 KEY_BYTES = 24           # 192 random bits: a key cannot be guessed

@@ -347,14 +347,22 @@ def test_no_personal_data_written_to_disk(monkeypatch) -> None:
 
 
 def test_no_cross_session_cache_of_personal_data() -> None:
-    """st.cache_data is never used; st.cache_resource only for the (static) legal references."""
+    """st.cache_data is never used; st.cache_resource only on functions that take nothing
+    (static data: the legal references, the templates' warm-up), so no person's data can
+    be the key or the value of a cache shared between sessions."""
+    import ast
+
     root = Path(APP).parent
     sources = [Path(APP), *root.joinpath("pages").glob("*.py"), root / "interview.py", root / "calendar_ics.py", root / "i18n.py"]
+    cached = []
     for source in sources:
         text = source.read_text(encoding="utf-8")
         assert "cache_data" not in text, source
-        if "cache_resource" in text:
-            assert source.name == "rights.py" and text.count("@st.cache_resource") == 1, source
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef) and any("cache_resource" in ast.unparse(d) for d in node.decorator_list):
+                assert not node.args.args and not node.args.kwonlyargs, (source, node.name)
+                cached.append(node.name)
+    assert sorted(cached) == ["_warm_letters", "legal_refs"]
 
 
 def test_identity_messages_name_each_missing_field() -> None:

@@ -348,7 +348,6 @@ def _args(case_file, out, fmt="docx", only=None):
 
 
 def test_cli_letters_both_formats(write_case, tmp_path):
-    require_tool("soffice", "libreoffice-writer-nogui")
     p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
     out = tmp_path / "out"
     done = run_cli("letters", str(write_case(p01)), "--out", str(out), "--format", "both", timeout=180)
@@ -356,6 +355,7 @@ def test_cli_letters_both_formats(write_case, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(f"{i}.{ext}" for i in ("appeal", "explanation_request", "document_access", "guide")
                            for ext in ("docx", "pdf"))
+    assert all((out / n).read_bytes().startswith(b"%PDF") for n in names if n.endswith(".pdf"))
 
 
 def test_cli_only_and_errors(write_case, tmp_path):
@@ -373,12 +373,44 @@ def test_cli_only_and_errors(write_case, tmp_path):
     assert done.returncode == 2 and "benefit" in done.stderr
 
 
-def test_cli_without_libreoffice_still_writes_docx(write_case, tmp_path, monkeypatch, capsys):
+def test_cli_pdf_needs_no_libreoffice(write_case, tmp_path, monkeypatch):
+    """The CLI's PDF is typeset by Typst: LibreOffice absent, the PDFs are still made."""
     monkeypatch.setattr(pdf_module, "SOFFICE_CANDIDATES", ("soffice-absent-for-test",))
     p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
-    assert run_letters(_args(write_case(p01), tmp_path / "out", fmt="pdf")) == 1
-    assert "LibreOffice n'est pas installé" in capsys.readouterr().err
-    assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".docx"}
+    assert run_letters(_args(write_case(p01), tmp_path / "out", fmt="pdf")) == 0
+    assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".pdf"}
+
+
+def test_cli_without_a_pdf_engine_still_writes_docx(write_case, tmp_path, monkeypatch, capsys):
+    from assistant.letters import typeset
+
+    monkeypatch.setattr(typeset, "FONT_DIRS", (Path("/nonexistent-fonts"),))
+    typeset._engine.cache_clear()
+    try:
+        p01 = dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]
+        assert run_letters(_args(write_case(p01), tmp_path / "out", fmt="pdf")) == 1
+        assert "fonts-dejavu-core" in capsys.readouterr().err
+        assert {p.suffix for p in (tmp_path / "out").iterdir()} == {".docx"}
+    finally:
+        typeset._engine.cache_clear()
+
+
+def test_every_letter_has_an_english_guide():
+    """The app's English mode writes each sending guide from guide.en.yaml (issue 9 §7)."""
+    from assistant.letters.guides import sending_guides, wording
+
+    assert set(wording("en")["letters"]) == set(load_catalogue().letters)
+    french_words = re.compile(r"\b(vous|votre|vos|lettre|envoyez|délai|pour|avec|sans)\b")
+    for name, data in GOLDEN_CASES:
+        case = parse_case(data)
+        analysis = analyse(case)
+        letters = build_letters(case, analysis)
+        for letter, guide in zip(letters, sending_guides(case, analysis, letters, "en")):
+            for text in (guide.how, guide.keep, guide.answer, *guide.enclose, *guide.to_complete, *guide.notes, *guide.dates):
+                # French names of texts, bodies and addresses stay: drop parentheses and quotes first.
+                plain = re.sub(r"\([^()]*\)|«[^»]*»|https?://\S+", "", text)
+                assert not french_words.search(plain), (name, letter.id, text)
+            assert guide.cites == [] or set(guide.cites) <= allowed_cites(letter.id, case, analysis), (name, letter.id)
 
 
 # --- What reaches paper (issue 8 §3) ------------------------------------------------------------

@@ -1,5 +1,12 @@
-"""DOCX to PDF with LibreOffice headless: one `soffice` process converts a whole batch.
+"""PDF of the letters, two engines.
 
+- **Typst** (`render_pdf`, `render_pdf_many`, `render_guide_pdf`): the letter data model
+  typeset in process by the `typst` wheel (`typeset.py`), a few milliseconds a letter and
+  no process start. The app and `python -m assistant letters` use it: the first PDF in the
+  app costs ~40 ms instead of ~3 s for a cold LibreOffice (see `bench/letters.py`).
+- **LibreOffice** (`to_pdf`): converts DOCX files, e.g. a letter a person edited in Word.
+
+LibreOffice headless: one `soffice` process converts a whole batch.
 Starting LibreOffice costs seconds; converting one more letter costs a fraction of that.
 So every call converts all its files in one `soffice --convert-to pdf` run (two runs in
 parallel for big batches, one per core), each with a private, throw-away profile so that
@@ -114,3 +121,38 @@ def to_pdf(docx_files: dict[str, bytes], timeout: float = 600, workers: int | No
         if missing:
             raise PdfUnavailable(f"LibreOffice n'a pas pu convertir : {', '.join(missing)}.")
         return result
+
+
+# --- Typst: the letter model, typeset in process ---------------------------------------
+
+
+def _typst_failure(error: Exception) -> PdfUnavailable:
+    return PdfUnavailable(f"Le PDF n'a pas pu être composé ({type(error).__name__}) ; les DOCX restent utilisables.")
+
+
+def render_pdf_many(letters: list, workers: int | None = None) -> list[bytes]:
+    """Letters → PDF bytes, in order, with exactly the text of their DOCX. Raises PdfUnavailable."""
+    from . import typeset
+
+    try:
+        return typeset.letters_pdf(letters, workers=workers)
+    except typeset.TypstUnavailable as error:
+        raise PdfUnavailable(str(error)) from error
+    except Exception as error:  # a compile error is our bug, but the person keeps the DOCX
+        raise _typst_failure(error) from error
+
+
+def render_pdf(letter) -> bytes:
+    return render_pdf_many([letter], workers=1)[0]
+
+
+def render_guide_pdf(letters: list, context: dict | None = None) -> bytes:
+    """The « what to do next » sheet as PDF (`context`: another language's guide)."""
+    from . import typeset
+
+    try:
+        return typeset.guide_pdf(list(letters), context)
+    except typeset.TypstUnavailable as error:
+        raise PdfUnavailable(str(error)) from error
+    except Exception as error:
+        raise _typst_failure(error) from error

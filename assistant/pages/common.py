@@ -117,18 +117,6 @@ def case_fingerprint(case: Case) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def step_messages(step: iv.Step) -> dict[str, list[str]]:
-    """Validation messages about the questions of one screen (later screens not reached)."""
-    ids = tuple(q.id for q in step.visible_questions(answers()))
-    data = iv.partial_case_dict(answers(), reference_date(), keep=ids)
-    try:
-        parse_case(data)
-    except InvalidCase as error:
-        attached, _loose = iv.errors_by_question(error.messages)
-        return {qid: msgs for qid, msgs in attached.items() if qid in ids}
-    return {}
-
-
 def require_outcome() -> Outcome:
     """For the result pages: the analysis, or a clear way back to the questions."""
     result = outcome()
@@ -175,51 +163,6 @@ def sync(question: iv.Question) -> None:
     st.session_state.get(ERRORS, {}).pop(question.id, None)
 
 
-def _seed(question: iv.Question, options: tuple[iv.Option, ...]) -> None:
-    """Put the remembered answer back into a widget that is shown again."""
-    store = answers()
-    value = store.get(question.id)
-    if question.kind == "choice" and value is not None and value not in {o.value for o in options}:
-        store.pop(question.id)  # e.g. a benefit the newly chosen body does not pay
-        value = None
-    key = widget_key(question)
-    if key not in st.session_state and value is not None:
-        st.session_state[key] = None if value == iv.UNKNOWN and question.kind == "date" else value
-    if question.kind == "date" and question.unknown_allowed and unknown_key(question) not in st.session_state:
-        st.session_state[unknown_key(question)] = value == iv.UNKNOWN
-
-
-def render_question(question: iv.Question, errors: dict[str, list[str]]) -> None:
-    options = iv.options_for(question, answers())
-    _seed(question, options)
-    key = widget_key(question)
-    label = _(question.label)
-    help_text = _(question.help) if question.help else None
-    placeholder = _(question.placeholder) if question.placeholder else None
-    common = dict(key=key, help=help_text, on_change=sync, args=(question,))
-    labels = {o.value: _(o.label) for o in options}
-    if question.kind in ("choice", "tristate", "yesno"):
-        st.radio(label, [o.value for o in options], format_func=labels.__getitem__, index=None, **common)
-    elif question.kind == "date":
-        unknown = bool(st.session_state.get(unknown_key(question)))
-        st.date_input(label, value=None, min_value=dt.date(1990, 1, 1), max_value=dt.date.today() + dt.timedelta(days=3650),
-                      format="DD/MM/YYYY", disabled=unknown, **common)
-        if question.unknown_allowed:
-            # The question in the label: several of these boxes can be on one screen.
-            st.checkbox(_("Je ne sais pas — {question}").format(question=label), key=unknown_key(question),
-                        on_change=sync, args=(question,),
-                        help=_("Nous choisirons alors ce qui vous protège le mieux."))
-    elif question.kind == "longtext":
-        st.text_area(label, max_chars=question.max_chars or 3000, placeholder=placeholder, **common)
-    else:
-        st.text_input(label, placeholder=placeholder, **common)
-    for hint in question.hints:
-        if hint.visible(answers()):
-            st.caption(_(hint.text))
-    for message in errors.get(question.id, []):
-        st.error(message, icon=":material/error:")
-
-
 def answer_text(question: iv.Question, value: Any) -> str:
     """An answer as shown on the review screen."""
     if value is None or value == "":
@@ -239,7 +182,6 @@ def escape_markdown(text: str) -> str:
     for char in "\\`*_{}[]<>()#+-!|$~":
         text = text.replace(char, "\\" + char)
     return text
-
 
 
 # --- Answers kept across a reload (server memory, key in the URL) ------------------------

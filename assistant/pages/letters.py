@@ -1,19 +1,27 @@
 """Your letters: what each one is for (in your language), its text (in French), the
-files to download (DOCX, PDF, all as ZIP), how to send it, and the calendar of dates."""
+files to download (DOCX, PDF, all as ZIP), how to send it, and the calendar of dates.
+
+The PDFs are typeset in process by Typst from the same letter data as the DOCX (a few
+milliseconds each), so they are made with the DOCX, while a status box names the
+documents being prepared. File names carry the letter, the person's last name and the
+date (`recours-benali-2026-11-23.pdf`): on a shared office computer one person's letter
+is not mistaken for another's."""
 
 from __future__ import annotations
 
 import io
-import shutil
-import threading
+import re
+import unicodedata
 import zipfile
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from dataclasses import dataclass
+from typing import Any, Optional
 
 import streamlit as st
 
+from assistant import i18n
 from assistant.calendar_ics import calendar_bytes
 from assistant.i18n import _, current_language, lib
+from assistant.pages import common
 from assistant.pages.common import (
     case_fingerprint, escape_markdown, follow_goto, mediator, require_outcome, ui_date,
 )
@@ -21,121 +29,153 @@ from assistant.pages.common import (
 follow_goto()
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Short, recognisable names for the files (French, like the letters); others: the title.
+FILE_WORDS = {
+    "appeal": "recours", "explanation_request": "demande-explication", "document_access": "demande-dossier",
+    "reminder": "relance", "cada_referral": "saisine-cada", "cnil_complaint": "plainte-cnil",
+    "mediator_referral": "saisine-mediateur", "defenseur_referral": "saisine-defenseur-des-droits",
+    "debt_remission_request": "demande-remise-de-dette",
+}
 
 
 def letters_api() -> Optional[Any]:
     """The letters package, or None while it is not available on this installation."""
     try:
         from assistant import letters
+        from assistant.letters import guides, pdf
     except Exception:  # being built, or broken: the rest of the app must keep working
         return None
-    needed = ("build_letters", "render_docx", "to_pdf")
-    return letters if all(hasattr(letters, name) for name in needed) else None
+    needed = ("build_letters", "render_docx_many", "render_guide_docx")
+    return (letters, pdf, guides) if all(hasattr(letters, name) for name in needed) else None
 
 
-def pdf_possible() -> bool:
-    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
+def slug(text: str, limit: int = 40) -> str:
+    """ASCII file-name part: « Ben Ali-Épée » → « ben-ali-epee »."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
+
+
+def file_stem(what: str, case: Any) -> str:
+    """`recours-benali-2026-11-23`: the letter, the person's last name, the date."""
+    parts = [what, slug(case.claimant.last_name or ""), case.reference_date.isoformat()]
+    return "-".join(p for p in parts if p)
+
+
+def letter_stem(letter: Any, case: Any) -> str:
+    return file_stem(FILE_WORDS.get(letter.id) or slug(letter.title) or letter.id, case)
 
 
 @dataclass
 class Bundle:
-    """This session's letters for one version of the answers (kept in session_state only)."""
+    """This session's documents for one version of the answers (kept in session_state only)."""
 
     fingerprint: str
     letters: list
-    docx: dict[str, bytes]
-    to_pdf: Callable[[dict[str, bytes]], dict[str, bytes]]
-    _pdf: Optional[dict[str, bytes]] = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def pdf(self) -> dict[str, bytes]:
-        """All PDFs (named `<stem>.pdf`) at once, on first request: one LibreOffice run."""
-        with self._lock:
-            if self._pdf is None:
-                converted = self.to_pdf(self.docx)
-                self._pdf = {_pdf_name(name): data for name, data in converted.items()}
-            return self._pdf
-
-
-def _pdf_name(name: str) -> str:
-    stem = name.rsplit(".", 1)[0] if name.endswith((".docx", ".pdf")) else name
-    return f"{stem}.pdf"
-
-
-def file_stem(index: int, letter: Any) -> str:
-    # No personal data in file names: they end up in shared download folders.
-    return f"{index:02d}-{letter.id}"
+    docx: dict[str, bytes]           # file name → bytes, letters then the guide
+    pdf: dict[str, bytes]
+    pdf_error: Optional[str]
+    zip_cache: Optional[bytes] = None
 
 
 def bundle(api: Any, case: Any, analysis: Any) -> Bundle:
+    """Letters, guide, DOCX and PDF, made once per version of the answers."""
+    letters_pkg, pdf_pkg, _guides = api
     fingerprint = case_fingerprint(case)
     current = st.session_state.get("letters_bundle")
     if current is not None and current.fingerprint == fingerprint:
         return current
-    made = api.build_letters(case, analysis)
-    names = [f"{file_stem(i, letter)}.docx" for i, letter in enumerate(made, 1)]
-    rendered = api.render_docx_many(made) if hasattr(api, "render_docx_many") else [api.render_docx(x) for x in made]
-    docx = dict(zip(names, rendered))
-    if made and hasattr(api, "render_guide_docx"):
-        docx["00-comment-envoyer.docx"] = api.render_guide_docx(made)
-    current = Bundle(fingerprint, made, docx, api.to_pdf)
+    made = letters_pkg.build_letters(case, analysis)
+    if not made:
+        current = Bundle(fingerprint, [], {}, {}, None)
+        st.session_state["letters_bundle"] = current
+        return current
+    titles = [lib(letter.title) for letter in made]
+    guide_stem = file_stem("comment-envoyer", case)
+    with st.status(_("Préparation de vos documents : {names}").format(names=", ".join(titles)), expanded=False) as box:
+        docx = dict(zip((f"{letter_stem(x, case)}.docx" for x in made), letters_pkg.render_docx_many(made)))
+        docx[f"{guide_stem}.docx"] = letters_pkg.render_guide_docx(made)
+        box.write(_("Courriers modifiables (DOCX) : prêts."))
+        pdf: dict[str, bytes] = {}
+        error = None
+        try:
+            pdf = dict(zip((f"{letter_stem(x, case)}.pdf" for x in made), pdf_pkg.render_pdf_many(made)))
+            pdf[f"{guide_stem}.pdf"] = pdf_pkg.render_guide_pdf(made)
+            box.write(_("Courriers à imprimer (PDF) : prêts."))
+        except pdf_pkg.PdfUnavailable as failure:
+            error = str(failure)
+        box.update(label=_("Vos documents sont prêts : {names}").format(names=", ".join(titles)), state="complete")
+    current = Bundle(fingerprint, made, docx, pdf, error)
     st.session_state["letters_bundle"] = current
     return current
 
 
-def guide_lines(guide: Any) -> list[str]:
-    """The sending guide as lines, whatever its shape (text, list, or model)."""
-    if guide is None:
-        return []
-    if hasattr(guide, "lines") and callable(guide.lines):
-        return [str(line) for line in guide.lines()]
-    if hasattr(guide, "plain_text"):
-        return [line for line in guide.plain_text().splitlines() if line.strip()]
-    if isinstance(guide, (list, tuple)):
-        return [str(item) for item in guide]
-    if hasattr(guide, "model_dump"):
-        lines: list[str] = []
-        for value in guide.model_dump().values():
-            if isinstance(value, (list, tuple)):
-                lines += [str(v) for v in value]
-            elif value not in (None, "", False):
-                lines.append(str(value))
-        return lines
-    return [str(guide)]
-
-
-def zip_bytes(made: Bundle, ics: bytes, with_pdf: bool) -> bytes:
+def zip_bytes(made: Bundle, ics: tuple[str, bytes], guides: list, case: Any, language: str, lines_of) -> bytes:
+    """Every file, already compressed ones stored as they are (DOCX, PDF are zips/deflated)."""
+    if made.zip_cache is not None:
+        return made.zip_cache
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in made.docx.items():
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in (*made.docx.items(), *made.pdf.items()):
             archive.writestr(name, data)
-        if with_pdf:
-            try:
-                pdfs = made.pdf()
-            except RuntimeError as error:  # PdfUnavailable: the DOCX files are still in the ZIP
-                pdfs = {}
-                archive.writestr("PDF-indisponible.txt", str(error))
-            for name, data in pdfs.items():
-                archive.writestr(name, data)
-        archive.writestr("dates-a-retenir.ics", ics)
-        guide = []
-        for index, letter in enumerate(made.letters, 1):
-            guide.append(f"{file_stem(index, letter)} — {letter.title}")
-            guide += [f"  - {line}" for line in guide_lines(getattr(letter, "guide", None))]
-            guide.append("")
-        archive.writestr("comment-envoyer.txt", "\n".join(guide))
-    return buffer.getvalue()
+        if made.pdf_error:
+            archive.writestr("PDF-indisponible.txt", made.pdf_error, zipfile.ZIP_DEFLATED)
+        archive.writestr(ics[0], ics[1], zipfile.ZIP_DEFLATED)
+        text = []
+        for letter, guide in zip(made.letters, guides):
+            text.append(f"{letter_stem(letter, case)} — {i18n.translate(letter.title, language, 'library')}")
+            text += [f"  - {line}" for line in lines_of(guide, language)]
+            text.append("")
+        archive.writestr(f"{file_stem('comment-envoyer', case)}.txt", "\n".join(text), zipfile.ZIP_DEFLATED)
+    made.zip_cache = buffer.getvalue()
+    return made.zip_cache
+
+
+def appeal_date_line(result: Any, case: Any, analysis: Any) -> None:
+    """The safe date on the appeal's card: the date, the days left, then the nuance
+    (pages/banner.py's `deadline_banner`, the same on every page; a plain line without it)."""
+    banner = _deadline_banner()
+    if banner is not None:
+        banner(result)
+        return
+    deadline = analysis.appeal.deadline
+    if deadline is None or case.history.appeal_filed_on:
+        return
+    days = (deadline - case.reference_date).days
+    if days < 0:
+        if analysis.appeal.deadline_opposable:
+            st.markdown(_("**Le délai pour contester a expiré le {date}** : parlez-en à un conseiller avant d'envoyer ce courrier.").format(
+                date=ui_date(deadline)))
+        return
+    left = _("aujourd'hui, dernier jour") if days == 0 else (
+        _("dans 1 jour") if days == 1 else _("dans {n} jours").format(n=days))
+    st.markdown(_("**À envoyer avant le {date}** — {left}.").format(date=ui_date(deadline), left=left))
+    if not analysis.appeal.deadline_opposable:
+        st.caption(_("La décision n'indiquait pas comment la contester : le délai ne court pas, mais cette date est la plus sûre."))
+
+
+def _deadline_banner():
+    try:
+        from assistant.pages.banner import deadline_banner
+    except Exception:
+        return None
+    return deadline_banner
 
 
 result = require_outcome()
 case, analysis = result.case, result.analysis
+language = current_language()
 
-st.title(_("Vos courriers"))
-if current_language() != "fr":
+st.title(_("Vos courriers"), anchor="vos-courriers")
+if hasattr(common, "announce_step"):
+    common.announce_step(None, None, "vos-courriers")
+if language != "fr":
     st.info(_("Les courriers restent en français, la langue de l'administration ; chacun est expliqué ici dans votre langue."))
+    if case.context.own_words:
+        st.warning(_("Ce que vous avez écrit avec vos propres mots est recopié tel quel dans le courrier, qui est en français : s'il n'est pas en français, faites-le traduire ou réécrivez-le en français avant d'envoyer le courrier."))
 
-ics = calendar_bytes(case, analysis, current_language())
-st.download_button(_("Ajouter les dates à mon agenda (.ics)"), ics, file_name="dates-a-retenir.ics",
+ics_name = f"{file_stem('dates', case)}.ics"
+ics = calendar_bytes(case, analysis, language)
+st.download_button(_("Ajouter les dates à mon agenda (.ics)"), ics, file_name=ics_name,
                    mime="text/calendar", icon=":material/calendar_month:", key="dl.ics", on_click="ignore",
                    help=_("Le fichier s'ouvre avec l'agenda du téléphone ou de l'ordinateur ; un rappel est prévu une semaine avant chaque date."))
 
@@ -145,45 +185,54 @@ if api is None:
     st.stop()
 
 made = bundle(api, case, analysis)
-with_pdf = pdf_possible()
 if not made.letters:
     st.info(_("Aucun courrier n'est proposé pour votre situation."))
     st.stop()
+_letters_pkg, _pdf_pkg, guides_mod = api
+guides = guides_mod.sending_guides(case, analysis, made.letters, language)
 
 st.markdown(_("{n} courrier(s) prêt(s). Relisez-les, imprimez-les ou envoyez-les aujourd'hui.").format(n=len(made.letters)))
-st.download_button(_("Tout télécharger (ZIP)"), lambda: zip_bytes(made, ics, with_pdf), file_name="mes-courriers.zip",
+st.download_button(_("Tout télécharger (ZIP)"),
+                   lambda: zip_bytes(made, (ics_name, ics), guides, case, language, guides_mod.guide_lines),
+                   file_name=f"{file_stem('courriers', case)}.zip",
                    mime="application/zip", icon=":material/folder_zip:", key="dl.zip", type="primary", on_click="ignore")
-if not with_pdf:
+if made.pdf_error:
     st.info(_("Le PDF n'est pas disponible sur cet ordinateur : téléchargez le DOCX, il s'ouvre avec Word, LibreOffice ou un téléphone."))
 
-for index, letter in enumerate(made.letters, 1):
-    stem = file_stem(index, letter)
+for index, (letter, guide) in enumerate(zip(made.letters, guides), 1):
+    stem = letter_stem(letter, case)
+    title = lib(letter.title)
     with st.container(border=True):
-        st.subheader(f"{index}. {lib(letter.title)}")
+        st.header(f"{index}. {title}", anchor=f"courrier-{letter.id}")
         st.markdown(escape_markdown(lib(letter.explanation)))
-        guide = getattr(letter, "guide", None)
-        deadline = analysis.appeal.deadline
-        if letter.id == "appeal" and deadline and analysis.appeal.deadline_opposable:
-            if deadline >= case.reference_date:
-                st.markdown(_("**À envoyer au plus tard le {date}.**").format(date=ui_date(deadline)))
-            else:  # never a past date as a target
-                st.markdown(_("**Le délai pour contester a expiré le {date}** : parlez-en à un conseiller avant d'envoyer ce courrier.").format(
-                    date=ui_date(deadline)))
-        if getattr(guide, "how", None):
-            st.markdown(_("**Comment l'envoyer :** {how}").format(how=escape_markdown(lib(guide.how))))
-        with st.expander(_("Lire le courrier (en français)"), expanded=mediator()):
+        if letter.id == "appeal":
+            appeal_date_line(result, case, analysis)
+        st.markdown(_("**Comment l'envoyer :** {how}").format(how=escape_markdown(guide.how)))
+        with st.expander(_("Lire le courrier (en français) : {title}").format(title=title), expanded=mediator()):
             for paragraph in letter.plain_text().split("\n"):
                 if paragraph.strip():
                     st.markdown(escape_markdown(paragraph))
         docx_col, pdf_col = st.columns(2)
-        docx_col.download_button(_("Télécharger (DOCX, modifiable)"), made.docx[f"{stem}.docx"], file_name=f"{stem}.docx",
+        docx_col.download_button(_("Télécharger (DOCX, modifiable) : {title}").format(title=title),
+                                 made.docx[f"{stem}.docx"], file_name=f"{stem}.docx",
                                  mime=DOCX, key=f"dl.docx.{letter.id}", icon=":material/description:",
                                  width="stretch", on_click="ignore")
-        if with_pdf:
-            pdf_col.download_button(_("Télécharger (PDF, à imprimer)"), lambda name=f"{stem}.pdf": made.pdf()[name],
-                                    file_name=f"{stem}.pdf", mime="application/pdf", key=f"dl.pdf.{letter.id}",
-                                    icon=":material/print:", width="stretch", on_click="ignore")
-        lines = guide_lines(guide)
-        if lines:
-            with st.expander(_("Tout ce qu'il faut savoir pour l'envoyer"), expanded=mediator()):
-                st.markdown("\n".join(f"- {escape_markdown(lib(line))}" for line in lines))
+        if f"{stem}.pdf" in made.pdf:
+            pdf_col.download_button(_("Télécharger (PDF, à imprimer) : {title}").format(title=title),
+                                    made.pdf[f"{stem}.pdf"], file_name=f"{stem}.pdf", mime="application/pdf",
+                                    key=f"dl.pdf.{letter.id}", icon=":material/print:", width="stretch",
+                                    on_click="ignore")
+        with st.expander(_("Tout ce qu'il faut savoir pour l'envoyer : {title}").format(title=title), expanded=mediator()):
+            st.markdown("\n".join(f"- {escape_markdown(line)}" for line in guides_mod.guide_lines(guide, language)))
+
+st.header(_("La fiche « Comment envoyer vos courriers »"), anchor="fiche-envoi")
+st.markdown(_("Une page qui résume, pour chaque courrier, à qui l'envoyer, comment, quoi joindre et quoi garder (en français, pour l'imprimer avec les courriers)."))
+guide_stem = file_stem("comment-envoyer", case)
+docx_col, pdf_col = st.columns(2)
+docx_col.download_button(_("Télécharger (DOCX, modifiable) : la fiche d'envoi"), made.docx[f"{guide_stem}.docx"],
+                         file_name=f"{guide_stem}.docx", mime=DOCX, key="dl.docx.guide",
+                         icon=":material/description:", width="stretch", on_click="ignore")
+if f"{guide_stem}.pdf" in made.pdf:
+    pdf_col.download_button(_("Télécharger (PDF, à imprimer) : la fiche d'envoi"), made.pdf[f"{guide_stem}.pdf"],
+                            file_name=f"{guide_stem}.pdf", mime="application/pdf", key="dl.pdf.guide",
+                            icon=":material/print:", width="stretch", on_click="ignore")

@@ -3,11 +3,13 @@ why it applies to you and the texts it rests on."""
 
 from __future__ import annotations
 
+import threading
 from typing import Optional
 
 import streamlit as st
 
-from assistant.i18n import _, lib
+from assistant.i18n import _, current_language, lib
+from assistant.pages import common
 from assistant.legal_refs import LegalRef, LegalRefsError, load_refs
 from assistant.pages.common import (
     GOTO, escape_markdown, follow_goto, mediator, require_outcome, ui_date,
@@ -34,7 +36,8 @@ def _ref(ref_id: str) -> Optional[LegalRef]:
 def show_legal_basis(ids: list[str], expanded: bool) -> None:
     if not ids:
         return
-    with st.expander(_("Les textes de loi ({n})").format(n=len(ids)), expanded=expanded):
+    label = _("Les textes de loi ({n})") if current_language() == "fr" else _("Les textes de loi ({n}, en français)")
+    with st.expander(label.format(n=len(ids)), expanded=expanded):
         for ref_id in ids:
             ref = _ref(ref_id)
             if ref is None:
@@ -77,7 +80,23 @@ def _still_open() -> None:
     st.markdown(_("Vos autres droits sont expliqués plus bas : certains ne dépendent pas de ce délai."))
 
 
-st.title(_("Vos droits"))
+st.title(_("Vos droits"), anchor="vos-droits")
+if hasattr(common, "announce_step"):
+    common.announce_step(None, None, "vos-droits")
+
+
+def _deadline_banner():
+    try:
+        from assistant.pages.banner import deadline_banner
+    except Exception:
+        return None
+    return deadline_banner
+
+
+# Issue 9 §1: the safe date first, the same on every page (pages/banner.py, another
+# engineer's); until it exists, the box below says it.
+if _deadline_banner() is not None:
+    _deadline_banner()(result)
 
 with st.container(border=True):
     st.header(_("Ce que vous pouvez faire maintenant"))
