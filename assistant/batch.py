@@ -283,7 +283,7 @@ def statistics(results: list[RowResult]) -> dict[str, Any]:
 
 
 PARTIAL = ".partiel"      # a case folder being written; renamed when complete
-CHUNK = 100               # cases converted to PDF in one LibreOffice run
+CHUNK = 100               # rows a worker process takes at once (half of it, see run_batch)
 
 
 def _row_errors(raw: dict[str, Any]) -> list[str]:
@@ -359,7 +359,25 @@ def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool
             _atomic_write(partial / f"{letter.id}.docx", data)
         if letters:
             _atomic_write(partial / "guide.docx", render_guide_docx(letters))
+        if pdf and letters:
+            result.pdf = _write_pdfs(partial, letters)
     return out
+
+
+def _write_pdfs(folder: Path, letters: list) -> str:
+    """The same letters as PDF, typeset from the same data as the DOCX (Typst, a few ms a
+    letter, in this worker): "ok", or "échec" with the DOCX still there."""
+    from .letters import PdfUnavailable
+    from .letters.pdf import render_guide_pdf, render_pdf_many
+
+    try:
+        for letter, data in zip(letters, render_pdf_many(letters, workers=1)):
+            _atomic_write(folder / f"{letter.id}.pdf", data)
+        _atomic_write(folder / "guide.pdf", render_guide_pdf(letters))
+    except PdfUnavailable as error:
+        print(f"PDF non produits : {error}", file=sys.stderr)
+        return "échec"
+    return "ok"
 
 
 def _die_with_parent() -> None:
@@ -433,23 +451,7 @@ def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False
 
 
 def _finish(out_dir: Path, pending: list[RowResult], pdf: bool) -> None:
-    """PDF for a chunk of cases (one LibreOffice run), then each folder renamed complete."""
-    from .letters import PdfUnavailable, to_pdf
-
-    if pdf and pending:
-        sources = {f"{r.folder}/{p.stem}": p.read_bytes()
-                   for r in pending for p in sorted((out_dir / (r.folder + PARTIAL)).glob("*.docx"))}
-        try:
-            converted = to_pdf(sources)
-        except PdfUnavailable as error:  # the DOCX letters are still there; the report says it
-            print(f"PDF non produits : {error}", file=sys.stderr)
-            converted = {}
-        for r in pending:
-            made = {name.split("/", 1)[1]: data for name, data in converted.items() if name.startswith(f"{r.folder}/")}
-            for stem, data in made.items():
-                _atomic_write(out_dir / (r.folder + PARTIAL) / f"{stem}.pdf", data)
-            wanted = {p.stem for p in (out_dir / (r.folder + PARTIAL)).glob("*.docx")}
-            r.pdf = "ok" if wanted <= set(made) else "échec"
+    """Each case's folder renamed complete, once all its files are written."""
     for r in pending:
         os.replace(out_dir / (r.folder + PARTIAL), out_dir / r.folder)
         r.files = sorted(p.name for p in (out_dir / r.folder).iterdir())

@@ -403,3 +403,19 @@ def test_upload_is_checked_before_anything_runs():
     with zipfile.ZipFile(_io.BytesIO(data)) as archive:
         assert {n.split("/")[0] for n in archive.namelist()} == {"0002", "0004"}
     assert seen[-1] == (2, 2)
+
+
+def test_batch_pdf_for_every_letter_and_guide(tmp_path):
+    """--format both: a PDF beside each DOCX (the guide too), the report says so."""
+    rows = spreadsheet_rows()[:2]
+    source = tmp_path / "d.csv"
+    write_csv(source, rows)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(source), "--out", str(out), "--format", "both", timeout=120)
+    assert result.returncode == 0, result.stderr
+    for folder in (out / "0002", out / "0003"):
+        docx = {p.stem for p in folder.glob("*.docx")}
+        assert docx and docx == {p.stem for p in folder.glob("*.pdf")}
+        assert not list(folder.glob("*.pdf.pdf"))
+    report = list(csv.reader((out / "rapport.csv").open(encoding="utf-8"), delimiter=";"))
+    assert [r[9] for r in report[1:]] == ["ok", "ok"]
