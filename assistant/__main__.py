@@ -35,6 +35,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("cases_file")
     p_batch.add_argument("--out", required=True)
     p_batch.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
+    p_batch.add_argument("--publipostage", action="store_true",
+                         help="avec --format pdf|both : envoi.pdf, tous les courriers dans l'ordre avec une liste en tête")
     p_batch.add_argument("--resume", action="store_true",
                          help="reprend un traitement interrompu dans le même dossier de sortie")
     p_tpl = sub.add_parser("template", help="écrit un tableur vide avec les bonnes colonnes (en français)")
@@ -111,7 +113,8 @@ def _letters(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
 
-    results, archive = run_batch(args.cases_file, args.out, pdf=args.format in ("pdf", "both"), resume=args.resume)
+    results, archive = run_batch(args.cases_file, args.out, pdf=args.format in ("pdf", "both"), resume=args.resume,
+                                 mailing=args.publipostage)
     invalid = [r for r in results if r.errors]
     valid = len(results) - len(invalid)
     print(f"{valid} dossier(s) traité(s), {len(invalid)} invalide(s). Archive : {archive}", file=sys.stderr)

@@ -57,6 +57,7 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     pdf: str = ""                 # "" not asked | "ok" | "échec" | "déjà fait" (resumed)
+    mailed: tuple = ()            # what the mailing's cover list needs of each letter
     # The analysis in brief, for the report and the statistics (no personal data).
     organism: str = ""
     benefit: str = ""
@@ -349,6 +350,9 @@ def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool
         if result.folder in done:           # --resume: made by the killed run, kept as it is
             result.files = sorted(p.name for p in (out_dir / result.folder).iterdir())
             result.pdf = "déjà fait" if pdf else ""
+            if pdf:   # the mailing lists it too (its letters are rebuilt, not rewritten)
+                from .letters.merge import Mailed
+                result.mailed = tuple((l.id, Mailed.of(l)) for l in build_letters(case, analysis))
             continue
         partial = out_dir / (result.folder + PARTIAL)
         partial.mkdir()
@@ -361,6 +365,8 @@ def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool
             _atomic_write(partial / "guide.docx", render_guide_docx(letters))
         if pdf and letters:
             result.pdf = _write_pdfs(partial, letters)
+            from .letters.merge import Mailed
+            result.mailed = tuple((letter.id, Mailed.of(letter)) for letter in letters)
     return out
 
 
@@ -404,7 +410,7 @@ def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[l
 
 
 def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False,
-              workers: Optional[int] = None) -> tuple[list[RowResult], Path]:
+              workers: Optional[int] = None, mailing: bool = False) -> tuple[list[RowResult], Path]:
     """Process every row; returns the results and the ZIP path. Raises InvalidCase only
     when the file itself cannot be read or the output folder cannot be used.
 
@@ -443,11 +449,30 @@ def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False
                 _finish(out_dir, [r for r in made if r.folder and r.folder not in done], pdf)
                 results += made
     results.sort(key=lambda r: r.row)
+    extra = []
+    if mailing and pdf:
+        extra.append(_write_mailing(out_dir, results))
     _write_report(out_dir, results)
     _atomic_write(out_dir / "statistiques.json",
                   json.dumps(statistics(results), ensure_ascii=False, indent=2).encode("utf-8"))
     written = [out_dir / r.folder for r in results if r.folder]
-    return results, _zip(out_dir, [*written, out_dir / "rapport.csv", out_dir / "statistiques.json"])
+    return results, _zip(out_dir, [*written, *extra, out_dir / "rapport.csv", out_dir / "statistiques.json"])
+
+
+def _write_mailing(out_dir: Path, results: list[RowResult]) -> Path:
+    """envoi.pdf: the cover list, then every letter of every case, in row order."""
+    from .letters.merge import mailing_pdf
+
+    def cases():
+        for r in results:
+            made = [(m, out_dir / r.folder / f"{letter_id}.pdf") for letter_id, m in r.mailed]
+            made = [(m, path) for m, path in made if path.is_file()]
+            if made:
+                yield f"ligne {r.row}", [m for m, _ in made], [path.read_bytes() for _, path in made]
+
+    target = out_dir / "envoi.pdf"
+    _atomic_write(target, mailing_pdf(cases()))
+    return target
 
 
 def _finish(out_dir: Path, pending: list[RowResult], pdf: bool) -> None:

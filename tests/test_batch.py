@@ -419,3 +419,27 @@ def test_batch_pdf_for_every_letter_and_guide(tmp_path):
         assert not list(folder.glob("*.pdf.pdf"))
     report = list(csv.reader((out / "rapport.csv").open(encoding="utf-8"), delimiter=";"))
     assert [r[9] for r in report[1:]] == ["ok", "ok"]
+
+
+def test_mailing_pdf_lists_then_holds_every_letter_in_order(tmp_path):
+    """--publipostage: envoi.pdf = a cover list (letter, recipient, mode, pages; the numbered
+    enclosures per case), then every letter's pages, in row order."""
+    import io as _io
+
+    from pypdf import PdfReader
+
+    rows = spreadsheet_rows()[:2]
+    source = tmp_path / "d.csv"
+    write_csv(source, rows)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(source), "--out", str(out), "--format", "pdf", "--publipostage", timeout=120)
+    assert result.returncode == 0, result.stderr
+    merged = PdfReader(_io.BytesIO((out / "envoi.pdf").read_bytes()))
+    letters = [p for f in ("0002", "0003") for p in sorted((out / f).glob("*.pdf")) if p.name != "guide.pdf"]
+    pages = sum(len(PdfReader(str(p)).pages) for p in letters)
+    assert len(merged.pages) >= pages + 1
+    cover = merged.pages[0].extract_text()
+    assert "Envoi groupé" in cover and "ligne 2" in cover and "ligne 3" in cover and "recommandé AR" in cover
+    assert "Copie de la décision" in cover
+    with zipfile.ZipFile(out / "dossiers.zip") as archive:
+        assert "envoi.pdf" in archive.namelist()
