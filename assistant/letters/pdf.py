@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,39 @@ PARALLEL_THRESHOLD = 24
 BATCH_SIZE = 200
 
 
+# Transient folders are named « mesdroits-<pid>-… »: a process killed mid-conversion
+# (kill -9 skips every cleanup) leaves one behind, and the next conversion removes it.
+TRANSIENT = "mesdroits-"
+PGID_FILE = "soffice.pgid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_transient() -> list[str]:
+    """Remove the transient folders of conversions whose process is gone."""
+    removed = []
+    for folder in {d for d in (_PRIVATE_TMP, tempfile.gettempdir()) if d}:
+        for entry in Path(folder).glob(f"{TRANSIENT}*"):
+            pid = entry.name[len(TRANSIENT):].split("-", 1)[0]
+            if entry.is_dir() and not entry.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+                for pgid_file in entry.rglob(PGID_FILE):   # a LibreOffice left running: stop it first
+                    try:
+                        os.killpg(int(pgid_file.read_text(encoding="ascii")), signal.SIGKILL)
+                    except (OSError, ValueError):
+                        pass
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+    return removed
+
+
 def find_soffice() -> str:
     for name in SOFFICE_CANDIDATES:
         found = shutil.which(name)
@@ -68,18 +102,26 @@ def _run_soffice(soffice: str, profile: str, sources: list[Path], out_dir: Path,
         "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), *map(str, sources),
     ]
     env = {**os.environ, "HOME": profile, "SAL_USE_VCLPLUGIN": "svp"}
+    # Its own process group: on a time-out the whole group goes (soffice starts soffice.bin,
+    # which a plain kill of the wrapper would leave running with the letters open).
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)
+    # Written down so that, if this process is killed, the next sweep can stop that group.
+    (Path(profile) / PGID_FILE).write_text(str(process.pid), encoding="ascii")
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+        _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         raise PdfUnavailable("LibreOffice n'a pas terminé la conversion en PDF à temps ; les DOCX restent utilisables.") from None
-    if done.returncode != 0:
-        raise PdfUnavailable(f"LibreOffice a échoué (code {done.returncode}) : {done.stderr.strip()[:500]}")
+    if process.returncode != 0:
+        raise PdfUnavailable(f"LibreOffice a échoué (code {process.returncode}) : {stderr.strip()[:500]}")
 
 
 def _convert_batch(soffice: str, sources: list[Path], out_dir: Path, timeout: float) -> None:
     """One worker: its files in runs of BATCH_SIZE, one private profile reused between runs,
     then one retry for anything LibreOffice silently skipped."""
-    with tempfile.TemporaryDirectory(prefix="mesdroits-lo-") as profile:
+    with tempfile.TemporaryDirectory(prefix=f"{TRANSIENT}{os.getpid()}-lo-") as profile:
         for start in range(0, len(sources), BATCH_SIZE):
             _run_soffice(soffice, profile, sources[start:start + BATCH_SIZE], out_dir, timeout)
         missing = [s for s in sources if not (out_dir / (s.stem + ".pdf")).exists()]
@@ -91,8 +133,9 @@ def to_pdf(docx_files: dict[str, bytes], timeout: float = 600, workers: int | No
     """{name.docx: bytes} → {name.pdf: bytes}. Raises PdfUnavailable (French message)."""
     if not docx_files:
         return {}
+    sweep_transient()
     soffice = find_soffice()
-    with tempfile.TemporaryDirectory(prefix="mesdroits-pdf-", dir=_PRIVATE_TMP) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{TRANSIENT}{os.getpid()}-pdf-", dir=_PRIVATE_TMP) as tmp:
         root = Path(tmp)
         src_dir, out_dir = root / "in", root / "out"
         src_dir.mkdir()

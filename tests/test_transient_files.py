@@ -1,0 +1,64 @@
+"""No personal file stays in the temp folders or /dev/shm: after a success, a failure, or a
+conversion killed with kill -9 (the next conversion sweeps what it left)."""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.analysis import analyse
+from assistant.letters import build_letters, render_docx_many
+from assistant.letters import pdf
+from assistant.model import parse_case
+from tests.conftest import ROOT, VALID_SCENARIOS, require_tool
+
+FOLDERS = [Path(tempfile.gettempdir()), Path("/dev/shm")]
+
+
+def transient() -> set[str]:
+    return {p.name for folder in FOLDERS if folder.is_dir() for p in folder.glob(f"{pdf.TRANSIENT}*")}
+
+
+def docx_files() -> dict[str, bytes]:
+    case = parse_case(VALID_SCENARIOS[0][1]["case"])
+    letters = build_letters(case, analyse(case))
+    return {f"{letter.id}.docx": data for letter, data in zip(letters, render_docx_many(letters))}
+
+
+def test_success_and_failure_leave_nothing(tmp_path, monkeypatch):
+    require_tool("soffice", "libreoffice-writer-nogui")
+    before = transient()
+    assert set(pdf.to_pdf(docx_files())) and transient() <= before
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "soffice").write_text("#!/bin/sh\nexit 3\n")
+    (fake / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+    try:
+        pdf.to_pdf(docx_files())
+    except pdf.PdfUnavailable as error:
+        assert "échoué" in str(error)
+    else:
+        raise AssertionError("a failing LibreOffice must raise PdfUnavailable")
+    assert transient() <= before
+
+
+def test_a_killed_conversion_is_swept_by_the_next_one():
+    require_tool("soffice", "libreoffice-writer-nogui")
+    before = transient()
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from tests.test_transient_files import docx_files; "
+              "from assistant.letters import pdf; pdf.to_pdf(docx_files())")
+    child = subprocess.Popen([sys.executable, "-c", script, str(ROOT)], cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (transient() - before):
+        time.sleep(0.05)
+    leftovers = transient() - before
+    os.killpg(child.pid, signal.SIGKILL)      # the conversion and its soffice, no cleanup
+    child.wait()
+    assert leftovers, "the conversion never started"
+    time.sleep(0.2)
+    assert pdf.sweep_transient() or not (transient() - before)
+    assert not (transient() - before)
