@@ -11,8 +11,21 @@ import datetime as dt
 import streamlit as st
 
 from assistant.batch import Checked, check_upload, letters_zip, rejected_xlsx, template_xlsx
+from assistant.stats import FLAG_LABELS, HIDDEN, published, tally_cases, to_csv
 from assistant.i18n import _
 from assistant.model import InvalidCase
+
+def _chart(stats: dict) -> None:
+    """Bars by benefit (Altair, shipped with Streamlit); hidden small cells are not drawn."""
+    import altair as alt
+
+    rows = [{"benefit": name, "cases": count} for name, count in stats["by_benefit"].items() if count != HIDDEN]
+    if not rows:
+        return
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        x=alt.X("cases:Q", title=_("Dossiers")), y=alt.Y("benefit:N", sort="-x", title=_("Prestation")))
+    st.altair_chart(chart, width="stretch")
+
 
 CHECKED = "batch.checked"     # the last checked upload: (file name, Checked)
 ZIP = "batch.zip"             # the letters of its valid rows, once made
@@ -67,3 +80,13 @@ if upload is not None and found:
                                file_name=f"courriers-{dt.date.today().isoformat()}.zip", mime="application/zip",
                                key="batch.zip.download")
             st.caption(_("Chaque dossier est dans un dossier nommé par son numéro de ligne : aucun nom dans les noms de fichiers."))
+
+        st.header(_("4. Les chiffres à publier"))
+        st.markdown(_("Comptes anonymes des dossiers valables : jamais un nom, un numéro, une date ni un texte libre ; un groupe de moins de 5 dossiers s'affiche « < 5 »."))
+        stats = published(tally_cases(case for _row, case in checked.valid))
+        _chart(stats)
+        st.table([{_("Ce qui est compté"): _(FLAG_LABELS[name]), _("Dossiers"): str(count)}
+                  for name, count in stats["facts"].items()])
+        st.download_button(_("Télécharger les chiffres (CSV)"), to_csv(stats).encode("utf-8"),
+                           file_name=f"statistiques-{dt.date.today().isoformat()}.csv", mime="text/csv",
+                           key="batch.stats.csv")

@@ -47,6 +47,10 @@ def test_an_association_checks_its_file_then_gets_every_letter(server, browser, 
     check_accessibility(page, "associations-rapport")
     name, data = download(page, "Télécharger les lignes à corriger (Excel)")
     assert name.startswith("lignes-a-corriger") and data[:2] == b"PK"
+    name, data = download(page, "Télécharger les chiffres (CSV)")
+    table = data.decode("utf-8")
+    assert name.startswith("statistiques-") and "groupe;valeur;nombre" in table and "< 5" in table
+    assert "Benali" not in table and "Martin" not in table
     page.get_by_role("button", name="Préparer les courriers des 2 dossier(s) valables").click()
     page.get_by_text("Courriers prêts.").wait_for(timeout=120_000)
     name, data = download(page, "Télécharger tous les courriers (ZIP)")
