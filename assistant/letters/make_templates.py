@@ -124,10 +124,65 @@ def guide_template() -> Document:
     return doc
 
 
+# Parts python-docx's default document carries that a letter never uses: dropped, so that
+# every generated DOCX is small (the ZIP, the disk, every converter read less).
+UNUSED_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def slim(path: Path) -> None:
+    """Keep only the styles the template uses (with what they are based on) and drop the
+    unused parts and their relationships; the text and layout do not change."""
+    import re
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    used_xml = b"".join(data for name, data in parts.items() if name.startswith("word/") and name != "word/styles.xml")
+    styles = etree.fromstring(parts["word/styles.xml"])
+    by_id = {s.get(f"{{{W}}}styleId"): s for s in styles.iter(f"{{{W}}}style")}
+    wanted = {m.decode() for m in re.findall(rb'w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"', used_xml)}
+    wanted |= {i for i, s in by_id.items() if s.get(f"{{{W}}}default") == "1"}
+    pending = list(wanted)
+    while pending:   # what the kept styles are based on or linked to
+        style = by_id.get(pending.pop())
+        if style is None:
+            continue
+        for tag in ("basedOn", "link", "next"):
+            ref = style.find(f"{{{W}}}{tag}")
+            target = ref.get(f"{{{W}}}val") if ref is not None else None
+            if target and target not in wanted:
+                wanted.add(target)
+                pending.append(target)
+    for style_id, style in by_id.items():
+        if style_id not in wanted:
+            styles.remove(style)
+    latent = styles.find(f"{{{W}}}latentStyles")
+    if latent is not None:
+        styles.remove(latent)
+    parts["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+    dropped = [name for name in parts if name.startswith(UNUSED_PARTS)]
+    for name in dropped:
+        del parts[name]
+    for name in [n for n in parts if n.endswith(".rels") or n == "[Content_Types].xml"]:
+        text = parts[name].decode("utf-8")
+        for gone in dropped:
+            target = gone.split("/", 1)[1] if name.startswith("word/") else gone
+            text = re.sub(r'<(?:Relationship|Override)[^>]*(?:Target|PartName)="/?(?:\.\./)?' + re.escape(target) + r'"[^>]*/>', "", text)
+        text = re.sub(r'<Relationship[^>]*Target="\.\./customXml/[^"]*"[^>]*/>', "", text)
+        parts[name] = text.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
 def main() -> None:
     TEMPLATES.mkdir(exist_ok=True)
-    letter_template().save(TEMPLATES / "letter.docx")
-    guide_template().save(TEMPLATES / "guide.docx")
+    for name, build in (("letter.docx", letter_template), ("guide.docx", guide_template)):
+        build().save(TEMPLATES / name)
+        slim(TEMPLATES / name)
     print(f"templates written to {TEMPLATES}")
 
 
