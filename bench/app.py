@@ -53,6 +53,7 @@ def screen_changes() -> tuple[list[tuple[str, float]], AppTest]:
     at.session_state["answers"] = iv.answers_from_case(CASE)
     timed(at)
     times = [("first run", timed(at))]
+    time.sleep(3)  # a person reads the start screen; the engine and letters warm up meanwhile (letters/warm.py)
     for _ in range(len(iv.STEPS) + 2):
         forward = next((b for b in (button(at, "nav.next"), button(at, "nav.start")) if b is not None), None)
         if button(at, "to_rights") is not None or forward is None:
@@ -65,7 +66,6 @@ def screen_changes() -> tuple[list[tuple[str, float]], AppTest]:
         times.append(("to review", timed(at)))
     at.button(key="to_rights").click()
     times.append(("review → rights", timed(at)))
-    time.sleep(3)  # a person reads the rights page; the letters warm up meanwhile (rights.warm_letters)
     at.button(key="to_letters_top").click()
     times.append(("rights → letters (DOCX + PDF of every letter made here)", timed(at)))
     return times, at

@@ -1,6 +1,7 @@
-"""Warm-up: import the letters and compile their templates (DOCX and Typst) once per
-server process, so that the first « Vos courriers » does not wait ~1.5 s for it. Static
-work only: nothing personal is involved."""
+"""Warm-up, once per server process in the background: the engine's data (legal
+references, sentences, holidays) and the letters' templates (DOCX and Typst), so that the
+first dates screen and the first « Vos courriers » do not wait for them. Static work only:
+nothing personal is involved."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ import threading
 
 def warm_up() -> None:
     try:
+        import datetime as dt
+
+        from .. import bodies, deadlines, legal_refs, texts
         from . import build, guides, render, typeset
+
+        # The engine's data first: the dates screen shows the safe date (holidays, periods).
+        legal_refs.load_refs()
+        texts.sentences()
+        bodies.registry()
+        today = dt.date.today()
+        for year in (today.year, today.year + 1, today.year + 2):
+            deadlines.is_working_day(dt.date(year, 1, 2))
 
         build.load_catalogue()
         build._templates()
