@@ -62,3 +62,41 @@ def write_case(tmp_path):
         return path
 
     return _write
+
+
+def with_changes(base: dict, **changes) -> dict:
+    """A copy of a case dict with `a__b=value` changes (nested keys joined by "__")."""
+    import copy
+
+    case = copy.deepcopy(base)
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split("__")
+        target = case
+        for key in parents:
+            target = target.setdefault(key, {})
+        target[leaf] = value
+    return case
+
+
+def spy_writes(monkeypatch) -> list[str]:
+    """From now on, every file opened for writing is recorded in the returned list."""
+    import builtins
+    import io as io_module
+
+    written: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def spy_open(file, mode="r", *args, **kwargs):
+        if any(flag in mode for flag in "wax+"):
+            written.append(str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    def spy_os_open(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            written.append(str(path))
+        return real_os_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(io_module, "open", spy_open)
+    monkeypatch.setattr(os, "open", spy_os_open)
+    return written

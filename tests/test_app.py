@@ -317,28 +317,11 @@ def test_english_results_with_letters_still_in_french() -> None:
 
 def test_no_personal_data_written_to_disk(monkeypatch) -> None:
     """The anonymous flow writes no file: answers, letters and calendar stay in memory."""
-    import builtins
-    import io as io_module
-    import os
-
-    written: list[str] = []
-    real_open, real_os_open = builtins.open, os.open
-
-    def spy_open(file, mode="r", *args, **kwargs):
-        if any(flag in mode for flag in "wax+"):
-            written.append(str(file))
-        return real_open(file, mode, *args, **kwargs)
-
-    def spy_os_open(path, flags, *args, **kwargs):
-        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            written.append(str(path))
-        return real_os_open(path, flags, *args, **kwargs)
+    from tests.conftest import spy_writes
 
     case = load(VALID[1])["case"]
     at = new_app(dt.date.fromisoformat(case["today"]))
-    monkeypatch.setattr(builtins, "open", spy_open)
-    monkeypatch.setattr(io_module, "open", spy_open)
-    monkeypatch.setattr(os, "open", spy_os_open)
+    written = spy_writes(monkeypatch)
     walk_interview(at, case)
     at.button(key="to_rights").click().run()
     at.button(key="to_letters_top").click().run()

@@ -10,7 +10,6 @@ import argparse
 import copy
 import difflib
 import io
-import json
 import random
 import re
 import subprocess

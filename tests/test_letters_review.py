@@ -1,22 +1,14 @@
 """What a benefits lawyer checked in the letters of the new routes (review of 2026-11-23)."""
 
-import copy
-
 from assistant.analysis import analyse
 from assistant.letters import build_letters
 from assistant.model import parse_case
+from tests.conftest import with_changes
 from tests.test_rights import BASE
 
 
 def letters_of(**changes):
-    case = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        *parents, leaf = dotted.split("__")
-        target = case
-        for key in parents:
-            target = target.setdefault(key, {})
-        target[leaf] = value
-    parsed = parse_case(case)
+    parsed = parse_case(with_changes(BASE, **changes))
     return {letter.id: letter for letter in build_letters(parsed, analyse(parsed))}
 
 

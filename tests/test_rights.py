@@ -8,6 +8,7 @@ import pytest
 
 from assistant.analysis import analyse
 from assistant.model import parse_case
+from tests.conftest import with_changes
 
 BASE = {
     "claimant": {"first_name": "Awa", "last_name": "Traoré", "address": "1 rue de la Paix",
@@ -24,14 +25,7 @@ BASE = {
 
 
 def run(**changes):
-    case = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        *parents, leaf = dotted.split("__")
-        target = case
-        for key in parents:
-            target = target.setdefault(key, {})
-        target[leaf] = value
-    return analyse(parse_case(case))
+    return analyse(parse_case(with_changes(BASE, **changes)))
 
 
 def ids(analysis):

@@ -3,11 +3,8 @@ and the answers file (« Télécharger mes réponses » / « Reprendre »)."""
 
 from __future__ import annotations
 
-import builtins
 import datetime as dt
-import io as io_module
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from assistant import interview as iv
 from assistant import session_memory
 from assistant.model import InvalidCase
 from assistant.session_memory import MemoryStore
-from tests.conftest import SCENARIOS_DIR
+from tests.conftest import SCENARIOS_DIR, spy_writes
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "assistant" / "app.py")
@@ -143,19 +140,6 @@ def test_a_guessed_key_finds_nothing() -> None:
 
 def test_nothing_is_written_to_disk_during_a_session(monkeypatch, tmp_path) -> None:
     """No file opened for writing, and no new file in the working tree or the temp folder."""
-    written: list[str] = []
-    real_open, real_os_open = builtins.open, os.open
-
-    def spy_open(file, mode="r", *args, **kwargs):
-        if any(flag in mode for flag in "wax+"):
-            written.append(str(file))
-        return real_open(file, mode, *args, **kwargs)
-
-    def spy_os_open(path, flags, *args, **kwargs):
-        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            written.append(str(path))
-        return real_os_open(path, flags, *args, **kwargs)
-
     def listing() -> set[Path]:
         return {p for p in ROOT.rglob("*") if not {".git", ".venv", "__pycache__", "test-artifacts", ".pytest_cache"} & set(p.parts)}
 
@@ -165,9 +149,7 @@ def test_nothing_is_written_to_disk_during_a_session(monkeypatch, tmp_path) -> N
     fresh_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(fresh_tmp))
     before = listing()
-    monkeypatch.setattr(builtins, "open", spy_open)
-    monkeypatch.setattr(io_module, "open", spy_open)
-    monkeypatch.setattr(os, "open", spy_os_open)
+    written = spy_writes(monkeypatch)
     give(at, answers)
     key = at.session_state["memory_key"]
     again = started_app({"s": key})

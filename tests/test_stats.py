@@ -1,25 +1,17 @@
 """Published statistics: anonymised, small cells suppressed, matching a hand count."""
 
-import copy
 import csv
 import json
 
 from assistant.model import parse_case
 from assistant.stats import HIDDEN, published, tally_cases, to_csv
-from tests.conftest import run_cli
+from tests.conftest import run_cli, with_changes
 from tests.test_batch import flatten, write_csv
 from tests.test_rights import BASE
 
 
 def case(**changes):
-    data = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        *parents, leaf = dotted.split("__")
-        target = data
-        for key in parents:
-            target = target.setdefault(key, {})
-        target[leaf] = value
-    return data
+    return with_changes(BASE, **changes)
 
 
 # Hand count: 6 CAF family-allowance suspensions without reasons (one mentions an
