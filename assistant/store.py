@@ -1,8 +1,12 @@
 """What we remember: saved case files and what was sent, only when the person chooses.
 
-SQLite by default (a file next to the app), PostgreSQL when `DATABASE_URL` says so. The
-case file is stored as its contract JSON (CONTRACT §1) and the letters as data (their
-paragraphs and the ids they cite), so that both can be exported, diffed and deleted.
+SQLite by default (a file outside the code tree, readable by its owner only), PostgreSQL
+when `DATABASE_URL` says so; the schema is made and upgraded by the Alembic migrations of
+`alembic/` when the store opens. The case file is stored as its contract JSON (CONTRACT §1)
+and the letters as data (their paragraphs and the ids they cite), so that both can be
+exported, diffed and deleted. Concurrent writers never lose an update: a write locks its
+row (PostgreSQL) or takes the database's write lock at once (SQLite), and every write
+bumps the case's `version`, which a caller may require (`expected_version`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from .analysis import HISTORY_FIELD_OF_LETTER, analyse
 from .model import Case, parse_case
 
-DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "mesdroits.sqlite3"
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = ROOT / "alembic"
+
+
+def data_dir() -> Path:
+    """Where the embedded database lives: `MESDROITS_DATA_DIR`, else the user's data folder
+    (never the code checkout, which may be shared or published)."""
+    configured = os.environ.get("MESDROITS_DATA_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mes-droits-face-a-l-algorithme"
 
 
 
@@ -31,8 +46,60 @@ def database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_SQLITE}"
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return f"sqlite:///{folder / 'mesdroits.sqlite3'}"
+
+
+class Conflict(RuntimeError):
+    """The case changed since the caller read it (`expected_version` no longer holds)."""
+
+
+def _sqlite_file(url: str) -> Optional[Path]:
+    prefix = "sqlite:///"
+    return Path(url[len(prefix):]) if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:") else None
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; for SQLite: a private file (0600), WAL, a busy timeout, and transactions
+    that take the write lock at once (BEGIN IMMEDIATE) so that two writers queue instead of
+    one losing its update."""
+    from sqlalchemy import event
+
+    path = _sqlite_file(url)
+    if path is None:
+        return create_engine(url, future=True)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+    engine = create_engine(url, future=True, connect_args={"timeout": 30, "isolation_level": None})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 class Base(DeclarativeBase):
@@ -45,6 +112,7 @@ class CaseRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     case_json: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     events: Mapped[list["EventRow"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="EventRow.id"
     )
@@ -78,6 +146,7 @@ class SavedCase(BaseModel):
     id: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int
     case: Case
     events: list[Event]
 
@@ -90,23 +159,32 @@ class Store:
     """Case files in a SQL database; every method is one short transaction."""
 
     def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None):
-        self.engine = engine or create_engine(url or database_url(), future=True)
-        Base.metadata.create_all(self.engine)
+        self.engine = engine or make_engine(url or database_url())
+        migrate(self.engine)
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def save(self, case: Case, case_id: Optional[str] = None) -> str:
-        """Create or replace a case file; returns its id."""
+    @staticmethod
+    def _locked(session: Session, case_id: str) -> Optional[CaseRow]:
+        """The row, locked until the end of the transaction (PostgreSQL; SQLite already
+        holds the database's write lock since BEGIN IMMEDIATE)."""
+        return session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
+
+    def save(self, case: Case, case_id: Optional[str] = None, expected_version: Optional[int] = None) -> str:
+        """Create or replace a case file; returns its id. With `expected_version`, refuse
+        (Conflict) to overwrite a case someone else changed meanwhile."""
         now = dt.datetime.now(dt.timezone.utc)
         payload = case.model_dump(mode="json")
         with self._session() as session, session.begin():
-            row = session.get(CaseRow, case_id) if case_id else None
+            row = self._locked(session, case_id) if case_id else None
             if row is None:
-                row = CaseRow(id=case_id or str(uuid.uuid4()), created_at=now, updated_at=now, case_json=payload)
+                row = CaseRow(id=case_id or str(uuid.uuid4()), created_at=now, updated_at=now, case_json=payload, version=1)
                 session.add(row)
             else:
-                row.case_json, row.updated_at = payload, now
+                if expected_version is not None and row.version != expected_version:
+                    raise Conflict(f"case {case_id} is at version {row.version}, not {expected_version}")
+                row.case_json, row.updated_at, row.version = payload, now, row.version + 1
             return row.id
 
     def get(self, case_id: str) -> SavedCase:
@@ -123,7 +201,7 @@ class Store:
     def record_sent(self, case_id: str, letter_id: str, on: dt.date, letter: Optional[dict] = None) -> SavedCase:
         """Remember that a letter was sent: its text as sent, and the history field it fills."""
         with self._session() as session, session.begin():
-            row = session.get(CaseRow, case_id)
+            row = self._locked(session, case_id)
             if row is None:
                 raise NotFound(case_id)
             field = HISTORY_FIELD_OF_LETTER.get(letter_id)
@@ -134,6 +212,7 @@ class Store:
                     data["today"] = on.isoformat()  # the case's reference date moves with what was sent
                 row.case_json = parse_case(data).model_dump(mode="json")
             row.updated_at = dt.datetime.now(dt.timezone.utc)
+            row.version += 1
             row.events.append(EventRow(kind="sent", letter_id=letter_id, on=on, letter_json=letter))
         return self.get(case_id)
 
@@ -163,6 +242,7 @@ def _saved(row: CaseRow) -> SavedCase:
         id=row.id,
         created_at=_aware(row.created_at),
         updated_at=_aware(row.updated_at),
+        version=row.version,
         case=parse_case(row.case_json),
         events=[Event(kind=e.kind, letter_id=e.letter_id, on=e.on, letter=e.letter_json) for e in row.events],
     )
