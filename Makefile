@@ -28,6 +28,7 @@ system-deps:
 	bash .ci/system-deps.sh
 
 run: install
+	$(PY) -m assistant migrate
 	$(VENV)/bin/streamlit run assistant/app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: install-test system-deps

@@ -39,6 +39,7 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="avec --format pdf|both : envoi.pdf, tous les courriers dans l'ordre avec une liste en tête")
     p_batch.add_argument("--resume", action="store_true",
                          help="reprend un traitement interrompu dans le même dossier de sortie")
+    sub.add_parser("migrate", help="crée ou met à jour la base des dossiers enregistrés (Alembic)")
     p_tpl = sub.add_parser("template", help="écrit un tableur vide avec les bonnes colonnes (en français)")
     p_tpl.add_argument("out_file")
     p_coll = sub.add_parser("collective", help="courriers d'une association sur un traitement algorithmique")
@@ -69,6 +70,13 @@ def _collective(args: argparse.Namespace) -> int:
     for letter, data in zip(letters, render_docx_many(letters)):
         (out / f"{letter.id}.docx").write_bytes(data)
     print(f"{len(letters)} courrier(s) écrit(s) dans {out}", file=sys.stderr)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from .store import Store, database_url
+
+    Store(database_url())
     return 0
 
 
@@ -131,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     from .model import InvalidCase
 
     args = _build_parser().parse_args(argv)
-    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template}
+    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template,
+                "migrate": _migrate}
     try:
         return handlers[args.command](args)
     except InvalidCase as error:
