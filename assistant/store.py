@@ -113,6 +113,8 @@ class CaseRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     case_json: Mapped[dict] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    organisation_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True, index=True)
+    created_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
     events: Mapped[list["EventRow"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="EventRow.id"
     )
@@ -129,6 +131,19 @@ class EventRow(Base):
     on: Mapped[dt.date] = mapped_column(Date)
     letter_json: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)
     case: Mapped[CaseRow] = relationship(back_populates="events")
+
+
+class AuditRow(Base):
+    """Who did what when — never the case's content: ids, an action, a letter id at most."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    organisation_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True, index=True)
+    detail: Mapped[Optional[str]] = mapped_column(String(80), nullable=True)
 
 
 class Event(BaseModel):
@@ -166,42 +181,77 @@ class Store:
         return Session(self.engine, expire_on_commit=False)
 
     @staticmethod
-    def _locked(session: Session, case_id: str) -> Optional[CaseRow]:
+    def _locked(session: Session, case_id: str, actor: Any = None) -> Optional[CaseRow]:
         """The row, locked until the end of the transaction (PostgreSQL; SQLite already
-        holds the database's write lock since BEGIN IMMEDIATE)."""
-        return session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
+        holds the database's write lock since BEGIN IMMEDIATE); None when it belongs to
+        another organisation than the actor's (its existence is not revealed)."""
+        row = session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
+        return row if row is not None and _visible(row, actor) else None
 
-    def save(self, case: Case, case_id: Optional[str] = None, expected_version: Optional[int] = None) -> str:
+    @staticmethod
+    def _audit(session: Session, actor: Any, action: str, case_id: Optional[str], detail: Optional[str] = None,
+                organisation_id: Optional[str] = None) -> None:
+        session.add(AuditRow(at=dt.datetime.now(dt.timezone.utc), user_id=getattr(actor, "id", None),
+                             organisation_id=getattr(actor, "organisation_id", None) or organisation_id,
+                             action=action, case_id=case_id, detail=detail))
+
+    def audit_trail(self, case_id: Optional[str] = None) -> list[dict[str, Any]]:
+        """The audit entries (of one case, or all), oldest first."""
+        with self._session() as session:
+            query = select(AuditRow).order_by(AuditRow.id)
+            if case_id is not None:
+                query = query.where(AuditRow.case_id == case_id)
+            return [{"at": _aware(r.at), "user_id": r.user_id, "organisation_id": r.organisation_id,
+                     "action": r.action, "case_id": r.case_id, "detail": r.detail} for r in session.scalars(query)]
+
+    def save(self, case: Case, case_id: Optional[str] = None, expected_version: Optional[int] = None,
+             actor: Any = None) -> str:
         """Create or replace a case file; returns its id. With `expected_version`, refuse
-        (Conflict) to overwrite a case someone else changed meanwhile."""
+        (Conflict) to overwrite a case someone else changed meanwhile. With an `actor`
+        (accounts.User), the case belongs to the actor's organisation."""
+        _require(actor, "case.write")
         now = dt.datetime.now(dt.timezone.utc)
         payload = case.model_dump(mode="json")
         with self._session() as session, session.begin():
-            row = self._locked(session, case_id) if case_id else None
+            row = self._locked(session, case_id, actor) if case_id else None
+            if row is None and case_id and session.get(CaseRow, case_id) is not None:
+                raise NotFound(case_id)      # another organisation's case: never overwritten
             if row is None:
-                row = CaseRow(id=case_id or str(uuid.uuid4()), created_at=now, updated_at=now, case_json=payload, version=1)
+                row = CaseRow(id=case_id or str(uuid.uuid4()), created_at=now, updated_at=now, case_json=payload,
+                              version=1, organisation_id=getattr(actor, "organisation_id", None),
+                              created_by=getattr(actor, "id", None))
                 session.add(row)
+                self._audit(session, actor, "case.create", row.id)
             else:
                 if expected_version is not None and row.version != expected_version:
                     raise Conflict(f"case {case_id} is at version {row.version}, not {expected_version}")
                 row.case_json, row.updated_at, row.version = payload, now, row.version + 1
+                self._audit(session, actor, "case.update", row.id, f"version {row.version}")
             return row.id
 
-    def get(self, case_id: str) -> SavedCase:
+    def get(self, case_id: str, actor: Any = None) -> SavedCase:
+        _require(actor, "case.read")
         with self._session() as session:
             row = session.get(CaseRow, case_id)
-            if row is None:
+            if row is None or not _visible(row, actor):
                 raise NotFound(case_id)
             return _saved(row)
 
-    def list(self) -> list[SavedCase]:
+    def list(self, actor: Any = None) -> list[SavedCase]:
+        """Every case (no actor: the local, single-person store) or the actor's organisation's."""
+        _require(actor, "case.read")
+        query = select(CaseRow).order_by(CaseRow.created_at, CaseRow.id)
+        if actor is not None:
+            query = query.where(CaseRow.organisation_id == actor.organisation_id)
         with self._session() as session:
-            return [_saved(row) for row in session.scalars(select(CaseRow).order_by(CaseRow.created_at, CaseRow.id))]
+            return [_saved(row) for row in session.scalars(query)]
 
-    def record_sent(self, case_id: str, letter_id: str, on: dt.date, letter: Optional[dict] = None) -> SavedCase:
+    def record_sent(self, case_id: str, letter_id: str, on: dt.date, letter: Optional[dict] = None,
+                    actor: Any = None) -> SavedCase:
         """Remember that a letter was sent: its text as sent, and the history field it fills."""
+        _require(actor, "letter.send")
         with self._session() as session, session.begin():
-            row = self._locked(session, case_id)
+            row = self._locked(session, case_id, actor)
             if row is None:
                 raise NotFound(case_id)
             field = HISTORY_FIELD_OF_LETTER.get(letter_id)
@@ -214,19 +264,26 @@ class Store:
             row.updated_at = dt.datetime.now(dt.timezone.utc)
             row.version += 1
             row.events.append(EventRow(kind="sent", letter_id=letter_id, on=on, letter_json=letter))
-        return self.get(case_id)
+            self._audit(session, actor, "letter.sent", case_id, letter_id)
+        return self.get(case_id, actor)
 
-    def delete(self, case_id: str) -> None:
-        """Forget a case file and all its events, for good."""
+    def delete(self, case_id: str, actor: Any = None) -> None:
+        """Forget a case file and all its events, for good (the audit log keeps only that
+        it was deleted, by whom and when)."""
+        _require(actor, "case.delete")
         with self._session() as session, session.begin():
-            row = session.get(CaseRow, case_id)
+            row = self._locked(session, case_id, actor)
             if row is None:
                 raise NotFound(case_id)
             session.delete(row)
+            self._audit(session, actor, "case.delete", case_id)
 
-    def export(self, case_id: str) -> dict[str, Any]:
+    def export(self, case_id: str, actor: Any = None) -> dict[str, Any]:
         """Everything we hold about a case, as JSON-ready data (the person's copy)."""
-        saved = self.get(case_id)
+        _require(actor, "case.export")
+        saved = self.get(case_id, actor)
+        with self._session() as session, session.begin():
+            self._audit(session, actor, "case.export", case_id)
         return {
             "id": saved.id,
             "created_at": saved.created_at.isoformat(),
@@ -235,6 +292,19 @@ class Store:
             "events": [e.model_dump(mode="json") for e in saved.events],
             "analysis": analyse(saved.case).to_json_dict(),
         }
+
+
+def _visible(row: CaseRow, actor: Any) -> bool:
+    """No actor: the local store of one person or one office. An actor sees only the cases
+    of their organisation."""
+    return actor is None or row.organisation_id == actor.organisation_id
+
+
+def _require(actor: Any, permission: str) -> None:
+    if actor is not None:
+        from .accounts import require
+
+        require(actor, permission)
 
 
 def _saved(row: CaseRow) -> SavedCase:

@@ -159,5 +159,12 @@ def test_migrations_upgrade_a_database_made_before_them(tmp_path):
                      {"j": CASE.model_dump_json()})
     store = Store(url)
     assert store.get("old").version == 1
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from assistant.store import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == ScriptDirectory.from_config(config).get_current_head()

@@ -1,0 +1,137 @@
+"""Organisations, users and roles: who may see and do what with saved cases.
+
+The anonymous flow needs none of this (saving is always the person's choice). When a
+mediator, an association volunteer or a lawyer works with an account, every case belongs
+to their organisation and nobody else sees it. Passwords are hashed with Argon2id
+(argon2-cffi, the maintained binding of the reference implementation), never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import Enum
+from typing import Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .store import Base, Store
+
+
+class Role(str, Enum):
+    mediator = "mediator"          # France Services, conseiller numérique
+    volunteer = "volunteer"        # an association's volunteer
+    lawyer = "lawyer"              # reviews and approves letters
+    admin = "admin"                # manages the organisation's users
+
+
+# What each role may do. A permission not listed is refused.
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.mediator: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send"}),
+    Role.volunteer: frozenset({"case.read", "case.write", "letter.send"}),
+    Role.lawyer: frozenset({"case.read", "letter.approve"}),
+    Role.admin: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send",
+                           "letter.approve", "user.manage"}),
+}
+
+_HASHER = PasswordHasher()   # Argon2id with the library's current recommended parameters
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    requires_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class User(BaseModel):
+    """A signed-in person acting for an organisation (what the store needs to know)."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    organisation_id: str
+    email: str
+    name: str
+    role: Role
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+
+class NotAllowed(PermissionError):
+    """The user's role does not allow this action (French message for the page)."""
+
+
+def require(user: Optional[User], permission: str) -> None:
+    if user is not None and not user.can(permission):
+        raise NotAllowed(f"votre rôle ({user.role.value}) ne permet pas cette action ({permission}).")
+
+
+def _user(row: UserRow) -> User:
+    return User(id=row.id, organisation_id=row.organisation_id, email=row.email, name=row.name, role=Role(row.role))
+
+
+class Accounts:
+    """Organisations and users, in the same database as the store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def create_organisation(self, name: str, requires_review: bool = False) -> str:
+        with self.store._session() as session, session.begin():
+            row = OrganisationRow(id=str(uuid.uuid4()), name=name, requires_review=requires_review,
+                                  created_at=dt.datetime.now(dt.timezone.utc))
+            session.add(row)
+            return row.id
+
+    def add_user(self, organisation_id: str, email: str, name: str, role: Role, password: str,
+                 by: Optional[User] = None) -> User:
+        """A new account; `by` (an admin of that organisation) is required once it has users."""
+        require(by, "user.manage")
+        if by is not None and by.organisation_id != organisation_id:
+            raise NotAllowed("vous ne gérez que les comptes de votre organisation.")
+        if len(password) < 12:
+            raise ValueError("mot de passe trop court (12 caractères au moins).")
+        with self.store._session() as session, session.begin():
+            row = UserRow(id=str(uuid.uuid4()), organisation_id=organisation_id, email=email.strip().lower(),
+                          name=name, role=Role(role).value, password_hash=_HASHER.hash(password),
+                          created_at=dt.datetime.now(dt.timezone.utc))
+            session.add(row)
+            self.store._audit(session, by, "user.add", None, Role(role).value, organisation_id)
+            return _user(row)
+
+    def authenticate(self, email: str, password: str) -> Optional[User]:
+        """The user, or None for an unknown e-mail, a wrong password or a disabled account
+        (the same answer for all three)."""
+        with self.store._session() as session, session.begin():
+            row = session.scalars(select(UserRow).where(UserRow.email == email.strip().lower())).first()
+            if row is None or not row.active:
+                _HASHER.hash(password)   # same work either way: no timing hint that the e-mail exists
+                return None
+            try:
+                _HASHER.verify(row.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                self.store._audit(session, None, "login.failed", None, None, row.organisation_id)
+                return None
+            if _HASHER.check_needs_rehash(row.password_hash):
+                row.password_hash = _HASHER.hash(password)
+            user = _user(row)
+            self.store._audit(session, user, "login", None, None)
+            return user
