@@ -118,9 +118,10 @@ def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
         letters.append("debt_remission_request")
     already_asked = any((history.explanation_requested_on, history.documents_requested_on, history.appeal_filed_on))
     # Where the compulsory step is itself the mediation, the appeal letter is the referral.
-    # An ARE stop that may follow a radiation may need the compulsory mediation: offer its letter.
-    maybe_sanction = any(n.key == "route.are_radiation" for n in route.notes)
-    if "mediator" in found and route.id != "rapo_france_travail" and (already_asked or route.mediation_before_court or maybe_sanction):
+    # A decision that may be a sanction (an ARE stop after a radiation) may need the
+    # compulsory mediation: offer its letter.
+    if "mediator" in found and route.id != "rapo_france_travail" and (
+            already_asked or route.mediation_before_court or route.may_be_sanction):
         letters.append("mediator_referral")
     if "defenseur_des_droits" in found and already_asked:
         letters.append("defenseur_referral")

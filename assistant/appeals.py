@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import bodies
 from .model import Benefit, Case, Ground, OrganismKind, Situation
 from .places import departement
-from .texts import Note, note, say
+from .texts import Note, note
 
 HOUSING_AIDS = {Benefit.apl, Benefit.als, Benefit.alf}
 SOCIAL_SECURITY_BODIES = {kind for kind in OrganismKind if bodies.is_social_security(kind.value)}
@@ -26,12 +26,10 @@ HEALTH_BENEFITS = {Benefit.indemnites_journalieres, Benefit.css}
 MEDICAL_BENEFITS = {Benefit.indemnites_journalieres, Benefit.retraite, Benefit.autre}
 MEDICAL_BODIES = {OrganismKind.cpam, OrganismKind.msa, OrganismKind.carsat}
 
-# Unemployment insurance is not social security: the ordinary civil side of the court.
-ARE_COURT = say("court.civil")
-
 # Court ids (CONTRACT §3) and the sentence that names each (data/sentences.yaml).
 COURT_KEYS = {"tribunal_judiciaire": "court.tribunal_judiciaire", "tribunal_administratif": "court.tribunal_administratif"}
-COURT_NAMES = {court: say(key) for court, key in COURT_KEYS.items()}
+# Unemployment insurance is not social security: the ordinary civil side of the court.
+CIVIL_COURT = "court.civil"
 
 
 @dataclass(frozen=True)
@@ -53,10 +51,13 @@ class Route:
     # Is the body's silence a rejection after `answer_ref`? Not for a mediation, which
     # ends when the mediator or a party declares it over (CJA L213-13).
     silence_is_rejection: bool = True
-    court_name: str = ""         # when the court is not the usual one for `then`
+    court_key: str = ""          # the court's sentence when it is not the usual one for `then`
     notice_ref: str = ""         # when the text making the time limit binding only if stated is not the court's usual one
     notes: tuple[Note, ...] = field(default=())
     verified: bool = True        # False only for the explicit fallback: follow the decision's mention
+    # The decision may be a sanction in disguise (an ARE stop after a radiation): its
+    # compulsory mediation and shorter time limit are offered too.
+    may_be_sanction: bool = False
 
     @property
     def notice_basis(self) -> str:
@@ -65,13 +66,9 @@ class Route:
         return self.notice_ref or ("cja-R421-5" if self.then == "tribunal_administratif" else "css-R142-1-A")
 
     @property
-    def court(self) -> str:
-        return self.court_name or COURT_NAMES[self.then]
-
-    @property
     def court_note(self) -> Note:
         """The court's name as a sentence, so that an English text names it in English."""
-        return note("court.civil") if self.court_name == ARE_COURT else note(COURT_KEYS[self.then])
+        return note(self.court_key or COURT_KEYS[self.then])
 
 
 def is_penalty(case: Case) -> bool:
@@ -362,14 +359,15 @@ def _france_travail(case: Case) -> Route | None:
             deadline_ref="ct-R5426-19",
             answer_ref="ct-R5426-19",
             court_ref="ct-L5422-4",
-            court_name=ARE_COURT,
+            court_key=CIVIL_COURT,
             notice_ref="ct-L5422-4",
         )
     if case.benefit is Benefit.are:
         # Other ARE decisions: no compulsory prior appeal; the court action is time-barred
         # two years after notification (L5422-4), and a recours gracieux does not stop it.
         notes = [note("route.are_court", time="time:ct-L5422-4")]
-        if case.situation is Situation.termination:
+        may_be_sanction = case.situation is Situation.termination   # a stop after a radiation
+        if may_be_sanction:
             notes.append(note("route.are_radiation", time="time:cja-R213-10"))
         return Route(
             id="recours_gracieux",
@@ -380,9 +378,10 @@ def _france_travail(case: Case) -> Route | None:
             court_ref="ct-L5422-4",
             compulsory=False,
             interrupts_court_deadline=False,
-            court_name=ARE_COURT,
+            court_key=CIVIL_COURT,
             notice_ref="ct-L5422-4",
             notes=tuple(notes),
+            may_be_sanction=may_be_sanction,
         )
     # Other France Travail decisions (e.g. year-end aid, other aids): recours gracieux,
     # mediation before the administrative court.

@@ -25,7 +25,7 @@ from typing import Any, Iterator, Optional
 
 from . import gate
 from .analysis import Analysis, analyse
-from .model import Case, Context, Decision, History, InvalidCase, label, parse_case
+from .model import MULTILINE_FIELDS, Case, Context, Decision, History, InvalidCase, label, parse_case
 
 BOOL_FIELDS = {
     f"decision.{name}" for name, info in Decision.model_fields.items() if info.annotation in (bool, Optional[bool])
@@ -182,7 +182,6 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-MULTILINE = {"claimant.address", "organism.address", "context.own_words"}
 EXTRA_CELLS = "__extra__"
 TOO_LONG = "__too_long__"
 
@@ -197,7 +196,7 @@ def _row_dict(header: list[str], values: list[Any]) -> dict[str, Any]:
             if len(value) > gate.MAX_CELL_CHARS:
                 raw[TOO_LONG] = column
                 continue
-            value = gate.clean_text(value, multiline=column in MULTILINE)
+            value = gate.clean_text(value, multiline=column in MULTILINE_FIELDS)
         raw[column] = value
     if len(values) > len(header) and any(str(v).strip() for v in values[len(header):] if v is not None):
         raw[EXTRA_CELLS] = len(values) - len(header)
@@ -330,7 +329,7 @@ def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool
                 rows: list[tuple[int, dict[str, Any]]]) -> list[RowResult]:
     """One chunk of rows → validated cases, analyses and letters in partial folders. Runs
     in a worker process; returns only the small summaries (memory stays flat)."""
-    from .letters import build_letters, render_docx_many, render_guide_docx
+    from .letters import build_letters
 
     out: list[RowResult] = []
     for row, raw in rows:
@@ -356,18 +355,27 @@ def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool
             continue
         partial = out_dir / (result.folder + PARTIAL)
         partial.mkdir()
-        _atomic_write(partial / "analyse.json",
-                      json.dumps(analysis.to_json_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
-        letters = build_letters(case, analysis)
-        for letter, data in zip(letters, render_docx_many(letters)):
-            _atomic_write(partial / f"{letter.id}.docx", data)
-        if letters:
-            _atomic_write(partial / "guide.docx", render_guide_docx(letters))
+        letters, files = case_documents(case, analysis)
+        for name, data in files:
+            _atomic_write(partial / name, data)
         if pdf and letters:
             result.pdf = _write_pdfs(partial, letters)
             from .letters.merge import Mailed
             result.mailed = tuple((letter.id, Mailed.of(letter)) for letter in letters)
     return out
+
+
+def case_documents(case: Case, analysis: Analysis) -> tuple[list, list[tuple[str, bytes]]]:
+    """One case's letters and its files — the analysis, each letter's DOCX and the guide —
+    as (name, bytes): what the batch writes to a folder and the app puts in a ZIP."""
+    from .letters import build_letters, render_docx_many, render_guide_docx
+
+    letters = build_letters(case, analysis)
+    files = [("analyse.json", json.dumps(analysis.to_json_dict(), ensure_ascii=False, indent=2).encode("utf-8"))]
+    files += [(f"{letter.id}.docx", data) for letter, data in zip(letters, render_docx_many(letters))]
+    if letters:
+        files.append(("guide.docx", render_guide_docx(letters)))
+    return letters, files
 
 
 def _write_pdfs(folder: Path, letters: list) -> str:
@@ -578,20 +586,13 @@ def _cell(value: Any) -> Any:
 def letters_zip(cases: list[tuple[int, Case]], progress: Optional[Any] = None) -> bytes:
     """The letters of every valid row, one folder per row number, in a ZIP built in memory
     (nothing personal is written to the server's disk); `progress(done, total)` is called."""
-    from .letters import build_letters, render_docx_many, render_guide_docx
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for done, (row, case) in enumerate(cases, start=1):
-            analysis = analyse(case)
-            folder = _folder_name(row)
-            archive.writestr(f"{folder}/analyse.json", json.dumps(analysis.to_json_dict(), ensure_ascii=False, indent=2),
-                             compress_type=zipfile.ZIP_DEFLATED)
-            letters = build_letters(case, analysis)
-            for letter, docx in zip(letters, render_docx_many(letters)):
-                archive.writestr(f"{folder}/{letter.id}.docx", docx, compress_type=zipfile.ZIP_STORED)
-            if letters:
-                archive.writestr(f"{folder}/guide.docx", render_guide_docx(letters), compress_type=zipfile.ZIP_STORED)
+            _, files = case_documents(case, analyse(case))
+            for name, data in files:
+                method = zipfile.ZIP_STORED if Path(name).suffix in STORED else zipfile.ZIP_DEFLATED
+                archive.writestr(f"{_folder_name(row)}/{name}", data, compress_type=method)
             if progress:
                 progress(done, len(cases))
     return buffer.getvalue()

@@ -107,7 +107,7 @@ def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
         return None
     region = holiday_region(case.claimant.postal_code)
     end = end_of_period(start, period(route.deadline_ref), region)
-    if any(n.key == "route.are_radiation" for n in route.notes):
+    if route.may_be_sanction:
         # The stop may be a sanction (radiation): its compulsory mediation has the shorter
         # time limit, and the safe date never offers a day the person may not have.
         end = min(end, end_of_period(start, period("cja-R213-10"), region))
@@ -166,7 +166,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         if not deadline_opposable(case) and route.then == "tribunal_administratif":
             add("reasonable_time", start, "ce-2016-387763", note("deadline.reasonable_time", time="time:ce-2016-387763"),
                 ("ce-2016-387763", "cja-R421-5"))
-        if any(n.key == "route.are_radiation" for n in route.notes):
+        if route.may_be_sanction:
             add("radiation_mediation", start, "cja-R213-10", note("deadline.radiation_mediation"),
                 ("cja-R213-10", "ct-R5312-47", "ct-L5412-1"))
 

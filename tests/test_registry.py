@@ -88,7 +88,7 @@ def test_no_accepted_case_falls_to_a_silent_default_route():
         route = appeals.appeal_route(case)
         walked += 1
         assert route.verified, (case.organism.kind.value, case.benefit.value, case.situation.value)
-        assert route.legal_basis and route.then in appeals.COURT_NAMES
+        assert route.legal_basis and route.then in appeals.COURT_KEYS
     assert walked > 300
 
 

@@ -396,7 +396,6 @@ def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, 
 
 
 def _references(case: Case, ctx: dict[str, Any]) -> list[str]:
-    data = load_catalogue().data
     out = []
     if ctx["file_number"]:
         out.append(f"{bodies.organism(case.organism.kind.value)['file_number']} : {ctx['file_number']}")

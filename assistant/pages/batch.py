@@ -27,7 +27,7 @@ def _chart(stats: dict) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-CHECKED = "batch.checked"     # the last checked upload: (file name, Checked)
+CHECKED = "batch.checked"     # the last checked upload: (file name and size, Checked, published numbers)
 ZIP = "batch.zip"             # the letters of its valid rows, once made
 
 st.title(_("Plusieurs dossiers (associations)"))
@@ -46,7 +46,10 @@ if upload is not None:
         st.session_state.pop(ZIP, None)
         try:
             with st.spinner(_("Vérification de chaque ligne…")):
-                st.session_state[CHECKED] = ((upload.name, upload.size), check_upload(upload.name, upload.getvalue()))
+                checked = check_upload(upload.name, upload.getvalue())
+                # The published numbers are computed once per file, not at every click.
+                stats = published(tally_cases(case for _row, case in checked.valid))
+                st.session_state[CHECKED] = ((upload.name, upload.size), checked, stats)
         except InvalidCase as error:
             st.session_state.pop(CHECKED, None)
             st.error(_("Ce fichier ne peut pas être lu :") + "\n\n" + "\n".join(f"- {m}" for m in error.messages))
@@ -54,6 +57,7 @@ if upload is not None:
 found = st.session_state.get(CHECKED)
 if upload is not None and found:
     checked: Checked = found[1]
+    stats = found[2]
     total = len(checked.valid) + len(checked.rejected)
     st.markdown(_("**{valid}** ligne(s) valable(s) sur **{total}**.").format(valid=len(checked.valid), total=total))
     if checked.problems:
@@ -83,7 +87,6 @@ if upload is not None and found:
 
         st.header(_("4. Les chiffres à publier"))
         st.markdown(_("Comptes anonymes des dossiers valables : jamais un nom, un numéro, une date ni un texte libre ; un groupe de moins de 5 dossiers s'affiche « < 5 »."))
-        stats = published(tally_cases(case for _row, case in checked.valid))
         _chart(stats)
         st.table([{_("Ce qui est compté"): _(FLAG_LABELS[name]), _("Dossiers"): str(count)}
                   for name, count in stats["facts"].items()])

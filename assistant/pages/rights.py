@@ -3,7 +3,6 @@ why it applies to you and the texts it rests on."""
 
 from __future__ import annotations
 
-import threading
 from typing import Optional
 
 import streamlit as st
