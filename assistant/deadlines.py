@@ -73,10 +73,15 @@ def previous_working_day(day: dt.date, region: Optional[str] = None) -> dt.date:
     return day
 
 
+def period_end(start: dt.date, length: Period) -> dt.date:
+    """The calendar end of a period, not moved past a weekend or holiday: the day a silence
+    becomes a refusal, from which the next time limit runs (strictest reading)."""
+    return add_months(start, length.months + 12 * length.years) + dt.timedelta(days=length.days)
+
+
 def end_of_period(start: dt.date, length: Period, region: Optional[str] = None) -> dt.date:
     """Safe last day of a period that starts on `start` (e.g. the day of receipt)."""
-    end = add_months(start, length.months + 12 * length.years) + dt.timedelta(days=length.days)
-    return next_working_day(end, region)
+    return next_working_day(period_end(start, length), region)
 
 
 @dataclass(frozen=True)
@@ -151,9 +156,10 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     out: list[Deadline] = []
 
     def add(id_: str, start: dt.date, ref_id: str, label: Note, basis: tuple[str, ...]) -> dt.date:
-        end = end_of_period(start, period(ref_id), region)
-        out.append(Deadline(id_, end, label, basis))
-        return end
+        """Add the safe date; return the period's calendar end, from which a following time
+        limit runs (a weekend moves the day one may act, not the day a silence refuses)."""
+        out.append(Deadline(id_, end_of_period(start, period(ref_id), region), label, basis))
+        return period_end(start, period(ref_id))
 
     start = appeal_start(case)
     if start is not None and case.history.appeal_filed_on is None:

@@ -69,3 +69,22 @@ def test_next_working_day_is_identity_on_working_days():
 ])
 def test_holiday_region_from_postal_code(postal_code, region):
     assert holiday_region(postal_code) == region
+
+
+def test_a_refusal_born_on_a_weekend_does_not_give_more_time():
+    """A request sent on 31 January 2026: silence refuses it on Saturday 28 February; the
+    CADA must then be asked by 28 April (Tuesday) — not from Monday 2 March, which would
+    give until 4 May. The ladder and the analysis say the same date."""
+    from assistant.analysis import analyse
+    from assistant.followup import Sent, ladder
+    from assistant.model import parse_case
+    from tests.conftest import VALID_SCENARIOS, with_changes
+
+    case = parse_case(with_changes(VALID_SCENARIOS[0][1]["case"], decision__date="2026-01-05",
+                                   decision__received_on="2026-01-08",
+                                   history__explanation_requested_on="2026-01-31", today="2026-03-02"))
+    dates = {d.id: d.date for d in analyse(case).deadlines}
+    assert dates["explanation_answer"] == dt.date(2026, 3, 2)        # acting on it: the next working day
+    assert dates["cada_after_explanation"] == dt.date(2026, 4, 28)
+    steps = ladder(case, [Sent(letter_id="explanation_request", on=dt.date(2026, 1, 31))], [])
+    assert {s.due for s in steps if s.letter_id == "cada_referral"} == {dt.date(2026, 4, 28)}
