@@ -7,12 +7,14 @@ Two kinds of dates, all computed by the engine (`analyse`), none here:
   engine's deadlines for the same case with those letters recorded as sent today.
 
 No name, address or file number goes into the file: only dates, the steps and the body.
+`ladder_calendar_bytes` does the same for the follow-up steps of `assistant.followup`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from icalendar import Alarm, Calendar, Event
 
@@ -21,8 +23,13 @@ from .i18n import BABEL_LOCALES, N_, translate
 from .legal_refs import LegalRefsError, ref
 from .formatting import long_date
 from .model import Case
+from .texts import say
+
+if TYPE_CHECKING:  # the steps come from assistant.followup; no import needed to read them
+    from .followup import Step
 
 REMIND_DAYS_BEFORE = 7
+UID_DOMAIN = "mes-droits-face-a-l-algorithme"
 
 
 @dataclass(frozen=True)
@@ -55,38 +62,69 @@ def _citation(ref_id: str) -> str:
         return ref_id
 
 
+def _calendar(language: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Mes droits face a l'algorithme//FR")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", translate(N_("Mes démarches — dates à retenir"), language, "messages"))
+    return cal
+
+
+def _event(uid: str, day: dt.date, label: str, lines: list[str], stamp: dt.datetime) -> Event:
+    """One all-day event, transparent, with a reminder a week before."""
+    event = Event()
+    event.add("uid", f"{uid}-{day.isoformat()}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", label)
+    event.add("description", "\n".join(lines))
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", label)
+    alarm.add("trigger", dt.timedelta(days=-REMIND_DAYS_BEFORE))
+    event.add_component(alarm)
+    return event
+
+
+def _texts_line(legal_basis: Sequence[str], language: str) -> str:
+    refs = " ; ".join(_citation(r) for r in legal_basis)
+    return translate(N_("Textes : {refs}"), language, "messages").format(refs=refs)
+
+
 def calendar_bytes(case: Case, analysis: Analysis, language: str = "fr") -> bytes:
     """The `.ics` file: one all-day event per date, with a reminder a week before."""
     def t(message: str, domain: str = "messages") -> str:
         return translate(message, language, domain)
 
-    cal = Calendar()
-    cal.add("prodid", "-//Mes droits face a l'algorithme//FR")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", t(N_("Mes démarches — dates à retenir")))
+    cal = _calendar(language)
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     # The labels come from the engine in the person's language (data/sentences.yaml).
     shown = analysis if language == "fr" else analyse(case, language)
     for entry in entries(case, shown, language):
-        label = entry.label
-        event = Event()
-        event.add("uid", f"{entry.id}-{entry.date.isoformat()}@mes-droits-face-a-l-algorithme")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", entry.date)
-        event.add("dtend", entry.date + dt.timedelta(days=1))
-        event.add("summary", label)
-        lines = [label]
+        lines = [entry.label]
         if entry.if_sent_on is not None:
             lines.append(t(N_("Date calculée si vous envoyez vos courriers le {date}.")).format(
                 date=long_date(entry.if_sent_on, BABEL_LOCALES.get(language, "fr_FR"))))
         if entry.legal_basis:
-            lines.append(t(N_("Textes : {refs}")).format(refs=" ; ".join(_citation(r) for r in entry.legal_basis)))
-        event.add("description", "\n".join(lines))
-        event.add("transp", "TRANSPARENT")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", label)
-        alarm.add("trigger", dt.timedelta(days=-REMIND_DAYS_BEFORE))
-        event.add_component(alarm)
-        cal.add_component(event)
+            lines.append(_texts_line(entry.legal_basis, language))
+        cal.add_component(_event(entry.id, entry.date, entry.label, lines, stamp))
+    return cal.to_ical()
+
+
+def ladder_calendar_bytes(case: Case, steps: Sequence["Step"], lang: str = "fr") -> bytes:
+    """The `.ics` file of the follow-up steps (assistant.followup.ladder): one all-day
+    event per step that has a due date, on that date, with a reminder a week before. The
+    steps' text is already in the person's language (render them with the same `lang`);
+    `case` is not written into the file (no name, no address), as for `calendar_bytes`."""
+    cal = _calendar(lang)
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    locale = BABEL_LOCALES.get(lang, "fr_FR")
+    for step in sorted((s for s in steps if s.due is not None), key=lambda s: (s.due, s.id)):
+        lines = [step.text]
+        if step.opens_on < step.due:
+            lines.append(say("followup.calendar.opens", lang, date=long_date(step.opens_on, locale)))
+        lines.append(_texts_line(step.legal_basis, lang))
+        cal.add_component(_event(step.id, step.due, step.text, lines, stamp))
     return cal.to_ical()

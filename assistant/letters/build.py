@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional, Protocol
 
 import yaml
 from jinja2 import StrictUndefined
@@ -254,7 +254,37 @@ def _deadline(analysis: Analysis, deadline_id: str) -> Optional[dt.date]:
     return next((d.date for d in analysis.deadlines if d.id == deadline_id), None)
 
 
-def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[str, ...]) -> dict[str, Any]:
+class AnswerLike(Protocol):
+    """An answer received to a letter (assistant.followup.Answer): the letter answered, the
+    day, and what kind of answer it was (an enum whose value is the kind's id)."""
+
+    to_letter: str
+    on: dt.date
+    kind: Any
+
+
+# Answers that refuse all or part of a request: an explicit refusal (assistant.followup.REFUSING).
+REFUSED_KINDS = ("partial", "refusal_with_reasons", "refusal_without_reasons")
+# Answers on the merits: the request is no longer « unanswered ».
+DECIDED_KINDS = (*REFUSED_KINDS, "complete", "withdrawn")
+
+
+def _kind(answer: AnswerLike) -> str:
+    return str(getattr(answer.kind, "value", answer.kind))
+
+
+def _answers(answers: Iterable[AnswerLike]) -> tuple[dict[str, Optional[str]], dict[str, Optional[dt.date]]]:
+    """The latest answer to each letter (same day: by kind, as assistant.followup does): its
+    kind and its day; None for a letter without an answer."""
+    kinds: dict[str, Optional[str]] = {letter: None for letter in LETTER_IDS}
+    days: dict[str, Optional[dt.date]] = {letter: None for letter in LETTER_IDS}
+    for answer in sorted(answers, key=lambda a: (a.on, _kind(a))):
+        kinds[answer.to_letter], days[answer.to_letter] = _kind(answer), answer.on
+    return kinds, days
+
+
+def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[str, ...],
+             answers: Iterable[AnswerLike] = ()) -> dict[str, Any]:
     data = load_catalogue().data
     c, d, h = case.claimant, case.decision, case.history
     organism = clean(organism_label(case)) or ""
@@ -277,14 +307,30 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         since = f" à compter du {long_date(case.context.started_on)}" if case.context.started_on else ""
         decision_ref = f"la décision de {situation['inf'].format(**words)}{since}, qui ne m'a pas été notifiée"
 
-    # Late requests: the answer deadline the analysis computed has passed.
+    # What the body answered, if the caller says so (follow-up letters); none by default.
+    answer_kind, answer_day = _answers(answers)
+    explanation_refused = answer_kind["explanation_request"] in REFUSED_KINDS
+    documents_refused = answer_kind["document_access"] in REFUSED_KINDS
+    region = holiday_region(c.postal_code)
+    # Late requests: the answer deadline the analysis computed has passed, and the body has
+    # not answered on the merits (an answer asking for a document or for time decides nothing).
     explanation_answer = _deadline(analysis, "explanation_answer")
     documents_answer = _deadline(analysis, "documents_answer")
-    explanation_late = bool(explanation_answer and explanation_answer < today)
-    documents_late = bool(documents_answer and documents_answer < today)
+    explanation_late = (bool(explanation_answer and explanation_answer < today)
+                        and answer_kind["explanation_request"] not in DECIDED_KINDS)
+    documents_late = (bool(documents_answer and documents_answer < today)
+                      and answer_kind["document_access"] not in DECIDED_KINDS)
     refusals = [x for x, late in ((explanation_answer, explanation_late), (documents_answer, documents_late)) if late]
     cada_by = [x for x in (_deadline(analysis, "cada_after_explanation") if explanation_late else None,
                            _deadline(analysis, "cada_after_documents") if documents_late else None) if x]
+    # An explicit refusal: the CADA within its time from the answer, never later than the
+    # limit that already ran from the refusal born of silence.
+    for letter, what, refused in (("explanation_request", "explanation", explanation_refused),
+                                  ("document_access", "documents", documents_refused)):
+        answered_on = answer_day[letter]
+        if refused and answered_on:
+            from_answer = end_of_period(answered_on, period("crpa-R343-1"), region)
+            cada_by.append(min(x for x in (from_answer, _deadline(analysis, f"cada_after_{what}")) if x))
     history = {
         "explanation_requested_on": _dated(h.explanation_requested_on),
         "documents_requested_on": _dated(h.documents_requested_on),
@@ -295,8 +341,8 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         (h.documents_requested_on, "une demande de communication de mon dossier, le {}"),
         (h.appeal_filed_on, "un recours contre la décision, le {}"),
     ) if day for text in [text.format(long_date(day))]]
-    firsts = [x for x in (h.explanation_requested_on if explanation_late else None,
-                          h.documents_requested_on if documents_late else None) if x]
+    firsts = [x for x in (h.explanation_requested_on if explanation_late or explanation_refused else None,
+                          h.documents_requested_on if documents_late or documents_refused else None) if x]
     route = appeal_route(case)
     mediator = analysis.right("mediator")
     document = analysis.right("document_access")
@@ -324,6 +370,10 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "own_words": clean(case.context.own_words), "today_text": long_date(today),
         "history": history, "history_steps": steps, "any_history": bool(steps),
         "explanation_late": explanation_late, "documents_late": documents_late,
+        "answer_kind": answer_kind, "answer_date": {k: _dated(v) for k, v in answer_day.items()},
+        "explanation_refused": explanation_refused, "documents_refused": documents_refused,
+        "explanation_partial": answer_kind["explanation_request"] == "partial",
+        "documents_partial": answer_kind["document_access"] == "partial",
         "refusal_date": _dated(min(refusals)) if refusals else None,
         "cada_by": cada, "cada_late": bool(cada_by and min(cada_by) < today),
         "first_request_date": _dated(min(firsts)) if firsts else None,
@@ -346,7 +396,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "remission_answer_time": duration(period("crpa-L231-4")),
         "appeal_exists": bool(h.appeal_filed_on) or "appeal" in letter_ids,
         "mediator_facts": list(mediator.why) if mediator else [],
-        "region": holiday_region(c.postal_code),
+        "region": region,
         "cite": cite, "cite_paren": cite_paren,
     }
 
@@ -373,6 +423,8 @@ def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, 
     own_address = _lines(case.organism.address)
     own = (own_address, None) if own_address else (blank, "organism")
     rule, route = spec.recipient, analysis.appeal.route
+    if spec.id == "explanation_request" and ctx["answer_kind"]["appeal"] == "refusal_without_reasons":
+        rule = "appeal_body"   # the reasons of a rejected appeal are asked of whoever rejected it
     if rule in ("cada", "cnil", "defenseur"):
         return list(data["addresses"][rule]), None
     if rule == "organism":
@@ -515,9 +567,11 @@ def allowed_cites(letter_id: str, case: Case, analysis: Analysis) -> set[str]:
 
 
 def build_letters(case: Case, analysis: Analysis, only: list[str] | None = None,
-                  today: dt.date | None = None) -> list[Letter]:
+                  today: dt.date | None = None, answers: Iterable[AnswerLike] = ()) -> list[Letter]:
     """The letters for a case: those the analysis proposes, or exactly `only` (in that order).
 
+    `answers` (assistant.followup.Answer) are what the body already answered: follow-up
+    letters then say so (« Votre réponse du … ») instead of « restée sans réponse ».
     Raises UnknownLetter for an id outside the catalogue and LetterNotApplicable for a letter
     whose right the analysis did not find; both carry a French message.
     """
@@ -531,7 +585,7 @@ def build_letters(case: Case, analysis: Analysis, only: list[str] | None = None,
         if unknown:
             raise UnknownLetter(
                 f"courrier inconnu : {', '.join(unknown)}. Courriers possibles : {', '.join(catalogue.letters)}.")
-    ctx = _context(case, analysis, today, tuple(wanted))
+    ctx = _context(case, analysis, today, tuple(wanted), answers)
     # The route's warnings go with the appeal letter, or with the first letter without one.
     applicable = [i for i in wanted if _applicable(catalogue.letters[i], ctx)]
     notes_with = "appeal" if "appeal" in applicable else (applicable[0] if applicable else None)
