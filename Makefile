@@ -38,6 +38,7 @@ bench: install-test system-deps
 	$(PY) bench/analyse.py
 	$(PY) bench/letters.py
 	$(PY) bench/batch.py
+	$(PY) bench/store.py
 
 # Regenerate the golden letter texts after an intended wording change (review the diff!).
 golden: install-test

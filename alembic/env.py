@@ -6,10 +6,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from assistant.store import Base, database_url
+import assistant.accounts  # noqa: F401  (its tables belong to the metadata)
+from assistant.crypto import sealer
+from assistant.store import Base, data_dir, database_url
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")
+context.config.attributes.setdefault("sealer", sealer(data_dir()))   # migrations that seal data
 
 
 def run(conn) -> None:

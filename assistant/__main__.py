@@ -1,7 +1,8 @@
 """Command line (CONTRACT §2): `python -m assistant analyse|letters|batch …`, plus `stats`.
 
 Exit codes: 0 success; 2 invalid input (French message on stderr, no traceback);
-1 anything else. Imports are lazy so that `analyse` starts fast.
+1 anything else; `refs check` also 3 when some legal references are stale. Imports are
+lazy so that `analyse` starts fast.
 """
 
 from __future__ import annotations
@@ -48,6 +49,22 @@ def _build_parser() -> argparse.ArgumentParser:
     p_stats = sub.add_parser("stats", help="statistiques anonymisées d'un fichier de dossiers")
     p_stats.add_argument("cases_file")
     p_stats.add_argument("--csv", default=None, metavar="FICHIER", help="écrit aussi un tableau CSV")
+    p_refs = sub.add_parser("refs", help="références juridiques (legal_refs) : fraîcheur et emplois")
+    refs_sub = p_refs.add_subparsers(dest="refs_command", required=True)
+    refs_help = ("liste chaque référence (date de vérification, statut, où elle est employée) et signale celles "
+                 "vérifiées depuis trop longtemps. Codes de sortie : 0 rien de périmé ; 3 au moins une référence "
+                 "à revérifier ; 2 entrée invalide (message en français)")
+    p_check = refs_sub.add_parser("check", help=refs_help, description=refs_help + ".")
+    p_check.add_argument("--max-age-days", default="365", metavar="JOURS", help="ancienneté maximale (défaut : 365)")
+    p_check.add_argument("--today", default=None, metavar="AAAA-MM-JJ", help="date de référence (défaut : aujourd'hui)")
+    p_check.add_argument("--changed", default=None, metavar="FICHIER.yaml",
+                         help="entrées corrigées (format de legal_refs/) : différences et ce qu'elles touchent")
+    p_check.add_argument("--saved", action="store_true",
+                         help="avec --changed : les courriers enregistrés qui les citent (base des dossiers)")
+    p_check.add_argument("--json", action="store_true", help="le rapport en JSON")
+    from .cases_cli import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -74,10 +91,31 @@ def _collective(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    """Schema up to date, then the automatic purge of closed cases past their retention."""
     from .store import Store, database_url
 
-    Store(database_url())
+    gone = Store(database_url()).purge()
+    if gone:
+        print(f"{len(gone)} dossier(s) clos effacé(s) (durée de conservation écoulée).", file=sys.stderr)
     return 0
+
+
+def _cases(args: argparse.Namespace) -> int:
+    from .cases_cli import run_cases
+
+    return run_cases(args)
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    from .cases_cli import run_accounts
+
+    return run_accounts(args)
+
+
+def _refs(args: argparse.Namespace) -> int:
+    from .refs_health import run_check
+
+    return run_check(args)
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -136,13 +174,17 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .cases_cli import CliRefusal
     from .model import InvalidCase
 
     args = _build_parser().parse_args(argv)
     handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template,
-                "migrate": _migrate}
+                "migrate": _migrate, "cases": _cases, "accounts": _accounts, "refs": _refs}
     try:
         return handlers[args.command](args)
+    except CliRefusal as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
     except InvalidCase as error:
         print(f"Dossier invalide — {error.source or 'entrée'} :", file=sys.stderr)
         for message in error.messages:

@@ -31,10 +31,10 @@ class Role(str, Enum):
 
 # What each role may do. A permission not listed is refused.
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.mediator: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send"}),
-    Role.volunteer: frozenset({"case.read", "case.write", "letter.send"}),
-    Role.lawyer: frozenset({"case.read", "letter.approve"}),
-    Role.admin: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send",
+    Role.mediator: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit"}),
+    Role.volunteer: frozenset({"case.read", "case.write", "letter.send", "letter.edit"}),
+    Role.lawyer: frozenset({"case.read", "letter.edit", "letter.approve"}),
+    Role.admin: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit",
                            "letter.approve", "user.manage"}),
 }
 
@@ -101,6 +101,12 @@ class Accounts:
             session.add(row)
             return row.id
 
+    def organisation_name(self, organisation_id: str) -> str:
+        """The organisation's name, as shown to its users (empty for an unknown id)."""
+        with self.store._session() as session:
+            row = session.get(OrganisationRow, organisation_id)
+            return row.name if row is not None else ""
+
     def add_user(self, organisation_id: str, email: str, name: str, role: Role, password: str,
                  by: Optional[User] = None) -> User:
         """A new account; `by` (an admin of that organisation) is required once it has users."""
@@ -109,8 +115,11 @@ class Accounts:
             raise NotAllowed("vous ne gérez que les comptes de votre organisation.")
         if len(password) < 12:
             raise ValueError("mot de passe trop court (12 caractères au moins).")
+        email = email.strip().lower()
         with self.store._session() as session, session.begin():
-            row = UserRow(id=str(uuid.uuid4()), organisation_id=organisation_id, email=email.strip().lower(),
+            if session.scalars(select(UserRow.id).where(UserRow.email == email)).first() is not None:
+                raise ValueError(f"l'adresse {email} a déjà un compte.")
+            row = UserRow(id=str(uuid.uuid4()), organisation_id=organisation_id, email=email,
                           name=name, role=Role(role).value, password_hash=_HASHER.hash(password),
                           created_at=dt.datetime.now(dt.timezone.utc))
             session.add(row)

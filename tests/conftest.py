@@ -16,6 +16,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The store's database and key file of the tests live in a throwaway folder, never in the
+# tester's own data folder (the browser tests' servers inherit it).
+# (Not named "mesdroits-…": that prefix marks the PDF engine's transient folders.)
+if not os.environ.get("MESDROITS_DATA_DIR"):
+    os.environ["MESDROITS_DATA_DIR"] = __import__("tempfile").mkdtemp(prefix="md-tests-data-")
 SHARED = Path(os.environ.get("MESDROITS_SHARED", ROOT.parent / "shared"))
 SCENARIOS_DIR = SHARED / "scenarios"
 
@@ -43,12 +48,13 @@ def require_tool(command: str, package: str) -> str:
     return found
 
 
-def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run `python -m assistant …` as a user would, from the repository root."""
+def run_cli(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m assistant …` as a user would, from the repository root (`env`: extra
+    variables)."""
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
 

@@ -1,0 +1,181 @@
+"""`python -m assistant cases …` and `accounts …`: the saved case files from a terminal.
+
+For the operator of a server (no `--as`: the whole local store, as the person holding the
+database and its key) or for a user of an organisation (`--as EMAIL`: exactly what that
+user may see and do in the app). Passwords come from `MESDROITS_PASSWORD` (scripts) or are
+asked without echo. Every refusal is a French message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+
+class CliRefusal(Exception):
+    """A French message for stderr, exit code 2."""
+
+
+def add_parsers(sub: Any) -> None:
+    p_cases = sub.add_parser("cases", help="dossiers enregistrés : list, import, export, close, delete, purge")
+    cases = p_cases.add_subparsers(dest="action", required=True)
+    for name, helptext in (("list", "liste les dossiers par prochaine échéance"),
+                           ("import", "enregistre un dossier (fichier JSON/YAML du contrat)"),
+                           ("export", "écrit un dossier (JSON) et ses courriers (ZIP)"),
+                           ("close", "clôt un dossier (la purge compte à partir de là)"),
+                           ("delete", "efface un dossier pour de bon"),
+                           ("purge", "efface les dossiers clos depuis plus que la durée de conservation")):
+        p = cases.add_parser(name, help=helptext)
+        p.add_argument("--as", dest="as_user", default=None, metavar="EMAIL",
+                       help="agir comme cet utilisateur (son organisation, son rôle)")
+        if name in ("export", "close", "delete"):
+            p.add_argument("case_id")
+        if name == "import":
+            p.add_argument("case_file")
+            p.add_argument("--consent", choices=["signed", "oral", "electronic"], required=True,
+                           help="comment la personne a accepté que son dossier soit gardé")
+        if name == "export":
+            p.add_argument("--out", required=True)
+        if name == "delete":
+            p.add_argument("--yes", action="store_true", help="confirme l'effacement")
+        if name == "list":
+            p.add_argument("--status", choices=["open", "closed", "all"], default="open")
+            p.add_argument("--organism", default=None)
+            p.add_argument("--benefit", default=None)
+            p.add_argument("--today", default=None, help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
+        if name == "purge":
+            p.add_argument("--days", type=int, default=None, help="durée de conservation (défaut : MESDROITS_RETENTION_DAYS ou 365)")
+    p_accounts = sub.add_parser("accounts", help="organisations et comptes")
+    accounts = p_accounts.add_subparsers(dest="action", required=True)
+    p_org = accounts.add_parser("create-organisation", help="crée une organisation et son administrateur")
+    p_org.add_argument("name")
+    p_org.add_argument("--admin-email", required=True)
+    p_org.add_argument("--admin-name", required=True)
+    p_org.add_argument("--requires-review", action="store_true", help="les courriers doivent être approuvés")
+    p_user = accounts.add_parser("add-user", help="ajoute un compte (par un administrateur)")
+    p_user.add_argument("--as", dest="as_user", required=True, metavar="ADMIN_EMAIL")
+    p_user.add_argument("email")
+    p_user.add_argument("name")
+    p_user.add_argument("role", choices=["mediator", "volunteer", "lawyer", "admin"])
+
+
+def _password(variable: str, prompt: str) -> str:
+    value = os.environ.get(variable)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise CliRefusal(f"mot de passe manquant : définissez {variable} ou lancez la commande dans un terminal.")
+    return getpass.getpass(prompt)
+
+
+def _actor(store: Any, email: Optional[str]) -> Any:
+    if email is None:
+        return None
+    from .accounts import Accounts
+
+    user = Accounts(store).authenticate(email, _password("MESDROITS_PASSWORD", f"Mot de passe de {email} : "))
+    if user is None:
+        raise CliRefusal("identifiant ou mot de passe incorrect.")
+    return user
+
+
+def run_cases(args: argparse.Namespace) -> int:
+    from .accounts import NotAllowed
+    from .store import NotFound, Store, database_url
+
+    store = Store(database_url())
+    try:
+        actor = _actor(store, args.as_user)
+        return _CASE_ACTIONS[args.action](store, actor, args)
+    except NotFound:
+        raise CliRefusal(f"dossier introuvable : {getattr(args, 'case_id', '')}.") from None
+    except NotAllowed as error:
+        raise CliRefusal(str(error)) from None
+
+
+def _list(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    board = store.dashboard(today, actor=actor, organism=args.organism, benefit=args.benefit,
+                            status=None if args.status == "all" else args.status, limit=10_000)
+    for row in board.rows:
+        due = row.next_due.isoformat() if row.next_due else "—"
+        print(f"{row.id}\t{due}\t{row.bucket}\t{row.organism}\t{row.benefit}\t{row.situation}\t{row.status}\t{row.name}")
+    print(f"{board.total} dossier(s) : " + ", ".join(f"{k} {v}" for k, v in board.counts.items()), file=sys.stderr)
+    return 0
+
+
+def _import(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    from .model import load_case
+    from .store import Consent
+
+    case = load_case(args.case_file)
+    consent = Consent(given_on=dt.date.today(), scope=["keep_file"], how=args.consent)
+    print(store.save(case, actor=actor, consent=consent))
+    return 0
+
+
+def _export(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    archive = store.export_zip(args.case_id, actor=actor)
+    (out / f"dossier-{args.case_id}.zip").write_bytes(archive)
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        (out / f"dossier-{args.case_id}.json").write_bytes(opened.read("dossier.json"))
+    print(f"Dossier exporté dans {out}", file=sys.stderr)
+    return 0
+
+
+def _close(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    from .store import Status
+
+    store.set_status(args.case_id, Status.closed, actor=actor)
+    return 0
+
+
+def _delete(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise CliRefusal("effacement non confirmé : ajoutez --yes (il ne pourra pas être annulé).")
+    store.delete(args.case_id, actor=actor)
+    print(f"Dossier {args.case_id} effacé.", file=sys.stderr)
+    return 0
+
+
+def _purge(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    gone = store.purge(days=args.days, actor=actor)
+    print(f"{len(gone)} dossier(s) clos effacé(s).", file=sys.stderr)
+    return 0
+
+
+_CASE_ACTIONS = {"list": _list, "import": _import, "export": _export, "close": _close, "delete": _delete,
+                 "purge": _purge}
+
+
+def run_accounts(args: argparse.Namespace) -> int:
+    from .accounts import Accounts, NotAllowed, Role
+    from .store import Store, database_url
+
+    store = Store(database_url())
+    accounts = Accounts(store)
+    try:
+        if args.action == "create-organisation":
+            password = _password("MESDROITS_PASSWORD", f"Mot de passe de {args.admin_email} : ")
+            organisation = accounts.create_organisation(args.name, requires_review=args.requires_review)
+            accounts.add_user(organisation, args.admin_email, args.admin_name, Role.admin, password)
+            print(organisation)
+            return 0
+        admin = _actor(store, args.as_user)
+        password = _password("MESDROITS_NEW_PASSWORD", f"Mot de passe du nouveau compte {args.email} : ")
+        user = accounts.add_user(admin.organisation_id, args.email, args.name, Role(args.role), password, by=admin)
+        print(json.dumps({"id": user.id, "email": user.email, "role": user.role.value}))
+        return 0
+    except (NotAllowed, ValueError) as error:
+        raise CliRefusal(str(error)) from None

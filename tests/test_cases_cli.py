@@ -1,0 +1,87 @@
+"""`python -m assistant cases|accounts …`: the saved case files from a terminal, scoped to
+the user given by --as exactly as in the app (organisation A never reaches B's cases)."""
+
+import copy
+import json
+import zipfile
+
+import pytest
+
+from tests.conftest import VALID_SCENARIOS, run_cli
+
+PASSWORD = "un mot de passe assez long"
+CASE = copy.deepcopy(VALID_SCENARIOS[0][1]["case"])
+
+
+@pytest.fixture
+def world(tmp_path, write_case):
+    """Two organisations, each with an admin; A's admin adds a volunteer; one case each."""
+    env = {"MESDROITS_DATA_DIR": str(tmp_path / "data"), "MESDROITS_PASSWORD": PASSWORD}
+    env.pop("DATABASE_URL", None)
+
+    def cli(*args, **extra):
+        return run_cli(*args, env={**env, **extra}, timeout=120)
+
+    for org, email in (("France Services A", "admin@a.fr"), ("Association B", "admin@b.fr")):
+        assert cli("accounts", "create-organisation", org, "--admin-email", email, "--admin-name", "Admin").returncode == 0
+    added = cli("accounts", "add-user", "--as", "admin@a.fr", "vol@a.fr", "Bénévole", "volunteer",
+                MESDROITS_NEW_PASSWORD=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    path = write_case(CASE)
+    ids = {}
+    for who in ("admin@a.fr", "admin@b.fr"):
+        done = cli("cases", "import", str(path), "--consent", "signed", "--as", who)
+        assert done.returncode == 0, done.stderr
+        ids[who] = done.stdout.strip()
+    return cli, ids
+
+
+def test_each_user_lists_only_their_organisation(world):
+    cli, ids = world
+    listed = cli("cases", "list", "--as", "admin@a.fr")
+    assert listed.returncode == 0 and ids["admin@a.fr"] in listed.stdout and ids["admin@b.fr"] not in listed.stdout
+    assert CASE["claimant"]["first_name"] in listed.stdout
+    operator = cli("cases", "list")
+    assert ids["admin@a.fr"] in operator.stdout and ids["admin@b.fr"] in operator.stdout
+
+
+@pytest.mark.parametrize("action", ["export", "close", "delete"])
+def test_another_organisations_case_is_out_of_reach(world, tmp_path, action):
+    cli, ids = world
+    extra = {"export": ["--out", str(tmp_path / "out")], "delete": ["--yes"], "close": []}[action]
+    refused = cli("cases", action, ids["admin@b.fr"], "--as", "admin@a.fr", *extra)
+    assert refused.returncode == 2 and "dossier introuvable" in refused.stderr and "Traceback" not in refused.stderr
+    assert ids["admin@b.fr"] in cli("cases", "list", "--as", "admin@b.fr").stdout
+
+
+def test_roles_are_enforced_from_the_command_line(world):
+    cli, ids = world
+    refused = cli("cases", "delete", ids["admin@a.fr"], "--yes", "--as", "vol@a.fr")
+    assert refused.returncode == 2 and "rôle" in refused.stderr
+    wrong = cli("cases", "list", "--as", "admin@a.fr", MESDROITS_PASSWORD="pas le bon mot de passe")
+    assert wrong.returncode == 2 and "mot de passe incorrect" in wrong.stderr
+
+
+def test_export_then_delete(world, tmp_path):
+    cli, ids = world
+    case_id = ids["admin@a.fr"]
+    out = tmp_path / "out"
+    assert cli("cases", "export", case_id, "--out", str(out), "--as", "admin@a.fr").returncode == 0
+    data = json.loads((out / f"dossier-{case_id}.json").read_text(encoding="utf-8"))
+    assert data["case"]["claimant"]["last_name"] == CASE["claimant"]["last_name"] and data["consents"][0]["how"] == "signed"
+    assert zipfile.ZipFile(out / f"dossier-{case_id}.zip").namelist()[0] == "dossier.json"
+    unconfirmed = cli("cases", "delete", case_id, "--as", "admin@a.fr")
+    assert unconfirmed.returncode == 2 and "--yes" in unconfirmed.stderr
+    assert cli("cases", "delete", case_id, "--yes", "--as", "admin@a.fr").returncode == 0
+    assert case_id not in cli("cases", "list", "--as", "admin@a.fr").stdout
+
+
+def test_purge_after_closing(world):
+    cli, ids = world
+    case_id = ids["admin@a.fr"]
+    assert cli("cases", "close", case_id, "--as", "admin@a.fr").returncode == 0
+    assert cli("cases", "purge", "--days", "1").returncode == 0
+    assert case_id in cli("cases", "list", "--status", "all").stdout      # closed today: kept
+    purged = cli("cases", "purge", "--days", "0")
+    assert purged.returncode == 0 and "1 dossier(s)" in purged.stderr
+    assert case_id not in cli("cases", "list", "--status", "all").stdout
