@@ -5,6 +5,12 @@ language switch and a mediator mode. Everything about the person lives in this b
 session's `st.session_state` and, so that a reload loses nothing, for a limited time in
 the server's memory under a random key carried by the URL (`assistant/session_memory.py`):
 nothing is written to disk or logged.
+
+« Espace professionnel » (always in the menu) signs a mediator, a volunteer or a lawyer in;
+then « Dossiers » and « Dossier ouvert » appear, and the letters page can save the case
+file with the person's consent. The one store of the process (`st.cache_resource`) is
+`pages/workspace.py`'s `case_store()`, opened only when someone signs in: a person alone
+never touches the database.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ import streamlit as st  # noqa: E402
 
 from assistant.i18n import LANGUAGES, _, current_language  # noqa: E402
 from assistant.pages.common import (  # noqa: E402
-    PAGE_FILES, answers, clear_session, download_answers_button, mediator, memory_hours, persist_session,
-    restore_session, run_script, warn_before_leaving,
+    PAGE_FILES, answers, clear_session, download_answers_button, escape_markdown, mediator, memory_hours,
+    persist_session, restore_session, run_script, warn_before_leaving,
 )
+
+from assistant.pages.workspace import organisation_name, user  # noqa: E402
 
 restore_session()
 
@@ -62,6 +70,9 @@ h1 { font-size: 2rem !important; }
 h2 { font-size: 1.5rem !important; }
 h3 { font-size: 1.25rem !important; }
 .mda-deadline { font-size: 1.6rem; font-weight: 700; line-height: 1.3; margin: 0.25rem 0; }
+/* A follow-up date already past (professional pages): dark red, and the words say it too. */
+.mda-overdue { color: #a4161a; font-weight: 700; margin: 0; }
+.mda-due { margin: 0; }
 /* Script carriers take no room. */
 [data-testid="stElementContainer"]:has(.mda-js) { display: none; }
 .mda-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
@@ -221,6 +232,9 @@ with st.sidebar:
     if answers():
         download_answers_button("nav.dl.answers")
     st.markdown(_("Vos réponses restent dans la mémoire du serveur, jamais sur un disque, et sont effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
+    if user() is not None:
+        st.markdown(_("Connecté : {name} ({organisation}). Seuls les dossiers que vous enregistrez, avec l'accord de la personne, sont conservés.").format(
+            name=escape_markdown(user().name), organisation=escape_markdown(organisation_name())))
 
 @st.cache_resource
 def _warm_letters() -> bool:
@@ -239,7 +253,13 @@ pages = [
     st.Page(PAGE_FILES["rights"], title=_("Vos droits"), icon=":material/balance:", url_path="droits"),
     st.Page(PAGE_FILES["letters"], title=_("Vos courriers"), icon=":material/mail:", url_path="courriers"),
     st.Page(PAGE_FILES["batch"], title=_("Plusieurs dossiers"), icon=":material/table_view:", url_path="associations"),
+    st.Page(PAGE_FILES["account"], title=_("Espace professionnel"), icon=":material/badge:", url_path="espace-pro"),
 ]
+if user() is not None:  # saved case files: for a signed-in professional only
+    pages += [
+        st.Page(PAGE_FILES["dashboard"], title=_("Dossiers"), icon=":material/folder_open:", url_path="dossiers"),
+        st.Page(PAGE_FILES["case_file"], title=_("Dossier ouvert"), icon=":material/folder_shared:", url_path="dossier"),
+    ]
 try:
     st.navigation(pages).run()
 finally:

@@ -331,8 +331,9 @@ def test_no_personal_data_written_to_disk(monkeypatch) -> None:
 
 def test_no_cross_session_cache_of_personal_data() -> None:
     """st.cache_data is never used; st.cache_resource only on functions that take nothing
-    (static data: the legal references, the templates' warm-up), so no person's data can
-    be the key or the value of a cache shared between sessions."""
+    (static data: the legal references, the templates' warm-up; the store's connection,
+    which holds no case: every read goes to the database, scoped to the signed-in user), so
+    no person's data can be the key or the value of a cache shared between sessions."""
     import ast
 
     root = Path(APP).parent
@@ -345,7 +346,7 @@ def test_no_cross_session_cache_of_personal_data() -> None:
             if isinstance(node, ast.FunctionDef) and any("cache_resource" in ast.unparse(d) for d in node.decorator_list):
                 assert not node.args.args and not node.args.kwonlyargs, (source, node.name)
                 cached.append(node.name)
-    assert sorted(cached) == ["_warm_letters", "legal_refs"]
+    assert sorted(cached) == ["_warm_letters", "case_store", "legal_refs"]
 
 
 def test_identity_messages_name_each_missing_field() -> None:

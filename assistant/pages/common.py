@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -18,7 +20,8 @@ from assistant import interview as iv
 from assistant import session_memory
 from assistant.analysis import Analysis, analyse
 from assistant.formatting import long_date
-from assistant.i18n import _, babel_locale, current_language
+from assistant.i18n import _, babel_locale, current_language, lib
+from assistant.legal_refs import LegalRef, LegalRefsError, load_refs
 from assistant.model import Case, InvalidCase, parse_case
 
 ANSWERS = "answers"          # dict: question id → answer as typed
@@ -27,7 +30,11 @@ ERRORS = "field_errors"      # dict: question id → French messages shown next 
 GOTO = "goto"                # page to switch to at the next run (set by callbacks)
 GENERATION = "generation"    # bumped by « Terminer et effacer »: fresh widgets, blank on screen
 MEMORY_KEY = "memory_key"    # this session's key in the server memory (also in the URL)
-KEEP_ON_CLEAR = ("lang", "mediator", GENERATION)
+# The professional space (pages/workspace.py): the signed-in user, their organisation's
+# name, and the failed sign-ins. « Terminer et effacer » keeps them: the professional stays
+# signed in for the next person, and a locked sign-in stays locked.
+PRO_KEYS = ("pro.user", "pro.organisation", "pro.failures", "pro.locked_until")
+KEEP_ON_CLEAR = ("lang", "mediator", GENERATION, *PRO_KEYS)
 # The URL's query parameters: the memory key, and the two settings (nothing personal).
 PARAM_KEY, PARAM_LANG, PARAM_MODE, MEDIATOR_MODE = "s", "lang", "mode", "mediateur"
 
@@ -77,6 +84,9 @@ PAGE_FILES = {
     "rights": "pages/rights.py",
     "letters": "pages/letters.py",
     "batch": "pages/batch.py",
+    "account": "pages/account.py",
+    "dashboard": "pages/dashboard.py",
+    "case_file": "pages/case_file.py",
 }
 
 
@@ -130,6 +140,67 @@ def require_outcome() -> Outcome:
         st.page_link(PAGE_FILES["review"], label=_("Vérifier mes réponses"), icon=":material/edit:")
     st.stop()
     return result
+
+
+# --- The texts of law a right or a step rests on ----------------------------------------
+
+@st.cache_resource
+def legal_refs() -> dict[str, LegalRef]:
+    """The legal references: static data, the same for every session."""
+    return dict(load_refs())
+
+
+def _ref(ref_id: str) -> Optional[LegalRef]:
+    try:
+        return legal_refs().get(ref_id)
+    except LegalRefsError:
+        return None
+
+
+def show_legal_basis(ids: list[str], expanded: bool) -> None:
+    if not ids:
+        return
+    label = _("Les textes de loi ({n})") if current_language() == "fr" else _("Les textes de loi ({n}, en français)")
+    with st.expander(label.format(n=len(ids)), expanded=expanded):
+        for ref_id in ids:
+            ref = _ref(ref_id)
+            if ref is None:
+                st.markdown(f"- `{ref_id}`")
+                continue
+            site = "EUR-Lex" if "eur-lex" in (ref.url.host or "") else "Légifrance"
+            link = _("Lire le texte sur {site}").format(site=site)
+            st.markdown(f"**{escape_markdown(ref.citation[:1].upper() + ref.citation[1:])}**  \n"
+                        f"{escape_markdown(lib(ref.summary))}  \n[{link}]({ref.url})")
+            if mediator():
+                st.markdown(_("Référence {id}, vérifiée le {date}").format(id=ref_id, date=ui_date(ref.verified_on)))
+
+
+# --- File names ---------------------------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Short, recognisable names for the files (French, like the letters); others: the title.
+FILE_WORDS = {
+    "appeal": "recours", "explanation_request": "demande-explication", "document_access": "demande-dossier",
+    "reminder": "relance", "cada_referral": "saisine-cada", "cnil_complaint": "plainte-cnil",
+    "mediator_referral": "saisine-mediateur", "defenseur_referral": "saisine-defenseur-des-droits",
+    "debt_remission_request": "demande-remise-de-dette",
+}
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """ASCII file-name part: « Ben Ali-Épée » → « ben-ali-epee »."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
+
+
+def file_stem(what: str, case: Any) -> str:
+    """`recours-benali-2026-11-23`: the letter, the person's last name, the date."""
+    parts = [what, slug(case.claimant.last_name or ""), case.reference_date.isoformat()]
+    return "-".join(p for p in parts if p)
+
+
+def letter_stem(letter: Any, case: Any) -> str:
+    return file_stem(FILE_WORDS.get(letter.id) or slug(letter.title) or letter.id, case)
 
 
 # --- One question, as widgets -----------------------------------------------------------

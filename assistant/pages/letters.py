@@ -10,8 +10,6 @@ is not mistaken for another's."""
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -21,21 +19,12 @@ import streamlit as st
 from assistant import i18n
 from assistant.calendar_ics import calendar_bytes
 from assistant.i18n import _, current_language, lib
-from assistant.pages import common
+from assistant.pages import common, workspace
 from assistant.pages.common import (
-    case_fingerprint, escape_markdown, follow_goto, mediator, require_outcome, ui_date,
+    DOCX, case_fingerprint, escape_markdown, file_stem, follow_goto, letter_stem, mediator, require_outcome, ui_date,
 )
 
 follow_goto()
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Short, recognisable names for the files (French, like the letters); others: the title.
-FILE_WORDS = {
-    "appeal": "recours", "explanation_request": "demande-explication", "document_access": "demande-dossier",
-    "reminder": "relance", "cada_referral": "saisine-cada", "cnil_complaint": "plainte-cnil",
-    "mediator_referral": "saisine-mediateur", "defenseur_referral": "saisine-defenseur-des-droits",
-    "debt_remission_request": "demande-remise-de-dette",
-}
 
 
 def letters_api() -> Optional[Any]:
@@ -47,22 +36,6 @@ def letters_api() -> Optional[Any]:
         return None
     needed = ("build_letters", "render_docx_many", "render_guide_docx")
     return (letters, pdf, guides) if all(hasattr(letters, name) for name in needed) else None
-
-
-def slug(text: str, limit: int = 40) -> str:
-    """ASCII file-name part: « Ben Ali-Épée » → « ben-ali-epee »."""
-    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
-
-
-def file_stem(what: str, case: Any) -> str:
-    """`recours-benali-2026-11-23`: the letter, the person's last name, the date."""
-    parts = [what, slug(case.claimant.last_name or ""), case.reference_date.isoformat()]
-    return "-".join(p for p in parts if p)
-
-
-def letter_stem(letter: Any, case: Any) -> str:
-    return file_stem(FILE_WORDS.get(letter.id) or slug(letter.title) or letter.id, case)
 
 
 @dataclass
@@ -178,6 +151,11 @@ ics = calendar_bytes(case, analysis, language)
 st.download_button(_("Ajouter les dates à mon agenda (.ics)"), ics, file_name=ics_name,
                    mime="text/calendar", icon=":material/calendar_month:", key="dl.ics", on_click="ignore",
                    help=_("Le fichier s'ouvre avec l'agenda du téléphone ou de l'ordinateur ; un rappel est prévu une semaine avant chaque date."))
+
+# A signed-in professional may keep the case file, with the person's consent; a person
+# alone never sees this and nothing is written anywhere.
+if workspace.signed_in():
+    workspace.save_section(case)
 
 api = letters_api()
 if api is None:

@@ -3,51 +3,17 @@ why it applies to you and the texts it rests on."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 import streamlit as st
 
-from assistant.i18n import _, current_language, lib
+from assistant.i18n import _, lib
 from assistant.pages import common
-from assistant.legal_refs import LegalRef, LegalRefsError, load_refs
 from assistant.pages.common import (
-    GOTO, escape_markdown, follow_goto, mediator, require_outcome, ui_date,
+    GOTO, escape_markdown, follow_goto, mediator, require_outcome, show_legal_basis, ui_date,
 )
 
 follow_goto()
 
 CLOSE_DAYS = 21  # "close": three weeks or less left
-
-
-@st.cache_resource
-def legal_refs() -> dict[str, LegalRef]:
-    """The legal references: static data, the same for every session."""
-    return dict(load_refs())
-
-
-def _ref(ref_id: str) -> Optional[LegalRef]:
-    try:
-        return legal_refs().get(ref_id)
-    except LegalRefsError:
-        return None
-
-
-def show_legal_basis(ids: list[str], expanded: bool) -> None:
-    if not ids:
-        return
-    label = _("Les textes de loi ({n})") if current_language() == "fr" else _("Les textes de loi ({n}, en français)")
-    with st.expander(label.format(n=len(ids)), expanded=expanded):
-        for ref_id in ids:
-            ref = _ref(ref_id)
-            if ref is None:
-                st.markdown(f"- `{ref_id}`")
-                continue
-            site = "EUR-Lex" if "eur-lex" in (ref.url.host or "") else "Légifrance"
-            link = _("Lire le texte sur {site}").format(site=site)
-            st.markdown(f"**{escape_markdown(ref.citation[:1].upper() + ref.citation[1:])}**  \n"
-                        f"{escape_markdown(lib(ref.summary))}  \n[{link}]({ref.url})")
-            if mediator():
-                st.markdown(_("Référence {id}, vérifiée le {date}").format(id=ref_id, date=ui_date(ref.verified_on)))
 
 
 def _to_letters() -> None:

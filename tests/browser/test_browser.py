@@ -165,7 +165,7 @@ def rights_ready(page) -> None:
 
 
 def letters_ready(page, count: int = 3) -> None:
-    page.get_by_role("heading", name="Vos courriers").wait_for()
+    page.get_by_role("heading", name="Vos courriers", exact=True, level=1).wait_for()
     page.get_by_role("button", name="Télécharger (PDF, à imprimer)").nth(count - 1).wait_for()
     settle(page)
 

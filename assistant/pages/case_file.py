@@ -1,0 +1,408 @@
+"""« Dossier »: one saved case file. Its summary and appeal date; the follow-up steps with
+their dates and texts (`followup.ladder`), each with its letter to prepare and its sending
+to record; the letters of the analysis not sent yet; the answer diagnosis
+(`followup.questions` → `classify` → `Store.record_answer`), after which the steps update;
+the person's consent; a complete copy (ZIP), closing, reopening, deleting.
+
+Thin: the steps, the letters, the permissions and the refusals all come from the library
+(`followup`, `letters`, `store`, `accounts`); every refusal is a French sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Callable
+
+import streamlit as st
+
+from assistant import interview as iv
+from assistant.calendar_ics import ladder_calendar_bytes
+from assistant.analysis import analyse
+from assistant.followup import FollowupError, case_for_step, classify, ladder, next_question
+from assistant.i18n import _, babel_locale, current_language
+from assistant.model import InvalidCase
+from assistant.pages.banner import deadline_banner
+from assistant.pages.common import (
+    DOCX, GOTO, PAGE_FILES, announce_step, escape_markdown, file_stem, follow_goto, letter_stem, show_legal_basis,
+    slug, ui_date,
+)
+from assistant.pages.workspace import (
+    CASE_ID, CONSENT_HOW, REFUSALS, acting_user, answer_label, benefit_label, build_letter, case_store, case_today,
+    channel_label, forget_prepared, letter_title, notice, organisation_name, organism_label, prepare, prepared,
+    refusal, require_user, scope_label, sent_before_saving, sent_letter_ids, show_notice, situation_label,
+    status_label, today,
+)
+from assistant.store import Channel, Consent, Status, ladder_events, retention_days
+
+follow_goto()
+
+ROUND = "pro.case.round"            # bumped after each write: the forms come back empty
+PREPARED_FOR = "pro.prepared.for"   # (case id, version) the prepared letters belong to
+
+
+def _round() -> int:
+    return st.session_state.get(ROUND, 0)
+
+
+def _done(message: str) -> None:
+    st.session_state[ROUND] = _round() + 1
+    forget_prepared()
+    notice(message)
+
+
+def _back_to_list(message: str) -> None:
+    st.title(_("Dossier"), anchor="dossier")
+    announce_step(None, None, "dossier")
+    if message:
+        st.error(message, icon=":material/block:")
+    st.page_link(PAGE_FILES["dashboard"], label=_("Voir les dossiers"), icon=":material/folder_open:")
+    st.stop()
+
+
+# --- Callbacks: each one short write through the store, then a sentence -------------------
+
+def _typed_date(key: str) -> dt.date | None:
+    """A date typed in a field (06/10/2026), never after today; None and a message otherwise."""
+    try:
+        day = iv.parse_date(st.session_state.get(key, ""))
+    except iv.DateProblem as problem:
+        notice(iv.problem_text(problem.problem, _, babel_locale()), error=True)
+        return None
+    if day > today():
+        notice(_("Cette date est après aujourd'hui : vérifiez-la."), error=True)
+        return None
+    return day
+
+
+def _record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> None:
+    form = f"pro.sent.{slot}.{_round()}"
+    on = _typed_date(f"{form}.on")
+    if on is None:
+        return
+    if not isinstance(prepared(slot), tuple):
+        prepare(slot, make)
+    made = prepared(slot)
+    if not isinstance(made, tuple):
+        notice(made, error=True)
+        return
+    channel = st.session_state.get(f"{form}.channel")
+    proof = (st.session_state.get(f"{form}.proof") or "").strip() or None
+    try:
+        case_store().record_sent(case_id, letter_id, on, letter=made[0].model_dump(mode="json"), actor=acting_user(),
+                                 channel=Channel(channel) if channel else None, proof=proof)
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    except (FollowupError, InvalidCase) as error:
+        notice(" ".join(getattr(error, "messages", [str(error)])), error=True)
+        return
+    _done(_("Envoi enregistré : {title}, le {date}.").format(title=letter_title(letter_id), date=ui_date(on)))
+
+
+def _replies(round_: int) -> dict[str, str]:
+    """The diagnosis replies given so far, question after question."""
+    replies: dict[str, str] = {}
+    while (question := next_question(replies, current_language())) is not None:
+        value = st.session_state.get(f"pro.answer.{question.id}.{round_}")
+        if value is None:
+            break
+        replies[question.id] = value
+    return replies
+
+
+def _record_answer(case_id: str) -> None:
+    round_ = _round()
+    on = _typed_date(f"pro.answer.on.{round_}")
+    if on is None:
+        return
+    replies = _replies(round_)
+    if next_question(replies) is not None:
+        notice(_("Répondez d'abord aux questions sur la réponse."), error=True)
+        return
+    kind = classify(replies)
+    to_letter = st.session_state.get(f"pro.answer.to.{round_}")
+    note = (st.session_state.get(f"pro.answer.note.{round_}") or "").strip() or None
+    try:
+        case_store().record_answer(case_id, to_letter, on, kind.value, note=note, actor=acting_user())
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    except FollowupError as error:
+        notice(str(error), error=True)
+        return
+    _done(_("Réponse enregistrée : {kind}. Les prochaines étapes sont à jour.").format(kind=answer_label(kind)))
+
+
+def _give_consent(case_id: str) -> None:
+    round_ = _round()
+    if not st.session_state.get(f"pro.consent.yes.{round_}"):
+        notice(_("Cochez d'abord l'accord de la personne : sans lui, rien n'est enregistré."), error=True)
+        return
+    how = st.session_state.get(f"pro.consent.how.{round_}") or "oral"
+    try:
+        case_store().record_consent(case_id, Consent(given_on=today(), scope=["keep_file"], how=how),
+                                    actor=acting_user())
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    _done(_("Accord enregistré."))
+
+
+def _withdraw_consent(case_id: str) -> None:
+    try:
+        case_store().withdraw_consent(case_id, today(), actor=acting_user())
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    _done(_("Accord retiré. Si la personne le demande, effacez aussi le dossier (plus bas)."))
+
+
+def _set_status(case_id: str, status: Status) -> None:
+    try:
+        case_store().set_status(case_id, status, actor=acting_user())
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    _done(_("Dossier clos.") if status is Status.closed else _("Dossier rouvert."))
+
+
+def _delete(case_id: str) -> None:
+    if not st.session_state.get(f"pro.delete.confirm.{_round()}"):
+        notice(_("Cochez d'abord la case de confirmation."), error=True)
+        return
+    try:
+        case_store().delete(case_id, actor=acting_user())
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    st.session_state.pop(CASE_ID, None)
+    forget_prepared()
+    notice(_("Dossier effacé, avec ses courriers et son historique."))
+    st.session_state[GOTO] = "dashboard"
+
+
+# --- The page ----------------------------------------------------------------------------
+
+actor = require_user()
+day = today()
+language = current_language()
+case_id = st.session_state.get(CASE_ID)
+if not case_id:
+    _back_to_list(_("Choisissez d'abord un dossier dans la liste."))
+try:
+    saved = case_store().get(case_id, actor=actor)
+    consents = case_store().consents(case_id, actor=actor)
+except REFUSALS as error:
+    _back_to_list(refusal(error))
+
+if st.session_state.get(PREPARED_FOR) != (saved.id, saved.version):
+    forget_prepared()
+    st.session_state[PREPARED_FOR] = (saved.id, saved.version)
+case = saved.case
+current = case_today(case, day)          # the case as of today: its letters are dated today
+sent, answers = ladder_events(saved.events)
+sent_ids = sent_letter_ids(case, sent)
+can_write, can_send = actor.can("case.write"), actor.can("letter.send")
+round_ = _round()
+
+
+def letter_block(slot: str, letter_id: str, make: Callable) -> None:
+    """« Préparer ce courrier » (DOCX, text) and « Enregistrer l'envoi » for one letter."""
+    title = letter_title(letter_id)
+    made = prepared(slot)
+    if made is None:
+        st.button(_("Préparer ce courrier : {title}").format(title=title), key=f"pro.prepare.{slot}", on_click=prepare,
+                  args=(slot, make), icon=":material/edit_document:")
+    elif isinstance(made, str):
+        st.error(made, icon=":material/error:")
+    else:
+        letter, docx = made
+        stem = letter_stem(letter, current)
+        st.download_button(_("Télécharger (DOCX, modifiable) : {title}").format(title=title), docx,
+                           file_name=f"{stem}.docx", mime=DOCX, key=f"pro.docx.{slot}", on_click="ignore",
+                           icon=":material/description:")
+        with st.expander(_("Lire le courrier (en français) : {title}").format(title=title)):
+            for paragraph in letter.plain_text().split("\n"):
+                if paragraph.strip():
+                    st.markdown(escape_markdown(paragraph))
+    if not can_send:
+        return
+    with st.expander(_("Enregistrer l'envoi : {title}").format(title=title)):
+        form = f"pro.sent.{slot}.{round_}"
+        with st.form(form, border=False):
+            st.text_input(_("Date d'envoi"), value=iv.date_text(day), key=f"{form}.on", max_chars=10,
+                          help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
+            st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=f"{form}.channel")
+            st.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", max_chars=200,
+                          placeholder=_("Par exemple : numéro du recommandé, référence du message"))
+            st.form_submit_button(_("Enregistrer l'envoi"), on_click=_record_sent, args=(saved.id, slot, letter_id, make),
+                                  icon=":material/send:")
+
+
+def due_line(opens_on: dt.date, due: dt.date | None) -> str:
+    """The step's dates as a line of HTML: dark red and said in words when overdue."""
+    parts = []
+    if due is not None and due < day:
+        parts.append(f'<span class="mda-overdue">{html.escape(_("En retard : la date limite était le {date}").format(date=ui_date(due)))}</span>')
+    elif due is not None:
+        parts.append(f"<strong>{html.escape(_('Au plus tard le {date}').format(date=ui_date(due)))}</strong>")
+    else:
+        parts.append(html.escape(_("Pas de date limite")))
+    if opens_on > day:
+        parts.append(html.escape(_("à partir du {date}").format(date=ui_date(opens_on))))
+    return '<p class="mda-due">' + " — ".join(parts) + "</p>"
+
+
+name = f"{case.claimant.first_name} {case.claimant.last_name}".strip()
+st.title(_("Dossier de {name}").format(name=escape_markdown(name)), anchor="dossier")
+announce_step(None, None, "dossier")
+show_notice()
+st.page_link(PAGE_FILES["dashboard"], label=_("Retour aux dossiers"), icon=":material/arrow_back:")
+
+# --- Summary ------------------------------------------------------------------------------
+st.header(_("Résumé"), anchor="resume")
+facts = [
+    (_("Organisme"), case.organism.name or organism_label(case.organism.kind)),
+    (_("Prestation"), benefit_label(case.benefit)),
+    (_("Situation"), situation_label(case.situation)),
+    (_("Statut"), status_label(saved.status)),
+]
+if case.decision.received_on:
+    facts.append((_("Décision reçue le"), ui_date(case.decision.received_on)))
+if case.claimant.file_number:
+    facts.append((_("Numéro de dossier"), case.claimant.file_number))
+facts.append((_("Enregistré le"), ui_date(saved.created_at.date())))
+st.markdown("\n".join(f"- **{label} :** {escape_markdown(str(value))}" for label, value in facts))
+if saved.status == Status.open.value:
+    deadline_banner(analyse(current, lang=language))
+
+# --- The follow-up ladder -------------------------------------------------------------------
+st.header(_("Prochaines étapes"), anchor="etapes")
+try:
+    steps = ladder(case, sent, answers, lang=language)
+except FollowupError as error:
+    steps = []
+    st.error(str(error), icon=":material/error:")
+if not steps:
+    st.info(_("Aucune étape de suivi pour l'instant : enregistrez l'envoi d'un courrier (ci-dessous), les relances et leurs dates apparaîtront ici."))
+else:
+    st.download_button(_("Ajouter les échéances à l'agenda (.ics)"), ladder_calendar_bytes(case, steps, language),
+                       file_name=f"{file_stem('echeances', current)}.ics", mime="text/calendar", key="pro.ics",
+                       on_click="ignore", icon=":material/calendar_month:")
+for step in steps:
+    with st.container(border=True):
+        st.subheader(letter_title(step.letter_id) if step.letter_id else _("À faire"), anchor=False)
+        st.markdown(due_line(step.opens_on, step.due), unsafe_allow_html=True)
+        st.markdown(escape_markdown(step.text))
+        show_legal_basis(step.legal_basis, expanded=False)
+        if step.letter_id:
+            letter_block(f"step.{step.id}", step.letter_id,
+                         lambda step=step: build_letter(case_for_step(case, sent, answers, step, day), step.letter_id,
+                                                         tuple(answers)))
+
+# --- The analysis's letters not sent yet ----------------------------------------------------
+first_letters = [letter for letter in analyse(current).letters if letter not in sent_ids]
+if first_letters:
+    st.header(_("Courriers proposés, pas encore envoyés"), anchor="courriers")
+    for letter_id in first_letters:
+        with st.container(border=True):
+            st.subheader(letter_title(letter_id), anchor=False)
+            letter_block(f"first.{letter_id}", letter_id, lambda letter_id=letter_id: build_letter(
+                case_today(case, day), letter_id))
+
+# --- An answer received ---------------------------------------------------------------------
+st.header(_("Enregistrer une réponse"), anchor="reponse")
+if not can_write:
+    st.info(_("Votre rôle permet de lire ce dossier, pas d'y enregistrer une réponse."))
+elif not sent_ids:
+    st.info(_("Enregistrez d'abord l'envoi d'un courrier : une réponse se rattache au courrier auquel elle répond."))
+else:
+    st.selectbox(_("À quel courrier l'organisme répond-il ?"), sent_ids, format_func=letter_title,
+                 key=f"pro.answer.to.{round_}")
+    st.text_input(_("Date de la réponse"), value=iv.date_text(day), key=f"pro.answer.on.{round_}", max_chars=10,
+                  help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
+    replies: dict[str, str] = {}
+    while (question := next_question(replies, language)) is not None:
+        value = st.radio(question.text, [c.value for c in question.choices], index=None, horizontal=True,
+                         format_func={c.value: c.text for c in question.choices}.__getitem__,
+                         key=f"pro.answer.{question.id}.{round_}")
+        if value is None:
+            break
+        replies[question.id] = value
+    settled = next_question(replies, language) is None
+    if settled:
+        st.markdown(_("**Type de réponse :** {kind}").format(kind=answer_label(classify(replies))))
+    st.text_area(_("Ce que dit la réponse (facultatif)"), key=f"pro.answer.note.{round_}", max_chars=2000)
+    st.button(_("Enregistrer la réponse"), on_click=_record_answer, args=(saved.id,), key=f"pro.answer.save.{round_}",
+              type="primary", disabled=not settled, icon=":material/save:")
+
+# --- What happened ----------------------------------------------------------------------------
+st.header(_("Historique"), anchor="historique")
+happened: list[tuple[dt.date, int, str]] = []
+for event in saved.events:
+    if event.kind == "sent":
+        line = _("{date} — Envoyé : {title} ({channel}).").format(
+            date=ui_date(event.on), title=letter_title(event.letter_id), channel=channel_label(event.channel))
+        if event.note:
+            line += " " + _("Preuve : {proof}").format(proof=event.note)
+    else:
+        line = _("{date} — Réponse à « {title} » : {kind}.").format(
+            date=ui_date(event.on), title=letter_title(event.letter_id), kind=answer_label(event.answer_kind))
+        if event.note:
+            line += " " + event.note
+    happened.append((event.on, event.id, line))
+for letter_id, on in sent_before_saving(case, sent):
+    happened.append((on, 0, _("{date} — Envoyé avant l'enregistrement du dossier : {title}.").format(
+        date=ui_date(on), title=letter_title(letter_id))))
+lines = [f"- {escape_markdown(line)}" for _on, _id, line in sorted(happened, reverse=True)]
+st.markdown("\n".join(lines) if lines else _("Rien d'enregistré pour l'instant."))
+
+# --- Consent ------------------------------------------------------------------------------------
+st.header(_("Accord de la personne"), anchor="accord")
+for consent in consents:
+    line = _("Accord donné le {date} ({how}) pour : {scope}.").format(
+        date=ui_date(consent.given_on), how=_(CONSENT_HOW.get(consent.how, consent.how)),
+        scope=", ".join(scope_label(s) for s in consent.scope))
+    if consent.withdrawn_on:
+        line += " " + _("Retiré le {date}.").format(date=ui_date(consent.withdrawn_on))
+    st.markdown(f"- {escape_markdown(line)}")
+active = [c for c in consents if c.withdrawn_on is None]
+if not active:
+    st.warning(_("Aucun accord en cours : sans l'accord de la personne, ce dossier ne doit pas être conservé."),
+               icon=":material/warning:")
+if can_write and active:
+    st.button(_("La personne retire son accord"), on_click=_withdraw_consent, args=(saved.id,), key="pro.consent.withdraw",
+              icon=":material/person_remove:")
+elif can_write:
+    st.checkbox(_("La personne accepte que son dossier soit conservé par {organisation}").format(
+        organisation=organisation_name() or _("votre organisation")), key=f"pro.consent.yes.{round_}")
+    st.radio(_("Comment a-t-elle donné son accord ?"), list(CONSENT_HOW), format_func=lambda how: _(CONSENT_HOW[how]),
+             key=f"pro.consent.how.{round_}", horizontal=True)
+    st.button(_("Enregistrer l'accord"), on_click=_give_consent, args=(saved.id,), key="pro.consent.give",
+              icon=":material/how_to_reg:")
+
+# --- Copy, close, delete ---------------------------------------------------------------------------
+st.header(_("Copie, clôture, effacement"), anchor="gestion")
+st.download_button(_("Télécharger une copie complète du dossier (ZIP)"),
+                   lambda: case_store().export_zip(saved.id, actor=actor),
+                   file_name=f"dossier-{slug(case.claimant.last_name)}-{day.isoformat()}.zip", mime="application/zip",
+                   key="pro.export", on_click="ignore", disabled=not actor.can("case.export"),
+                   icon=":material/folder_zip:")
+st.caption(_("Le dossier, ses courriers tels qu'envoyés et son historique : la copie à remettre à la personne qui la demande.")
+           if actor.can("case.export") else _("Votre rôle ne permet pas d'exporter un dossier."))
+if can_write:
+    if saved.status == Status.open.value:
+        st.button(_("Clore le dossier"), on_click=_set_status, args=(saved.id, Status.closed), key="pro.close",
+                  icon=":material/inventory_2:")
+        st.caption(_("Un dossier clos est effacé automatiquement {days} jours après sa clôture.").format(days=retention_days()))
+    else:
+        st.button(_("Rouvrir le dossier"), on_click=_set_status, args=(saved.id, Status.open), key="pro.reopen",
+                  icon=":material/unarchive:")
+can_delete = actor.can("case.delete")
+st.checkbox(_("Je confirme : effacer ce dossier, ses courriers et son historique, pour de bon"),
+            key=f"pro.delete.confirm.{round_}", disabled=not can_delete)
+st.button(_("Effacer le dossier"), on_click=_delete, args=(saved.id,), key="pro.delete", disabled=not can_delete,
+          icon=":material/delete_forever:")
+if not can_delete:
+    st.caption(_("Votre rôle ne permet pas d'effacer un dossier : demandez à un médiateur ou à l'administrateur de votre organisation."))

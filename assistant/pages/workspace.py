@@ -1,0 +1,367 @@
+"""What the professional pages share (« Espace professionnel », « Dossiers », « Dossier »
+and the letters page's « Enregistrer ce dossier »): the store, the signed-in user, the
+labels shown for the registries' values, and refusals in French.
+
+Nothing here runs for a person alone at home: the store is opened only when someone signs
+in, and every helper that writes needs a signed-in user. The user lives in this browser
+session's `st.session_state` only (never in the URL, never logged, never in the server
+memory that survives a reload).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any, Callable, Optional
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from assistant import interview as iv
+from assistant.accounts import Accounts, NotAllowed, Role, User
+from assistant.analysis import HISTORY_FIELD_OF_LETTER, analyse
+from assistant.crypto import SealError
+from assistant.followup import AnswerKind
+from assistant.i18n import N_, _, lib
+from assistant.letters.models import Letter
+from assistant.model import Case, InvalidCase, parse_case
+from assistant.pages.common import (
+    GENERATION, GOTO, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, reference_date,
+)
+from assistant.store import Channel, Conflict, NotFound, Status, Store, database_url
+
+# The signed-in accounts.User, its organisation's name (for display), the failed sign-in
+# attempts in a row and the time.monotonic() before which no attempt is tried: kept by
+# « Terminer et effacer » (common.KEEP_ON_CLEAR), dropped by « Se déconnecter ».
+USER, ORGANISATION, FAILURES, LOCKED_UNTIL = PRO_KEYS
+LOGIN_ERROR = "pro.login_error"
+CASE_ID = "pro.case_id"              # the case file opened from the dashboard
+NOTICE = "pro.notice"                # a one-line confirmation shown on the next page
+MAX_FAILURES = 5
+LOCK_SECONDS = 60
+
+ROLE_LABELS = {
+    Role.mediator: N_("Médiateur ou médiatrice (France Services, conseiller numérique)"),
+    Role.volunteer: N_("Bénévole d'association"),
+    Role.lawyer: N_("Avocat ou juriste"),
+    Role.admin: N_("Administrateur de l'organisation"),
+}
+STATUS_LABELS = {Status.open: N_("En cours"), Status.closed: N_("Clos")}
+BUCKET_LABELS = {"overdue": N_("En retard"), "this_week": N_("Cette semaine"), "later": N_("Plus tard"),
+                 "none": N_("Sans échéance")}
+CHANNEL_LABELS = {
+    Channel.registered_post: N_("Lettre recommandée avec accusé de réception"),
+    Channel.post: N_("Courrier simple"),
+    Channel.online_account: N_("Message sur l'espace en ligne de l'organisme"),
+    Channel.email: N_("E-mail"),
+    Channel.by_hand: N_("Remis au guichet, contre récépissé"),
+}
+CONSENT_HOW = {"signed": N_("Par écrit, signé"), "oral": N_("À l'oral"), "electronic": N_("Par voie électronique")}
+
+
+@st.cache_resource(show_spinner=False)
+def case_store() -> Store:
+    """One store per server process, opened at the first professional use."""
+    return Store(database_url())
+
+
+def user() -> Optional[User]:
+    return st.session_state.get(USER)
+
+
+def signed_in() -> bool:
+    return user() is not None
+
+
+def today() -> dt.date:
+    """The real date, unless a test pins it in the session."""
+    return reference_date() or dt.date.today()
+
+
+# --- Labels: the interview's options (one registry, already translated) ------------------
+
+def _option_label(options: tuple, value: Any) -> str:
+    value = getattr(value, "value", value)
+    found = next((o for o in options if o.value == value), None)
+    return _(found.label) if found else str(value)
+
+
+def organism_label(kind: Any) -> str:
+    return _option_label(iv.ORGANISMS, kind)
+
+
+def benefit_label(benefit: Any) -> str:
+    return _option_label(iv.BENEFITS, benefit)
+
+
+def situation_label(situation: Any) -> str:
+    return _option_label(iv.SITUATIONS, situation)
+
+
+def status_label(status: Any) -> str:
+    return _(STATUS_LABELS[Status(status)])
+
+
+def channel_label(channel: Any) -> str:
+    return _(CHANNEL_LABELS[Channel(channel)]) if channel else _("mode d'envoi non précisé")
+
+
+# --- Signing in and out ------------------------------------------------------------------
+
+def locked_seconds() -> int:
+    """Seconds left before another sign-in attempt is allowed (0: allowed)."""
+    left = st.session_state.get(LOCKED_UNTIL, 0) - time.monotonic()
+    return max(0, int(left + 0.999))
+
+
+def sign_in(email: str, password: str) -> bool:
+    """Check the e-mail and password; on failure the same message whatever was wrong, and
+    after MAX_FAILURES failures in a row no attempt at all for LOCK_SECONDS."""
+    st.session_state.pop(LOGIN_ERROR, None)
+    if locked_seconds():
+        st.session_state[LOGIN_ERROR] = _("Trop d'essais : attendez une minute avant de réessayer.")
+        return False
+    try:
+        store = case_store()
+        found = Accounts(store).authenticate(email, password) if email and password else None
+    except (SQLAlchemyError, SealError):  # the database or its key is not there: no traceback
+        st.session_state[LOGIN_ERROR] = _("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus tard ou prévenez la personne qui gère ce service.")
+        return False
+    if found is None:
+        failures = st.session_state.get(FAILURES, 0) + 1
+        message = _("Adresse e-mail ou mot de passe incorrect.")
+        if failures >= MAX_FAILURES:
+            st.session_state[LOCKED_UNTIL] = time.monotonic() + LOCK_SECONDS
+            failures = 0
+            message += " " + _("Trop d'essais : attendez une minute avant de réessayer.")
+        st.session_state[FAILURES] = failures
+        st.session_state[LOGIN_ERROR] = message
+        return False
+    st.session_state[USER] = found
+    st.session_state[ORGANISATION] = Accounts(store).organisation_name(found.organisation_id)
+    st.session_state[FAILURES] = 0
+    return True
+
+
+def sign_out() -> None:
+    """« Se déconnecter »: the user and the person's answers both go, as with « Terminer et
+    effacer »; the page stays where it is (the account page)."""
+    clear_session()
+    for key in (USER, ORGANISATION):
+        st.session_state.pop(key, None)
+    st.session_state.pop(GOTO, None)
+
+
+def organisation_name() -> str:
+    return st.session_state.get(ORGANISATION) or ""
+
+
+# --- Refusals ------------------------------------------------------------------------------
+
+def refusal(error: Exception) -> str:
+    """A refusal of the store, in French for the page (never a traceback)."""
+    if isinstance(error, NotFound):
+        return _("Ce dossier n'existe pas ou n'est pas accessible avec votre compte.")
+    if isinstance(error, NotAllowed):
+        return _("Votre rôle ne permet pas cette action. Demandez à un médiateur ou à l'administrateur de votre organisation.")
+    if isinstance(error, Conflict):
+        return _("Ce dossier vient d'être modifié par quelqu'un d'autre : rechargez la page et recommencez.")
+    raise error
+
+
+REFUSALS = (NotFound, NotAllowed, Conflict)
+
+
+def notice(message: str, error: bool = False) -> None:
+    """A confirmation (or a refusal) for the next run: callbacks cannot show anything."""
+    st.session_state[NOTICE] = (message, error)
+
+
+def show_notice() -> None:
+    found = st.session_state.pop(NOTICE, None)
+    if found:
+        message, error = found
+        if error:
+            st.error(message, icon=":material/error:")
+        else:
+            st.success(message, icon=":material/check_circle:")
+
+
+def acting_user() -> User:
+    """The user a write acts for; never None, which the store would read as « no
+    organisation, every case » (NotAllowed once signed out, e.g. in another tab)."""
+    current = user()
+    if current is None:
+        raise NotAllowed("signed out")
+    return current
+
+
+def require_user() -> User:
+    """For the professional pages: the signed-in user, or the way to sign in."""
+    current = user()
+    if current is None:
+        st.info(_("Cette page est réservée aux professionnels connectés."))
+        st.page_link(PAGE_FILES["account"], label=_("Se connecter"), icon=":material/login:")
+        st.stop()
+    return current
+
+
+# --- « Enregistrer ce dossier » (letters page, signed in only) ------------------------------
+
+SAVED = "pro.saved"            # (case fingerprint, case id) of the case saved from the answers
+SAVE_ERROR = "pro.save_error"
+
+
+def _widget(name: str) -> str:
+    """A key that changes with « Terminer et effacer »: the next person gets fresh boxes."""
+    return f"{name}#{st.session_state.get(GENERATION, 0)}"
+
+
+def _open_saved() -> None:
+    saved = st.session_state.get(SAVED)
+    if saved:
+        st.session_state[CASE_ID] = saved[1]
+        st.session_state[GOTO] = "case_file"
+
+
+def _save(case: Case) -> None:
+    """Callback of « Enregistrer le dossier »: only with the person's consent ticked."""
+    from assistant.store import Consent
+
+    st.session_state.pop(SAVE_ERROR, None)
+    saved = st.session_state.get(SAVED)
+    try:
+        actor = acting_user()
+        if saved:  # the answers changed since: the same case file, updated
+            case_id = case_store().save(case, case_id=saved[1], actor=actor)
+        else:
+            if not st.session_state.get(_widget("pro.consent")):
+                st.session_state[SAVE_ERROR] = _("Cochez d'abord l'accord de la personne : sans lui, rien n'est enregistré.")
+                return
+            how = st.session_state.get(_widget("pro.consent.how")) or "oral"
+            consent = Consent(given_on=today(), scope=["keep_file"], how=how)
+            case_id = case_store().save(case, actor=actor, consent=consent)
+    except REFUSALS as error:
+        st.session_state[SAVE_ERROR] = refusal(error)
+        return
+    st.session_state[SAVED] = (case_fingerprint(case), case_id)
+    st.session_state[CASE_ID] = case_id
+
+
+def save_section(case: Case) -> None:
+    """The section of the letters page that saves the case file, with the person's consent."""
+    actor = user()
+    if actor is None:
+        return
+    with st.container(border=True):
+        st.header(_("Enregistrer ce dossier"), anchor="enregistrer-dossier")
+        saved = st.session_state.get(SAVED)
+        if not actor.can("case.write"):
+            st.info(_("Votre rôle permet de lire les dossiers, pas d'en enregistrer."))
+        elif saved:
+            st.success(_("Dossier enregistré pour {organisation}.").format(organisation=organisation_name()),
+                       icon=":material/check_circle:")
+            if saved[0] != case_fingerprint(case):
+                st.warning(_("Les réponses ont changé depuis l'enregistrement."))
+                st.button(_("Mettre à jour le dossier enregistré"), on_click=_save, args=(case,), key="pro.update",
+                          icon=":material/save:")
+            st.button(_("Ouvrir le dossier enregistré"), on_click=_open_saved, key="pro.open.saved",
+                      icon=":material/folder_open:")
+        else:
+            st.markdown(_("Pour suivre les réponses et les relances dans « Dossiers ». Le dossier est conservé chiffré par votre organisation ; la personne peut en demander une copie ou l'effacement à tout moment."))
+            st.checkbox(_("La personne accepte que son dossier soit conservé par {organisation}").format(
+                organisation=organisation_name() or _("votre organisation")), key=_widget("pro.consent"))
+            st.radio(_("Comment a-t-elle donné son accord ?"), list(CONSENT_HOW), key=_widget("pro.consent.how"),
+                     format_func=lambda how: _(CONSENT_HOW[how]), horizontal=True)
+            st.button(_("Enregistrer le dossier"), on_click=_save, args=(case,), key="pro.save", type="primary",
+                      icon=":material/save:")
+        message = st.session_state.get(SAVE_ERROR)
+        if message:
+            st.error(message, icon=":material/error:")
+
+
+# --- One saved case file (pages/case_file.py) ------------------------------------------------
+
+ANSWER_LABELS = {
+    AnswerKind.complete: N_("Réponse complète : demande satisfaite ou recours accepté"),
+    AnswerKind.partial: N_("Réponse en partie seulement"),
+    AnswerKind.refusal_with_reasons: N_("Refus motivé"),
+    AnswerKind.refusal_without_reasons: N_("Refus sans motifs"),
+    AnswerKind.asks_identity: N_("Demande d'un document avant de répondre"),
+    AnswerKind.asks_more_time: N_("Demande de délai supplémentaire"),
+    AnswerKind.wrong_body: N_("Renvoi vers un autre organisme"),
+    AnswerKind.withdrawn: N_("Décision retirée ou annulée"),
+}
+SCOPE_LABELS = {"keep_file": N_("conserver le dossier"), "appeal": N_("contester la décision"),
+                "documents": N_("demander les documents"), "follow_up": N_("suivre les réponses et relancer")}
+PREPARED = "pro.prepared"   # letters made on this page: slot → (Letter, DOCX bytes) or a French message
+
+
+def answer_label(kind: Any) -> str:
+    return _(ANSWER_LABELS[AnswerKind(kind)])
+
+
+def scope_label(scope: str) -> str:
+    return _(SCOPE_LABELS[scope]) if scope in SCOPE_LABELS else scope
+
+
+def letter_title(letter_id: Optional[str]) -> str:
+    """The catalogue's title of a letter, in the session's language."""
+    from assistant.letters.build import load_catalogue
+
+    spec = load_catalogue().letters.get(letter_id or "")
+    return lib(spec.title) if spec else (letter_id or "")
+
+
+def case_today(case: Case, day: dt.date) -> Case:
+    """The saved case with `day` as its reference date (its letters are written today)."""
+    if case.reference_date >= day:
+        return case
+    try:
+        return parse_case({**case.model_dump(mode="json"), "today": day.isoformat()})
+    except InvalidCase:
+        return case
+
+
+def sent_before_saving(case: Case, sent: list) -> list[tuple[str, dt.date]]:
+    """The letters already sent when the case was saved (its history), not recorded since."""
+    recorded = {s.letter_id for s in sent}
+    return [(letter, getattr(case.history, field)) for letter, field in HISTORY_FIELD_OF_LETTER.items()
+            if getattr(case.history, field) and letter not in recorded]
+
+
+def sent_letter_ids(case: Case, sent: list) -> list[str]:
+    """The letters sent in this case (recorded, or already in its history when saved)."""
+    return list(dict.fromkeys([*(s.letter_id for s in sent), *(letter for letter, _day in sent_before_saving(case, sent))]))
+
+
+def build_letter(case: Case, letter_id: str, answers: tuple = ()) -> Letter:
+    """One letter of the catalogue for a case, saying what the body already answered
+    (followup.Answer); raises LetterError or InvalidCase, with French messages."""
+    from assistant.letters import build_letters
+
+    return build_letters(case, analyse(case), only=[letter_id], answers=answers)[0]
+
+
+def prepared(slot: str) -> Any:
+    return st.session_state.get(PREPARED, {}).get(slot)
+
+
+def prepare(slot: str, make: Callable[[], Letter]) -> None:
+    """Callback of « Préparer ce courrier »: the letter and its DOCX, kept for this session."""
+    from assistant.followup import FollowupError
+    from assistant.letters import LetterError, render_docx
+
+    made: Any
+    try:
+        letter = make()
+        made = (letter, render_docx(letter))
+    except InvalidCase as error:
+        made = " ".join(error.messages)
+    except (LetterError, FollowupError) as error:
+        made = str(error)
+    st.session_state.setdefault(PREPARED, {})[slot] = made
+
+
+def forget_prepared() -> None:
+    st.session_state.pop(PREPARED, None)
