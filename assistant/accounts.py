@@ -16,7 +16,7 @@ from typing import Optional
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .store import Base, Store
@@ -35,7 +35,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.volunteer: frozenset({"case.read", "case.write", "letter.send", "letter.edit"}),
     Role.lawyer: frozenset({"case.read", "letter.edit", "letter.approve"}),
     Role.admin: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit",
-                           "letter.approve", "user.manage"}),
+                           "letter.approve", "user.manage", "template.manage"}),
 }
 
 _HASHER = PasswordHasher()   # Argon2id with the library's current recommended parameters
@@ -59,6 +59,19 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TemplateRow(Base):
+    """An organisation's own letter template (checked before it is accepted: see
+    letters/org_templates.py); the latest one is used, the older ones kept."""
+
+    __tablename__ = "organisation_templates"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    docx: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class User(BaseModel):
@@ -144,3 +157,44 @@ class Accounts:
             user = _user(row)
             self.store._audit(session, user, "login", None, None)
             return user
+
+    def set_template(self, docx: bytes, by: User) -> str:
+        """Keep a new template for the admin's organisation (the caller checked it); returns
+        its fingerprint."""
+        import hashlib
+
+        require(by, "template.manage")
+        fingerprint = hashlib.sha256(docx).hexdigest()
+        with self.store._session() as session, session.begin():
+            session.add(TemplateRow(organisation_id=by.organisation_id, uploaded_at=dt.datetime.now(dt.timezone.utc),
+                                    uploaded_by=by.id, fingerprint=fingerprint, docx=docx))
+            self.store._audit(session, by, "template.set", None, fingerprint[:12])
+        return fingerprint
+
+    def template(self, organisation_id: str) -> Optional[bytes]:
+        """The organisation's latest template, or None (the standard one is used)."""
+        with self.store._session(read=True) as session:
+            row = session.scalars(select(TemplateRow).where(TemplateRow.organisation_id == organisation_id)
+                                  .order_by(TemplateRow.id.desc())).first()
+            return row.docx if row else None
+
+    def clear_template(self, by: User) -> None:
+        """Back to the standard template (the organisation's templates are deleted)."""
+        require(by, "template.manage")
+        with self.store._session() as session, session.begin():
+            for row in session.scalars(select(TemplateRow).where(TemplateRow.organisation_id == by.organisation_id)):
+                session.delete(row)
+            self.store._audit(session, by, "template.cleared", None)
+
+    def requires_review(self, organisation_id: str) -> bool:
+        with self.store._session(read=True) as session:
+            row = session.get(OrganisationRow, organisation_id)
+            return bool(row and row.requires_review)
+
+    def set_requires_review(self, value: bool, by: User) -> None:
+        """Whether the organisation's letters need a lawyer's approval before they go out."""
+        require(by, "user.manage")
+        with self.store._session() as session, session.begin():
+            row = session.get(OrganisationRow, by.organisation_id)
+            row.requires_review = bool(value)
+            self.store._audit(session, by, "review.required" if value else "review.optional", None)

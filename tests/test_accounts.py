@@ -81,3 +81,65 @@ def test_audit_log_without_personal_content(two_organisations):
     claimant = CASE.claimant
     for secret in (claimant.last_name, claimant.first_name, claimant.address, claimant.city, claimant.file_number or "§"):
         assert secret not in text
+
+
+def test_organisation_template_and_review_setting(two_organisations):
+    store, accounts, admin_a, mediator_a, volunteer_b = two_organisations
+    assert accounts.template(admin_a.organisation_id) is None
+    with pytest.raises(NotAllowed):
+        accounts.set_template(b"PK-fake", by=mediator_a)
+    accounts.set_template(b"PK-first", by=admin_a)
+    accounts.set_template(b"PK-second", by=admin_a)
+    assert accounts.template(admin_a.organisation_id) == b"PK-second"
+    assert accounts.template(volunteer_b.organisation_id) is None        # each organisation its own
+    accounts.clear_template(by=admin_a)
+    assert accounts.template(admin_a.organisation_id) is None
+    assert not accounts.requires_review(admin_a.organisation_id)
+    accounts.set_requires_review(True, by=admin_a)
+    assert accounts.requires_review(admin_a.organisation_id)
+    with pytest.raises(NotAllowed):
+        accounts.set_requires_review(False, by=mediator_a)
+
+
+def test_another_organisation_reaches_nothing_through_any_store_function(two_organisations):
+    """Organisation B's user tries every store function on A's case: never found, never changed."""
+    from assistant.store import Consent
+
+    store, accounts, _, mediator_a, volunteer_b = two_organisations
+    case_id = store.save(CASE, actor=mediator_a, consent=Consent(given_on=CASE.reference_date, scope=["keep_file"],
+                                                                  how="oral"))
+    letter = store.add_letter(case_id, {"id": "appeal", "paragraphs": []}, actor=mediator_a)
+    attempts = {
+        "get": lambda: store.get(case_id, actor=volunteer_b),
+        "letters": lambda: store.letters(case_id, actor=volunteer_b),
+        "consents": lambda: store.consents(case_id, actor=volunteer_b),
+        "record_sent": lambda: store.record_sent(case_id, "appeal", dt.date(2026, 11, 20), actor=volunteer_b),
+        "record_answer": lambda: store.record_answer(case_id, "appeal", dt.date(2026, 11, 20), "complete",
+                                                     actor=volunteer_b),
+        "add_letter": lambda: store.add_letter(case_id, {"id": "appeal", "paragraphs": []}, actor=volunteer_b),
+        "edit_letter": lambda: store.edit_letter(letter.id, {"id": "appeal", "paragraphs": []}, actor=volunteer_b),
+        "submit_letter": lambda: store.submit_letter(letter.id, actor=volunteer_b),
+        "record_consent": lambda: store.record_consent(case_id, Consent(given_on=CASE.reference_date,
+                                                                        scope=["keep_file"], how="oral"),
+                                                       actor=volunteer_b),
+        "withdraw_consent": lambda: store.withdraw_consent(case_id, CASE.reference_date, actor=volunteer_b),
+        "set_status": lambda: store.set_status(case_id, "closed", actor=volunteer_b),
+        "save": lambda: store.save(CASE, case_id, actor=volunteer_b),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(NotFound):
+            attempt()
+        assert store.get(case_id, actor=mediator_a).version == 2, name       # nothing changed
+    # B's admin, who may export, delete and purge, reaches A's case no better
+    admin_b = accounts.add_user(volunteer_b.organisation_id, f"admin-{volunteer_b.organisation_id}@b.fr", "Admin B",
+                                Role.admin, PASSWORD)
+    for attempt in (lambda: store.export(case_id, actor=admin_b), lambda: store.export_zip(case_id, actor=admin_b),
+                    lambda: store.delete(case_id, actor=admin_b), lambda: store.review_letter(letter.id, True,
+                                                                                              actor=admin_b)):
+        with pytest.raises(NotFound):
+            attempt()
+    store.set_status(case_id, "closed", actor=mediator_a)
+    assert store.purge(days=0, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1), actor=admin_b) == []
+    assert case_id not in [r.id for r in store.dashboard(CASE.reference_date, actor=admin_b, status=None).rows]
+    assert store.audit_trail(case_id, actor=admin_b) == []
+    assert store.get(case_id, actor=mediator_a).case == CASE
