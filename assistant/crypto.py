@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -28,16 +29,22 @@ class SealError(RuntimeError):
 
 
 def _key_file(folder: Path) -> Path:
-    """The key file, created (0600, never overwritten) when it does not exist yet."""
+    """The key file, created (0600, never overwritten) when it does not exist yet. Written
+    whole under a temporary name, then linked into place: a process starting at the same
+    moment finds either no key file or a complete one, never an empty one."""
     path = folder / KEY_FILE_NAME
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:      # another process made it meanwhile: use theirs
-            return path
+        temporary = folder / f".{KEY_FILE_NAME}.{os.getpid()}.{uuid.uuid4().hex}"
+        descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(Fernet.generate_key())
+        try:
+            os.link(temporary, path)     # atomic, and refuses to replace a key made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
     return path
 
 

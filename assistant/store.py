@@ -471,10 +471,7 @@ class Store:
     def get(self, case_id: str, actor: Any = None) -> SavedCase:
         _require(actor, "case.read")
         with self._session(read=True) as session:
-            row = session.get(CaseRow, case_id)
-            if row is None or not _visible(row, actor):
-                raise NotFound(case_id)
-            return self._saved(row)
+            return self._saved(_readable(session, case_id, actor))
 
     def _saved(self, row: CaseRow) -> SavedCase:
         return SavedCase(id=row.id, created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
@@ -669,9 +666,7 @@ class Store:
     def letters(self, case_id: str, actor: Any = None) -> list[StoredLetter]:
         _require(actor, "case.read")
         with self._session(read=True) as session:
-            row = session.get(CaseRow, case_id)
-            if row is None or not _visible(row, actor):
-                raise NotFound(case_id)
+            _readable(session, case_id, actor)
             query = select(LetterRow).where(LetterRow.case_id == case_id).order_by(LetterRow.id)
             return [self._letter(r) for r in session.scalars(query)]
 
@@ -699,9 +694,7 @@ class Store:
     def consents(self, case_id: str, actor: Any = None) -> list[Consent]:
         _require(actor, "case.read")
         with self._session(read=True) as session:
-            row = session.get(CaseRow, case_id)
-            if row is None or not _visible(row, actor):
-                raise NotFound(case_id)
+            _readable(session, case_id, actor)
             query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
             return [Consent(id=c.id, given_on=c.given_on, scope=list(c.scope), how=c.how, withdrawn_on=c.withdrawn_on)
                     for c in session.scalars(query)]
@@ -837,6 +830,15 @@ def _short_name(data: dict) -> str:
     claimant = data.get("claimant", {})
     last = (claimant.get("last_name") or "").strip()
     return f"{claimant.get('first_name', '').strip()} {last[:1] + '.' if last else ''}".strip()
+
+
+def _readable(session: Session, case_id: str, actor: Any) -> CaseRow:
+    """The case row if the actor may see it; NotFound otherwise (another organisation's
+    case is not revealed to exist)."""
+    row = session.get(CaseRow, case_id)
+    if row is None or not _visible(row, actor):
+        raise NotFound(case_id)
+    return row
 
 
 def _visible(row: CaseRow, actor: Any) -> bool:

@@ -16,6 +16,7 @@ from assistant.store import Channel, Consent, NotFound, Status, Store
 from tests.conftest import VALID_SCENARIOS, with_changes
 from tests.pg import temporary_postgres
 
+ROOT_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent
 RAW = copy.deepcopy(VALID_SCENARIOS[0][1]["case"])
 CASE = parse_case(copy.deepcopy(RAW))
 TODAY = CASE.reference_date
@@ -428,3 +429,23 @@ def test_migrations_upgrade_a_database_made_before_them(tmp_path):
     assert [s.letter for s in store.letters("old")] == [letter]
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("old.sqlite3*"))   # the file and its WAL
     assert CASE.claimant.last_name.encode() not in raw and CASE.claimant.address.encode() not in raw
+
+
+def test_processes_starting_together_share_one_complete_key(tmp_path):
+    """Eight processes open a fresh data folder at once: one key file, complete, that all use."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from pathlib import Path; from assistant.crypto import sealer; "
+              "print(sealer(Path(sys.argv[1])).seal('x'))")
+    children = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "data")], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, cwd=ROOT_DIR, env={**__import__("os").environ,
+                                                                         "MESDROITS_KEY": ""})
+                for _ in range(8)]
+    tokens = [child.communicate(timeout=120)[0].strip() for child in children]
+    assert all(child.returncode == 0 for child in children)
+    from assistant.crypto import Sealer
+
+    key = (tmp_path / "data" / "mesdroits.key").read_bytes().strip()
+    assert [Sealer((key,)).open(token) for token in tokens] == ["x"] * 8
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["mesdroits.key"]
