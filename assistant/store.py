@@ -587,9 +587,17 @@ class Store:
         refs = list(dict.fromkeys(c for p in letter.get("paragraphs", []) for c in p.get("cites", [])))
         number = (session.scalar(select(func.max(LetterRow.number)).where(
             LetterRow.case_id == row.id, LetterRow.letter_id == letter_id)) or 0) + 1
+        version = template_version(letter_id)
+        if row.organisation_id is not None:
+            from .accounts import TemplateRow   # the organisation's own layout, when it has one
+
+            own = session.scalar(select(TemplateRow.fingerprint).where(TemplateRow.organisation_id == row.organisation_id)
+                                 .order_by(TemplateRow.id.desc()).limit(1))
+            if own:
+                version = f"{version}+{own[:12]}"
         stored = LetterRow(case_id=row.id, letter_id=letter_id, number=number, parent_id=parent_id, status=status,
                            created_at=_now(), created_by=getattr(actor, "id", None),
-                           project_version=project_version(), template_version=template_version(letter_id),
+                           project_version=project_version(), template_version=version,
                            refs=refs, refs_verified=refs_verified(refs), sealed=self.sealer.seal(letter))
         session.add(stored)
         return stored

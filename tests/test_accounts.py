@@ -92,6 +92,11 @@ def test_organisation_template_and_review_setting(two_organisations):
     accounts.set_template(b"PK-second", by=admin_a)
     assert accounts.template(admin_a.organisation_id) == b"PK-second"
     assert accounts.template(volunteer_b.organisation_id) is None        # each organisation its own
+    case_id = store.save(CASE, actor=mediator_a)
+    stored = store.add_letter(case_id, {"id": "appeal", "paragraphs": []}, actor=mediator_a)
+    import hashlib
+
+    assert stored.template_version.endswith("+" + hashlib.sha256(b"PK-second").hexdigest()[:12])
     accounts.clear_template(by=admin_a)
     assert accounts.template(admin_a.organisation_id) is None
     assert not accounts.requires_review(admin_a.organisation_id)
