@@ -258,7 +258,10 @@ pages = [
 if user() is not None:  # saved case files: for a signed-in professional only
     pages += [
         st.Page(PAGE_FILES["dashboard"], title=_("Dossiers"), icon=":material/folder_open:", url_path="dossiers"),
+        st.Page(PAGE_FILES["letter_review"], title=_("Relecture"), icon=":material/rate_review:", url_path="relecture"),
         st.Page(PAGE_FILES["case_file"], title=_("Dossier ouvert"), icon=":material/folder_shared:", url_path="dossier"),
+        st.Page(PAGE_FILES["legal_refs_health"], title=_("Textes de loi"), icon=":material/gavel:", url_path="textes-de-loi"),
+        st.Page(PAGE_FILES["org_template"], title=_("Modèle de courrier"), icon=":material/description:", url_path="modele-courrier"),
     ]
 try:
     st.navigation(pages).run()

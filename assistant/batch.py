@@ -596,3 +596,46 @@ def letters_zip(cases: list[tuple[int, Case]], progress: Optional[Any] = None) -
             if progress:
                 progress(done, len(cases))
     return buffer.getvalue()
+
+
+# --- In the app, when the organisation requires a lawyer's review ----------------------------
+
+
+def save_for_review(store: Any, cases: list[tuple[int, Case]], actor: Any, consent: Any) -> Iterator[tuple[int, str, int]]:
+    """Each valid row saved as a case file of the actor's organisation with the person's
+    `consent` (store.Consent), its letters kept as drafts and submitted for a lawyer's
+    review: nothing goes out unapproved. Yields (row, case id, letters) as each row is done,
+    so that a refusal half-way still says which rows were saved."""
+    from .letters import build_letters
+
+    for row, case in cases:
+        case_id = store.save(case, actor=actor, consent=consent)
+        letters = build_letters(case, analyse(case))
+        for letter in letters:
+            stored = store.add_letter(case_id, letter.model_dump(mode="json"), status="draft", actor=actor)
+            store.submit_letter(stored.id, actor=actor)
+        yield row, case_id, len(letters)
+
+
+def review_statuses(store: Any, saved: list[tuple[int, str]], actor: Any) -> Counter:
+    """How many letters of the saved rows are at each status (superseded versions left out)."""
+    return Counter(letter.status for _row, case_id in saved for letter in store.letters(case_id, actor=actor)
+                   if letter.status != "superseded")
+
+
+def approved_zip(store: Any, saved: list[tuple[int, str]], actor: Any,
+                 template: Optional[bytes] = None) -> tuple[bytes, int]:
+    """The approved letters of the saved rows only (one folder per row number, built in
+    memory) and their count; drafts and letters under review are never in it."""
+    from .letters import Letter, render_docx
+
+    buffer, count = io.BytesIO(), 0
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for row, case_id in saved:
+            approved = {letter.letter_id: letter for letter in store.letters(case_id, actor=actor)
+                        if letter.status == "approved"}   # the latest approved version of each letter
+            for letter_id, stored in approved.items():
+                data = render_docx(Letter.model_validate(stored.letter), template=template)
+                archive.writestr(f"{_folder_name(row)}/{letter_id}.docx", data, compress_type=zipfile.ZIP_STORED)
+                count += 1
+    return buffer.getvalue(), count

@@ -11,6 +11,7 @@ French what differs from the standard (fields, letterhead text, images).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import io
 import re
@@ -24,6 +25,7 @@ from jinja2 import Environment, meta
 from jinja2.exceptions import TemplateError, TemplateSyntaxError
 from pydantic import BaseModel, ConfigDict
 
+from .models import Letter
 from .render import DOCUMENT_PART, LETTER_TEMPLATE, CompiledTemplate
 
 MAX_BYTES = 10_000_000          # a letterhead with a logo is far below
@@ -211,6 +213,27 @@ def _try_render(docx_bytes: bytes, fields: set[str]) -> list[str]:
         return ["Le modèle n'a pas pu être rempli avec un courrier d'essai : le document produit ne s'ouvre pas. "
                 "Repartez du modèle standard et refaites les modifications."]
     return []
+
+
+def sample_letter(today: dt.date) -> Letter:
+    """A letter for a fictitious person (an RSA suspended without reasons), dated `today`,
+    to preview a template with: the same engine and catalogue as every letter."""
+    from ..analysis import analyse
+    from ..model import parse_case
+    from .build import build_letters
+
+    case = parse_case({
+        "claimant": {"first_name": "Camille", "last_name": "Exemple", "address": "1 place de la Mairie",
+                     "postal_code": "44000", "city": "Nantes", "file_number": "0000000"},
+        "organism": {"kind": "caf", "name": "CAF de Loire-Atlantique"},
+        "benefit": "rsa", "situation": "suspension",
+        "decision": {"received": True, "date": (today - dt.timedelta(days=20)).isoformat(),
+                     "received_on": (today - dt.timedelta(days=17)).isoformat(), "reasons_given": False,
+                     "appeal_info_given": False, "algorithm_mentioned": False},
+        "context": {"after_control": False, "heard_before": False, "fraud_alleged": False, "amount_eur": 607.75},
+        "today": today.isoformat(),
+    })
+    return build_letters(case, analyse(case))[0]
 
 
 def _static_text(parts: dict[str, bytes], prefix: str) -> list[str]:

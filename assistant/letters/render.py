@@ -7,6 +7,9 @@ Rendering a letter is then: Jinja render, docxtpl's line-break/tab handling, app
 `word/document.xml` to a copy of the prefix. Output is what `DocxTemplate.render(…,
 autoescape=True)` + `save` would give for these templates (no tables, images or
 templated headers: the templates are checked for that at load).
+
+An organisation's own letter template (DOCX bytes, accepted by
+`org_templates.check_template`) is rendered the same way: same context, autoescape on.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import os
 import re
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -90,27 +93,40 @@ def letter_context(letter: Letter) -> dict[str, Any]:
     }
 
 
-def render_docx(letter: Letter) -> bytes:
-    return compiled(LETTER_TEMPLATE).render(letter_context(letter))
+@lru_cache(maxsize=8)
+def compiled_docx(docx: bytes) -> CompiledTemplate:
+    """An organisation's own template, parsed once per process (bytes as stored)."""
+    return CompiledTemplate(io.BytesIO(docx))  # type: ignore[arg-type]
 
 
-def _render_contexts(contexts: list[dict[str, Any]]) -> list[bytes]:
-    template = compiled(LETTER_TEMPLATE)
-    return [template.render(c) for c in contexts]
+def letter_template(template: bytes | None = None) -> CompiledTemplate:
+    """The standard letter template, or the organisation's own one when given."""
+    return compiled(LETTER_TEMPLATE) if template is None else compiled_docx(template)
 
 
-def render_docx_many(letters: Iterable[Letter], workers: int | None = None) -> list[bytes]:
+def render_docx(letter: Letter, template: bytes | None = None) -> bytes:
+    """One letter as DOCX, with the standard template or `template` (an organisation's)."""
+    return letter_template(template).render(letter_context(letter))
+
+
+def _render_contexts(contexts: list[dict[str, Any]], template: bytes | None = None) -> list[bytes]:
+    compiled_template = letter_template(template)
+    return [compiled_template.render(c) for c in contexts]
+
+
+def render_docx_many(letters: Iterable[Letter], workers: int | None = None,
+                     template: bytes | None = None) -> list[bytes]:
     """Many letters, in order; big batches are shared between the CPU cores."""
     contexts = [letter_context(letter) for letter in letters]
     cpus = os.cpu_count() or 1
     workers = workers if workers is not None else (min(2, cpus) if len(contexts) >= POOL_THRESHOLD else 1)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_contexts(contexts)
-    compiled(LETTER_TEMPLATE)  # parsed once here, inherited by the forked workers
+        return _render_contexts(contexts, template)
+    letter_template(template)  # parsed once here, inherited by the forked workers
     size = -(-len(contexts) // (workers * 4))
     chunks = [contexts[i:i + size] for i in range(0, len(contexts), size)]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [doc for chunk in pool.map(_render_contexts, chunks) for doc in chunk]
+        return [doc for chunk in pool.map(partial(_render_contexts, template=template), chunks) for doc in chunk]
 
 
 GUIDE_HEADING = "Ce qu'il faut faire maintenant"

@@ -2,6 +2,12 @@
 
 Thin: the checking and the letters come from `assistant.batch`; the file is read in memory
 and the ZIP is built in memory (nothing personal is written to the server's disk).
+
+When the signed-in user's organisation requires a lawyer's approval, no letter is handed
+out here: each valid row is saved as a case file of the organisation (with the people's
+written consent, ticked by the association) and its letters wait for review; the ZIP holds
+the approved letters only. A person alone, or an organisation without review, gets the
+letters directly, as always.
 """
 
 from __future__ import annotations
@@ -10,10 +16,16 @@ import datetime as dt
 
 import streamlit as st
 
-from assistant.batch import Checked, check_upload, letters_zip, rejected_xlsx, template_xlsx
+from assistant.batch import (
+    Checked, approved_zip, check_upload, letters_zip, rejected_xlsx, review_statuses, save_for_review, template_xlsx,
+)
 from assistant.stats import FLAG_LABELS, HIDDEN, published, tally_cases, to_csv
 from assistant.i18n import _
 from assistant.model import InvalidCase
+from assistant.pages.workspace import (
+    REFUSALS, case_store, organisation_name, organisation_requires_review, organisation_template, refusal, today,
+    user,
+)
 
 def _chart(stats: dict) -> None:
     """Bars by benefit (Altair, shipped with Streamlit); hidden small cells are not drawn."""
@@ -29,6 +41,62 @@ def _chart(stats: dict) -> None:
 
 CHECKED = "batch.checked"     # the last checked upload: (file name and size, Checked, published numbers)
 ZIP = "batch.zip"             # the letters of its valid rows, once made
+REVIEW = "batch.review"       # (file name and size, [(row, case id, letters)]) saved for review
+
+
+def _for_review(checked: Checked, file_key: tuple) -> None:
+    """The organisation requires review: save the rows as case files, letters in review;
+    hand out only the approved ones."""
+    from assistant.store import Consent
+
+    actor = user()
+    organisation = organisation_name() or _("votre organisation")
+    st.info(_("{organisation} demande qu'un juriste approuve chaque courrier avant l'envoi : les courriers ne sont pas remis ici directement. Chaque dossier est enregistré pour {organisation} et ses courriers attendent la relecture.").format(
+        organisation=organisation), icon=":material/gavel:")
+    saved = st.session_state.get(REVIEW)
+    if saved is None or saved[0] != file_key:
+        if not (actor.can("case.write") and actor.can("letter.edit")):
+            st.info(_("Votre rôle ne permet pas d'enregistrer des dossiers."))
+            return
+        consent = st.checkbox(_("{organisation} a l'accord écrit et signé de chaque personne de ce fichier pour conserver son dossier").format(
+            organisation=organisation), key="batch.consent")
+        st.caption(_("Cet accord est noté dans chaque dossier (par écrit, signé ; pour conserver le dossier). Gardez les accords signés : chaque personne peut demander une copie ou l'effacement de son dossier à tout moment."))
+        if not st.button(_("Enregistrer les {n} dossier(s) et demander la relecture").format(n=len(checked.valid)),
+                         type="primary", key="batch.review.run"):
+            return
+        if not consent:
+            st.error(_("Cochez d'abord l'accord des personnes : sans lui, rien n'est enregistré."), icon=":material/error:")
+            return
+        bar = st.progress(0.0, text=_("Enregistrement des dossiers…"))
+        done: list = []
+        try:
+            for item in save_for_review(case_store(), checked.valid, actor,
+                                        Consent(given_on=today(), scope=["keep_file"], how="signed")):
+                done.append(item)
+                bar.progress(len(done) / len(checked.valid),
+                             text=_("Dossier {done} sur {total}").format(done=len(done), total=len(checked.valid)))
+        except REFUSALS as error:
+            st.error(refusal(error), icon=":material/block:")
+        if not done:
+            return
+        saved = st.session_state[REVIEW] = (file_key, done)
+    rows = [(row, case_id) for row, case_id, _letters in saved[1]]
+    statuses = review_statuses(case_store(), rows, actor)
+    st.success(_("{n} dossier(s) enregistré(s) pour {organisation} : vous les retrouvez dans « Dossiers ».").format(
+        n=len(rows), organisation=organisation), icon=":material/check_circle:")
+    waiting = statuses.get("draft", 0) + statuses.get("in_review", 0)
+    st.markdown("**" + (_("1 courrier en attente de relecture") if waiting == 1
+                        else _("{n} courriers en attente de relecture").format(n=waiting)) + "**")
+    approved = statuses.get("approved", 0)
+    if not approved:
+        st.info(_("Aucun courrier n'est encore approuvé : il n'y a rien à télécharger pour l'instant. Les courriers approuvés par un juriste pourront être téléchargés ici, et dans chaque dossier."))
+        st.button(_("Vérifier à nouveau"), key="batch.review.refresh", icon=":material/refresh:")
+        return
+    data, count = approved_zip(case_store(), rows, actor, organisation_template())
+    st.download_button(_("Télécharger les {n} courrier(s) approuvé(s) (ZIP)").format(n=count), data,
+                       file_name=f"courriers-approuves-{today().isoformat()}.zip", mime="application/zip",
+                       key="batch.review.zip", on_click="ignore")
+    st.caption(_("L'archive ne contient que les courriers approuvés : ceux qui attendent la relecture n'y sont pas."))
 
 st.title(_("Plusieurs dossiers (associations)"))
 st.markdown(_("Pour les associations qui suivent beaucoup de personnes : un tableur avec un dossier par ligne, vérifié avant tout, puis tous les courriers dans une archive ZIP."))
@@ -71,7 +139,10 @@ if upload is not None and found:
 
     if checked.valid:
         st.header(_("3. Préparer les courriers"))
-        if st.button(_("Préparer les courriers des {n} dossier(s) valables").format(n=len(checked.valid)), type="primary", key="batch.run"):
+        reviewed = organisation_requires_review()   # False for a person alone: no store opened
+        if reviewed:
+            _for_review(checked, found[0])
+        elif st.button(_("Préparer les courriers des {n} dossier(s) valables").format(n=len(checked.valid)), type="primary", key="batch.run"):
             bar = st.progress(0.0, text=_("Préparation des courriers…"))
 
             def _progress(done: int, total: int) -> None:
@@ -79,7 +150,7 @@ if upload is not None and found:
 
             st.session_state[ZIP] = letters_zip(checked.valid, _progress)
             bar.progress(1.0, text=_("Courriers prêts."))
-        if st.session_state.get(ZIP):
+        if st.session_state.get(ZIP) and not reviewed:
             st.download_button(_("Télécharger tous les courriers (ZIP)"), st.session_state[ZIP],
                                file_name=f"courriers-{dt.date.today().isoformat()}.zip", mime="application/zip",
                                key="batch.zip.download")

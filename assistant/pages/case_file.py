@@ -2,7 +2,11 @@
 their dates and texts (`followup.ladder`), each with its letter to prepare and its sending
 to record; the letters of the analysis not sent yet; the answer diagnosis
 (`followup.questions` → `classify` → `Store.record_answer`), after which the steps update;
-the person's consent; a complete copy (ZIP), closing, reopening, deleting.
+the person's consent; a complete copy (ZIP), closing, reopening, deleting. Each letter
+prepared here is kept as a draft version that can go to review (« Demander une relecture »,
+then pages/letter_review.py); its versions show with their status in words, and where the
+organisation requires review only an approved version can be recorded as sent. « Mandat à
+faire signer » makes the mandate (letters/mandate.py) for the person to sign.
 
 Thin: the steps, the letters, the permissions and the refusals all come from the library
 (`followup`, `letters`, `store`, `accounts`); every refusal is a French sentence.
@@ -21,24 +25,31 @@ from assistant.calendar_ics import ladder_calendar_bytes
 from assistant.analysis import analyse
 from assistant.followup import FollowupError, case_for_step, classify, ladder, next_question
 from assistant.i18n import _, babel_locale, current_language
+from assistant.letters import Letter, render_docx
 from assistant.model import InvalidCase
 from assistant.pages.banner import deadline_banner
 from assistant.pages.common import (
-    DOCX, GOTO, PAGE_FILES, announce_step, escape_markdown, file_stem, follow_goto, letter_stem, show_legal_basis,
-    slug, ui_date,
+    DOCX, GOTO, MANDATE_ADDRESS, PAGE_FILES, announce_step, escape_markdown, file_stem, follow_goto, letter_stem,
+    show_legal_basis, slug, ui_date,
 )
 from assistant.pages.workspace import (
-    CASE_ID, CONSENT_HOW, REFUSALS, acting_user, answer_label, benefit_label, build_letter, case_store, case_today,
-    channel_label, forget_prepared, letter_title, notice, organisation_name, organism_label, prepare, prepared,
-    refusal, require_user, scope_label, sent_before_saving, sent_letter_ids, show_notice, situation_label,
-    status_label, today,
+    CASE_ID, CONSENT_HOW, FROZEN, MANDATE_SCOPE_LABELS, NEEDS_APPROVAL, REFUSALS, ROLE_LABELS, acting_user,
+    answer_label, benefit_label, build_letter, case_store, case_today, channel_label, forget_prepared,
+    letter_status_label, letter_title, notice, open_review, organisation_name, organisation_requires_review,
+    organisation_template, organism_label, prepare, prepared, refusal, require_user, scope_label, sent_before_saving,
+    sent_letter_ids, show_notice, situation_label, status_label, today,
 )
-from assistant.store import Channel, Consent, Status, ladder_events, retention_days
+from assistant.review_status import live_version
+from assistant.store import (
+    Channel, Consent, Frozen, LetterStatus, NeedsApproval, Status, ladder_events, retention_days,
+)
 
 follow_goto()
 
 ROUND = "pro.case.round"            # bumped after each write: the forms come back empty
 PREPARED_FOR = "pro.prepared.for"   # (case id, version) the prepared letters belong to
+MANDATE = "pro.mandate.made"        # (case id, DOCX, PDF or None), or (case id, French messages)
+MANDATE_DEFAULT = ("appeal", "documents", "follow_up")
 
 
 def _round() -> int:
@@ -75,24 +86,66 @@ def _typed_date(key: str) -> dt.date | None:
     return day
 
 
+def _prepare(case_id: str, slot: str, make: Callable) -> None:
+    """Callback of « Préparer ce courrier »: the letter, kept as a draft version when the
+    role may write (a lawyer only reads it)."""
+    prepare(slot, make)
+    made = prepared(slot)
+    try:
+        actor = acting_user()
+        if not isinstance(made, tuple) or not actor.can("case.write"):
+            return
+        case_store().add_letter(case_id, made[0].model_dump(mode="json"), actor=actor)
+        # Our own write: the letters prepared in this session still hold.
+        st.session_state[PREPARED_FOR] = (case_id, case_store().get(case_id, actor=actor).version)
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+
+
+def _submit(version_id: int) -> None:
+    """« Demander une relecture »: the draft goes to the organisation's lawyers."""
+    try:
+        stored = case_store().submit_letter(version_id, actor=acting_user())
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    except Frozen:
+        notice(_(FROZEN), error=True)
+        return
+    _done(_("Relecture demandée : {title}. Elle apparaît dans « Relecture » pour les juristes de votre organisation.").format(
+        title=letter_title(stored.letter_id)))
+
+
 def _record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> None:
+    """The letter's stored version goes out (where review is required: approved only); a
+    letter never stored goes out as prepared."""
     form = f"pro.sent.{slot}.{_round()}"
     on = _typed_date(f"{form}.on")
     if on is None:
         return
-    if not isinstance(prepared(slot), tuple):
-        prepare(slot, make)
-    made = prepared(slot)
-    if not isinstance(made, tuple):
-        notice(made, error=True)
-        return
     channel = st.session_state.get(f"{form}.channel")
     proof = (st.session_state.get(f"{form}.proof") or "").strip() or None
     try:
-        case_store().record_sent(case_id, letter_id, on, letter=made[0].model_dump(mode="json"), actor=acting_user(),
-                                 channel=Channel(channel) if channel else None, proof=proof)
+        live = live_version(case_store().letters(case_id, actor=acting_user()), letter_id)
+        letter = None
+        if live is None:
+            if not isinstance(prepared(slot), tuple):
+                prepare(slot, make)
+            made = prepared(slot)
+            if not isinstance(made, tuple):
+                notice(made, error=True)
+                return
+            letter = made[0].model_dump(mode="json")
+        case_store().record_sent(case_id, letter_id, on, letter=letter, version_id=live.id if live else None,
+                                 actor=acting_user(), channel=Channel(channel) if channel else None, proof=proof)
     except REFUSALS as error:
         notice(refusal(error), error=True)
+        return
+    except NeedsApproval:
+        notice(_(NEEDS_APPROVAL), error=True)
+        return
+    except Frozen:
+        notice(_(FROZEN), error=True)
         return
     except (FollowupError, InvalidCase) as error:
         notice(" ".join(getattr(error, "messages", [str(error)])), error=True)
@@ -182,6 +235,44 @@ def _delete(case_id: str) -> None:
     st.session_state[GOTO] = "dashboard"
 
 
+def _forget_mandate() -> None:
+    st.session_state.pop(MANDATE, None)
+
+
+def _keep_address() -> None:
+    st.session_state[MANDATE_ADDRESS] = st.session_state.get(f"{MANDATE_ADDRESS}.box") or ""
+    _forget_mandate()
+
+
+def _prepare_mandate(case_id: str) -> None:
+    """« Préparer le mandat »: DOCX and PDF, or the French messages naming each field."""
+    from assistant.letters.mandate import Scope, mandate_docx, mandate_pdf, parse_mandate
+    from assistant.letters.typeset import TypstUnavailable
+
+    try:
+        actor = acting_user()
+        case = case_store().get(case_id, actor=actor).case
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    role = ROLE_LABELS[actor.role]   # in French, like the mandate
+    data = {"representative": {"organisation": organisation_name(), "address": st.session_state.get(MANDATE_ADDRESS, ""),
+                               "person": actor.name, "role": role[:1].lower() + role[1:]},
+            "case": case.model_dump(mode="json"),
+            "scope": [s.value for s in Scope if st.session_state.get(f"pro.mandate.scope.{s.value}")],
+            "given_on": today().isoformat(), "valid_until": None}
+    try:
+        request = parse_mandate(data)
+    except InvalidCase as error:
+        st.session_state[MANDATE] = (case_id, list(error.messages))
+        return
+    try:
+        pdf = mandate_pdf(request)
+    except TypstUnavailable:
+        pdf = None
+    st.session_state[MANDATE] = (case_id, mandate_docx(request), pdf)
+
+
 # --- The page ----------------------------------------------------------------------------
 
 actor = require_user()
@@ -205,15 +296,45 @@ sent, answers = ladder_events(saved.events)
 sent_ids = sent_letter_ids(case, sent)
 can_write, can_send = actor.can("case.write"), actor.can("letter.send")
 round_ = _round()
+try:
+    versions = case_store().letters(case_id, actor=actor)
+except REFUSALS as error:
+    _back_to_list(refusal(error))
+review_required = organisation_requires_review()
+
+
+def stored_letter(slot: str, version) -> None:
+    """A letter kept in the store: its status in words, its comment, its DOCX and text."""
+    title = letter_title(version.letter_id)
+    st.markdown(_("**Statut : {status}** — version {n} du {date}").format(
+        status=letter_status_label(version.status), n=version.number, date=ui_date(version.created_at.date())))
+    if version.comment:
+        st.warning(_("Commentaire de relecture : {comment}").format(comment=escape_markdown(version.comment)),
+                   icon=":material/comment:")
+    letter = Letter.model_validate(version.letter)
+    st.download_button(_("Télécharger (DOCX, modifiable) : {title}").format(title=title),
+                       render_docx(letter, template=organisation_template()), file_name=f"{letter_stem(letter, current)}.docx", mime=DOCX, key=f"pro.docx.{slot}",
+                       on_click="ignore", icon=":material/description:")
+    with st.expander(_("Lire le courrier (en français) : {title}").format(title=title)):
+        for paragraph in letter.plain_text().split("\n"):
+            if paragraph.strip():
+                st.markdown(escape_markdown(paragraph))
+    if version.status == LetterStatus.draft.value and actor.can("letter.edit"):
+        st.button(_("Demander une relecture : {title}").format(title=title), key=f"pro.submit.{slot}", on_click=_submit,
+                  args=(version.id,), icon=":material/rate_review:")
 
 
 def letter_block(slot: str, letter_id: str, make: Callable) -> None:
-    """« Préparer ce courrier » (DOCX, text) and « Enregistrer l'envoi » for one letter."""
+    """« Préparer ce courrier » (DOCX, text), or its stored version, and « Enregistrer
+    l'envoi » for one letter."""
     title = letter_title(letter_id)
+    live = live_version(versions, letter_id)
     made = prepared(slot)
-    if made is None:
-        st.button(_("Préparer ce courrier : {title}").format(title=title), key=f"pro.prepare.{slot}", on_click=prepare,
-                  args=(slot, make), icon=":material/edit_document:")
+    if live is not None:
+        stored_letter(slot, live)
+    elif made is None:
+        st.button(_("Préparer ce courrier : {title}").format(title=title), key=f"pro.prepare.{slot}", on_click=_prepare,
+                  args=(saved.id, slot, make), icon=":material/edit_document:")
     elif isinstance(made, str):
         st.error(made, icon=":material/error:")
     else:
@@ -227,6 +348,9 @@ def letter_block(slot: str, letter_id: str, make: Callable) -> None:
                 if paragraph.strip():
                     st.markdown(escape_markdown(paragraph))
     if not can_send:
+        return
+    if review_required and (live is None or live.status != LetterStatus.approved.value):
+        st.info(_(NEEDS_APPROVAL), icon=":material/gavel:")
         return
     with st.expander(_("Enregistrer l'envoi : {title}").format(title=title)):
         form = f"pro.sent.{slot}.{round_}"
@@ -311,6 +435,31 @@ if first_letters:
             letter_block(f"first.{letter_id}", letter_id, lambda letter_id=letter_id: build_letter(
                 case_today(case, day), letter_id))
 
+# --- The letters kept, version by version ------------------------------------------------------
+if versions:
+    st.header(_("Versions des courriers"), anchor="versions")
+    if review_required:
+        st.caption(_(NEEDS_APPROVAL))
+    for letter_id in dict.fromkeys(v.letter_id for v in versions):
+        title = letter_title(letter_id)
+        with st.container(border=True):
+            st.subheader(title, anchor=False)
+            lines = []
+            for version in reversed([v for v in versions if v.letter_id == letter_id]):
+                line = _("Version {n} du {date} : {status}").format(
+                    n=version.number, date=ui_date(version.created_at.date()), status=letter_status_label(version.status))
+                parent = next((v for v in versions if v.id == version.parent_id), None)
+                if parent is not None:
+                    line += " " + _("(modifiée à partir de la version {n})").format(n=parent.number)
+                if version.comment:
+                    line += " — " + _("commentaire de relecture : {comment}").format(comment=version.comment)
+                lines.append(f"- {escape_markdown(line)}")
+            st.markdown("\n".join(lines))
+            live = live_version(versions, letter_id)
+            if live is not None:
+                st.button(_("Ouvrir dans la relecture : {title}").format(title=title), key=f"pro.versions.open.{letter_id}",
+                          on_click=open_review, args=(saved.id, live.id), icon=":material/rate_review:")
+
 # --- An answer received ---------------------------------------------------------------------
 st.header(_("Enregistrer une réponse"), anchor="reponse")
 if not can_write:
@@ -381,6 +530,41 @@ elif can_write:
              key=f"pro.consent.how.{round_}", horizontal=True)
     st.button(_("Enregistrer l'accord"), on_click=_give_consent, args=(saved.id,), key="pro.consent.give",
               icon=":material/how_to_reg:")
+
+# --- The mandate -------------------------------------------------------------------------------------
+st.header(_("Mandat à faire signer"), anchor="mandat")
+if not can_write:
+    st.info(_("Le mandat est préparé par le médiateur, le bénévole ou l'administrateur qui agit pour la personne."))
+else:
+    st.markdown(_("Quand votre organisation agit au nom de la personne, celle-ci signe ce mandat : il dit ce que vous pouvez faire pour elle. Elle peut le retirer à tout moment."))
+    st.markdown(_("**Démarches confiées**"))
+    for scope, label in MANDATE_SCOPE_LABELS.items():
+        st.checkbox(_(label), value=scope in MANDATE_DEFAULT, key=f"pro.mandate.scope.{scope}", on_change=_forget_mandate)
+    box = f"{MANDATE_ADDRESS}.box"
+    if box not in st.session_state:
+        st.session_state[box] = st.session_state.get(MANDATE_ADDRESS, "")
+    st.text_area(_("Adresse de votre organisation (elle figure sur le mandat)"), key=box, on_change=_keep_address,
+                 max_chars=500, height=90)
+    role = _(ROLE_LABELS[actor.role])
+    st.markdown(_("**Mandataire :** {person}, {role}, pour {organisation}").format(
+        person=escape_markdown(actor.name), role=escape_markdown(role[:1].lower() + role[1:]),
+        organisation=escape_markdown(organisation_name())))
+    st.button(_("Préparer le mandat"), on_click=_prepare_mandate, args=(saved.id,), key="pro.mandate.prepare",
+              icon=":material/contract_edit:")
+    made_mandate = st.session_state.get(MANDATE)
+    if made_mandate and made_mandate[0] == saved.id:
+        if len(made_mandate) == 2:
+            for message in made_mandate[1]:
+                st.error(message, icon=":material/error:")
+        else:
+            stem = file_stem("mandat", current)
+            st.download_button(_("Télécharger le mandat (DOCX, modifiable)"), made_mandate[1], file_name=f"{stem}.docx",
+                               mime=DOCX, key="pro.mandate.docx", on_click="ignore", icon=":material/description:")
+            if made_mandate[2] is not None:
+                st.download_button(_("Télécharger le mandat (PDF, à imprimer)"), made_mandate[2], file_name=f"{stem}.pdf",
+                                   mime="application/pdf", key="pro.mandate.pdf", on_click="ignore",
+                                   icon=":material/picture_as_pdf:")
+            st.caption(_("Deux exemplaires signés : un pour la personne, un pour votre organisation."))
 
 # --- Copy, close, delete ---------------------------------------------------------------------------
 st.header(_("Copie, clôture, effacement"), anchor="gestion")

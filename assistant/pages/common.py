@@ -34,7 +34,9 @@ MEMORY_KEY = "memory_key"    # this session's key in the server memory (also in 
 # name, and the failed sign-ins. « Terminer et effacer » keeps them: the professional stays
 # signed in for the next person, and a locked sign-in stays locked.
 PRO_KEYS = ("pro.user", "pro.organisation", "pro.failures", "pro.locked_until")
-KEEP_ON_CLEAR = ("lang", "mediator", GENERATION, *PRO_KEYS)
+# The organisation's address typed for the mandate (case page) stays for the next person.
+MANDATE_ADDRESS = "pro.mandate.address"
+KEEP_ON_CLEAR = ("lang", "mediator", GENERATION, *PRO_KEYS, MANDATE_ADDRESS)
 # The URL's query parameters: the memory key, and the two settings (nothing personal).
 PARAM_KEY, PARAM_LANG, PARAM_MODE, MEDIATOR_MODE = "s", "lang", "mode", "mediateur"
 
@@ -87,6 +89,9 @@ PAGE_FILES = {
     "account": "pages/account.py",
     "dashboard": "pages/dashboard.py",
     "case_file": "pages/case_file.py",
+    "legal_refs_health": "pages/legal_refs_health.py",
+    "org_template": "pages/org_template.py",
+    "letter_review": "pages/letter_review.py",
 }
 
 

@@ -1,6 +1,7 @@
 """« Dossiers »: the saved case files of your organisation, by next due date (overdue
 first), with the counts per period and filters by body, benefit, status and period; one
-click opens a case file. Everything comes from `Store.dashboard`."""
+click opens a case file. Everything comes from `Store.dashboard`; each case also says, in
+words, how many of its letters are in review, approved or drafts (`review_status`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from assistant.i18n import _
 from assistant.pages.common import GOTO, announce_step, clear_session, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     BUCKET_LABELS, CASE_ID, REFUSALS, benefit_label, case_store, organism_label, refusal,
-    require_user, show_notice, situation_label, status_label, today,
+    require_user, review_line, show_notice, situation_label, status_label, today,
 )
+from assistant.review_status import counts_by_case
 from assistant.store import BUCKETS, Status
 
 follow_goto()
@@ -78,6 +80,10 @@ matching = board.counts.get(bucket, 0) if bucket else board.total
 st.header(_("Les dossiers ({n})").format(n=matching), anchor="liste")
 if not board.rows:
     st.info(_("Aucun dossier ne correspond à ces filtres."))
+try:
+    letters = counts_by_case(case_store(), [row.id for row in board.rows], actor=actor)
+except REFUSALS:
+    letters = {}
 for row in board.rows:
     name = row.name or _("Dossier sans nom")
     with st.container(border=True):
@@ -93,6 +99,9 @@ for row in board.rows:
         style = "mda-overdue" if row.bucket == "overdue" else "mda-due"
         status_text = "" if row.status == Status.open.value else f" — {html.escape(status_label(row.status))}"
         st.markdown(f'<p class="{style}">{html.escape(due)}{status_text}</p>', unsafe_allow_html=True)
+        review = review_line(letters.get(row.id, {}))
+        if review:
+            st.markdown(_("**Courriers :** {review}").format(review=escape_markdown(review)))
         st.button(_("Ouvrir le dossier : {name}").format(name=name), key=f"pro.open.{row.id}", on_click=_open,
                   args=(row.id,), icon=":material/folder_open:")
 if len(board.rows) < matching:

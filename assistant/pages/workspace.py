@@ -26,9 +26,9 @@ from assistant.i18n import N_, _, lib
 from assistant.letters.models import Letter
 from assistant.model import Case, InvalidCase, parse_case
 from assistant.pages.common import (
-    GENERATION, GOTO, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, reference_date,
+    GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, reference_date,
 )
-from assistant.store import Channel, Conflict, NotFound, Status, Store, database_url
+from assistant.store import Channel, Conflict, LetterStatus, NotFound, Status, Store, database_url
 
 # The signed-in accounts.User, its organisation's name (for display), the failed sign-in
 # attempts in a row and the time.monotonic() before which no attempt is tried: kept by
@@ -147,7 +147,7 @@ def sign_out() -> None:
     """« Se déconnecter »: the user and the person's answers both go, as with « Terminer et
     effacer »; the page stays where it is (the account page)."""
     clear_session()
-    for key in (USER, ORGANISATION):
+    for key in (USER, ORGANISATION, MANDATE_ADDRESS):
         st.session_state.pop(key, None)
     st.session_state.pop(GOTO, None)
 
@@ -355,7 +355,7 @@ def prepare(slot: str, make: Callable[[], Letter]) -> None:
     made: Any
     try:
         letter = make()
-        made = (letter, render_docx(letter))
+        made = (letter, render_docx(letter, template=organisation_template()))
     except InvalidCase as error:
         made = " ".join(error.messages)
     except (LetterError, FollowupError) as error:
@@ -365,3 +365,91 @@ def prepare(slot: str, make: Callable[[], Letter]) -> None:
 
 def forget_prepared() -> None:
     st.session_state.pop(PREPARED, None)
+
+
+# --- Letters under review (pages/letter_review.py, case_file.py, dashboard.py) ----------------
+
+LETTER_STATUS_LABELS = {
+    LetterStatus.draft: N_("Brouillon"),
+    LetterStatus.in_review: N_("En relecture"),
+    LetterStatus.approved: N_("Approuvé"),
+    LetterStatus.sent: N_("Envoyé"),
+    LetterStatus.superseded: N_("Remplacé"),
+}
+# The mandate's powers (the values of letters/mandate.Scope) in plain words.
+MANDATE_SCOPE_LABELS = {
+    "appeal": N_("Former le recours et le suivre jusqu'à la réponse"),
+    "documents": N_("Demander et recevoir le dossier et les données personnelles"),
+    "follow_up": N_("Relancer, saisir la CADA, le médiateur ou le Défenseur des droits, recevoir les réponses"),
+    "cnil_complaint": N_("Déposer une plainte auprès de la CNIL (association de protection des données seulement)"),
+    "court": N_("Accompagner la personne devant le tribunal (sans la représenter)"),
+}
+REVIEW_CASE = "pro.review.case"        # the case and the letter version opened in « Relecture »
+REVIEW_VERSION = "pro.review.version"
+NEEDS_APPROVAL = N_("Votre organisation demande qu'un juriste approuve ce courrier avant l'envoi.")
+FROZEN = N_("Ce courrier a déjà été envoyé ou remplacé : il ne peut plus changer. Rechargez la page.")
+
+
+def letter_status_label(status: Any) -> str:
+    return _(LETTER_STATUS_LABELS[LetterStatus(status)])
+
+
+def open_review(case_id: str, version_id: int) -> None:
+    """Callback: open one letter version in « Relecture »."""
+    st.session_state[REVIEW_CASE] = case_id
+    st.session_state[REVIEW_VERSION] = version_id
+    st.session_state[GOTO] = "letter_review"
+
+
+def open_case(case_id: str) -> None:
+    """Callback: open a case file."""
+    st.session_state[CASE_ID] = case_id
+    st.session_state[GOTO] = "case_file"
+
+
+def review_line(counts: Any) -> str:
+    """« 1 courrier en relecture · 2 brouillons »: the live letters of a case, in words."""
+    parts = []
+    for status, one, many in (
+        (LetterStatus.in_review, _("1 courrier en relecture"), _("{n} courriers en relecture")),
+        (LetterStatus.approved, _("1 courrier approuvé, à envoyer"), _("{n} courriers approuvés, à envoyer")),
+        (LetterStatus.draft, _("1 brouillon de courrier"), _("{n} brouillons de courrier")),
+    ):
+        n = counts.get(status.value, 0)
+        if n:
+            parts.append(one if n == 1 else many.format(n=n))
+    return " · ".join(parts)
+
+
+# --- The organisation's own letter template and review setting (pages/org_template.py) -------
+
+TEMPLATE = "pro.template"      # (organisation id, time.monotonic() when read, DOCX bytes or None)
+TEMPLATE_SECONDS = 300         # another session's adoption is seen within five minutes
+
+
+def organisation_template() -> Optional[bytes]:
+    """The signed-in user's organisation's letter template, or None: the standard one (always
+    for a person alone). Read once per session, again after TEMPLATE_SECONDS or an adoption."""
+    current = user()
+    if current is None:
+        return None
+    cached = st.session_state.get(TEMPLATE)
+    if cached and cached[0] == current.organisation_id and time.monotonic() - cached[1] < TEMPLATE_SECONDS:
+        return cached[2]
+    docx = Accounts(case_store()).template(current.organisation_id)
+    st.session_state[TEMPLATE] = (current.organisation_id, time.monotonic(), docx)
+    return docx
+
+
+def forget_organisation_template() -> None:
+    """After « Adopter ce modèle » or « Revenir au modèle standard »: read it again, and the
+    letters prepared with the old one are made again."""
+    st.session_state.pop(TEMPLATE, None)
+    forget_prepared()
+
+
+def organisation_requires_review() -> bool:
+    """Whether the signed-in user's organisation lets only approved letters go out (never for
+    a person alone)."""
+    current = user()
+    return current is not None and Accounts(case_store()).requires_review(current.organisation_id)
