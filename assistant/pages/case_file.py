@@ -33,7 +33,7 @@ from assistant.pages.common import (
     show_legal_basis, slug, ui_date,
 )
 from assistant.pages.workspace import (
-    CASE_ID, CONSENT_HOW, FROZEN, MANDATE_SCOPE_LABELS, NEEDS_APPROVAL, REFUSALS, ROLE_LABELS, acting_user,
+    CASE_ID, CONSENT_HOW, MANDATE_SCOPE_LABELS, NEEDS_APPROVAL, REFUSALS, ROLE_LABELS, acting_user,
     answer_label, benefit_label, build_letter, case_store, case_today, channel_label, forget_prepared,
     letter_status_label, letter_title, notice, open_review, organisation_name, organisation_requires_review,
     organisation_template, organism_label, prepare, prepared, refusal, require_user, scope_label, sent_before_saving,
@@ -41,7 +41,7 @@ from assistant.pages.workspace import (
 )
 from assistant.review_status import live_version
 from assistant.store import (
-    Channel, Consent, Frozen, LetterStatus, NeedsApproval, Status, ladder_events, retention_days,
+    Channel, Consent, LetterStatus, Status, ladder_events, retention_days,
 )
 
 follow_goto()
@@ -109,9 +109,6 @@ def _submit(version_id: int) -> None:
     except REFUSALS as error:
         notice(refusal(error), error=True)
         return
-    except Frozen:
-        notice(_(FROZEN), error=True)
-        return
     _done(_("Relecture demandée : {title}. Elle apparaît dans « Relecture » pour les juristes de votre organisation.").format(
         title=letter_title(stored.letter_id)))
 
@@ -140,12 +137,6 @@ def _record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> Non
                                  actor=acting_user(), channel=Channel(channel) if channel else None, proof=proof)
     except REFUSALS as error:
         notice(refusal(error), error=True)
-        return
-    except NeedsApproval:
-        notice(_(NEEDS_APPROVAL), error=True)
-        return
-    except Frozen:
-        notice(_(FROZEN), error=True)
         return
     except (FollowupError, InvalidCase) as error:
         notice(" ".join(getattr(error, "messages", [str(error)])), error=True)

@@ -31,7 +31,7 @@ from assistant.pages.workspace import (
 )
 from assistant.provenance import template_version
 from assistant.review_status import chain, first_version, live_versions
-from assistant.store import Frozen, LetterStatus, StoredLetter
+from assistant.store import LetterStatus, StoredLetter
 
 follow_goto()
 
@@ -62,9 +62,6 @@ def _new_version(version_id: int, letter: dict, how: str) -> None:
         stored = case_store().edit_letter(version_id, letter, actor=acting_user())
     except REFUSALS as error:
         notice(refusal(error), error=True)
-        return
-    except Frozen:
-        notice(_(FROZEN), error=True)
         return
     st.session_state[REVIEW_VERSION] = stored.id
     notice(how.format(n=stored.number))
@@ -134,9 +131,6 @@ def _review(version_id: int, approve: bool) -> None:
     except REFUSALS as error:
         notice(refusal(error), error=True)
         return
-    except Frozen:
-        notice(_(FROZEN), error=True)
-        return
     title = letter_title(stored.letter_id)
     notice(_("Courrier approuvé : {title}.").format(title=title)
            if approve else _("Courrier renvoyé avec votre commentaire : {title}.").format(title=title))
@@ -147,9 +141,6 @@ def _submit(version_id: int) -> None:
         stored = case_store().submit_letter(version_id, actor=acting_user())
     except REFUSALS as error:
         notice(refusal(error), error=True)
-        return
-    except Frozen:
-        notice(_(FROZEN), error=True)
         return
     notice(_("Relecture demandée : {title}.").format(title=letter_title(stored.letter_id)))
 

@@ -28,7 +28,7 @@ from assistant.model import Case, InvalidCase, parse_case
 from assistant.pages.common import (
     GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, reference_date,
 )
-from assistant.store import Channel, Conflict, LetterStatus, NotFound, Status, Store, database_url
+from assistant.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store, database_url
 
 # The signed-in accounts.User, its organisation's name (for display), the failed sign-in
 # attempts in a row and the time.monotonic() before which no attempt is tried: kept by
@@ -166,10 +166,14 @@ def refusal(error: Exception) -> str:
         return _("Votre rôle ne permet pas cette action. Demandez à un médiateur ou à l'administrateur de votre organisation.")
     if isinstance(error, Conflict):
         return _("Ce dossier vient d'être modifié par quelqu'un d'autre : rechargez la page et recommencez.")
+    if isinstance(error, NeedsApproval):
+        return _(NEEDS_APPROVAL)
+    if isinstance(error, Frozen):
+        return _(FROZEN)
     raise error
 
 
-REFUSALS = (NotFound, NotAllowed, Conflict)
+REFUSALS = (NotFound, NotAllowed, Conflict, NeedsApproval, Frozen)
 
 
 def notice(message: str, error: bool = False) -> None:
