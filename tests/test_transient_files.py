@@ -18,8 +18,17 @@ from tests.conftest import ROOT, VALID_SCENARIOS, require_tool
 FOLDERS = [Path(tempfile.gettempdir()), Path("/dev/shm")]
 
 
-def transient() -> set[str]:
-    return {p.name for folder in FOLDERS if folder.is_dir() for p in folder.glob(f"{pdf.TRANSIENT}*")}
+def transient(*own: int) -> set[str]:
+    """The transient folders that are ours (this process or the `own` children) or left by a
+    process that is gone; those of another live process — the other test worker converting
+    at the same moment — are not ours to judge."""
+    mine = {os.getpid(), *own}
+
+    def counts(name: str) -> bool:
+        pid = name[len(pdf.TRANSIENT):].split("-", 1)[0]
+        return not pid.isdigit() or int(pid) in mine or not pdf._alive(int(pid))
+
+    return {p.name for folder in FOLDERS if folder.is_dir() for p in folder.glob(f"{pdf.TRANSIENT}*") if counts(p.name)}
 
 
 def docx_files() -> dict[str, bytes]:
@@ -53,9 +62,9 @@ def test_a_killed_conversion_is_swept_by_the_next_one():
               "from assistant.letters import pdf; pdf.to_pdf(docx_files())")
     child = subprocess.Popen([sys.executable, "-c", script, str(ROOT)], cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (transient() - before):
+    while time.monotonic() < deadline and not (transient(child.pid) - before):
         time.sleep(0.05)
-    leftovers = transient() - before
+    leftovers = transient(child.pid) - before
     os.killpg(child.pid, signal.SIGKILL)      # the conversion and its soffice, no cleanup
     child.wait()
     assert leftovers, "the conversion never started"
