@@ -22,13 +22,13 @@ from assistant.analysis import analyse
 from assistant.batch import approved_zip
 from assistant.legal_refs import load_refs
 from assistant.letters import build_letters
-from assistant.letters.render import LETTER_TEMPLATE
 from assistant.model import parse_case
 from assistant.pages.workspace import PREPARED
 from tests.conftest import VALID_SCENARIOS
 from tests.test_app_case_files import RAW, TODAY, app, member, save_case, shown, store  # noqa: F401  (fixture)
 from tests.test_app import widget
 from tests.test_batch import as_cell, flatten
+from tests.test_org_templates import _drop_paragraphs_loop, _edited
 
 REFS = load_refs()
 LETTERHEAD = "Association Droits & Co — 3 rue <Haute>, Nantes"
@@ -120,21 +120,6 @@ def test_an_invalid_correction_gets_a_french_message_naming_the_file_and_field(s
 # --- « Modèle de courrier » ----------------------------------------------------------------------
 
 
-def _edited(change) -> bytes:
-    doc = Document(LETTER_TEMPLATE)
-    change(doc)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def _without_paragraphs(doc) -> None:
-    paragraphs = doc.paragraphs
-    start = next(i for i, p in enumerate(paragraphs) if "in paragraphs" in p.text)
-    for paragraph in paragraphs[start:start + 3]:  # {%p for %}, {{ text }}, {%p endfor %}
-        paragraph._p.getparent().remove(paragraph._p)
-
-
 def _letterhead(doc) -> None:
     doc.sections[0].header.paragraphs[0].text = LETTERHEAD
 
@@ -152,7 +137,7 @@ def test_a_template_missing_the_body_is_refused_naming_it_and_never_stored(store
     at = app(admin, page="pages/org_template.py")
     assert "utilise le modèle standard de l'outil" in shown(at)
     at.file_uploader(key="pro.template.upload#0").set_value(
-        ("modele.docx", _edited(_without_paragraphs), "application/octet-stream")).run()
+        ("modele.docx", _edited(_drop_paragraphs_loop), "application/octet-stream")).run()
     assert not at.exception, at.exception
     [error] = [e.value.replace("\\", "") for e in at.error]
     assert error.startswith("Ce modèle est refusé : il n'est pas enregistré.")

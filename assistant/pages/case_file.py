@@ -37,7 +37,7 @@ from assistant.pages.workspace import (
     answer_label, benefit_label, build_letter, case_store, case_today, channel_label, forget_prepared,
     letter_status_label, letter_title, notice, open_review, organisation_name, organisation_requires_review,
     organisation_template, organism_label, prepare, prepared, refusal, require_user, scope_label, sent_before_saving,
-    sent_letter_ids, show_notice, situation_label, status_label, today,
+    sent_letter_ids, show_notice, situation_label, status_label, submit_for_review, today,
 )
 from assistant.review_status import live_version
 from assistant.store import (
@@ -104,10 +104,8 @@ def _prepare(case_id: str, slot: str, make: Callable) -> None:
 
 def _submit(version_id: int) -> None:
     """« Demander une relecture »: the draft goes to the organisation's lawyers."""
-    try:
-        stored = case_store().submit_letter(version_id, actor=acting_user())
-    except REFUSALS as error:
-        notice(refusal(error), error=True)
+    stored = submit_for_review(version_id)
+    if stored is None:
         return
     _done(_("Relecture demandée : {title}. Elle apparaît dans « Relecture » pour les juristes de votre organisation.").format(
         title=letter_title(stored.letter_id)))

@@ -27,7 +27,7 @@ from assistant.pages.common import (
 )
 from assistant.pages.workspace import (
     FROZEN, REFUSALS, REVIEW_CASE, REVIEW_VERSION, acting_user, case_store, case_today, letter_status_label,
-    letter_title, notice, open_case, open_review, organisation_template, refusal, require_user, show_notice, today,
+    letter_title, notice, open_case, open_review, organisation_template, refusal, require_user, show_notice, submit_for_review, today,
 )
 from assistant.provenance import template_version
 from assistant.review_status import chain, first_version, live_versions
@@ -57,6 +57,19 @@ def _stored(case_id: str, version_id: int) -> Optional[StoredLetter]:
     return next((v for v in case_store().letters(case_id, actor=acting_user()) if v.id == version_id), None)
 
 
+def _changeable(case_id: str, version_id: int) -> Optional[StoredLetter]:
+    """The version about to be changed, or None with the refusal said (gone, or no longer
+    in this case's list for the user)."""
+    try:
+        current = _stored(case_id, version_id)
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return None
+    if current is None:
+        notice(_(FROZEN), error=True)
+    return current
+
+
 def _new_version(version_id: int, letter: dict, how: str) -> None:
     try:
         stored = case_store().edit_letter(version_id, letter, actor=acting_user())
@@ -69,13 +82,8 @@ def _new_version(version_id: int, letter: dict, how: str) -> None:
 
 def _save_edit(case_id: str, version_id: int) -> None:
     """« Enregistrer une nouvelle version »: the boxes' text as a new version."""
-    try:
-        current = _stored(case_id, version_id)
-    except REFUSALS as error:
-        notice(refusal(error), error=True)
-        return
+    current = _changeable(case_id, version_id)
     if current is None:
-        notice(_(FROZEN), error=True)
         return
     form = _form(version_id)
     subject = (st.session_state.get(f"{form}.subject") or "").strip()
@@ -100,13 +108,8 @@ def _upload(case_id: str, version_id: int, key: str) -> None:
     upload = st.session_state.get(key)
     if upload is None:
         return
-    try:
-        current = _stored(case_id, version_id)
-    except REFUSALS as error:
-        notice(refusal(error), error=True)
-        return
+    current = _changeable(case_id, version_id)
     if current is None:
-        notice(_(FROZEN), error=True)
         return
     try:
         letter = diffing.letter_from_docx(upload.getvalue(), current.letter)
@@ -137,12 +140,9 @@ def _review(version_id: int, approve: bool) -> None:
 
 
 def _submit(version_id: int) -> None:
-    try:
-        stored = case_store().submit_letter(version_id, actor=acting_user())
-    except REFUSALS as error:
-        notice(refusal(error), error=True)
-        return
-    notice(_("Relecture demandée : {title}.").format(title=letter_title(stored.letter_id)))
+    stored = submit_for_review(version_id)
+    if stored is not None:
+        notice(_("Relecture demandée : {title}.").format(title=letter_title(stored.letter_id)))
 
 
 # --- Pieces of the page ------------------------------------------------------------------------

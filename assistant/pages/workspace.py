@@ -176,6 +176,15 @@ def refusal(error: Exception) -> str:
 REFUSALS = (NotFound, NotAllowed, Conflict, NeedsApproval, Frozen)
 
 
+def submit_for_review(version_id: int) -> Optional[Any]:
+    """« Demander une relecture »: the stored version, or None with the refusal said."""
+    try:
+        return case_store().submit_letter(version_id, actor=acting_user())
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return None
+
+
 def notice(message: str, error: bool = False) -> None:
     """A confirmation (or a refusal) for the next run: callbacks cannot show anything."""
     st.session_state[NOTICE] = (message, error)
