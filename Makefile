@@ -1,10 +1,13 @@
 # Two commands do everything on a fresh Debian machine (root, Python 3.11):
-#   make run   — virtualenv, install, start the app on http://localhost:8501 (SQLite default)
+#   make run   — virtualenv, install, start the app on http://localhost:8501 (SQLite default, this machine only)
 #   make test  — install test needs (Python deps; chromium, LibreOffice, PostgreSQL via apt-get) and run the suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# This machine only, unless asked: `make run HOST=0.0.0.0` opens the app to the network
+# (the container, deploy/entrypoint.sh, listens on 0.0.0.0 inside its own network).
+HOST ?= 127.0.0.1
 
 .PHONY: run test install install-test system-deps bench golden clean
 
@@ -29,7 +32,7 @@ system-deps:
 
 run: install
 	$(PY) -m assistant migrate
-	$(VENV)/bin/streamlit run assistant/app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run assistant/app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: install-test system-deps
 	bash .ci/pytest.sh

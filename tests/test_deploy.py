@@ -86,6 +86,27 @@ def test_the_image_runs_as_a_user_migrates_then_starts_streamlit():
         assert (ROOT / source).exists(), source
 
 
+def _listens_on(*make_args: str) -> str:
+    """The --server.address of the `streamlit run` that `make run` would start."""
+    dry = subprocess.run(["make", "-n", "run", *make_args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert dry.returncode == 0, dry.stderr
+    start = next(line for line in dry.stdout.splitlines() if "streamlit run" in line)
+    return re.search(r"--server\.address (\S+)", start).group(1)
+
+
+def test_make_run_listens_on_this_machine_unless_asked_and_the_container_on_its_network():
+    import tomllib
+
+    assert _listens_on() == "127.0.0.1"
+    assert _listens_on("HOST=0.0.0.0") == "0.0.0.0"
+    # A bare `streamlit run` from the repository root too; the container says otherwise on
+    # its command line (nginx reaches it over the compose network, nothing is published).
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    start = (DEPLOY / "entrypoint.sh").read_text(encoding="utf-8")
+    assert re.search(r"streamlit run assistant/app\.py\s+\\\n\s+--server\.address 0\.0\.0\.0", start)
+
+
 # --- Docker Compose reads it ------------------------------------------------------------------
 
 
