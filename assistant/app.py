@@ -246,6 +246,17 @@ def _warm_letters() -> bool:
 
 _warm_letters()
 
+
+@st.cache_resource
+def _release_closed_tabs() -> bool:
+    """Once per server process: a closed tab's download addresses stop answering."""
+    from assistant.pages.closed_tabs import start
+
+    return start()
+
+
+_release_closed_tabs()
+
 pages = [
     st.Page(PAGE_FILES["start"], title=_("Accueil"), icon=":material/home:", url_path="accueil", default=True),
     st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon=":material/edit_note:", url_path="questions"),

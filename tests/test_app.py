@@ -779,3 +779,64 @@ def test_problem_texts_write_dates_in_full_in_each_language() -> None:
         iv.parse_date("31/02/2026")
     assert iv.problem_text(info.value.problem, lambda m: translate(m, "en"), "en_GB") == "This date does not exist: February 2026 only has 28 days."
     assert all(code in iv.PROBLEM_TEXTS for code in ("missing", "string_too_long", "postal_code", "impossible_pair", "date_day"))
+
+
+# --- What a closed tab leaves on the server (issue 16) ---------------------------------------
+
+
+class _Runtime:
+    """The parts of Streamlit's runtime that closed_tabs uses, with real file registries."""
+
+    def __init__(self) -> None:
+        from streamlit.runtime.media_file_manager import MediaFileManager
+        from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+        from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+        self.storage = MemoryMediaFileStorage("/media")
+        self.media_file_mgr = MediaFileManager(self.storage)
+        self.uploaded_file_mgr = MemoryUploadedFileManager("/_stcore/upload_file")
+        self.active: set[str] = set()
+
+    def is_active_session(self, session_id: str) -> bool:
+        return session_id in self.active
+
+    def served(self, address: str) -> bool:
+        from streamlit.runtime.media_file_storage import MediaFileStorageError
+
+        try:
+            self.storage.get_file(address.rsplit("/", 1)[-1])
+        except MediaFileStorageError:
+            return False
+        return True
+
+
+def test_a_closed_tabs_files_are_released_once_streamlit_could_no_longer_resume_it(monkeypatch) -> None:
+    from streamlit.runtime import media_file_manager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from assistant.pages.closed_tabs import ClosedTabs, period_for
+
+    runtime, now = _Runtime(), [0.0]
+    for session_id in ("open", "closed"):
+        monkeypatch.setattr(media_file_manager, "_get_session_id", lambda s=session_id: s)
+        runtime.media_file_mgr.add(f"courrier de {session_id}".encode(), "application/octet-stream", "1.0",
+                                   file_name="courrier.docx", is_for_static_download=True)
+        runtime.uploaded_file_mgr.add_file(session_id, UploadedFileRec("f", "lettre.docx", "x", b"mots"))
+    addresses = {s: runtime.storage.get_url(runtime.media_file_mgr._files_by_session_and_coord[s]["1.0"])
+                 for s in ("open", "closed")}
+    runtime.active = {"open", "closed"}
+    tabs = ClosedTabs(runtime, grace=120, clock=lambda: now[0])
+    assert tabs.sweep() == [] and all(runtime.served(a) for a in addresses.values())
+
+    runtime.active = {"open"}  # the tab closed: Streamlit may still resume it for 120 s
+    for now[0] in (1.0, 60.0, 120.0):
+        assert tabs.sweep() == [] and runtime.served(addresses["closed"])
+    now[0] = 121.0
+    assert tabs.sweep() == ["closed"]
+    assert runtime.uploaded_file_mgr.get_files("closed", ["f"]) == []
+    now[0] += period_for(120)
+    tabs.sweep()  # a download file is marked at the first pass, deleted at the next
+    assert not runtime.served(addresses["closed"])
+    assert runtime.served(addresses["open"]) and runtime.uploaded_file_mgr.get_files("open", ["f"])
+    assert period_for(120) == 10 and period_for(2) == 1
+

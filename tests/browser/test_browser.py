@@ -60,13 +60,18 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     """A real `streamlit run assistant/app.py`, ready when its health endpoint answers."""
+    yield from run_server()
+
+
+def run_server(*options: str, log_name: str = "streamlit.log"):
+    """Start the app with extra `streamlit run` options; yields its URL, stops it after."""
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("wb")
+    log = (ARTIFACTS / log_name).open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
+         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer", *options],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -81,7 +86,7 @@ def server():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log.close()
-            pytest.fail(f"streamlit did not start: see {ARTIFACTS / 'streamlit.log'}")
+            pytest.fail(f"streamlit did not start: see {ARTIFACTS / log_name}")
         time.sleep(0.3)
     yield url
     process.terminate()
