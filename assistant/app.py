@@ -29,7 +29,7 @@ import streamlit as st  # noqa: E402
 from assistant.i18n import LANGUAGES, _, current_language  # noqa: E402
 from assistant.pages.common import (  # noqa: E402
     PAGE_FILES, answers, clear_session, download_answers_button, escape_markdown, mediator, memory_hours,
-    persist_session, restore_session, run_script, warn_before_leaving,
+    persist_session, restore_session, run_script, show_unexpected_error, warn_before_leaving,
 )
 
 from assistant.pages.workspace import organisation_name, user  # noqa: E402
@@ -205,36 +205,39 @@ warn_before_leaving()
 if st.session_state.pop("nav.expired", False):
     st.info(_("Vos réponses précédentes ne sont plus en mémoire : elles sont effacées {hours} heures après la dernière action. Si vous les avez téléchargées, reprenez-les depuis l'accueil.").format(hours=memory_hours()), icon=":material/history:")
 
-with st.sidebar:
-    st.radio(
-        "Langue / Language",
-        list(LANGUAGES),
-        format_func=LANGUAGES.__getitem__,
-        key="w.lang",
-        on_change=_keep_setting,
-        args=("lang",),
-        horizontal=True,
-    )
-    st.toggle(
-        _("Mode médiateur"),
-        key="w.mediator",
-        on_change=_keep_setting,
-        args=("mediator",),
-        help=_("Pour les professionnels (France Services, associations) : écrans plus denses, textes de loi ouverts, et un bouton pour effacer avant la personne suivante."),
-    )
-    # A confirmation first: the reminder about downloaded files comes with it.
-    with st.popover(_("Terminer et effacer"), type="primary" if mediator() else "secondary",
-                    help=_("Efface toutes les réponses de cette session, pour commencer un nouveau dossier."),
-                    width="stretch"):
-        st.markdown(_("**Tout effacer ?** Les réponses de cette session seront effacées de cette page et de la mémoire du serveur."))
-        st.warning(_("Pensez aussi à supprimer de cet ordinateur les fichiers téléchargés (courriers, réponses, agenda) : ils contiennent les informations de la personne."), icon=":material/delete:")
-        st.button(_("Oui, tout effacer"), on_click=clear_session, type="primary", key="nav.clear", width="stretch")
-    if answers():
-        download_answers_button("nav.dl.answers")
-    st.markdown(_("Vos réponses restent dans la mémoire du serveur, jamais sur un disque, et sont effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
-    if user() is not None:
-        st.markdown(_("Connecté : {name} ({organisation}). Seuls les dossiers que vous enregistrez, avec l'accord de la personne, sont conservés.").format(
-            name=escape_markdown(user().name), organisation=escape_markdown(organisation_name())))
+def _sidebar() -> None:
+    """Language, mediator mode, « Terminer et effacer », the answers file, who is signed in."""
+    with st.sidebar:
+        st.radio(
+            "Langue / Language",
+            list(LANGUAGES),
+            format_func=LANGUAGES.__getitem__,
+            key="w.lang",
+            on_change=_keep_setting,
+            args=("lang",),
+            horizontal=True,
+        )
+        st.toggle(
+            _("Mode médiateur"),
+            key="w.mediator",
+            on_change=_keep_setting,
+            args=("mediator",),
+            help=_("Pour les professionnels (France Services, associations) : écrans plus denses, textes de loi ouverts, et un bouton pour effacer avant la personne suivante."),
+        )
+        # A confirmation first: the reminder about downloaded files comes with it.
+        with st.popover(_("Terminer et effacer"), type="primary" if mediator() else "secondary",
+                        help=_("Efface toutes les réponses de cette session, pour commencer un nouveau dossier."),
+                        width="stretch"):
+            st.markdown(_("**Tout effacer ?** Les réponses de cette session seront effacées de cette page et de la mémoire du serveur."))
+            st.warning(_("Pensez aussi à supprimer de cet ordinateur les fichiers téléchargés (courriers, réponses, agenda) : ils contiennent les informations de la personne."), icon=":material/delete:")
+            st.button(_("Oui, tout effacer"), on_click=clear_session, type="primary", key="nav.clear", width="stretch")
+        if answers():
+            download_answers_button("nav.dl.answers")
+        st.markdown(_("Vos réponses restent dans la mémoire du serveur, jamais sur un disque, et sont effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
+        if user() is not None:
+            st.markdown(_("Connecté : {name} ({organisation}). Seuls les dossiers que vous enregistrez, avec l'accord de la personne, sont conservés.").format(
+                name=escape_markdown(user().name), organisation=escape_markdown(organisation_name())))
+
 
 @st.cache_resource
 def _warm_letters() -> bool:
@@ -257,25 +260,36 @@ def _release_closed_tabs() -> bool:
 
 _release_closed_tabs()
 
-pages = [
-    st.Page(PAGE_FILES["start"], title=_("Accueil"), icon=":material/home:", url_path="accueil", default=True),
-    st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon=":material/edit_note:", url_path="questions"),
-    st.Page(PAGE_FILES["review"], title=_("Vérifier"), icon=":material/fact_check:", url_path="verifier"),
-    st.Page(PAGE_FILES["rights"], title=_("Vos droits"), icon=":material/balance:", url_path="droits"),
-    st.Page(PAGE_FILES["letters"], title=_("Vos courriers"), icon=":material/mail:", url_path="courriers"),
-    st.Page(PAGE_FILES["batch"], title=_("Plusieurs dossiers"), icon=":material/table_view:", url_path="associations"),
-    st.Page(PAGE_FILES["account"], title=_("Espace professionnel"), icon=":material/badge:", url_path="espace-pro"),
-]
-if user() is not None:  # saved case files: for a signed-in professional only
-    pages += [
-        st.Page(PAGE_FILES["dashboard"], title=_("Dossiers"), icon=":material/folder_open:", url_path="dossiers"),
-        st.Page(PAGE_FILES["letter_review"], title=_("Relecture"), icon=":material/rate_review:", url_path="relecture"),
-        st.Page(PAGE_FILES["case_file"], title=_("Dossier ouvert"), icon=":material/folder_shared:", url_path="dossier"),
-        st.Page(PAGE_FILES["legal_refs_health"], title=_("Textes de loi"), icon=":material/gavel:", url_path="textes-de-loi"),
-        st.Page(PAGE_FILES["org_template"], title=_("Modèle de courrier"), icon=":material/description:", url_path="modele-courrier"),
+def _pages() -> list:
+    """The menu: the person's pages, and the professional ones once signed in."""
+    pages = [
+        st.Page(PAGE_FILES["start"], title=_("Accueil"), icon=":material/home:", url_path="accueil", default=True),
+        st.Page(PAGE_FILES["interview"], title=_("Vos réponses"), icon=":material/edit_note:", url_path="questions"),
+        st.Page(PAGE_FILES["review"], title=_("Vérifier"), icon=":material/fact_check:", url_path="verifier"),
+        st.Page(PAGE_FILES["rights"], title=_("Vos droits"), icon=":material/balance:", url_path="droits"),
+        st.Page(PAGE_FILES["letters"], title=_("Vos courriers"), icon=":material/mail:", url_path="courriers"),
+        st.Page(PAGE_FILES["batch"], title=_("Plusieurs dossiers"), icon=":material/table_view:", url_path="associations"),
+        st.Page(PAGE_FILES["account"], title=_("Espace professionnel"), icon=":material/badge:", url_path="espace-pro"),
     ]
+    if user() is not None:  # saved case files: for a signed-in professional only
+        pages += [
+            st.Page(PAGE_FILES["dashboard"], title=_("Dossiers"), icon=":material/folder_open:", url_path="dossiers"),
+            st.Page(PAGE_FILES["letter_review"], title=_("Relecture"), icon=":material/rate_review:", url_path="relecture"),
+            st.Page(PAGE_FILES["case_file"], title=_("Dossier ouvert"), icon=":material/folder_shared:", url_path="dossier"),
+            st.Page(PAGE_FILES["legal_refs_health"], title=_("Textes de loi"), icon=":material/gavel:", url_path="textes-de-loi"),
+            st.Page(PAGE_FILES["org_template"], title=_("Modèle de courrier"), icon=":material/description:", url_path="modele-courrier"),
+        ]
+    return pages
+
+
+# An error no page expected shows a French message with a number, never a traceback with
+# the server's paths (the details go to the server's standard error under that number).
+# st.rerun, st.stop and st.switch_page raise BaseException, not Exception: they pass through.
 try:
-    st.navigation(pages).run()
+    _sidebar()
+    st.navigation(_pages()).run()
+except Exception as error:
+    show_unexpected_error(error)
 finally:
     # Also after st.stop() or a page switch: the answers as they are now, in server memory.
     persist_session()

@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # (Not named "mesdroits-…": that prefix marks the PDF engine's transient folders.)
 if not os.environ.get("MESDROITS_DATA_DIR"):
     os.environ["MESDROITS_DATA_DIR"] = __import__("tempfile").mkdtemp(prefix="md-tests-data-")
+# A page's unexpected error reaches `at.exception` as Streamlit shows it, so that a test still
+# sees every bug, instead of the French message with a number that people see
+# (`show_unexpected_error` in assistant/pages/common.py; the test of that message unsets it).
+os.environ.setdefault("MESDROITS_SHOW_ERRORS", "1")
 SHARED = Path(os.environ.get("MESDROITS_SHARED", ROOT.parent / "shared"))
 SCENARIOS_DIR = SHARED / "scenarios"
 

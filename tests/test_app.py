@@ -840,3 +840,40 @@ def test_a_closed_tabs_files_are_released_once_streamlit_could_no_longer_resume_
     assert runtime.served(addresses["open"]) and runtime.uploaded_file_mgr.get_files("open", ["f"])
     assert period_for(120) == 10 and period_for(2) == 1
 
+
+
+# --- An error no page expected (issue 16) -----------------------------------------------------
+
+
+def test_an_unexpected_error_shows_a_french_message_with_a_number_and_no_traceback(monkeypatch, capsys) -> None:
+    import re
+
+    at = new_app()
+
+    typed = "Benali a écrit dans /srv/mesdroits/assistant/secret.py"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(typed)  # the message quotes what a person typed
+
+    monkeypatch.setattr(iv, "visible_steps", broken)
+    monkeypatch.delenv("MESDROITS_SHOW_ERRORS", raising=False)  # set for every other test (conftest)
+    capsys.readouterr()
+    at.run()
+    assert not at.exception, at.exception
+    page = texts(at) + "\n".join(str(e.proto) for e in flatten(at._tree))
+    number = re.search(r"Une erreur inattendue s'est produite \(erreur n° ([0-9A-F]{6})\)\. Vos réponses sont gardées", page)
+    assert number, page
+    for leak in ("Traceback", "RuntimeError", "Benali", "/srv/", "assistant/", ".py"):
+        assert leak not in page, leak
+    # The server's standard error has the number, where it failed and the type; never the
+    # exception's message, which may quote what the person typed.
+    logged = capsys.readouterr().err
+    assert f"mesdroits: erreur n° {number.group(1)}" in logged
+    assert "pages/interview.py" in logged and "builtins.RuntimeError" in logged
+    assert "Benali" not in logged and "secret.py" not in logged
+
+
+def test_streamlits_rerun_and_stop_are_not_caught_as_page_errors() -> None:
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+    assert not issubclass(RerunException, Exception) and not issubclass(StopException, Exception)

@@ -9,7 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import secrets
+import sys
+import traceback
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -258,6 +262,39 @@ def escape_markdown(text: str) -> str:
     for char in "\\`*_{}[]<>()#+-!|$~":
         text = text.replace(char, "\\" + char)
     return text
+
+
+# --- An error no page expected ------------------------------------------------------------
+
+# "1": a page's unexpected error goes on to Streamlit's own error box instead (the tests set
+# it, so that `at.exception` still catches every bug; a developer may too).
+SHOW_ERRORS = "MESDROITS_SHOW_ERRORS"
+
+
+def error_details(error: BaseException) -> str:
+    """Where it failed, and the exception types: never their messages, which may quote what
+    the person typed (a name, a file number, their own words)."""
+    parts, seen = [], set()
+    current: Optional[BaseException] = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        parts.append("".join(traceback.format_tb(current.__traceback__))
+                     + f"{type(current).__module__}.{type(current).__qualname__}")
+        current = current.__cause__ or current.__context__
+    return "\n-- which led to --\n".join(reversed(parts))
+
+
+def show_unexpected_error(error: Exception) -> str:
+    """A French message with an error number on the page, the details under that number on
+    the server's standard error; returns the number."""
+    if os.environ.get(SHOW_ERRORS) == "1":
+        raise error
+    number = secrets.token_hex(3).upper()
+    # Straight to the standard error: no logging set-up elsewhere can silence it.
+    print(f"mesdroits: erreur n° {number}\n{error_details(error)}", file=sys.stderr, flush=True)
+    st.error(_("Une erreur inattendue s'est produite (erreur n° {number}). Vos réponses sont gardées : rechargez la page pour reprendre. Si l'erreur revient, donnez ce numéro à la personne qui s'occupe du service.").format(number=number),
+             icon=":material/error:")
+    return number
 
 
 # --- Answers kept across a reload (server memory, key in the URL) ------------------------
