@@ -5,8 +5,11 @@ it is used, `check_template` makes sure the file is a DOCX that our renderer can
 tags parse, only the body holds tags, and every field of the standard template is there —
 a template without `{{ paragraphs }}` would print a letter without its body. The required
 fields are read from the standard template itself, never listed by hand. Messages are
-French, for the volunteer who edited the file. `diff_against_standard` says in plain
-French what differs from the standard (fields, letterhead text, images).
+French, for the volunteer who edited the file. The tags may hold only our fields, one
+level of `for`, `if` and a few filters (`render.check_tags`, an allow-list: anything else
+is refused by name), and the trial letter is filled in the sandbox with time and size
+limits, as every later letter is. `diff_against_standard` says in plain French what differs
+from the standard (fields, letterhead text, images).
 """
 
 from __future__ import annotations
@@ -23,13 +26,17 @@ from typing import Optional
 from docxtpl import DocxTemplate
 from jinja2 import Environment, meta
 from jinja2.exceptions import TemplateError, TemplateSyntaxError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
 from .models import Letter
-from .render import DOCUMENT_PART, LETTER_TEMPLATE, CompiledTemplate
+from .render import (
+    DOCUMENT_PART, LETTER_TEMPLATE, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_UNPACKED, CompiledTemplate, TemplateRefused,
+    check_tags, refusal_message, read_zip,
+)
 
-MAX_BYTES = 10_000_000          # a letterhead with a logo is far below
-MAX_UNPACKED = 50_000_000       # a ZIP that unpacks to more is refused (zip bomb)
+MAX_BYTES = MAX_TEMPLATE_BYTES          # a letterhead with a logo is far below
+MAX_UNPACKED = MAX_TEMPLATE_UNPACKED    # a ZIP that unpacks to more is refused (zip bomb)
 _TAG = re.compile(r"\{[{%]")
 _TAG_TEXT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -82,11 +89,9 @@ def _parts(data: bytes) -> dict[str, bytes]:
     if len(data) > MAX_BYTES:
         raise _Unreadable(f"Le fichier est trop lourd ({len(data) // 1_000_000} Mo ; au plus {MAX_BYTES // 1_000_000} Mo).")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNPACKED:
-                raise _Unreadable("Le fichier est anormalement gros une fois décompressé : il est refusé.")
-            parts = {i.filename: archive.read(i.filename) for i in infos}
+        _infos, parts = read_zip(io.BytesIO(data), MAX_UNPACKED)
+    except TemplateRefused as error:
+        raise _Unreadable(str(error)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
         raise _Unreadable("Le fichier n'est pas un document Word (.docx) lisible : enregistrez-le au format "
                           "« Document Word (.docx) » et réessayez.") from None
@@ -185,27 +190,34 @@ def check_template(docx_bytes: bytes, standard: Path = LETTER_TEMPLATE) -> Templ
                           "du corps du document sont remplis. Déplacez-les dans le corps ; l'en-tête et le pied de "
                           "page peuvent garder du texte fixe.")
     try:
-        used = _fields(source)
+        tree = ImmutableSandboxedEnvironment().parse(source)
     except TemplateSyntaxError as error:
         return TemplateCheck(ok=False, errors=[*errors, _syntax_message(error, parts)], fields=[], missing=[], unknown=[])
     required = standard_fields(standard)
-    missing = [name for name in required if name not in used]
-    unknown = sorted(used - set(required))
+    tags = check_tags(tree, required)
+    missing = [name for name in required if name not in tags.fields]
+    unknown = sorted(tags.unknown)
     errors += [f"Le modèle ne contient pas le champ {_field(name)}." for name in missing]
     errors += [f"Le modèle utilise le champ {{{{ {name} }}}}, que l'outil ne remplit pas : retirez-le ou écrivez "
                "ce texte directement dans le modèle." for name in unknown]
+    if tags.refused:
+        errors.append(refusal_message(tags.refused))
     if not errors:
         errors += _try_render(docx_bytes, set(required))
-    return TemplateCheck(ok=not errors, errors=errors, fields=sorted(used), missing=missing, unknown=unknown)
+    return TemplateCheck(ok=not errors, errors=errors, fields=sorted(tags.fields | set(unknown)), missing=missing,
+                         unknown=unknown)
 
 
 def _try_render(docx_bytes: bytes, fields: set[str]) -> list[str]:
-    """Fill the template with a trial letter as the letters are filled, and reopen the result."""
+    """Fill the template with a trial letter as the letters are filled (allow-list, sandbox,
+    limits), and reopen the result."""
     from docx import Document
 
     try:
-        result = CompiledTemplate(io.BytesIO(docx_bytes)).render(_sample_context(fields))  # type: ignore[arg-type]
-        Document(io.BytesIO(result))
+        template = CompiledTemplate(io.BytesIO(docx_bytes), fields=fields)
+        Document(io.BytesIO(template.render(_sample_context(fields))))
+    except TemplateRefused as error:
+        return [str(error)]
     except TemplateError as error:
         return [f"Le modèle n'a pas pu être rempli avec un courrier d'essai : un champ y est employé d'une façon que "
                 f"l'outil ne connaît pas ({type(error).__name__})."]
