@@ -5,6 +5,11 @@ Pure: bytes and dicts in, data out. The diff works on words, keeping spaces and
 punctuation as their own tokens, so that « petit » → « grand » shows as exactly those two
 words; `letter_from_docx` finds the subject line and the body paragraphs of an uploaded
 DOCX and keeps each paragraph's `cites` when it can tell which paragraph it was.
+
+Every text that becomes a letter here (the editor's boxes, an uploaded DOCX, a review
+comment) passes the input gate (`gate.clean_text`: no control or bidi-override character)
+and the size limits below, on the server: the browser's `max_chars` is only a courtesy. An
+uploaded DOCX is judged from its ZIP central directory before any XML is parsed.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal, Optional
+
+from .gate import clean_text
 
 Kind = Literal["equal", "insert", "delete"]
 
@@ -25,6 +33,23 @@ SUBJECT = re.compile(r"^\s*Objet\s*:\s*", re.IGNORECASE)
 ENCLOSURES = re.compile(r"^\s*Pièces jointes\s*:", re.IGNORECASE)
 # Below this likeness an uploaded paragraph is a new one, not an edit of the generated one.
 SIMILAR = 0.5
+
+# Limits on what a reviewer sends back. A generated letter as DOCX: about 11 KB, 13 ZIP
+# members, 40 KB unpacked (ratio 4), word/document.xml 7 KB, 5,000 characters of text.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024          # the uploaded file (the page's max_upload_size)
+MAX_MEMBERS = 200                           # files inside the DOCX (ZIP)
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024       # all of them unpacked, as the central directory says
+MAX_RATIO = 100                             # unpacked size / packed size of the whole ZIP
+MAX_DOCUMENT_XML_BYTES = 5 * 1024 * 1024    # word/document.xml, the only part read
+MAX_TEXT_CHARS = 100_000                    # the text of the letter (about 30 pages)
+MAX_PARAGRAPHS = 100                        # body paragraphs of one letter
+MAX_PARAGRAPH_CHARS = 5_000                 # one paragraph (the editor's box)
+MAX_SUBJECT_CHARS = 500                     # the subject line
+MAX_COMMENT_CHARS = 2_000                   # a review comment
+DOCUMENT_PART = "word/document.xml"
+_READ_CHUNK = 1 << 16
+_NOT_A_DOCX = ("Ce fichier n'est pas un document Word (.docx) lisible : enregistrez le courrier au format .docx "
+               "dans votre traitement de texte, puis déposez-le à nouveau.")
 
 
 @dataclass(frozen=True)
@@ -126,16 +151,107 @@ def letter_text(letter: dict) -> str:
 # --- A DOCX edited outside the app ---------------------------------------------------------------
 
 
-def _docx_paragraphs(docx_bytes: bytes) -> list[str]:
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} Mo"
+
+
+def _document_xml(docx_bytes: bytes) -> bytes:
+    """word/document.xml, once the ZIP's central directory shows nothing out of bounds;
+    read in chunks and cut at MAX_DOCUMENT_XML_BYTES even if the directory lies."""
+    if len(docx_bytes) > MAX_UPLOAD_BYTES:
+        raise ValueError(f"Ce fichier est trop lourd ({_megabytes(len(docx_bytes))}) : un courrier déposé fait au "
+                         f"plus {_megabytes(MAX_UPLOAD_BYTES)}. Retirez les images et déposez-le à nouveau.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise ValueError(f"Ce fichier contient trop d'éléments ({len(infos)} ; au plus {MAX_MEMBERS} pour "
+                                 "un courrier) : il est refusé.")
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ValueError(f"Ce fichier est anormalement gros une fois décompressé ({_megabytes(unpacked)} ; "
+                                 f"au plus {_megabytes(MAX_UNPACKED_BYTES)}) : il est refusé.")
+            if unpacked > MAX_RATIO * max(1, sum(info.compress_size for info in infos)):
+                raise ValueError(f"Ce fichier se décompresse plus de {MAX_RATIO} fois sa taille, ce qu'aucun courrier "
+                                 "ne fait : il est refusé.")
+            document = next((info for info in infos if info.filename == DOCUMENT_PART), None)
+            if document is None:
+                raise ValueError(_NOT_A_DOCX)
+            if document.file_size > MAX_DOCUMENT_XML_BYTES:
+                raise ValueError(f"Le corps de ce document est trop gros ({_megabytes(document.file_size)} ; au plus "
+                                 f"{_megabytes(MAX_DOCUMENT_XML_BYTES)} pour word/document.xml) : il est refusé.")
+            with archive.open(document) as member:
+                xml = b"".join(iter(partial(member.read, _READ_CHUNK), b""))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, RuntimeError):
+        raise ValueError(_NOT_A_DOCX) from None
+    return xml
+
+
+def _parse_document(xml: bytes) -> list[str]:
+    """The text of each body paragraph, as python-docx reads it (tabs and line breaks)."""
+    from docx.oxml.parser import parse_xml
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
 
     try:
-        document = Document(io.BytesIO(docx_bytes))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValueError("Ce fichier n'est pas un document Word (.docx) lisible : enregistrez le courrier "
-                         "au format .docx dans votre traitement de texte, puis déposez-le à nouveau.") from None
-    return [p.text.strip() for p in document.paragraphs]
+        root = parse_xml(xml)
+    except etree.XMLSyntaxError:
+        raise ValueError(_NOT_A_DOCX) from None
+    body = getattr(root, "body", None)
+    if body is None:
+        raise ValueError(_NOT_A_DOCX)
+    return [Paragraph(p, None).text for p in body.p_lst]
+
+
+def _docx_paragraphs(docx_bytes: bytes) -> list[str]:
+    """The paragraphs of an uploaded DOCX through the input gate, within the size limits."""
+    lines = [clean_text(text, multiline=True).strip() for text in _parse_document(_document_xml(docx_bytes))]
+    size = sum(len(line) for line in lines)
+    if size > MAX_TEXT_CHARS:
+        raise ValueError(f"Ce document contient trop de texte ({size} caractères ; au plus {MAX_TEXT_CHARS} "
+                         "pour un courrier) : il est refusé.")
+    return lines
+
+
+def _check_sizes(subject: str, paragraphs: list[str]) -> None:
+    """The per-field limits of a letter, said in French with the paragraph's number."""
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise ValueError(f"L'objet du courrier est trop long ({len(subject)} caractères ; au plus "
+                         f"{MAX_SUBJECT_CHARS}).")
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise ValueError(f"Le courrier a trop de paragraphes ({len(paragraphs)} ; au plus {MAX_PARAGRAPHS}).")
+    for number, text in enumerate(paragraphs, 1):
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            raise ValueError(f"Le paragraphe {number} est trop long ({len(text)} caractères ; au plus "
+                             f"{MAX_PARAGRAPH_CHARS}).")
+    size = len(subject) + sum(len(text) for text in paragraphs)
+    if size > MAX_TEXT_CHARS:
+        raise ValueError(f"Le courrier est trop long ({size} caractères ; au plus {MAX_TEXT_CHARS}).")
+
+
+def letter_from_edit(base_letter: dict, subject: str, texts: list[str]) -> dict:
+    """The letter `base_letter` with the editor's subject and one text per paragraph (an
+    empty one removes its paragraph), through the input gate and the size limits.
+    ValueError (French) for an empty subject or a field too long."""
+    subject = clean_text(subject).strip()
+    if not subject:
+        raise ValueError("L'objet du courrier ne peut pas être vide.")
+    paragraphs = []
+    for paragraph, text in zip(base_letter.get("paragraphs", []), texts, strict=True):
+        text = clean_text(text, multiline=True).strip()
+        if text:
+            paragraphs.append({**paragraph, "text": text})
+    _check_sizes(subject, [p["text"] for p in paragraphs])
+    return {**base_letter, "subject": subject, "paragraphs": paragraphs}
+
+
+def review_comment(text: Optional[str]) -> Optional[str]:
+    """A reviewer's comment through the input gate, None when empty; ValueError (French)
+    when longer than MAX_COMMENT_CHARS."""
+    comment = clean_text(text or "", multiline=True).strip()
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise ValueError(f"Le commentaire est trop long ({len(comment)} caractères ; au plus {MAX_COMMENT_CHARS}).")
+    return comment or None
 
 
 def _similar(a: str, b: str) -> float:
@@ -203,14 +319,16 @@ def letter_from_docx(docx_bytes: bytes, base_letter: dict) -> dict:
     """The letter `base_letter` with the subject and body paragraphs of an uploaded DOCX. A
     paragraph recognised as an edit of a generated one keeps its key, `cites` and
     `because`; another gets the key « edited_N » and cites nothing. ValueError (French)
-    for a file that is not a DOCX or holds no body."""
+    for a file that is not a DOCX, holds no body, or is out of the limits above (checked
+    before any XML is parsed); the text passes the input gate."""
     lines = _docx_paragraphs(docx_bytes)
     subject_at, start, end = _body_bounds(lines, base_letter)
     body = [line for line in lines[start:end] if line]
     if not body:
         raise ValueError("Ce document ne contient pas de corps de courrier : gardez la ligne « Objet : … », "
                          "la formule d'appel et les paragraphes, puis déposez-le à nouveau.")
-    subject = SUBJECT.sub("", lines[subject_at]).strip() if subject_at is not None else ""
+    subject = clean_text(SUBJECT.sub("", lines[subject_at])).strip() if subject_at is not None else ""
+    _check_sizes(subject, body)
     old = list(base_letter.get("paragraphs", []))
     matched = _match(body, old)
     taken = {old[i]["key"] for i in matched if i is not None}

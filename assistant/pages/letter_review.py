@@ -90,12 +90,13 @@ def _save_edit(case_id: str, version_id: int) -> None:
     if not subject:
         notice(_("L'objet du courrier ne peut pas être vide."), error=True)
         return
-    paragraphs = []
-    for index, paragraph in enumerate(current.letter.get("paragraphs", [])):
-        text = (st.session_state.get(f"{form}.p{index}", paragraph["text"]) or "").strip()
-        if text:  # an emptied box removes the paragraph
-            paragraphs.append({**paragraph, "text": text})
-    letter = {**current.letter, "subject": subject, "paragraphs": paragraphs}
+    texts = [st.session_state.get(f"{form}.p{index}", paragraph["text"]) or ""
+             for index, paragraph in enumerate(current.letter.get("paragraphs", []))]
+    try:  # the input gate and the size limits, whatever the browser let through
+        letter = diffing.letter_from_edit(current.letter, subject, texts)
+    except ValueError as error:
+        notice(str(error), error=True)
+        return
     if diffing.letter_text(letter) == diffing.letter_text(current.letter):
         notice(_("Rien n'a changé : aucune nouvelle version enregistrée."), error=True)
         return
@@ -125,7 +126,11 @@ def _upload(case_id: str, version_id: int, key: str) -> None:
 
 
 def _review(version_id: int, approve: bool) -> None:
-    comment = (st.session_state.get(f"pro.review.comment.{version_id}") or "").strip() or None
+    try:
+        comment = diffing.review_comment(st.session_state.get(f"pro.review.comment.{version_id}"))
+    except ValueError as error:
+        notice(str(error), error=True)
+        return
     if not approve and not comment:
         notice(_("Écrivez d'abord un commentaire : il dit à l'équipe ce qu'il faut changer."), error=True)
         return
@@ -384,15 +389,16 @@ else:
     st.markdown(_("Chaque modification crée une nouvelle version : le texte généré reste conservé. Videz un paragraphe pour le retirer."))
     form = _form(version.id)
     with st.form(form):
-        st.text_input(_("Objet"), value=letter.subject, key=f"{form}.subject", max_chars=500)
+        st.text_input(_("Objet"), value=letter.subject, key=f"{form}.subject", max_chars=diffing.MAX_SUBJECT_CHARS)
         for index, paragraph in enumerate(letter.paragraphs):
             st.text_area(_("Paragraphe {n}").format(n=index + 1), value=paragraph.text, key=f"{form}.p{index}",
-                         max_chars=5000, height=140)
+                         max_chars=diffing.MAX_PARAGRAPH_CHARS, height=140)
         st.form_submit_button(_("Enregistrer une nouvelle version"), on_click=_save_edit, args=(saved.id, version.id),
                               type="primary", icon=":material/save:")
     upload_key = f"pro.review.upload.{version.id}"
     st.file_uploader(_("Déposer une version modifiée (DOCX)"), type=["docx"], key=upload_key, on_change=_upload,
-                     args=(saved.id, version.id, upload_key), max_upload_size=5,
+                     args=(saved.id, version.id, upload_key),
+                     max_upload_size=diffing.MAX_UPLOAD_BYTES // (1024 * 1024),
                      help=_("Le courrier téléchargé ci-dessus, modifié dans Word ou LibreOffice. Son texte devient une nouvelle version, et les modifications s'affichent."))
 
 st.header(_("Décision de relecture"), anchor="decision")
@@ -400,7 +406,7 @@ if version.status not in REVIEWABLE:
     st.info(_("Cette version n'attend pas de décision."))
 elif actor.can("letter.approve"):
     st.text_area(_("Commentaire pour l'équipe (obligatoire pour renvoyer le courrier)"),
-                 key=f"pro.review.comment.{version.id}", max_chars=2000)
+                 key=f"pro.review.comment.{version.id}", max_chars=diffing.MAX_COMMENT_CHARS)
     approve, back = st.columns(2)
     approve.button(_("Approuver"), on_click=_review, args=(version.id, True), key="pro.review.approve", type="primary",
                    icon=":material/verified:")
