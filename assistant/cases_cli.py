@@ -63,6 +63,19 @@ def add_parsers(sub: Any) -> None:
     p_user.add_argument("email")
     p_user.add_argument("name")
     p_user.add_argument("role", choices=["mediator", "volunteer", "lawyer", "admin"])
+    for name, helptext in (("list-users", "liste les comptes de l'organisation"),
+                           ("disable", "désactive un compte (ses sessions ouvertes perdent leurs droits)"),
+                           ("enable", "réactive un compte désactivé"),
+                           ("remove", "supprime un compte"),
+                           ("set-role", "change le rôle d'un compte")):
+        p = accounts.add_parser(name, help=f"{helptext} (par un administrateur)")
+        p.add_argument("--as", dest="as_user", required=True, metavar="ADMIN_EMAIL")
+        if name != "list-users":
+            p.add_argument("email")
+        if name == "set-role":
+            p.add_argument("role", choices=["mediator", "volunteer", "lawyer", "admin"])
+        if name == "remove":
+            p.add_argument("--yes", action="store_true", help="confirme la suppression")
 
 
 def _password(variable: str, prompt: str) -> str:
@@ -168,14 +181,44 @@ def run_accounts(args: argparse.Namespace) -> int:
     try:
         if args.action == "create-organisation":
             password = _password("MESDROITS_PASSWORD", f"Mot de passe de {args.admin_email} : ")
-            organisation = accounts.create_organisation(args.name, requires_review=args.requires_review)
-            accounts.add_user(organisation, args.admin_email, args.admin_name, Role.admin, password)
+            organisation, _admin = accounts.create_organisation_with_admin(
+                args.name, args.admin_email, args.admin_name, password, requires_review=args.requires_review)
             print(organisation)
             return 0
         admin = _actor(store, args.as_user)
-        password = _password("MESDROITS_NEW_PASSWORD", f"Mot de passe du nouveau compte {args.email} : ")
-        user = accounts.add_user(admin.organisation_id, args.email, args.name, Role(args.role), password, by=admin)
-        print(json.dumps({"id": user.id, "email": user.email, "role": user.role.value}))
-        return 0
+        if args.action == "add-user":
+            password = _password("MESDROITS_NEW_PASSWORD", f"Mot de passe du nouveau compte {args.email} : ")
+            user = accounts.add_user(admin.organisation_id, args.email, args.name, Role(args.role), password, by=admin)
+            print(json.dumps({"id": user.id, "email": user.email, "role": user.role.value}))
+            return 0
+        if args.action == "list-users":
+            for member in accounts.users(by=admin):
+                status = "actif" if member.active else f"désactivé le {member.disabled_at:%Y-%m-%d}"
+                print(f"{member.email}\t{member.role.value}\t{status}\t{member.name}")
+            return 0
+        return _manage_account(accounts, admin, args)
     except (NotAllowed, ValueError) as error:
         raise CliRefusal(str(error)) from None
+
+
+def _manage_account(accounts: Any, admin: Any, args: argparse.Namespace) -> int:
+    """disable, enable, remove, set-role: the account named by its e-mail, in the admin's
+    own organisation only (the library checks the admin's current role again)."""
+    from .accounts import Role
+
+    email = args.email.strip().lower()
+    member = next((m for m in accounts.users(by=admin) if m.email == email), None)
+    if member is None:
+        raise CliRefusal(f"compte introuvable dans votre organisation : {email}.")
+    if args.action == "remove" and not args.yes:
+        raise CliRefusal("suppression non confirmée : ajoutez --yes (elle ne pourra pas être annulée).")
+    if args.action == "set-role":
+        accounts.set_role(member.id, Role(args.role), by=admin)
+    else:
+        change = {"disable": accounts.disable, "enable": accounts.enable, "remove": accounts.remove}[args.action]
+        change(member.id, by=admin)
+    print(f"Compte {email} : {_DONE[args.action]}.", file=sys.stderr)
+    return 0
+
+
+_DONE = {"disable": "désactivé", "enable": "réactivé", "remove": "supprimé", "set-role": "rôle changé"}

@@ -379,6 +379,19 @@ class Store:
         write lock)."""
         return Session(self._reader if read else self.engine, expire_on_commit=False)
 
+    def _require(self, actor: Any, permission: str) -> None:
+        """Refuse (accounts.NotAllowed) unless the actor may do this now: their role and
+        status are read again from the database, never trusted from the session's copy, so
+        a disabled, removed or demoted user loses the right at their next click. Every
+        privileged path calls it (the store's methods and `accounts.Accounts`'). No actor:
+        the local store of one person or one office."""
+        if actor is None:
+            return
+        from .accounts import current, require
+
+        with self._session(read=True) as session:
+            require(current(session, actor), permission)
+
     @staticmethod
     def _locked(session: Session, case_id: str, actor: Any = None) -> CaseRow:
         """The row, locked until the end of the transaction (PostgreSQL; SQLite already
@@ -398,6 +411,7 @@ class Store:
     def audit_trail(self, case_id: Optional[str] = None, actor: Any = None) -> list[dict[str, Any]]:
         """The audit entries (of one case, or all), oldest first; an actor sees only their
         organisation's entries."""
+        self._require(actor, "case.read")
         with self._session(read=True) as session:
             query = select(AuditRow).order_by(AuditRow.id)
             if case_id is not None:
@@ -415,7 +429,7 @@ class Store:
         (Conflict) to overwrite a case someone else changed meanwhile. With an `actor`, the
         case belongs to the actor's organisation; `consent` records the person's agreement
         with the first save."""
-        _require(actor, "case.write")
+        self._require(actor, "case.write")
         now = _now()
         with self._session() as session, session.begin():
             row = None
@@ -469,7 +483,7 @@ class Store:
         return next_due(ladder(case, sent, answers))
 
     def get(self, case_id: str, actor: Any = None) -> SavedCase:
-        _require(actor, "case.read")
+        self._require(actor, "case.read")
         with self._session(read=True) as session:
             return self._saved(_readable(session, case_id, actor))
 
@@ -485,7 +499,7 @@ class Store:
 
     def list(self, actor: Any = None) -> list[SavedCase]:
         """Every case (no actor) or the actor's organisation's, oldest first."""
-        _require(actor, "case.read")
+        self._require(actor, "case.read")
         query = select(CaseRow).order_by(CaseRow.created_at, CaseRow.id)
         if actor is not None:
             query = query.where(CaseRow.organisation_id == actor.organisation_id)
@@ -494,7 +508,7 @@ class Store:
 
     def set_status(self, case_id: str, status: Status, actor: Any = None) -> None:
         """Close a case (the purge counts from then) or reopen it."""
-        _require(actor, "case.write")
+        self._require(actor, "case.write")
         status = Status(status)
         with self._session() as session, session.begin():
             row = self._locked(session, case_id, actor)
@@ -515,7 +529,7 @@ class Store:
         case's history date of that letter is filled, which drives the follow-ups."""
         from .analysis import HISTORY_FIELD_OF_LETTER
 
-        _require(actor, "letter.send")
+        self._require(actor, "letter.send")
         with self._session() as session, session.begin():
             row = self._locked(session, case_id, actor)
             if version_id is not None:
@@ -553,7 +567,7 @@ class Store:
         diagnosis (followup.AnswerKind): the ladder's next steps follow from it."""
         from .followup import AnswerKind
 
-        _require(actor, "case.write")
+        self._require(actor, "case.write")
         kind = AnswerKind(kind).value
         with self._session() as session, session.begin():
             row = self._locked(session, case_id, actor)
@@ -571,7 +585,7 @@ class Store:
         """Keep a letter exactly as generated (or edited: `parent_id` is the version it
         changes), with the project and template versions and each cited reference's
         verification date."""
-        _require(actor, "case.write")
+        self._require(actor, "case.write")
         with self._session() as session, session.begin():
             row = self._locked(session, case_id, actor)
             stored = self._add_letter(session, row, letter["id"], letter, status, parent_id, actor)
@@ -630,7 +644,7 @@ class Store:
         """A changed letter becomes a new version whose parent is the one changed (the
         generated text stays as it was, superseded); under review it stays under review.
         A sent letter is frozen."""
-        _require(actor, "letter.edit")
+        self._require(actor, "letter.edit")
         with self._session() as session, session.begin():
             parent = self._letter_row(session, version_id, actor)
             if parent.status in (LetterStatus.sent.value, LetterStatus.superseded.value):
@@ -658,7 +672,7 @@ class Store:
 
     def _set_letter_status(self, version_id: int, status: LetterStatus, permission: str, actor: Any,
                            allowed_from: tuple[LetterStatus, ...], comment: Optional[str] = None) -> StoredLetter:
-        _require(actor, permission)
+        self._require(actor, permission)
         with self._session() as session, session.begin():
             version = self._letter_row(session, version_id, actor)
             if LetterStatus(version.status) not in allowed_from:
@@ -672,7 +686,7 @@ class Store:
             return self._letter(version)
 
     def letters(self, case_id: str, actor: Any = None) -> list[StoredLetter]:
-        _require(actor, "case.read")
+        self._require(actor, "case.read")
         with self._session(read=True) as session:
             _readable(session, case_id, actor)
             query = select(LetterRow).where(LetterRow.case_id == case_id).order_by(LetterRow.id)
@@ -681,7 +695,7 @@ class Store:
     # --- consent -------------------------------------------------------------------------
 
     def record_consent(self, case_id: str, consent: Consent, actor: Any = None) -> None:
-        _require(actor, "case.write")
+        self._require(actor, "case.write")
         with self._session() as session, session.begin():
             self._locked(session, case_id, actor)
             session.add(ConsentRow(case_id=case_id, given_on=consent.given_on, scope=list(consent.scope),
@@ -691,7 +705,7 @@ class Store:
     def withdraw_consent(self, case_id: str, on: dt.date, actor: Any = None) -> None:
         """The person withdraws their consent: every consent of the case ends that day
         (deleting the file is then a separate, explicit step)."""
-        _require(actor, "case.write")
+        self._require(actor, "case.write")
         with self._session() as session, session.begin():
             self._locked(session, case_id, actor)
             for consent in session.scalars(select(ConsentRow).where(ConsentRow.case_id == case_id,
@@ -700,7 +714,7 @@ class Store:
             self._audit(session, actor, "consent.withdrawn", case_id)
 
     def consents(self, case_id: str, actor: Any = None) -> list[Consent]:
-        _require(actor, "case.read")
+        self._require(actor, "case.read")
         with self._session(read=True) as session:
             _readable(session, case_id, actor)
             query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
@@ -715,7 +729,7 @@ class Store:
         """The cases by next due date (overdue first, undated last), filtered; the counts
         per bucket cover every matching case. One indexed query for the page, one for the
         counts; only the page's rows are opened (for the name)."""
-        _require(actor, "case.read")
+        self._require(actor, "case.read")
         filters = []
         if actor is not None:
             filters.append(CaseRow.organisation_id == actor.organisation_id)
@@ -757,7 +771,7 @@ class Store:
     def delete(self, case_id: str, actor: Any = None) -> None:
         """Forget a case file with its events, letters and consents, for good (the audit log
         keeps only that it was deleted, by whom and when)."""
-        _require(actor, "case.delete")
+        self._require(actor, "case.delete")
         with self._session() as session, session.begin():
             row = self._locked(session, case_id, actor)
             session.delete(row)
@@ -768,7 +782,7 @@ class Store:
         from .analysis import analyse
         from .followup import ladder
 
-        _require(actor, "case.export")
+        self._require(actor, "case.export")
         saved = self.get(case_id, actor)
         letters = self.letters(case_id, actor)
         consents = self.consents(case_id, actor)
@@ -810,7 +824,7 @@ class Store:
     def purge(self, now: Optional[dt.datetime] = None, days: Optional[int] = None, actor: Any = None) -> list[str]:
         """Delete the closed cases whose closing is older than the retention period; returns
         their ids. Run at start (`python -m assistant migrate`) and by `cases purge`."""
-        _require(actor, "case.delete")
+        self._require(actor, "case.delete")
         limit = (now or _now()) - dt.timedelta(days=retention_days() if days is None else days)
         query = select(CaseRow).where(CaseRow.status == Status.closed.value, CaseRow.closed_at < limit)
         if actor is not None:
@@ -853,13 +867,6 @@ def _visible(row: CaseRow, actor: Any) -> bool:
     """No actor: the local store of one person or one office. An actor sees only the cases
     of their organisation."""
     return actor is None or row.organisation_id == actor.organisation_id
-
-
-def _require(actor: Any, permission: str) -> None:
-    if actor is not None:
-        from .accounts import require
-
-        require(actor, permission)
 
 
 def _now() -> dt.datetime:

@@ -25,7 +25,9 @@ from assistant.letters import build_letters
 from assistant.model import parse_case
 from assistant.pages.workspace import PREPARED
 from tests.conftest import VALID_SCENARIOS
-from tests.test_app_case_files import RAW, TODAY, app, member, save_case, shown, store  # noqa: F401  (fixture)
+from tests.test_app_case_files import (  # noqa: F401  (store: fixture)
+    PASSWORD, RAW, TODAY, app, member, save_case, shown, sign_in, store,
+)
 from tests.test_app import widget
 from tests.test_batch import as_cell, flatten
 from tests.test_org_templates import _drop_paragraphs_loop, _edited
@@ -298,3 +300,95 @@ def test_batch_with_review_required_and_a_lawyer_saves_nothing(store) -> None:
     at = _batch(lawyer)
     assert "Votre rôle ne permet pas d'enregistrer des dossiers." in shown(at)
     assert widget(at, "button", "batch.review.run") is None and widget(at, "button", "batch.run") is None
+
+
+# --- « Espace professionnel »: the organisation's accounts (issue 16) --------------------------------
+
+
+def test_an_admin_changes_a_role_disables_reenables_and_removes_an_account_of_their_organisation(store) -> None:
+    admin = member(store, Role.admin)
+    mediator = member(store, Role.mediator, admin.organisation_id)
+    stranger = member(store)
+    at = app(admin, page="pages/account.py")
+    page = shown(at)
+    assert "Comptes de l'organisation" in [h.value for h in at.header]
+    assert mediator.email in page and admin.email in page and stranger.email not in page
+    assert widget(at, "button", f"pro.users.disable.{admin.id}#0") is None      # never their own account here
+    at.selectbox(key=f"pro.users.role.{mediator.id}#0").set_value(Role.volunteer).run()
+    at.button(key=f"pro.users.set_role.{mediator.id}#0").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value.replace("\\", "") == "Nouveau rôle de Camille mediator : Bénévole d'association."
+    assert Accounts(store).refresh(mediator).role is Role.volunteer
+    at.button(key=f"pro.users.disable.{mediator.id}#1").click().run()
+    assert at.success[0].value.startswith("Le compte de Camille mediator est désactivé")
+    assert "Bénévole d'association · Désactivé le" in shown(at) and Accounts(store).refresh(mediator) is None
+    at.button(key=f"pro.users.enable.{mediator.id}#2").click().run()
+    assert Accounts(store).refresh(mediator) is not None
+    at.button(key=f"pro.users.remove.{mediator.id}#3").click().run()            # not confirmed: nothing removed
+    assert at.error[0].value == "Cochez d'abord la case de confirmation." and mediator.email in shown(at)
+    at.checkbox(key=f"pro.users.remove.confirm.{mediator.id}#3").check().run()
+    at.button(key=f"pro.users.remove.{mediator.id}#3").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value.startswith("Le compte de Camille mediator est supprimé")
+    assert mediator.email not in shown(at) and [m.id for m in Accounts(store).users(by=admin)] == [admin.id]
+    # Someone who is not an admin sees no accounts.
+    lawyer = member(store, Role.lawyer, admin.organisation_id)
+    assert "Comptes de l'organisation" not in [h.value for h in app(lawyer, page="pages/account.py").header]
+
+
+def test_an_open_session_follows_its_account_a_new_role_at_once_and_a_disabled_one_signed_out(store) -> None:
+    admin = member(store, Role.admin)
+    mediator = member(store, Role.mediator, admin.organisation_id)
+    case_id = save_case(store, mediator)
+    at = app(mediator, page="pages/dashboard.py")
+    assert widget(at, "button", f"pro.open.{case_id}") is not None
+    Accounts(store).set_role(mediator.id, Role.lawyer, by=admin)
+    at.switch_page("pages/account.py").run()
+    assert "**Rôle :** Avocat ou juriste" in "\n".join(m.value for m in at.markdown)
+    assert at.session_state["pro.user"].role is Role.lawyer
+    Accounts(store).disable(mediator.id, by=admin)
+    at.switch_page("pages/dashboard.py").run()                                   # the next click
+    assert not at.exception, at.exception
+    assert "Votre compte a été désactivé ou supprimé par l'administrateur de votre organisation." in shown(at)
+    assert "pro.user" not in at.session_state and widget(at, "button", f"pro.open.{case_id}") is None
+
+
+
+def test_a_fresh_session_is_refused_after_five_failures_and_an_unknown_address_alike(store, monkeypatch) -> None:
+    """The failures are counted by the store for the address and the source, not by the
+    browser session: a new session (a new AppTest) is refused too, right password or not."""
+    import uuid
+
+    from assistant.pages import workspace
+
+    monkeypatch.setattr(workspace, "client_source", lambda: f"198.51.100.{uuid.uuid4().hex}")   # a source per attempt
+    user = member(store)
+    unknown = f"personne-{uuid.uuid4().hex[:8]}@exemple.fr"
+    for email in (user.email, unknown):
+        at = app(page="pages/account.py")
+        for _attempt in range(4):
+            sign_in(at, email, "pas-le-bon-mot-de-passe")
+            assert [e.value for e in at.error] == ["Adresse e-mail ou mot de passe incorrect."]
+        sign_in(at, email, "pas-le-bon-mot-de-passe")
+        assert [e.value for e in at.error] == ["Trop d'essais : attendez 15 minutes avant de réessayer."]
+        fresh = app(page="pages/account.py")
+        sign_in(fresh, email, PASSWORD)
+        assert [e.value for e in fresh.error] == ["Trop d'essais : attendez 15 minutes avant de réessayer."]
+        assert "pro.user" not in fresh.session_state
+
+
+def test_the_source_is_the_address_the_proxy_saw(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from assistant.pages import workspace
+
+    def source(peer, forwarded=None):
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        monkeypatch.setattr(workspace, "st", SimpleNamespace(context=SimpleNamespace(ip_address=peer, headers=headers)))
+        return workspace.client_source()
+
+    assert source("172.18.0.5", "6.6.6.6, 203.0.113.7") == "203.0.113.7"   # nginx appended the last one
+    assert source("127.0.0.1", "203.0.113.7") == "203.0.113.7"
+    assert source("93.184.216.34", "203.0.113.7") == "93.184.216.34"       # no proxy: the header is the client's word
+    assert source("93.184.216.34") == "93.184.216.34"
+    assert source(None) == "local"

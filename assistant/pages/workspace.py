@@ -11,6 +11,7 @@ memory that survives a reload).
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import time
 from typing import Any, Callable, Optional
 
@@ -18,7 +19,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import interview as iv
-from assistant.accounts import Accounts, NotAllowed, Role, User
+from assistant.accounts import COOLDOWN, LOCAL_SOURCE, Accounts, NotAllowed, Role, TooManyAttempts, User
 from assistant.analysis import HISTORY_FIELD_OF_LETTER, analyse
 from assistant.crypto import SealError
 from assistant.followup import AnswerKind
@@ -30,15 +31,14 @@ from assistant.pages.common import (
 )
 from assistant.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store, database_url
 
-# The signed-in accounts.User, its organisation's name (for display), the failed sign-in
-# attempts in a row and the time.monotonic() before which no attempt is tried: kept by
-# « Terminer et effacer » (common.KEEP_ON_CLEAR), dropped by « Se déconnecter ».
+# The signed-in accounts.User and its organisation's name (for display): kept by « Terminer
+# et effacer » (common.KEEP_ON_CLEAR), dropped by « Se déconnecter ». The failed sign-ins
+# are counted by the store (accounts.authenticate), not in the browser session: a fresh
+# session must not start again from zero (FAILURES and LOCKED_UNTIL are no longer used).
 USER, ORGANISATION, FAILURES, LOCKED_UNTIL = PRO_KEYS
 LOGIN_ERROR = "pro.login_error"
 CASE_ID = "pro.case_id"              # the case file opened from the dashboard
 NOTICE = "pro.notice"                # a one-line confirmation shown on the next page
-MAX_FAILURES = 5
-LOCK_SECONDS = 60
 
 ROLE_LABELS = {
     Role.mediator: N_("Médiateur ou médiatrice (France Services, conseiller numérique)"),
@@ -108,38 +108,42 @@ def channel_label(channel: Any) -> str:
 
 # --- Signing in and out ------------------------------------------------------------------
 
-def locked_seconds() -> int:
-    """Seconds left before another sign-in attempt is allowed (0: allowed)."""
-    left = st.session_state.get(LOCKED_UNTIL, 0) - time.monotonic()
-    return max(0, int(left + 0.999))
+def client_source() -> str:
+    """Where a sign-in attempt comes from, for the store's per-source counter: behind the
+    proxy (a loopback or private peer), the address nginx saw — the last X-Forwarded-For
+    entry, the one it appended; those before it are whatever the client sent — else the
+    peer's own address, else "local"."""
+    peer = st.context.ip_address
+    forwarded = [part.strip() for part in (st.context.headers.get("X-Forwarded-For") or "").split(",") if part.strip()]
+    try:
+        proxied = peer is None or ipaddress.ip_address(peer).is_private
+    except ValueError:
+        proxied = False
+    if forwarded and proxied:
+        return forwarded[-1]
+    return peer or LOCAL_SOURCE
 
 
 def sign_in(email: str, password: str) -> bool:
     """Check the e-mail and password; on failure the same message whatever was wrong, and
-    after MAX_FAILURES failures in a row no attempt at all for LOCK_SECONDS."""
+    while the store counts too many recent failures for the address or this source, one
+    message and no attempt (accounts.authenticate)."""
     st.session_state.pop(LOGIN_ERROR, None)
-    if locked_seconds():
-        st.session_state[LOGIN_ERROR] = _("Trop d'essais : attendez une minute avant de réessayer.")
-        return False
     try:
         store = case_store()
-        found = Accounts(store).authenticate(email, password) if email and password else None
+        found = Accounts(store).authenticate(email, password, source=client_source()) if email and password else None
+    except TooManyAttempts:
+        st.session_state[LOGIN_ERROR] = _("Trop d'essais : attendez {minutes} minutes avant de réessayer.").format(
+            minutes=int(COOLDOWN.total_seconds() // 60))
+        return False
     except (SQLAlchemyError, SealError):  # the database or its key is not there: no traceback
         st.session_state[LOGIN_ERROR] = _("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus tard ou prévenez la personne qui gère ce service.")
         return False
     if found is None:
-        failures = st.session_state.get(FAILURES, 0) + 1
-        message = _("Adresse e-mail ou mot de passe incorrect.")
-        if failures >= MAX_FAILURES:
-            st.session_state[LOCKED_UNTIL] = time.monotonic() + LOCK_SECONDS
-            failures = 0
-            message += " " + _("Trop d'essais : attendez une minute avant de réessayer.")
-        st.session_state[FAILURES] = failures
-        st.session_state[LOGIN_ERROR] = message
+        st.session_state[LOGIN_ERROR] = _("Adresse e-mail ou mot de passe incorrect.")
         return False
     st.session_state[USER] = found
     st.session_state[ORGANISATION] = Accounts(store).organisation_name(found.organisation_id)
-    st.session_state[FAILURES] = 0
     return True
 
 
@@ -209,9 +213,26 @@ def acting_user() -> User:
     return current
 
 
-def require_user() -> User:
-    """For the professional pages: the signed-in user, or the way to sign in."""
+def refreshed_user() -> Optional[User]:
+    """The signed-in user as the store knows them now: a changed role shows at once, and a
+    disabled or removed account is signed out here (the store refuses it anyway)."""
     current = user()
+    if current is None:
+        return None
+    fresh = Accounts(case_store()).refresh(current)
+    if fresh is None:
+        sign_out()
+        st.error(_("Votre compte a été désactivé ou supprimé par l'administrateur de votre organisation."),
+                 icon=":material/block:")
+    elif fresh != current:
+        st.session_state[USER] = fresh
+    return fresh
+
+
+def require_user() -> User:
+    """For the professional pages: the signed-in user as the store knows them now, or the
+    way to sign in."""
+    current = refreshed_user()
     if current is None:
         st.info(_("Cette page est réservée aux professionnels connectés."))
         st.page_link(PAGE_FILES["account"], label=_("Se connecter"), icon=":material/login:")
