@@ -11,6 +11,10 @@ import argparse
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,16 +75,18 @@ def _build_parser() -> argparse.ArgumentParser:
 def _collective(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .gate import MAX_CASE_FILE_BYTES, InputRefused, read_limited
     from .letters import render_docx_many
     from .letters.collective import build_collective, parse_request
-    from .model import parse_text
+    from .model import InvalidCase, parse_text
 
     source = Path(args.request_file)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        from .model import InvalidCase
-        raise InvalidCase(["fichier illisible (introuvable ou pas en UTF-8)."], str(source)) from None
+    try:   # bounded: a device such as /dev/zero never ends
+        text = read_limited(source, MAX_CASE_FILE_BYTES, "une demande ne fait que quelques kilo-octets").decode("utf-8")
+    except InputRefused as error:
+        raise InvalidCase(error.messages, str(source)) from None
+    except UnicodeDecodeError:
+        raise InvalidCase(["fichier illisible (pas en UTF-8)."], str(source)) from None
     letters = build_collective(parse_request(parse_text(text, str(source)), str(source)))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -136,8 +142,18 @@ def _stats(args: argparse.Namespace) -> int:
     json.dump(stats, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     if args.csv:
-        Path(args.csv).write_text(to_csv(stats), encoding="utf-8")
+        _write_text(Path(args.csv), to_csv(stats))
     return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """An output file the person named: a folder or a read-only place is their input error."""
+    from .model import InvalidCase
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InvalidCase([f"écriture impossible ({error.strerror}) : donnez le chemin d'un fichier."], str(path)) from None
 
 
 def _analyse(args: argparse.Namespace) -> int:
@@ -175,6 +191,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from .cases_cli import CliRefusal
+    from .gate import InputRefused
     from .model import InvalidCase
 
     args = _build_parser().parse_args(argv)
@@ -187,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except InvalidCase as error:
         print(f"Dossier invalide — {error.source or 'entrée'} :", file=sys.stderr)
+        for message in error.messages:
+            print(f"  - {message}", file=sys.stderr)
+        return 2
+    except InputRefused as error:   # the gate, reached without a file name to give
+        print("Entrée invalide :", file=sys.stderr)
         for message in error.messages:
             print(f"  - {message}", file=sys.stderr)
         return 2

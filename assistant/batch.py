@@ -109,7 +109,7 @@ def iter_rows(path: Path, data: Optional[bytes] = None) -> Iterator[tuple[int, d
         for row, values in gate.limited(rows):
             yield row, _row_dict(header, values)
     except gate.InputRefused as error:
-        raise InvalidCase(error.messages, str(path.name if data is not None else path)) from None
+        raise InvalidCase(error.messages, str(path)) from None
 
 
 def _fold(text: str) -> str:
@@ -296,20 +296,58 @@ def _row_errors(raw: dict[str, Any]) -> list[str]:
     return out
 
 
-def _prepare_out(out_dir: Path, resume: bool) -> set[str]:
-    """A fresh folder for each run; `--resume` continues a killed run in the same folder.
-    Returns the case folders already complete. Symbolic links are never followed."""
+MANIFEST = "manifeste.json"   # what a run was started with: its input file and options
+
+
+def run_manifest(source: Path, data: bytes, pdf: bool, mailing: bool) -> dict[str, Any]:
+    """The fingerprint of a run: its input file (SHA-256 of the bytes read) and the options
+    that change what is written. `--resume` continues only a run with the same one."""
+    import hashlib
+
+    return {"fichier": {"nom": source.name, "octets": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+            "options": {"pdf": pdf, "publipostage": bool(mailing and pdf)}}
+
+
+def _manifest_differences(saved: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What differs between the interrupted run and this one, in French."""
+    out = []
+    before, now = saved.get("fichier") or {}, current["fichier"]
+    if before.get("sha256") != now["sha256"]:
+        if before.get("nom") == now["nom"]:
+            out.append(f"le fichier « {now['nom']} » a changé depuis le début du traitement interrompu")
+        else:
+            out.append(f"le fichier d'entrée diffère : le traitement interrompu lisait « {before.get('nom')} », "
+                       f"cette commande lit « {now['nom']} »")
+    options = saved.get("options") or {}
+    yes_no = lambda flag: "oui" if flag else "non"  # noqa: E731
+    for option, key, what in (("--format", "pdf", "PDF"), ("--publipostage", "publipostage", "envoi.pdf")):
+        if bool(options.get(key)) != current["options"][key]:
+            out.append(f"l'option {option} diffère ({what} : {yes_no(options.get(key))} pour le traitement "
+                       f"interrompu, {yes_no(current['options'][key])} pour cette commande)")
+    return out
+
+
+def _prepare_out(out_dir: Path, resume: bool, manifest: dict[str, Any]) -> set[str]:
+    """A fresh folder for each run; `--resume` continues a killed run in the same folder,
+    started with the same input file and options (its manifest says so), and nothing
+    else: a folder from another file holds other people's letters. Returns the case folders
+    already complete. Symbolic links are never followed."""
     if out_dir.is_symlink():
         raise InvalidCase(["le dossier de sortie est un lien symbolique : donnez un vrai dossier."], str(out_dir))
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidCase(["ce n'est pas un dossier."], str(out_dir))
     existing = list(out_dir.iterdir()) if out_dir.exists() else []
     if existing and not resume:
-        raise InvalidCase(["le dossier de sortie n'est pas vide : donnez un nouveau dossier "
-                           "(ou ajoutez --resume pour reprendre un traitement interrompu)."], str(out_dir))
+        raise InvalidCase(["le dossier de sortie n'est pas vide : donnez un nouveau dossier (ou, pour reprendre un "
+                           "traitement interrompu avec le même fichier et les mêmes options, ajoutez --resume)."],
+                          str(out_dir))
     if any(p.is_symlink() for p in out_dir.rglob("*")) if existing else False:
         raise InvalidCase(["le dossier de sortie contient des liens symboliques : reprise refusée."], str(out_dir))
+    if existing:
+        _check_manifest(out_dir, manifest)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if not existing:      # written before any case folder: a killed run can always be resumed
+        _atomic_write(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     done = set()
     for entry in existing:
         if entry.is_dir() and entry.name.endswith(PARTIAL):
@@ -317,6 +355,24 @@ def _prepare_out(out_dir: Path, resume: bool) -> set[str]:
         elif entry.is_dir():
             done.add(entry.name)
     return done
+
+
+def _check_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    """`--resume` into a used folder: only the run its manifest describes."""
+    try:
+        saved = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        if not isinstance(saved, dict):
+            raise ValueError(MANIFEST)
+    except (OSError, ValueError):
+        raise InvalidCase([f"reprise refusée : ce dossier n'a pas de {MANIFEST} lisible (ce n'est pas un dossier "
+                           "de sortie de cette version du traitement par lots) ; rien ne dit quel fichier y a été "
+                           "traité : donnez un nouveau dossier de sortie."], str(out_dir)) from None
+    differences = _manifest_differences(saved, manifest)
+    if differences:
+        raise InvalidCase([f"reprise refusée : {d}." for d in differences]
+                          + ["reprenez avec le même fichier et les mêmes options, ou donnez un nouveau dossier "
+                             "de sortie : les dossiers déjà faits ici ne correspondent pas à cette commande."],
+                          str(out_dir))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -429,10 +485,14 @@ def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False
 
     source = Path(cases_file)
     out_dir = Path(out)
-    done = frozenset(_prepare_out(out_dir, resume))
+    try:   # read once: the rows and the fingerprint come from the same bytes
+        data = gate.read_limited(source)
+    except gate.InputRefused as error:
+        raise InvalidCase(error.messages, str(source)) from None
+    done = frozenset(_prepare_out(out_dir, resume, run_manifest(source, data, pdf, mailing)))
     workers = workers or int(os.environ.get("MESDROITS_BATCH_WORKERS") or min(2, os.cpu_count() or 1))
     results: list[RowResult] = []
-    chunks = _chunks(iter_rows(source), CHUNK // 2)
+    chunks = _chunks(iter_rows(source, data), CHUNK // 2)
     first = next(chunks, None)
     if first is None:
         raise InvalidCase(["aucune ligne de dossier dans le fichier."], str(source))
@@ -463,6 +523,7 @@ def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False
     _write_report(out_dir, results)
     _atomic_write(out_dir / "statistiques.json",
                   json.dumps(statistics(results), ensure_ascii=False, indent=2).encode("utf-8"))
+    # This run's rows only, by the row numbers it read: never whatever folders exist.
     written = [out_dir / r.folder for r in results if r.folder]
     return results, _zip(out_dir, [*written, *extra, out_dir / "rapport.csv", out_dir / "statistiques.json"])
 
@@ -534,11 +595,30 @@ class Checked:
     rejected: list[tuple[int, dict[str, Any], list[str]]]   # (row, raw cells, messages)
 
 
-def check_upload(name: str, data: bytes) -> Checked:
+# Rows per upload in the app: its checked cases and its ZIP stay in the server's memory
+# until downloaded (about 60 KB a row); larger files go through the command line.
+APP_MAX_ROWS = 2_000
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")   # 2 000, the French way
+
+
+def check_upload(name: str, data: bytes, max_rows: Optional[int] = None) -> Checked:
     """Every row validated; each problem named by row, column (French label), value and
-    what is expected. Raises InvalidCase when the file itself cannot be read."""
+    what is expected. Raises InvalidCase when the file itself cannot be read, or has more
+    than `max_rows` rows (APP_MAX_ROWS by default): counted before any row is validated."""
+    limit = APP_MAX_ROWS if max_rows is None else max_rows
+    rows = []
+    for item in iter_rows(Path(name), data):
+        rows.append(item)
+        if len(rows) > limit:
+            raise InvalidCase([f"plus de {_thousands(limit)} lignes de dossiers : ici, un fichier en a "
+                               f"{_thousands(limit)} au plus. Découpez-le en plusieurs fichiers, ou utilisez la "
+                               f"ligne de commande (python -m assistant batch, jusqu'à {_thousands(gate.MAX_ROWS)} "
+                               "lignes)."], name)
     checked = Checked([], [], [])
-    for row, raw in iter_rows(Path(name), data):
+    for row, raw in rows:
         messages = _row_errors(raw)
         problems = [("", message) for message in messages]
         if not messages:

@@ -14,8 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -27,6 +29,7 @@ MAX_ROWS = 100_000
 MAX_CELL_CHARS = 5_000                   # the longest field (own words) is 3,000 characters
 MAX_COLUMNS = 200
 MAX_JSON_DEPTH = 20                      # a case file is 3 levels deep
+MAX_CASE_FILE_BYTES = 1024 * 1024        # one case file (JSON or YAML): a few kilobytes in practice
 
 # Bidirectional embeddings, overrides and isolates: they print a file number reversed.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -71,35 +74,77 @@ def clean_tree(data: Any, multiline_keys: frozenset[str] = frozenset(), _path: s
     return data
 
 
-def check_file_size(path: Path) -> None:
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES,
+                 advice: str = "découpez-le en plusieurs fichiers") -> bytes:
+    """The bytes of a file, refused before reading when it is too large. The read itself is
+    bounded too: a device such as /dev/zero reports a size of 0 and never ends."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputRefused(["fichier introuvable."]) from None
-    if size > MAX_FILE_BYTES:
-        raise InputRefused([f"fichier trop volumineux ({size // (1024 * 1024)} Mo ; "
-                            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus) : découpez-le en plusieurs fichiers."])
+    except OSError as error:
+        raise InputRefused([f"lecture impossible ({error.strerror})."]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputRefused(["c'est un dossier, pas un fichier : donnez le chemin du fichier lui-même."])
+    too_large = InputRefused([f"fichier trop volumineux ({_megabytes(limit)} au plus) : {advice}."])
+    if info.st_size > limit:
+        raise InputRefused([f"fichier trop volumineux ({_megabytes(info.st_size)} ; {_megabytes(limit)} au plus) : "
+                            f"{advice}."])
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise InputRefused([f"lecture impossible ({error.strerror})."]) from None
+    if len(data) > limit:
+        raise too_large
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)} Mo" if size >= 1024 * 1024 else f"{max(1, size // 1024)} Ko"
 
 
 # --- CSV ----------------------------------------------------------------------------------
 
 
 def _decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (what Excel writes in France)."""
+    """UTF-8 (with or without BOM), else Windows-1252 (what Excel writes in France), decided
+    once for the whole file. A file mixing both (a line pasted from another file) is refused,
+    naming the line: read either way, some accents would be garbled."""
     try:
         return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    utf8_line = _first_utf8_line(raw)
+    if utf8_line is not None:
+        bad_line = raw.count(b"\n", 0, first_bad) + 1
+        raise InputRefused([f"ligne {bad_line} : caractères en Windows-1252 dans un fichier en UTF-8 (ligne "
+                            f"{utf8_line} par exemple) ; les accents seraient faussés : enregistrez tout le "
+                            "fichier en « CSV UTF-8 »."])
+    try:
+        return raw.decode("cp1252")
     except UnicodeDecodeError:
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InputRefused(["encodage illisible : enregistrez le fichier en « CSV UTF-8 »."]) from None
+        raise InputRefused(["encodage illisible : enregistrez le fichier en « CSV UTF-8 »."]) from None
+
+
+def _first_utf8_line(raw: bytes) -> Optional[int]:
+    """The number of the first line holding non-ASCII UTF-8 (a UTF-8 BOM counts), if any."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return 1
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return number
+    return None
 
 
 def csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """(header, rows) of a CSV file. Rows are numbered as a spreadsheet shows them, counting
     the physical lines a quoted multi-line cell takes."""
-    check_file_size(path)
-    return csv_rows_from_bytes(path.read_bytes())
+    return csv_rows_from_bytes(read_limited(path))
 
 
 def csv_rows_from_bytes(raw: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -143,34 +188,41 @@ def csv_rows_from_bytes(raw: bytes) -> tuple[list[str], Iterator[tuple[int, list
 
 
 def xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    """(header, rows) of the workbook's only sheet. A workbook with several non-empty sheets
-    is refused (rows must never be silently left behind); the sheet's stored dimension is
-    ignored (a stale one hides rows)."""
-    check_file_size(path)
-    return xlsx_rows_from(path)
+    """(header, rows) of the workbook's only filled sheet (see `xlsx_rows_from`)."""
+    return xlsx_rows_from(io.BytesIO(read_limited(path)))
 
 
 def xlsx_rows_from(source: "Path | io.BytesIO") -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    """(header, rows) of a workbook given as a path or as bytes in memory."""
+    """(header, rows) of a workbook given as a path or as bytes in memory. A workbook with
+    several filled sheets is refused (rows must never be silently left behind): every sheet
+    is read to its first value, whatever its stored size says (a stale one hides rows). A
+    formula without a computed value is refused too: it would read as an empty cell."""
+    if isinstance(source, Path):
+        source = io.BytesIO(read_limited(source))
+    unreadable = InputRefused(["ce n'est pas un classeur Excel (.xlsx) lisible."])
     try:
-        with zipfile.ZipFile(source) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        raise InputRefused(["ce n'est pas un classeur Excel (.xlsx) lisible."]) from None
+        archive = zipfile.ZipFile(source)
+        unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise unreadable from None
     if unzipped > MAX_UNZIPPED_BYTES:
         raise InputRefused(["classeur trop volumineux une fois décompressé : découpez-le en plusieurs fichiers."])
     from openpyxl import load_workbook
 
-    if isinstance(source, io.BytesIO):
-        source.seek(0)
+    source.seek(0)
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception:
-        raise InputRefused(["ce n'est pas un classeur Excel (.xlsx) lisible."]) from None
+        raise unreadable from None
+    several = len(book.worksheets) > 1
     sheets = []
     for sheet in book.worksheets:
-        sheet.reset_dimensions()
-        if any(any(v not in (None, "") for v in row) for row in sheet.iter_rows(values_only=True, max_row=50)):
+        where = f" (feuille « {sheet.title} »)" if several else ""
+        cell = _uncached_formula(archive, getattr(sheet, "_worksheet_path", ""))
+        if cell:
+            raise InputRefused([f"la cellule {cell}{where} contient une formule sans valeur calculée : "
+                                "ouvrez le fichier dans un tableur et enregistrez-le."])
+        if _has_a_value(sheet, where):
             sheets.append(sheet)
     if len(sheets) > 1:
         names = ", ".join(f"« {s.title} »" for s in sheets)
@@ -184,8 +236,8 @@ def xlsx_rows_from(source: "Path | io.BytesIO") -> tuple[list[str], Iterator[tup
         header = ["" if h is None else str(h) for h in next(iterator)]
     except StopIteration:
         return [], iter(())
-    except Exception:
-        raise InputRefused(["feuille illisible (fichier endommagé ?)."]) from None
+    except Exception as error:
+        raise InputRefused([_unreadable_row(1, error)]) from None
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         index = 1
@@ -195,12 +247,98 @@ def xlsx_rows_from(source: "Path | io.BytesIO") -> tuple[list[str], Iterator[tup
                 values = next(iterator)
             except StopIteration:
                 return
-            except Exception:
-                raise InputRefused([f"ligne {index} : feuille illisible (fichier endommagé ?)."]) from None
+            except Exception as error:
+                raise InputRefused([_unreadable_row(index, error)]) from None
             if values and any(v not in (None, "") for v in values):
                 yield index, list(values)
 
     return header, rows()
+
+
+def _unreadable_row(index: int, error: Exception, where: str = "") -> str:
+    """openpyxl raises ValueError for a value it cannot convert (a number of more than 4,300
+    digits, a date that is not one), anything else for a damaged file."""
+    if isinstance(error, ValueError):
+        return (f"ligne {index}{where} : une cellule est illisible (nombre trop long ou date impossible ?) : "
+                "tapez-la comme du texte.")
+    return f"ligne {index}{where} : feuille illisible (fichier endommagé ?)."
+
+
+def _has_a_value(sheet: Any, where: str) -> bool:
+    """Whether the sheet holds anything, read to its first non-empty cell (cheap: a filled
+    sheet stops at once, an empty one has no cell to read)."""
+    sheet.reset_dimensions()   # the stored size may be stale
+    rows = sheet.iter_rows(values_only=True)
+    index = 0
+    while True:
+        index += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return False
+        except Exception as error:
+            raise InputRefused([_unreadable_row(index, error, where)]) from None
+        if any(v not in (None, "") for v in row):
+            return True
+
+
+# A formula element, with or without a namespace prefix: <f>, <f t="shared" …/>, <x:f>.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _uncached_formula(archive: zipfile.ZipFile, part: str) -> Optional[str]:
+    """The first cell of a sheet holding a formula and no computed value (a file written by
+    a program and never opened in a spreadsheet), if any. The sheet's XML is only parsed
+    when it holds a formula at all."""
+    if not part or part not in archive.namelist() or not _mentions_formula(archive, part):
+        return None
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl.xml.functions import iterparse   # the parser openpyxl itself uses (defused when it can)
+
+    parent = None
+    try:
+        with archive.open(part) as handle:
+            for event, element in iterparse(handle, events=("start", "end")):
+                name = _local(element.tag)
+                if event == "start":
+                    parent = element if name == "sheetData" else parent
+                    continue
+                if name == "c" and _formula_without_value(element):
+                    return element.get("r") or "?"
+                elif name == "row" and parent is not None:
+                    parent.clear()   # memory stays flat on a long sheet
+    except (ParseError, ValueError, OSError, zipfile.BadZipFile, EOFError, zlib.error):
+        raise InputRefused(["feuille illisible (fichier endommagé ?)."]) from None
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]   # "{namespace}c" → "c"
+
+
+def _formula_without_value(cell: Any) -> bool:
+    """A formula cell with no result: no <v>, or an empty one that is not an empty text
+    (openpyxl writes <v></v>; a spreadsheet writes t="str" for a formula giving "")."""
+    children = {_local(child.tag): child for child in cell}
+    if "f" not in children or cell.get("t") == "inlineStr":
+        return False
+    value = children.get("v")
+    return value is None or (not value.text and cell.get("t") != "str")
+
+
+def _mentions_formula(archive: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bool:
+    """A fast scan of the raw XML for a formula element."""
+    tail = b""
+    try:
+        with archive.open(part) as handle:
+            while block := handle.read(chunk):
+                if _FORMULA_TAG.search(tail + block):
+                    return True
+                tail = block[-64:]
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error):
+        raise InputRefused(["feuille illisible (fichier endommagé ?)."]) from None
+    return False
 
 
 def table_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:

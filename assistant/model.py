@@ -8,6 +8,7 @@ field, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -419,18 +420,29 @@ def parse_case(data: Any, source: str | None = None) -> Case:
 
 
 def load_case(path: str | Path) -> Case:
-    """Read a JSON or YAML case file; every failure is an InvalidCase naming the file."""
+    """Read a JSON or YAML case file; every failure is an InvalidCase naming the file. The
+    size is checked before reading, and the read is bounded (a device never ends)."""
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidCase(["fichier introuvable."], source) from None
+        text = gate.read_limited(path, gate.MAX_CASE_FILE_BYTES,
+                                 "un dossier ne fait que quelques kilo-octets, est-ce le bon fichier ?").decode("utf-8-sig")
+    except gate.InputRefused as error:
+        raise InvalidCase(error.messages, source) from None
     except UnicodeDecodeError:
         raise InvalidCase(["le fichier n'est pas en UTF-8."], source) from None
-    except OSError as exc:
-        raise InvalidCase([f"lecture impossible ({exc.strerror})."], source) from None
     return parse_case(parse_text(text, source, yaml_allowed=path.suffix.lower() in {".yaml", ".yml"}), source)
+
+
+# Digits a number may have in a case file: more is no amount, date or number of anyone
+# (and Python refuses to read an integer of more than 4,300 digits).
+MAX_NUMBER_DIGITS = 30
+
+
+def _bounded_int(text: str) -> Any:
+    """An integer as written; one too long to be a real value becomes infinity, which every
+    field refuses with its own message (« montant trop élevé »…)."""
+    return float("inf") if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS else int(text)
 
 
 def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
@@ -438,7 +450,7 @@ def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
     if len(text) > gate.MAX_FILE_BYTES:
         raise InvalidCase(["fichier trop volumineux pour être un dossier."], source)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except RecursionError:
         raise InvalidCase(["le fichier est imbriqué trop profondément pour être un dossier."], source) from None
     except json.JSONDecodeError as exc:
@@ -447,10 +459,42 @@ def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
     import yaml  # only paid for by YAML files
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_case_loader())
     except RecursionError:
         raise InvalidCase(["le fichier est imbriqué trop profondément pour être un dossier."], source) from None
+    except _AliasRefused as exc:
+        raise InvalidCase([f"ligne {exc.line} : les références YAML (« &nom » et « *nom ») ne sont pas acceptées "
+                           "dans un dossier : écrivez chaque valeur en entier."], source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" ligne {mark.line + 1}" if mark else ""
         raise InvalidCase([f"le fichier n'est ni du JSON ni du YAML valide{where}."], source) from None
+
+
+class _AliasRefused(Exception):
+    def __init__(self, line: int):
+        self.line = line
+        super().__init__(line)
+
+
+@functools.lru_cache(maxsize=1)
+def _case_loader() -> type:
+    """YAML's safe loader without aliases: a few hundred bytes of nested « *alias » expand to
+    billions of values (« billion laughs ») and would hold the server; a case file never
+    needs them. Integers are bounded as in JSON."""
+    import yaml
+
+    class CaseLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise _AliasRefused(self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            digits = str(self.construct_scalar(node)).replace("_", "")
+            if len(digits.lstrip("+-")) > MAX_NUMBER_DIGITS:
+                return float("inf")
+            return super().construct_yaml_int(node)
+
+    CaseLoader.add_constructor("tag:yaml.org,2002:int", CaseLoader.construct_yaml_int)
+    return CaseLoader

@@ -5,13 +5,16 @@ the batch and prints counts an association can publish: by body, benefit and sit
 how many decisions gave no reasons, no appeal mention, or mentioned an algorithm, and how
 many requests were still unanswered after the answer time. Never a name, a number, a date
 or free text; any group of fewer than `SMALL` cases is shown as « < 5 » (small-cell
-suppression), so that no person can be singled out.
+suppression), so that no person can be singled out, and a second group is shown as
+« masqué » where the total and the other groups would give the hidden number back
+(complementary suppression).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,7 @@ from .model import Case, InvalidCase, parse_case
 
 SMALL = 5
 HIDDEN = f"< {SMALL}"
+MASKED = "masqué"     # at least SMALL, hidden so that a « < 5 » cannot be recomputed
 Count = Union[int, str]
 
 
@@ -59,9 +63,36 @@ class Tally:
         self.flags.update(name for name, true in facts.items() if true)
 
 
-def suppress(counter: Counter) -> dict[str, Count]:
-    """Small cells hidden: a count under SMALL (but above zero) becomes « < 5 »."""
-    return {key: (value if value >= SMALL else HIDDEN) for key, value in sorted(counter.items()) if value}
+def suppress(counter: Counter, total_published: bool = True) -> dict[str, Count]:
+    """A group's cells (each case in exactly one) with small cells hidden: a count under SMALL
+    (but above zero) becomes « < 5 ». Since the total is published, the shown cells would
+    give a lone hidden cell back by subtraction: the smallest shown cells are then hidden
+    too (« masqué ») until no hidden cell can be pinned down; if even that is not enough,
+    nothing of the group is published."""
+    cells = {key: value for key, value in sorted(counter.items()) if value}
+    hidden = {key: HIDDEN for key, value in cells.items() if value < SMALL}
+    if total_published and hidden:
+        total = sum(cells.values())
+        candidates = sorted((value, key) for key, value in cells.items() if key not in hidden)
+        while _pinned(cells, hidden, total):
+            if not candidates:
+                return {}
+            hidden[candidates.pop(0)[1]] = MASKED
+    return {key: hidden.get(key, value) for key, value in cells.items()}
+
+
+def _pinned(cells: dict[str, int], hidden: dict[str, str], total: int) -> bool:
+    """Whether the total and the shown cells pin a hidden cell to one value, knowing that a
+    « < 5 » lies between 1 and SMALL - 1 and a « masqué » is at least SMALL."""
+    rest = total - sum(value for key, value in cells.items() if key not in hidden)
+    bounds = [(1, SMALL - 1) if mark == HIDDEN else (SMALL, math.inf) for mark in hidden.values()]
+    for index, (low, high) in enumerate(bounds):
+        others = bounds[:index] + bounds[index + 1:]
+        least = max(low, rest - sum(h for _, h in others))     # the others as large as they can be
+        most = min(high, rest - sum(lo for lo, _ in others))    # the others as small as they can be
+        if least >= most:
+            return True
+    return False
 
 
 def published(tally: Tally) -> dict[str, Any]:
@@ -70,7 +101,8 @@ def published(tally: Tally) -> dict[str, Any]:
     return {
         "cases": tally.cases if tally.cases >= SMALL else HIDDEN,
         "invalid_rows": tally.invalid,
-        **{f"by_{name}": suppress(counter) for name, counter in tally.by.items()},
+        **{f"by_{name}": suppress(counter, tally.cases >= SMALL) for name, counter in tally.by.items()},
+        # Each fact is counted apart (the cases without it are not published): no total to subtract from.
         "facts": {name: (value if value >= SMALL or value == 0 else HIDDEN) for name, value in flags.items()},
     }
 

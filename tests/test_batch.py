@@ -348,6 +348,59 @@ def test_killed_run_resumes_without_redoing_or_losing_a_case(tmp_path):
     assert zipped == set(folders)
 
 
+def _zipped_rows(out):
+    with zipfile.ZipFile(out / "dossiers.zip") as archive:
+        return {n.split("/")[0] for n in archive.namelist() if "/" in n}
+
+
+def test_resume_with_another_file_is_refused_and_ships_nothing_of_the_first(tmp_path):
+    """The first run's folders are other people's letters: `--resume` with another file
+    (or the same name, changed) is refused naming what differs, and nothing is written."""
+    rows = spreadsheet_rows()
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    write_csv(first, rows[:2])        # folders 0002 and 0003
+    write_csv(second, rows[2:4])      # other people, the same row numbers
+    out = tmp_path / "out"
+    assert run_cli("batch", str(first), "--out", str(out), timeout=120).returncode == 0
+    manifest = json.loads((out / "manifeste.json").read_text(encoding="utf-8"))
+    assert manifest["fichier"]["nom"] == "a.csv" and len(manifest["fichier"]["sha256"]) == 64
+    before = {p.name: p.stat().st_mtime_ns for p in out.rglob("*")}
+    refused = run_cli("batch", str(second), "--out", str(out), "--resume", timeout=120)
+    assert refused.returncode == 2 and "reprise refusée" in refused.stderr, refused.stderr
+    assert "« a.csv »" in refused.stderr and "« b.csv »" in refused.stderr and "Traceback" not in refused.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in out.rglob("*")} == before      # nothing written
+    first.write_text(first.read_text(encoding="utf-8").replace("Haddad", "Haddad-Benali"), encoding="utf-8")
+    changed = run_cli("batch", str(first), "--out", str(out), "--resume", timeout=120)
+    assert changed.returncode == 2 and "« a.csv » a changé" in changed.stderr
+    with zipfile.ZipFile(out / "dossiers.zip") as archive:
+        assert "Haddad-Benali" not in " ".join(archive.namelist())
+    assert _zipped_rows(out) == {"0002", "0003"} and "manifeste.json" not in zipfile.ZipFile(out / "dossiers.zip").namelist()
+
+
+def test_resume_with_other_options_or_without_a_manifest_is_refused(tmp_path):
+    rows = spreadsheet_rows()
+    source = tmp_path / "a.csv"
+    write_csv(source, rows[:2])
+    out = tmp_path / "out"
+    assert run_cli("batch", str(source), "--out", str(out), timeout=120).returncode == 0
+    pdf = run_cli("batch", str(source), "--out", str(out), "--resume", "--format", "pdf", "--publipostage", timeout=120)
+    assert pdf.returncode == 2 and "--format" in pdf.stderr and "--publipostage" in pdf.stderr, pdf.stderr
+    assert not list(out.rglob("*.pdf"))
+    # The same file and options resume; a stale folder of a row the file does not have is not shipped.
+    (out / "0099").mkdir()
+    (out / "0099" / "appeal.docx").write_bytes(b"someone else")
+    again = run_cli("batch", str(source), "--out", str(out), "--resume", timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert _zipped_rows(out) == {"0002", "0003"}
+    # A used folder that says nothing of what it holds (an older version, another tool): refused.
+    (out / "manifeste.json").unlink()
+    blind = run_cli("batch", str(source), "--out", str(out), "--resume", timeout=120)
+    assert blind.returncode == 2 and "manifeste.json" in blind.stderr
+    # An empty or new folder with --resume is simply a first run.
+    fresh = run_cli("batch", str(source), "--out", str(tmp_path / "neuf"), "--resume", timeout=120)
+    assert fresh.returncode == 0 and (tmp_path / "neuf" / "manifeste.json").is_file()
+
+
 def test_french_headers_and_the_empty_template(tmp_path):
     """The template's French headers are read back as the case file's fields."""
     from openpyxl import load_workbook

@@ -102,3 +102,116 @@ def test_real_process_exit_codes(write_case):
 def test_output_is_deterministic(write_case):
     path = str(write_case(VALID_SCENARIOS[0][1]["case"]))
     assert run_cli("analyse", path).stdout == run_cli("analyse", path).stdout
+
+
+# --- Hostile inputs (issue 16): a French message and exit 2, never « Erreur interne » ----------
+
+
+def run_bounded(*args: str, timeout: float = 30, memory: int = 1536 * 1024 * 1024):
+    """The command in a process that may not take more than `memory` bytes nor `timeout`
+    seconds, so that a regression fails the test instead of holding the machine."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=limit, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_a_device_that_never_ends_is_refused_before_reading_it_whole():
+    result = run_bounded("analyse", "/dev/zero")
+    assert result.returncode == 2 and "fichier trop volumineux" in result.stderr and "/dev/zero" in result.stderr
+
+
+BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi"))
+
+
+def test_yaml_aliases_are_refused_at_once(tmp_path):
+    path = tmp_path / "rires.yaml"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    assert len(BILLION_LAUGHS) < 400
+    result = run_bounded("analyse", str(path), timeout=20)
+    assert result.returncode == 2, result.stderr
+    assert "ligne 2 : les références YAML" in result.stderr and str(path) in result.stderr
+
+
+def _huge_number(case: dict, *keys: str) -> dict:
+    case = copy.deepcopy(case)
+    target = case
+    for key in keys[:-1]:
+        target = target[key]
+    target[keys[-1]] = 0   # replaced in the text: Python cannot even write a 5,000-digit int by default
+    return case
+
+
+def test_a_5000_digit_number_names_its_field(tmp_path, capsys):
+    base = VALID_SCENARIOS[0][1]["case"]
+    for keys, expected in ((("context", "amount_eur"), "context.amount_eur"),
+                           (("claimant", "file_number"), "claimant.file_number")):
+        text = json.dumps(_huge_number(base, *keys), ensure_ascii=False)
+        text = text.replace(f'"{keys[-1]}": 0', f'"{keys[-1]}": {"9" * 5000}')
+        for suffix in (".json", ".yaml"):
+            path = tmp_path / f"nombre{suffix}"
+            path.write_text(text, encoding="utf-8")   # JSON is YAML too
+            code, out, err = call(capsys, path)
+            assert code == 2 and expected in err and "Erreur interne" not in err, err
+
+
+def test_a_folder_named_like_a_file_is_refused(tmp_path, capsys):
+    for name in ("x.csv", "x.xlsx"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for command in (["batch", str(folder), "--out", str(tmp_path / "out")], ["stats", str(folder)]):
+            code = main(command)
+            _, err = capsys.readouterr()
+            assert code == 2 and "c'est un dossier, pas un fichier" in err and str(folder) in err, err
+    folder = tmp_path / "dossier.json"
+    folder.mkdir()
+    code, _, err = call(capsys, folder)
+    assert code == 2 and "c'est un dossier" in err
+
+
+def test_corrupt_workbooks_are_refused_in_french(tmp_path, capsys):
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["claimant.last_name", "benefit"])
+    book.active.append(["Benali", "rsa"])
+    good = tmp_path / "bon.xlsx"
+    book.save(good)
+    damages = {
+        "chiffres.xlsx": lambda data: re.sub(rb'<c r="A1"[^>]*>.*?</c>', b'<c r="A1"><v>' + b"9" * 5000 + b"</v></c>", data),
+        "tronque.xlsx": lambda data: data[: len(data) // 2],
+    }
+    for name, damage in damages.items():
+        path = tmp_path / name
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                dst.writestr(item, damage(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+        for command in (["batch", str(path), "--out", str(tmp_path / f"out-{name}")], ["stats", str(path)]):
+            code = main(command)
+            _, err = capsys.readouterr()
+            assert code == 2 and "ligne 1" in err and "Erreur interne" not in err, (name, err)
+    (tmp_path / "casse.xlsx").write_bytes(good.read_bytes()[:300])
+    code = main(["stats", str(tmp_path / "casse.xlsx")])
+    assert code == 2 and "classeur Excel" in capsys.readouterr().err
+
+
+def test_stats_into_a_folder_is_refused(tmp_path, capsys):
+    from tests.test_batch import spreadsheet_rows, write_csv
+
+    source = tmp_path / "dossiers.csv"
+    write_csv(source, spreadsheet_rows()[:2])
+    code = main(["stats", str(source), "--csv", str(tmp_path)])
+    assert code == 2 and "écriture impossible" in capsys.readouterr().err

@@ -1,7 +1,10 @@
 """Associations: a spreadsheet of cases in, checked first, then every letter in one ZIP.
 
 Thin: the checking and the letters come from `assistant.batch`; the file is read in memory
-and the ZIP is built in memory (nothing personal is written to the server's disk).
+and the ZIP is built in memory (nothing personal is written to the server's disk). So that
+memory is bounded and given back, a file has at most `APP_MAX_ROWS` rows, and the ZIP is
+forgotten once downloaded, when the file is removed or replaced, or `ZIP_MINUTES` after it
+was made (and with the session when the tab is closed).
 
 When the signed-in user's organisation requires a lawyer's approval, no letter is handed
 out here: each valid row is saved as a case file of the organisation (with the people's
@@ -13,13 +16,14 @@ letters directly, as always.
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import streamlit as st
 
 from assistant.batch import (
     Checked, approved_zip, check_upload, letters_zip, rejected_xlsx, review_statuses, save_for_review, template_xlsx,
 )
-from assistant.stats import FLAG_LABELS, HIDDEN, published, tally_cases, to_csv
+from assistant.stats import FLAG_LABELS, published, tally_cases, to_csv
 from assistant.i18n import _
 from assistant.model import InvalidCase
 from assistant.pages.workspace import (
@@ -31,7 +35,7 @@ def _chart(stats: dict) -> None:
     """Bars by benefit (Altair, shipped with Streamlit); hidden small cells are not drawn."""
     import altair as alt
 
-    rows = [{"benefit": name, "cases": count} for name, count in stats["by_benefit"].items() if count != HIDDEN]
+    rows = [{"benefit": name, "cases": count} for name, count in stats["by_benefit"].items() if isinstance(count, int)]
     if not rows:
         return
     chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
@@ -40,7 +44,9 @@ def _chart(stats: dict) -> None:
 
 
 CHECKED = "batch.checked"     # the last checked upload: (file name and size, Checked, published numbers)
-ZIP = "batch.zip"             # the letters of its valid rows, once made
+ZIP = "batch.zip"             # the letters of its valid rows, once made, until downloaded
+ZIP_MADE = "batch.zip.made"   # when (time.monotonic()), to forget an archive never downloaded
+ZIP_MINUTES = 30
 REVIEW = "batch.review"       # (file name and size, [(row, case id, letters)]) saved for review
 
 
@@ -98,6 +104,18 @@ def _for_review(checked: Checked, file_key: tuple) -> None:
                        key="batch.review.zip", on_click="ignore")
     st.caption(_("L'archive ne contient que les courriers approuvés : ceux qui attendent la relecture n'y sont pas."))
 
+def _forget_zip() -> None:
+    """The archive leaves the server's memory (Streamlit drops its copy for the download
+    once the button is gone)."""
+    st.session_state.pop(ZIP, None)
+    st.session_state.pop(ZIP_MADE, None)
+
+
+def _forget_upload() -> None:
+    st.session_state.pop(CHECKED, None)
+    _forget_zip()
+
+
 st.title(_("Plusieurs dossiers (associations)"))
 st.markdown(_("Pour les associations qui suivent beaucoup de personnes : un tableur avec un dossier par ligne, vérifié avant tout, puis tous les courriers dans une archive ZIP."))
 
@@ -108,10 +126,16 @@ st.download_button(_("Télécharger le modèle de tableur (Excel)"), template_xl
 
 st.header(_("2. Vérifier votre fichier"))
 upload = st.file_uploader(_("Votre fichier de dossiers (.xlsx ou .csv)"), type=["xlsx", "csv"], key="batch.upload")
+if upload is None:
+    _forget_upload()          # the file was removed: nothing of it stays on the server
+elif ZIP_MADE in st.session_state and time.monotonic() - st.session_state[ZIP_MADE] > ZIP_MINUTES * 60:
+    _forget_zip()
+    st.info(_("L'archive préparée il y a plus de {minutes} minutes a été effacée de la mémoire du serveur : préparez-la à nouveau.").format(
+        minutes=ZIP_MINUTES))
 if upload is not None:
     previous = st.session_state.get(CHECKED)
     if previous is None or previous[0] != (upload.name, upload.size):
-        st.session_state.pop(ZIP, None)
+        _forget_zip()
         try:
             with st.spinner(_("Vérification de chaque ligne…")):
                 checked = check_upload(upload.name, upload.getvalue())
@@ -149,15 +173,17 @@ if upload is not None and found:
                 bar.progress(done / total, text=_("Dossier {done} sur {total}").format(done=done, total=total))
 
             st.session_state[ZIP] = letters_zip(checked.valid, _progress)
+            st.session_state[ZIP_MADE] = time.monotonic()
             bar.progress(1.0, text=_("Courriers prêts."))
         if st.session_state.get(ZIP) and not reviewed:
             st.download_button(_("Télécharger tous les courriers (ZIP)"), st.session_state[ZIP],
                                file_name=f"courriers-{dt.date.today().isoformat()}.zip", mime="application/zip",
-                               key="batch.zip.download")
+                               key="batch.zip.download", on_click=_forget_zip)
             st.caption(_("Chaque dossier est dans un dossier nommé par son numéro de ligne : aucun nom dans les noms de fichiers."))
+            st.caption(_("Une fois téléchargée, l'archive est effacée de la mémoire du serveur : pour la télécharger à nouveau, préparez-la encore."))
 
         st.header(_("4. Les chiffres à publier"))
-        st.markdown(_("Comptes anonymes des dossiers valables : jamais un nom, un numéro, une date ni un texte libre ; un groupe de moins de 5 dossiers s'affiche « < 5 »."))
+        st.markdown(_("Comptes anonymes des dossiers valables : jamais un nom, un numéro, une date ni un texte libre ; un groupe de moins de 5 dossiers s'affiche « < 5 », et un autre groupe « masqué » quand le total permettrait de retrouver le nombre caché."))
         _chart(stats)
         st.table([{_("Ce qui est compté"): _(FLAG_LABELS[name]), _("Dossiers"): str(count)}
                   for name, count in stats["facts"].items()])
