@@ -19,7 +19,7 @@ import hashlib
 import uuid
 from enum import Enum
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -193,6 +193,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _minutes(period: dt.timedelta) -> int:
+    return int(period.total_seconds() // 60)
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     """SQLite forgets time zones; we always store UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
@@ -210,6 +214,15 @@ def _verify(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+class _Stored(NamedTuple):
+    """What a sign-in needs of the account, read before the password is checked."""
+
+    id: str
+    password_hash: str
+    active: bool
+    organisation_id: str
 
 
 def _counter_key(kind: str, value: str) -> str:
@@ -363,20 +376,22 @@ class Accounts:
         cools down. The password is checked between a read and a short write, never inside
         a write transaction: a sign-in does not hold SQLite's write lock for a hash."""
         email = email.strip().lower()
-        keys = {_counter_key("account", email): MAX_FAILURES_PER_ACCOUNT,
+        account_key = _counter_key("account", email)
+        keys = {account_key: MAX_FAILURES_PER_ACCOUNT,
                 _counter_key("source", source or LOCAL_SOURCE): MAX_FAILURES_PER_SOURCE}
         with self.store._session(read=True) as session:
             if self._locked(session, list(keys), _now()):
                 raise TooManyAttempts(LOCKED.format(minutes=_minutes(COOLDOWN)))
             row = session.scalars(select(UserRow).where(UserRow.email == email)).first()
-            found = (row.id, row.password_hash, row.disabled_at is None, row.organisation_id) if row else None
-        matches = _verify(found[1] if found else _dummy_hash(), password)
-        if found is not None and matches and found[2]:
-            rehashed = _HASHER.hash(password) if _HASHER.check_needs_rehash(found[1]) else None
-            user = self._signed_in(found[0], found[1], rehashed, next(iter(keys)))
+            found = (_Stored(row.id, row.password_hash, row.disabled_at is None, row.organisation_id)
+                     if row is not None else None)
+        matches = _verify(found.password_hash if found else _dummy_hash(), password)
+        if found is not None and matches and found.active:
+            rehashed = _HASHER.hash(password) if _HASHER.check_needs_rehash(found.password_hash) else None
+            user = self._signed_in(found.id, found.password_hash, rehashed, account_key)
             if user is not None:
                 return user
-        if self._failed(keys, organisation_id=found[3] if found else None):
+        if self._failed(keys, organisation_id=found.organisation_id if found else None):
             raise TooManyAttempts(LOCKED.format(minutes=_minutes(COOLDOWN)))
         return None
 
@@ -469,6 +484,3 @@ class Accounts:
             row.requires_review = bool(value)
             self.store._audit(session, by, "review.required" if value else "review.optional", None)
 
-
-def _minutes(period: dt.timedelta) -> int:
-    return int(period.total_seconds() // 60)
