@@ -311,7 +311,7 @@ def test_english_results_with_letters_still_in_french() -> None:
     assert "Contester la décision" not in page
     at.button(key="to_letters_top").click().run()
     page = texts(at)
-    assert "This letter contests the decision and asks for it to be cancelled." in page
+    assert "This letter contests the decision and asks for it to be cancelled." in page.replace("\\", "")
     assert "Lettre recommandée avec accusé de réception" in page or "Je conteste" in page  # the letter: French
 
 
@@ -346,7 +346,7 @@ def test_no_cross_session_cache_of_personal_data() -> None:
             if isinstance(node, ast.FunctionDef) and any("cache_resource" in ast.unparse(d) for d in node.decorator_list):
                 assert not node.args.args and not node.args.kwonlyargs, (source, node.name)
                 cached.append(node.name)
-    assert sorted(cached) == ["_warm_letters", "case_store", "legal_refs"]
+    assert sorted(cached) == ["_release_closed_tabs", "_warm_letters", "case_store", "legal_refs"]
 
 
 def test_identity_messages_name_each_missing_field() -> None:
@@ -505,7 +505,7 @@ def test_review_shows_the_new_answers_and_modifier_goes_back() -> None:
     at = new_app(dt.date.fromisoformat(case["today"]))
     walk_interview(at, case)
     page = texts(at)
-    assert "La décision s'appuie\\-t\\-elle sur l'avis du médecin\\-conseil ?" in page
+    assert "La décision s'appuie-t-elle sur l'avis du médecin-conseil ?" in page.replace("\\", "")  # escaped Markdown
     assert "CPAM du Rhône" in page and "69907 Lyon Cedex 20" in page
     at.button(key="edit.situation").click().run()
     assert at.session_state["step"] == "situation"
@@ -877,3 +877,87 @@ def test_streamlits_rerun_and_stop_are_not_caught_as_page_errors() -> None:
     from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
     assert not issubclass(RerunException, Exception) and not issubclass(StopException, Exception)
+
+
+# --- What a person types is shown as text, never as Markdown (issue 16) ----------------------
+
+TYPED = "voir https://evil.example/x ou www.evil.example, [clic](javascript:alert(1)) **gras** # titre"
+RAW_MARKDOWN = ("https://evil", "www.evil", "[clic]", "](javascript", "**gras**")
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    """Everything Streamlit reads as Markdown: texts, alerts, headings, captions, widget and
+    expander labels, table cells."""
+    parts = [str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning",
+                                       "info", "success") for e in getattr(at, kind)]
+    parts += [w.label for kind in ("button", "checkbox", "radio", "expander", "download_button")
+              for w in getattr(at, kind)]
+    for table in at.table:
+        parts += [str(cell) for cell in table.value.to_numpy().ravel()]
+    return parts
+
+
+def assert_shown_as_text(at: AppTest, typed: str) -> None:
+    """`typed` is on the page, escaped: no link, no bold, no heading made of it."""
+    from assistant.pages.common import escape_markdown
+
+    texts_ = markdown_texts(at)
+    for raw in RAW_MARKDOWN:
+        assert not [t for t in texts_ if raw in t], raw
+    assert [t for t in texts_ if escape_markdown(typed) in t], "the typed text is not shown"
+
+
+def test_escape_markdown_leaves_no_link_formatting_or_code_block() -> None:
+    from assistant.pages.common import WORD_JOINER, escape_markdown
+
+    shown = escape_markdown("https://evil.example/x WWW.evil.fr [a](javascript:x) **b** :red[c] $d$\n    e")
+    assert shown == ("https\\:" + WORD_JOINER + "\\/\\/evil\\.example\\/x WWW" + WORD_JOINER + "\\.evil\\.fr "
+                     "\\[a\\]\\(javascript\\:x\\) \\*\\*b\\*\\* \\:red\\[c\\] \\$d\\$\ne")
+    assert shown.replace("\\", "").replace(WORD_JOINER, "") == "https://evil.example/x WWW.evil.fr [a](javascript:x) **b** :red[c] $d$\ne"
+
+
+def test_typed_urls_and_markdown_show_as_text_on_the_review_and_letters_pages() -> None:
+    case = load(VALID[0])["case"]
+    case["claimant"]["last_name"] = "Benali [clic](javascript:alert(1))"
+    case["context"]["own_words"] = TYPED
+    at = new_app(dt.date.fromisoformat(case["today"]))
+    walk_interview(at, case)
+    assert_shown_as_text(at, TYPED)
+    assert_shown_as_text(at, case["claimant"]["last_name"])
+    at.button(key="to_rights").click().run()
+    at.button(key="to_letters_top").click().run()
+    assert not at.exception, at.exception
+    assert_shown_as_text(at, case["claimant"]["last_name"])
+
+
+def _cases_csv(change: dict[str, str]) -> bytes:
+    """A one-case spreadsheet (CSV) with some cells or column names replaced."""
+    import csv
+    import io
+
+    from tests.conftest import VALID_SCENARIOS
+    from tests.test_batch import as_cell, flatten
+
+    row = flatten(VALID_SCENARIOS[0][1]["case"])
+    cells = {change.get(c, c): change.get(f"={c}", as_cell(c, row[c])) for c in sorted(row)}
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, list(cells), delimiter=";")
+    writer.writeheader()
+    writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_typed_urls_and_markdown_show_as_text_in_the_batch_problems() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/batch.py").run()
+    bad_cell = "[clic](javascript:alert(1)) https://evil.example/x"
+    at.file_uploader(key="batch.upload").set_value(
+        ("cas.csv", _cases_csv({"=decision.received_on": bad_cell}), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.table, texts(at)  # the problems table: its cells are Markdown
+    assert_shown_as_text(at, bad_cell)
+    # A column the file should not have: the whole file is refused, naming it.
+    at.file_uploader(key="batch.upload").set_value(
+        ("cas2.csv", _cases_csv({"decision.received_on": "www.evil.example/**gras**"}), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert_shown_as_text(at, "www.evil.example/**gras**")

@@ -139,7 +139,7 @@ def test_signing_in_shows_the_dashboard_with_the_organisations_cases(store) -> N
     assert titles(at) == ["Dossiers"]
     due = store.get(case_id, actor=user).next_due
     assert due is not None and f"Prochaine échéance : {long_date(due)}" in texts(at)
-    assert widget(at, "button", f"pro.open.{case_id}").label == "Ouvrir le dossier : Karim H."
+    assert widget(at, "button", f"pro.open.{case_id}").label == "Ouvrir le dossier : Karim H\\."  # Markdown, escaped
 
 
 def test_signing_out_forgets_the_user_and_the_answers(store) -> None:
@@ -416,3 +416,22 @@ def test_a_person_alone_never_touches_the_store(monkeypatch) -> None:
     assert widget(at, "button", "pro.save") is None
     assert "'pro." not in str(at.session_state)  # no key of the professional space
     assert calls == []
+
+
+# --- Typed text shown as text (issue 16) ----------------------------------------------------
+
+
+def test_typed_urls_and_markdown_show_as_text_on_the_dashboard_and_the_case_page(store) -> None:
+    from tests.test_app import TYPED, assert_shown_as_text
+
+    user = member(store)
+    first, last = "Karim [clic](javascript:alert(1))", "Haddad https://evil.example/x"
+    save_case(store, user, claimant__first_name=first, claimant__last_name=last, context__own_words=TYPED,
+              claimant__file_number="www.evil.example/**gras**", history__explanation_requested_on=ASKED.isoformat())
+    at = app(user, page="pages/dashboard.py")
+    assert_shown_as_text(at, f"{first} H.")  # the card's heading and its « Ouvrir le dossier » button
+    next(b for b in at.button if b.key and b.key.startswith("pro.open.")).click().run()
+    assert not at.exception, at.exception
+    assert titles(at)[0].startswith("Dossier de Karim")
+    assert_shown_as_text(at, f"{first} {last}")
+    assert_shown_as_text(at, "www.evil.example/**gras**")

@@ -392,3 +392,21 @@ def test_the_review_page_in_english(store) -> None:
     assert [t.value for t in at.title] == ["Review: Appeal against the decision"]   # the catalogue title, translated
     assert at.button(key="pro.review.approve").label == "Approve"
     assert "Changes since the generated text" in [h.value for h in at.header]
+
+
+# --- Typed text shown as text (issue 16) ----------------------------------------------------
+
+
+def test_typed_urls_and_markdown_show_as_text_in_the_list_and_the_annotated_letter(store) -> None:
+    from tests.test_app import TYPED, assert_shown_as_text
+
+    volunteer, lawyer = team(store)
+    first = "Karim [clic](javascript:alert(1))"
+    case_id = save_case(store, volunteer, claimant__first_name=first, context__own_words=TYPED)
+    version = stored_appeal(store, volunteer, case_id)
+    assert TYPED in letter_text(version.letter)  # the person's own words are in the letter
+    at = review_app(lawyer)
+    assert_shown_as_text(at, first)  # « Dossier de … » and the « Ouvrir : … » button
+    at = review_app(lawyer, case_id, version.id)
+    assert_shown_as_text(at, TYPED)  # the annotated paragraph
+    assert_shown_as_text(at, first)

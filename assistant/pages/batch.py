@@ -26,6 +26,7 @@ from assistant.batch import (
 from assistant.stats import FLAG_LABELS, published, tally_cases, to_csv
 from assistant.i18n import _
 from assistant.model import InvalidCase
+from assistant.pages.common import escape_markdown
 from assistant.pages.workspace import (
     REFUSALS, case_store, organisation_name, organisation_requires_review, organisation_template, refusal, today,
     user,
@@ -56,7 +57,7 @@ def _for_review(checked: Checked, file_key: tuple) -> None:
     from assistant.store import Consent
 
     actor = user()
-    organisation = organisation_name() or _("votre organisation")
+    organisation = escape_markdown(organisation_name()) or _("votre organisation")  # shown as Markdown only
     st.info(_("{organisation} demande qu'un juriste approuve chaque courrier avant l'envoi : les courriers ne sont pas remis ici directement. Chaque dossier est enregistré pour {organisation} et ses courriers attendent la relecture.").format(
         organisation=organisation), icon=":material/gavel:")
     saved = st.session_state.get(REVIEW)
@@ -144,7 +145,7 @@ if upload is not None:
                 st.session_state[CHECKED] = ((upload.name, upload.size), checked, stats)
         except InvalidCase as error:
             st.session_state.pop(CHECKED, None)
-            st.error(_("Ce fichier ne peut pas être lu :") + "\n\n" + "\n".join(f"- {m}" for m in error.messages))
+            st.error(_("Ce fichier ne peut pas être lu :") + "\n\n" + "\n".join(f"- {escape_markdown(m)}" for m in error.messages))
 
 found = st.session_state.get(CHECKED)
 if upload is not None and found:
@@ -155,8 +156,10 @@ if upload is not None and found:
     if checked.problems:
         st.warning(_("{n} ligne(s) à corriger : elles ne produiront pas de courrier tant qu'elles ne sont pas corrigées.").format(n=len(checked.rejected)))
         # A real HTML table (not a canvas grid): screen readers and searches can read it.
-        st.table([{_("Ligne"): p["ligne"], _("Colonne"): p["colonne"], _("Valeur"): p["valeur"],
-                   _("Ce qui est attendu"): p["attendu"]} for p in checked.problems[:500]])
+        # st.table reads its cells as Markdown: the file's own text is escaped.
+        st.table([{_("Ligne"): p["ligne"], _("Colonne"): escape_markdown(str(p["colonne"])),
+                   _("Valeur"): escape_markdown(str(p["valeur"])), _("Ce qui est attendu"): escape_markdown(str(p["attendu"]))}
+                  for p in checked.problems[:500]])
         st.download_button(_("Télécharger les lignes à corriger (Excel)"), rejected_xlsx(checked),
                            file_name=f"lignes-a-corriger-{dt.date.today().isoformat()}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="batch.rejected")

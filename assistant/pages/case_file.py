@@ -137,7 +137,7 @@ def _record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> Non
         notice(refusal(error), error=True)
         return
     except (FollowupError, InvalidCase) as error:
-        notice(" ".join(getattr(error, "messages", [str(error)])), error=True)
+        notice(escape_markdown(" ".join(getattr(error, "messages", [str(error)]))), error=True)
         return
     _done(_("Envoi enregistré : {title}, le {date}.").format(title=letter_title(letter_id), date=ui_date(on)))
 
@@ -171,7 +171,7 @@ def _record_answer(case_id: str) -> None:
         notice(refusal(error), error=True)
         return
     except FollowupError as error:
-        notice(str(error), error=True)
+        notice(escape_markdown(str(error)), error=True)
         return
     _done(_("Réponse enregistrée : {kind}. Les prochaines étapes sont à jour.").format(kind=answer_label(kind)))
 
@@ -396,7 +396,7 @@ try:
     steps = ladder(case, sent, answers, lang=language)
 except FollowupError as error:
     steps = []
-    st.error(str(error), icon=":material/error:")
+    st.error(escape_markdown(str(error)), icon=":material/error:")
 if not steps:
     st.info(_("Aucune étape de suivi pour l'instant : enregistrez l'envoi d'un courrier (ci-dessous), les relances et leurs dates apparaîtront ici."))
 else:

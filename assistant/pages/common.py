@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import string
 import sys
 import traceback
 import unicodedata
@@ -257,11 +258,23 @@ def answer_text(question: iv.Question, value: Any) -> str:
     return str(value)
 
 
+# CommonMark lets a backslash make any ASCII punctuation mark literal; that alone covers
+# links, emphasis, headings, lists, tables, Streamlit's :colour[…], :icons: and $formulas$.
+_PUNCTUATION = frozenset(string.punctuation)
+# GitHub-flavoured Markdown turns « https://… » and « www.… » into links after the escapes
+# are read: an invisible word joiner (U+2060) after « : » and « www » keeps them text. (An
+# e-mail address still becomes a mailto: link, harmless, and copies without a hidden
+# character.) Leading spaces would start a code block: they go.
+_LINK_LITERAL = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)", re.IGNORECASE)
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: str) -> str:
-    """Text typed by a person or generated for a letter, shown literally."""
-    for char in "\\`*_{}[]<>()#+-!|$~":
-        text = text.replace(char, "\\" + char)
-    return text
+    """Text typed by a person (or generated for a letter) for st.markdown, captions, alerts,
+    labels and st.table cells: shown as typed, never as a link or formatting."""
+    text = _LINK_LITERAL.sub(WORD_JOINER, _INDENT.sub("", text))
+    return "".join("\\" + char if char in _PUNCTUATION else char for char in text)
 
 
 # --- An error no page expected ------------------------------------------------------------

@@ -102,7 +102,7 @@ for row in board.rows:
         review = review_line(letters.get(row.id, {}))
         if review:
             st.markdown(_("**Courriers :** {review}").format(review=escape_markdown(review)))
-        st.button(_("Ouvrir le dossier : {name}").format(name=name), key=f"pro.open.{row.id}", on_click=_open,
+        st.button(_("Ouvrir le dossier : {name}").format(name=escape_markdown(name)), key=f"pro.open.{row.id}", on_click=_open,
                   args=(row.id,), icon=":material/folder_open:")
 if len(board.rows) < matching:
     st.button(_("Afficher {n} dossiers de plus").format(n=PAGE_SIZE), on_click=_more, key="pro.more")

@@ -227,5 +227,5 @@ if upload is not None:
                     status=letter_status_label(hit.status))))
             for case_id in dict.fromkeys(h.case_id for h in cited):
                 name = scoped.names.get(case_id) or _("Dossier sans nom")
-                st.button(_("Ouvrir le dossier : {name}").format(name=name), key=f"pro.refs.open.{change.id}.{case_id}",
+                st.button(_("Ouvrir le dossier : {name}").format(name=escape_markdown(name)), key=f"pro.refs.open.{change.id}.{case_id}",
                           on_click=open_case, args=(case_id,), icon=":material/folder_open:")

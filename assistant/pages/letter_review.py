@@ -205,7 +205,7 @@ def show_list(actor) -> None:
                     if version.comment:
                         st.markdown(_("Commentaire de relecture : {comment}").format(
                             comment=escape_markdown(version.comment)))
-                    st.button(_("Ouvrir : {title} ({name})").format(title=title, name=name),
+                    st.button(_("Ouvrir : {title} ({name})").format(title=title, name=escape_markdown(name)),
                               key=f"pro.review.open.{version.id}", on_click=open_review, args=(case.id, version.id),
                               icon=":material/rate_review:")
 
@@ -338,7 +338,7 @@ announce_step(None, None, "relecture-courrier")
 show_notice()
 st.button(_("Retour à la liste des courriers"), on_click=_close, key="pro.review.close", icon=":material/arrow_back:")
 st.markdown(_("Dossier de {name}").format(name=escape_markdown(name)) + "  \n" + status_line(version))
-st.button(_("Ouvrir le dossier de {name}").format(name=name), on_click=open_case, args=(saved.id,),
+st.button(_("Ouvrir le dossier de {name}").format(name=escape_markdown(name)), on_click=open_case, args=(saved.id,),
           key="pro.review.open_case", icon=":material/folder_open:")
 st.markdown(" · ".join(f"[{label}](#{anchor})" for label, anchor in (
     (_("Modifications"), "modifications"), (_("Courrier annoté"), "courrier-annote"), (_("Provenance"), "provenance"),
