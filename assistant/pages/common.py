@@ -38,7 +38,7 @@ MEMORY_KEY = "memory_key"    # this session's key in the server memory (also in 
 # The professional space (pages/workspace.py): the signed-in user, their organisation's
 # name, and the failed sign-ins. « Terminer et effacer » keeps them: the professional stays
 # signed in for the next person, and a locked sign-in stays locked.
-PRO_KEYS = ("pro.user", "pro.organisation", "pro.failures", "pro.locked_until")
+PRO_KEYS = ("pro.user", "pro.organisation")
 # The organisation's address typed for the mandate (case page) stays for the next person.
 MANDATE_ADDRESS = "pro.mandate.address"
 KEEP_ON_CLEAR = ("lang", "mediator", GENERATION, *PRO_KEYS, MANDATE_ADDRESS)

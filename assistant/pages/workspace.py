@@ -34,8 +34,8 @@ from assistant.store import Channel, Conflict, Frozen, LetterStatus, NeedsApprov
 # The signed-in accounts.User and its organisation's name (for display): kept by « Terminer
 # et effacer » (common.KEEP_ON_CLEAR), dropped by « Se déconnecter ». The failed sign-ins
 # are counted by the store (accounts.authenticate), not in the browser session: a fresh
-# session must not start again from zero (FAILURES and LOCKED_UNTIL are no longer used).
-USER, ORGANISATION, FAILURES, LOCKED_UNTIL = PRO_KEYS
+# session must not start again from zero.
+USER, ORGANISATION = PRO_KEYS
 LOGIN_ERROR = "pro.login_error"
 CASE_ID = "pro.case_id"              # the case file opened from the dashboard
 NOTICE = "pro.notice"                # a one-line confirmation shown on the next page
