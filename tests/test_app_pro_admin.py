@@ -192,6 +192,26 @@ def test_an_adopted_template_is_used_for_this_organisations_letters_only(store) 
     assert "utilise le modèle standard de l'outil" in shown(at)
 
 
+def test_a_stored_template_the_allow_list_refuses_is_not_used_and_the_page_says_so(store) -> None:
+    """A template adopted before the allow-list existed (stored without today's check) runs
+    nothing: the letter is made with the standard template and the mediator is told why."""
+    mediator = member(store)
+    admin = admin_of(store, mediator)
+
+    def payload(doc) -> None:
+        doc.add_paragraph("{{ cycler.__init__.__globals__.os.popen('id').read() }}")
+
+    Accounts(store).set_template(_edited(payload), by=admin)   # the library trusts its caller
+    case_id = save_case(store, mediator, history__explanation_requested_on=None)
+    page = app(mediator, page="pages/case_file.py", case_id=case_id)
+    page.button(key="pro.prepare.first.appeal").click().run()
+    assert not page.exception, page.exception
+    assert any("n'est plus accepté" in w.value and "cycler" in w.value for w in page.warning)
+    _letter, docx = page.session_state[PREPARED]["first.appeal"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+    assert "uid=" not in text and "cycler" not in text and "Madame, Monsieur" in text
+
+
 def test_an_admin_sets_review_required(store) -> None:
     admin = member(store, Role.admin)
     at = app(admin, page="pages/org_template.py")

@@ -27,7 +27,8 @@ from assistant.i18n import N_, _, lib
 from assistant.letters.models import Letter
 from assistant.model import Case, InvalidCase, parse_case
 from assistant.pages.common import (
-    GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, reference_date,
+    GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, escape_markdown,
+    reference_date,
 )
 from assistant.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store, database_url
 
@@ -471,8 +472,26 @@ def organisation_template() -> Optional[bytes]:
     if cached and cached[0] == current.organisation_id and time.monotonic() - cached[1] < TEMPLATE_SECONDS:
         return cached[2]
     docx = Accounts(case_store()).template(current.organisation_id)
+    if docx is not None and not usable_template(docx):
+        docx = None
     st.session_state[TEMPLATE] = (current.organisation_id, time.monotonic(), docx)
     return docx
+
+
+def usable_template(docx: bytes) -> bool:
+    """A stored template that the allow-list now refuses (adopted before it existed) is not
+    used: the letters fall back to the standard template, and the page says why, so the
+    person in front of the mediator still leaves with a letter."""
+    from assistant.letters.render import TemplateRefused, letter_template
+
+    try:
+        letter_template(docx)
+    except TemplateRefused as error:
+        st.warning(_("Le modèle de courrier de votre organisation n'est plus accepté ({reason}) : les courriers "
+                     "sont faits avec le modèle standard. Un administrateur peut en déposer un autre.")
+                   .format(reason=escape_markdown(str(error))))
+        return False
+    return True
 
 
 def forget_organisation_template() -> None:
