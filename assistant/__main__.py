@@ -213,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {message}", file=sys.stderr)
         return 2
     except Exception as error:  # a bug: exit 1, short and without the case's data
+        from .crypto import SealError   # here, not at the top: `analyse` starts without cryptography
+
+        if isinstance(error, SealError):   # a lost or wrong key: the operator's to fix, said in French
+            print(f"Erreur : {error}", file=sys.stderr)
+            return 2
         if os.environ.get("MESDROITS_DEBUG"):
             raise
         print(f"Erreur interne ({type(error).__name__}). Relancez avec MESDROITS_DEBUG=1 pour le détail.", file=sys.stderr)

@@ -23,7 +23,7 @@ class CliRefusal(Exception):
 
 
 def add_parsers(sub: Any) -> None:
-    p_cases = sub.add_parser("cases", help="dossiers enregistrés : list, import, export, close, delete, purge")
+    p_cases = sub.add_parser("cases", help="dossiers enregistrés : list, import, export, close, delete, purge, rekey")
     cases = p_cases.add_subparsers(dest="action", required=True)
     for name, helptext in (("list", "liste les dossiers par prochaine échéance"),
                            ("import", "enregistre un dossier (fichier JSON/YAML du contrat)"),
@@ -51,6 +51,11 @@ def add_parsers(sub: Any) -> None:
             p.add_argument("--today", default=None, help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)")
         if name == "purge":
             p.add_argument("--days", type=int, default=None, help="durée de conservation (défaut : MESDROITS_RETENTION_DAYS ou 365)")
+    # No --as: re-sealing touches every organisation's data, so only whoever holds the
+    # server's database and keys (MESDROITS_KEY="NOUVELLE,ANCIENNE") runs it.
+    rekey_help = ("rescelle toutes les données sous la première clé de MESDROITS_KEY (MESDROITS_KEY=\"NOUVELLE,"
+                  "ANCIENNE\"), pour retirer ensuite l'ancienne ; opérateur du serveur seulement")
+    cases.add_parser("rekey", help=rekey_help, description=rekey_help + ".")
     p_accounts = sub.add_parser("accounts", help="organisations et comptes")
     accounts = p_accounts.add_subparsers(dest="action", required=True)
     p_org = accounts.add_parser("create-organisation", help="crée une organisation et son administrateur")
@@ -104,7 +109,7 @@ def run_cases(args: argparse.Namespace) -> int:
 
     store = Store(database_url())
     try:
-        actor = _actor(store, args.as_user)
+        actor = _actor(store, getattr(args, "as_user", None))
         return _CASE_ACTIONS[args.action](store, actor, args)
     except NotFound:
         raise CliRefusal(f"dossier introuvable : {getattr(args, 'case_id', '')}.") from None
@@ -134,16 +139,40 @@ def _import(store: Any, actor: Any, args: argparse.Namespace) -> int:
 
 
 def _export(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    """The person's copy in clear: files readable by their owner only (0600), in a folder
+    made for them (0700); a folder that already exists keeps its mode."""
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    if not out.is_dir():
+        out.mkdir(parents=True, mode=0o700)
+        out.chmod(0o700)      # whatever the umask
     archive = store.export_zip(args.case_id, actor=actor)
-    (out / f"dossier-{args.case_id}.zip").write_bytes(archive)
+    _write_private(out / f"dossier-{args.case_id}.zip", archive)
     import io
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
-        (out / f"dossier-{args.case_id}.json").write_bytes(opened.read("dossier.json"))
+        _write_private(out / f"dossier-{args.case_id}.json", opened.read("dossier.json"))
     print(f"Dossier exporté dans {out}", file=sys.stderr)
+    return 0
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file readable by its owner only, also when it existed before (then 0644)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+def _rekey(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    """Every sealed value sealed again under the first key of MESDROITS_KEY."""
+    done = store.rekey()
+    for column, count in done.items():
+        print(f"{column}\t{count}")
+    sealing = store.sealer.fingerprints[0]
+    print(f"{sum(done.values())} valeur(s) rescellée(s) sous la clé {sealing}. Gardez seulement cette clé dans "
+          "MESDROITS_KEY (ou dans le fichier de clé) : les autres peuvent être retirées ; les sauvegardes "
+          "plus anciennes ont encore besoin de l'ancienne clé.", file=sys.stderr)
     return 0
 
 
@@ -169,7 +198,7 @@ def _purge(store: Any, actor: Any, args: argparse.Namespace) -> int:
 
 
 _CASE_ACTIONS = {"list": _list, "import": _import, "export": _export, "close": _close, "delete": _delete,
-                 "purge": _purge}
+                 "purge": _purge, "rekey": _rekey}
 
 
 def run_accounts(args: argparse.Namespace) -> int:

@@ -32,7 +32,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, cr
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from .crypto import Sealer, sealer
+from .crypto import SealError, Sealer, sealer, sealer_for
 from .model import Case, parse_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,6 +262,16 @@ class AuditRow(Base):
     detail: Mapped[Optional[str]] = mapped_column(String(80), nullable=True)
 
 
+class SealingKeyRow(Base):
+    """The fingerprint (crypto.fingerprint, never the key) of each key that may have sealed
+    something here: what a refusal names when the configured key does not open the data.
+    `cases rekey` leaves only the sealing key's."""
+
+    __tablename__ = "sealing_keys"
+    fingerprint: Mapped[str] = mapped_column(String(16), primary_key=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 # --- what callers get ---------------------------------------------------------------------
 
 class Event(BaseModel):
@@ -351,6 +361,54 @@ def bucket_of(next_due: Optional[dt.date], today: dt.date) -> str:
 
 _MIGRATING = threading.Lock()
 _MIGRATED: set[str] = set()
+_KEYS_CHECKED: set[tuple[str, tuple[str, ...]]] = set()   # (database, key fingerprints) found to open it
+
+
+def _is_sealed(column: str) -> bool:
+    """The naming rule of every sealed column (`sealed`, `…_sealed`): how the key check and
+    `rekey` find them in any table, today's or a later migration's."""
+    return column == "sealed" or column.endswith("_sealed")
+
+
+def sealed_columns(connection: Any) -> list[tuple[str, Optional[str], list[str]]]:
+    """(table, its one-column primary key or None, its sealed columns) for every table that
+    holds sealed values, as the database has them (before or after the migrations)."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(connection)
+    found = []
+    for table in inspector.get_table_names():
+        columns = [c["name"] for c in inspector.get_columns(table) if _is_sealed(c["name"])]
+        if columns:
+            primary = inspector.get_pk_constraint(table).get("constrained_columns") or []
+            found.append((table, primary[0] if len(primary) == 1 else None, columns))
+    return found
+
+
+def _sealed_samples(connection: Any) -> list[str]:
+    """A few sealed values: the oldest and the newest of each sealed column (a key replaced
+    once already leaves data of both keys: both ends are tried)."""
+    from sqlalchemy import column, table
+
+    found: list[str] = []
+    for name, primary, columns in sealed_columns(connection):
+        for sealed in columns:
+            rows = table(name, column(sealed), *([column(primary)] if primary else []))
+            query = select(rows.c[sealed]).where(rows.c[sealed].is_not(None)).limit(1)
+            for order in ((rows.c[primary], rows.c[primary].desc()) if primary else (None,)):
+                value = connection.scalar(query if order is None else query.order_by(order))
+                if value is not None:
+                    found.append(value)
+    return list(dict.fromkeys(found))
+
+
+def _recorded_keys(connection: Any) -> list[str]:
+    """The fingerprints of the keys recorded as having sealed data here (none before 0006)."""
+    from sqlalchemy import inspect
+
+    if not inspect(connection).has_table(SealingKeyRow.__tablename__):
+        return []
+    return list(connection.scalars(select(SealingKeyRow.fingerprint).order_by(SealingKeyRow.recorded_at)))
 
 
 class Store:
@@ -362,12 +420,52 @@ class Store:
         self.engine = engine or make_engine(url or database_url())
         self._reader = (make_engine(self.engine.url.render_as_string(hide_password=False), immediate=False)
                         if self.engine.dialect.name == "sqlite" else self.engine)
-        self.sealer = seal or sealer(data_dir())
         key = self.engine.url.render_as_string(hide_password=False)
         with _MIGRATING:   # once per database and process (Alembic's context is not thread-safe)
+            self.sealer = self._checked_sealer(key, seal)
             if key not in _MIGRATED:
                 migrate(self.engine, self.sealer)
                 _MIGRATED.add(key)
+            self._record_keys(key)
+
+    def _checked_sealer(self, key: str, seal: Optional[Sealer]) -> Sealer:
+        """The sealer, its keys tried once per process on a few sealed values of every
+        sealed column: a lost or wrong key stops the store here, with a French SealError
+        naming the expected key, instead of a page failing later — and a key file is
+        created only for a database that holds no sealed data (crypto.sealer_for)."""
+        from .crypto import configured_keys, fingerprint
+
+        folder = data_dir()
+        keys = seal.fingerprints if seal else tuple(fingerprint(k) for k in configured_keys(folder) or ())
+        self._openers: set[Optional[str]] = set()
+        if keys and (key, keys) in _KEYS_CHECKED:
+            return seal or sealer(folder)
+        with self._reader.connect() as connection:
+            samples, recorded = _sealed_samples(connection), _recorded_keys(connection)
+        found = sealer_for(folder, samples, recorded, given=seal)
+        self._openers = {found.opener(token) for token in samples}
+        return found
+
+    def _record_keys(self, key: str) -> None:
+        """Note the fingerprints of the sealing key and of the keys that opened the samples
+        (what a later refusal names), once per process and keys."""
+        checked = (key, self.sealer.fingerprints)
+        if checked in _KEYS_CHECKED:
+            return
+        from sqlalchemy.exc import IntegrityError
+
+        names = {self.sealer.fingerprints[0], *self._openers} - {None}
+        with self._session(read=True) as session:
+            missing = names - set(session.scalars(select(SealingKeyRow.fingerprint)))
+        if missing:
+            try:
+                with self._session() as session, session.begin():
+                    known = set(session.scalars(select(SealingKeyRow.fingerprint)))
+                    session.add_all(SealingKeyRow(fingerprint=name, recorded_at=_now())
+                                    for name in sorted(missing - known))
+            except IntegrityError:
+                pass   # another process recorded the same key meanwhile
+        _KEYS_CHECKED.add(checked)
 
     def close(self) -> None:
         """Close the connections (on SQLite the last one folds the WAL back into the file)."""
@@ -584,8 +682,12 @@ class Store:
                    actor: Any = None) -> StoredLetter:
         """Keep a letter exactly as generated (or edited: `parent_id` is the version it
         changes), with the project and template versions and each cited reference's
-        verification date."""
+        verification date. A new letter is a draft: its status changes only through
+        submit_letter, review_letter and record_sent, which record who, when and why."""
         self._require(actor, "case.write")
+        if status != LetterStatus.draft.value:
+            raise ValueError(f"un courrier s'enregistre comme brouillon (draft), pas « {status} » : son statut "
+                             "change ensuite par la relecture (submit_letter, review_letter) ou l'envoi (record_sent).")
         with self._session() as session, session.begin():
             row = self._locked(session, case_id, actor)
             stored = self._add_letter(session, row, letter["id"], letter, status, parent_id, actor)
@@ -835,6 +937,59 @@ class Store:
                 session.delete(row)
                 self._audit(session, actor, "case.purge", row.id)
             return [row.id for row in rows]
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def rekey(self, batch_size: int = 500) -> dict[str, int]:
+        """Seal every sealed value of every table again under the sealing key (the first of
+        MESDROITS_KEY), one transaction per batch of rows; then only that key's fingerprint
+        stays recorded and the older keys can be removed. Returns the values re-sealed per
+        `table.column`. For the server's operator: it touches every organisation's data."""
+        from sqlalchemy import bindparam, column, delete, table
+
+        with self._reader.connect() as connection:
+            found = sealed_columns(connection)
+        done: dict[str, int] = {}
+        for name, primary, columns in found:
+            if primary is None:
+                raise RuntimeError(f"{name} has no one-column primary key: it cannot be re-sealed by batches")
+            rows_of = table(name, column(primary), *(column(c) for c in columns))
+            update = (rows_of.update().where(rows_of.c[primary] == bindparam("row_key"))
+                      .values({c: bindparam(f"new_{c}") for c in columns}))
+            last: Any = None
+            while True:
+                query = select(rows_of).order_by(rows_of.c[primary]).limit(batch_size).with_for_update()
+                with self.engine.begin() as connection:
+                    rows = connection.execute(query if last is None else query.where(rows_of.c[primary] > last)).all()
+                    if rows:
+                        connection.execute(update, [{"row_key": row[0], **{f"new_{c}": self._reseal(name, c, row)
+                                                                           for c in columns}} for row in rows])
+                if not rows:
+                    break
+                last = rows[-1][0]
+                for c in columns:
+                    done[f"{name}.{c}"] = done.get(f"{name}.{c}", 0) + sum(row._mapping[c] is not None for row in rows)
+        sealing = self.sealer.fingerprints[0]
+        with self._session() as session, session.begin():
+            session.execute(delete(SealingKeyRow).where(SealingKeyRow.fingerprint != sealing))
+            if session.get(SealingKeyRow, sealing) is None:
+                session.add(SealingKeyRow(fingerprint=sealing, recorded_at=_now()))
+            self._audit(session, None, "key.rekey", None, f"clé {sealing}")
+        if self.engine.dialect.name == "sqlite":
+            # The old tokens leave the write-ahead log too (secure_delete already blanks pages).
+            raw = self.engine.raw_connection()
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        return done
+
+    def _reseal(self, table: str, column: str, row: Any) -> Optional[str]:
+        try:
+            return self.sealer.reseal(row._mapping[column])
+        except SealError as error:
+            raise SealError(f"{table}.{column}, ligne {row[0]} : {error} Rien n'a changé dans ce lot ; "
+                            "les lots précédents sont déjà rescellés (relancez avec toutes les clés).") from None
 
 
 def ladder_events(events: list[Any]) -> tuple[list, list]:

@@ -2,10 +2,12 @@
 the user given by --as exactly as in the app (organisation A never reaches B's cases)."""
 
 import copy
+import hashlib
 import json
 import zipfile
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.conftest import VALID_SCENARIOS, run_cli
 
@@ -16,7 +18,7 @@ CASE = copy.deepcopy(VALID_SCENARIOS[0][1]["case"])
 @pytest.fixture
 def world(tmp_path, write_case):
     """Two organisations, each with an admin; A's admin adds a volunteer; one case each."""
-    env = {"MESDROITS_DATA_DIR": str(tmp_path / "data"), "MESDROITS_PASSWORD": PASSWORD}
+    env = {"MESDROITS_DATA_DIR": str(tmp_path / "data"), "MESDROITS_PASSWORD": PASSWORD, "MESDROITS_KEY": ""}
     env.pop("DATABASE_URL", None)
 
     def cli(*args, **extra):
@@ -85,3 +87,60 @@ def test_purge_after_closing(world):
     purged = cli("cases", "purge", "--days", "0")
     assert purged.returncode == 0 and "1 dossier(s)" in purged.stderr
     assert case_id not in cli("cases", "list", "--status", "all").stdout
+
+
+# --- keys and exported files (issue 16) ---------------------------------------------------
+
+def fingerprint(key: bytes) -> str:
+    """What the messages and the README call a key's fingerprint."""
+    return hashlib.sha256(key.strip()).hexdigest()[:8]
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode("ascii")
+
+
+def test_a_lost_or_wrong_key_is_a_french_message_with_exit_2(world, tmp_path):
+    cli, _ids = world
+    key_file = tmp_path / "data" / "mesdroits.key"
+    key = key_file.read_bytes()
+    key_file.unlink()
+    lost = cli("cases", "list", MESDROITS_KEY="")
+    assert lost.returncode == 2 and "Erreur interne" not in lost.stderr and "Traceback" not in lost.stderr
+    assert fingerprint(key) in lost.stderr and str(key_file) in lost.stderr and "MESDROITS_KEY" in lost.stderr
+    assert not key_file.exists()             # no new key beside the sealed data
+    wrong = cli("cases", "list", MESDROITS_KEY=new_key())
+    assert wrong.returncode == 2 and "Erreur : " in wrong.stderr and fingerprint(key) in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    key_file.write_bytes(key)
+    assert cli("cases", "list", MESDROITS_KEY="").returncode == 0
+
+
+def test_rekey_retires_the_old_key(world, tmp_path):
+    """Only the server's operator re-seals (every organisation's data): no --as."""
+    cli, ids = world
+    old, new = (tmp_path / "data" / "mesdroits.key").read_text().strip(), new_key()
+    assert cli("cases", "rekey", "--as", "admin@a.fr", MESDROITS_KEY=f"{new},{old}").returncode == 2
+    done = cli("cases", "rekey", MESDROITS_KEY=f"{new},{old}")
+    assert done.returncode == 0, done.stderr
+    assert "case_files.sealed\t2" in done.stdout and fingerprint(new.encode()) in done.stderr
+    listed = cli("cases", "list", "--as", "admin@a.fr", MESDROITS_KEY=new)
+    assert listed.returncode == 0 and ids["admin@a.fr"] in listed.stdout and CASE["claimant"]["first_name"] in listed.stdout
+    assert cli("cases", "list", MESDROITS_KEY=old).returncode == 2
+
+
+def test_an_export_is_readable_by_its_owner_only(world, tmp_path):
+    import os
+    import stat
+
+    cli, ids = world
+    case_id = ids["admin@a.fr"]
+    out = tmp_path / "new" / "export"
+    assert cli("cases", "export", case_id, "--out", str(out), "--as", "admin@a.fr").returncode == 0
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o700
+    files = sorted(out.iterdir())
+    assert [f.name for f in files] == [f"dossier-{case_id}.json", f"dossier-{case_id}.zip"]
+    assert all(stat.S_IMODE(os.stat(f).st_mode) == 0o600 for f in files)
+    files[0].chmod(0o644)                    # an older export, made before: rewritten private
+    assert cli("cases", "export", case_id, "--out", str(out), "--as", "admin@a.fr").returncode == 0
+    assert stat.S_IMODE(os.stat(files[0]).st_mode) == 0o600

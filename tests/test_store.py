@@ -449,3 +449,22 @@ def test_processes_starting_together_share_one_complete_key(tmp_path):
     key = (tmp_path / "data" / "mesdroits.key").read_bytes().strip()
     assert [Sealer((key,)).open(token) for token in tokens] == ["x"] * 8
     assert [p.name for p in (tmp_path / "data").iterdir()] == ["mesdroits.key"]
+
+
+def test_a_new_letter_is_a_draft_whatever_the_caller_asks(store):
+    """A status changes only through submit_letter, review_letter and record_sent, which
+    record who, when and why: add_letter refuses « approved » from a volunteer (and any
+    status but draft from anyone)."""
+    from assistant.accounts import Accounts, Role
+
+    accounts = Accounts(store)
+    org = accounts.create_organisation("Association")
+    admin = accounts.add_user(org, f"admin-{org}@x.fr", "Admin", Role.admin, "un mot de passe assez long")
+    volunteer = accounts.add_user(org, f"vol-{org}@x.fr", "Bénévole", Role.volunteer, "un mot de passe assez long",
+                                  by=admin)
+    case_id = store.save(CASE, actor=volunteer)
+    for actor, status in ((volunteer, "approved"), (volunteer, "sent"), (None, "in_review"), (None, "superseded")):
+        with pytest.raises(ValueError, match="brouillon"):
+            store.add_letter(case_id, _letter(), status=status, actor=actor)
+    assert store.letters(case_id) == []
+    assert store.add_letter(case_id, _letter(), actor=volunteer).status == "draft"
