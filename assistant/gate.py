@@ -12,6 +12,7 @@ field) passes here before it reaches a model or a letter, so that:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import stat
@@ -72,6 +73,49 @@ def clean_tree(data: Any, multiline_keys: frozenset[str] = frozenset(), _path: s
     if isinstance(data, list):
         return [clean_tree(value, multiline_keys, _path, _depth + 1) for value in data]
     return data
+
+
+class YamlAliasRefused(ValueError):
+    """A YAML file uses « &anchor » / « *alias »; `line` is where (1-based)."""
+
+    def __init__(self, line: int):
+        self.line = line
+        super().__init__(line)
+
+
+# Digits an integer may have in a file we read: more is no amount, date or number of anyone
+# (and Python refuses to read an integer of more than 4,300 digits).
+MAX_NUMBER_DIGITS = 30
+
+
+def bounded_int(text: str) -> Any:
+    """An integer as written; one too long to be a real value becomes infinity, which every
+    field refuses with its own message (« montant trop élevé »…)."""
+    return float("inf") if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS else int(text)
+
+
+@functools.lru_cache(maxsize=1)
+def yaml_loader() -> type:
+    """YAML's safe loader without aliases, for every YAML that comes from outside (case
+    files, corrected legal references): a few hundred bytes of nested « *alias » expand to
+    billions of values (« billion laughs ») and would hold the server, and none of our
+    formats needs them. Integers are bounded as in JSON."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise YamlAliasRefused(self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            digits = str(self.construct_scalar(node)).replace("_", "")
+            if len(digits.lstrip("+-")) > MAX_NUMBER_DIGITS:
+                return float("inf")
+            return super().construct_yaml_int(node)
+
+    NoAliasLoader.add_constructor("tag:yaml.org,2002:int", NoAliasLoader.construct_yaml_int)
+    return NoAliasLoader
 
 
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES,

@@ -8,7 +8,6 @@ field, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -434,15 +433,6 @@ def load_case(path: str | Path) -> Case:
     return parse_case(parse_text(text, source, yaml_allowed=path.suffix.lower() in {".yaml", ".yml"}), source)
 
 
-# Digits a number may have in a case file: more is no amount, date or number of anyone
-# (and Python refuses to read an integer of more than 4,300 digits).
-MAX_NUMBER_DIGITS = 30
-
-
-def _bounded_int(text: str) -> Any:
-    """An integer as written; one too long to be a real value becomes infinity, which every
-    field refuses with its own message (« montant trop élevé »…)."""
-    return float("inf") if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS else int(text)
 
 
 def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
@@ -450,7 +440,7 @@ def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
     if len(text) > gate.MAX_FILE_BYTES:
         raise InvalidCase(["fichier trop volumineux pour être un dossier."], source)
     try:
-        return json.loads(text, parse_int=_bounded_int)
+        return json.loads(text, parse_int=gate.bounded_int)
     except RecursionError:
         raise InvalidCase(["le fichier est imbriqué trop profondément pour être un dossier."], source) from None
     except json.JSONDecodeError as exc:
@@ -459,10 +449,10 @@ def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
     import yaml  # only paid for by YAML files
 
     try:
-        return yaml.load(text, Loader=_case_loader())
+        return yaml.load(text, Loader=gate.yaml_loader())
     except RecursionError:
         raise InvalidCase(["le fichier est imbriqué trop profondément pour être un dossier."], source) from None
-    except _AliasRefused as exc:
+    except gate.YamlAliasRefused as exc:
         raise InvalidCase([f"ligne {exc.line} : les références YAML (« &nom » et « *nom ») ne sont pas acceptées "
                            "dans un dossier : écrivez chaque valeur en entier."], source) from None
     except yaml.YAMLError as exc:
@@ -471,30 +461,3 @@ def parse_text(text: str, source: str, yaml_allowed: bool = True) -> Any:
         raise InvalidCase([f"le fichier n'est ni du JSON ni du YAML valide{where}."], source) from None
 
 
-class _AliasRefused(Exception):
-    def __init__(self, line: int):
-        self.line = line
-        super().__init__(line)
-
-
-@functools.lru_cache(maxsize=1)
-def _case_loader() -> type:
-    """YAML's safe loader without aliases: a few hundred bytes of nested « *alias » expand to
-    billions of values (« billion laughs ») and would hold the server; a case file never
-    needs them. Integers are bounded as in JSON."""
-    import yaml
-
-    class CaseLoader(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                raise _AliasRefused(self.peek_event().start_mark.line + 1)
-            return super().compose_node(parent, index)
-
-        def construct_yaml_int(self, node: Any) -> Any:
-            digits = str(self.construct_scalar(node)).replace("_", "")
-            if len(digits.lstrip("+-")) > MAX_NUMBER_DIGITS:
-                return float("inf")
-            return super().construct_yaml_int(node)
-
-    CaseLoader.add_constructor("tag:yaml.org,2002:int", CaseLoader.construct_yaml_int)
-    return CaseLoader

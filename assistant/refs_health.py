@@ -32,11 +32,13 @@ from typing import Any, Iterable, Iterator, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import gate
 from .legal_refs import LegalRef, load_refs
 from .provenance import CATALOGUES, ROOT
 
 EXIT_OK, EXIT_INVALID, EXIT_STALE = 0, 2, 3
 DEFAULT_MAX_AGE_DAYS = 365
+MAX_CHANGED_BYTES = 1_000_000     # a correction is a few entries: a few kilobytes
 PACKAGE = ROOT / "assistant"
 SENTENCES = PACKAGE / "data" / "sentences.yaml"
 
@@ -375,13 +377,20 @@ def load_changed(path: Path) -> dict[str, LegalRef]:
     the entry and the field of every problem."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RefsInputError(f"{name} : fichier introuvable.") from None
+        data = (gate.read_limited(path, MAX_CHANGED_BYTES, "une correction ne fait que quelques kilo-octets")
+                if isinstance(path, Path) else path.read_text(encoding="utf-8").encode("utf-8"))
+        text = data.decode("utf-8")
+    except gate.InputRefused as error:
+        raise RefsInputError(f"{name} : {' '.join(error.messages)}") from None
     except (OSError, UnicodeDecodeError):
-        raise RefsInputError(f"{name} : fichier illisible (dossier, droits d'accès, ou texte pas en UTF-8).") from None
+        raise RefsInputError(f"{name} : fichier illisible (droits d'accès, ou texte pas en UTF-8).") from None
+    if len(data) > MAX_CHANGED_BYTES:
+        raise RefsInputError(f"{name} : fichier trop volumineux pour une correction ({MAX_CHANGED_BYTES // 1000} ko au plus).")
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=gate.yaml_loader())
+    except gate.YamlAliasRefused as error:
+        raise RefsInputError(f"{name} : ligne {error.line}, les références YAML (« &nom » et « *nom ») ne sont pas "
+                             "acceptées : écrivez chaque valeur en entier.") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (ligne {mark.line + 1})" if mark is not None else ""

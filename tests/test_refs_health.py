@@ -154,3 +154,20 @@ def test_cli_changed_file_and_errors(tmp_path):
     assert alone.returncode == EXIT_INVALID and "--saved" in alone.stderr
     helped = run_cli("refs", "check", "--help")
     assert helped.returncode == 0 and "Codes de sortie" in helped.stdout and "3 au moins" in helped.stdout
+
+
+def test_a_correction_with_yaml_aliases_or_without_end_is_refused_at_once(tmp_path):
+    """A few hundred bytes of nested aliases would expand to billions of values, and
+    /dev/zero never ends: both are refused before anything is expanded or read whole."""
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]" for i in range(8)]
+    bomb = tmp_path / "bombe.yaml"
+    bomb.write_text("\n".join(laughs) + "\n", encoding="utf-8")
+    refused = run_cli("refs", "check", "--changed", str(bomb), timeout=60)
+    assert refused.returncode == EXIT_INVALID, refused.stderr
+    assert "bombe.yaml : ligne 2, les références YAML" in refused.stderr and "Traceback" not in refused.stderr
+    endless = run_cli("refs", "check", "--changed", "/dev/zero", timeout=60)
+    assert endless.returncode == EXIT_INVALID and "fichier trop volumineux" in endless.stderr, endless.stderr
+    folder = run_cli("refs", "check", "--changed", str(tmp_path))
+    assert folder.returncode == EXIT_INVALID and "c'est un dossier" in folder.stderr, folder.stderr
