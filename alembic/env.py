@@ -12,7 +12,8 @@ from assistant.store import Base, data_dir, database_url
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")
-context.config.attributes.setdefault("sealer", sealer(data_dir()))   # migrations that seal data
+if "sealer" not in context.config.attributes:   # migrations that seal data; the store hands its own
+    context.config.attributes["sealer"] = sealer(data_dir())   # (never a new key file beside sealed data)
 
 
 def run(conn) -> None:

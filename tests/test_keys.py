@@ -196,3 +196,23 @@ def test_the_dashboard_says_so_in_french_without_a_traceback():
             "tard ou prévenez la personne qui gère ce service."]
     finally:
         store.delete(case_id)              # the tests' shared database opens with its key again
+
+
+@pytest.mark.parametrize("page", ["pages/case_file.py", "pages/letter_review.py", "pages/legal_refs_health.py"])
+def test_every_professional_page_says_so_in_french_when_the_store_does_not_open(monkeypatch, page):
+    """The store refuses to open (lost key): the pages that check the signed-in user first
+    show the same French sentence, never the generic error or a traceback."""
+    from assistant.pages import workspace
+    from tests.test_app_case_files import app, member
+
+    user = member(Store(database_url()))
+
+    def refused():
+        raise SealError("les données enregistrées ne s'ouvrent pas avec cette clé (empreinte attendue : 0123abcd).")
+
+    monkeypatch.setattr(workspace, "case_store", refused)
+    at = app(user, page=page)
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [
+        "Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus "
+        "tard ou prévenez la personne qui gère ce service."]

@@ -6,7 +6,6 @@ words, how many of its letters are in review, approved or drafts (`review_status
 from __future__ import annotations
 
 import html
-import sys
 
 import streamlit as st
 
@@ -16,7 +15,7 @@ from assistant.i18n import _
 from assistant.pages.common import GOTO, announce_step, clear_session, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     BUCKET_LABELS, CASE_ID, REFUSALS, benefit_label, case_store, organism_label, refusal,
-    require_user, review_line, show_notice, situation_label, status_label, today,
+    require_user, review_line, show_notice, situation_label, status_label, store_unavailable, today,
 )
 from assistant.review_status import counts_by_case
 from assistant.store import BUCKETS, Status
@@ -39,16 +38,6 @@ def _more() -> None:
 
 def _filters_changed() -> None:
     st.session_state.pop(SHOWN, None)
-
-
-def _key_problem(error: SealError) -> None:
-    """A lost or wrong key: a French sentence on the page, the detail (which key, where it
-    goes) on the server's standard error for its operator, never a traceback."""
-    print(f"Dossiers : {error}", file=sys.stderr)
-    # The sign-in page's sentence for the same cause (one wording, already translated).
-    st.error(_("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus tard ou prévenez la personne qui gère ce service."),
-             icon=":material/key_off:")
-    st.stop()
 
 
 def _filter(label: str, values: list[str], shown, key: str, default: str = ALL) -> str:
@@ -83,7 +72,7 @@ except REFUSALS as error:
     st.error(refusal(error), icon=":material/block:")
     st.stop()
 except SealError as error:
-    _key_problem(error)
+    store_unavailable(error)
 
 st.header(_("Échéances"), anchor="echeances")
 for column, name in zip(st.columns(len(BUCKETS)), BUCKETS):
@@ -99,7 +88,7 @@ try:
 except REFUSALS:
     letters = {}
 except SealError as error:
-    _key_problem(error)
+    store_unavailable(error)
 for row in board.rows:
     name = row.name or _("Dossier sans nom")
     with st.container(border=True):

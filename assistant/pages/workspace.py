@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import sys
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NoReturn, Optional
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -220,7 +221,10 @@ def refreshed_user() -> Optional[User]:
     current = user()
     if current is None:
         return None
-    fresh = Accounts(case_store()).refresh(current)
+    try:
+        fresh = Accounts(case_store()).refresh(current)
+    except (SQLAlchemyError, SealError) as error:
+        store_unavailable(error)
     if fresh is None:
         sign_out()
         st.error(_("Votre compte a été désactivé ou supprimé par l'administrateur de votre organisation."),
@@ -228,6 +232,17 @@ def refreshed_user() -> Optional[User]:
     elif fresh != current:
         st.session_state[USER] = fresh
     return fresh
+
+
+def store_unavailable(error: Exception) -> NoReturn:
+    """The database or its key is not there (server stopped, key lost): one French sentence
+    on the page, the detail (which key is expected, where it goes) on the server's standard
+    error for its operator, never a traceback; the page stops here."""
+    print(f"Dossiers indisponibles : {type(error).__name__}: {error if isinstance(error, SealError) else ''}",
+          file=sys.stderr)
+    st.error(_("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus tard ou prévenez la personne qui gère ce service."),
+             icon=":material/key_off:")
+    st.stop()
 
 
 def require_user() -> User:
