@@ -6,9 +6,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import assistant.accounts  # noqa: F401  (its tables belong to the metadata)
-from assistant.crypto import sealer
-from assistant.store import Base, data_dir, database_url
+import assistant.casefiles.accounts  # noqa: F401  (its tables belong to the metadata)
+from assistant.casefiles.crypto import sealer
+from assistant.casefiles.store import Base, data_dir, database_url
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")

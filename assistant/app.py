@@ -3,7 +3,7 @@
 A start screen, then four pages (questions, review, your rights, your letters), a
 language switch and a mediator mode. Everything about the person lives in this browser
 session's `st.session_state` and, so that a reload loses nothing, for a limited time in
-the server's memory under a random key carried by the URL (`assistant/session_memory.py`):
+the server's memory under a random key carried by the URL (`assistant/pages/session_memory.py`):
 nothing is written to disk or logged.
 
 « Espace professionnel » (always in the menu) signs a mediator, a volunteer or a lawyer in;
@@ -26,7 +26,7 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from assistant.i18n import LANGUAGES, _, current_language  # noqa: E402
+from assistant.core.i18n import LANGUAGES, _, current_language  # noqa: E402
 from assistant.pages.common import (  # noqa: E402
     PAGE_FILES, answers, clear_session, download_answers_button, escape_markdown, mediator, memory_hours,
     persist_session, restore_session, run_script, show_unexpected_error, warn_before_leaving,

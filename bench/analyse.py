@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.analysis import analyse  # noqa: E402
-from assistant.model import parse_case  # noqa: E402
+from assistant.law.analysis import analyse  # noqa: E402
+from assistant.law.model import parse_case  # noqa: E402
 from tests.casegen import random_case  # noqa: E402
 
 N = 10_000

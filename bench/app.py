@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from assistant import interview as iv  # noqa: E402
+from assistant.law import interview as iv  # noqa: E402
 
 APP = str(ROOT / "assistant" / "app.py")
 CASE = json.loads((ROOT / "examples" / "amina-rsa.json").read_text(encoding="utf-8"))

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.analysis import analyse  # noqa: E402
+from assistant.law.analysis import analyse  # noqa: E402
 from assistant.letters import build_letters, render_docx_many, to_pdf  # noqa: E402
 from assistant.letters.pdf import render_pdf_many  # noqa: E402
 from assistant.letters.render import LETTER_TEMPLATE, letter_context  # noqa: E402
-from assistant.model import parse_case  # noqa: E402
+from assistant.law.model import parse_case  # noqa: E402
 from tests.casegen import random_case  # noqa: E402
 
 

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 if not os.environ.get("MESDROITS_DATA_DIR"):   # not "mesdroits-…": the PDF engine's transient prefix
     os.environ["MESDROITS_DATA_DIR"] = tempfile.mkdtemp(prefix="md-bench-data-")
 
-from assistant.model import parse_case  # noqa: E402
-from assistant.store import CaseRow, Store  # noqa: E402
+from assistant.law.model import parse_case  # noqa: E402
+from assistant.casefiles.store import CaseRow, Store  # noqa: E402
 from tests.casegen import random_case  # noqa: E402
 from tests.pg import temporary_postgres  # noqa: E402
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from assistant.model import BENEFITS_BY_ORGANISM, SITUATIONS_BY_ORGANISM
+from assistant.law.model import BENEFITS_BY_ORGANISM, SITUATIONS_BY_ORGANISM
 
 POSTAL_CODES = ["44000", "69008", "75011", "57000", "67000", "68100", "97110", "97200", "97300",
                 "97400", "97600", "20000", "20200", "13001", "59000", "33000", "38000", "97133"]

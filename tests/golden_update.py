@@ -40,9 +40,9 @@ def docx_text(content: bytes) -> str:
 
 def render_texts(case_data: dict) -> dict[str, str]:
     """{file name: extracted text} for one scenario: each letter and the guide."""
-    from assistant.analysis import analyse
+    from assistant.law.analysis import analyse
     from assistant.letters import build_letters, render_docx, render_guide_docx
-    from assistant.model import parse_case
+    from assistant.law.model import parse_case
 
     case = parse_case(case_data)
     letters = build_letters(case, analyse(case))

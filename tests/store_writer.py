@@ -14,7 +14,7 @@ def write(url: str, case_id: str, worker: int, rounds: int) -> None:
     """`rounds` writes on one case, alternating a letter sent and an answer received (each
     answer dated after every sending: the ladder refuses an answer before its letter);
     every write carries a note naming the worker and round, to count them afterwards."""
-    from assistant.store import Store
+    from assistant.casefiles.store import Store
 
     store = Store(url)
     for i in range(rounds):
@@ -41,5 +41,5 @@ def process_context():
     if root not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([root, *[p for p in paths if p]])
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["assistant.store", "assistant.followup", "assistant.analysis"])
+    context.set_forkserver_preload(["assistant.casefiles.store", "assistant.casefiles.followup", "assistant.law.analysis"])
     return context

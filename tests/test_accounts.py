@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from assistant.accounts import Accounts, NotAllowed, Role
-from assistant.model import parse_case
-from assistant.store import NotFound
+from assistant.casefiles.accounts import Accounts, NotAllowed, Role
+from assistant.law.model import parse_case
+from assistant.casefiles.store import NotFound
 from tests.conftest import VALID_SCENARIOS
 from tests.test_store import postgres_url, store  # noqa: F401  (fixtures)
 
@@ -56,7 +56,7 @@ def test_passwords_are_argon2_and_login_says_nothing_more(two_organisations):
     store, accounts, _, mediator_a, _ = two_organisations
     from sqlalchemy import select
 
-    from assistant.accounts import UserRow
+    from assistant.casefiles.accounts import UserRow
 
     with store._session() as session:
         stored = session.scalars(select(UserRow).where(UserRow.id == mediator_a.id)).one().password_hash
@@ -108,7 +108,7 @@ def test_organisation_template_and_review_setting(two_organisations):
 
 def test_another_organisation_reaches_nothing_through_any_store_function(two_organisations):
     """Organisation B's user tries every store function on A's case: never found, never changed."""
-    from assistant.store import Consent
+    from assistant.casefiles.store import Consent
 
     store, accounts, _, mediator_a, volunteer_b = two_organisations
     case_id = store.save(CASE, actor=mediator_a, consent=Consent(given_on=CASE.reference_date, scope=["keep_file"],
@@ -159,7 +159,7 @@ def _signed_in(accounts, user):
 
 
 def test_a_demoted_disabled_or_removed_users_open_session_loses_its_rights_at_the_next_call(two_organisations):
-    from assistant.accounts import current
+    from assistant.casefiles.accounts import current
 
     store, accounts, admin_a, mediator_a, _ = two_organisations
     second_admin = accounts.add_user(admin_a.organisation_id, f"admin2-{admin_a.id}@a.fr", "Admin A2", Role.admin,
@@ -203,7 +203,7 @@ def test_a_demoted_disabled_or_removed_users_open_session_loses_its_rights_at_th
 
 
 def test_an_admin_manages_only_their_organisations_accounts_and_never_removes_the_last_admin(two_organisations):
-    from assistant.accounts import LastAdmin, UnknownAccount
+    from assistant.casefiles.accounts import LastAdmin, UnknownAccount
 
     store, accounts, admin_a, mediator_a, volunteer_b = two_organisations
     assert [(m.email, m.role, m.active) for m in accounts.users(by=admin_a)] == [
@@ -242,7 +242,7 @@ def test_an_admin_manages_only_their_organisations_accounts_and_never_removes_th
 
 
 def test_an_email_taken_anywhere_gets_one_answer_that_names_no_one(two_organisations):
-    from assistant.accounts import EmailRefused
+    from assistant.casefiles.accounts import EmailRefused
 
     _, accounts, admin_a, mediator_a, volunteer_b = two_organisations
     refusals = []
@@ -257,7 +257,7 @@ def test_an_email_taken_anywhere_gets_one_answer_that_names_no_one(two_organisat
 def test_an_organisation_whose_first_admin_is_refused_is_not_left_behind(two_organisations):
     from sqlalchemy import func, select
 
-    from assistant.accounts import EmailRefused, OrganisationRow
+    from assistant.casefiles.accounts import EmailRefused, OrganisationRow
 
     store, accounts, _, mediator_a, _ = two_organisations
 
@@ -281,8 +281,8 @@ def test_an_organisation_whose_first_admin_is_refused_is_not_left_behind(two_org
 
 def test_failures_lock_the_address_for_any_session_and_process_and_an_unknown_one_alike(two_organisations,
                                                                                           monkeypatch):
-    import assistant.accounts as accounts_module
-    from assistant.accounts import COOLDOWN, MAX_FAILURES_PER_ACCOUNT, TooManyAttempts
+    import assistant.casefiles.accounts as accounts_module
+    from assistant.casefiles.accounts import COOLDOWN, MAX_FAILURES_PER_ACCOUNT, TooManyAttempts
 
     store, accounts, _, mediator_a, volunteer_b = two_organisations
     unknown = f"personne-{mediator_a.id}@nulle.part"
@@ -310,7 +310,7 @@ def test_failures_lock_the_address_for_any_session_and_process_and_an_unknown_on
 
 
 def test_failures_lock_a_source_trying_many_addresses(two_organisations):
-    from assistant.accounts import MAX_FAILURES_PER_SOURCE, TooManyAttempts
+    from assistant.casefiles.accounts import MAX_FAILURES_PER_SOURCE, TooManyAttempts
 
     _, accounts, _, mediator_a, volunteer_b = two_organisations
     source = f"203.0.113.{len(mediator_a.id)}-{mediator_a.id}"
@@ -329,7 +329,7 @@ def test_an_unknown_address_and_a_wrong_password_do_the_same_argon2_work_outside
     hash), and while it runs no connection is held and SQLite's write lock is free."""
     import sqlite3
 
-    import assistant.accounts as accounts_module
+    import assistant.casefiles.accounts as accounts_module
 
     store, accounts, _, mediator_a, _ = two_organisations
     real = accounts_module._HASHER
@@ -360,7 +360,7 @@ def test_an_unknown_address_and_a_wrong_password_do_the_same_argon2_work_outside
 def test_migration_0005_keeps_who_is_disabled_both_ways(two_organisations):
     from sqlalchemy import text
 
-    from assistant.store import migrate
+    from assistant.casefiles.store import migrate
 
     store, accounts, admin_a, mediator_a, _ = two_organisations
     accounts.disable(mediator_a.id, by=admin_a)

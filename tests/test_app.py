@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant import interview as iv
-from assistant.formatting import long_date
-from assistant.rights import RIGHTS_BY_ID
+from assistant.law import interview as iv
+from assistant.core.formatting import long_date
+from assistant.law.rights import RIGHTS_BY_ID
 from tests.conftest import SCENARIOS_DIR
 
 APP = str(Path(__file__).resolve().parent.parent / "assistant" / "app.py")
@@ -337,7 +337,7 @@ def test_no_cross_session_cache_of_personal_data() -> None:
     import ast
 
     root = Path(APP).parent
-    sources = [Path(APP), *root.joinpath("pages").glob("*.py"), root / "interview.py", root / "calendar_ics.py", root / "i18n.py"]
+    sources = [Path(APP), *root.joinpath("pages").glob("*.py"), root / "law" / "interview.py", root / "casefiles" / "calendar_ics.py", root / "core" / "i18n.py"]
     cached = []
     for source in sources:
         text = source.read_text(encoding="utf-8")
@@ -434,8 +434,8 @@ def test_ground_answers_become_the_case_field() -> None:
 
 
 def test_the_medical_ground_takes_the_medical_route() -> None:
-    from assistant.analysis import analyse
-    from assistant.model import parse_case
+    from assistant.law.analysis import analyse
+    from assistant.law.model import parse_case
     from assistant.pages.common import escape_markdown
 
     holder = {}
@@ -532,8 +532,8 @@ def _p07_rights(lang: str = "fr") -> str:
 
 
 def test_penalty_route_notes_are_on_the_rights_page() -> None:
-    from assistant.analysis import analyse
-    from assistant.model import parse_case
+    from assistant.law.analysis import analyse
+    from assistant.law.model import parse_case
     from assistant.pages.common import escape_markdown
 
     case = load(next(p for p in VALID if p.stem.startswith("p07")))["case"]
@@ -555,8 +555,8 @@ def _dates_in(page: str, days: list[dt.date]) -> list[str]:
 
 def test_reasonable_time_is_shown_with_the_route() -> None:
     case = load(VALID[0])["case"]  # RSA, appeal route not stated: the one-year limit applies
-    from assistant.analysis import analyse
-    from assistant.model import parse_case
+    from assistant.law.analysis import analyse
+    from assistant.law.model import parse_case
 
     limit = next(d for d in analyse(parse_case(case)).deadlines if d.id == "reasonable_time")
     page = _rights_page_for(lambda c: None, "p01")
@@ -567,8 +567,8 @@ def test_reasonable_time_is_shown_with_the_route() -> None:
 @pytest.mark.parametrize("scenario, later", [("p02", 200), ("p01", 120), ("p01", 500), ("p07", 40)])
 def test_no_past_date_is_shown_as_a_target(scenario: str, later: int) -> None:
     """Long after the decision, every date already past is said to be past."""
-    from assistant.analysis import analyse
-    from assistant.model import parse_case
+    from assistant.law.analysis import analyse
+    from assistant.law.model import parse_case
 
     holder = {}
 
@@ -654,7 +654,7 @@ def model_limit(model, name: str) -> int:
 
 
 def test_limits_come_from_the_case_model_and_show_while_typing() -> None:
-    from assistant.model import Claimant, Context
+    from assistant.law.model import Claimant, Context
 
     at = new_app(dt.date.fromisoformat(AMINA["today"]))
     answers = iv.answers_from_case(AMINA)
@@ -768,8 +768,8 @@ def test_impossible_dates_are_problems_never_moved(typed: str, code: str) -> Non
 
 
 def test_problem_texts_write_dates_in_full_in_each_language() -> None:
-    from assistant.i18n import translate
-    from assistant.model import Problem
+    from assistant.core.i18n import translate
+    from assistant.law.model import Problem
 
     future = Problem("decision.received_on", "future", {"today": dt.date(2026, 11, 23)})
     assert iv.problem_text(future, lambda m: m) == "Vérifiez cette date : elle ne peut pas être postérieure à aujourd'hui (23 novembre 2026)."

@@ -15,13 +15,13 @@ import uuid
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant import accounts
-from assistant.accounts import Accounts, Role, User
-from assistant.followup import Answer, AnswerKind, Sent, ladder
-from assistant.formatting import long_date
-from assistant.model import parse_case
+from assistant.casefiles import accounts
+from assistant.casefiles.accounts import Accounts, Role, User
+from assistant.casefiles.followup import Answer, AnswerKind, Sent, ladder
+from assistant.core.formatting import long_date
+from assistant.law.model import parse_case
 from assistant.pages.workspace import CASE_ID, PREPARED, USER
-from assistant.store import Consent, Store, database_url
+from assistant.casefiles.store import Consent, Store, database_url
 from tests.conftest import VALID_SCENARIOS, with_changes
 from tests.test_app import APP, texts, walk_interview, widget
 
@@ -96,7 +96,7 @@ def shown(at: AppTest) -> str:
 
 def test_every_role_status_channel_answer_and_period_has_its_words() -> None:
     from assistant.pages import workspace
-    from assistant.store import BUCKETS, Channel, Status
+    from assistant.casefiles.store import BUCKETS, Channel, Status
 
     assert set(workspace.ROLE_LABELS) == set(Role) and set(workspace.STATUS_LABELS) == set(Status)
     assert set(workspace.CHANNEL_LABELS) == set(Channel) and set(workspace.ANSWER_LABELS) == set(AnswerKind)

@@ -17,12 +17,12 @@ import pytest
 import yaml
 from docx import Document
 
-from assistant.accounts import Accounts, Role
-from assistant.analysis import analyse
-from assistant.batch import approved_zip
-from assistant.legal_refs import load_refs
+from assistant.casefiles.accounts import Accounts, Role
+from assistant.law.analysis import analyse
+from assistant.associations.batch import approved_zip
+from assistant.law.legal_refs import load_refs
 from assistant.letters import build_letters
-from assistant.model import parse_case
+from assistant.law.model import parse_case
 from assistant.pages.workspace import PREPARED
 from tests.conftest import VALID_SCENARIOS
 from tests.test_app_case_files import (  # noqa: F401  (store: fixture)
@@ -47,7 +47,7 @@ def _store_letters(store, user, case_id: str, status: str = "draft") -> list:
 
 def test_the_refs_page_lists_every_reference_and_puts_the_stale_one_first(store, monkeypatch) -> None:
     old = REFS["crpa-L211-5"].model_copy(update={"verified_on": TODAY - dt.timedelta(days=400)})
-    monkeypatch.setattr("assistant.legal_refs.load_refs", lambda *a, **k: {**REFS, "crpa-L211-5": old})
+    monkeypatch.setattr("assistant.law.legal_refs.load_refs", lambda *a, **k: {**REFS, "crpa-L211-5": old})
     at = app(member(store), page="pages/legal_refs_health.py")
     assert [t.value for t in at.title] == ["Textes de loi"]
     assert [m.value for m in at.metric] == [str(len(REFS)), "1"]

@@ -17,17 +17,17 @@ import pytest
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
-from assistant.accounts import Accounts, Role, User
-from assistant.analysis import analyse
-from assistant.diffing import letter_text
-from assistant.formatting import long_date
-from assistant.legal_refs import load_refs
+from assistant.casefiles.accounts import Accounts, Role, User
+from assistant.law.analysis import analyse
+from assistant.letters.diffing import letter_text
+from assistant.core.formatting import long_date
+from assistant.law.legal_refs import load_refs
 from assistant.letters import Letter, build_letters, render_docx
 from assistant.letters.mandate import Scope
 from assistant.pages.workspace import (
     LETTER_STATUS_LABELS, MANDATE_SCOPE_LABELS, NEEDS_APPROVAL, REVIEW_CASE, REVIEW_VERSION, USER,
 )
-from assistant.store import LetterStatus, Store, database_url
+from assistant.casefiles.store import LetterStatus, Store, database_url
 from tests.test_app import texts, widget
 from tests.test_app_case_files import TODAY, app, member, save_case, shown
 
@@ -296,7 +296,7 @@ def test_a_docx_uploaded_back_becomes_a_new_version(store) -> None:
 
 
 def test_a_reference_checked_again_since_the_letter_is_flagged(store, monkeypatch) -> None:
-    import assistant.provenance as provenance
+    import assistant.letters.provenance as provenance
 
     volunteer, lawyer = team(store)
     case_id = save_case(store, volunteer)

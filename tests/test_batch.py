@@ -122,7 +122,7 @@ def test_unreadable_batch_file(tmp_path):
 
 
 def test_spreadsheet_values_are_read_the_french_way():
-    from assistant.batch import row_to_case_dict
+    from assistant.associations.batch import row_to_case_dict
 
     case = row_to_case_dict({"context.amount_eur": "1 234,50 €", "decision.received": "Oui",
                              "decision.date": "02/10/2026", "claimant.postal_code": "1000",
@@ -156,7 +156,7 @@ def test_a_used_output_folder_is_refused(tmp_path):
 
 def test_new_fields_as_columns(tmp_path):
     """Penalty, MDPH and the medical ground work as columns, in a volunteer's words."""
-    from assistant.batch import row_to_case_dict
+    from assistant.associations.batch import row_to_case_dict
 
     assert row_to_case_dict({"decision.ground": "Médical"})["decision"]["ground"] == "medical"
     assert row_to_case_dict({"decision.ground": "administratif"})["decision"]["ground"] == "administrative"
@@ -204,7 +204,7 @@ def _valid_row():
 
 def test_line_separators_stay_in_their_cell(tmp_path):
     """An unquoted U+2028 or NEL in a cell must not split the row and drop its later fields."""
-    from assistant.batch import read_rows
+    from assistant.associations.batch import read_rows
 
     row = _valid_row()
     row["claimant.address"] = "12 rue des Lilas\u2028Bâtiment B\x85Apt 3"
@@ -223,8 +223,8 @@ def test_line_separators_stay_in_their_cell(tmp_path):
 def test_hostile_cells_never_crash_nor_drop_a_row(tmp_path_factory, edits):
     """Random hostile cells: every row comes back, with its number; each either makes a
     case or is reported with its field; no exception escapes."""
-    from assistant.batch import read_rows, row_to_case_dict, _row_errors
-    from assistant.model import InvalidCase, parse_case
+    from assistant.associations.batch import read_rows, row_to_case_dict, _row_errors
+    from assistant.law.model import InvalidCase, parse_case
 
     rows = [_valid_row() for _ in range(3)]
     for column, text in edits:
@@ -245,7 +245,7 @@ def test_hostile_cells_never_crash_nor_drop_a_row(tmp_path_factory, edits):
 def test_same_cases_from_utf8_csv_windows_csv_and_xlsx(tmp_path):
     from openpyxl import Workbook
 
-    from assistant.batch import read_rows, row_to_case_dict
+    from assistant.associations.batch import read_rows, row_to_case_dict
 
     rows = [{k: v for k, v in r.items()} for r in spreadsheet_rows()[:4]]
     columns = sorted({c for r in rows for c in r})
@@ -266,7 +266,7 @@ def test_same_cases_from_utf8_csv_windows_csv_and_xlsx(tmp_path):
 def test_workbooks_with_several_sheets_or_a_stale_dimension(tmp_path):
     from openpyxl import Workbook
 
-    from assistant.batch import read_rows
+    from assistant.associations.batch import read_rows
 
     rows = spreadsheet_rows()[:3]
     columns = sorted({c for r in rows for c in r})
@@ -405,7 +405,7 @@ def test_french_headers_and_the_empty_template(tmp_path):
     """The template's French headers are read back as the case file's fields."""
     from openpyxl import load_workbook
 
-    from assistant.batch import read_rows
+    from assistant.associations.batch import read_rows
 
     template = tmp_path / "modele.xlsx"
     assert run_cli("template", str(template)).returncode == 0
@@ -413,7 +413,7 @@ def test_french_headers_and_the_empty_template(tmp_path):
     headers = [c.value for c in book.active[1]]
     assert "Nom" in headers and "Date de réception de la décision" in headers
     row = flatten(VALID_SCENARIOS[0][1]["case"])
-    from assistant.model import label
+    from assistant.law.model import label
     sheet = book.active
     by_label = {label(path): value for path, value in row.items()}
     sheet.append([as_cell(next(p for p in row if label(p) == h), by_label.get(h)) or None if h in by_label else None
@@ -434,7 +434,7 @@ def test_upload_is_checked_before_anything_runs():
 
     from openpyxl import load_workbook
 
-    from assistant.batch import check_upload, letters_zip, rejected_xlsx
+    from assistant.associations.batch import check_upload, letters_zip, rejected_xlsx
 
     rows = spreadsheet_rows()[:3]
     rows[1]["decision.received_on"] = "=HYPERLINK(\"x\")"

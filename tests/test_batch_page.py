@@ -47,8 +47,8 @@ def test_rows_per_upload_are_capped():
     refused before any row is validated, with what to do instead."""
     import pytest
 
-    from assistant import batch
-    from assistant.model import InvalidCase
+    from assistant.associations import batch
+    from assistant.law.model import InvalidCase
 
     assert batch.APP_MAX_ROWS == 2_000
     with pytest.raises(InvalidCase) as refused:
@@ -59,7 +59,7 @@ def test_rows_per_upload_are_capped():
 
 
 def test_the_page_refuses_a_file_over_the_cap(monkeypatch):
-    from assistant import batch
+    from assistant.associations import batch
 
     monkeypatch.setattr(batch, "APP_MAX_ROWS", 2)
     at = _page()

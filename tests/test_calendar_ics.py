@@ -4,9 +4,9 @@ import copy
 
 from icalendar import Calendar
 
-from assistant.analysis import analyse
-from assistant.calendar_ics import calendar_bytes
-from assistant.model import parse_case
+from assistant.law.analysis import analyse
+from assistant.casefiles.calendar_ics import calendar_bytes
+from assistant.law.model import parse_case
 from tests.conftest import VALID_SCENARIOS
 
 
@@ -29,8 +29,8 @@ def test_no_past_date_and_labels_in_the_language():
 def test_ladder_calendar_one_event_per_step_with_a_due_date():
     import datetime as dt
 
-    from assistant.calendar_ics import ladder_calendar_bytes
-    from assistant.followup import Sent, ladder
+    from assistant.casefiles.calendar_ics import ladder_calendar_bytes
+    from assistant.casefiles.followup import Sent, ladder
 
     case = parse_case(copy.deepcopy(dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"]))
     sent = [Sent(letter_id=x, on=dt.date(2026, 11, 23)) for x in ("explanation_request", "document_access", "appeal")]

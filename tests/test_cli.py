@@ -7,7 +7,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.__main__ import main
+from assistant.cli.main import main
 from tests.casegen import random_case
 from tests.conftest import VALID_SCENARIOS, run_cli
 

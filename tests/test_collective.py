@@ -6,7 +6,7 @@ import json
 
 from docx import Document
 
-from assistant.legal_refs import load_refs
+from assistant.law.legal_refs import load_refs
 from assistant.letters import render_docx
 from assistant.letters.collective import build_collective, parse_request
 from tests.conftest import ROOT, run_cli

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from assistant.deadlines import add_months, end_of_period, next_working_day
-from assistant.legal_refs import Period
-from assistant.places import holiday_region
+from assistant.law.deadlines import add_months, end_of_period, next_working_day
+from assistant.law.legal_refs import Period
+from assistant.law.places import holiday_region
 
 D = dt.date
 TWO_MONTHS = Period(months=2, **{"from": "notification"})
@@ -75,9 +75,9 @@ def test_a_refusal_born_on_a_weekend_does_not_give_more_time():
     """A request sent on 31 January 2026: silence refuses it on Saturday 28 February; the
     CADA must then be asked by 28 April (Tuesday) — not from Monday 2 March, which would
     give until 4 May. The ladder and the analysis say the same date."""
-    from assistant.analysis import analyse
-    from assistant.followup import Sent, ladder
-    from assistant.model import parse_case
+    from assistant.law.analysis import analyse
+    from assistant.casefiles.followup import Sent, ladder
+    from assistant.law.model import parse_case
     from tests.conftest import VALID_SCENARIOS, with_changes
 
     case = parse_case(with_changes(VALID_SCENARIOS[0][1]["case"], decision__date="2026-01-05",

@@ -1,4 +1,4 @@
-"""What a reviewer changed (assistant/diffing.py): word-level chunks, and a DOCX edited
+"""What a reviewer changed (assistant/letters/diffing.py): word-level chunks, and a DOCX edited
 outside the app read back into the letter's paragraphs."""
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.analysis import analyse
-from assistant.diffing import (
+from assistant.law.analysis import analyse
+from assistant.letters.diffing import (
     Chunk, changed, letter_from_docx, letter_from_edit, letter_text, review_comment, word_diff,
 )
 from assistant.letters import Letter, build_letters, render_docx
-from assistant.model import parse_case
+from assistant.law.model import parse_case
 from tests.conftest import VALID_SCENARIOS
 
 
@@ -301,7 +301,7 @@ def test_a_bomb_that_lies_about_its_size_is_read_no_further(no_xml_parser) -> No
 RSS_PROBE = """
 import sys
 from pathlib import Path
-from assistant import diffing
+from assistant.letters import diffing
 
 def peak_kb():
     return int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])

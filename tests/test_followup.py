@@ -1,4 +1,4 @@
-"""The follow-up ladder and the answer diagnosis (assistant/followup.py): dates across month
+"""The follow-up ladder and the answer diagnosis (assistant/casefiles/followup.py): dates across month
 ends and holidays, every kind of answer for the three core letters, the texts, the letters."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ import itertools
 
 import pytest
 
-from assistant import followup
-from assistant.analysis import analyse
-from assistant.appeals import appeal_route
-from assistant.deadlines import case_deadlines
-from assistant.followup import Answer, AnswerKind, FollowupError, Sent, Step
-from assistant.legal_refs import load_refs
+from assistant.casefiles import followup
+from assistant.law.analysis import analyse
+from assistant.law.appeals import appeal_route
+from assistant.law.deadlines import case_deadlines
+from assistant.casefiles.followup import Answer, AnswerKind, FollowupError, Sent, Step
+from assistant.law.legal_refs import load_refs
 from assistant.letters import build_letters
-from assistant.model import InvalidCase, parse_case
+from assistant.law.model import InvalidCase, parse_case
 
 from .conftest import VALID_SCENARIOS, with_changes
 
@@ -369,7 +369,7 @@ def _every_ladder():
 
 def test_every_step_cites_existing_texts_and_has_its_sentence():
     refs = load_refs()
-    from assistant.texts import sentences
+    from assistant.law.texts import sentences
     seen_keys = set()
     for label, case, sent, answers in _every_ladder():
         for step in followup.ladder(case, sent, answers):

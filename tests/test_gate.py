@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from assistant import gate
+from assistant.law import gate
 from tests.test_batch import as_cell, spreadsheet_rows, write_csv
 
 ROWS = spreadsheet_rows()[:3]

@@ -9,16 +9,16 @@ import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from assistant import i18n
+from assistant.core import i18n
 
 ROOT = Path(__file__).resolve().parent.parent / "assistant"
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), ROOT / "interview.py", ROOT / "calendar_ics.py"]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), ROOT / "law" / "interview.py", ROOT / "casefiles" / "calendar_ics.py"]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
 def used_msgids() -> set[str]:
-    """Extracted independently of assistant.i18n, with babel's own Python extractor."""
+    """Extracted independently of assistant.core.i18n, with babel's own Python extractor."""
     found: set[str] = set()
     for path in SOURCES:
         for _lineno, message, _comments, _context in extract_from_file("python", str(path), keywords=KEYWORDS):
@@ -51,7 +51,7 @@ def test_every_msgid_is_translated(language: str) -> None:
             problems.append(f"non traduit : {msgid!r}")
         elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(entry.string)):
             problems.append(f"variables différentes : {msgid!r} → {entry.string!r}")
-    assert not problems, f"{language} : lancez `python -m assistant.i18n` puis traduisez :\n" + "\n".join(problems)
+    assert not problems, f"{language} : lancez `python -m assistant.core.i18n` puis traduisez :\n" + "\n".join(problems)
 
 
 def test_french_is_the_source_language() -> None:
@@ -82,7 +82,7 @@ def test_rights_and_letter_explanations_have_english() -> None:
     title and plain explanation (the letters themselves stay in French)."""
     import yaml
 
-    from assistant.rights import RIGHTS
+    from assistant.law.rights import RIGHTS
 
     french = [text for right in RIGHTS for text in (right.title, right.summary)]
     catalogue = yaml.safe_load((ROOT / "letters" / "catalogue.yaml").read_text(encoding="utf-8"))

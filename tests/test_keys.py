@@ -9,9 +9,9 @@ import stat
 import pytest
 from sqlalchemy import inspect, select, text
 
-import assistant.store as store_module
-from assistant.crypto import KEY_FILE_NAME, SealError, Sealer, fingerprint, new_key
-from assistant.store import SealingKeyRow, Store, database_url, sealed_columns
+import assistant.casefiles.store as store_module
+from assistant.casefiles.crypto import KEY_FILE_NAME, SealError, Sealer, fingerprint, new_key
+from assistant.casefiles.store import SealingKeyRow, Store, database_url, sealed_columns
 from tests.pg import temporary_postgres
 from tests.test_store import CASE, _letter
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import appeals, rights
-from assistant.analysis import analyse
-from assistant.legal_refs import REFS_DIR, LegalRefsError, load_refs
-from assistant.model import parse_case
+from assistant.law import appeals, rights
+from assistant.law.analysis import analyse
+from assistant.law.legal_refs import REFS_DIR, LegalRefsError, load_refs
+from assistant.law.model import parse_case
 from tests.casegen import random_case
 
 ROOT = Path(__file__).resolve().parent.parent

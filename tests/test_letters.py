@@ -20,9 +20,9 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.analysis import analyse
-from assistant.appeals import organism_label
-from assistant.legal_refs import load_refs
+from assistant.law.analysis import analyse
+from assistant.law.appeals import organism_label
+from assistant.law.legal_refs import load_refs
 from assistant.letters import (
     LETTER_IDS,
     LetterNotApplicable,
@@ -36,9 +36,9 @@ from assistant.letters import (
 )
 from assistant.letters import pdf as pdf_module
 from assistant.letters.build import allowed_cites, load_catalogue
-from assistant.letters.cli import run_letters
+from assistant.cli.letters import run_letters
 from assistant.letters.render import LETTER_TEMPLATE, letter_context
-from assistant.model import InvalidCase, parse_case
+from assistant.law.model import InvalidCase, parse_case
 
 from .casegen import random_case
 from .conftest import ROOT, VALID_SCENARIOS, require_tool, run_cli

@@ -1,8 +1,8 @@
 """What a benefits lawyer checked in the letters of the new routes (review of 2026-11-23)."""
 
-from assistant.analysis import analyse
+from assistant.law.analysis import analyse
 from assistant.letters import build_letters
-from assistant.model import parse_case
+from assistant.law.model import parse_case
 from tests.conftest import with_changes
 from tests.test_rights import BASE
 

@@ -11,9 +11,9 @@ import subprocess
 import pytest
 from docx import Document
 
-from assistant.legal_refs import load_refs
+from assistant.law.legal_refs import load_refs
 from assistant.letters.mandate import Scope, mandate_docx, mandate_letter, mandate_pdf, parse_mandate
-from assistant.model import InvalidCase
+from assistant.law.model import InvalidCase
 from tests.conftest import ROOT, require_tool, with_changes
 
 AMINA = json.loads((ROOT / "examples" / "amina-rsa.json").read_text(encoding="utf-8"))

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from assistant.model import InvalidCase, load_case, parse_case
+from assistant.law.model import InvalidCase, load_case, parse_case
 from tests.conftest import VALID_SCENARIOS
 
 BASE = copy.deepcopy(VALID_SCENARIOS[0][1]["case"])
@@ -166,7 +166,7 @@ def test_overseas_caisse_pays_pensions_too():
 
 import datetime as dt  # noqa: E402
 
-from assistant.model import Problem  # noqa: E402
+from assistant.law.model import Problem  # noqa: E402
 
 
 def problems_of(case: dict) -> list[Problem]:

@@ -49,9 +49,9 @@ def test_a_copy_of_the_standard_is_accepted_and_renders():
         assert result.ok, result.errors
         assert result.message == "Le modèle est accepté." and not result.missing and not result.unknown
     # The accepted template is filled by the same renderer as the standard one.
-    from assistant.analysis import analyse
+    from assistant.law.analysis import analyse
     from assistant.letters import build_letters
-    from assistant.model import parse_case
+    from assistant.law.model import parse_case
     from tests.conftest import VALID_SCENARIOS
 
     case = parse_case(VALID_SCENARIOS[0][1]["case"])

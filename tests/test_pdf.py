@@ -15,11 +15,11 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.analysis import analyse
+from assistant.law.analysis import analyse
 from assistant.letters import PdfUnavailable, build_letters, render_docx, render_guide_docx
 from assistant.letters import typeset
 from assistant.letters.pdf import render_guide_pdf, render_pdf, render_pdf_many
-from assistant.model import parse_case
+from assistant.law.model import parse_case
 
 from .conftest import require_tool
 from .golden_update import golden_scenarios

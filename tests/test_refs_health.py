@@ -1,4 +1,4 @@
-"""`python -m assistant refs check` (assistant/refs_health.py): stale entries under a frozen
+"""`python -m assistant refs check` (assistant/letters/refs_health.py): stale entries under a frozen
 clock, what a corrected entry changes and touches, French errors for bad input."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import types
 import pytest
 import yaml
 
-from assistant.legal_refs import load_refs
-from assistant.refs_health import (
+from assistant.law.legal_refs import load_refs
+from assistant.letters.refs_health import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_STALE,
@@ -60,7 +60,7 @@ def test_every_reference_is_listed_with_where_it_is_used():
     paragraphs = {u.where for u in used["crpa-L211-2"] if u.kind == "paragraph"}
     assert {"appeal.reasons", "explanation_request.reasons"} <= paragraphs
     assert any(u.kind == "sentence" and u.where == "fact.reasons.category" for u in used["crpa-L211-2"])
-    assert any(u.kind == "module" and u.where.startswith("assistant/appeals.py") for u in used["css-R142-1"])
+    assert any(u.kind == "module" and u.where.startswith("assistant/law/appeals.py") for u in used["css-R142-1"])
     # An id reached only through a catalogue token is found by running the engine.
     assert any(u.kind == "paragraph" and u.via == "@appeal.statement" and u.where == "appeal.own_words"
                for u in used["casf-R262-88"])
@@ -93,10 +93,10 @@ def test_affected_saved_letters_reads_the_store_api():
 
 
 def test_affected_saved_letters_on_a_real_store(tmp_path):
-    from assistant.analysis import analyse
+    from assistant.law.analysis import analyse
     from assistant.letters import build_letters
-    from assistant.model import parse_case
-    from assistant.store import Store
+    from assistant.law.model import parse_case
+    from assistant.casefiles.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'refs.sqlite3'}")
     case = parse_case(VALID_SCENARIOS[0][1]["case"])

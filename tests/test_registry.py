@@ -1,4 +1,4 @@
-"""One registry of organisms and benefits (assistant/data/bodies.yaml): adding an entry in
+"""One registry of organisms and benefits (assistant/law/data/bodies.yaml): adding an entry in
 one place either works everywhere or fails one of these named tests."""
 
 import copy
@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from assistant import appeals, bodies, interview
-from assistant.analysis import analyse
+from assistant.law import appeals, bodies, interview
+from assistant.law.analysis import analyse
 from assistant.letters import build_letters
-from assistant.model import (
+from assistant.law.model import (
     BENEFITS_BY_ORGANISM,
     Benefit,
     Ground,

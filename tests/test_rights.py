@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from assistant.analysis import analyse
-from assistant.model import parse_case
+from assistant.law.analysis import analyse
+from assistant.law.model import parse_case
 from tests.conftest import with_changes
 
 BASE = {
@@ -262,10 +262,10 @@ def test_every_fact_that_states_law_cites_a_text_of_its_finding():
     deadline that shows it agree."""
     import random
 
-    from assistant.texts import cites
+    from assistant.law.texts import cites
 
-    from assistant.appeals import appeal_route
-    from assistant.rights import find_rights
+    from assistant.law.appeals import appeal_route
+    from assistant.law.rights import find_rights
     from tests.casegen import random_case
 
     for seed in range(600):
@@ -506,7 +506,7 @@ def test_overseas_caisse_names():
                                           claimant__postal_code="97110").appeal.body
     assert "Caisse de sécurité sociale de Mayotte" in run(organism__name=None, claimant__postal_code="97600").appeal.body
     # One registry: a Guadeloupe CPAM letter names « la CGSS », never « par laquelle CGSS ».
-    from assistant import bodies
+    from assistant.law import bodies
     assert bodies.the("CGSS de la Guadeloupe") == "la CGSS de la Guadeloupe"
     assert bodies.of("Conseil départemental du Nord") == "du conseil départemental du Nord"
     assert bodies.to("France Travail") == "à France Travail" and bodies.of("MDPH de la Gironde") == "de la MDPH de la Gironde"

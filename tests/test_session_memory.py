@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant import interview as iv
-from assistant import session_memory
-from assistant.model import InvalidCase
-from assistant.session_memory import MemoryStore
+from assistant.law import interview as iv
+from assistant.pages import session_memory
+from assistant.law.model import InvalidCase
+from assistant.pages.session_memory import MemoryStore
 from tests.conftest import SCENARIOS_DIR, spy_writes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,7 +166,7 @@ def test_nothing_is_written_to_disk_during_a_session(monkeypatch, tmp_path) -> N
 
 
 def test_the_answers_file_is_a_case_file_that_resumes_to_the_same_answers() -> None:
-    from assistant.model import parse_case
+    from assistant.law.model import parse_case
     from assistant.pages import common
 
     case = scenario_case()

@@ -3,14 +3,14 @@
 import csv
 import json
 
-from assistant.model import parse_case
+from assistant.law.model import parse_case
 from collections import Counter
 from itertools import product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.stats import HIDDEN, MASKED, SMALL, published, suppress, tally_cases, to_csv
+from assistant.associations.stats import HIDDEN, MASKED, SMALL, published, suppress, tally_cases, to_csv
 from tests.conftest import run_cli, with_changes
 from tests.test_batch import flatten, write_csv
 from tests.test_rights import BASE

@@ -9,10 +9,10 @@ import zipfile
 
 import pytest
 
-from assistant.analysis import analyse
+from assistant.law.analysis import analyse
 from assistant.letters.build import build_letters
-from assistant.model import parse_case
-from assistant.store import Channel, Consent, NotFound, Status, Store
+from assistant.law.model import parse_case
+from assistant.casefiles.store import Channel, Consent, NotFound, Status, Store
 from tests.conftest import VALID_SCENARIOS, with_changes
 from tests.pg import temporary_postgres
 
@@ -56,8 +56,8 @@ def test_personal_text_survives_verbatim(store):
 
 
 def test_sent_letter_is_kept_exactly_with_its_provenance(store):
-    from assistant.legal_refs import load_refs
-    from assistant.provenance import project_version, template_version
+    from assistant.law.legal_refs import load_refs
+    from assistant.letters.provenance import project_version, template_version
 
     case_id = store.save(CASE)
     letter = _letter(CASE, "explanation_request")
@@ -80,7 +80,7 @@ def test_sent_letter_is_kept_exactly_with_its_provenance(store):
 
 
 def test_the_next_due_date_follows_the_ladder(store):
-    from assistant.followup import next_due
+    from assistant.casefiles.followup import next_due
 
     saved = store.get(store.save(CASE))
     assert saved.next_due == analyse(CASE).appeal.deadline is not None      # a new case: its appeal
@@ -97,14 +97,14 @@ def test_the_next_due_date_follows_the_ladder(store):
 
 
 def followup_ladder(saved):
-    from assistant.followup import ladder
-    from assistant.store import ladder_events
+    from assistant.casefiles.followup import ladder
+    from assistant.casefiles.store import ladder_events
 
     return ladder(saved.case, *ladder_events(saved.events))
 
 
 def test_an_answer_is_refused_before_its_letter(store):
-    from assistant.followup import FollowupError
+    from assistant.casefiles.followup import FollowupError
 
     case_id = store.save(CASE)
     with pytest.raises(FollowupError):
@@ -151,7 +151,7 @@ def test_unknown_id(store):
 
 
 def test_database_url_default_and_env(monkeypatch):
-    from assistant.store import database_url
+    from assistant.casefiles.store import database_url
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert database_url().startswith("sqlite:///") and database_url().endswith("mesdroits.sqlite3")
@@ -166,7 +166,7 @@ def test_sending_after_the_case_reference_date(store):
 
 
 def test_a_stale_edit_is_refused(store):
-    from assistant.store import Conflict
+    from assistant.casefiles.store import Conflict
 
     case_id = store.save(CASE)
     version = store.get(case_id).version
@@ -208,7 +208,7 @@ def test_dashboard_buckets_filters_and_order(store):
 
 
 def test_bucket_edges():
-    from assistant.store import bucket_of
+    from assistant.casefiles.store import bucket_of
 
     assert bucket_of(None, TODAY) == "none"
     assert bucket_of(TODAY - dt.timedelta(days=1), TODAY) == "overdue"
@@ -290,7 +290,7 @@ def test_postgresql_tables_hold_no_personal_data_in_clear(postgres_url):
 
 
 def test_a_wrong_key_does_not_open_the_data(tmp_path, monkeypatch):
-    from assistant.crypto import SealError, new_key
+    from assistant.casefiles.crypto import SealError, new_key
 
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     monkeypatch.setenv("MESDROITS_KEY", new_key())
@@ -309,7 +309,7 @@ def test_key_file_is_created_private_outside_the_database(tmp_path, monkeypatch)
 
     monkeypatch.delenv("MESDROITS_KEY", raising=False)
     monkeypatch.setenv("MESDROITS_DATA_DIR", str(tmp_path / "data"))
-    from assistant.store import database_url
+    from assistant.casefiles.store import database_url
 
     Store(database_url()).save(CASE)
     key = tmp_path / "data" / "mesdroits.key"
@@ -368,7 +368,7 @@ def test_embedded_database_is_private_and_outside_the_code(monkeypatch, tmp_path
     import os
     import stat
 
-    from assistant.store import ROOT, database_url
+    from assistant.casefiles.store import ROOT, database_url
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("MESDROITS_DATA_DIR", raising=False)
@@ -381,7 +381,7 @@ def test_embedded_database_is_private_and_outside_the_code(monkeypatch, tmp_path
 
 
 def _alembic(store: Store, action: str, target: str) -> None:
-    from assistant.store import migrate
+    from assistant.casefiles.store import migrate
 
     migrate(store.engine, store.sealer, action, target)
 
@@ -392,8 +392,8 @@ def test_migrations_down_and_up_again_and_match_the_models(store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import assistant.accounts  # noqa: F401  (its tables are part of the metadata)
-    from assistant.store import Base
+    import assistant.casefiles.accounts  # noqa: F401  (its tables are part of the metadata)
+    from assistant.casefiles.store import Base
 
     case_id = store.save(CASE)
     _alembic(store, "downgrade", "0002")      # back to clear JSON: the case survives
@@ -436,7 +436,7 @@ def test_processes_starting_together_share_one_complete_key(tmp_path):
     import subprocess
     import sys
 
-    script = ("import sys; from pathlib import Path; from assistant.crypto import sealer; "
+    script = ("import sys; from pathlib import Path; from assistant.casefiles.crypto import sealer; "
               "print(sealer(Path(sys.argv[1])).seal('x'))")
     children = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "data")], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, cwd=ROOT_DIR, env={**__import__("os").environ,
@@ -444,7 +444,7 @@ def test_processes_starting_together_share_one_complete_key(tmp_path):
                 for _ in range(8)]
     tokens = [child.communicate(timeout=120)[0].strip() for child in children]
     assert all(child.returncode == 0 for child in children)
-    from assistant.crypto import Sealer
+    from assistant.casefiles.crypto import Sealer
 
     key = (tmp_path / "data" / "mesdroits.key").read_bytes().strip()
     assert [Sealer((key,)).open(token) for token in tokens] == ["x"] * 8
@@ -455,7 +455,7 @@ def test_a_new_letter_is_a_draft_whatever_the_caller_asks(store):
     """A status changes only through submit_letter, review_letter and record_sent, which
     record who, when and why: add_letter refuses « approved » from a volunteer (and any
     status but draft from anyone)."""
-    from assistant.accounts import Accounts, Role
+    from assistant.casefiles.accounts import Accounts, Role
 
     accounts = Accounts(store)
     org = accounts.create_organisation("Association")

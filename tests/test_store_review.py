@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from assistant.accounts import Accounts, NotAllowed, Role
-from assistant.store import Frozen, NeedsApproval, NotFound
+from assistant.casefiles.accounts import Accounts, NotAllowed, Role
+from assistant.casefiles.store import Frozen, NeedsApproval, NotFound
 from tests.test_store import CASE, TODAY, _letter, postgres_url, store  # noqa: F401  (fixtures)
 
 PASSWORD = "un mot de passe assez long"

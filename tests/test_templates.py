@@ -5,10 +5,10 @@ import zipfile
 
 from docx import Document
 
-from assistant.analysis import analyse
+from assistant.law.analysis import analyse
 from assistant.letters import build_letters, render_docx
 from assistant.letters.render import TEMPLATES
-from assistant.model import parse_case
+from assistant.law.model import parse_case
 from tests.conftest import VALID_SCENARIOS
 
 

@@ -1,4 +1,4 @@
-"""The engine's sentences as data (assistant/texts.py, data/sentences.yaml), and no law
+"""The engine's sentences as data (assistant/law/texts.py, data/sentences.yaml), and no law
 typed in Python: no article number and no legal duration in a string of assistant/**/*.py."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import rights, texts
-from assistant.legal_refs import load_refs
-from assistant.model import Situation
+from assistant.law import rights, texts
+from assistant.law.legal_refs import load_refs
+from assistant.law.model import Situation
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "assistant"
@@ -82,7 +82,7 @@ def test_the_scan_allows_docstrings():
 def test_no_article_number_or_legal_duration_in_python(path):
     hits = law_in_strings(path.read_text(encoding="utf-8"))
     assert not hits, (f"{path.relative_to(ROOT)}: law typed in Python {hits}; put the wording in "
-                      "assistant/data/sentences.yaml (with `cites`) or render the period from legal_refs")
+                      "assistant/law/data/sentences.yaml (with `cites`) or render the period from legal_refs")
 
 
 # --- The sentences ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Why each paragraph is there (assistant/trace.py) and the lawyer's documents
+"""Why each paragraph is there (assistant/letters/trace.py) and the lawyer's documents
 (assistant/letters/annotate.py): every paragraph of every scenario letter is traced, the
 memo holds exactly the analysis's rights, the annotated DOCX carries every citation."""
 
@@ -10,14 +10,14 @@ import io
 import pytest
 from docx import Document
 
-from assistant.analysis import analyse
-from assistant.formatting import long_date
-from assistant.legal_refs import load_refs
+from assistant.law.analysis import analyse
+from assistant.core.formatting import long_date
+from assistant.law.legal_refs import load_refs
 from assistant.letters import build_letters
 from assistant.letters.annotate import ANNEX_HEADING, annotated_docx, memo, memo_docx
-from assistant.model import parse_case
-from assistant.rights import RIGHTS_BY_ID
-from assistant.trace import trace, unexplained_paragraphs
+from assistant.law.model import parse_case
+from assistant.law.rights import RIGHTS_BY_ID
+from assistant.letters.trace import trace, unexplained_paragraphs
 
 from .conftest import OWN_SCENARIOS, VALID_SCENARIOS
 

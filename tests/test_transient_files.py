@@ -9,10 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.analysis import analyse
+from assistant.law.analysis import analyse
 from assistant.letters import build_letters, render_docx_many
 from assistant.letters import pdf
-from assistant.model import parse_case
+from assistant.law.model import parse_case
 from tests.conftest import ROOT, VALID_SCENARIOS, require_tool
 
 FOLDERS = [Path(tempfile.gettempdir()), Path("/dev/shm")]

@@ -1,6 +1,6 @@
 """Personal data sealed at rest, stored letter versions, consents, dashboard columns.
 
-The case file moves from a clear JSON column to a sealed one (assistant.crypto); the
+The case file moves from a clear JSON column to a sealed one (assistant.casefiles.crypto); the
 dashboard gets clear, non-identifying columns (organism kind, benefit, situation, status,
 next due date) and one index; letters sent with their text move to `letter_versions`,
 sealed; events gain a channel, an answer kind and a sealed note; consents get a table.

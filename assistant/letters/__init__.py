@@ -7,10 +7,10 @@ Public API (the app and the CLI code against exactly this):
 the layout in `templates/*.docx`.
 """
 
-from .build import LETTER_IDS, build_letters
-from .models import LetterError, Letter, LetterNotApplicable, Paragraph, SendingGuide, UnknownLetter
-from .pdf import PdfUnavailable, to_pdf
-from .render import render_docx, render_docx_many, render_guide_docx
+from assistant.letters.build import LETTER_IDS, build_letters
+from assistant.letters.models import LetterError, Letter, LetterNotApplicable, Paragraph, SendingGuide, UnknownLetter
+from assistant.letters.pdf import PdfUnavailable, to_pdf
+from assistant.letters.render import render_docx, render_docx_many, render_guide_docx
 
 __all__ = [
     "LETTER_IDS", "Letter", "LetterError", "LetterNotApplicable", "Paragraph", "PdfUnavailable",

@@ -22,15 +22,15 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from pydantic import BaseModel, ConfigDict
 
-from .. import bodies
-from ..analysis import Analysis
-from ..appeals import organism_label
-from ..formatting import amount, long_date
-from ..model import Case
-from ..trace import ParagraphTrace, RefTrace, ref_trace, right_title, trace
-from .build import clean, cite_paren, load_catalogue
-from .models import Letter
-from .render import render_docx
+from assistant.law import bodies
+from assistant.law.analysis import Analysis
+from assistant.law.appeals import organism_label
+from assistant.core.formatting import amount, long_date
+from assistant.law.model import Case
+from assistant.letters.trace import ParagraphTrace, RefTrace, ref_trace, right_title, trace
+from assistant.letters.build import clean, cite_paren, load_catalogue
+from assistant.letters.models import Letter
+from assistant.letters.render import render_docx
 
 AUTHOR = "Mes droits face à l'algorithme"
 ANNEX_HEADING = "Pourquoi ce paragraphe"

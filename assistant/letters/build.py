@@ -18,18 +18,18 @@ import yaml
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import bodies
-from ..analysis import Analysis
-from ..appeals import HOUSING_AIDS, SOCIAL_SECURITY_BODIES, appeal_route, is_sanction, organism_label
-from ..deadlines import end_of_period
-from ..formatting import amount as format_amount
-from ..formatting import long_date, place_and_date
-from ..legal_refs import period, ref
-from ..model import Benefit, Case, OrganismKind, Situation
-from ..places import holiday_region
-from ..rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
-from ..texts import duration
-from .models import (
+from assistant.law import bodies
+from assistant.law.analysis import Analysis
+from assistant.law.appeals import HOUSING_AIDS, SOCIAL_SECURITY_BODIES, appeal_route, is_sanction, organism_label
+from assistant.law.deadlines import end_of_period
+from assistant.core.formatting import amount as format_amount
+from assistant.core.formatting import long_date, place_and_date
+from assistant.law.legal_refs import period, ref
+from assistant.law.model import Benefit, Case, OrganismKind, Situation
+from assistant.law.places import holiday_region
+from assistant.law.rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
+from assistant.law.texts import duration
+from assistant.letters.models import (
     Letter,
     LetterNotApplicable,
     Paragraph,
@@ -191,7 +191,7 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
             out.append(token)
         elif token == "@appeal.route":
             # The text that opens the prior appeal: the first article of the route's basis
-            # (assistant.appeals keeps it first; CRPA L411-2 for a recours gracieux).
+            # (assistant.law.appeals keeps it first; CRPA L411-2 for a recours gracieux).
             out += [i for i in analysis.appeal.legal_basis if _is_article(i)][:1]
         elif token == "@appeal.answer":
             out.append(appeal_route(case).answer_ref)
@@ -255,7 +255,7 @@ def _deadline(analysis: Analysis, deadline_id: str) -> Optional[dt.date]:
 
 
 class AnswerLike(Protocol):
-    """An answer received to a letter (assistant.followup.Answer): the letter answered, the
+    """An answer received to a letter (assistant.casefiles.followup.Answer): the letter answered, the
     day, and what kind of answer it was (an enum whose value is the kind's id)."""
 
     to_letter: str
@@ -263,7 +263,7 @@ class AnswerLike(Protocol):
     kind: Any
 
 
-# Answers that refuse all or part of a request: an explicit refusal (assistant.followup.REFUSING).
+# Answers that refuse all or part of a request: an explicit refusal (assistant.casefiles.followup.REFUSING).
 REFUSED_KINDS = ("partial", "refusal_with_reasons", "refusal_without_reasons")
 # Answers on the merits: the request is no longer « unanswered ».
 DECIDED_KINDS = (*REFUSED_KINDS, "complete", "withdrawn")
@@ -274,7 +274,7 @@ def _kind(answer: AnswerLike) -> str:
 
 
 def _answers(answers: Iterable[AnswerLike]) -> tuple[dict[str, Optional[str]], dict[str, Optional[dt.date]]]:
-    """The latest answer to each letter (same day: by kind, as assistant.followup does): its
+    """The latest answer to each letter (same day: by kind, as assistant.casefiles.followup does): its
     kind and its day; None for a letter without an answer."""
     kinds: dict[str, Optional[str]] = {letter: None for letter in LETTER_IDS}
     days: dict[str, Optional[dt.date]] = {letter: None for letter in LETTER_IDS}
@@ -570,7 +570,7 @@ def build_letters(case: Case, analysis: Analysis, only: list[str] | None = None,
                   today: dt.date | None = None, answers: Iterable[AnswerLike] = ()) -> list[Letter]:
     """The letters for a case: those the analysis proposes, or exactly `only` (in that order).
 
-    `answers` (assistant.followup.Answer) are what the body already answered: follow-up
+    `answers` (assistant.casefiles.followup.Answer) are what the body already answered: follow-up
     letters then say so (« Votre réponse du … ») instead of « restée sans réponse ».
     Raises UnknownLetter for an id outside the catalogue and LetterNotApplicable for a letter
     whose right the analysis did not find; both carry a French message.

@@ -18,14 +18,14 @@ from typing import Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import bodies, gate
-from ..deadlines import end_of_period
-from ..formatting import long_date, place_and_date
-from ..legal_refs import period
-from ..model import InvalidCase, OrganismKind
-from ..texts import time_of
-from .build import _env, cite, cite_paren
-from .models import Letter, Paragraph, SendingGuide
+from assistant.law import bodies, gate
+from assistant.law.deadlines import end_of_period
+from assistant.core.formatting import long_date, place_and_date
+from assistant.law.legal_refs import period
+from assistant.law.model import InvalidCase, OrganismKind
+from assistant.law.texts import time_of
+from assistant.letters.build import _env, cite, cite_paren
+from assistant.letters.models import Letter, Paragraph, SendingGuide
 
 CATALOGUE = Path(__file__).resolve().parent / "collective.yaml"
 LETTER_IDS = ("algorithm_rules_request", "algorithm_rules_cada_referral")

@@ -16,14 +16,14 @@ from typing import Any, Optional
 
 import yaml
 
-from ..analysis import Analysis, analyse
-from ..deadlines import end_of_period
-from ..formatting import long_date
-from ..legal_refs import period, ref
-from ..model import Case
-from ..texts import duration
-from . import build
-from .models import Letter, SendingGuide
+from assistant.law.analysis import Analysis, analyse
+from assistant.law.deadlines import end_of_period
+from assistant.core.formatting import long_date
+from assistant.law.legal_refs import period, ref
+from assistant.law.model import Case
+from assistant.law.texts import duration
+from assistant.letters import build
+from assistant.letters.models import Letter, SendingGuide
 
 HERE = Path(__file__).resolve().parent
 LOCALES = {"en": "en_GB"}

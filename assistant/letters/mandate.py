@@ -23,13 +23,13 @@ from typing import Any, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .. import bodies, gate
-from ..appeals import Route, appeal_route, organism_label
-from ..formatting import long_date, place_and_date
-from ..model import _BY_TYPE, Case, InvalidCase, parse_case
-from .build import _env, _is_article, _lines, _references, _sender, cite, cite_paren, clean
-from .models import Letter, Paragraph, SendingGuide
-from .render import render_docx
+from assistant.law import bodies, gate
+from assistant.law.appeals import Route, appeal_route, organism_label
+from assistant.core.formatting import long_date, place_and_date
+from assistant.law.model import _BY_TYPE, Case, InvalidCase, parse_case
+from assistant.letters.build import _env, _is_article, _lines, _references, _sender, cite, cite_paren, clean
+from assistant.letters.models import Letter, Paragraph, SendingGuide
+from assistant.letters.render import render_docx
 
 CATALOGUE = Path(__file__).resolve().parent / "mandate.yaml"
 LETTER_ID = "mandate"
@@ -242,6 +242,6 @@ def mandate_docx(request: MandateRequest) -> bytes:
 
 def mandate_pdf(request: MandateRequest) -> bytes:
     """The mandate as a PDF (Typst, same text as the DOCX)."""
-    from .typeset import letter_pdf
+    from assistant.letters.typeset import letter_pdf
 
     return letter_pdf(mandate_letter(request))

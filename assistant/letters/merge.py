@@ -12,8 +12,8 @@ import io
 from dataclasses import dataclass
 from typing import Iterable
 
-from .models import Letter
-from .render import TEMPLATES
+from assistant.letters.models import Letter
+from assistant.letters.render import TEMPLATES
 
 COVER_TYPST = TEMPLATES / "cover.typ"
 
@@ -33,7 +33,7 @@ class Mailed:
 
 
 def _cover(entries: list[tuple[str, "Mailed", int]], cases: dict[str, list["Mailed"]]) -> bytes:
-    from .typeset import FONTS, _engine
+    from assistant.letters.typeset import FONTS, _engine
 
     data = {
         "heading": "Envoi groupé — liste des courriers", "fonts": FONTS,

@@ -29,8 +29,8 @@ from jinja2.exceptions import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
-from .models import Letter
-from .render import (
+from assistant.letters.models import Letter
+from assistant.letters.render import (
     DOCUMENT_PART, LETTER_TEMPLATE, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_UNPACKED, CompiledTemplate, TemplateRefused,
     check_tags, refusal_message, read_zip,
 )
@@ -230,9 +230,9 @@ def _try_render(docx_bytes: bytes, fields: set[str]) -> list[str]:
 def sample_letter(today: dt.date) -> Letter:
     """A letter for a fictitious person (an RSA suspended without reasons), dated `today`,
     to preview a template with: the same engine and catalogue as every letter."""
-    from ..analysis import analyse
-    from ..model import parse_case
-    from .build import build_letters
+    from assistant.law.analysis import analyse
+    from assistant.law.model import parse_case
+    from assistant.letters.build import build_letters
 
     case = parse_case({
         "claimant": {"first_name": "Camille", "last_name": "Exemple", "address": "1 place de la Mairie",

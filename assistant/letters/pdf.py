@@ -175,7 +175,7 @@ def _typst_failure(error: Exception) -> PdfUnavailable:
 
 def render_pdf_many(letters: list, workers: int | None = None) -> list[bytes]:
     """Letters → PDF bytes, in order, with exactly the text of their DOCX. Raises PdfUnavailable."""
-    from . import typeset
+    from assistant.letters import typeset
 
     try:
         return typeset.letters_pdf(letters, workers=workers)
@@ -191,7 +191,7 @@ def render_pdf(letter) -> bytes:
 
 def render_guide_pdf(letters: list, context: dict | None = None) -> bytes:
     """The « what to do next » sheet as PDF (`context`: another language's guide)."""
-    from . import typeset
+    from assistant.letters import typeset
 
     try:
         return typeset.guide_pdf(list(letters), context)

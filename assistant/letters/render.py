@@ -34,7 +34,7 @@ from jinja2 import Environment, StrictUndefined, meta, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .models import REGISTERED_LINE, Letter
+from assistant.letters.models import REGISTERED_LINE, Letter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LETTER_TEMPLATE = TEMPLATES / "letter.docx"

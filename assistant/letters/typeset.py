@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .models import Letter
-from .render import TEMPLATES, guide_context, letter_context
+from assistant.letters.models import Letter
+from assistant.letters.render import TEMPLATES, guide_context, letter_context
 
 LETTER_TYPST = TEMPLATES / "letter.typ"
 GUIDE_TYPST = TEMPLATES / "guide.typ"

@@ -12,8 +12,8 @@ def warm_up() -> None:
     try:
         import datetime as dt
 
-        from .. import bodies, deadlines, legal_refs, texts
-        from . import build, guides, render, typeset
+        from assistant.law import bodies, deadlines, legal_refs, texts
+        from assistant.letters import build, guides, render, typeset
 
         # The engine's data first: the dates screen shows the safe date (holidays, periods).
         legal_refs.load_refs()

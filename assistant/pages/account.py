@@ -12,8 +12,8 @@ from typing import Callable
 
 import streamlit as st
 
-from assistant.accounts import Accounts, EmailRefused, LastAdmin, Member, Role, UnknownAccount
-from assistant.i18n import _
+from assistant.casefiles.accounts import Accounts, EmailRefused, LastAdmin, Member, Role, UnknownAccount
+from assistant.core.i18n import _
 from assistant.pages.common import GOTO, PAGE_FILES, announce_step, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     LOGIN_ERROR, REFUSALS, ROLE_LABELS, acting_user, case_store, notice, organisation_name, refreshed_user, refusal,

@@ -22,11 +22,11 @@ from typing import Any, Optional
 
 import streamlit as st
 
-from assistant import interview as iv
-from assistant.analysis import Analysis, analyse
-from assistant.formatting import long_date
-from assistant.i18n import _, babel_locale, current_language
-from assistant.model import InvalidCase, parse_case
+from assistant.law import interview as iv
+from assistant.law.analysis import Analysis, analyse
+from assistant.core.formatting import long_date
+from assistant.core.i18n import _, babel_locale, current_language
+from assistant.law.model import InvalidCase, parse_case
 
 # Dates that bound the route itself and belong under the safe date.
 NUANCE_DATES = ("reasonable_time", "court_limit")

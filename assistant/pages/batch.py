@@ -1,6 +1,6 @@
 """Associations: a spreadsheet of cases in, checked first, then every letter in one ZIP.
 
-Thin: the checking and the letters come from `assistant.batch`; the file is read in memory
+Thin: the checking and the letters come from `assistant.associations.batch`; the file is read in memory
 and the ZIP is built in memory (nothing personal is written to the server's disk). So that
 memory is bounded and given back, a file has at most `APP_MAX_ROWS` rows, and the ZIP is
 forgotten once downloaded, when the file is removed or replaced, or `ZIP_MINUTES` after it
@@ -20,12 +20,12 @@ import time
 
 import streamlit as st
 
-from assistant.batch import (
+from assistant.associations.batch import (
     Checked, approved_zip, check_upload, letters_zip, rejected_xlsx, review_statuses, save_for_review, template_xlsx,
 )
-from assistant.stats import FLAG_LABELS, published, tally_cases, to_csv
-from assistant.i18n import _
-from assistant.model import InvalidCase
+from assistant.associations.stats import FLAG_LABELS, published, tally_cases, to_csv
+from assistant.core.i18n import _
+from assistant.law.model import InvalidCase
 from assistant.pages.common import escape_markdown
 from assistant.pages.workspace import (
     REFUSALS, case_store, organisation_name, organisation_requires_review, organisation_template, refusal, today,
@@ -54,7 +54,7 @@ REVIEW = "batch.review"       # (file name and size, [(row, case id, letters)]) 
 def _for_review(checked: Checked, file_key: tuple) -> None:
     """The organisation requires review: save the rows as case files, letters in review;
     hand out only the approved ones."""
-    from assistant.store import Consent
+    from assistant.casefiles.store import Consent
 
     actor = user()
     organisation = escape_markdown(organisation_name()) or _("votre organisation")  # shown as Markdown only

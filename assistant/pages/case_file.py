@@ -20,13 +20,13 @@ from typing import Callable
 
 import streamlit as st
 
-from assistant import interview as iv
-from assistant.calendar_ics import ladder_calendar_bytes
-from assistant.analysis import analyse
-from assistant.followup import FollowupError, case_for_step, classify, ladder, next_question
-from assistant.i18n import _, babel_locale, current_language
+from assistant.law import interview as iv
+from assistant.casefiles.calendar_ics import ladder_calendar_bytes
+from assistant.law.analysis import analyse
+from assistant.casefiles.followup import FollowupError, case_for_step, classify, ladder, next_question
+from assistant.core.i18n import _, babel_locale, current_language
 from assistant.letters import Letter, render_docx
-from assistant.model import InvalidCase
+from assistant.law.model import InvalidCase
 from assistant.pages.banner import deadline_banner
 from assistant.pages.common import (
     DOCX, GOTO, MANDATE_ADDRESS, PAGE_FILES, announce_step, escape_markdown, file_stem, follow_goto, letter_stem,
@@ -39,8 +39,8 @@ from assistant.pages.workspace import (
     organisation_template, organism_label, prepare, prepared, refusal, require_user, scope_label, sent_before_saving,
     sent_letter_ids, show_notice, situation_label, status_label, submit_for_review, today,
 )
-from assistant.review_status import live_version
-from assistant.store import (
+from assistant.casefiles.review_status import live_version
+from assistant.casefiles.store import (
     Channel, Consent, LetterStatus, Status, ladder_events, retention_days,
 )
 

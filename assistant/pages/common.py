@@ -21,13 +21,13 @@ from typing import Any, Optional
 
 import streamlit as st
 
-from assistant import interview as iv
-from assistant import session_memory
-from assistant.analysis import Analysis, analyse
-from assistant.formatting import long_date
-from assistant.i18n import _, babel_locale, current_language, lib
-from assistant.legal_refs import LegalRef, LegalRefsError, load_refs
-from assistant.model import Case, InvalidCase, parse_case
+from assistant.law import interview as iv
+from assistant.pages import session_memory
+from assistant.law.analysis import Analysis, analyse
+from assistant.core.formatting import long_date
+from assistant.core.i18n import _, babel_locale, current_language, lib
+from assistant.law.legal_refs import LegalRef, LegalRefsError, load_refs
+from assistant.law.model import Case, InvalidCase, parse_case
 
 ANSWERS = "answers"          # dict: question id → answer as typed
 STEP = "step"                # id of the interview screen shown

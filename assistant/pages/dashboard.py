@@ -9,16 +9,16 @@ import html
 
 import streamlit as st
 
-from assistant import interview as iv
-from assistant.crypto import SealError
-from assistant.i18n import _
+from assistant.law import interview as iv
+from assistant.casefiles.crypto import SealError
+from assistant.core.i18n import _
 from assistant.pages.common import GOTO, announce_step, clear_session, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     BUCKET_LABELS, CASE_ID, REFUSALS, benefit_label, case_store, organism_label, refusal,
     require_user, review_line, show_notice, situation_label, status_label, store_unavailable, today,
 )
-from assistant.review_status import counts_by_case
-from assistant.store import BUCKETS, Status
+from assistant.casefiles.review_status import counts_by_case
+from assistant.casefiles.store import BUCKETS, Status
 
 follow_goto()
 

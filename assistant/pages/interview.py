@@ -15,9 +15,9 @@ import re
 
 import streamlit as st
 
-from assistant import interview as iv
-from assistant.i18n import _, babel_locale
-from assistant.model import InvalidCase, Problem, parse_case
+from assistant.law import interview as iv
+from assistant.core.i18n import _, babel_locale
+from assistant.law.model import InvalidCase, Problem, parse_case
 from assistant.pages.banner import deadline_banner, interview_analysis
 from assistant.pages.common import (
     ERRORS, GOTO, STEP, answers, announce_step, follow_goto, mediator, reference_date, run_script, sync,

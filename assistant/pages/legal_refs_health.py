@@ -5,7 +5,7 @@ it changes and what it touches: letter paragraphs, sentences and rules, modules,
 saved letters of the user's organisation that cite it. Nothing is written: the references
 change only when the correction is made in `legal_refs/`.
 
-Thin: everything comes from `assistant.refs_health` (the same report as `python -m
+Thin: everything comes from `assistant.letters.refs_health` (the same report as `python -m
 assistant refs check`).
 """
 
@@ -18,14 +18,14 @@ from typing import Any
 import streamlit as st
 from babel.dates import format_date
 
-from assistant import legal_refs as law
-from assistant.i18n import N_, _, babel_locale
+from assistant.law import legal_refs as law
+from assistant.core.i18n import N_, _, babel_locale
 from assistant.pages.common import announce_step, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     REFUSALS, case_store, letter_status_label, letter_title, open_case, organisation_name, refusal, require_user,
     today,
 )
-from assistant.refs_health import DEFAULT_MAX_AGE_DAYS, RefsInputError, Usage, check
+from assistant.letters.refs_health import DEFAULT_MAX_AGE_DAYS, RefsInputError, Usage, check
 
 follow_goto()
 

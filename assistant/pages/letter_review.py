@@ -18,9 +18,9 @@ from typing import Optional
 
 import streamlit as st
 
-from assistant import diffing
-from assistant.analysis import analyse
-from assistant.i18n import _, lib
+from assistant.letters import diffing
+from assistant.law.analysis import analyse
+from assistant.core.i18n import _, lib
 from assistant.letters.models import Letter
 from assistant.pages.common import (
     DOCX, announce_step, escape_markdown, file_stem, follow_goto, legal_refs, letter_stem, ui_date,
@@ -29,9 +29,9 @@ from assistant.pages.workspace import (
     FROZEN, REFUSALS, REVIEW_CASE, REVIEW_VERSION, acting_user, case_store, case_today, letter_status_label,
     letter_title, notice, open_case, open_review, organisation_template, refusal, require_user, show_notice, submit_for_review, today,
 )
-from assistant.provenance import template_version
-from assistant.review_status import chain, first_version, live_versions
-from assistant.store import LetterStatus, StoredLetter
+from assistant.letters.provenance import template_version
+from assistant.casefiles.review_status import chain, first_version, live_versions
+from assistant.casefiles.store import LetterStatus, StoredLetter
 
 follow_goto()
 
@@ -238,7 +238,7 @@ def show_references(version: StoredLetter, generated: StoredLetter) -> None:
 
 def show_annotated(letter: Letter, case, analysis) -> None:
     """Each paragraph with the rights, facts and texts that put it there."""
-    from assistant.trace import right_title, trace
+    from assistant.letters.trace import right_title, trace
 
     st.header(_("Courrier annoté"), anchor="courrier-annote")
     st.markdown(_("**Objet :** {subject}").format(subject=escape_markdown(letter.subject)))

@@ -16,9 +16,9 @@ from typing import Any, Optional
 
 import streamlit as st
 
-from assistant import i18n
-from assistant.calendar_ics import calendar_bytes
-from assistant.i18n import _, current_language, lib
+from assistant.core import i18n
+from assistant.casefiles.calendar_ics import calendar_bytes
+from assistant.core.i18n import _, current_language, lib
 from assistant.pages import common, workspace
 from assistant.pages.common import (
     DOCX, case_fingerprint, escape_markdown, file_stem, follow_goto, letter_stem, mediator, require_outcome, ui_date,

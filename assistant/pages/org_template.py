@@ -14,8 +14,8 @@ import hashlib
 
 import streamlit as st
 
-from assistant.accounts import Accounts
-from assistant.i18n import _
+from assistant.casefiles.accounts import Accounts
+from assistant.core.i18n import _
 from assistant.letters.org_templates import check_template, diff_against_standard, sample_letter
 from assistant.letters.render import LETTER_TEMPLATE, render_docx
 from assistant.pages.common import DOCX, announce_step, escape_markdown, follow_goto, ui_date

@@ -10,9 +10,9 @@ import json
 
 import streamlit as st
 
-from assistant import interview as iv
-from assistant.i18n import _, babel_locale
-from assistant.model import InvalidCase, parse_case
+from assistant.law import interview as iv
+from assistant.core.i18n import _, babel_locale
+from assistant.law.model import InvalidCase, parse_case
 from assistant.pages.banner import deadline_banner, interview_analysis
 from assistant.pages.common import (
     GOTO, STEP, answer_text, answers, announce_step, escape_markdown, follow_goto, outcome, reference_date,

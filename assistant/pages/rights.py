@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.i18n import _, lib
+from assistant.core.i18n import _, lib
 from assistant.pages import common
 from assistant.pages.common import (
     GOTO, escape_markdown, follow_goto, mediator, require_outcome, show_legal_basis, ui_date,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.i18n import LANGUAGES, _, current_language
+from assistant.core.i18n import LANGUAGES, _, current_language
 from assistant.pages.common import (
     GOTO, PAGE_FILES, announce_step, answers, download_answers_button, follow_goto, mediator, memory_hours,
     resume_widget,

@@ -19,19 +19,19 @@ from typing import Any, Callable, NoReturn, Optional
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from assistant import interview as iv
-from assistant.accounts import COOLDOWN, LOCAL_SOURCE, Accounts, NotAllowed, Role, TooManyAttempts, User
-from assistant.analysis import HISTORY_FIELD_OF_LETTER, analyse
-from assistant.crypto import SealError
-from assistant.followup import AnswerKind
-from assistant.i18n import N_, _, lib
+from assistant.law import interview as iv
+from assistant.casefiles.accounts import COOLDOWN, LOCAL_SOURCE, Accounts, NotAllowed, Role, TooManyAttempts, User
+from assistant.law.analysis import HISTORY_FIELD_OF_LETTER, analyse
+from assistant.casefiles.crypto import SealError
+from assistant.casefiles.followup import AnswerKind
+from assistant.core.i18n import N_, _, lib
 from assistant.letters.models import Letter
-from assistant.model import Case, InvalidCase, parse_case
+from assistant.law.model import Case, InvalidCase, parse_case
 from assistant.pages.common import (
     GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, escape_markdown,
     reference_date,
 )
-from assistant.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store, database_url
+from assistant.casefiles.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store, database_url
 
 # The signed-in accounts.User and its organisation's name (for display): kept by « Terminer
 # et effacer » (common.KEEP_ON_CLEAR), dropped by « Se déconnecter ». The failed sign-ins
@@ -276,7 +276,7 @@ def _open_saved() -> None:
 
 def _save(case: Case) -> None:
     """Callback of « Enregistrer le dossier »: only with the person's consent ticked."""
-    from assistant.store import Consent
+    from assistant.casefiles.store import Consent
 
     st.session_state.pop(SAVE_ERROR, None)
     saved = st.session_state.get(SAVED)
@@ -399,7 +399,7 @@ def prepared(slot: str) -> Any:
 
 def prepare(slot: str, make: Callable[[], Letter]) -> None:
     """Callback of « Préparer ce courrier »: the letter and its DOCX, kept for this session."""
-    from assistant.followup import FollowupError
+    from assistant.casefiles.followup import FollowupError
     from assistant.letters import LetterError, render_docx
 
     made: Any

@@ -28,7 +28,7 @@ import docx
 import pytest
 from icalendar import Calendar
 
-from assistant.formatting import long_date
+from assistant.core.formatting import long_date
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

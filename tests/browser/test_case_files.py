@@ -17,10 +17,10 @@ import uuid
 
 import pytest
 
-from assistant.accounts import Accounts, Role
-from assistant.followup import questions
-from assistant.formatting import long_date
-from assistant.store import Store, database_url
+from assistant.casefiles.accounts import Accounts, Role
+from assistant.casefiles.followup import questions
+from assistant.core.formatting import long_date
+from assistant.casefiles.store import Store, database_url
 from tests.browser.test_browser import (  # noqa: F401  (server, browser: fixtures)
     DESKTOP, JOURNEY, PERSON, TODAY, answer_interview, browser, check_accessibility, docx_text, download, new_page,
     rights_ready, server, settle, shoot,

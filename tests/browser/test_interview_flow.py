@@ -13,10 +13,10 @@ import datetime as dt
 
 import pytest
 
-from assistant import interview as iv
-from assistant.analysis import analyse
-from assistant.formatting import long_date
-from assistant.model import parse_case
+from assistant.law import interview as iv
+from assistant.law.analysis import analyse
+from assistant.core.formatting import long_date
+from assistant.law.model import parse_case
 from tests.browser.test_browser import (  # noqa: F401  (server, browser: fixtures)
     ARTIFACTS, browser, choose, fill, new_page, review_ready, screen_ready, server, settle, shoot,
 )

@@ -14,10 +14,10 @@ import uuid
 import pytest
 from docx import Document
 
-from assistant.accounts import Accounts, Role
-from assistant.legal_refs import load_refs
+from assistant.casefiles.accounts import Accounts, Role
+from assistant.law.legal_refs import load_refs
 from assistant.letters.render import LETTER_TEMPLATE
-from assistant.store import Store, database_url
+from assistant.casefiles.store import Store, database_url
 from tests.browser.test_browser import (  # noqa: F401  (server, browser: fixtures)
     DESKTOP, browser, check_accessibility, new_page, server, settle, shoot,
 )

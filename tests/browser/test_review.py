@@ -18,9 +18,9 @@ import uuid
 
 import pytest
 
-from assistant.accounts import Accounts, Role
-from assistant.model import parse_case
-from assistant.store import Consent, Store, database_url
+from assistant.casefiles.accounts import Accounts, Role
+from assistant.law.model import parse_case
+from assistant.casefiles.store import Consent, Store, database_url
 from tests.browser.test_browser import (  # noqa: F401  (server, browser: fixtures)
     DESKTOP, TODAY, browser, check_accessibility, docx_text, download, new_page, server, settle, shoot,
 )

@@ -14,7 +14,7 @@ from tests.browser.test_browser import (  # noqa: F401  (fixtures)
     DESKTOP, JOURNEY, PERSON, PHONE, RECEIVED, answer_interview, browser, check_accessibility, new_page,
     review_ready, screen_ready, server, settle, start_ready,
 )
-from assistant.formatting import long_date
+from assistant.core.formatting import long_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -1,0 +1,486 @@
+"""Organisations, users and roles: who may see and do what with saved cases.
+
+The anonymous flow needs none of this (saving is always the person's choice). When a
+mediator, an association volunteer or a lawyer works with an account, every case belongs
+to their organisation and nobody else sees it. Passwords are hashed with Argon2id
+(argon2-cffi, the maintained binding of the reference implementation), never stored.
+
+An organisation's admin lists its accounts, disables, re-enables or removes them and
+changes their roles; the store reads the acting user's row again on every privileged
+action (`current`), so a revoked or demoted user's open session loses its rights at the
+next click. Failed sign-ins are counted in the database, per e-mail address and per
+source, so a lock holds whatever the browser session or the server process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from enum import Enum
+from functools import lru_cache
+from typing import Callable, NamedTuple, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, String, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from assistant.casefiles.store import Base, Store
+
+class Role(str, Enum):
+    mediator = "mediator"          # France Services, conseiller numérique
+    volunteer = "volunteer"        # an association's volunteer
+    lawyer = "lawyer"              # reviews and approves letters
+    admin = "admin"                # manages the organisation's users
+
+
+# What each role may do. A permission not listed is refused.
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.mediator: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit"}),
+    Role.volunteer: frozenset({"case.read", "case.write", "letter.send", "letter.edit"}),
+    Role.lawyer: frozenset({"case.read", "letter.edit", "letter.approve"}),
+    Role.admin: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit",
+                           "letter.approve", "user.manage", "template.manage"}),
+}
+
+_HASHER = PasswordHasher()   # Argon2id with the library's current recommended parameters
+MIN_PASSWORD_LENGTH = 12
+
+# Sign-in throttling. An e-mail address (known or not: a lock must not tell which addresses
+# have an account) is refused for COOLDOWN after MAX_FAILURES_PER_ACCOUNT failures within
+# FAILURE_WINDOW; a source (the client's address, "local" without a proxy) after
+# MAX_FAILURES_PER_SOURCE, higher because a France Services office signs in from one
+# address and one person's typos must not lock out the others.
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_SOURCE = 20
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+COOLDOWN = dt.timedelta(minutes=15)
+LOCAL_SOURCE = "local"
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    requires_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SignInFailureRow(Base):
+    """Recent failed sign-ins of one e-mail address or one source, under a digest (no
+    address in clear); deleted once the window and the cooldown are over."""
+
+    __tablename__ = "sign_in_failures"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column()
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TemplateRow(Base):
+    """An organisation's own letter template (checked before it is accepted: see
+    letters/org_templates.py); the latest one is used, the older ones kept."""
+
+    __tablename__ = "organisation_templates"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    docx: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class User(BaseModel):
+    """A signed-in person acting for an organisation (what the store needs to know)."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    organisation_id: str
+    email: str
+    name: str
+    role: Role
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+
+class Member(BaseModel):
+    """An account as its organisation's admin sees it."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    email: str
+    name: str
+    role: Role
+    created_at: dt.datetime
+    disabled_at: Optional[dt.datetime] = None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+
+class NotAllowed(PermissionError):
+    """The user's role does not allow this action (French message for the page)."""
+
+
+class TooManyAttempts(NotAllowed):
+    """Sign-in refused without checking the password: too many failures lately for this
+    e-mail address or this source."""
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made (French message for the page and the CLI)."""
+
+
+class EmailRefused(AccountError):
+    """The address cannot get a new account. The same answer whether it is taken in this
+    organisation or in another one: an admin does not learn who else has an account here."""
+
+
+class LastAdmin(AccountError):
+    """The organisation's last active admin cannot be disabled, removed or demoted."""
+
+
+class UnknownAccount(AccountError):
+    """No such account in the admin's organisation (another organisation's is not revealed)."""
+
+
+REVOKED = "ce compte a été désactivé ou supprimé : voyez l'administrateur de votre organisation."
+LOCKED = "trop d'essais de connexion : réessayez dans {minutes} minutes."
+
+
+def require(user: Optional[User], permission: str) -> None:
+    if user is not None and not user.can(permission):
+        raise NotAllowed(f"votre rôle ({user.role.value}) ne permet pas cette action ({permission}).")
+
+
+def current(session: Session, actor: User) -> User:
+    """The actor as the database knows them now (role, enabled), never the session's copy:
+    the store calls it before every privileged action. NotAllowed when the account was
+    disabled or removed."""
+    row = session.get(UserRow, actor.id)
+    if row is None or row.disabled_at is not None or row.organisation_id != actor.organisation_id:
+        raise NotAllowed(REVOKED)
+    return _user(row)
+
+
+def _user(row: UserRow) -> User:
+    return User(id=row.id, organisation_id=row.organisation_id, email=row.email, name=row.name, role=Role(row.role))
+
+
+def _member(row: UserRow) -> Member:
+    return Member(id=row.id, email=row.email, name=row.name, role=Role(row.role), created_at=_aware(row.created_at),
+                  disabled_at=_aware(row.disabled_at) if row.disabled_at else None)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _minutes(period: dt.timedelta) -> int:
+    return int(period.total_seconds() // 60)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite forgets time zones; we always store UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """An Argon2 hash of nothing anyone types, checked for an unknown e-mail: the same work
+    as for a real account, so the time taken does not tell whether the address exists."""
+    return _HASHER.hash(uuid.uuid4().hex)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+class _Stored(NamedTuple):
+    """What a sign-in needs of the account, read before the password is checked."""
+
+    id: str
+    password_hash: str
+    active: bool
+    organisation_id: str
+
+
+def _counter_key(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode("utf-8")).hexdigest()
+
+
+def _checked_password(password: str) -> str:
+    """The Argon2 hash of an acceptable new password (made before any write transaction)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"mot de passe trop court ({MIN_PASSWORD_LENGTH} caractères au moins).")
+    return _HASHER.hash(password)
+
+
+class Accounts:
+    """Organisations and users, in the same database as the store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # --- organisations and new accounts ------------------------------------------------------
+
+    def create_organisation(self, name: str, requires_review: bool = False) -> str:
+        with self.store._session() as session, session.begin():
+            return self._insert_organisation(session, name, requires_review)
+
+    def create_organisation_with_admin(self, name: str, email: str, admin_name: str, password: str,
+                                       requires_review: bool = False) -> tuple[str, User]:
+        """A new organisation and its first admin in one transaction: when the admin is
+        refused (password, e-mail), no organisation is left behind."""
+        password_hash = _checked_password(password)
+        with self.store._session() as session, session.begin():
+            organisation_id = self._insert_organisation(session, name, requires_review)
+            admin = self._insert_user(session, organisation_id, email, admin_name, Role.admin, password_hash, None)
+            return organisation_id, admin
+
+    @staticmethod
+    def _insert_organisation(session: Session, name: str, requires_review: bool) -> str:
+        row = OrganisationRow(id=str(uuid.uuid4()), name=name, requires_review=requires_review, created_at=_now())
+        session.add(row)
+        session.flush()
+        return row.id
+
+    def organisation_name(self, organisation_id: str) -> str:
+        """The organisation's name, as shown to its users (empty for an unknown id)."""
+        with self.store._session(read=True) as session:
+            row = session.get(OrganisationRow, organisation_id)
+            return row.name if row is not None else ""
+
+    def add_user(self, organisation_id: str, email: str, name: str, role: Role, password: str,
+                 by: Optional[User] = None) -> User:
+        """A new account; `by` (an admin of that organisation) is required once it has users."""
+        self.store._require(by, "user.manage")
+        if by is not None and by.organisation_id != organisation_id:
+            raise NotAllowed("vous ne gérez que les comptes de votre organisation.")
+        password_hash = _checked_password(password)
+        with self.store._session() as session, session.begin():
+            return self._insert_user(session, organisation_id, email, name, role, password_hash, by)
+
+    def _insert_user(self, session: Session, organisation_id: str, email: str, name: str, role: Role,
+                     password_hash: str, by: Optional[User]) -> User:
+        email = email.strip().lower()
+        if session.scalars(select(UserRow.id).where(UserRow.email == email)).first() is not None:
+            raise EmailRefused("cette adresse e-mail ne peut pas recevoir de nouveau compte : vérifiez-la, "
+                               "ou demandez à la personne une autre adresse.")
+        row = UserRow(id=str(uuid.uuid4()), organisation_id=organisation_id, email=email, name=name,
+                      role=Role(role).value, password_hash=password_hash, created_at=_now())
+        session.add(row)
+        session.flush()
+        self.store._audit(session, by, "user.add", None, f"{row.id} {row.role}", organisation_id)
+        return _user(row)
+
+    # --- an organisation's accounts, managed by its admins ---------------------------------
+
+    def users(self, by: User) -> list[Member]:
+        """The accounts of the admin's organisation, by name."""
+        self.store._require(by, "user.manage")
+        with self.store._session(read=True) as session:
+            query = (select(UserRow).where(UserRow.organisation_id == by.organisation_id)
+                     .order_by(UserRow.name, UserRow.email))
+            return [_member(row) for row in session.scalars(query)]
+
+    def refresh(self, user: User) -> Optional[User]:
+        """The signed-in user as the database knows them now, or None once disabled or
+        removed (the pages show the current role, the store enforces it)."""
+        with self.store._session(read=True) as session:
+            try:
+                return current(session, user)
+            except NotAllowed:
+                return None
+
+    def disable(self, user_id: str, by: User) -> None:
+        """The account can no longer sign in, and its open sessions lose every right."""
+        def change(session: Session, row: UserRow) -> None:
+            if row.disabled_at is None:
+                self._keep_an_admin(session, row)
+                row.disabled_at = _now()
+        self._manage(user_id, by, "user.disable", change)
+
+    def enable(self, user_id: str, by: User) -> None:
+        self._manage(user_id, by, "user.enable", lambda _session, row: setattr(row, "disabled_at", None))
+
+    def remove(self, user_id: str, by: User) -> None:
+        """The account is deleted (its cases and letters stay with the organisation; the audit
+        log keeps its id)."""
+        def change(session: Session, row: UserRow) -> None:
+            self._keep_an_admin(session, row)
+            session.delete(row)
+        self._manage(user_id, by, "user.remove", change)
+
+    def set_role(self, user_id: str, role: Role, by: User) -> None:
+        role = Role(role)
+
+        def change(session: Session, row: UserRow) -> None:
+            if role is not Role.admin:
+                self._keep_an_admin(session, row)
+            row.role = role.value
+        self._manage(user_id, by, f"user.role.{role.value}", change)
+
+    def _manage(self, user_id: str, by: User, action: str, change: Callable[[Session, UserRow], None]) -> None:
+        """One change to an account of the admin's own organisation, audited; another
+        organisation's account is answered as unknown."""
+        self.store._require(by, "user.manage")
+        with self.store._session() as session, session.begin():
+            # One account change at a time per organisation (PostgreSQL; SQLite already holds
+            # its write lock), so two admins demoting each other cannot leave none.
+            session.get(OrganisationRow, by.organisation_id, with_for_update=True)
+            row = session.get(UserRow, user_id, with_for_update=True, populate_existing=True)
+            if row is None or row.organisation_id != by.organisation_id:
+                raise UnknownAccount("ce compte n'existe pas dans votre organisation.")
+            change(session, row)
+            self.store._audit(session, by, action, None, user_id)
+
+    @staticmethod
+    def _keep_an_admin(session: Session, row: UserRow) -> None:
+        """Refuse to disable, remove or demote the organisation's last active admin: nobody
+        could manage its accounts any more."""
+        if row.role != Role.admin.value or row.disabled_at is not None:
+            return
+        others = session.scalar(select(func.count()).select_from(UserRow).where(
+            UserRow.organisation_id == row.organisation_id, UserRow.role == Role.admin.value,
+            UserRow.disabled_at.is_(None), UserRow.id != row.id))
+        if not others:
+            raise LastAdmin("c'est le dernier administrateur actif de l'organisation : nommez-en un autre d'abord.")
+
+    # --- signing in ------------------------------------------------------------------------------
+
+    def authenticate(self, email: str, password: str, source: str = LOCAL_SOURCE) -> Optional[User]:
+        """The user, or None for an unknown e-mail, a wrong password or a disabled account
+        (the same answer and the same Argon2 work for all three). TooManyAttempts while the
+        address or the source (`source`: the client's address, "local" without a proxy)
+        cools down. The password is checked between a read and a short write, never inside
+        a write transaction: a sign-in does not hold SQLite's write lock for a hash."""
+        email = email.strip().lower()
+        account_key = _counter_key("account", email)
+        keys = {account_key: MAX_FAILURES_PER_ACCOUNT,
+                _counter_key("source", source or LOCAL_SOURCE): MAX_FAILURES_PER_SOURCE}
+        with self.store._session(read=True) as session:
+            if self._locked(session, list(keys), _now()):
+                raise TooManyAttempts(LOCKED.format(minutes=_minutes(COOLDOWN)))
+            row = session.scalars(select(UserRow).where(UserRow.email == email)).first()
+            found = (_Stored(row.id, row.password_hash, row.disabled_at is None, row.organisation_id)
+                     if row is not None else None)
+        matches = _verify(found.password_hash if found else _dummy_hash(), password)
+        if found is not None and matches and found.active:
+            rehashed = _HASHER.hash(password) if _HASHER.check_needs_rehash(found.password_hash) else None
+            user = self._signed_in(found.id, found.password_hash, rehashed, account_key)
+            if user is not None:
+                return user
+        if self._failed(keys, organisation_id=found.organisation_id if found else None):
+            raise TooManyAttempts(LOCKED.format(minutes=_minutes(COOLDOWN)))
+        return None
+
+    @staticmethod
+    def _locked(session: Session, keys: list[str], now: dt.datetime) -> bool:
+        until = session.scalars(select(SignInFailureRow.locked_until).where(
+            SignInFailureRow.key.in_(keys), SignInFailureRow.locked_until.is_not(None))).all()
+        return any(_aware(moment) > now for moment in until)
+
+    def _signed_in(self, user_id: str, checked_hash: str, rehashed: Optional[str], account_key: str) -> Optional[User]:
+        """The short write of a good sign-in: the account's counter reset, the hash upgraded
+        if the parameters changed, the audit entry. None if the account changed meanwhile."""
+        with self.store._session() as session, session.begin():
+            row = session.get(UserRow, user_id, populate_existing=True)
+            if row is None or row.disabled_at is not None or row.password_hash != checked_hash:
+                return None
+            if rehashed:
+                row.password_hash = rehashed
+            session.execute(delete(SignInFailureRow).where(SignInFailureRow.key == account_key))
+            user = _user(row)
+            self.store._audit(session, user, "login", None)
+            return user
+
+    def _failed(self, keys: dict[str, int], organisation_id: Optional[str]) -> bool:
+        """Count a failure for the address and the source (a short write); True when it locks
+        one of them."""
+        for attempt in range(3):   # two first failures at once on PostgreSQL: one insert wins
+            try:
+                with self.store._session() as session, session.begin():
+                    now = _now()
+                    session.execute(delete(SignInFailureRow).where(
+                        SignInFailureRow.first_at < now - FAILURE_WINDOW - COOLDOWN))
+                    locked = False
+                    for key, limit in keys.items():
+                        row = session.get(SignInFailureRow, key, with_for_update=True, populate_existing=True)
+                        if row is None or _aware(row.first_at) < now - FAILURE_WINDOW or (
+                                row.locked_until is not None and _aware(row.locked_until) <= now):
+                            if row is not None:
+                                session.delete(row)
+                                session.flush()
+                            row = SignInFailureRow(key=key, failures=0, first_at=now)
+                            session.add(row)
+                        row.failures += 1
+                        if row.failures >= limit:
+                            row.locked_until, locked = now + COOLDOWN, True
+                    if organisation_id is not None:
+                        self.store._audit(session, None, "login.failed", None, None, organisation_id)
+                    return locked
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        return False
+
+    def set_template(self, docx: bytes, by: User) -> str:
+        """Keep a new template for the admin's organisation (the caller checked it); returns
+        its fingerprint."""
+        self.store._require(by, "template.manage")
+        fingerprint = hashlib.sha256(docx).hexdigest()
+        with self.store._session() as session, session.begin():
+            session.add(TemplateRow(organisation_id=by.organisation_id, uploaded_at=_now(),
+                                    uploaded_by=by.id, fingerprint=fingerprint, docx=docx))
+            self.store._audit(session, by, "template.set", None, fingerprint[:12])
+        return fingerprint
+
+    def template(self, organisation_id: str) -> Optional[bytes]:
+        """The organisation's latest template, or None (the standard one is used)."""
+        with self.store._session(read=True) as session:
+            row = session.scalars(select(TemplateRow).where(TemplateRow.organisation_id == organisation_id)
+                                  .order_by(TemplateRow.id.desc())).first()
+            return row.docx if row else None
+
+    def clear_template(self, by: User) -> None:
+        """Back to the standard template (the organisation's templates are deleted)."""
+        self.store._require(by, "template.manage")
+        with self.store._session() as session, session.begin():
+            for row in session.scalars(select(TemplateRow).where(TemplateRow.organisation_id == by.organisation_id)):
+                session.delete(row)
+            self.store._audit(session, by, "template.cleared", None)
+
+    def requires_review(self, organisation_id: str) -> bool:
+        with self.store._session(read=True) as session:
+            row = session.get(OrganisationRow, organisation_id)
+            return bool(row and row.requires_review)
+
+    def set_requires_review(self, value: bool, by: User) -> None:
+        """Whether the organisation's letters need a lawyer's approval before they go out."""
+        self.store._require(by, "user.manage")
+        with self.store._session() as session, session.begin():
+            row = session.get(OrganisationRow, by.organisation_id)
+            row.requires_review = bool(value)
+            self.store._audit(session, by, "review.required" if value else "review.optional", None)
+

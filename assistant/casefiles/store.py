@@ -1,0 +1,1033 @@
+"""What we remember: saved case files, the letters generated and sent, the answers received
+and the person's consent — only when the person chooses to save.
+
+SQLite by default (a file outside the code tree, readable by its owner only), PostgreSQL
+when `DATABASE_URL` says so; the schema is made and upgraded by the Alembic migrations of
+`alembic/` when the store opens.
+
+Privacy by design: everything that says who the person is or what they wrote (the case
+file, letter texts, proofs, notes) is sealed with `crypto` before it reaches the database;
+in clear stay only what the dashboard sorts and filters on (organism kind, benefit,
+situation, status, next due date) and ids. The audit log says who did what when, never
+the content.
+
+Concurrent writers never lose an update: a write locks its row (PostgreSQL) or takes the
+database's write lock at once (SQLite), and every write bumps the case's `version`, which
+a caller may require (`expected_version`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+import uuid
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, create_engine, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from assistant.casefiles.crypto import SealError, Sealer, sealer, sealer_for
+from assistant.law.model import Case, parse_case
+
+ROOT = Path(__file__).resolve().parents[2]
+MIGRATIONS = ROOT / "alembic"
+DEFAULT_RETENTION_DAYS = 365
+
+
+def data_dir() -> Path:
+    """Where the embedded database and the key file live: `MESDROITS_DATA_DIR`, else the
+    user's data folder (never the code checkout, which may be shared or published)."""
+    configured = os.environ.get("MESDROITS_DATA_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "mes-droits-face-a-l-algorithme"
+
+
+def database_url() -> str:
+    """`DATABASE_URL` if set (e.g. postgresql+psycopg://…), else the embedded SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return f"sqlite:///{folder / 'mesdroits.sqlite3'}"
+
+
+def retention_days() -> int:
+    """How long a closed case is kept before the automatic purge (`MESDROITS_RETENTION_DAYS`)."""
+    raw = os.environ.get("MESDROITS_RETENTION_DAYS", "")
+    return int(raw) if raw.strip().isdigit() else DEFAULT_RETENTION_DAYS
+
+
+class LetterStatus(str, Enum):
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+    sent = "sent"
+    superseded = "superseded"
+
+
+class Frozen(RuntimeError):
+    """A sent (or superseded) letter cannot be changed, only followed by a new version."""
+
+
+class NeedsApproval(RuntimeError):
+    """The organisation requires a lawyer's approval before a letter goes out."""
+
+
+class Conflict(RuntimeError):
+    """The case changed since the caller read it (`expected_version` no longer holds)."""
+
+
+class NotFound(KeyError):
+    """No saved case with that id visible to the caller (deleted, never saved, or another
+    organisation's: its existence is not revealed)."""
+
+
+def _sqlite_file(url: str) -> Optional[Path]:
+    prefix = "sqlite:///"
+    return Path(url[len(prefix):]) if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:") else None
+
+
+def make_engine(url: str, immediate: bool = True) -> Engine:
+    """An engine; for SQLite: a private file (0600), WAL, a busy timeout, and (`immediate`,
+    for writers) transactions that take the write lock at once (BEGIN IMMEDIATE) so that
+    two writers queue instead of one losing its update. Readers begin normally: in WAL mode
+    they never wait for a writer."""
+    from sqlalchemy import event
+
+    path = _sqlite_file(url)
+    if path is None:
+        return create_engine(url, future=True, pool_pre_ping=True)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+    engine = create_engine(url, future=True, connect_args={"timeout": 60, "isolation_level": None,
+                                                            "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")   # a deleted case is overwritten, not left in free pages
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def migrate(engine: Engine, seal: Optional[Sealer] = None, action: str = "upgrade", target: str = "head") -> None:
+    """Bring the schema to the latest Alembic revision (idempotent), or run another Alembic
+    command (`downgrade`, a revision). Migrations that seal old clear data get the sealer
+    through the config."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["sealer"] = seal or sealer(data_dir())
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite rebuilds a table to alter it: with foreign keys on, dropping the old
+            # case table would cascade-delete every event and letter. The pragma only
+            # changes outside a transaction, hence on the driver connection, first.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, action)(config, target)
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                # What a migration replaced (e.g. clear data it sealed) leaves the file now.
+                connection.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Status(str, Enum):
+    open = "open"
+    closed = "closed"
+
+
+class Channel(str, Enum):
+    """How a letter went out (what proves it was sent differs)."""
+
+    registered_post = "registered_post"   # lettre recommandée avec accusé de réception
+    post = "post"
+    online_account = "online_account"     # message on the body's online account
+    email = "email"
+    by_hand = "by_hand"                   # handed in at a counter, with a receipt
+
+
+class CaseRow(Base):
+    __tablename__ = "case_files"
+    __table_args__ = (Index("ix_case_files_dashboard", "organisation_id", "status", "next_due"),
+                      Index("ix_case_files_due", "status", "next_due"))
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sealed: Mapped[str] = mapped_column(Text)          # the contract case file, sealed
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    organisation_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True, index=True)
+    created_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    # In clear, for the dashboard only: no name, address, number or free text.
+    organism_kind: Mapped[str] = mapped_column(String(20))
+    benefit: Mapped[str] = mapped_column(String(40))
+    situation: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    next_due: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    events: Mapped[list["EventRow"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", passive_deletes=True, order_by="EventRow.id"
+    )
+
+
+class EventRow(Base):
+    """Something that happened to the case: a letter sent, an answer received."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_files.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))          # "sent" | "answer"
+    letter_id: Mapped[Optional[str]] = mapped_column(String(40))   # sent: the letter; answer: the letter answered
+    on: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
+    answer_kind: Mapped[Optional[str]] = mapped_column(String(30), nullable=True)
+    sealed: Mapped[Optional[str]] = mapped_column(Text, nullable=True)    # proof / note, sealed
+    case: Mapped[CaseRow] = relationship(back_populates="events")
+
+
+class LetterRow(Base):
+    """A letter as generated (or edited): its exact text, what it cites, what made it."""
+
+    __tablename__ = "letter_versions"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_files.id", ondelete="CASCADE"), index=True)
+    letter_id: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int] = mapped_column()                  # 1, 2… per case and letter id
+    parent_id: Mapped[Optional[int]] = mapped_column(nullable=True)
+    status: Mapped[str] = mapped_column(String(20))        # draft | in_review | approved | sent | superseded
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    project_version: Mapped[str] = mapped_column(String(40))
+    template_version: Mapped[str] = mapped_column(String(40))
+    refs: Mapped[list] = mapped_column(JSON)              # legal_refs ids cited
+    refs_verified: Mapped[dict] = mapped_column(JSON)     # id → verified_on at generation
+    sealed: Mapped[str] = mapped_column(Text)             # the Letter, sealed
+    reviewed_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    comment_sealed: Mapped[Optional[str]] = mapped_column(Text, nullable=True)   # the reviewer's comment
+
+
+class ConsentRow(Base):
+    """The person's consent to a mediator or association acting and keeping their file."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_files.id", ondelete="CASCADE"), index=True)
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    scope: Mapped[list] = mapped_column(JSON)
+    how: Mapped[str] = mapped_column(String(20))
+    recorded_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    withdrawn_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+
+
+class AuditRow(Base):
+    """Who did what when — never the case's content: ids, an action, a letter id at most."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    organisation_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True, index=True)
+    detail: Mapped[Optional[str]] = mapped_column(String(80), nullable=True)
+
+
+class SealingKeyRow(Base):
+    """The fingerprint (crypto.fingerprint, never the key) of each key that may have sealed
+    something here: what a refusal names when the configured key does not open the data.
+    `cases rekey` leaves only the sealing key's."""
+
+    __tablename__ = "sealing_keys"
+    fingerprint: Mapped[str] = mapped_column(String(16), primary_key=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- what callers get ---------------------------------------------------------------------
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    kind: str                          # "sent" | "answer"
+    letter_id: Optional[str]
+    on: dt.date
+    channel: Optional[str] = None
+    answer_kind: Optional[str] = None
+    note: Optional[str] = None         # proof of sending, or what the answer said (opened)
+
+
+class StoredLetter(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    letter_id: str
+    number: int
+    parent_id: Optional[int]
+    status: str
+    created_at: dt.datetime
+    created_by: Optional[str]
+    project_version: str
+    template_version: str
+    refs: list[str]
+    refs_verified: dict[str, str]
+    letter: dict                       # letters.models.Letter as data
+    reviewed_by: Optional[str] = None
+    comment: Optional[str] = None
+
+
+class Consent(BaseModel):
+    """What the person agreed to, when and how (given by the page or the CLI)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    given_on: dt.date
+    scope: list[str] = Field(min_length=1)   # e.g. ["keep_file", "appeal", "documents", "follow_up"]
+    how: str = Field(pattern="^(signed|oral|electronic)$")
+    id: Optional[int] = None
+    withdrawn_on: Optional[dt.date] = None
+
+
+class SavedCase(BaseModel):
+    """A case file as stored: the contract case plus its history of events."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    status: str
+    next_due: Optional[dt.date]
+    organisation_id: Optional[str]
+    case: Case
+    events: list[Event]
+
+
+class DashboardRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    name: str                          # "Amina B." — enough to recognise, opened for display only
+    organism: str
+    benefit: str
+    situation: str
+    status: str
+    next_due: Optional[dt.date]
+    bucket: str                        # overdue | this_week | later | none
+
+
+class Dashboard(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    rows: list[DashboardRow]
+    counts: dict[str, int]             # per bucket, over every matching case (not only this page)
+    total: int
+
+
+BUCKETS = ("overdue", "this_week", "later", "none")
+
+
+def bucket_of(next_due: Optional[dt.date], today: dt.date) -> str:
+    if next_due is None:
+        return "none"
+    if next_due < today:
+        return "overdue"
+    return "this_week" if next_due <= today + dt.timedelta(days=7) else "later"
+
+
+_MIGRATING = threading.Lock()
+_MIGRATED: set[str] = set()
+_KEYS_CHECKED: set[tuple[str, tuple[str, ...]]] = set()   # (database, key fingerprints) found to open it
+
+
+def _is_sealed(column: str) -> bool:
+    """The naming rule of every sealed column (`sealed`, `…_sealed`): how the key check and
+    `rekey` find them in any table, today's or a later migration's."""
+    return column == "sealed" or column.endswith("_sealed")
+
+
+def sealed_columns(connection: Any) -> list[tuple[str, Optional[str], list[str]]]:
+    """(table, its one-column primary key or None, its sealed columns) for every table that
+    holds sealed values, as the database has them (before or after the migrations)."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(connection)
+    found = []
+    for table in inspector.get_table_names():
+        columns = [c["name"] for c in inspector.get_columns(table) if _is_sealed(c["name"])]
+        if columns:
+            primary = inspector.get_pk_constraint(table).get("constrained_columns") or []
+            found.append((table, primary[0] if len(primary) == 1 else None, columns))
+    return found
+
+
+def _sealed_samples(connection: Any) -> list[str]:
+    """A few sealed values: the oldest and the newest of each sealed column (a key replaced
+    once already leaves data of both keys: both ends are tried)."""
+    from sqlalchemy import column, table
+
+    found: list[str] = []
+    for name, primary, columns in sealed_columns(connection):
+        for sealed in columns:
+            rows = table(name, column(sealed), *([column(primary)] if primary else []))
+            query = select(rows.c[sealed]).where(rows.c[sealed].is_not(None)).limit(1)
+            for order in ((rows.c[primary], rows.c[primary].desc()) if primary else (None,)):
+                value = connection.scalar(query if order is None else query.order_by(order))
+                if value is not None:
+                    found.append(value)
+    return list(dict.fromkeys(found))
+
+
+def _recorded_keys(connection: Any) -> list[str]:
+    """The fingerprints of the keys recorded as having sealed data here (none before 0006)."""
+    from sqlalchemy import inspect
+
+    if not inspect(connection).has_table(SealingKeyRow.__tablename__):
+        return []
+    return list(connection.scalars(select(SealingKeyRow.fingerprint).order_by(SealingKeyRow.recorded_at)))
+
+
+class Store:
+    """Case files in a SQL database; every method is one short transaction. `actor` (an
+    accounts.User) scopes every method to the actor's organisation and checks their role;
+    no actor is the local store of one person or one office."""
+
+    def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None, seal: Optional[Sealer] = None):
+        self.engine = engine or make_engine(url or database_url())
+        self._reader = (make_engine(self.engine.url.render_as_string(hide_password=False), immediate=False)
+                        if self.engine.dialect.name == "sqlite" else self.engine)
+        key = self.engine.url.render_as_string(hide_password=False)
+        with _MIGRATING:   # once per database and process (Alembic's context is not thread-safe)
+            self.sealer = self._checked_sealer(key, seal)
+            if key not in _MIGRATED:
+                migrate(self.engine, self.sealer)
+                _MIGRATED.add(key)
+            self._record_keys(key)
+
+    def _checked_sealer(self, key: str, seal: Optional[Sealer]) -> Sealer:
+        """The sealer, its keys tried once per process on a few sealed values of every
+        sealed column: a lost or wrong key stops the store here, with a French SealError
+        naming the expected key, instead of a page failing later — and a key file is
+        created only for a database that holds no sealed data (crypto.sealer_for)."""
+        from assistant.casefiles.crypto import configured_keys, fingerprint
+
+        folder = data_dir()
+        keys = seal.fingerprints if seal else tuple(fingerprint(k) for k in configured_keys(folder) or ())
+        self._openers: set[Optional[str]] = set()
+        if keys and (key, keys) in _KEYS_CHECKED:
+            return seal or sealer(folder)
+        with self._reader.connect() as connection:
+            samples, recorded = _sealed_samples(connection), _recorded_keys(connection)
+        found = sealer_for(folder, samples, recorded, given=seal)
+        self._openers = {found.opener(token) for token in samples}
+        return found
+
+    def _record_keys(self, key: str) -> None:
+        """Note the fingerprints of the sealing key and of the keys that opened the samples
+        (what a later refusal names), once per process and keys."""
+        checked = (key, self.sealer.fingerprints)
+        if checked in _KEYS_CHECKED:
+            return
+        from sqlalchemy.exc import IntegrityError
+
+        names = {self.sealer.fingerprints[0], *self._openers} - {None}
+        with self._session(read=True) as session:
+            missing = names - set(session.scalars(select(SealingKeyRow.fingerprint)))
+        if missing:
+            try:
+                with self._session() as session, session.begin():
+                    known = set(session.scalars(select(SealingKeyRow.fingerprint)))
+                    session.add_all(SealingKeyRow(fingerprint=name, recorded_at=_now())
+                                    for name in sorted(missing - known))
+            except IntegrityError:
+                pass   # another process recorded the same key meanwhile
+        _KEYS_CHECKED.add(checked)
+
+    def close(self) -> None:
+        """Close the connections (on SQLite the last one folds the WAL back into the file)."""
+        self._reader.dispose()
+        self.engine.dispose()
+
+    def _session(self, read: bool = False) -> Session:
+        """A session; `read=True` for one that only reads (on SQLite it does not take the
+        write lock)."""
+        return Session(self._reader if read else self.engine, expire_on_commit=False)
+
+    def _require(self, actor: Any, permission: str) -> None:
+        """Refuse (accounts.NotAllowed) unless the actor may do this now: their role and
+        status are read again from the database, never trusted from the session's copy, so
+        a disabled, removed or demoted user loses the right at their next click. Every
+        privileged path calls it (the store's methods and `accounts.Accounts`'). No actor:
+        the local store of one person or one office."""
+        if actor is None:
+            return
+        from assistant.casefiles.accounts import current, require
+
+        with self._session(read=True) as session:
+            require(current(session, actor), permission)
+
+    @staticmethod
+    def _locked(session: Session, case_id: str, actor: Any = None) -> CaseRow:
+        """The row, locked until the end of the transaction (PostgreSQL; SQLite already
+        holds the database's write lock since BEGIN IMMEDIATE)."""
+        row = session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
+        if row is None or not _visible(row, actor):
+            raise NotFound(case_id)
+        return row
+
+    @staticmethod
+    def _audit(session: Session, actor: Any, action: str, case_id: Optional[str], detail: Optional[str] = None,
+               organisation_id: Optional[str] = None) -> None:
+        session.add(AuditRow(at=_now(), user_id=getattr(actor, "id", None),
+                             organisation_id=getattr(actor, "organisation_id", None) or organisation_id,
+                             action=action, case_id=case_id, detail=detail))
+
+    def audit_trail(self, case_id: Optional[str] = None, actor: Any = None) -> list[dict[str, Any]]:
+        """The audit entries (of one case, or all), oldest first; an actor sees only their
+        organisation's entries."""
+        self._require(actor, "case.read")
+        with self._session(read=True) as session:
+            query = select(AuditRow).order_by(AuditRow.id)
+            if case_id is not None:
+                query = query.where(AuditRow.case_id == case_id)
+            if actor is not None:
+                query = query.where(AuditRow.organisation_id == actor.organisation_id)
+            return [{"at": _aware(r.at), "user_id": r.user_id, "organisation_id": r.organisation_id,
+                     "action": r.action, "case_id": r.case_id, "detail": r.detail} for r in session.scalars(query)]
+
+    # --- the case file ---------------------------------------------------------------------
+
+    def save(self, case: Case, case_id: Optional[str] = None, expected_version: Optional[int] = None,
+             actor: Any = None, consent: Optional[Consent] = None) -> str:
+        """Create or replace a case file; returns its id. With `expected_version`, refuse
+        (Conflict) to overwrite a case someone else changed meanwhile. With an `actor`, the
+        case belongs to the actor's organisation; `consent` records the person's agreement
+        with the first save."""
+        self._require(actor, "case.write")
+        now = _now()
+        with self._session() as session, session.begin():
+            row = None
+            if case_id:
+                existing = session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
+                if existing is not None and not _visible(existing, actor):
+                    raise NotFound(case_id)      # another organisation's case: never overwritten
+                row = existing
+            if row is None:
+                row = CaseRow(id=case_id or str(uuid.uuid4()), created_at=now, updated_at=now, version=1,
+                              status=Status.open.value, organisation_id=getattr(actor, "organisation_id", None),
+                              created_by=getattr(actor, "id", None))
+                self._write_case(row, case)
+                session.add(row)
+                session.flush()
+                self._audit(session, actor, "case.create", row.id)
+            else:
+                if expected_version is not None and row.version != expected_version:
+                    raise Conflict(f"case {case_id} is at version {row.version}, not {expected_version}")
+                self._write_case(row, case)
+                row.updated_at, row.version = now, row.version + 1
+                self._audit(session, actor, "case.update", row.id, f"version {row.version}")
+            if consent is not None:
+                session.add(ConsentRow(case_id=row.id, given_on=consent.given_on, scope=list(consent.scope),
+                                       how=consent.how, recorded_by=getattr(actor, "id", None)))
+                self._audit(session, actor, "consent.given", row.id)
+            return row.id
+
+    def _write_case(self, row: CaseRow, case: Case) -> None:
+        row.sealed = self.sealer.seal(case.model_dump(mode="json"))
+        row.organism_kind, row.benefit, row.situation = case.organism.kind.value, case.benefit.value, case.situation.value
+        row.next_due = self._next_due(case, row) if row.status == Status.open.value else None
+
+    def _case_of(self, row: CaseRow) -> Case:
+        return parse_case(self.sealer.open(row.sealed))
+
+    def _next_due(self, case: Case, row: CaseRow) -> Optional[dt.date]:
+        """The earliest due date of the ladder's open steps, from the case's events (read as
+        plain columns: a write never loads and opens the whole history)."""
+        from sqlalchemy.orm import object_session
+
+        from assistant.casefiles.followup import ladder, next_due
+
+        session = object_session(row)
+        events = []
+        if session is not None and row.id is not None:
+            session.flush()
+            events = session.execute(select(EventRow.kind, EventRow.letter_id, EventRow.on, EventRow.answer_kind)
+                                     .where(EventRow.case_id == row.id).order_by(EventRow.id)).all()
+        sent, answers = ladder_events(events)
+        return next_due(ladder(case, sent, answers))
+
+    def get(self, case_id: str, actor: Any = None) -> SavedCase:
+        self._require(actor, "case.read")
+        with self._session(read=True) as session:
+            return self._saved(_readable(session, case_id, actor))
+
+    def _saved(self, row: CaseRow) -> SavedCase:
+        return SavedCase(id=row.id, created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
+                         version=row.version, status=row.status, next_due=row.next_due,
+                         organisation_id=row.organisation_id, case=self._case_of(row),
+                         events=[self._event(e) for e in row.events])
+
+    def _event(self, e: EventRow) -> Event:
+        return Event(id=e.id, kind=e.kind, letter_id=e.letter_id, on=e.on, channel=e.channel,
+                     answer_kind=e.answer_kind, note=self.sealer.open(e.sealed))
+
+    def list(self, actor: Any = None) -> list[SavedCase]:
+        """Every case (no actor) or the actor's organisation's, oldest first."""
+        self._require(actor, "case.read")
+        query = select(CaseRow).order_by(CaseRow.created_at, CaseRow.id)
+        if actor is not None:
+            query = query.where(CaseRow.organisation_id == actor.organisation_id)
+        with self._session(read=True) as session:
+            return [self._saved(row) for row in session.scalars(query)]
+
+    def set_status(self, case_id: str, status: Status, actor: Any = None) -> None:
+        """Close a case (the purge counts from then) or reopen it."""
+        self._require(actor, "case.write")
+        status = Status(status)
+        with self._session() as session, session.begin():
+            row = self._locked(session, case_id, actor)
+            row.status = status.value
+            row.closed_at = _now() if status is Status.closed else None
+            row.next_due = self._next_due(self._case_of(row), row) if status is Status.open else None
+            row.version += 1
+            self._audit(session, actor, f"case.{'close' if status is Status.closed else 'reopen'}", case_id)
+
+    # --- what happened: letters sent, answers received ------------------------------------
+
+    def record_sent(self, case_id: str, letter_id: str, on: dt.date, letter: Optional[dict] = None,
+                    actor: Any = None, channel: Optional[Channel] = None, proof: Optional[str] = None,
+                    version_id: Optional[int] = None) -> SavedCase:
+        """Remember that a letter was sent: when, how, the proof, and its text as sent — a
+        stored version (`version_id`) marked sent, or `letter` kept as a new sent version.
+        Where the organisation requires review, only an approved version goes out. The
+        case's history date of that letter is filled, which drives the follow-ups."""
+        from assistant.law.analysis import HISTORY_FIELD_OF_LETTER
+
+        self._require(actor, "letter.send")
+        with self._session() as session, session.begin():
+            row = self._locked(session, case_id, actor)
+            if version_id is not None:
+                version = self._letter_row(session, version_id, actor)
+                if version.case_id != case_id or version.letter_id != letter_id:
+                    raise NotFound(version_id)
+                if version.status in (LetterStatus.sent.value, LetterStatus.superseded.value):
+                    raise Frozen("ce courrier a déjà été envoyé ou remplacé.")
+                if self._requires_review(session, row) and version.status != LetterStatus.approved.value:
+                    raise NeedsApproval("votre organisation demande qu'un courrier soit approuvé avant l'envoi.")
+                version.status = LetterStatus.sent.value
+            elif letter is not None and self._requires_review(session, row):
+                raise NeedsApproval("votre organisation demande qu'un courrier soit approuvé avant l'envoi.")
+            case = self._case_of(row)
+            field = HISTORY_FIELD_OF_LETTER.get(letter_id)
+            if field:
+                data = case.model_dump(mode="json")
+                data.setdefault("history", {})[field] = on.isoformat()
+                if data.get("today") and data["today"] < on.isoformat():
+                    data["today"] = on.isoformat()  # the case's reference date moves with what was sent
+                case = parse_case(data)
+            session.add(EventRow(case_id=row.id, kind="sent", letter_id=letter_id, on=on,
+                                       channel=Channel(channel).value if channel else None,
+                                       sealed=self.sealer.seal(proof)))
+            if letter is not None:
+                self._add_letter(session, row, letter_id, letter, "sent", None, actor)
+            self._write_case(row, case)
+            row.updated_at, row.version = _now(), row.version + 1
+            self._audit(session, actor, "letter.sent", case_id, letter_id)
+        return self.get(case_id, actor)
+
+    def record_answer(self, case_id: str, to_letter: str, on: dt.date, kind: str, note: Optional[str] = None,
+                      actor: Any = None) -> SavedCase:
+        """Remember the body's answer to a sent letter, as classified by the answer
+        diagnosis (followup.AnswerKind): the ladder's next steps follow from it."""
+        from assistant.casefiles.followup import AnswerKind
+
+        self._require(actor, "case.write")
+        kind = AnswerKind(kind).value
+        with self._session() as session, session.begin():
+            row = self._locked(session, case_id, actor)
+            session.add(EventRow(case_id=row.id, kind="answer", letter_id=to_letter, on=on, answer_kind=kind,
+                                       sealed=self.sealer.seal(note)))
+            self._write_case(row, self._case_of(row))
+            row.updated_at, row.version = _now(), row.version + 1
+            self._audit(session, actor, "answer.recorded", case_id, f"{to_letter} {kind}")
+        return self.get(case_id, actor)
+
+    # --- letters as generated --------------------------------------------------------------
+
+    def add_letter(self, case_id: str, letter: dict, status: str = "draft", parent_id: Optional[int] = None,
+                   actor: Any = None) -> StoredLetter:
+        """Keep a letter exactly as generated (or edited: `parent_id` is the version it
+        changes), with the project and template versions and each cited reference's
+        verification date. A new letter is a draft: its status changes only through
+        submit_letter, review_letter and record_sent, which record who, when and why."""
+        self._require(actor, "case.write")
+        if status != LetterStatus.draft.value:
+            raise ValueError(f"un courrier s'enregistre comme brouillon (draft), pas « {status} » : son statut "
+                             "change ensuite par la relecture (submit_letter, review_letter) ou l'envoi (record_sent).")
+        with self._session() as session, session.begin():
+            row = self._locked(session, case_id, actor)
+            stored = self._add_letter(session, row, letter["id"], letter, status, parent_id, actor)
+            row.version += 1
+            self._audit(session, actor, "letter.stored", case_id, f"{letter['id']} {status}")
+            session.flush()
+            return self._letter(stored)
+
+    def _add_letter(self, session: Session, row: CaseRow, letter_id: str, letter: dict, status: str,
+                    parent_id: Optional[int], actor: Any) -> LetterRow:
+        from assistant.letters.provenance import project_version, refs_verified, template_version
+
+        refs = list(dict.fromkeys(c for p in letter.get("paragraphs", []) for c in p.get("cites", [])))
+        number = (session.scalar(select(func.max(LetterRow.number)).where(
+            LetterRow.case_id == row.id, LetterRow.letter_id == letter_id)) or 0) + 1
+        version = template_version(letter_id)
+        if row.organisation_id is not None:
+            from assistant.casefiles.accounts import TemplateRow  # the organisation's own layout, when it has one
+
+            own = session.scalar(select(TemplateRow.fingerprint).where(TemplateRow.organisation_id == row.organisation_id)
+                                 .order_by(TemplateRow.id.desc()).limit(1))
+            if own:
+                version = f"{version}+{own[:12]}"
+        stored = LetterRow(case_id=row.id, letter_id=letter_id, number=number, parent_id=parent_id, status=status,
+                           created_at=_now(), created_by=getattr(actor, "id", None),
+                           project_version=project_version(), template_version=version,
+                           refs=refs, refs_verified=refs_verified(refs), sealed=self.sealer.seal(letter))
+        session.add(stored)
+        return stored
+
+    def _letter(self, r: LetterRow) -> StoredLetter:
+        return StoredLetter(id=r.id, letter_id=r.letter_id, number=r.number, parent_id=r.parent_id, status=r.status,
+                            created_at=_aware(r.created_at), created_by=r.created_by,
+                            project_version=r.project_version, template_version=r.template_version,
+                            refs=list(r.refs), refs_verified=dict(r.refs_verified), letter=self.sealer.open(r.sealed),
+                            reviewed_by=r.reviewed_by, comment=self.sealer.open(r.comment_sealed))
+
+    @staticmethod
+    def _requires_review(session: Session, row: CaseRow) -> bool:
+        if row.organisation_id is None:
+            return False
+        from assistant.casefiles.accounts import OrganisationRow
+
+        organisation = session.get(OrganisationRow, row.organisation_id)
+        return bool(organisation and organisation.requires_review)
+
+    def _letter_row(self, session: Session, version_id: int, actor: Any) -> LetterRow:
+        """A stored letter version, locked with its case, if the actor may see the case."""
+        version = session.get(LetterRow, version_id)
+        if version is None:
+            raise NotFound(version_id)
+        self._locked(session, version.case_id, actor)
+        return session.get(LetterRow, version_id, with_for_update=True, populate_existing=True)
+
+    def edit_letter(self, version_id: int, letter: dict, actor: Any = None) -> StoredLetter:
+        """A changed letter becomes a new version whose parent is the one changed (the
+        generated text stays as it was, superseded); under review it stays under review.
+        A sent letter is frozen."""
+        self._require(actor, "letter.edit")
+        with self._session() as session, session.begin():
+            parent = self._letter_row(session, version_id, actor)
+            if parent.status in (LetterStatus.sent.value, LetterStatus.superseded.value):
+                raise Frozen("ce courrier a déjà été envoyé ou remplacé : il ne peut plus être modifié.")
+            case_row = session.get(CaseRow, parent.case_id)
+            status = LetterStatus.in_review if parent.status in ("in_review", "approved") else LetterStatus.draft
+            stored = self._add_letter(session, case_row, parent.letter_id, letter, status.value, parent.id, actor)
+            parent.status = LetterStatus.superseded.value
+            case_row.version += 1
+            self._audit(session, actor, "letter.edited", parent.case_id, f"{parent.letter_id} v{stored.number}")
+            session.flush()
+            return self._letter(stored)
+
+    def submit_letter(self, version_id: int, actor: Any = None) -> StoredLetter:
+        """Ask for a lawyer's review."""
+        return self._set_letter_status(version_id, LetterStatus.in_review, "letter.edit", actor,
+                                       allowed_from=(LetterStatus.draft,))
+
+    def review_letter(self, version_id: int, approve: bool, comment: Optional[str] = None,
+                      actor: Any = None) -> StoredLetter:
+        """A reviewer approves the letter, or sends it back (draft) with a comment."""
+        return self._set_letter_status(version_id, LetterStatus.approved if approve else LetterStatus.draft,
+                                       "letter.approve", actor, comment=comment,
+                                       allowed_from=(LetterStatus.draft, LetterStatus.in_review))
+
+    def _set_letter_status(self, version_id: int, status: LetterStatus, permission: str, actor: Any,
+                           allowed_from: tuple[LetterStatus, ...], comment: Optional[str] = None) -> StoredLetter:
+        self._require(actor, permission)
+        with self._session() as session, session.begin():
+            version = self._letter_row(session, version_id, actor)
+            if LetterStatus(version.status) not in allowed_from:
+                raise Frozen(f"ce courrier est « {version.status} » : cette étape n'est plus possible.")
+            version.status = status.value
+            if permission == "letter.approve":
+                version.reviewed_by, version.reviewed_at = getattr(actor, "id", None), _now()
+                version.comment_sealed = self.sealer.seal(comment)
+            self._audit(session, actor, f"letter.{status.value}", version.case_id, f"{version.letter_id} v{version.number}")
+            session.flush()
+            return self._letter(version)
+
+    def letters(self, case_id: str, actor: Any = None) -> list[StoredLetter]:
+        self._require(actor, "case.read")
+        with self._session(read=True) as session:
+            _readable(session, case_id, actor)
+            query = select(LetterRow).where(LetterRow.case_id == case_id).order_by(LetterRow.id)
+            return [self._letter(r) for r in session.scalars(query)]
+
+    # --- consent -------------------------------------------------------------------------
+
+    def record_consent(self, case_id: str, consent: Consent, actor: Any = None) -> None:
+        self._require(actor, "case.write")
+        with self._session() as session, session.begin():
+            self._locked(session, case_id, actor)
+            session.add(ConsentRow(case_id=case_id, given_on=consent.given_on, scope=list(consent.scope),
+                                   how=consent.how, recorded_by=getattr(actor, "id", None)))
+            self._audit(session, actor, "consent.given", case_id)
+
+    def withdraw_consent(self, case_id: str, on: dt.date, actor: Any = None) -> None:
+        """The person withdraws their consent: every consent of the case ends that day
+        (deleting the file is then a separate, explicit step)."""
+        self._require(actor, "case.write")
+        with self._session() as session, session.begin():
+            self._locked(session, case_id, actor)
+            for consent in session.scalars(select(ConsentRow).where(ConsentRow.case_id == case_id,
+                                                                    ConsentRow.withdrawn_on.is_(None))):
+                consent.withdrawn_on = on
+            self._audit(session, actor, "consent.withdrawn", case_id)
+
+    def consents(self, case_id: str, actor: Any = None) -> list[Consent]:
+        self._require(actor, "case.read")
+        with self._session(read=True) as session:
+            _readable(session, case_id, actor)
+            query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
+            return [Consent(id=c.id, given_on=c.given_on, scope=list(c.scope), how=c.how, withdrawn_on=c.withdrawn_on)
+                    for c in session.scalars(query)]
+
+    # --- the dashboard -------------------------------------------------------------------
+
+    def dashboard(self, today: dt.date, actor: Any = None, organism: Optional[str] = None,
+                  benefit: Optional[str] = None, status: Optional[str] = "open", bucket: Optional[str] = None,
+                  limit: int = 50, offset: int = 0) -> Dashboard:
+        """The cases by next due date (overdue first, undated last), filtered; the counts
+        per bucket cover every matching case. One indexed query for the page, one for the
+        counts; only the page's rows are opened (for the name)."""
+        self._require(actor, "case.read")
+        filters = []
+        if actor is not None:
+            filters.append(CaseRow.organisation_id == actor.organisation_id)
+        if organism:
+            filters.append(CaseRow.organism_kind == organism)
+        if benefit:
+            filters.append(CaseRow.benefit == benefit)
+        if status:
+            filters.append(CaseRow.status == status)
+        week = today + dt.timedelta(days=7)
+        due = CaseRow.next_due
+        ranges = {"overdue": (due < today,), "this_week": (due >= today, due <= week), "later": (due > week,),
+                  "none": (due.is_(None),)}
+        columns = (CaseRow.id, CaseRow.sealed, CaseRow.organism_kind, CaseRow.benefit, CaseRow.situation,
+                   CaseRow.status, CaseRow.next_due)
+        with self._session(read=True) as session:
+            # One index range count per bucket (cheap) rather than one grouped scan.
+            counts = {name: session.scalar(select(func.count()).select_from(CaseRow).where(*filters, *condition))
+                      for name, condition in ranges.items()}
+            dated = (*filters, due.is_not(None)) if bucket is None else (*filters, *ranges[bucket])
+            dated_total = (sum(counts[b] for b in BUCKETS if b != "none") if bucket is None else counts[bucket])
+            found = []
+            if bucket != "none" and offset < dated_total:
+                # Ordered by the index (organisation, status, next due): no sort of every case.
+                found = list(session.execute(select(*columns).where(*dated).order_by(due, CaseRow.id)
+                                             .limit(limit).offset(offset)))
+            if bucket in (None, "none") and len(found) < limit:
+                skip = max(0, offset - (dated_total if bucket is None else 0))
+                found += list(session.execute(select(*columns).where(*filters, due.is_(None)).order_by(CaseRow.id)
+                                              .limit(limit - len(found)).offset(skip)))
+            rows = [DashboardRow(id=r.id, name=_short_name(self.sealer.open(r.sealed)), organism=r.organism_kind,
+                                 benefit=r.benefit, situation=r.situation, status=r.status, next_due=r.next_due,
+                                 bucket=bucket_of(r.next_due, today))
+                    for r in found]
+        return Dashboard(rows=rows, counts=counts, total=sum(counts.values()))
+
+    # --- export, delete, purge -----------------------------------------------------------
+
+    def delete(self, case_id: str, actor: Any = None) -> None:
+        """Forget a case file with its events, letters and consents, for good (the audit log
+        keeps only that it was deleted, by whom and when)."""
+        self._require(actor, "case.delete")
+        with self._session() as session, session.begin():
+            row = self._locked(session, case_id, actor)
+            session.delete(row)
+            self._audit(session, actor, "case.delete", case_id)
+
+    def export(self, case_id: str, actor: Any = None) -> dict[str, Any]:
+        """Everything we hold about a case, as JSON-ready data (the person's copy)."""
+        from assistant.law.analysis import analyse
+        from assistant.casefiles.followup import ladder
+
+        self._require(actor, "case.export")
+        saved = self.get(case_id, actor)
+        letters = self.letters(case_id, actor)
+        consents = self.consents(case_id, actor)
+        with self._session() as session, session.begin():
+            self._audit(session, actor, "case.export", case_id)
+        sent, answers = ladder_events(saved.events)
+        return {
+            "id": saved.id,
+            "created_at": saved.created_at.isoformat(),
+            "updated_at": saved.updated_at.isoformat(),
+            "status": saved.status,
+            "case": saved.case.model_dump(mode="json"),
+            "events": [e.model_dump(mode="json") for e in saved.events],
+            "letters": [letter.model_dump(mode="json") for letter in letters],
+            "consents": [c.model_dump(mode="json") for c in consents],
+            "analysis": analyse(saved.case).to_json_dict(),
+            "next_steps": [s.model_dump(mode="json") for s in ladder(saved.case, sent, answers)],
+        }
+
+    def export_zip(self, case_id: str, actor: Any = None) -> bytes:
+        """The person's copy as one ZIP: `dossier.json` and every stored letter as DOCX,
+        exactly as it was generated or sent."""
+        import io
+        import zipfile
+
+        from assistant.letters.models import Letter
+        from assistant.letters.render import render_docx_many
+
+        data = self.export(case_id, actor)
+        stored = [StoredLetter.model_validate(item) for item in data["letters"]]
+        documents = render_docx_many([Letter.model_validate(s.letter) for s in stored]) if stored else []
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("dossier.json", json.dumps(data, ensure_ascii=False, indent=2))
+            for item, document in zip(stored, documents):
+                archive.writestr(f"courriers/{item.letter_id}-v{item.number}-{item.status}.docx", document)
+        return buffer.getvalue()
+
+    def purge(self, now: Optional[dt.datetime] = None, days: Optional[int] = None, actor: Any = None) -> list[str]:
+        """Delete the closed cases whose closing is older than the retention period; returns
+        their ids. Run at start (`python -m assistant migrate`) and by `cases purge`."""
+        self._require(actor, "case.delete")
+        limit = (now or _now()) - dt.timedelta(days=retention_days() if days is None else days)
+        query = select(CaseRow).where(CaseRow.status == Status.closed.value, CaseRow.closed_at < limit)
+        if actor is not None:
+            query = query.where(CaseRow.organisation_id == actor.organisation_id)
+        with self._session() as session, session.begin():
+            rows = list(session.scalars(query.with_for_update()))
+            for row in rows:
+                session.delete(row)
+                self._audit(session, actor, "case.purge", row.id)
+            return [row.id for row in rows]
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def rekey(self, batch_size: int = 500) -> dict[str, int]:
+        """Seal every sealed value of every table again under the sealing key (the first of
+        MESDROITS_KEY), one transaction per batch of rows; then only that key's fingerprint
+        stays recorded and the older keys can be removed. Returns the values re-sealed per
+        `table.column`. For the server's operator: it touches every organisation's data."""
+        from sqlalchemy import bindparam, column, delete, table
+
+        with self._reader.connect() as connection:
+            found = sealed_columns(connection)
+        done: dict[str, int] = {}
+        for name, primary, columns in found:
+            if primary is None:
+                raise RuntimeError(f"{name} has no one-column primary key: it cannot be re-sealed by batches")
+            rows_of = table(name, column(primary), *(column(c) for c in columns))
+            update = (rows_of.update().where(rows_of.c[primary] == bindparam("row_key"))
+                      .values({c: bindparam(f"new_{c}") for c in columns}))
+            last: Any = None
+            while True:
+                query = select(rows_of).order_by(rows_of.c[primary]).limit(batch_size).with_for_update()
+                with self.engine.begin() as connection:
+                    rows = connection.execute(query if last is None else query.where(rows_of.c[primary] > last)).all()
+                    if rows:
+                        connection.execute(update, [{"row_key": row[0], **{f"new_{c}": self._reseal(name, c, row)
+                                                                           for c in columns}} for row in rows])
+                if not rows:
+                    break
+                last = rows[-1][0]
+                for c in columns:
+                    done[f"{name}.{c}"] = done.get(f"{name}.{c}", 0) + sum(row._mapping[c] is not None for row in rows)
+        sealing = self.sealer.fingerprints[0]
+        with self._session() as session, session.begin():
+            session.execute(delete(SealingKeyRow).where(SealingKeyRow.fingerprint != sealing))
+            if session.get(SealingKeyRow, sealing) is None:
+                session.add(SealingKeyRow(fingerprint=sealing, recorded_at=_now()))
+            self._audit(session, None, "key.rekey", None, f"clé {sealing}")
+        if self.engine.dialect.name == "sqlite":
+            # The old tokens leave the write-ahead log too (secure_delete already blanks pages).
+            raw = self.engine.raw_connection()
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        return done
+
+    def _reseal(self, table: str, column: str, row: Any) -> Optional[str]:
+        try:
+            return self.sealer.reseal(row._mapping[column])
+        except SealError as error:
+            raise SealError(f"{table}.{column}, ligne {row[0]} : {error} Rien n'a changé dans ce lot ; "
+                            "les lots précédents sont déjà rescellés (relancez avec toutes les clés).") from None
+
+
+def ladder_events(events: list[Any]) -> tuple[list, list]:
+    """The follow-up ladder's view of the events (EventRow or Event)."""
+    from assistant.casefiles.followup import Answer, AnswerKind, Sent
+
+    sent = [Sent(letter_id=e.letter_id, on=e.on) for e in events if e.kind == "sent" and e.letter_id]
+    answers = [Answer(to_letter=e.letter_id, on=e.on, kind=AnswerKind(e.answer_kind))
+               for e in events if e.kind == "answer" and e.letter_id and e.answer_kind]
+    return sent, answers
+
+
+def _short_name(data: dict) -> str:
+    """First name and initial: enough for the person's mediator to recognise the file."""
+    claimant = data.get("claimant", {})
+    last = (claimant.get("last_name") or "").strip()
+    return f"{claimant.get('first_name', '').strip()} {last[:1] + '.' if last else ''}".strip()
+
+
+def _readable(session: Session, case_id: str, actor: Any) -> CaseRow:
+    """The case row if the actor may see it; NotFound otherwise (another organisation's
+    case is not revealed to exist)."""
+    row = session.get(CaseRow, case_id)
+    if row is None or not _visible(row, actor):
+        raise NotFound(case_id)
+    return row
+
+
+def _visible(row: CaseRow, actor: Any) -> bool:
+    """No actor: the local store of one person or one office. An actor sees only the cases
+    of their organisation."""
+    return actor is None or row.organisation_id == actor.organisation_id
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite forgets time zones; we always store UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -1,0 +1,228 @@
+"""Command line (CONTRACT §2): `python -m assistant analyse|letters|batch …`, plus `stats`.
+
+Exit codes: 0 success; 2 invalid input (French message on stderr, no traceback);
+1 anything else; `refs check` also 3 when some legal references are stale. Imports are
+lazy so that `analyse` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on bad usage, which is our 'invalid input' code: say it in French."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"Erreur : commande invalide ({message}).", file=sys.stderr)
+        sys.exit(2)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m assistant", description="Mes droits face à l'algorithme")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_analyse = sub.add_parser("analyse", help="analyse un dossier et affiche le résultat en JSON")
+    p_analyse.add_argument("case_file")
+    p_letters = sub.add_parser("letters", help="produit les courriers d'un dossier")
+    p_letters.add_argument("case_file")
+    p_letters.add_argument("--out", required=True)
+    p_letters.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
+    p_letters.add_argument("--only", nargs="+", default=None, metavar="LETTER_ID")
+    p_batch = sub.add_parser("batch", help="traite un fichier CSV ou XLSX de dossiers")
+    p_batch.add_argument("cases_file")
+    p_batch.add_argument("--out", required=True)
+    p_batch.add_argument("--format", choices=["docx", "pdf", "both"], default="docx")
+    p_batch.add_argument("--publipostage", action="store_true",
+                         help="avec --format pdf|both : envoi.pdf, tous les courriers dans l'ordre avec une liste en tête")
+    p_batch.add_argument("--resume", action="store_true",
+                         help="reprend un traitement interrompu dans le même dossier de sortie")
+    sub.add_parser("migrate", help="crée ou met à jour la base des dossiers enregistrés (Alembic)")
+    p_tpl = sub.add_parser("template", help="écrit un tableur vide avec les bonnes colonnes (en français)")
+    p_tpl.add_argument("out_file")
+    p_coll = sub.add_parser("collective", help="courriers d'une association sur un traitement algorithmique")
+    p_coll.add_argument("request_file")
+    p_coll.add_argument("--out", required=True)
+    p_stats = sub.add_parser("stats", help="statistiques anonymisées d'un fichier de dossiers")
+    p_stats.add_argument("cases_file")
+    p_stats.add_argument("--csv", default=None, metavar="FICHIER", help="écrit aussi un tableau CSV")
+    p_refs = sub.add_parser("refs", help="références juridiques (legal_refs) : fraîcheur et emplois")
+    refs_sub = p_refs.add_subparsers(dest="refs_command", required=True)
+    refs_help = ("liste chaque référence (date de vérification, statut, où elle est employée) et signale celles "
+                 "vérifiées depuis trop longtemps. Codes de sortie : 0 rien de périmé ; 3 au moins une référence "
+                 "à revérifier ; 2 entrée invalide (message en français)")
+    p_check = refs_sub.add_parser("check", help=refs_help, description=refs_help + ".")
+    p_check.add_argument("--max-age-days", default="365", metavar="JOURS", help="ancienneté maximale (défaut : 365)")
+    p_check.add_argument("--today", default=None, metavar="AAAA-MM-JJ", help="date de référence (défaut : aujourd'hui)")
+    p_check.add_argument("--changed", default=None, metavar="FICHIER.yaml",
+                         help="entrées corrigées (format de legal_refs/) : différences et ce qu'elles touchent")
+    p_check.add_argument("--saved", action="store_true",
+                         help="avec --changed : les courriers enregistrés qui les citent (base des dossiers)")
+    p_check.add_argument("--json", action="store_true", help="le rapport en JSON")
+    from assistant.cli.cases import add_parsers
+
+    add_parsers(sub)
+    return parser
+
+
+def _collective(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.law.gate import MAX_CASE_FILE_BYTES, InputRefused, read_limited
+    from assistant.letters import render_docx_many
+    from assistant.letters.collective import build_collective, parse_request
+    from assistant.law.model import InvalidCase, parse_text
+
+    source = Path(args.request_file)
+    try:   # bounded: a device such as /dev/zero never ends
+        text = read_limited(source, MAX_CASE_FILE_BYTES, "une demande ne fait que quelques kilo-octets").decode("utf-8")
+    except InputRefused as error:
+        raise InvalidCase(error.messages, str(source)) from None
+    except UnicodeDecodeError:
+        raise InvalidCase(["fichier illisible (pas en UTF-8)."], str(source)) from None
+    letters = build_collective(parse_request(parse_text(text, str(source)), str(source)))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for letter, data in zip(letters, render_docx_many(letters)):
+        (out / f"{letter.id}.docx").write_bytes(data)
+    print(f"{len(letters)} courrier(s) écrit(s) dans {out}", file=sys.stderr)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Schema up to date, then the automatic purge of closed cases past their retention."""
+    from assistant.casefiles.store import Store, database_url
+
+    gone = Store(database_url()).purge()
+    if gone:
+        print(f"{len(gone)} dossier(s) clos effacé(s) (durée de conservation écoulée).", file=sys.stderr)
+    return 0
+
+
+def _cases(args: argparse.Namespace) -> int:
+    from assistant.cli.cases import run_cases
+
+    return run_cases(args)
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    from assistant.cli.cases import run_accounts
+
+    return run_accounts(args)
+
+
+def _refs(args: argparse.Namespace) -> int:
+    from assistant.cli.refs import run_check
+
+    return run_check(args)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.associations.batch import template_xlsx
+
+    Path(args.out_file).write_bytes(template_xlsx())
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.associations.stats import published, tally_file, to_csv
+
+    stats = published(tally_file(Path(args.cases_file)))
+    json.dump(stats, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    if args.csv:
+        _write_text(Path(args.csv), to_csv(stats))
+    return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    """An output file the person named: a folder or a read-only place is their input error."""
+    from assistant.law.model import InvalidCase
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InvalidCase([f"écriture impossible ({error.strerror}) : donnez le chemin d'un fichier."], str(path)) from None
+
+
+def _analyse(args: argparse.Namespace) -> int:
+    from assistant.law.analysis import analyse
+    from assistant.law.model import load_case
+
+    analysis = analyse(load_case(args.case_file))
+    json.dump(analysis.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _letters(args: argparse.Namespace) -> int:
+    from assistant.cli.letters import run_letters
+
+    return run_letters(args)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from assistant.associations.batch import run_batch
+
+    results, archive = run_batch(args.cases_file, args.out, pdf=args.format in ("pdf", "both"), resume=args.resume,
+                                 mailing=args.publipostage)
+    invalid = [r for r in results if r.errors]
+    valid = len(results) - len(invalid)
+    print(f"{valid} dossier(s) traité(s), {len(invalid)} invalide(s). Archive : {archive}", file=sys.stderr)
+    for result in invalid:
+        for message in result.errors:
+            print(f"  - {args.cases_file}, ligne {result.row} : {message}", file=sys.stderr)
+    no_pdf = [r for r in results if r.pdf == "échec"]
+    if no_pdf:
+        print(f"PDF non produits pour {len(no_pdf)} dossier(s) (voir rapport.csv) : les DOCX sont là.", file=sys.stderr)
+    return 2 if invalid else 1 if no_pdf else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assistant.cli.cases import CliRefusal
+    from assistant.law.gate import InputRefused
+    from assistant.law.model import InvalidCase
+
+    args = _build_parser().parse_args(argv)
+    handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template,
+                "migrate": _migrate, "cases": _cases, "accounts": _accounts, "refs": _refs}
+    try:
+        return handlers[args.command](args)
+    except CliRefusal as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    except InvalidCase as error:
+        print(f"Dossier invalide — {error.source or 'entrée'} :", file=sys.stderr)
+        for message in error.messages:
+            print(f"  - {message}", file=sys.stderr)
+        return 2
+    except InputRefused as error:   # the gate, reached without a file name to give
+        print("Entrée invalide :", file=sys.stderr)
+        for message in error.messages:
+            print(f"  - {message}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug: exit 1, short and without the case's data
+        from assistant.casefiles.crypto import SealError  # here, not at the top: `analyse` starts without cryptography
+
+        if isinstance(error, SealError):   # a lost or wrong key: the operator's to fix, said in French
+            print(f"Erreur : {error}", file=sys.stderr)
+            return 2
+        if os.environ.get("MESDROITS_DEBUG"):
+            raise
+        print(f"Erreur interne ({type(error).__name__}). Relancez avec MESDROITS_DEBUG=1 pour le détail.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,404 @@
+"""Which appeal route, to whom, then which court: organism × benefit × situation.
+
+Read top to bottom like a lawyer's checklist: the first matching rule wins. Each route
+names the `legal_refs` ids it rests on; `deadline_ref` is the entry whose
+machine-readable `deadline` sets the time limit for filing the prior appeal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.law import bodies
+from assistant.law.model import Benefit, Case, Ground, OrganismKind, Situation
+from assistant.law.places import departement
+from assistant.law.texts import Note, note
+
+HOUSING_AIDS = {Benefit.apl, Benefit.als, Benefit.alf}
+SOCIAL_SECURITY_BODIES = {kind for kind in OrganismKind if bodies.is_social_security(kind.value)}
+# Family benefits of CSS L511-1, whose recovery, remission and limitation have their own texts.
+FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial,
+                   Benefit.ars, Benefit.aeeh}
+HEALTH_BENEFITS = {Benefit.indemnites_journalieres, Benefit.css}
+# Benefits whose decisions may rest on a medical assessment by the health or pension
+# body's doctors (sick pay, invalidity and work accidents under `autre`, pension for
+# unfitness for work): contested before the commission médicale de recours amiable.
+MEDICAL_BENEFITS = {Benefit.indemnites_journalieres, Benefit.retraite, Benefit.autre}
+MEDICAL_BODIES = {OrganismKind.cpam, OrganismKind.msa, OrganismKind.carsat}
+
+# Court ids (CONTRACT §3) and the sentence that names each (data/sentences.yaml).
+COURT_KEYS = {"tribunal_judiciaire": "court.tribunal_judiciaire", "tribunal_administratif": "court.tribunal_administratif"}
+# Unemployment insurance is not social security: the ordinary civil side of the court.
+CIVIL_COURT = "court.civil"
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str                      # cra | rapo_departement | rapo_france_travail | recours_gracieux | cmra | rapo_mdph | none
+    body: str                    # who decides the prior appeal (the court's registry for `none`)
+    then: str                    # tribunal_judiciaire | tribunal_administratif
+    legal_basis: tuple[str, ...]
+    deadline_ref: str            # entry whose `deadline` is the time to file the prior appeal
+    # Administrative law by default: silence for two months is a rejection (CRPA L231-4),
+    # then two months to go to court (CJA R421-1).
+    answer_ref: str = "crpa-L231-4"    # entry whose `deadline` is the time after which silence = rejection
+    court_ref: str = "cja-R421-1"      # entry whose `deadline` is the time to go to court after rejection
+    compulsory: bool = True      # a compulsory prior appeal (RAPO/CRA) or an optional recours gracieux
+    mediation_before_court: bool = False
+    # Does filing the prior step stop the court time limit? Not for ARE (the two-year
+    # prescription runs on) nor where there is no prior step at all.
+    interrupts_court_deadline: bool = True
+    # Is the body's silence a rejection after `answer_ref`? Not for a mediation, which
+    # ends when the mediator or a party declares it over (CJA L213-13).
+    silence_is_rejection: bool = True
+    court_key: str = ""          # the court's sentence when it is not the usual one for `then`
+    notice_ref: str = ""         # when the text making the time limit binding only if stated is not the court's usual one
+    notes: tuple[Note, ...] = field(default=())
+    verified: bool = True        # False only for the explicit fallback: follow the decision's mention
+    # The decision may be a sanction in disguise (an ARE stop after a radiation): its
+    # compulsory mediation and shorter time limit are offered too.
+    may_be_sanction: bool = False
+
+    @property
+    def notice_basis(self) -> str:
+        """The text under which the time limit binds only if the decision stated it:
+        CJA R421-5 before the administrative court, CSS R142-1-A III before the pôle social."""
+        return self.notice_ref or ("cja-R421-5" if self.then == "tribunal_administratif" else "css-R142-1-A")
+
+    @property
+    def court_note(self) -> Note:
+        """The court's name as a sentence, so that an English text names it in English."""
+        return note(self.court_key or COURT_KEYS[self.then])
+
+
+def is_penalty(case: Case) -> bool:
+    return case.situation is Situation.penalty
+
+
+def is_sanction(case: Case) -> bool:
+    """A sanction in law: declared as such, a fine or penalty, or France Travail suspending
+    an allowance (C. trav. L5412-1 lists the suspension of the revenu de remplacement)."""
+    return case.situation in {Situation.sanction, Situation.penalty} or (
+        case.organism.kind is OrganismKind.france_travail
+        and case.situation is Situation.suspension
+        and case.benefit in {Benefit.are, Benefit.ass}
+    )
+
+
+def organism_label(case: Case) -> str:
+    """The body as the person named it, or a generic name built from where they live."""
+    return bodies.organism_name(case.organism.kind.value, case.organism.name, case.claimant.postal_code)
+
+
+def _of_body(case: Case) -> str:
+    """« de la CAF de Loire-Atlantique » built from the organism's own name."""
+    return bodies.of(organism_label(case))
+
+
+def _rsa_authority(case: Case) -> str:
+    place = departement(case.claimant.postal_code)
+    if place and place.rsa_authority:
+        return place.rsa_authority
+    if place:
+        return f"Président du conseil départemental {place.of}"
+    return "Président du conseil départemental de votre département"
+
+
+def departement_of(case: Case) -> str:
+    place = departement(case.claimant.postal_code)
+    return place.of if place else "de votre département"
+
+
+def penalty_text(case: Case) -> str:
+    """CSS L114-17-1 for health insurance penalties, L114-17 for family and pension bodies."""
+    health = case.organism.kind is OrganismKind.cpam or case.benefit in HEALTH_BENEFITS
+    return "css-L114-17-1" if health else "css-L114-17"
+
+
+def appeal_route(case: Case) -> Route:
+    """The prior appeal the person must (or may) file first, and the court after it.
+
+    Read top to bottom: the first rule that matches wins; a case no rule covers gets the
+    explicit unverified route (follow the decision's mention), never a silent default.
+    Convention: `legal_basis[0]` is the text that opens the prior step (letters cite it).
+    """
+    for rule in ROUTE_RULES:
+        route = rule(case)
+        if route is not None:
+            return route
+    return Route(
+        id="recours_gracieux",
+        body=f"Directeur {_of_body(case)}",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "cja-R421-1"),
+        deadline_ref="cja-R421-1",
+        compulsory=False,
+        notes=(note("route.unverified"),),
+        verified=False,
+    )
+
+
+def _penalty(case: Case) -> Route | None:
+    """Fines and financial penalties, whatever the benefit (RSA included)."""
+    if not is_penalty(case):
+        return None
+    kind = case.organism.kind
+    if kind in SOCIAL_SECURITY_BODIES:
+        # CSS L114-17 / L114-17-1 penalties: L142-4 excludes them from the prior appeal;
+        # straight to the pôle social within two months (L114-17-2, R142-1-A III). A letter
+        # to the director does not stop that time limit.
+        return Route(
+            id="none",
+            body="Greffe du pôle social du tribunal judiciaire",
+            then="tribunal_judiciaire",
+            legal_basis=("css-L114-17-2", penalty_text(case), "css-L142-4", "css-R142-1-A", "css-R142-10-1"),
+            deadline_ref="css-R142-1-A",
+            court_ref="css-R142-1-A",
+            compulsory=False,
+            interrupts_court_deadline=False,
+            silence_is_rejection=False,
+            notes=(note("route.penalty_direct", court=note("court.tribunal_judiciaire"), time="time:css-R142-1-A"),),
+        )
+    if kind is OrganismKind.departement:
+        # The RSA amende administrative (CASF L262-52) is not under the L262-47 RAPO
+        # (CE avis 19 Nov 2021 n° 454699; CE 7 Mar 2025 n° 491222): optional recours
+        # gracieux, then the administrative court.
+        return Route(
+            id="recours_gracieux",
+            body=_rsa_authority(case),
+            then="tribunal_administratif",
+            legal_basis=("crpa-L411-2", "casf-L262-52", "ce-avis-2021-454699", "ce-2025-491222", "cja-R421-1"),
+            deadline_ref="cja-R421-1",
+            compulsory=False,
+            notes=(note("route.rsa_fine", time="time:cja-R421-1"),),
+        )
+    if kind is OrganismKind.france_travail:
+        return _france_travail_mediation(case, ("ct-L5426-5", "ct-R5426-17-1"),
+                                         (note("route.france_travail_penalty", time="time:cja-R213-10"),))
+    return None
+
+
+def _medical(case: Case) -> Route | None:
+    """A decision resting on a medical assessment (médecin-conseil, medical board) of a
+    health or pension body: the commission médicale de recours amiable (CSS R142-8 s.),
+    within two months (R142-1-A III), silence for four months is a rejection (R142-8-5),
+    then the pôle social."""
+    if case.decision.ground is not Ground.medical:
+        return None
+    if case.organism.kind not in MEDICAL_BODIES or case.benefit not in MEDICAL_BENEFITS:
+        return None
+    return Route(
+        id="cmra",
+        body=f"Commission médicale de recours amiable, par l'intermédiaire {_of_body(case)}",
+        then="tribunal_judiciaire",
+        legal_basis=("css-R142-8", "css-L142-4", "css-R142-8-5", "css-R142-1-A"),
+        deadline_ref="css-R142-1-A",
+        answer_ref="css-R142-8-5",
+        court_ref="css-R142-1-A",
+        notes=(note("route.cmra", time="time:css-R142-1-A", answer="time:css-R142-8-5"),),
+    )
+
+
+def _mdph(case: Case) -> Route | None:
+    """CDAPH decisions on benefits (AAH eligibility and rate, AEEH, PCH): compulsory prior
+    appeal (CSS L142-4, L142-1 8°) sent to the MDPH (CASF R241-36), within two months
+    (R142-1-A III), then the pôle social (CASF L241-9)."""
+    if case.organism.kind is not OrganismKind.mdph:
+        return None
+    payer = note("payer.departement") if case.benefit is Benefit.pch else note("payer.caf")
+    notes = [note("route.mdph", time="time:css-R142-1-A", payer=payer)]
+    if case.benefit is Benefit.autre:
+        notes.append(note("route.mdph_work"))
+    if not case.decision.is_written and case.situation is Situation.refusal:
+        notes.append(note("route.mdph_silence", silence="time:casf-R241-33", time="time:css-R142-1-A"))
+    return Route(
+        id="rapo_mdph",
+        body=f"Maison départementale des personnes handicapées (MDPH) {departement_of(case)}",
+        then="tribunal_judiciaire",
+        legal_basis=("css-L142-4", "casf-R241-36", "casf-L241-9", "css-R142-1-A", "crpa-L231-4"),
+        deadline_ref="css-R142-1-A",
+        answer_ref="crpa-L231-4",       # R142-1-A I: the CRPA's rules; R142-6 is the CRA's
+        court_ref="css-R142-1-A",
+        notes=tuple(notes),
+    )
+
+
+def _rsa(case: Case) -> Route | None:
+    """RSA: every dispute first goes to the président of the département (CASF L262-47),
+    who asks the CRA for its opinion; then the tribunal administratif."""
+    if case.benefit is not Benefit.rsa:
+        return None
+    place = departement(case.claimant.postal_code)
+    notes = (note("route.rsa_state_overseas"),) if place and place.rsa_note else ()
+    return Route(
+        id="rapo_departement",
+        body=_rsa_authority(case),
+        then="tribunal_administratif",
+        legal_basis=("casf-L262-47", "casf-R262-88", "casf-R262-89"),
+        deadline_ref="casf-R262-88",
+        notes=notes,
+    )
+
+
+def _prime_activite(case: Case) -> Route | None:
+    """Prime d'activité: compulsory prior appeal to the CAF/MSA (its CRA), then the TA."""
+    if case.benefit is not Benefit.prime_activite:
+        return None
+    return Route(
+        id="cra",
+        body=f"Commission de recours amiable {_of_body(case)}",
+        then="tribunal_administratif",
+        legal_basis=("css-L845-2", "css-R847-2", "css-R142-1"),
+        deadline_ref="css-R142-1",
+        answer_ref="css-R142-6",
+        court_ref="cja-R421-1",
+    )
+
+
+def _housing(case: Case) -> Route | None:
+    """Housing aids since 1 January 2020: prior appeal decided by the director after the
+    CRA's opinion, then the tribunal administratif (CCH L825-2)."""
+    if case.benefit not in HOUSING_AIDS:
+        return None
+    return Route(
+        id="cra",
+        body=f"Directeur {_of_body(case)}, après avis de la commission de recours amiable",
+        then="tribunal_administratif",
+        legal_basis=("cch-L825-2", "cch-L825-1"),
+        deadline_ref="cch-L825-2",
+    )
+
+
+def _prime_noel(case: Case) -> Route | None:
+    """Year-end aid: not a social-security benefit, no compulsory prior appeal; the
+    administrative court (CE 29 June 2016 n° 394276)."""
+    if case.benefit is not Benefit.prime_noel:
+        return None
+    return Route(
+        id="recours_gracieux",
+        body=f"Directeur {_of_body(case)}",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "ce-2016-394276", "cja-R421-1"),
+        deadline_ref="cja-R421-1",
+        compulsory=False,
+    )
+
+
+def _departement_other(case: Case) -> Route | None:
+    """Other départemental aids: recours gracieux, then the administrative court."""
+    if case.organism.kind is not OrganismKind.departement:
+        return None
+    return Route(
+        id="recours_gracieux",
+        body=f"Président du conseil départemental {departement_of(case)}",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "cja-R421-1"),
+        deadline_ref="cja-R421-1",
+        compulsory=False,
+        notes=(note("route.departement_other"),),
+    )
+
+
+def _social_security(case: Case) -> Route | None:
+    """Everything else decided by a social-security body (family benefits, AEEH, AAH
+    payment, health, pensions): commission de recours amiable, then the pôle social."""
+    if case.organism.kind not in SOCIAL_SECURITY_BODIES:
+        return None
+    notes: list[Note] = []
+    if case.benefit is Benefit.aah and case.situation is Situation.refusal:
+        notes.append(note("route.aah_by_cdaph"))
+    if case.situation is Situation.sanction:
+        notes.append(note("route.sanction_not_penalty"))
+    if (case.decision.ground is None and case.organism.kind in MEDICAL_BODIES
+            and case.benefit in MEDICAL_BENEFITS):
+        notes.append(note("route.medical_unknown"))
+    return Route(
+        id="cra",
+        body=f"Commission de recours amiable {_of_body(case)}",
+        then="tribunal_judiciaire",
+        legal_basis=("css-L142-4", "css-R142-1", "css-R142-1-A"),
+        deadline_ref="css-R142-1",
+        answer_ref="css-R142-6",
+        court_ref="css-R142-1-A",
+        notes=tuple(notes),
+    )
+
+
+def _france_travail_mediation(case: Case, sector: tuple[str, ...], notes: tuple[Note, ...] = ()) -> Route:
+    """France Travail decisions before the administrative court: compulsory mediation
+    with the regional mediator, within two months (R5312-47, CJA L213-11)."""
+    return Route(
+        id="rapo_france_travail",
+        body="Médiateur régional de France Travail (médiation préalable obligatoire)",
+        then="tribunal_administratif",
+        legal_basis=("ct-R5312-47", "cja-L213-11", "cja-R213-10", "cja-L213-13", *sector),
+        deadline_ref="cja-R213-10",
+        mediation_before_court=True,
+        silence_is_rejection=False,
+        notes=notes,
+    )
+
+
+def _france_travail(case: Case) -> Route | None:
+    """France Travail: sanctions and State-funded allowances go to the TA after a
+    compulsory mediation; unemployment insurance (ARE) goes to the judicial court."""
+    if case.organism.kind is not OrganismKind.france_travail:
+        return None
+    # Sanctions (L5412-1) have no prior appeal since R5412-8 was repealed, and the ASS (a
+    # State allowance, R5423-14) none either: the compulsory step is the mediation.
+    if is_sanction(case) or case.benefit is Benefit.ass:
+        return _france_travail_mediation(case, ("ct-L5412-1",) if is_sanction(case) else ("ct-R5423-14",))
+    if case.benefit is Benefit.are and case.situation is Situation.overpayment:
+        # An ARE overpayment: compulsory recours gracieux to the directeur général
+        # (R5426-19), silence is a rejection, then the judicial court.
+        return Route(
+            id="recours_gracieux",
+            body="Directeur général de France Travail",
+            then="tribunal_judiciaire",
+            legal_basis=("ct-R5426-19", "ct-L5312-12"),
+            deadline_ref="ct-R5426-19",
+            answer_ref="ct-R5426-19",
+            court_ref="ct-L5422-4",
+            court_key=CIVIL_COURT,
+            notice_ref="ct-L5422-4",
+        )
+    if case.benefit is Benefit.are:
+        # Other ARE decisions: no compulsory prior appeal; the court action is time-barred
+        # two years after notification (L5422-4), and a recours gracieux does not stop it.
+        notes = [note("route.are_court", time="time:ct-L5422-4")]
+        may_be_sanction = case.situation is Situation.termination   # a stop after a radiation
+        if may_be_sanction:
+            notes.append(note("route.are_radiation", time="time:cja-R213-10"))
+        return Route(
+            id="recours_gracieux",
+            body="Directeur de l'agence France Travail",
+            then="tribunal_judiciaire",
+            legal_basis=("crpa-L411-2", "ct-L5422-4", "ct-L5312-12"),
+            deadline_ref="ct-L5422-4",
+            court_ref="ct-L5422-4",
+            compulsory=False,
+            interrupts_court_deadline=False,
+            court_key=CIVIL_COURT,
+            notice_ref="ct-L5422-4",
+            notes=tuple(notes),
+            may_be_sanction=may_be_sanction,
+        )
+    # Other France Travail decisions (e.g. year-end aid, other aids): recours gracieux,
+    # mediation before the administrative court.
+    return Route(
+        id="recours_gracieux",
+        body="Directeur de l'agence France Travail",
+        then="tribunal_administratif",
+        legal_basis=("crpa-L411-2", "ct-L5312-12", "ct-R5312-47", "cja-L213-11", "cja-R213-10"),
+        deadline_ref="cja-R213-10",
+        compulsory=False,
+        mediation_before_court=True,
+    )
+
+
+# The checklist, in order. Penalties first (their route does not depend on the benefit),
+# then medical grounds and the MDPH, then benefit by benefit, then body by body.
+ROUTE_RULES = (
+    _penalty, _medical, _mdph, _rsa, _prime_activite, _housing, _prime_noel,
+    _france_travail, _departement_other, _social_security,
+)

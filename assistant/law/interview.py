@@ -1,0 +1,601 @@
+"""The guided interview as data: screens, questions, when each one shows, and how the
+answers become a case file (CONTRACT §1).
+
+Pages only render these questions; every wording is here, marked with `N_` so that
+the catalogues in `assistant/locale/` translate it. A question's `id` is the dotted
+path of the case field it fills (`decision.received_on`), or a `ui.` id for a screen
+helper that is not part of the case (e.g. "have you already asked for an explanation?").
+
+Answers are kept as the person typed them (dates as `date`, yes/no as "yes" / "no" /
+"unknown", amounts as the typed text); `case_dict` turns them into the case, mapping
+"je ne sais pas" to null, so that the engine assumes what protects the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Optional
+
+from babel.dates import format_date
+from pydantic import BaseModel
+
+from assistant.law.appeals import MEDICAL_BENEFITS, MEDICAL_BODIES
+from assistant.core.formatting import long_date
+from assistant.core.i18n import N_
+from assistant.law.model import BENEFITS_BY_ORGANISM, SITUATIONS_BY_ORGANISM, Case, OrganismKind, Problem
+
+Answers = dict[str, Any]
+Kind = Literal["choice", "tristate", "yesno", "date", "amount", "text", "longtext"]
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A short help shown under a question (not hidden in a tooltip), when `show_if` holds."""
+
+    text: str
+    show_if: Optional[Callable[[Answers], bool]] = None
+
+    def visible(self, answers: Answers) -> bool:
+        return self.show_if is None or bool(self.show_if(answers))
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    label: str
+    kind: Kind
+    help: Optional[str] = None
+    options: tuple[Option, ...] = ()
+    unknown_allowed: bool = False      # offers "Je ne sais pas" (→ null in the case)
+    required: bool = False             # the case is impossible without it
+    placeholder: Optional[str] = None
+    show_if: Optional[Callable[[Answers], bool]] = None
+    # For `ui.` helpers: how to answer them from an existing case (dict).
+    from_case: Optional[Callable[[dict], Any]] = None
+    hints: tuple[Hint, ...] = ()
+    # An answer → the case value, when it is not the plain one (yes → "medical").
+    case_values: tuple[tuple[str, Any], ...] = ()
+    max_chars: Optional[int] = None   # when the case model does not say it (see `limit`)
+
+    @property
+    def in_case(self) -> bool:
+        return not self.id.startswith("ui.")
+
+    @property
+    def limit(self) -> Optional[int]:
+        """How many characters the field takes: the case model's `max_length` (one source)."""
+        if self.kind == "date":
+            return DATE_CHARS
+        if self.kind not in ("text", "longtext"):
+            return self.max_chars
+        return self.max_chars or (model_max_length(self.id) if self.in_case else None)
+
+    def visible(self, answers: Answers) -> bool:
+        return self.show_if is None or bool(self.show_if(answers))
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: Optional[str] = None
+    show_if: Optional[Callable[[Answers], bool]] = None
+    # What the screen is about, as a noun phrase: « Modifier : la décision et ses dates ».
+    subject: Optional[str] = None
+
+    def visible(self, answers: Answers) -> bool:
+        return self.show_if is None or bool(self.show_if(answers))
+
+    def visible_questions(self, answers: Answers) -> list[Question]:
+        return [q for q in self.questions if q.visible(answers)]
+
+
+# --- Options -----------------------------------------------------------------------------
+
+ORGANISMS = (
+    Option("caf", N_("La CAF (caisse d'allocations familiales)")),
+    Option("msa", N_("La MSA (mutualité sociale agricole)")),
+    Option("france_travail", N_("France Travail (ex-Pôle emploi)")),
+    Option("cpam", N_("La CPAM (assurance maladie)")),
+    Option("carsat", N_("La CARSAT (retraite)")),
+    Option("departement", N_("Le conseil départemental (le département)")),
+    Option("mdph", N_("La MDPH (maison départementale des personnes handicapées)")),
+)
+
+BENEFITS = (
+    Option("rsa", N_("RSA (revenu de solidarité active)")),
+    Option("prime_activite", N_("Prime d'activité")),
+    Option("apl", N_("APL (aide personnalisée au logement)")),
+    Option("als", N_("ALS (allocation de logement sociale)")),
+    Option("alf", N_("ALF (allocation de logement familiale)")),
+    Option("aah", N_("AAH (allocation aux adultes handicapés)")),
+    Option("allocations_familiales", N_("Allocations familiales")),
+    Option("paje", N_("PAJE (prestation d'accueil du jeune enfant)")),
+    Option("asf", N_("ASF (allocation de soutien familial)")),
+    Option("complement_familial", N_("Complément familial")),
+    Option("ars", N_("Allocation de rentrée scolaire")),
+    Option("are", N_("Allocation chômage (ARE)")),
+    Option("ass", N_("ASS (allocation de solidarité spécifique)")),
+    Option("indemnites_journalieres", N_("Indemnités journalières (arrêt maladie)")),
+    Option("css", N_("Complémentaire santé solidaire (CSS)")),
+    Option("retraite", N_("Retraite")),
+    Option("aspa", N_("ASPA (minimum vieillesse)")),
+    Option("prime_noel", N_("Prime de Noël (aide exceptionnelle de fin d'année)")),
+    Option("aeeh", N_("AEEH (allocation d'éducation de l'enfant handicapé)")),
+    Option("pch", N_("PCH (prestation de compensation du handicap)")),
+    Option("autre", N_("Une autre aide")),
+)
+
+SITUATIONS = (
+    Option("suspension", N_("Mes paiements sont suspendus ou bloqués")),
+    Option("reduction", N_("Le montant a baissé")),
+    Option("overpayment", N_("On me réclame de l'argent (un trop-perçu, un « indu »)")),
+    Option("refusal", N_("Ma demande a été refusée")),
+    Option("termination", N_("On m'a supprimé l'aide")),
+    Option("sanction", N_("On m'a sanctionné : mes paiements sont suspendus ou coupés (sanction, radiation)")),
+    Option("penalty", N_("On m'a infligé une amende ou une pénalité")),
+)
+
+TRISTATE = (Option(YES, N_("Oui")), Option(NO, N_("Non")), Option(UNKNOWN, N_("Je ne sais pas")))
+YESNO = (Option(YES, N_("Oui")), Option(NO, N_("Non")))
+
+
+def benefit_options(answers: Answers) -> tuple[Option, ...]:
+    """Only the benefits the chosen body can decide on: an impossible pair cannot be picked."""
+    kind = answers.get("organism.kind")
+    if kind not in {k.value for k in OrganismKind}:
+        return BENEFITS
+    allowed = {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind(kind)]}
+    if kind in {"cpam", "carsat"}:
+        # Overseas one caisse (CGSS, CSSM) pays health and pensions: offer both and let
+        # the case validation (model.allowed_benefits, which knows the postal code) decide.
+        allowed |= {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind.cpam] | BENEFITS_BY_ORGANISM[OrganismKind.carsat]}
+    return tuple(o for o in BENEFITS if o.value in allowed)
+
+
+def situation_options(answers: Answers) -> tuple[Option, ...]:
+    """Only what the chosen body can decide (the MDPH neither recovers money nor fines)."""
+    kind = answers.get("organism.kind")
+    if kind not in {k.value for k in OrganismKind}:
+        return SITUATIONS
+    allowed = {s.value for s in SITUATIONS_BY_ORGANISM[OrganismKind(kind)]}
+    return tuple(o for o in SITUATIONS if o.value in allowed)
+
+
+# --- Conditions -------------------------------------------------------------------------
+
+
+def _written(a: Answers) -> bool:
+    return a.get("decision.received") != NO
+
+
+def _not_written(a: Answers) -> bool:
+    return a.get("decision.received") == NO
+
+
+def _body_chosen(a: Answers) -> bool:
+    # The list of benefits depends on the body: shown once the body is chosen.
+    return a.get("organism.kind") is not None
+
+
+def _done(gate: str) -> Callable[[Answers], bool]:
+    return lambda a: a.get(gate) == YES
+
+
+# Where a decision may rest on the médecin-conseil's opinion: the engine's own pairs, so
+# that the question is asked exactly where the answer changes the route.
+MEDICAL_GROUND_ORGANISMS = {kind.value for kind in MEDICAL_BODIES}
+MEDICAL_GROUND_BENEFITS = {benefit.value for benefit in MEDICAL_BENEFITS}
+
+
+def _ground_matters(a: Answers) -> bool:
+    return a.get("organism.kind") in MEDICAL_GROUND_ORGANISMS and a.get("benefit") in MEDICAL_GROUND_BENEFITS
+
+
+def _rsa(a: Answers) -> bool:
+    return a.get("benefit") == "rsa"
+
+
+def _dated(path: str) -> Callable[[dict], Any]:
+    def answer(case: dict) -> str:
+        return YES if _get(case, path) else NO
+    return answer
+
+
+# --- The screens, in order ---------------------------------------------------------------
+
+STEPS: tuple[Step, ...] = (
+    Step("organism", N_("Qui a pris la décision ?"), (
+        Question("organism.kind", N_("Quel organisme vous verse (ou vous refuse) l'aide ?"), "choice",
+                 options=ORGANISMS, required=True,
+                 help=N_("C'est l'organisme dont le logo figure sur le courrier ou sur votre espace en ligne."),
+                 hints=(Hint(N_("La MDPH décide, la CAF paie : si la décision vient de la CDAPH, choisissez la MDPH.")),)),
+        Question("benefit", N_("L'aide concernée"), "choice", options=BENEFITS, required=True, show_if=_body_chosen,
+                 help=N_("Si plusieurs aides sont touchées, choisissez la plus importante pour vous ; vous pourrez refaire le parcours pour une autre.")),
+        Question("organism.name", N_("Son nom exact, si vous le connaissez (facultatif)"), "text",
+                 placeholder=N_("Par exemple : CAF du Rhône"),
+                 help=N_("Il apparaît en haut du courrier. Sinon, nous le déduisons de votre code postal.")),
+    ), subject=N_("l'organisme et l'aide")),
+    Step("situation", N_("Que s'est-il passé ?"), (
+        Question("situation", N_("Ce qui vous arrive"), "choice", options=SITUATIONS, required=True),
+        Question("decision.ground", N_("La décision s'appuie-t-elle sur l'avis du médecin-conseil ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True, show_if=_ground_matters,
+                 case_values=((YES, "medical"), (NO, "administrative")),
+                 help=N_("Par exemple : un arrêt de travail jugé non justifié, un taux d'invalidité, une inaptitude. La décision cite alors le médecin-conseil ou le service médical.")),
+        Question("context.amount_eur", N_("Montant en euros (somme réclamée, ou montant perdu par mois) — facultatif"), "amount",
+                 placeholder=N_("Par exemple : 1 234,50"),
+                 help=N_("Des chiffres seulement. Laissez vide si vous ne savez pas.")),
+        Question("context.withholding_eur", N_("Combien vous retient-on chaque mois sur vos aides pour rembourser ? (facultatif)"), "amount",
+                 placeholder=N_("Par exemple : 100"),
+                 help=N_("Des chiffres seulement. Laissez vide s'il n'y a pas de retenue."),
+                 show_if=lambda a: a.get("situation") == "overpayment"),
+    ), subject=N_("ce qui s'est passé et les montants")),
+    Step("decision", N_("La décision et ses dates"), (
+        Question("decision.received", N_("Avez-vous reçu un courrier, un e-mail ou un message sur votre espace en ligne qui annonce la décision ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True,
+                 help=N_("Si vous n'avez rien reçu, vos droits sont les mêmes : aucun délai ne court contre vous.")),
+        Question("decision.date", N_("Date écrite sur la décision"), "date", unknown_allowed=True, show_if=_written,
+                 help=N_("En général en haut du courrier, près du lieu.")),
+        Question("decision.received_on", N_("Date à laquelle vous l'avez reçue"), "date", unknown_allowed=True, show_if=_written,
+                 help=N_("C'est elle qui fait partir le délai pour contester. Si vous ne savez plus, nous prenons la date de la décision, par prudence.")),
+        Question("context.started_on", N_("Date à laquelle les paiements se sont arrêtés ou ont changé"), "date",
+                 unknown_allowed=True, show_if=_not_written),
+    ), intro=N_("Regardez le courrier ou le message si vous l'avez sous la main."), subject=N_("la décision et ses dates")),
+    Step("decision_content", N_("Ce que dit la décision"), (
+        Question("decision.reasons_given", N_("La décision explique-t-elle pourquoi (les faits et les textes appliqués) ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+        Question("decision.appeal_info_given", N_("Dit-elle comment la contester et dans quel délai ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True,
+                 help=N_("Souvent en bas ou au dos du courrier : « voies et délais de recours ».")),
+        Question("decision.algorithm_mentioned", N_("Dit-elle qu'elle a été prise à l'aide d'un traitement informatique (un algorithme) ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+    ), show_if=_written, subject=N_("ce que dit la décision")),
+    Step("control", N_("Avant la décision"), (
+        Question("context.after_control", N_("Avez-vous eu un contrôle juste avant (visite, demande de justificatifs, vérification de vos données) ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+        Question("context.heard_before", N_("Vous a-t-on prévenu avant, en vous laissant le temps de vous expliquer ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True),
+        Question("context.fraud_alleged", N_("L'organisme parle-t-il de fraude ou de fausse déclaration ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True,
+                 help=N_("Répondez selon ce que dit l'organisme, pas selon ce que vous pensez. Rien ici ne vous fait reconnaître quoi que ce soit.")),
+    ), subject=N_("ce qui s'est passé avant la décision")),
+    Step("history", N_("Ce que vous avez déjà fait"), (
+        Question("ui.explanation_requested", N_("Avez-vous déjà demandé par écrit des explications à l'organisme ?"), "yesno",
+                 options=YESNO, from_case=_dated("history.explanation_requested_on")),
+        Question("history.explanation_requested_on", N_("Date de votre demande d'explications"), "date",
+                 show_if=_done("ui.explanation_requested")),
+        Question("ui.documents_requested", N_("Avez-vous déjà demandé votre dossier ou vos données ?"), "yesno",
+                 options=YESNO, from_case=_dated("history.documents_requested_on")),
+        Question("history.documents_requested_on", N_("Date de votre demande de documents"), "date",
+                 show_if=_done("ui.documents_requested")),
+        Question("ui.appeal_filed", N_("Avez-vous déjà contesté la décision (recours) ?"), "yesno",
+                 options=YESNO, from_case=_dated("history.appeal_filed_on")),
+        Question("history.appeal_filed_on", N_("Date de votre recours"), "date",
+                 show_if=_done("ui.appeal_filed")),
+    ), subject=N_("ce que vous avez déjà fait")),
+    Step("own_words", N_("Votre situation, avec vos mots"), (
+        Question("context.own_words", N_("Racontez en quelques phrases ce qui s'est passé (facultatif)"), "longtext",
+                 help=N_("Ce texte sera repris tel quel dans vos courriers. Restez factuel ; inutile de parler de votre santé.")),
+        Question("organism.address", N_("Adresse postale de l'organisme qui a pris la décision (facultatif)"), "longtext",
+                 placeholder=N_("Par exemple : 12 rue de la Gare, 44000 Nantes"),
+                 help=N_("Elle figure en général en haut de la décision, ou avec les « voies et délais de recours ». Si vous la laissez vide, une place restera libre sur le courrier pour l'écrire à la main."),
+                 hints=(
+                     Hint(N_("Vous ne la trouvez pas ? L'annuaire officiel de l'administration donne l'adresse de chaque organisme, par département : [lannuaire.service-public.fr](https://lannuaire.service-public.fr/).")),
+                     Hint(N_("Pour le RSA, l'adresse du conseil départemental figure sur la décision ou sur le site internet de votre département."), show_if=_rsa),
+                 )),
+    ), subject=N_("vos mots et l'adresse de l'organisme")),
+    Step("identity", N_("Pour écrire vos courriers"), (
+        Question("claimant.first_name", N_("Prénom"), "text", required=True),
+        Question("claimant.last_name", N_("Nom"), "text", required=True),
+        Question("claimant.address", N_("Adresse (numéro et rue)"), "text", required=True),
+        Question("claimant.postal_code", N_("Code postal"), "text", required=True, placeholder=N_("Par exemple : 44000"),
+                 max_chars=5),
+        Question("claimant.city", N_("Ville"), "text", required=True),
+        Question("claimant.file_number", N_("Numéro de dossier (numéro allocataire, identifiant France Travail ou numéro de sécurité sociale) — facultatif"), "text"),
+        Question("claimant.email", N_("Adresse e-mail (facultatif)"), "text"),
+        Question("claimant.phone", N_("Téléphone (facultatif)"), "text"),
+    ), intro=N_("Ces informations servent uniquement à remplir vos courriers. Elles restent dans la mémoire du serveur, jamais sur un disque, et sont effacées après quelques heures ou avec « Terminer et effacer »."),
+        subject=N_("vos coordonnées")),
+)
+
+STEPS_BY_ID = {step.id: step for step in STEPS}
+QUESTIONS = {q.id: q for step in STEPS for q in step.questions}
+
+
+def visible_steps(answers: Answers) -> list[Step]:
+    return [step for step in STEPS if step.visible(answers)]
+
+
+def step_of(question_id: str) -> Step:
+    return next(step for step in STEPS if any(q.id == question_id for q in step.questions))
+
+
+def options_for(question: Question, answers: Answers) -> tuple[Option, ...]:
+    if question.id == "benefit":
+        return benefit_options(answers)
+    if question.id == "situation":
+        return situation_options(answers)
+    return question.options
+
+
+# --- Answers → case ---------------------------------------------------------------------
+
+_AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f€]|eur(os?)?$", re.IGNORECASE)
+
+
+def amount_value(text: Any) -> Any:
+    """« 1 234,50 € » → 1234.5; anything not a number is passed on as typed, so that the
+    case validation names the field in its message."""
+    if text is None or isinstance(text, (int, float)):
+        return text
+    cleaned = _AMOUNT_NOISE.sub("", str(text)).replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return str(text).strip()
+
+
+def _case_value(question: Question, value: Any) -> Any:
+    if value is None or value == UNKNOWN:
+        return None
+    if question.case_values:
+        return dict(question.case_values).get(value)
+    if question.kind in ("tristate", "yesno"):
+        return {YES: True, NO: False}.get(value)
+    if question.kind == "amount":
+        return amount_value(value)
+    if question.kind == "date":
+        if isinstance(value, str):
+            try:
+                value = parse_date(value, question.id)
+            except DateProblem:
+                return value  # as typed: the case validation then names this field
+        return value.isoformat() if isinstance(value, dt.date) else value
+    if question.kind in ("text", "longtext"):
+        text = str(value).strip()
+        return text or None
+    return value
+
+
+def case_dict(answers: Answers, today: Optional[dt.date] = None) -> dict:
+    """The case file built from the visible answers (hidden ones are ignored, not lost)."""
+    case: dict = {}
+    for step in visible_steps(answers):
+        for question in step.visible_questions(answers):
+            if not question.in_case:
+                continue
+            value = _case_value(question, answers.get(question.id))
+            if value is None and question.required and question.kind == "text":
+                value = ""  # an empty required text: the message then names this very field
+            elif value is None and (question.required or question.id not in answers):
+                continue
+            _set(case, question.id, value)
+    if today is not None:
+        case["today"] = today.isoformat()
+    return case
+
+
+# Neutral values standing in for the screens not yet reached, so that the checks made
+# when leaving a screen (a date in the future…) are not hidden by missing later answers.
+# `autre` is a benefit every body may decide on.
+PLACEHOLDERS = {
+    "organism.kind": "caf", "benefit": "autre", "situation": "suspension",
+    "claimant.first_name": "x", "claimant.last_name": "x", "claimant.address": "x",
+    "claimant.postal_code": "75001", "claimant.city": "x",
+}
+
+
+def partial_case_dict(answers: Answers, today: Optional[dt.date] = None, keep: tuple[str, ...] = ()) -> dict:
+    """Like `case_dict`, with placeholders for required answers outside `keep`."""
+    case = case_dict(answers, today)
+    for path, value in PLACEHOLDERS.items():
+        if path not in keep and _get(case, path) in (None, ""):
+            _set(case, path, value)
+    return case
+
+
+def answers_from_case(case: dict) -> Answers:
+    """The answers a person with this case file would give (loading a saved case)."""
+    answers: Answers = {}
+    for question in QUESTIONS.values():
+        if question.from_case is not None:
+            answers[question.id] = question.from_case(case)
+            continue
+        if not question.in_case:
+            continue
+        value = _get(case, question.id)
+        if question.case_values:
+            answers[question.id] = {v: k for k, v in question.case_values}.get(value, UNKNOWN if question.unknown_allowed else None)
+        elif question.kind in ("tristate", "yesno"):
+            answers[question.id] = {True: YES, False: NO}.get(value, UNKNOWN if question.unknown_allowed else NO)
+        elif question.kind == "date":
+            answers[question.id] = dt.date.fromisoformat(value) if value else (UNKNOWN if question.unknown_allowed else None)
+        elif question.kind == "amount":
+            answers[question.id] = "" if value is None else f"{value:g}".replace(".", ",")
+        elif value is not None:
+            answers[question.id] = value
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+# --- Messages → questions ---------------------------------------------------------------
+
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
+# A whole group missing is reported on the group: show it on the group's first question.
+GROUP_QUESTION = {"organism": "organism.kind", "claimant": "claimant.first_name", "decision": "decision.received"}
+
+
+def message_paths(message: str) -> list[str]:
+    """The questions a French validation message names, e.g. « … (decision.date) : … »."""
+    paths: list[str] = []
+    for group in _PARENTHESES.findall(message.split(" : ", 1)[0]):
+        for path in (p.strip() for p in group.split(",")):
+            path = GROUP_QUESTION.get(path, path)
+            if path in QUESTIONS:
+                paths.append(path)
+    return paths
+
+
+# --- Limits and dates as typed ----------------------------------------------------------
+
+DATE_CHARS = len("23/11/2026")
+
+
+def model_max_length(path: str) -> Optional[int]:
+    """The `max_length` the case model sets on a dotted path (None when it sets none)."""
+    model: Any = Case
+    *parents, leaf = path.split(".")
+    for name in parents:
+        model = model.model_fields[name].annotation
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+    info = model.model_fields.get(leaf)
+    if info is None:
+        return None
+    return next((m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None), None)
+
+
+class DateProblem(ValueError):
+    """A typed date that is not one: `problem` says why, as data."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4})")
+
+
+def parse_date(text: str, path: str = "") -> dt.date:
+    """« 06/10/2026 » (also 6.10.2026, 06102026, 2026-10-06) → a date. An impossible day
+    (31/02) is an error, never moved to the month's end."""
+    text = str(text).strip()
+    match = _DAY_MONTH_YEAR.fullmatch(text) or _DIGITS.fullmatch(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    elif iso := _ISO.fullmatch(text):
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        raise DateProblem(Problem(path, "date_format", {}))
+    if not 1 <= month <= 12:
+        raise DateProblem(Problem(path, "date_month", {"month": month}))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        if year < 1:
+            raise DateProblem(Problem(path, "implausible", {})) from None
+        first = dt.date(year, month, 1)
+        last = ((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)).day
+        raise DateProblem(Problem(path, "date_day", {"day": day, "month": first, "last_day": last})) from None
+
+
+def date_text(day: dt.date) -> str:
+    """A date as the person types it back (the field shows it so)."""
+    return day.strftime("%d/%m/%Y")
+
+
+# --- Problems → the question they concern, in plain words -------------------------------
+
+# The wording of each problem code (InvalidCase.problems, DateProblem), for the pages.
+# Dates in `params` are written in full in the person's language; no field path, no ISO date.
+PROBLEM_TEXTS: dict[str, str] = {
+    "missing": N_("Cette information est nécessaire pour écrire vos courriers."),
+    "choice_missing": N_("Choisissez une réponse pour continuer."),
+    "string_too_short": N_("Cette information est nécessaire pour écrire vos courriers."),
+    "string_too_long": N_("Ce texte est trop long : {max_length} caractères au plus."),
+    "future": N_("Vérifiez cette date : elle ne peut pas être postérieure à aujourd'hui ({today})."),
+    "implausible": N_("Cette date paraît impossible : vérifiez l'année."),
+    "before_decision": N_("Cette date ne peut pas être avant la date écrite sur la décision."),
+    "before_decision_date": N_("Cette date ne peut pas être avant la date écrite sur la décision."),
+    "not_received": N_("Vous avez répondu ne pas avoir reçu de décision écrite : effacez cette date ou changez cette réponse."),
+    "impossible_pair": N_("Cet organisme ne verse pas cette aide : vérifiez l'organisme ou l'aide choisie."),
+    "impossible_situation": N_("Cet organisme ne prend pas ce type de décision : vérifiez l'organisme ou ce qui s'est passé."),
+    "postal_code": N_("Un code postal a 5 chiffres, par exemple 44000."),
+    "email": N_("Cette adresse e-mail n'est pas complète (exemple : nom@exemple.fr)."),
+    "phone": N_("Un numéro de téléphone ne contient que des chiffres, des espaces et le signe +."),
+    "float_parsing": N_("Écrivez un montant en chiffres, par exemple 1 234,50."),
+    "float_type": N_("Écrivez un montant en chiffres, par exemple 1 234,50."),
+    "finite_number": N_("Écrivez un montant en chiffres, par exemple 1 234,50."),
+    "greater_than_equal": N_("Un montant ne peut pas être négatif."),
+    "less_than_equal": N_("Ce montant paraît trop élevé : vérifiez-le."),
+    "date_format": N_("Écrivez la date avec le jour, le mois et l'année, par exemple 23/11/2026."),
+    "date_parsing": N_("Écrivez la date avec le jour, le mois et l'année, par exemple 23/11/2026."),
+    "date_type": N_("Écrivez la date avec le jour, le mois et l'année, par exemple 23/11/2026."),
+    "date_from_datetime_parsing": N_("Écrivez la date avec le jour, le mois et l'année, par exemple 23/11/2026."),
+    "date_month": N_("Le mois doit être un nombre de 1 à 12."),
+    "date_day": N_("Cette date n'existe pas : {month} n'a que {last_day} jours."),
+    "invalid": N_("Cette réponse n'est pas valide : vérifiez-la."),
+}
+
+
+def problem_text(problem: Problem, translate: Callable[[str], str], locale: str = "fr_FR") -> str:
+    """A problem in plain words, translated, its dates written in full (« 23 novembre 2026 »)."""
+    template = translate(PROBLEM_TEXTS.get(problem.code, PROBLEM_TEXTS["invalid"]))
+    values: dict[str, Any] = {}
+    for name, value in problem.params.items():
+        if name == "month" and isinstance(value, dt.date):
+            values[name] = format_date(value, "LLLL y", locale=locale)
+        elif isinstance(value, dt.date):
+            values[name] = long_date(value, locale)
+        else:
+            values[name] = value
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return translate(PROBLEM_TEXTS["invalid"])
+
+
+def problem_question(problem: Problem) -> Optional[str]:
+    """The question a problem is shown under (None: about the case as a whole)."""
+    path = GROUP_QUESTION.get(problem.path, problem.path)
+    return path if path in QUESTIONS else None
+
+
+def problems_by_question(problems: list[Problem]) -> tuple[dict[str, list[Problem]], list[Problem]]:
+    """Problems attached to the question they concern; the others apart."""
+    attached: dict[str, list[Problem]] = {}
+    loose: list[Problem] = []
+    for problem in problems:
+        question = problem_question(problem)
+        if question is None:
+            loose.append(problem)
+        else:
+            attached.setdefault(question, []).append(problem)
+    return attached, loose
+
+
+def _get(data: dict, path: str) -> Any:
+    for key in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _set(data: dict, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
+
+
+def case_value(case: dict, path: str) -> Any:
+    """Public accessor used by tests and pages to read a dotted path of a case dict."""
+    return _get(case, path)
+

@@ -1,0 +1,123 @@
+"""Every sentence the legal engine shows, as keyed data (`data/sentences.yaml`).
+
+A sentence has a key, its French and English text with `{placeholders}`, and the
+`legal_refs` ids it rests on (`cites`), so that a note printed on the rights page, in a
+guide or in a letter always carries its texts. Durations are rendered from the
+`legal_refs` periods (`duration`), never typed in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.law.legal_refs import Period, period, ref
+
+DATA = Path(__file__).resolve().parent / "data" / "sentences.yaml"
+LANGS = ("fr", "en")
+
+
+class TextsError(RuntimeError):
+    """Our sentence data is inconsistent: fix the YAML."""
+
+
+@lru_cache(maxsize=1)
+def sentences() -> dict[str, dict[str, Any]]:
+    import yaml
+
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    for key, entry in raw.items():
+        missing = [lang for lang in LANGS if not entry.get(lang)]
+        if missing:
+            raise TextsError(f"{key}: no text in {', '.join(missing)}")
+    return raw
+
+
+def say(key: str, lang: str = "fr", **params: Any) -> str:
+    """The sentence `key` in `lang`, placeholders filled."""
+    try:
+        entry = sentences()[key]
+    except KeyError:
+        raise TextsError(f"unknown sentence key: {key}") from None
+    return str(entry[lang if lang in LANGS else "fr"]).format(**params)
+
+
+def cites(key: str) -> tuple[str, ...]:
+    """The legal_refs ids a sentence rests on (empty for plain wording)."""
+    return tuple(sentences()[key].get("cites") or ())
+
+
+_NUMBERS = {
+    "fr": {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 10: "dix", 15: "quinze", 20: "vingt"},
+    "en": {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 10: "ten", 15: "fifteen", 20: "twenty"},
+}
+_UNITS = {
+    "fr": (("an", "ans"), ("mois", "mois"), ("jour", "jours")),
+    "en": (("year", "years"), ("month", "months"), ("day", "days")),
+}
+
+
+def duration(length: Period, lang: str = "fr") -> str:
+    """« deux mois », « un an », "two months" from a legal_refs period."""
+    lang = lang if lang in LANGS else "fr"
+    parts = []
+    for value, (one, many) in zip((length.years, length.months, length.days), _UNITS[lang]):
+        if value:
+            parts.append(f"{_NUMBERS[lang].get(value, str(value))} {one if value == 1 else many}")
+    return (" et " if lang == "fr" else " and ").join(parts)
+
+
+def time_of(ref_id: str, lang: str = "fr") -> str:
+    """The time limit an article sets, in words (« deux mois »)."""
+    return duration(period(ref_id), lang)
+
+
+@dataclass(frozen=True)
+class Category:
+    """One case of an article that lists cases (the `categories` of a legal_refs entry,
+    e.g. the CRPA L211-2 decisions that must state their reasons), in any language."""
+
+    ref_id: str
+    name: str
+
+    def text(self, lang: str = "fr") -> str:
+        wording = (ref(self.ref_id).categories or {})[self.name]
+        return wording[lang if lang in wording else "fr"]
+
+    @property
+    def legal_basis(self) -> tuple[str, ...]:
+        return (self.ref_id,)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A keyed sentence with its parameters: rendered in any language, cited.
+
+    A parameter is plain text (a name, kept as it is), « time:<legal_refs id> » (the
+    period of that entry, in words), or itself a `Note` or a `Category`, rendered in
+    the same language and adding its texts to the sentence's."""
+
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "fr") -> str:
+        values = {}
+        for name, value in self.params:
+            if isinstance(value, (Note, Category)):
+                values[name] = value.text(lang)
+            elif value.startswith("time:"):
+                values[name] = time_of(value[5:], lang)
+            else:
+                values[name] = value
+        return say(self.key, lang, **values)
+
+    @property
+    def legal_basis(self) -> tuple[str, ...]:
+        nested = [i for _, value in self.params if isinstance(value, (Note, Category)) for i in value.legal_basis]
+        return tuple(dict.fromkeys((*cites(self.key), *nested)))
+
+
+def note(key: str, **params: "str | Note | Category") -> Note:
+    return Note(key, tuple(sorted(params.items())))

@@ -1,0 +1,29 @@
+"""The architecture is a contract a tool checks (pyproject.toml [tool.importlinter]): core <-
+law <- letters <- casefiles <- associations <- cli, pages <- app; imports inside functions
+count like the others, and nothing may be ignored."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_layers_contract_holds() -> None:
+    done = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+def test_the_contract_names_every_part_and_ignores_nothing() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    parts = {p.name for p in (ROOT / "assistant").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    named = {m.strip().removeprefix("assistant.") for c in config["contracts"] for layer in c.get("layers", [])
+             for m in layer.split("|")}
+    assert parts <= named, f"paquets hors contrat : {sorted(parts - named)}"
+    for contract in config["contracts"]:
+        assert "ignore_imports" not in contract and not contract.get("allow_indirect_imports"), contract["name"]
