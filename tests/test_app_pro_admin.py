@@ -94,7 +94,7 @@ def test_a_corrected_entry_shows_its_fields_paragraphs_and_only_this_organisatio
     assert "crpa-L211-5 — modifiée" in [s.value.replace("\\", "") for s in at.subheader]
     [fields] = [t for t in at.table]
     assert list(fields.value[fields.value.columns[0]]) == ["summary"]
-    assert "La motivation est écrite & complète." in fields.value.to_string()
+    assert "La motivation est écrite \\& complète\\." in fields.value.to_string()   # escaped: shown as text, never Markdown
     # The catalogue paragraphs it touches.
     assert "Recours contre la décision : paragraphe « reasons »" in page and "Demande d'explication : paragraphe « reasons »" in page
     # This organisation's saved letters citing it; never another organisation's.

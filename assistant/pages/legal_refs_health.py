@@ -210,7 +210,8 @@ if upload is not None:
         with st.container(border=True):
             state = _("nouvelle entrée") if change.new else _("modifiée")
             st.subheader(f"{escape_markdown(change.id)} — {state}", anchor=False)
-            st.table([{_("Champ"): c.field, _("Avant"): _value(c.before), _("Après"): _value(c.after)}
+            st.table([{_("Champ"): escape_markdown(c.field), _("Avant"): escape_markdown(_value(c.before)),
+                       _("Après"): escape_markdown(_value(c.after))}   # st.table renders Markdown: typed text stays text
                       for c in change.changes])
             st.markdown("**" + _("Ce que cela touche") + "**")
             show_usages(change.usages)
