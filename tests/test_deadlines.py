@@ -9,8 +9,8 @@ from assistant.law.legal_refs import Period
 from assistant.law.places import holiday_region
 
 D = dt.date
-TWO_MONTHS = Period(months=2, **{"from": "notification"})
-ONE_MONTH = Period(months=1, **{"from": "request"})
+TWO_MONTHS = Period(months=2, runs_from="notification")
+ONE_MONTH = Period(months=1, runs_from="request")
 
 
 @pytest.mark.parametrize("start,months,expected", [

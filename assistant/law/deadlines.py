@@ -92,6 +92,13 @@ class Deadline:
     legal_basis: tuple[str, ...]
 
 
+def decision_date(case: Case) -> dt.date:
+    """The date that chooses the legal values in force (`period(id, on)`): the decision's
+    own date, else its receipt, else when payments changed, else the case's today."""
+    decision = case.decision
+    return decision.date or decision.received_on or case.context.started_on or case.reference_date
+
+
 def appeal_start(case: Case) -> Optional[dt.date]:
     """When the appeal time limit starts: receipt of a written decision.
 
@@ -110,14 +117,14 @@ def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
     start = appeal_start(case)
     if start is None:
         return None
-    region = holiday_region(case.claimant.postal_code)
-    end = end_of_period(start, period(route.deadline_ref), region)
+    region, on = holiday_region(case.claimant.postal_code), decision_date(case)
+    end = end_of_period(start, period(route.deadline_ref, on), region)
     if route.may_be_sanction:
         # The stop may be a sanction (radiation): its compulsory mediation has the shorter
         # time limit, and the safe date never offers a day the person may not have.
-        end = min(end, end_of_period(start, period("cja-R213-10"), region))
+        end = min(end, end_of_period(start, period("cja-R213-10", on), region))
     if route.id != "none" and not route.interrupts_court_deadline and route.silence_is_rejection:
-        court, answer = period(route.court_ref), period(route.answer_ref)
+        court, answer = period(route.court_ref, on), period(route.answer_ref, on)
         court_end = add_months(start, court.months + 12 * court.years) + dt.timedelta(days=court.days)
         latest = add_months(court_end, -(answer.months + 12 * answer.years)) - dt.timedelta(days=answer.days)
         end = min(end, previous_working_day(latest, region))
@@ -152,14 +159,15 @@ def _correction_window(case: Case) -> tuple[str, ...]:
 
 def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     """Every dated step, in chronological order."""
-    region = holiday_region(case.claimant.postal_code)
+    region, on = holiday_region(case.claimant.postal_code), decision_date(case)
     out: list[Deadline] = []
 
     def add(id_: str, start: dt.date, ref_id: str, label: Note, basis: tuple[str, ...]) -> dt.date:
         """Add the safe date; return the period's calendar end, from which a following time
         limit runs (a weekend moves the day one may act, not the day a silence refuses)."""
-        out.append(Deadline(id_, end_of_period(start, period(ref_id), region), label, basis))
-        return period_end(start, period(ref_id))
+        length = period(ref_id, on)
+        out.append(Deadline(id_, end_of_period(start, length, region), label, basis))
+        return period_end(start, length)
 
     start = appeal_start(case)
     if start is not None and case.history.appeal_filed_on is None:
@@ -170,7 +178,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
             add("court_limit", start, route.court_ref, note("deadline.court_limit", court=route.court_note),
                 (route.court_ref,))
         if not deadline_opposable(case) and route.then == "tribunal_administratif":
-            add("reasonable_time", start, "ce-2016-387763", note("deadline.reasonable_time", time="time:ce-2016-387763"),
+            add("reasonable_time", start, "ce-2016-387763", note("deadline.reasonable_time", on, time="time:ce-2016-387763"),
                 ("ce-2016-387763", "cja-R421-5"))
         if route.may_be_sanction:
             add("radiation_mediation", start, "cja-R213-10", note("deadline.radiation_mediation"),
@@ -184,7 +192,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         # Payments stopped with no decision sent: the person knew of it when they stopped,
         # and the administrative court allows one year from then (Czabaj).
         add("reasonable_time", case.context.started_on, "ce-2016-387763",
-            note("deadline.reasonable_time_unnotified", time="time:ce-2016-387763"), ("ce-2016-387763",))
+            note("deadline.reasonable_time_unnotified", on, time="time:ce-2016-387763"), ("ce-2016-387763",))
 
     history = case.history
     unwritten_refusal = not case.decision.is_written and case.situation is Situation.refusal

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 
 REFS_DIR = Path(__file__).resolve().parents[2] / "legal_refs"
 OFFICIAL_HOSTS = ("www.legifrance.gouv.fr", "legifrance.gouv.fr", "eur-lex.europa.eu")
@@ -24,19 +24,35 @@ class LegalRefsError(RuntimeError):
 
 
 class Period(BaseModel):
-    """A machine-readable time limit, e.g. {months: 2, from: notification}."""
+    """A machine-readable time limit and what it runs from, e.g. {months: 2, runs_from:
+    notification}; in a list of dated values, also the day it takes effect (`from`)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    in_force_from: Optional[dt.date] = Field(default=None, alias="from")
     days: int = 0
     months: int = 0
     years: int = 0
-    from_: str = Field(alias="from")
+    runs_from: str
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Period":
         if not (self.days or self.months or self.years):
             raise ValueError("a deadline needs days, months or years")
         return self
+
+
+class NoValueInForce(LegalRefsError):
+    """The decision's date falls before the first dated value of an entry."""
+
+
+def _dated_values(raw: object) -> object:
+    """One value (no `from`: the only one we know, in force on any date) or a list of
+    dated values, each with its `from`, in strictly increasing order."""
+    if raw is None or isinstance(raw, dict):
+        return None if raw is None else [raw]
+    if not isinstance(raw, list) or not raw:
+        raise ValueError("a deadline is one value or a non-empty list of dated values")
+    return raw
 
 
 class LegalRef(BaseModel):
@@ -49,12 +65,29 @@ class LegalRef(BaseModel):
     url: HttpUrl
     verified_on: dt.date
     status: Literal["verified", "corrected", "secondary"]
-    deadline: Optional[Period] = None
+    # One undated value or a list of dated values ({from: date, …}), chosen by `period(id, on)`.
+    deadline: Optional[list[Period]] = None
     # When the version cited took effect, where it matters (a text whose wording changed).
     in_force_from: Optional[dt.date] = None
     # Categories of an article that lists cases (CRPA L211-2): key → {fr, en} wording.
     categories: Optional[dict[str, dict[str, str]]] = None
     notes: Optional[str] = None
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _one_or_dated(cls, raw: object) -> object:
+        return _dated_values(raw)
+
+    @field_validator("deadline")
+    @classmethod
+    def _dated_in_order(cls, values: Optional[list[Period]]) -> Optional[list[Period]]:
+        if values and len(values) > 1:
+            dates = [value.in_force_from for value in values]
+            if None in dates:
+                raise ValueError("each of several deadline values needs its `from` date")
+            if dates != sorted(set(dates)):
+                raise ValueError("deadline values must be in increasing order of `from`, without repeats")
+        return values
 
     @property
     def is_case_law(self) -> bool:
@@ -100,9 +133,15 @@ def ref(ref_id: str) -> LegalRef:
         raise LegalRefsError(f"unknown legal reference id: {ref_id}") from None
 
 
-def period(ref_id: str) -> Period:
-    """The time limit an article sets; the article must carry one."""
-    found = ref(ref_id).deadline
-    if found is None:
+def period(ref_id: str, on: Optional[dt.date] = None) -> Period:
+    """The time limit an article sets, in force on `on` — the date of the decision it
+    applies to (today when there is none). The article must carry one in force then."""
+    values = ref(ref_id).deadline
+    if not values:
         raise LegalRefsError(f"{ref_id} has no machine-readable deadline")
-    return found
+    on = on or dt.date.today()
+    in_force = [value for value in values if value.in_force_from is None or value.in_force_from <= on]
+    if not in_force:
+        raise NoValueInForce(f"{ref_id}: no deadline in force on {on.isoformat()} "
+                             f"(the first takes effect on {values[0].in_force_from})")
+    return in_force[-1]

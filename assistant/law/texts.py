@@ -3,15 +3,19 @@
 A sentence has a key, its French and English text with `{placeholders}`, and the
 `legal_refs` ids it rests on (`cites`), so that a note printed on the rights page, in a
 guide or in a letter always carries its texts. Durations are rendered from the
-`legal_refs` periods (`duration`), never typed in Python.
+`legal_refs` periods in force on the decision's date (`duration`, `time_of`), never typed
+in Python or in the sentences: a sentence may bind a placeholder to an entry's period
+(`periods: {time: <legal_refs id>}`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
+
+import datetime as dt
 
 from assistant.law.legal_refs import Period, period, ref
 
@@ -35,13 +39,15 @@ def sentences() -> dict[str, dict[str, Any]]:
     return raw
 
 
-def say(key: str, lang: str = "fr", **params: Any) -> str:
-    """The sentence `key` in `lang`, placeholders filled."""
+def say(key: str, lang: str = "fr", on: Optional[dt.date] = None, **params: Any) -> str:
+    """The sentence `key` in `lang`, placeholders filled; those the sentence binds to a
+    legal_refs period (`periods`) in words, as in force on `on` (the decision's date)."""
     try:
         entry = sentences()[key]
     except KeyError:
         raise TextsError(f"unknown sentence key: {key}") from None
-    return str(entry[lang if lang in LANGS else "fr"]).format(**params)
+    bound = {name: time_of(ref_id, lang, on) for name, ref_id in (entry.get("periods") or {}).items()}
+    return str(entry[lang if lang in LANGS else "fr"]).format(**{**bound, **params})
 
 
 def cites(key: str) -> tuple[str, ...]:
@@ -69,9 +75,15 @@ def duration(length: Period, lang: str = "fr") -> str:
     return (" et " if lang == "fr" else " and ").join(parts)
 
 
-def time_of(ref_id: str, lang: str = "fr") -> str:
-    """The time limit an article sets, in words (« deux mois »)."""
-    return duration(period(ref_id), lang)
+def time_of(ref_id: str, lang: str = "fr", on: Optional[dt.date] = None) -> str:
+    """The time limit an article sets on `on` (the decision's date), in words (« deux mois »)."""
+    return duration(period(ref_id, on), lang)
+
+
+def of_time(ref_id: str, on: Optional[dt.date] = None) -> str:
+    """« d'un mois », « de deux mois »: French `de` before the time limit, elided."""
+    words = time_of(ref_id, "fr", on)
+    return f"d'{words}" if words[:1] in "aeiouhy" else f"de {words}"
 
 
 @dataclass(frozen=True)
@@ -101,17 +113,23 @@ class Note:
 
     key: str
     params: tuple[tuple[str, Any], ...] = ()
+    # The decision's date, which chooses the periods in force (None: today); nested
+    # notes without their own take it from the sentence they sit in.
+    on: Optional[dt.date] = field(default=None, compare=False)
 
-    def text(self, lang: str = "fr") -> str:
+    def text(self, lang: str = "fr", on: Optional[dt.date] = None) -> str:
+        on = self.on or on
         values = {}
         for name, value in self.params:
-            if isinstance(value, (Note, Category)):
+            if isinstance(value, Note):
+                values[name] = value.text(lang, on)
+            elif isinstance(value, Category):
                 values[name] = value.text(lang)
             elif value.startswith("time:"):
-                values[name] = time_of(value[5:], lang)
+                values[name] = time_of(value[5:], lang, on)
             else:
                 values[name] = value
-        return say(self.key, lang, **values)
+        return say(self.key, lang, on, **values)
 
     @property
     def legal_basis(self) -> tuple[str, ...]:
@@ -119,5 +137,5 @@ class Note:
         return tuple(dict.fromkeys((*cites(self.key), *nested)))
 
 
-def note(key: str, **params: "str | Note | Category") -> Note:
-    return Note(key, tuple(sorted(params.items())))
+def note(key: str, on: Optional[dt.date] = None, **params: "str | Note | Category") -> Note:
+    return Note(key, tuple(sorted(params.items())), on)
