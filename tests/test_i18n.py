@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 from assistant.core import i18n
 
 ROOT = Path(__file__).resolve().parent.parent / "assistant"
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), ROOT / "law" / "interview.py", ROOT / "casefiles" / "calendar_ics.py"]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), ROOT / "law" / "interview.py", ROOT / "casefiles" / "calendar_ics.py",
+           ROOT / "associations" / "stats.py"]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 

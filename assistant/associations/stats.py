@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Union
 
+from assistant.core.i18n import N_
 from assistant.law.analysis import analyse
 from assistant.law.model import Case, InvalidCase, parse_case
 
@@ -107,15 +108,16 @@ def published(tally: Tally) -> dict[str, Any]:
     }
 
 
+# French labels, marked for the interface catalogue (the associations page translates them).
 FLAG_LABELS = {
-    "no_written_decision": "sans décision écrite",
-    "no_reasons": "décision sans motifs",
-    "no_appeal_mention": "décision sans mention des voies de recours",
-    "algorithm_mentioned": "traitement algorithmique mentionné",
-    "deadline_not_opposable": "délai de recours non opposable",
-    "request_sent": "demande d'explication ou de documents envoyée",
-    "request_unanswered_after_answer_time": "demande restée sans réponse après le délai",
-    "appeal_filed": "recours déjà formé",
+    "no_written_decision": N_("sans décision écrite"),
+    "no_reasons": N_("décision sans motifs"),
+    "no_appeal_mention": N_("décision sans mention des voies de recours"),
+    "algorithm_mentioned": N_("traitement algorithmique mentionné"),
+    "deadline_not_opposable": N_("délai de recours non opposable"),
+    "request_sent": N_("demande d'explication ou de documents envoyée"),
+    "request_unanswered_after_answer_time": N_("demande restée sans réponse après le délai"),
+    "appeal_filed": N_("recours déjà formé"),
 }
 
 

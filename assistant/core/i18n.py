@@ -26,7 +26,7 @@ LANGUAGES = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 # The files whose strings go through `_` / `N_` (tests/test_i18n.py checks the same list).
-SOURCES = ("app.py", "pages", "law/interview.py", "casefiles/calendar_ics.py")
+SOURCES = ("app.py", "pages", "law/interview.py", "casefiles/calendar_ics.py", "associations/stats.py")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 
@@ -84,47 +84,82 @@ def babel_locale() -> str:
 # --- Catalogue maintenance --------------------------------------------------------------
 
 
-def source_files() -> list[Path]:
+def source_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
     files: list[Path] = []
     for name in SOURCES:
-        path = PACKAGE_DIR / name
+        path = package_dir / name
         files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
     return [f for f in files if f.exists()]
 
 
-def extract_msgids() -> dict[str, list[tuple[str, int]]]:
-    """Every msgid marked in the UI sources, with where it is used."""
+def extract_msgids(package_dir: Path = PACKAGE_DIR) -> dict[str, list[tuple[str, None]]]:
+    """Every msgid marked in the UI sources, with the files that use it."""
     from babel.messages.extract import extract_from_file
 
-    found: dict[str, list[tuple[str, int]]] = {}
-    for path in source_files():
-        for lineno, message, _comments, _context in extract_from_file("python", str(path), keywords=KEYWORDS):
+    found: dict[str, list[tuple[str, None]]] = {}
+    for path in source_files(package_dir):
+        for _lineno, message, _comments, _context in extract_from_file("python", str(path), keywords=KEYWORDS):
             messages = message if isinstance(message, tuple) else (message,)
             for msgid in messages:
-                if msgid:
-                    found.setdefault(msgid, []).append((str(path.relative_to(PACKAGE_DIR)), lineno))
+                location = (path.relative_to(package_dir).as_posix(), None)
+                if msgid and location not in found.setdefault(msgid, []):
+                    found[msgid].append(location)
     return found
 
 
-def update_catalogs() -> dict[str, list[str]]:
+# A fixed header, entries sorted by msgid, file names without line numbers and no line
+# wrapping: rerunning the command changes nothing, and a new label adds only its own lines.
+PO_HEADER = """# {language} interface strings of « Mes droits face à l'algorithme ».
+# Written by `python -m assistant.core.i18n` (keeps translations; sorted by msgid).
+msgid ""
+msgstr ""
+"Project-Id-Version: mes-droits\\n"
+"Language: {locale}\\n"
+"Plural-Forms: nplurals=2; plural=(n {plural});\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+
+"""
+PLURAL_RULES = {"fr": "> 1", "en": "!= 1"}
+
+
+def _read_po(path: Path, locale: str) -> Catalog:
+    if not path.exists():
+        return Catalog(locale=locale)
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def update_catalogs(package_dir: Path = PACKAGE_DIR) -> dict[str, list[str]]:
     """Rewrite messages.po for every language; returns the msgids still untranslated."""
-    used = extract_msgids()
+    import io
+
+    used = extract_msgids(package_dir)
     missing: dict[str, list[str]] = {}
     for language in LANGUAGES:
-        old = catalog(language) or Catalog()
-        new = Catalog(locale=BABEL_LOCALES[language], domain="messages", project="mes-droits", fuzzy=False)
+        locale = BABEL_LOCALES[language]
+        path = package_dir / "locale" / language / "LC_MESSAGES" / "messages.po"
+        old = _read_po(path, locale)
+        new = Catalog(locale=locale, domain="messages", fuzzy=False)
         for msgid, locations in used.items():
             entry = old.get(msgid)
             string = entry.string if entry is not None and entry.string else ""
             if language == DEFAULT_LANGUAGE and not string:
                 string = msgid
-            new.add(msgid, string, locations=locations)
+            flags = {"fuzzy"} if entry is not None and entry.fuzzy and string else set()
+            comments = entry.user_comments if entry is not None else []
+            new.add(msgid, string, locations=locations, flags=flags, user_comments=comments)
             if not string:
                 missing.setdefault(language, []).append(msgid)
-        path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+        body = io.BytesIO()
+        write_po(body, new, width=0, omit_header=True, sort_output=True, include_lineno=False,
+                 ignore_obsolete=True, include_previous=False)
+        header = PO_HEADER.format(language=LANGUAGES[language], locale=locale, plural=PLURAL_RULES[language])
+        text = header.encode("utf-8") + body.getvalue().rstrip(b"\n") + b"\n"
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            write_po(handle, new, width=100, sort_output=False, include_previous=False)
+        if not path.exists() or path.read_bytes() != text:
+            path.write_bytes(text)
     catalog.cache_clear()
     return missing
 
