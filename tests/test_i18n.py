@@ -93,3 +93,51 @@ def test_rights_and_letter_explanations_have_english() -> None:
     cat = library_english()
     missing = [text for text in french if cat.get(text) is None or not cat.get(text).string]
     assert not missing, "à traduire dans assistant/locale/en/LC_MESSAGES/library.po :\n" + "\n".join(missing)
+
+
+def copy_of_the_sources(tmp_path: Path) -> Path:
+    """The UI sources and the catalogues, copied so the maintenance command can rewrite them."""
+    import shutil
+
+    package = tmp_path / "assistant"
+    for name in (*i18n.SOURCES, "locale"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, package / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (package / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, package / name)
+    return package
+
+
+def po_files(package: Path) -> dict[str, bytes]:
+    return {lang: (package / "locale" / lang / "LC_MESSAGES" / "messages.po").read_bytes() for lang in i18n.LANGUAGES}
+
+
+def test_the_translation_command_changes_nothing_on_a_clean_tree(tmp_path: Path) -> None:
+    package = copy_of_the_sources(tmp_path)
+    before = po_files(package)
+    i18n.update_catalogs(package)
+    after = po_files(package)
+    for lang in i18n.LANGUAGES:
+        assert after[lang] == before[lang], (
+            f"{lang} : `python -m assistant.core.i18n` réécrit messages.po sur un arbre propre ; "
+            "lancez-le une fois et validez le résultat")
+
+
+def test_a_new_label_adds_only_its_own_lines(tmp_path: Path) -> None:
+    import difflib
+
+    package = copy_of_the_sources(tmp_path)
+    before = po_files(package)
+    page = package / "pages" / "start.py"
+    page.write_text(page.read_text(encoding="utf-8") + '\n_("Une étiquette toute neuve")\n', encoding="utf-8")
+    missing = i18n.update_catalogs(package)
+    assert missing.get("en") == ["Une étiquette toute neuve"]
+    expected = {"fr": '"Une étiquette toute neuve"', "en": '""'}
+    for lang, old in before.items():
+        new = (package / "locale" / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+        diff = [line for line in difflib.unified_diff(old.decode("utf-8").splitlines(), new.splitlines(), lineterm="", n=0)
+                if not line.startswith(("---", "+++", "@@"))]
+        assert sorted(diff) == sorted(["+#: pages/start.py", '+msgid "Une étiquette toute neuve"',
+                                       f"+msgstr {expected[lang]}", "+"]), f"{lang} :\n" + "\n".join(diff)
