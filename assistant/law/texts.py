@@ -86,6 +86,13 @@ def of_time(ref_id: str, on: Optional[dt.date] = None) -> str:
     return f"d'{words}" if words[:1] in "aeiouhy" else f"de {words}"
 
 
+def within_time(ref_id: str, on: Optional[dt.date] = None) -> str:
+    """« dans le mois », « dans l'année », « dans les deux mois »: within the time limit."""
+    length = period(ref_id, on)
+    single = {(0, 1, 0): "dans le mois", (1, 0, 0): "dans l'année"}
+    return single.get((length.years, length.months, length.days)) or f"dans les {duration(length)}"
+
+
 @dataclass(frozen=True)
 class Category:
     """One case of an article that lists cases (the `categories` of a legal_refs entry,

@@ -21,14 +21,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from assistant.law import bodies
 from assistant.law.analysis import Analysis
 from assistant.law.appeals import HOUSING_AIDS, SOCIAL_SECURITY_BODIES, appeal_route, is_sanction, organism_label
-from assistant.law.deadlines import end_of_period
+from assistant.law.deadlines import decision_date, end_of_period
 from assistant.core.formatting import amount as format_amount
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.legal_refs import period, ref
 from assistant.law.model import Benefit, Case, OrganismKind, Situation
 from assistant.law.places import holiday_region
 from assistant.law.rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
-from assistant.law.texts import duration
+from assistant.law.texts import duration, of_time, within_time
 from assistant.letters.models import (
     Letter,
     LetterNotApplicable,
@@ -287,6 +287,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
              answers: Iterable[AnswerLike] = ()) -> dict[str, Any]:
     data = load_catalogue().data
     c, d, h = case.claimant, case.decision, case.history
+    on = decision_date(case)  # chooses the legal values in force (durations)
     organism = clean(organism_label(case)) or ""
     benefit = bodies.benefit_words(case.benefit.value)
     amount_known = case.context.amount_eur is not None
@@ -329,7 +330,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
                                   ("document_access", "documents", documents_refused)):
         answered_on = answer_day[letter]
         if refused and answered_on:
-            from_answer = end_of_period(answered_on, period("crpa-R343-1"), region)
+            from_answer = end_of_period(answered_on, period("crpa-R343-1", on), region)
             cada_by.append(min(x for x in (from_answer, _deadline(analysis, f"cada_after_{what}")) if x))
     history = {
         "explanation_requested_on": _dated(h.explanation_requested_on),
@@ -379,8 +380,8 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "first_request_date": _dated(min(firsts)) if firsts else None,
         "appeal_deadline": _dated(analysis.appeal.deadline),
         "appeal_late": bool(analysis.appeal.deadline and analysis.appeal.deadline < today),
-        "appeal_answer_time": duration(period(route.answer_ref)),
-        "appeal_time": duration(period(route.deadline_ref)),
+        "appeal_answer_time": duration(period(route.answer_ref, on)),
+        "appeal_time": duration(period(route.deadline_ref, on)),
         "route": route, "note_keys": [n.key for n in analysis.appeal.note_details],
         "deadline": dated, "correction": dated("overpayment_correction"),
         "reasonable": dated("reasonable_time"), "court_limit": dated("court_limit"),
@@ -392,8 +393,10 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "organism_address": ", ".join(_lines(case.organism.address)),
         "remission_refs": resolve_cites(["@right.debt_remission"], case, analysis),
         "mediator_refs": resolve_cites(["@right.mediator"], case, analysis),
-        "time_of": lambda ref_id: duration(period(ref_id)),
-        "remission_answer_time": duration(period("crpa-L231-4")),
+        "time_of": lambda ref_id: duration(period(ref_id, on)),
+        "of_time": lambda ref_id: of_time(ref_id, on),
+        "within_time": lambda ref_id: within_time(ref_id, on),
+        "remission_answer_time": duration(period("crpa-L231-4", on)),
         "appeal_exists": bool(h.appeal_filed_on) or "appeal" in letter_ids,
         "mediator_facts": list(mediator.why) if mediator else [],
         "region": region,
@@ -491,7 +494,7 @@ def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str,
     recipient, address_help = _recipient(spec, case, analysis, ctx)
     ctx["recipient_name"] = recipient[0]
     answer_ref = resolve_cites([spec.answer_ref], case, analysis)[0] if spec.answer_ref else None
-    ctx["answer_by"] = (_dated(end_of_period(today, period(answer_ref), ctx["region"]))
+    ctx["answer_by"] = (_dated(end_of_period(today, period(answer_ref, decision_date(case)), ctx["region"]))
                         if answer_ref else None)
     paragraphs: list[Paragraph] = []
     for p in spec.paragraphs:

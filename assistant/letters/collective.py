@@ -23,7 +23,7 @@ from assistant.law.deadlines import end_of_period
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.legal_refs import period
 from assistant.law.model import InvalidCase, OrganismKind
-from assistant.law.texts import time_of
+from assistant.law.texts import of_time, time_of
 from assistant.letters.build import _env, cite, cite_paren
 from assistant.letters.models import Letter, Paragraph, SendingGuide
 
@@ -86,8 +86,10 @@ def build_collective(request: CollectiveRequest, only: tuple[str, ...] = LETTER_
         "association": request.association, "processing": request.processing,
         "body": {"name": name, "the": bodies.the(name), "of": bodies.of(name)},
         "requested_on": long_date(request.requested_on) if request.requested_on else "………………",
-        "today_text": long_date(today), "cite": cite, "cite_paren": cite_paren, "time_of": time_of,
-        "answer_by": long_date(end_of_period(today, period("crpa-R311-13"))),
+        "today_text": long_date(today), "cite": cite, "cite_paren": cite_paren,
+        # No decision here: the values in force on the day of the letter.
+        "time_of": lambda ref_id: time_of(ref_id, on=today), "of_time": lambda ref_id: of_time(ref_id, today),
+        "answer_by": long_date(end_of_period(today, period("crpa-R311-13", today))),
     }
     sender = [request.association.name, *request.association.address.split("\n")]
     sender += [x for x in (request.association.email,) if x]

@@ -17,7 +17,7 @@ from typing import Any, Optional
 import yaml
 
 from assistant.law.analysis import Analysis, analyse
-from assistant.law.deadlines import end_of_period
+from assistant.law.deadlines import decision_date, end_of_period
 from assistant.core.formatting import long_date
 from assistant.law.legal_refs import period, ref
 from assistant.law.model import Case
@@ -78,6 +78,7 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
 
     deadlines = {d.id: d for d in analysis.deadlines}
     reference = case.reference_date
+    on = decision_date(case)  # chooses the legal values in force (durations)
 
     def dated(deadline_id: str) -> Optional[dict[str, Any]]:
         found = deadlines.get(deadline_id)
@@ -107,10 +108,10 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
                     "appeal_filed_on": when(h.appeal_filed_on)},
         "cada_by": when(min(cada_raw)) if cada_raw else None,
         "appeal_deadline": when(analysis.appeal.deadline),
-        "appeal_answer_time": duration(period(route.answer_ref), lang),
-        "appeal_time": duration(period(route.deadline_ref), lang),
-        "remission_answer_time": duration(period("crpa-L231-4"), lang),
-        "time_of": lambda ref_id: duration(period(ref_id), lang),
+        "appeal_answer_time": duration(period(route.answer_ref, on), lang),
+        "appeal_time": duration(period(route.deadline_ref, on), lang),
+        "remission_answer_time": duration(period("crpa-L231-4", on), lang),
+        "time_of": lambda ref_id: duration(period(ref_id, on), lang),
         "correction": dated("overpayment_correction"), "reasonable": dated("reasonable_time"),
         "court_limit": dated("court_limit"),
         "mediator_facts": list(mediator.why) if mediator else [],
@@ -129,7 +130,7 @@ def _guide(letter: Letter, case: Case, analysis: Analysis, shown: Analysis, fr: 
     recipient, address_help = build._recipient(spec, case, analysis, dict(fr))
     ctx["recipient_name"] = recipient[0]
     answer_ref = build.resolve_cites([spec.answer_ref], case, analysis)[0] if spec.answer_ref else None
-    ctx["answer_by"] = (long_date(end_of_period(case.reference_date, period(answer_ref), fr["region"]), LOCALES[lang])
+    ctx["answer_by"] = (long_date(end_of_period(case.reference_date, period(answer_ref, decision_date(case)), fr["region"]), LOCALES[lang])
                         if answer_ref else None)
     ctx["still_open"] = words["still_open"].render(**ctx)
 
