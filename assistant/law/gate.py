@@ -412,11 +412,3 @@ def limited(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[A
         if count > MAX_ROWS:
             raise InputRefused([f"plus de {MAX_ROWS} lignes : découpez le fichier en plusieurs."])
         yield item
-
-
-def oversized_cell(values: list[Any], header: list[str]) -> Optional[str]:
-    """The first column whose cell is longer than any field may be, if any."""
-    for column, value in zip(header, values):
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            return column
-    return None

@@ -21,9 +21,9 @@ from typing import Any, Callable, Literal, Optional
 from babel.dates import format_date
 from pydantic import BaseModel
 
-from assistant.law.appeals import MEDICAL_BENEFITS, MEDICAL_BODIES
 from assistant.core.formatting import long_date
 from assistant.core.i18n import N_
+from assistant.law import bodies
 from assistant.law.model import BENEFITS_BY_ORGANISM, SITUATIONS_BY_ORGANISM, Case, OrganismKind, Problem
 
 Answers = dict[str, Any]
@@ -157,10 +157,11 @@ def benefit_options(answers: Answers) -> tuple[Option, ...]:
     if kind not in {k.value for k in OrganismKind}:
         return BENEFITS
     allowed = {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind(kind)]}
-    if kind in {"cpam", "carsat"}:
+    if kind in bodies.registry()["overseas_shared"]:
         # Overseas one caisse (CGSS, CSSM) pays health and pensions: offer both and let
         # the case validation (model.allowed_benefits, which knows the postal code) decide.
-        allowed |= {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind.cpam] | BENEFITS_BY_ORGANISM[OrganismKind.carsat]}
+        for other in bodies.registry()["overseas_shared"]:
+            allowed |= {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind(other)]}
     return tuple(o for o in BENEFITS if o.value in allowed)
 
 
@@ -195,12 +196,10 @@ def _done(gate: str) -> Callable[[Answers], bool]:
 
 # Where a decision may rest on the médecin-conseil's opinion: the engine's own pairs, so
 # that the question is asked exactly where the answer changes the route.
-MEDICAL_GROUND_ORGANISMS = {kind.value for kind in MEDICAL_BODIES}
-MEDICAL_GROUND_BENEFITS = {benefit.value for benefit in MEDICAL_BENEFITS}
-
-
 def _ground_matters(a: Answers) -> bool:
-    return a.get("organism.kind") in MEDICAL_GROUND_ORGANISMS and a.get("benefit") in MEDICAL_GROUND_BENEFITS
+    kind, benefit = a.get("organism.kind"), a.get("benefit")
+    return (kind in bodies.organism_kinds() and benefit in bodies.benefit_ids()
+            and bodies.body(kind).medical_board and bodies.benefit(benefit).medical_ground)
 
 
 def _rsa(a: Answers) -> bool:
@@ -317,10 +316,6 @@ def visible_steps(answers: Answers) -> list[Step]:
     return [step for step in STEPS if step.visible(answers)]
 
 
-def step_of(question_id: str) -> Step:
-    return next(step for step in STEPS if any(q.id == question_id for q in step.questions))
-
-
 def options_for(question: Question, answers: Answers) -> tuple[Option, ...]:
     if question.id == "benefit":
         return benefit_options(answers)
@@ -432,22 +427,8 @@ def answers_from_case(case: dict) -> Answers:
 
 # --- Messages → questions ---------------------------------------------------------------
 
-_PARENTHESES = re.compile(r"\(([^()]*)\)")
-
-
 # A whole group missing is reported on the group: show it on the group's first question.
 GROUP_QUESTION = {"organism": "organism.kind", "claimant": "claimant.first_name", "decision": "decision.received"}
-
-
-def message_paths(message: str) -> list[str]:
-    """The questions a French validation message names, e.g. « … (decision.date) : … »."""
-    paths: list[str] = []
-    for group in _PARENTHESES.findall(message.split(" : ", 1)[0]):
-        for path in (p.strip() for p in group.split(",")):
-            path = GROUP_QUESTION.get(path, path)
-            if path in QUESTIONS:
-                paths.append(path)
-    return paths
 
 
 # --- Limits and dates as typed ----------------------------------------------------------
