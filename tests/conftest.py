@@ -25,8 +25,11 @@ if not os.environ.get("MESDROITS_DATA_DIR"):
 # sees every bug, instead of the French message with a number that people see
 # (`show_unexpected_error` in assistant/pages/common.py; the test of that message unsets it).
 os.environ.setdefault("MESDROITS_SHOW_ERRORS", "1")
+# The public scenarios are copied here so that a clone without ../shared runs the suite;
+# tests/test_scenarios.py compares the copy with ../shared/scenarios when it is there.
+SCENARIOS_DIR = ROOT / "tests" / "scenarios" / "public"
 SHARED = Path(os.environ.get("MESDROITS_SHARED", ROOT.parent / "shared"))
-SCENARIOS_DIR = SHARED / "scenarios"
+SHARED_SCENARIOS_DIR = SHARED / "scenarios"
 
 
 # Our own legal traps, as scenario files a lawyer can read (same format, more expectations).
@@ -42,6 +45,16 @@ def load_scenarios(directory: Path = SCENARIOS_DIR) -> list[tuple[str, dict]]:
 SCENARIOS = load_scenarios()
 OWN_SCENARIOS = load_scenarios(OWN_SCENARIOS_DIR)
 VALID_SCENARIOS = [(name, s) for name, s in SCENARIOS if s["expect"].get("exit", 0) == 0]
+
+
+def require_shared(path: Path) -> Path:
+    """A file or folder of ../shared a test checks: skipped in a bare clone, a failure in CI
+    (CI has ../shared, so its absence there is a broken checkout, never a silent skip)."""
+    if not path.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{path} is missing, and CI=true: the CI checkout must have ../shared")
+        pytest.skip(f"{path} is absent (a clone without ../shared): nothing to compare with")
+    return path
 
 
 def require_tool(command: str, package: str) -> str:

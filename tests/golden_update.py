@@ -2,7 +2,8 @@
 
 tests/golden/<scenario>/<letter_id>.txt is the plain text extracted (python-docx) from the
 rendered DOCX of every letter the analysis proposes for every valid scenario, plus
-guide.txt, the sending guide. Scenarios: the shared ones, and ours in tests/golden/cases/.
+guide.txt, the sending guide. Scenarios: the public ones (tests/scenarios/public, a copy of
+../shared/scenarios), and ours in tests/golden/cases/.
 Review the diff before committing: it is the wording a lawyer signs off on.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -18,13 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 OWN_CASES = GOLDEN / "cases"
-SHARED = Path(os.environ.get("MESDROITS_SHARED", ROOT.parent / "shared"))
+PUBLIC_SCENARIOS = ROOT / "tests" / "scenarios" / "public"
 
 
 def golden_scenarios() -> list[tuple[str, dict]]:
-    """(name, case dict) for every valid shared scenario and every case of ours."""
+    """(name, case dict) for every valid public scenario and every case of ours."""
     out = []
-    for path in sorted((SHARED / "scenarios").glob("*.json")) + sorted(OWN_CASES.glob("*.json")):
+    for path in sorted(PUBLIC_SCENARIOS.glob("*.json")) + sorted(OWN_CASES.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("expect", {}).get("exit", 0) == 0:
             out.append((path.stem, data["case"]))

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import OWN_SCENARIOS, SCENARIOS, run_cli
+from tests.conftest import OWN_SCENARIOS, SCENARIOS, SCENARIOS_DIR, SHARED_SCENARIOS_DIR, require_shared, run_cli
 
 ALL = SCENARIOS + OWN_SCENARIOS
 
@@ -51,3 +51,14 @@ def test_every_route_id_has_a_scenario_of_ours():
     """Each route of CONTRACT §3 is exercised by at least one readable scenario file."""
     routes = {s["expect"].get("route") for _, s in ALL}
     assert {"cra", "rapo_departement", "rapo_france_travail", "recours_gracieux", "cmra", "rapo_mdph", "none"} <= routes
+
+
+def test_the_public_scenarios_are_a_copy_of_shared():
+    """tests/scenarios/public is ../shared/scenarios, file by file (copy it again when it changes)."""
+    shared = require_shared(SHARED_SCENARIOS_DIR)
+    ours = {p.name: p.read_bytes() for p in SCENARIOS_DIR.iterdir() if p.is_file()}
+    theirs = {p.name: p.read_bytes() for p in shared.iterdir() if p.is_file()}
+    problems = [f"absent de tests/scenarios/public : {name}" for name in sorted(theirs.keys() - ours.keys())]
+    problems += [f"absent de {shared} : {name}" for name in sorted(ours.keys() - theirs.keys())]
+    problems += [f"différent : {name}" for name in sorted(ours.keys() & theirs.keys()) if ours[name] != theirs[name]]
+    assert not problems, f"copiez {shared}/* dans {SCENARIOS_DIR}/ :\n" + "\n".join(problems)
