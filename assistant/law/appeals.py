@@ -14,17 +14,22 @@ from assistant.law.model import Benefit, Case, Ground, OrganismKind, Situation
 from assistant.law.places import departement
 from assistant.law.texts import Note, note
 
-HOUSING_AIDS = {Benefit.apl, Benefit.als, Benefit.alf}
-SOCIAL_SECURITY_BODIES = {kind for kind in OrganismKind if bodies.is_social_security(kind.value)}
-# Family benefits of CSS L511-1, whose recovery, remission and limitation have their own texts.
-FAMILY_BENEFITS = {Benefit.allocations_familiales, Benefit.paje, Benefit.asf, Benefit.complement_familial,
-                   Benefit.ars, Benefit.aeeh}
-HEALTH_BENEFITS = {Benefit.indemnites_journalieres, Benefit.css}
-# Benefits whose decisions may rest on a medical assessment by the health or pension
-# body's doctors (sick pay, invalidity and work accidents under `autre`, pension for
-# unfitness for work): contested before the commission médicale de recours amiable.
-MEDICAL_BENEFITS = {Benefit.indemnites_journalieres, Benefit.retraite, Benefit.autre}
-MEDICAL_BODIES = {OrganismKind.cpam, OrganismKind.msa, OrganismKind.carsat}
+
+
+def social_security(case: Case) -> bool:
+    """A social-security body (registry `social_security`): CRA, pôle social, CSS penalties."""
+    return bodies.body(case.organism.kind.value).social_security
+
+
+def family(case: Case) -> str:
+    """The benefit's legal family (registry `family`: family, housing, health, pension…)."""
+    return bodies.benefit(case.benefit.value).family
+
+
+def medical_ground_possible(case: Case) -> bool:
+    """A decision that may rest on the body's doctors: a body with a medical board
+    (`medical_board`) and a benefit whose decisions can be medical (`medical_ground`)."""
+    return bodies.body(case.organism.kind.value).medical_board and bodies.benefit(case.benefit.value).medical_ground
 
 # Court ids (CONTRACT §3) and the sentence that names each (data/sentences.yaml).
 COURT_KEYS = {"tribunal_judiciaire": "court.tribunal_judiciaire", "tribunal_administratif": "court.tribunal_administratif"}
@@ -111,8 +116,8 @@ def departement_of(case: Case) -> str:
 
 def penalty_text(case: Case) -> str:
     """CSS L114-17-1 for health insurance penalties, L114-17 for family and pension bodies."""
-    health = case.organism.kind is OrganismKind.cpam or case.benefit in HEALTH_BENEFITS
-    return "css-L114-17-1" if health else "css-L114-17"
+    own = bodies.body(case.organism.kind.value).penalty_text
+    return "css-L114-17-1" if family(case) == "health" else str(own)
 
 
 def appeal_route(case: Case) -> Route:
@@ -143,7 +148,7 @@ def _penalty(case: Case) -> Route | None:
     if not is_penalty(case):
         return None
     kind = case.organism.kind
-    if kind in SOCIAL_SECURITY_BODIES:
+    if social_security(case):
         # CSS L114-17 / L114-17-1 penalties: L142-4 excludes them from the prior appeal;
         # straight to the pôle social within two months (L114-17-2, R142-1-A III). A letter
         # to the director does not stop that time limit.
@@ -185,7 +190,7 @@ def _medical(case: Case) -> Route | None:
     then the pôle social."""
     if case.decision.ground is not Ground.medical:
         return None
-    if case.organism.kind not in MEDICAL_BODIES or case.benefit not in MEDICAL_BENEFITS:
+    if not medical_ground_possible(case):
         return None
     return Route(
         id="cmra",
@@ -258,7 +263,7 @@ def _prime_activite(case: Case) -> Route | None:
 def _housing(case: Case) -> Route | None:
     """Housing aids since 1 January 2020: prior appeal decided by the director after the
     CRA's opinion, then the tribunal administratif (CCH L825-2)."""
-    if case.benefit not in HOUSING_AIDS:
+    if family(case) != "housing":
         return None
     return Route(
         id="cra",
@@ -302,15 +307,14 @@ def _departement_other(case: Case) -> Route | None:
 def _social_security(case: Case) -> Route | None:
     """Everything else decided by a social-security body (family benefits, AEEH, AAH
     payment, health, pensions): commission de recours amiable, then the pôle social."""
-    if case.organism.kind not in SOCIAL_SECURITY_BODIES:
+    if not social_security(case):
         return None
     notes: list[Note] = []
     if case.benefit is Benefit.aah and case.situation is Situation.refusal:
         notes.append(note("route.aah_by_cdaph"))
     if case.situation is Situation.sanction:
         notes.append(note("route.sanction_not_penalty"))
-    if (case.decision.ground is None and case.organism.kind in MEDICAL_BODIES
-            and case.benefit in MEDICAL_BENEFITS):
+    if case.decision.ground is None and medical_ground_possible(case):
         notes.append(note("route.medical_unknown"))
     return Route(
         id="cra",

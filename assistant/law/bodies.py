@@ -7,6 +7,7 @@ decide. The model, the routes, the letters and the interview all read it from he
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -15,16 +16,118 @@ from assistant.law.places import departement
 
 DATA = Path(__file__).resolve().parent / "data" / "bodies.yaml"
 
+# The legal categories every entry states (an explicit `none` / `false` counts): no defaults.
+ORGANISM_CATEGORIES = ("social_security", "article", "medical_board", "mediator", "correction_window",
+                       "penalty_text", "own_recovery")
+BENEFIT_CATEGORIES = ("family", "family_ref", "recovery", "medical_ground", "correction_window", "remission_body")
+MEDIATOR_FIELDS = ("fact", "suspends", "suspends_not_for", "basis", "compulsory", "letter_to")
+ARTICLES = {"la": "la ", "le": "le ", "l'": "l'", "none": ""}
+
+
+class RegistryError(ValueError):
+    """An entry of data/bodies.yaml that does not state one of its legal categories."""
+
+
+def _missing(entry: str, spec: Any, keys: tuple[str, ...]) -> list[str]:
+    if not isinstance(spec, dict):
+        return [f"{entry}: not a mapping"]
+    return [f"{entry}: no `{key}`" for key in keys if key not in spec]
+
+
+def validate(reg: dict[str, Any]) -> dict[str, Any]:
+    """Fail on load, naming the entry and the category it does not state."""
+    problems: list[str] = []
+    for kind, spec in reg["organisms"].items():
+        problems += _missing(f"organism {kind}", spec, ORGANISM_CATEGORIES)
+        if isinstance(spec, dict) and spec.get("article", "none") not in ARTICLES:
+            problems.append(f"organism {kind}: `article` must be one of {sorted(ARTICLES)}")
+        if isinstance(spec, dict) and spec.get("mediator", "none") != "none":
+            problems += _missing(f"organism {kind} mediator", spec["mediator"], MEDIATOR_FIELDS)
+    for benefit, spec in reg["benefits"].items():
+        problems += _missing(f"benefit {benefit}", spec, BENEFIT_CATEGORIES)
+    if problems:
+        raise RegistryError("data/bodies.yaml: " + "; ".join(problems))
+    return reg
+
 
 @lru_cache(maxsize=1)
 def registry() -> dict[str, Any]:
     import yaml
 
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return validate(yaml.safe_load(DATA.read_text(encoding="utf-8")))
+
+
+def _none(value: Any) -> Any:
+    return None if value == "none" else value
+
+
+@dataclass(frozen=True)
+class Mediator:
+    fact: str
+    suspends: Optional[str]
+    suspends_not_for: tuple[str, ...]
+    basis: Optional[tuple[str, ...]]     # None: the mediator right's own texts
+    compulsory: Optional[dict[str, Any]]
+    letter_to: Optional[dict[str, str]]  # None: « Médiateur de la CAF » at the body's address
+
+
+@dataclass(frozen=True)
+class Organism:
+    kind: str
+    social_security: bool
+    article: str
+    medical_board: bool
+    mediator: Optional[Mediator]
+    correction_window: tuple[str, ...]   # benefit families
+    penalty_text: Optional[str]
+    own_recovery: Optional[str]
+
+
+@dataclass(frozen=True)
+class BenefitSpec:
+    id: str
+    family: str
+    family_ref: Optional[str]
+    recovery: str
+    medical_ground: bool
+    correction_window: tuple[str, ...]   # legal_refs ids, the first one's period
+    remission_body: Optional[dict[str, str]]
 
 
 def organism(kind: str) -> dict[str, Any]:
     return registry()["organisms"][kind]
+
+
+def body(kind: str) -> Organism:
+    """The legal categories of a body, as the rules query them."""
+    spec = organism(kind)
+    m = _none(spec["mediator"])
+    mediator = m and Mediator(
+        fact=m["fact"], suspends=_none(m["suspends"]), suspends_not_for=tuple(m["suspends_not_for"]),
+        basis=None if m["basis"] == "right" else tuple(m["basis"]), compulsory=_none(m["compulsory"]),
+        letter_to=None if m["letter_to"] == "own" else m["letter_to"])
+    return Organism(
+        kind=kind, social_security=bool(spec["social_security"]), article=spec["article"],
+        medical_board=bool(spec["medical_board"]), mediator=mediator,
+        correction_window=tuple(_none(spec["correction_window"]) or ()),
+        penalty_text=_none(spec["penalty_text"]), own_recovery=_none(spec["own_recovery"]))
+
+
+def benefit(benefit_id: str) -> BenefitSpec:
+    """The legal categories of a benefit, as the rules query them."""
+    spec = registry()["benefits"][benefit_id]
+    return BenefitSpec(
+        id=benefit_id, family=spec["family"], family_ref=_none(spec["family_ref"]), recovery=spec["recovery"],
+        medical_ground=bool(spec["medical_ground"]), correction_window=tuple(_none(spec["correction_window"]) or ()),
+        remission_body=_none(spec["remission_body"]))
+
+
+def organism_kinds() -> list[str]:
+    return list(registry()["organisms"])
+
+
+def benefit_ids() -> list[str]:
+    return list(registry()["benefits"])
 
 
 def benefit_words(benefit: str) -> dict[str, str]:
@@ -67,9 +170,25 @@ def organism_name(kind: str, typed: Optional[str], postal_code: str) -> str:
     return spec["generic"]
 
 
+def _first_word(name: str) -> str:
+    return name.split(" ", 1)[0].split("'", 1)[0].upper()
+
+
+def _own_articles() -> dict[str, str]:
+    """The first word of each body's names (« CAF », « CGSS », « Conseil ») → its `article`."""
+    out: dict[str, str] = {}
+    for spec in registry()["organisms"].values():
+        for key in ("short", "generic", "overseas", "mayotte"):
+            if spec.get(key):
+                out.setdefault(_first_word(spec[key]), spec["article"])
+    return out
+
+
 def _gender(name: str) -> str:
-    first = name.split(" ", 1)[0].split("'", 1)[0].upper()
-    reg = registry()
+    first = _first_word(name)
+    reg, own = registry(), _own_articles()
+    if first in own:
+        return {"la": "f", "le": "m", "l'": "elided"}.get(own[first], "none")
     if first in reg["feminine"]:
         return "f"
     if first in reg["masculine"]:
@@ -88,7 +207,7 @@ def the(name: str) -> str:
     if name.lower().startswith(("le ", "la ", "les ", "l'")):
         return name[:1].lower() + name[1:]
     gender = _gender(name)
-    return {"f": "la ", "m": "le "}.get(gender, "") + (_lower_first(name) if gender == "m" else name)
+    return {"f": "la ", "m": "le ", "elided": "l'"}.get(gender, "") + (_lower_first(name) if gender == "m" else name)
 
 
 def of(name: str) -> str:

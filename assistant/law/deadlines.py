@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from assistant.law.appeals import FAMILY_BENEFITS, Route
+from assistant.law import bodies
+from assistant.law.appeals import Route
 from assistant.law.legal_refs import Period, period
-from assistant.law.model import Benefit, Case, OrganismKind, Situation
+from assistant.law.model import Case, Situation
 from assistant.law.places import holiday_region
 from assistant.law.texts import Note, note
 
@@ -142,19 +143,14 @@ def _correction_window(case: Case) -> tuple[str, ...]:
     """The texts opening a window to ask for the data behind an overpayment to be corrected
     before recovery (the period is the first one's): R847-1-1 for prime d'activité;
     R133-9-2 for recoveries under L133-4-1 — health insurance, and family benefits and
-    pensions, whose own articles (L553-2, L355-3) apply L133-4-1's procedure."""
+    pensions, whose own articles (L553-2, L355-3) apply L133-4-1's procedure. Registry: the
+    benefit's `correction_window` texts, where the body's `correction_window` lists its family."""
     if case.situation is not Situation.overpayment:
         return ()
-    kind, benefit = case.organism.kind, case.benefit
-    if benefit is Benefit.prime_activite:
-        return ("css-R847-1-1",)
-    if kind in {OrganismKind.cpam, OrganismKind.msa} and benefit in {Benefit.indemnites_journalieres, Benefit.css}:
-        return ("css-R133-9-2", "css-L133-4-1")
-    if kind in {OrganismKind.caf, OrganismKind.msa} and benefit in FAMILY_BENEFITS:
-        return ("css-R133-9-2", "css-L553-2")
-    if kind in {OrganismKind.carsat, OrganismKind.msa} and benefit is Benefit.retraite:
-        return ("css-R133-9-2", "css-L355-3")
-    return ()
+    benefit = bodies.benefit(case.benefit.value)
+    if benefit.family not in bodies.body(case.organism.kind.value).correction_window:
+        return ()
+    return benefit.correction_window
 
 
 def case_deadlines(case: Case, route: Route) -> list[Deadline]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from assistant.law.appeals import FAMILY_BENEFITS, SOCIAL_SECURITY_BODIES, Route, is_penalty, is_sanction, penalty_text
+from assistant.law import bodies
+from assistant.law.appeals import Route, is_penalty, is_sanction, penalty_text, social_security
 from assistant.law.model import Benefit, Case, OrganismKind, Situation
 from assistant.law.texts import Category, Note, note
 
@@ -155,7 +156,7 @@ def document_access(case: Case, route: Route) -> Facts:
     facts = [note("fact.document_access.file")]
     if case.context.after_control:
         facts.insert(0, note("fact.document_access.control_report"))
-        if case.organism.kind in SOCIAL_SECURITY_BODIES:
+        if social_security(case):
             facts.insert(1, note("fact.document_access.third_party_data"))
     return facts
 
@@ -194,7 +195,7 @@ def hearing_procedure(case: Case) -> tuple[str, str, tuple[str, ...]] | None:
     - France Travail penalty: ct-L5426-8, ct-R5426-15;
     - France Travail sanctions (L5412-1): ct-R5412-7; RSA sanctions: casf-L262-37."""
     kind = case.organism.kind
-    if is_penalty(case) and kind in SOCIAL_SECURITY_BODIES:
+    if is_penalty(case) and social_security(case):
         decree = PENALTY_PROCEDURE[penalty_text(case)]
         return "fact.prior_hearing.penalty", decree[1], ("css-L114-17-2", *decree)
     if is_penalty(case) and kind is OrganismKind.departement:
@@ -246,7 +247,7 @@ def fraud_safeguards(case: Case, route: Route) -> Facts:
     if not case.context.fraud_alleged:
         return []
     facts = [note("fact.fraud_safeguards.burden"), note("fact.fraud_safeguards.error_is_not_fraud")]
-    if case.organism.kind in SOCIAL_SECURITY_BODIES:
+    if social_security(case):
         facts.append(note("fact.fraud_safeguards.penalty_procedure", time=f"time:{_penalty_decree(case)}"))
     return facts
 
@@ -294,24 +295,18 @@ def mediator(case: Case, route: Route) -> Facts:
     approach to its services; from the notice that the complaint is admissible, it
     suspends the appeal time limits (CAF, CPAM, CARSAT; MSA). France Travail: compulsory
     before the administrative court for some decisions (ct-R5312-47, cja-R213-10)."""
-    kind = case.organism.kind
-    if kind is OrganismKind.france_travail:
-        facts = [note("fact.mediator.france_travail")]
-        if route.mediation_before_court:
-            facts.append(note("fact.mediator.france_travail_compulsory", time="time:cja-R213-10"))
-        return facts
-    if route.id == "none" and kind in SOCIAL_SECURITY_BODIES:
+    spec = bodies.body(case.organism.kind.value).mediator
+    if spec is None:
+        return []
+    facts = [note(spec.fact)]
+    if spec.compulsory and route.mediation_before_court:
+        facts.append(note(spec.compulsory["fact"], time=f"time:{spec.compulsory['time']}"))
+    elif route.id == "none":
         # A penalty goes straight to court: the mediator never replaces the requête.
-        first = "fact.mediator.msa" if kind is OrganismKind.msa else "fact.mediator.general"
-        return [note(first), note("fact.mediator.not_instead_of_court")]
-    if kind in {OrganismKind.caf, OrganismKind.cpam, OrganismKind.carsat}:
-        facts = [note("fact.mediator.general")]
-        if case.benefit is not Benefit.rsa:  # for RSA the time limit runs before the département
-            facts.append(note("fact.mediator.general_suspends"))
-        return facts
-    if kind is OrganismKind.msa:
-        return [note("fact.mediator.msa"), note("fact.mediator.msa_suspends")]
-    return []
+        facts.append(note("fact.mediator.not_instead_of_court"))
+    elif spec.suspends and case.benefit.value not in spec.suspends_not_for:
+        facts.append(note(spec.suspends))
+    return facts
 
 
 def defenseur_des_droits(case: Case, route: Route) -> Facts:
@@ -365,7 +360,7 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
             extra.append("ce-2016-387763")
         if case.benefit is Benefit.rsa:
             extra.append("casf-R262-91")
-    elif right.id == "document_access" and case.context.after_control and case.organism.kind in SOCIAL_SECURITY_BODIES:
+    elif right.id == "document_access" and case.context.after_control and social_security(case):
         extra = ["css-L114-21", "cass-2022-21-11484"]
     elif right.id == "reasons" and not case.decision.is_written and case.situation is Situation.refusal:
         extra = ["crpa-L232-4"]  # a refusal born of silence
@@ -380,12 +375,11 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
         extra = list(WITHHOLDING_BASIS[withholding_family(case)])
     elif right.id == "overpayment_limitation":
         extra = list(LIMITATION_BASIS[recovery_family(case)])
-    elif right.id == "fraud_safeguards" and case.organism.kind in SOCIAL_SECURITY_BODIES:
+    elif right.id == "fraud_safeguards" and social_security(case):
         extra = list(PENALTY_PROCEDURE[penalty_text(case)])
-    elif right.id == "mediator" and case.organism.kind is OrganismKind.france_travail:
-        return ("ct-L5312-12-1", *(("ct-R5312-47",) if route.mediation_before_court else ()))
-    elif right.id == "mediator" and case.organism.kind is OrganismKind.msa:
-        return ("crpm-L723-34-1",)
+    elif right.id == "mediator" and (spec := bodies.body(case.organism.kind.value).mediator) and spec.basis:
+        compulsory = spec.compulsory["basis"] if spec.compulsory and route.mediation_before_court else ()
+        return (*spec.basis, *compulsory)
     elif right.id == "defenseur_des_droits" and route.mediation_before_court:
         extra = ["cja-L213-14"]
     return tuple(dict.fromkeys((*right.legal_basis, *extra)))
@@ -434,22 +428,10 @@ SUSPENSIVE_CHALLENGE = {"rsa", "prime_activite", "france_travail"}
 
 def recovery_family(case: Case) -> str:
     """Which recovery regime applies to an overpayment of this benefit."""
-    benefit = case.benefit
-    if case.organism.kind is OrganismKind.france_travail:
-        return "are" if benefit is Benefit.are else "france_travail"
-    if benefit in {Benefit.rsa, Benefit.prime_activite, Benefit.aah}:
-        return benefit.value
-    if benefit in {Benefit.apl, Benefit.als, Benefit.alf}:
-        return "housing"
-    if benefit in FAMILY_BENEFITS:
-        return "family"
-    if benefit is Benefit.retraite:
-        return "pension"
-    if benefit is Benefit.aspa:
-        return "aspa"
-    if benefit in {Benefit.indemnites_journalieres, Benefit.css}:
-        return "health"
-    return "other"
+    own = bodies.benefit(case.benefit.value).recovery
+    if own == "other":   # a benefit with no regime of its own follows the body's, if it has one
+        return bodies.body(case.organism.kind.value).own_recovery or "other"
+    return own
 
 
 def withholding_family(case: Case) -> str:

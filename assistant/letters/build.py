@@ -20,12 +20,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from assistant.law import bodies
 from assistant.law.analysis import Analysis
-from assistant.law.appeals import HOUSING_AIDS, SOCIAL_SECURITY_BODIES, appeal_route, is_sanction, organism_label
+from assistant.law.appeals import appeal_route, family, is_sanction, organism_label, social_security
 from assistant.law.deadlines import decision_date, end_of_period
 from assistant.core.formatting import amount as format_amount
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.legal_refs import period, ref
-from assistant.law.model import Benefit, Case, OrganismKind, Situation
+from assistant.law.model import Case, OrganismKind, Situation
 from assistant.law.places import holiday_region
 from assistant.law.rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
 from assistant.law.texts import duration, of_time, within_time
@@ -388,8 +388,8 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "sanction": is_sanction(case), "penalty": case.situation is Situation.penalty,
         "third_party": bool(case.context.after_control and document
                             and data["third_party_ref"] in document.legal_basis),
-        "contrainte": case.organism.kind in SOCIAL_SECURITY_BODIES and case.situation is Situation.overpayment,
-        "housing": case.benefit in HOUSING_AIDS,
+        "contrainte": social_security(case) and case.situation is Situation.overpayment,
+        "housing": family(case) == "housing",
         "organism_address": ", ".join(_lines(case.organism.address)),
         "remission_refs": resolve_cites(["@right.debt_remission"], case, analysis),
         "mediator_refs": resolve_cites(["@right.mediator"], case, analysis),
@@ -433,12 +433,14 @@ def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, 
     if rule == "organism":
         return [ctx["organism"], *own[0]], own[1]
     if rule == "mediator":
-        if case.organism.kind is OrganismKind.france_travail:
-            return ["Médiateur régional de France Travail", *blank], "france_travail_mediator"
+        mediator_spec = bodies.body(case.organism.kind.value).mediator
+        if mediator_spec and mediator_spec.letter_to:
+            return [mediator_spec.letter_to["name"], *blank], mediator_spec.letter_to["address_help"]
         return [f"Médiateur {ctx['organism_of']}", *own[0]], own[1]
-    if rule == "remission_body" and case.benefit is Benefit.are:
-        # Remission of an ARE overpayment: the regional joint body (C. trav. L5312-10).
-        return ["Instance paritaire régionale de France Travail", *blank], "france_travail"
+    remission = bodies.benefit(case.benefit.value).remission_body
+    if rule == "remission_body" and remission:
+        # e.g. an ARE overpayment: the regional joint body (C. trav. L5312-10).
+        return [remission["to"], *blank], remission["address_help"]
     if rule == "remission_body" and route != "rapo_departement":
         return [f"Directeur {ctx['organism_of']}", *own[0]], own[1]
     # The appeal authority (and, for RSA, the département's président for remissions too).

@@ -228,7 +228,6 @@ _MAINLAND, _OVERSEAS = "44000", ("97300", "97600")
 def _grid(anchor: dt.date) -> Iterator[Any]:
     """Valid cases covering every body, benefit, situation and ground, decided or not."""
     from assistant.law import bodies
-    from assistant.law.appeals import MEDICAL_BODIES
     from assistant.law.model import InvalidCase, OrganismKind, parse_case
 
     decided, received = anchor - dt.timedelta(days=40), anchor - dt.timedelta(days=36)
@@ -243,7 +242,7 @@ def _grid(anchor: dt.date) -> Iterator[Any]:
         for postal_code, profiles, grounds in places:
             for benefit in sorted(bodies.allowed_benefits(kind.value, postal_code)):
                 for situation in sorted(bodies.allowed_situations(kind.value)):
-                    for ground in (None, "medical") if grounds and kind in MEDICAL_BODIES else (None,):
+                    for ground in (None, "medical") if grounds and bodies.body(kind.value).medical_board else (None,):
                         for profile in profiles:
                             raw = {"claimant": {"first_name": "A", "last_name": "B", "address": "1 rue A",
                                                 "postal_code": postal_code, "city": "X"},
