@@ -62,3 +62,27 @@ def test_the_public_scenarios_are_a_copy_of_shared():
     problems += [f"absent de {shared} : {name}" for name in sorted(ours.keys() - theirs.keys())]
     problems += [f"différent : {name}" for name in sorted(ours.keys() & theirs.keys()) if ours[name] != theirs[name]]
     assert not problems, f"copiez {shared}/* dans {SCENARIOS_DIR}/ :\n" + "\n".join(problems)
+
+
+def engine_route_ids() -> set[str]:
+    """Every route id assistant/law/appeals.py can return (each `Route(id="…")` it builds)."""
+    import re
+
+    from tests.conftest import ROOT
+
+    source = (ROOT / "assistant" / "law" / "appeals.py").read_text(encoding="utf-8")
+    return set(re.findall(r'Route\(\s*id="([a-z_]+)"', source))
+
+
+def test_every_route_id_has_a_golden_case():
+    """Each route's letters are pinned word for word by at least one golden case."""
+    from assistant.law.appeals import appeal_route
+    from assistant.law.model import parse_case
+    from tests.golden_update import golden_scenarios
+
+    routes = engine_route_ids()
+    assert {"cra", "rapo_departement", "rapo_france_travail", "recours_gracieux", "cmra", "rapo_mdph", "none"} <= routes
+    pinned = {appeal_route(parse_case(case)).id for _name, case in golden_scenarios()}
+    missing = sorted(routes - pinned)
+    assert not missing, ("route(s) sans lettre de référence : " + ", ".join(missing)
+                         + " — ajoutez un cas dans tests/golden/cases/ puis `make golden`")
