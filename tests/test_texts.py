@@ -85,6 +85,43 @@ def test_no_article_number_or_legal_duration_in_python(path):
                       "assistant/law/data/sentences.yaml (with `cites`) or render the period from legal_refs")
 
 
+# --- No duration typed in the wording data ----------------------------------------------
+
+WORDING = [PACKAGE / "letters" / "catalogue.yaml", PACKAGE / "letters" / "collective.yaml",
+           PACKAGE / "letters" / "mandate.yaml", PACKAGE / "law" / "data" / "sentences.yaml"]
+# The letters' `explanation` is plain text shown before the letter and translated as it is
+# (library.po): not rendered, so it cannot take a period yet. Named here, never widened.
+NOT_RENDERED = {("catalogue.yaml", "letters.explanation_request.explanation"),
+                ("collective.yaml", "letters.algorithm_rules_request.explanation")}
+
+
+def durations_in_wording(data: object, path: str = "") -> list[tuple[str, str]]:
+    """(key path, text) of each legal duration typed in a string of loaded wording data."""
+    if isinstance(data, dict):
+        return [hit for key, value in data.items() for hit in durations_in_wording(value, f"{path}.{key}".lstrip("."))]
+    if isinstance(data, list):
+        return [hit for i, value in enumerate(data) for hit in durations_in_wording(value, f"{path}.{i}")]
+    return [(path, m.group(0)) for m in DURATION.finditer(data)] if isinstance(data, str) else []
+
+
+def test_the_wording_scan_finds_typed_durations_and_leaves_rendered_ones():
+    typed = {"a": {"text": "dans le délai d'un mois prévu"}, "b": ["prescrit par deux ans"], "c": "two months"}
+    assert [text for _, text in durations_in_wording(typed)] == ["un mois", "deux ans", "two months"]
+    rendered = {"a": "dans le délai {{ of_time('crpa-R311-13') }}", "b": "{time}", "c": "chaque mois"}
+    assert durations_in_wording(rendered) == []
+
+
+@pytest.mark.parametrize("path", WORDING, ids=lambda p: p.name)
+def test_no_legal_duration_typed_in_the_wording_data(path):
+    import yaml
+
+    hits = [(key, text) for key, text in durations_in_wording(yaml.safe_load(path.read_text(encoding="utf-8")))
+            if (path.name, key) not in NOT_RENDERED]
+    assert not hits, (f"{path.name}: durations typed by hand {hits}; render them from legal_refs: "
+                      "time_of / of_time / within_time / first_time in the letters, `time:<id>` or "
+                      "`periods` in sentences.yaml")
+
+
 # --- The sentences ---------------------------------------------------------------------
 
 SENTENCES = texts.sentences()
@@ -93,9 +130,20 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def test_every_sentence_has_french_and_english_that_differ():
     for key, entry in SENTENCES.items():
-        assert set(entry) <= {"fr", "en", "cites"}, key
+        assert set(entry) <= {"fr", "en", "cites", "periods"}, key
         assert str(entry.get("fr", "")).strip() and str(entry.get("en", "")).strip(), key
-        assert entry["fr"] != entry["en"], f"{key}: the English is the French"
+        only_placeholders = not PLACEHOLDER.sub("", entry["fr"]).strip()  # « {time} »: words from data
+        assert entry["fr"] != entry["en"] or only_placeholders, f"{key}: the English is the French"
+
+
+def test_a_bound_period_is_a_cited_entry_that_sets_one():
+    refs = load_refs()
+    bound = {key: entry["periods"] for key, entry in SENTENCES.items() if entry.get("periods")}
+    assert bound, "no sentence binds a period: the check is broken"
+    for key, periods in bound.items():
+        for name, ref_id in periods.items():
+            assert f"{{{name}}}" in SENTENCES[key]["fr"], (key, name)
+            assert ref_id in (SENTENCES[key].get("cites") or ()) and refs[ref_id].deadline, (key, ref_id)
 
 
 def test_every_cited_id_exists():

@@ -80,6 +80,15 @@ def time_of(ref_id: str, lang: str = "fr", on: Optional[dt.date] = None) -> str:
     return duration(period(ref_id, on), lang)
 
 
+def first_time(ref_ids: "list[str] | tuple[str, ...]", lang: str = "fr", on: Optional[dt.date] = None) -> str:
+    """The time limit of the first of `ref_ids` that sets one, in words (a paragraph citing
+    a family's texts, e.g. the limitation period of an overpayment)."""
+    for ref_id in ref_ids:
+        if ref(ref_id).deadline:
+            return time_of(ref_id, lang, on)
+    raise TextsError(f"none of {', '.join(ref_ids)} sets a time limit")
+
+
 def of_time(ref_id: str, on: Optional[dt.date] = None) -> str:
     """« d'un mois », « de deux mois »: French `de` before the time limit, elided."""
     words = time_of(ref_id, "fr", on)

@@ -28,7 +28,7 @@ from assistant.law.legal_refs import period, ref
 from assistant.law.model import Case, OrganismKind, Situation
 from assistant.law.places import holiday_region
 from assistant.law.rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
-from assistant.law.texts import duration, of_time, within_time
+from assistant.law.texts import duration, first_time, of_time, within_time
 from assistant.letters.models import (
     Letter,
     LetterNotApplicable,
@@ -396,6 +396,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "time_of": lambda ref_id: duration(period(ref_id, on)),
         "of_time": lambda ref_id: of_time(ref_id, on),
         "within_time": lambda ref_id: within_time(ref_id, on),
+        "first_time": lambda ref_ids: first_time(ref_ids, "fr", on),
         "remission_answer_time": duration(period("crpa-L231-4", on)),
         "appeal_exists": bool(h.appeal_filed_on) or "appeal" in letter_ids,
         "mediator_facts": list(mediator.why) if mediator else [],
