@@ -32,9 +32,10 @@ def _entry(ref_id: str, deadline: object) -> LegalRef:
 
 @pytest.fixture
 def dated(monkeypatch):
-    """The real references, with crpa-R311-13 given two dated values."""
+    """The real references, with crpa-R311-13 and rgpd-12 given two dated values."""
     refs = dict(load_refs())
     refs["crpa-R311-13"] = _entry("crpa-R311-13", SYNTHETIC)
+    refs["rgpd-12"] = _entry("rgpd-12", SYNTHETIC)
     monkeypatch.setattr(legal_refs, "load_refs", lambda directory=legal_refs.REFS_DIR: refs)
     return refs
 
@@ -106,6 +107,8 @@ def test_a_decision_gets_the_value_in_force_on_its_date(dated, decided_on, month
     analysis = analyse(case)
     answer = next(d for d in analysis.deadlines if d.id == "explanation_answer")
     assert answer.date == D(2026, 10 + months, 2)  # a Monday, a Wednesday
+    gdpr = next(r for r in analysis.rights if r.id == "gdpr_access")  # a right's summary (rgpd-12)
+    assert gdpr.summary.endswith(f"sous {bare}.")
     assert bare in note("followup.step.reminder", decided_on, time="time:crpa-R311-13").text()
     nested = note("fact.overpayment_limitation.window", decided_on, time=note("limitation.rsa"))
     assert "deux ans" in nested.text()  # a nested sentence takes the date of the one it sits in

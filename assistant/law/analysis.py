@@ -13,7 +13,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict
 
 from assistant.law.appeals import Route, appeal_route
-from assistant.law.deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, end_of_period
+from assistant.law.deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, decision_date, end_of_period
 from assistant.law.legal_refs import period
 from assistant.law.model import Case
 from assistant.law.places import holiday_region
@@ -95,7 +95,7 @@ def _overdue(requested_on: Optional[dt.date], case: Case) -> bool:
     """The answer time (one month, CRPA R311-13 / RGPD 12(3)) has passed with no answer."""
     if requested_on is None:
         return False
-    return end_of_period(requested_on, period("crpa-R311-13"), holiday_region(case.claimant.postal_code)) < case.reference_date
+    return end_of_period(requested_on, period("crpa-R311-13", decision_date(case)), holiday_region(case.claimant.postal_code)) < case.reference_date
 
 
 def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
@@ -128,20 +128,21 @@ def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
     return letters
 
 
-def _right_out(f: Finding, lang: str = "fr") -> RightOut:
-    return RightOut(id=f.id, title=f.title.text(lang), summary=f.summary.text(lang),
-                    why=[fact.text(lang) for fact in f.why], legal_basis=list(f.legal_basis))
+def _right_out(f: Finding, lang: str = "fr", on: Optional[dt.date] = None) -> RightOut:
+    return RightOut(id=f.id, title=f.title.text(lang, on), summary=f.summary.text(lang, on),
+                    why=[fact.text(lang, on) for fact in f.why], legal_basis=list(f.legal_basis))
 
 
-def _deadline_out(d: Deadline, lang: str = "fr") -> DeadlineOut:
-    return DeadlineOut(id=d.id, date=d.date, label=d.label.text(lang), key=d.label.key, legal_basis=list(d.legal_basis))
+def _deadline_out(d: Deadline, lang: str = "fr", on: Optional[dt.date] = None) -> DeadlineOut:
+    return DeadlineOut(id=d.id, date=d.date, label=d.label.text(lang, on), key=d.label.key,
+                       legal_basis=list(d.legal_basis))
 
 
 def analyse(case: Case, lang: str = "fr") -> Analysis:
     """The whole analysis of one validated case; `lang` is the language of the sentences
     shown to the person: rights, facts, route notes, deadline labels (the CLI and the
-    letters use French)."""
-    route = appeal_route(case)
+    letters use French). Durations are those in force on the decision's date."""
+    route, on = appeal_route(case), decision_date(case)
     findings = find_rights(case, route)
     deadline = appeal_deadline(case, route)
     appeal = AppealOut(
@@ -151,18 +152,18 @@ def analyse(case: Case, lang: str = "fr") -> Analysis:
         days_left=(deadline - case.reference_date).days if deadline else None,
         deadline_opposable=deadline_opposable(case),
         then=route.then,
-        court=route.court_note.text(lang),
+        court=route.court_note.text(lang, on),
         interrupts_court_deadline=route.interrupts_court_deadline,
         compulsory=route.compulsory,
         mediation_before_court=route.mediation_before_court,
-        notes=[n.text(lang) for n in route.notes],
-        note_details=[NoteOut(key=n.key, text=n.text(lang), legal_basis=list(n.legal_basis)) for n in route.notes],
+        notes=[n.text(lang, on) for n in route.notes],
+        note_details=[NoteOut(key=n.key, text=n.text(lang, on), legal_basis=list(n.legal_basis)) for n in route.notes],
         verified=route.verified,
         legal_basis=list(dict.fromkeys((*route.legal_basis, route.deadline_ref))),
     )
     return Analysis(
-        rights=[_right_out(f, lang) for f in findings],
+        rights=[_right_out(f, lang, on) for f in findings],
         appeal=appeal,
-        deadlines=[_deadline_out(d, lang) for d in case_deadlines(case, route)],
+        deadlines=[_deadline_out(d, lang, on) for d in case_deadlines(case, route)],
         letters=choose_letters(case, {f.id for f in findings}, route),
     )
