@@ -112,3 +112,223 @@ def test_every_accepted_combination_gets_its_letters():
     for case in every_accepted_combination():
         letters = build_letters(case, analyse(case))
         assert letters, (case.organism.kind.value, case.benefit.value, case.situation.value)
+
+
+# --- Legal categories as data (issue 17, item 3) ---------------------------------------------
+
+from assistant.law import legal_refs, rights, texts  # noqa: E402
+
+
+def _organism_entries():
+    return [(kind, key) for kind in bodies.organism_kinds() for key in bodies.ORGANISM_CATEGORIES]
+
+
+def _benefit_entries():
+    return [(b, key) for b in bodies.benefit_ids() for key in bodies.BENEFIT_CATEGORIES]
+
+
+@pytest.mark.parametrize("kind,key", _organism_entries())
+def test_an_organism_without_a_category_fails_naming_it(kind, key):
+    """No defaults: removing any legal category from a body (its mediator decision, medical
+    board, correction window, article…) makes the registry refuse to load, naming both."""
+    reg = copy.deepcopy(bodies.registry())
+    del reg["organisms"][kind][key]
+    with pytest.raises(bodies.RegistryError, match=f"organism {kind}: no `{key}`"):
+        bodies.validate(reg)
+
+
+@pytest.mark.parametrize("benefit,key", _benefit_entries())
+def test_a_benefit_without_a_category_fails_naming_it(benefit, key):
+    """A benefit without its family (or recovery regime, medical ground…) fails by name."""
+    reg = copy.deepcopy(bodies.registry())
+    del reg["benefits"][benefit][key]
+    with pytest.raises(bodies.RegistryError, match=f"benefit {benefit}: no `{key}`"):
+        bodies.validate(reg)
+
+
+@pytest.mark.parametrize("field", bodies.MEDIATOR_FIELDS)
+def test_a_mediator_without_one_of_its_fields_fails_naming_it(field):
+    reg = copy.deepcopy(bodies.registry())
+    kind = next(k for k, spec in reg["organisms"].items() if spec["mediator"] != "none")
+    del reg["organisms"][kind]["mediator"][field]
+    with pytest.raises(bodies.RegistryError, match=f"organism {kind} mediator: no `{field}`"):
+        bodies.validate(reg)
+
+
+def test_an_article_must_be_stated_explicitly():
+    reg = copy.deepcopy(bodies.registry())
+    reg["organisms"]["caf"]["article"] = "une"
+    with pytest.raises(bodies.RegistryError, match="organism caf: `article`"):
+        bodies.validate(reg)
+
+
+def _names(kind):
+    spec = bodies.organism(kind)
+    return [spec[key].replace("{of}", "de la Gironde") for key in ("short", "generic", "overseas", "mayotte") if spec.get(key)]
+
+
+@pytest.mark.parametrize("kind", bodies.organism_kinds())
+def test_no_name_reads_de_x(kind):
+    """« de la CAF », « du conseil départemental », never « de CAMIEG »: every name of a body
+    takes the article the registry states (only an explicit `none` reads « de France Travail »)."""
+    article = bodies.organism(kind)["article"]
+    for name in _names(kind):
+        expected = {"la": ("de la ", "à la "), "le": ("du ", "au "), "l'": ("de l'", "à l'"),
+                    "none": ("de " + name, "à " + name)}[article]
+        assert bodies.of(name).startswith(expected[0]), (kind, name, bodies.of(name))
+        assert bodies.to(name).startswith(expected[1]), (kind, name, bodies.to(name))
+
+
+@pytest.mark.parametrize("kind", bodies.organism_kinds())
+def test_every_category_of_a_body_points_to_what_exists(kind):
+    body = bodies.body(kind)
+    families = {bodies.benefit(b).family for b in bodies.benefit_ids()}
+    assert set(body.correction_window) <= families, kind
+    if body.social_security:
+        assert body.penalty_text in rights.PENALTY_PROCEDURE, kind
+    else:
+        assert body.penalty_text is None, kind
+    if body.mediator:
+        for key in (body.mediator.fact, body.mediator.suspends, body.mediator.compulsory and body.mediator.compulsory["fact"]):
+            assert not key or key in texts.sentences(), (kind, key)
+        for ref_id in (*(body.mediator.basis or ()), *((body.mediator.compulsory or {}).get("basis", ()))):
+            assert legal_refs.ref(ref_id), (kind, ref_id)
+    regimes = {*rights.REMISSION_BASIS, *rights.WITHHOLDING_BASIS, *rights.LIMITATION_BASIS}
+    assert body.own_recovery is None or body.own_recovery in regimes, kind
+
+
+@pytest.mark.parametrize("benefit", bodies.benefit_ids())
+def test_every_category_of_a_benefit_points_to_what_exists(benefit):
+    spec = bodies.benefit(benefit)
+    for ref_id in (*spec.correction_window, *([spec.family_ref] if spec.family_ref else [])):
+        assert legal_refs.ref(ref_id), (benefit, ref_id)
+    regimes = {*rights.REMISSION_BASIS, *rights.WITHHOLDING_BASIS, *rights.LIMITATION_BASIS, "other"}
+    assert spec.recovery in regimes, benefit
+
+
+def test_every_registry_entry_has_its_interface_label():
+    """The registry entry is offered at once (under its short name); its translated label
+    in the interview is still to be written, and this names it."""
+    assert set(interview.ORGANISM_LABELS) == set(bodies.organism_kinds())
+    assert set(interview.BENEFIT_LABELS) == set(bodies.benefit_ids())
+
+
+def test_no_python_set_of_legal_categories_is_left():
+    """Categories live in data/bodies.yaml: no module keeps a set of benefits or bodies."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(bodies.__file__).resolve().parents[1]
+    pattern = re.compile(r"\b(FAMILY_BENEFITS|HOUSING_AIDS|HEALTH_BENEFITS|MEDICAL_BENEFITS|MEDICAL_BODIES|"
+                         r"SOCIAL_SECURITY_BODIES)\b|OrganismKind\.cpam|(==|!=|in \{)\s*\"cpam\"|in \{OrganismKind")
+    found = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert not found, found
+
+
+# --- A benefit and a body added to the registry alone -----------------------------------------
+
+SYNTHETIC_BENEFIT = {   # a CAF family benefit, e.g. the AJPP
+    "mine": "mon allocation journalière de présence parentale (AJPP)", "short": "AJPP",
+    "family": "family", "family_ref": "none", "recovery": "family", "medical_ground": False,
+    "correction_window": ["css-R133-9-2", "css-L553-2"], "remission_body": "none"}
+SYNTHETIC_ORGANISM = {  # a health insurance caisse, e.g. the CAMIEG
+    "short": "CAMIEG", "generic": "CAMIEG", "file_number": "Numéro de sécurité sociale",
+    "benefits": ["indemnites_journalieres", "css", "autre"],
+    "situations": ["suspension", "reduction", "overpayment", "refusal", "termination", "sanction", "penalty"],
+    "social_security": True, "article": "la", "medical_board": True,
+    "mediator": {"fact": "fact.mediator.general", "suspends": "fact.mediator.general_suspends",
+                 "suspends_not_for": ["rsa"], "basis": "right", "compulsory": "none", "letter_to": "own"},
+    "correction_window": ["health"], "penalty_text": "css-L114-17-1", "own_recovery": "none"}
+
+
+@pytest.fixture
+def extended_registry(tmp_path, monkeypatch):
+    """A copy of data/bodies.yaml with one more benefit (decided by the CAF) and one more
+    body; the enums accept them with no Python change."""
+    import yaml
+
+    from assistant.law.model import Benefit as B, OrganismKind as K
+
+    reg = copy.deepcopy(bodies.registry())
+    reg["benefits"]["ajpp"] = copy.deepcopy(SYNTHETIC_BENEFIT)
+    reg["organisms"]["caf"]["benefits"].append("ajpp")
+    reg["organisms"]["camieg"] = copy.deepcopy(SYNTHETIC_ORGANISM)
+    path = tmp_path / "bodies.yaml"
+    path.write_text(yaml.safe_dump(reg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.setattr(bodies, "DATA", path)
+    bodies.registry.cache_clear()
+    yield reg
+    bodies.registry.cache_clear()
+    B._value2member_map_.pop("ajpp", None)
+    K._value2member_map_.pop("camieg", None)
+
+
+def _synthetic(kind, benefit, situation="overpayment"):
+    data = copy.deepcopy(BASE)
+    data["organism"]["kind"], data["benefit"], data["situation"] = kind, benefit, situation
+    data["context"] = {"amount_eur": 900.0, "withholding_eur": 50.0, "fraud_alleged": False}
+    return parse_case(data)
+
+
+def test_a_benefit_and_a_body_added_to_the_registry_work_everywhere(extended_registry):
+    """The issue's AJPP and CAMIEG: analyse, letters, the interview's lists, the batch
+    template and the statistics take them from the registry alone."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from assistant.associations import batch, stats
+
+    # Analyse: the AJPP overpayment gets exactly what a family benefit's gets (rights,
+    # deadlines, remission letter), because its family is data.
+    ajpp, family = _synthetic("caf", "ajpp"), _synthetic("caf", "allocations_familiales")
+    got, want = analyse(ajpp), analyse(family)
+    assert [r.id for r in got.rights] == [r.id for r in want.rights]
+    assert [d.id for d in got.deadlines] == [d.id for d in want.deadlines]
+    assert "overpayment_correction" in [d.id for d in got.deadlines]
+    assert got.appeal.route == want.appeal.route == "cra"
+    assert [x.id for x in build_letters(ajpp, got)] == [x.id for x in build_letters(family, want)]
+
+    # The new body: a health insurance caisse with its medical board, mediator and window.
+    camieg = _synthetic("camieg", "indemnites_journalieres")
+    analysis = analyse(camieg)
+    assert analysis.appeal.route == "cra" and "mediator" in [r.id for r in analysis.rights]
+    assert "overpayment_correction" in [d.id for d in analysis.deadlines]
+    assert analyse(_synthetic("camieg", "indemnites_journalieres", "penalty")).appeal.route == "none"
+    medical = copy.deepcopy(BASE)
+    medical.update(organism={"kind": "camieg"}, benefit="indemnites_journalieres", situation="refusal")
+    medical["decision"]["ground"] = "medical"
+    assert analyse(parse_case(medical)).appeal.route == "cmra"
+    letters = build_letters(camieg, analysis)
+    text = "\n".join([*(p.text for x in letters for p in x.paragraphs), *(line for x in letters for line in x.recipient)])
+    assert "de la CAMIEG" in text and "de CAMIEG" not in text
+
+    # The interview's lists.
+    assert "camieg" in [o.value for o in interview.ORGANISMS]
+    assert "ajpp" in [o.value for o in interview.benefit_options({"organism.kind": "caf"})]
+    assert [o.value for o in interview.benefit_options({"organism.kind": "camieg"})] == [
+        "indemnites_journalieres", "css", "autre"]
+    assert interview._ground_matters({"organism.kind": "camieg", "benefit": "indemnites_journalieres"})
+
+    # The batch template's drop-down lists.
+    sheet = load_workbook(io.BytesIO(batch.template_xlsx())).active
+    choices = " ".join(rule.formula1 for rule in sheet.data_validations.dataValidation)
+    assert "camieg" in choices and "ajpp" in choices
+
+    # The statistics.
+    tally = stats.tally_cases([ajpp, camieg, family])
+    assert tally.by["benefit"]["ajpp"] == 1 and tally.by["organism"]["camieg"] == 1
+
+
+def test_a_category_removed_from_the_added_entries_fails_naming_it(extended_registry):
+    for key in bodies.BENEFIT_CATEGORIES:
+        reg = copy.deepcopy(extended_registry)
+        del reg["benefits"]["ajpp"][key]
+        with pytest.raises(bodies.RegistryError, match=f"benefit ajpp: no `{key}`"):
+            bodies.validate(reg)
+    for key in bodies.ORGANISM_CATEGORIES:
+        reg = copy.deepcopy(extended_registry)
+        del reg["organisms"]["camieg"][key]
+        with pytest.raises(bodies.RegistryError, match=f"organism camieg: no `{key}`"):
+            bodies.validate(reg)

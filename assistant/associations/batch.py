@@ -163,7 +163,7 @@ def template_xlsx() -> bytes:
 
     from assistant.law.model import Benefit, Ground, OrganismKind, Situation
 
-    closed = {"organism.kind": [k.value for k in OrganismKind], "benefit": [b.value for b in Benefit],
+    closed = {"organism.kind": [k.value for k in OrganismKind.all()], "benefit": [b.value for b in Benefit.all()],
               "situation": [x.value for x in Situation], "decision.ground": [g.value for g in Ground]}
     order = sorted(known_columns(), key=lambda p: (p.split(".")[0] != "claimant", p))
     book = Workbook()

@@ -103,39 +103,63 @@ class Step:
 
 # --- Options -----------------------------------------------------------------------------
 
-ORGANISMS = (
-    Option("caf", N_("La CAF (caisse d'allocations familiales)")),
-    Option("msa", N_("La MSA (mutualité sociale agricole)")),
-    Option("france_travail", N_("France Travail (ex-Pôle emploi)")),
-    Option("cpam", N_("La CPAM (assurance maladie)")),
-    Option("carsat", N_("La CARSAT (retraite)")),
-    Option("departement", N_("Le conseil départemental (le département)")),
-    Option("mdph", N_("La MDPH (maison départementale des personnes handicapées)")),
-)
+# The interface's words for each body and benefit of the registry (translated in
+# assistant/locale/); the lists themselves, and their order, are the registry's.
+ORGANISM_LABELS = {
+    "caf": N_("La CAF (caisse d'allocations familiales)"),
+    "msa": N_("La MSA (mutualité sociale agricole)"),
+    "france_travail": N_("France Travail (ex-Pôle emploi)"),
+    "cpam": N_("La CPAM (assurance maladie)"),
+    "carsat": N_("La CARSAT (retraite)"),
+    "departement": N_("Le conseil départemental (le département)"),
+    "mdph": N_("La MDPH (maison départementale des personnes handicapées)"),
+}
 
-BENEFITS = (
-    Option("rsa", N_("RSA (revenu de solidarité active)")),
-    Option("prime_activite", N_("Prime d'activité")),
-    Option("apl", N_("APL (aide personnalisée au logement)")),
-    Option("als", N_("ALS (allocation de logement sociale)")),
-    Option("alf", N_("ALF (allocation de logement familiale)")),
-    Option("aah", N_("AAH (allocation aux adultes handicapés)")),
-    Option("allocations_familiales", N_("Allocations familiales")),
-    Option("paje", N_("PAJE (prestation d'accueil du jeune enfant)")),
-    Option("asf", N_("ASF (allocation de soutien familial)")),
-    Option("complement_familial", N_("Complément familial")),
-    Option("ars", N_("Allocation de rentrée scolaire")),
-    Option("are", N_("Allocation chômage (ARE)")),
-    Option("ass", N_("ASS (allocation de solidarité spécifique)")),
-    Option("indemnites_journalieres", N_("Indemnités journalières (arrêt maladie)")),
-    Option("css", N_("Complémentaire santé solidaire (CSS)")),
-    Option("retraite", N_("Retraite")),
-    Option("aspa", N_("ASPA (minimum vieillesse)")),
-    Option("prime_noel", N_("Prime de Noël (aide exceptionnelle de fin d'année)")),
-    Option("aeeh", N_("AEEH (allocation d'éducation de l'enfant handicapé)")),
-    Option("pch", N_("PCH (prestation de compensation du handicap)")),
-    Option("autre", N_("Une autre aide")),
-)
+BENEFIT_LABELS = {
+    "rsa": N_("RSA (revenu de solidarité active)"),
+    "prime_activite": N_("Prime d'activité"),
+    "apl": N_("APL (aide personnalisée au logement)"),
+    "als": N_("ALS (allocation de logement sociale)"),
+    "alf": N_("ALF (allocation de logement familiale)"),
+    "aah": N_("AAH (allocation aux adultes handicapés)"),
+    "allocations_familiales": N_("Allocations familiales"),
+    "paje": N_("PAJE (prestation d'accueil du jeune enfant)"),
+    "asf": N_("ASF (allocation de soutien familial)"),
+    "complement_familial": N_("Complément familial"),
+    "ars": N_("Allocation de rentrée scolaire"),
+    "are": N_("Allocation chômage (ARE)"),
+    "ass": N_("ASS (allocation de solidarité spécifique)"),
+    "indemnites_journalieres": N_("Indemnités journalières (arrêt maladie)"),
+    "css": N_("Complémentaire santé solidaire (CSS)"),
+    "retraite": N_("Retraite"),
+    "aspa": N_("ASPA (minimum vieillesse)"),
+    "prime_noel": N_("Prime de Noël (aide exceptionnelle de fin d'année)"),
+    "aeeh": N_("AEEH (allocation d'éducation de l'enfant handicapé)"),
+    "pch": N_("PCH (prestation de compensation du handicap)"),
+    "autre": N_("Une autre aide"),
+}
+
+
+def organism_choices() -> tuple[Option, ...]:
+    """Every body of the registry; one without an interface label yet shows its short name
+    (tests/test_registry.py names it)."""
+    return tuple(Option(k, ORGANISM_LABELS.get(k) or bodies.organism(k)["short"]) for k in bodies.organism_kinds())
+
+
+def benefit_choices() -> tuple[Option, ...]:
+    """Every benefit of the registry (same rule for labels)."""
+    return tuple(Option(b, BENEFIT_LABELS.get(b) or bodies.benefit_words(b)["short"]) for b in bodies.benefit_ids())
+
+
+def __getattr__(name: str) -> Any:
+    # ORGANISMS / BENEFITS are read from the registry when asked, so a body or benefit
+    # added to it is offered with no change here.
+    if name == "ORGANISMS":
+        return organism_choices()
+    if name == "BENEFITS":
+        return benefit_choices()
+    raise AttributeError(name)
+
 
 SITUATIONS = (
     Option("suspension", N_("Mes paiements sont suspendus ou bloqués")),
@@ -154,21 +178,21 @@ YESNO = (Option(YES, N_("Oui")), Option(NO, N_("Non")))
 def benefit_options(answers: Answers) -> tuple[Option, ...]:
     """Only the benefits the chosen body can decide on: an impossible pair cannot be picked."""
     kind = answers.get("organism.kind")
-    if kind not in {k.value for k in OrganismKind}:
-        return BENEFITS
+    if kind not in bodies.organism_kinds():
+        return benefit_choices()
     allowed = {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind(kind)]}
     if kind in bodies.registry()["overseas_shared"]:
         # Overseas one caisse (CGSS, CSSM) pays health and pensions: offer both and let
         # the case validation (model.allowed_benefits, which knows the postal code) decide.
         for other in bodies.registry()["overseas_shared"]:
             allowed |= {b.value for b in BENEFITS_BY_ORGANISM[OrganismKind(other)]}
-    return tuple(o for o in BENEFITS if o.value in allowed)
+    return tuple(o for o in benefit_choices() if o.value in allowed)
 
 
 def situation_options(answers: Answers) -> tuple[Option, ...]:
     """Only what the chosen body can decide (the MDPH neither recovers money nor fines)."""
     kind = answers.get("organism.kind")
-    if kind not in {k.value for k in OrganismKind}:
+    if kind not in bodies.organism_kinds():
         return SITUATIONS
     allowed = {s.value for s in SITUATIONS_BY_ORGANISM[OrganismKind(kind)]}
     return tuple(o for o in SITUATIONS if o.value in allowed)
@@ -217,10 +241,10 @@ def _dated(path: str) -> Callable[[dict], Any]:
 STEPS: tuple[Step, ...] = (
     Step("organism", N_("Qui a pris la décision ?"), (
         Question("organism.kind", N_("Quel organisme vous verse (ou vous refuse) l'aide ?"), "choice",
-                 options=ORGANISMS, required=True,
+                 options=organism_choices(), required=True,
                  help=N_("C'est l'organisme dont le logo figure sur le courrier ou sur votre espace en ligne."),
                  hints=(Hint(N_("La MDPH décide, la CAF paie : si la décision vient de la CDAPH, choisissez la MDPH.")),)),
-        Question("benefit", N_("L'aide concernée"), "choice", options=BENEFITS, required=True, show_if=_body_chosen,
+        Question("benefit", N_("L'aide concernée"), "choice", options=benefit_choices(), required=True, show_if=_body_chosen,
                  help=N_("Si plusieurs aides sont touchées, choisissez la plus importante pour vous ; vous pourrez refaire le parcours pour une autre.")),
         Question("organism.name", N_("Son nom exact, si vous le connaissez (facultatif)"), "text",
                  placeholder=N_("Par exemple : CAF du Rhône"),
@@ -317,6 +341,8 @@ def visible_steps(answers: Answers) -> list[Step]:
 
 
 def options_for(question: Question, answers: Answers) -> tuple[Option, ...]:
+    if question.id == "organism.kind":
+        return organism_choices()
     if question.id == "benefit":
         return benefit_options(answers)
     if question.id == "situation":

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Optional
 
 from assistant.law import bodies, gate
@@ -44,38 +45,47 @@ class InvalidCase(ValueError):
         super().__init__(prefix + " ; ".join(messages))
 
 
-class OrganismKind(str, Enum):
-    caf = "caf"
-    msa = "msa"
-    france_travail = "france_travail"
-    cpam = "cpam"
-    carsat = "carsat"
-    departement = "departement"
-    mdph = "mdph"
+class _RegistryEnum(str, Enum):
+    """Ids read from the registry (data/bodies.yaml), so that a body or benefit added there
+    is a valid value with no Python change; one added to a loaded registry (a test's copy)
+    is accepted too, as a member created on first use."""
+
+    @classmethod
+    def _registry_ids(cls) -> list[str]:
+        raise NotImplementedError
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str) or value not in cls._registry_ids():
+            return None
+        member = str.__new__(cls, value)
+        member._name_, member._value_ = value, value
+        cls._value2member_map_[value] = member
+        return member
+
+    @classmethod
+    def all(cls) -> list[Any]:
+        """Every id of the registry, in its order (iterating the class gives only those
+        known at import)."""
+        return [cls(value) for value in cls._registry_ids()]
 
 
-class Benefit(str, Enum):
-    rsa = "rsa"
-    prime_activite = "prime_activite"
-    apl = "apl"
-    als = "als"
-    alf = "alf"
-    aah = "aah"
-    allocations_familiales = "allocations_familiales"
-    paje = "paje"
-    asf = "asf"
-    complement_familial = "complement_familial"
-    ars = "ars"
-    are = "are"
-    ass = "ass"
-    indemnites_journalieres = "indemnites_journalieres"
-    css = "css"
-    retraite = "retraite"
-    aspa = "aspa"
-    prime_noel = "prime_noel"
-    aeeh = "aeeh"
-    pch = "pch"
-    autre = "autre"
+class _OrganismKinds(_RegistryEnum):
+    @classmethod
+    def _registry_ids(cls) -> list[str]:
+        return bodies.organism_kinds()
+
+
+class _Benefits(_RegistryEnum):
+    @classmethod
+    def _registry_ids(cls) -> list[str]:
+        return bodies.benefit_ids()
+
+
+# CONTRACT §1's organism.kind and benefit: the registry's organisms and benefits.
+OrganismKind = _OrganismKinds("OrganismKind", [(k, k) for k in bodies.organism_kinds()], module=__name__,
+                              qualname="OrganismKind")
+Benefit = _Benefits("Benefit", [(b, b) for b in bodies.benefit_ids()], module=__name__, qualname="Benefit")
 
 
 class Situation(str, Enum):
@@ -98,12 +108,26 @@ class Ground(str, Enum):
 
 # Which body can take a decision on which benefit, and what it can decide: the registry
 # (data/bodies.yaml). A pair outside it is an input error (CONTRACT §1), not a guess.
-BENEFITS_BY_ORGANISM: dict[OrganismKind, set[Benefit]] = {
-    kind: {Benefit(b) for b in bodies.organism(kind.value)["benefits"]} for kind in OrganismKind
-}
-SITUATIONS_BY_ORGANISM: dict[OrganismKind, set[Situation]] = {
-    kind: {Situation(s) for s in bodies.allowed_situations(kind.value)} for kind in OrganismKind
-}
+class _ByOrganism(Mapping):
+    """organism kind → its registry set, read when asked (a body added later is there too)."""
+
+    def __init__(self, read: Callable[[str], set[Any]]):
+        self._read = read
+
+    def __getitem__(self, kind: Any) -> set[Any]:
+        return self._read(OrganismKind(kind).value)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(OrganismKind.all())
+
+    def __len__(self) -> int:
+        return len(bodies.organism_kinds())
+
+
+BENEFITS_BY_ORGANISM: Mapping[Any, set[Any]] = _ByOrganism(
+    lambda kind: {Benefit(b) for b in bodies.organism(kind)["benefits"]})
+SITUATIONS_BY_ORGANISM: Mapping[Any, set[Situation]] = _ByOrganism(
+    lambda kind: {Situation(s) for s in bodies.allowed_situations(kind)})
 
 
 # Dates outside this range are typing mistakes, not cases (and would overflow the calendar).

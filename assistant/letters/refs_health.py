@@ -238,7 +238,7 @@ def _grid(anchor: dt.date) -> Iterator[Any]:
     unwritten = {"decision": {"received": False},
                  "context": {"started_on": decided.isoformat(), "fraud_alleged": True, "amount_eur": 900.0}}
     places = [(_MAINLAND, (written, unwritten), True), *((code, (written,), False) for code in _OVERSEAS)]
-    for kind in OrganismKind:
+    for kind in OrganismKind.all():
         for postal_code, profiles, grounds in places:
             for benefit in sorted(bodies.allowed_benefits(kind.value, postal_code)):
                 for situation in sorted(bodies.allowed_situations(kind.value)):
