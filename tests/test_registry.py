@@ -188,6 +188,8 @@ def test_every_category_of_a_body_points_to_what_exists(kind):
         assert body.penalty_text in rights.PENALTY_PROCEDURE, kind
     else:
         assert body.penalty_text is None, kind
+    assert body.general_hearing_duty is None or body.general_hearing_duty in texts.sentences(), kind
+    assert set(body.suspension_is_sanction) <= set(bodies.organism(kind)["benefits"]), kind
     if body.mediator:
         for key in (body.mediator.fact, body.mediator.suspends, body.mediator.compulsory and body.mediator.compulsory["fact"]):
             assert not key or key in texts.sentences(), (kind, key)
@@ -239,7 +241,8 @@ SYNTHETIC_ORGANISM = {  # a health insurance caisse, e.g. the CAMIEG
     "social_security": True, "article": "la", "medical_board": True,
     "mediator": {"fact": "fact.mediator.general", "suspends": "fact.mediator.general_suspends",
                  "suspends_not_for": ["rsa"], "basis": "right", "compulsory": "none", "letter_to": "own"},
-    "correction_window": ["health"], "penalty_text": "css-L114-17-1", "own_recovery": "none"}
+    "correction_window": ["health"], "penalty_text": "css-L114-17-1", "own_recovery": "none",
+    "general_hearing_duty": "none", "automated_payments": True, "suspension_is_sanction": "none"}
 
 
 @pytest.fixture

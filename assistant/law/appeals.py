@@ -81,12 +81,12 @@ def is_penalty(case: Case) -> bool:
 
 
 def is_sanction(case: Case) -> bool:
-    """A sanction in law: declared as such, a fine or penalty, or France Travail suspending
-    an allowance (C. trav. L5412-1 lists the suspension of the revenu de remplacement)."""
+    """A sanction in law: declared as such, a fine or penalty, or a suspension the body's
+    `suspension_is_sanction` lists (France Travail: C. trav. L5412-1 lists the suspension of
+    the revenu de remplacement)."""
     return case.situation in {Situation.sanction, Situation.penalty} or (
-        case.organism.kind is OrganismKind.france_travail
-        and case.situation is Situation.suspension
-        and case.benefit in {Benefit.are, Benefit.ass}
+        case.situation is Situation.suspension
+        and case.benefit.value in bodies.body(case.organism.kind.value).suspension_is_sanction
     )
 
 

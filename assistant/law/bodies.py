@@ -18,7 +18,8 @@ DATA = Path(__file__).resolve().parent / "data" / "bodies.yaml"
 
 # The legal categories every entry states (an explicit `none` / `false` counts): no defaults.
 ORGANISM_CATEGORIES = ("social_security", "article", "medical_board", "mediator", "correction_window",
-                       "penalty_text", "own_recovery")
+                       "penalty_text", "own_recovery", "general_hearing_duty", "automated_payments",
+                       "suspension_is_sanction")
 BENEFIT_CATEGORIES = ("family", "family_ref", "recovery", "medical_ground", "correction_window", "remission_body")
 MEDIATOR_FIELDS = ("fact", "suspends", "suspends_not_for", "basis", "compulsory", "letter_to")
 ARTICLES = {"la": "la ", "le": "le ", "l'": "l'", "none": ""}
@@ -81,6 +82,9 @@ class Organism:
     correction_window: tuple[str, ...]   # benefit families
     penalty_text: Optional[str]
     own_recovery: Optional[str]
+    general_hearing_duty: Optional[str]   # its sentence key
+    automated_payments: bool
+    suspension_is_sanction: tuple[str, ...]   # benefit ids
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,9 @@ def body(kind: str) -> Organism:
         kind=kind, social_security=bool(spec["social_security"]), article=spec["article"],
         medical_board=bool(spec["medical_board"]), mediator=mediator,
         correction_window=tuple(_none(spec["correction_window"]) or ()),
-        penalty_text=_none(spec["penalty_text"]), own_recovery=_none(spec["own_recovery"]))
+        penalty_text=_none(spec["penalty_text"]), own_recovery=_none(spec["own_recovery"]),
+        general_hearing_duty=_none(spec["general_hearing_duty"]), automated_payments=bool(spec["automated_payments"]),
+        suspension_is_sanction=tuple(_none(spec["suspension_is_sanction"]) or ()))
 
 
 def benefit(benefit_id: str) -> BenefitSpec:

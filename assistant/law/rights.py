@@ -175,7 +175,7 @@ def gdpr_automated_decision(case: Case, route: Route) -> Facts:
         return [note("fact.gdpr_automated_decision.mentioned")]
     automatic = (
         case.situation in {Situation.suspension, Situation.reduction, Situation.termination}
-        and case.organism.kind is not OrganismKind.departement
+        and bodies.body(case.organism.kind.value).automated_payments
         and not case.context.after_control
         and not case.context.heard_before
         and not (case.decision.is_written and case.decision.reasons_given)
@@ -226,8 +226,9 @@ def prior_hearing(case: Case, route: Route) -> Facts:
             key, period_ref, _ = procedure
             facts.append(note(key, time=f"time:{period_ref}") if period_ref else note(key))
         return facts
-    if case.organism.kind is OrganismKind.departement and case.situation is not Situation.refusal:
-        return [note("fact.prior_hearing.departement")]
+    duty = bodies.body(case.organism.kind.value).general_hearing_duty
+    if duty and case.situation is not Situation.refusal:
+        return [note(duty)]
     return []
 
 
