@@ -6,9 +6,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import assistant.casefiles.accounts  # noqa: F401  (its tables belong to the metadata)
 from assistant.casefiles.crypto import sealer
-from assistant.casefiles.store import Base, data_dir, database_url
+from assistant.casefiles.store import data_dir, database_url
+from assistant.casefiles.tables import Base
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")

@@ -28,7 +28,10 @@ if not os.environ.get("MESDROITS_DATA_DIR"):   # not "mesdroits-…": the PDF en
     os.environ["MESDROITS_DATA_DIR"] = tempfile.mkdtemp(prefix="md-bench-data-")
 
 from assistant.law.model import parse_case  # noqa: E402
-from assistant.casefiles.store import CaseRow, Store  # noqa: E402
+from assistant.casefiles.dashboard import dashboard  # noqa: E402
+from assistant.casefiles.service import open_store  # noqa: E402
+from assistant.casefiles.store import Store  # noqa: E402
+from assistant.casefiles.tables import CaseRow  # noqa: E402
 from tests.casegen import random_case  # noqa: E402
 from tests.pg import temporary_postgres  # noqa: E402
 
@@ -65,7 +68,7 @@ def time_dashboard(store: Store, actor=None, runs: int = 7) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        board = store.dashboard(TODAY, actor=actor, limit=50)
+        board = dashboard(store, TODAY, actor=actor, limit=50)
         times.append(time.perf_counter() - start)
         assert len(board.rows) == 50
     return statistics.median(times) * 1000
@@ -82,7 +85,7 @@ class _Actor:
 
 
 def _writer(url: str, case_id: str, seconds: float, counter, start) -> None:
-    store = Store(url)
+    store = open_store(url)
     start.wait()                      # every writer ready (imported, connected): go together
     done, end = 0, time.monotonic() + seconds
     while time.monotonic() < end:
@@ -115,7 +118,7 @@ def throughput(store: Store, seconds: float = 5.0) -> float:
 
 
 def run(name: str, url: str, count: int) -> None:
-    store = Store(url)
+    store = open_store(url)
     start = time.perf_counter()
     fill(store, count)
     print(f"{name}: {count} cases inserted in {time.perf_counter() - start:.1f} s")

@@ -14,9 +14,9 @@ def write(url: str, case_id: str, worker: int, rounds: int) -> None:
     """`rounds` writes on one case, alternating a letter sent and an answer received (each
     answer dated after every sending: the ladder refuses an answer before its letter);
     every write carries a note naming the worker and round, to count them afterwards."""
-    from assistant.casefiles.store import Store
+    from assistant.casefiles.service import open_store
 
-    store = Store(url)
+    store = open_store(url)
     for i in range(rounds):
         letter_id = LETTERS[(worker + i) % 3]
         spread = dt.timedelta(days=(worker * rounds + i) % 9)
@@ -41,5 +41,5 @@ def process_context():
     if root not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([root, *[p for p in paths if p]])
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["assistant.casefiles.store", "assistant.casefiles.followup", "assistant.law.analysis"])
+    context.set_forkserver_preload(["assistant.casefiles.service", "assistant.casefiles.store", "assistant.casefiles.followup", "assistant.law.analysis"])
     return context

@@ -8,6 +8,9 @@ import datetime as dt
 import pytest
 
 from assistant.casefiles.accounts import Accounts, NotAllowed, Role
+from assistant.casefiles.dashboard import dashboard
+from assistant.casefiles.export import export_case, export_zip
+from assistant.casefiles.service import open_store
 from assistant.law.model import parse_case
 from assistant.casefiles.store import NotFound
 from tests.conftest import VALID_SCENARIOS
@@ -58,7 +61,7 @@ def test_passwords_are_argon2_and_login_says_nothing_more(two_organisations):
 
     from assistant.casefiles.accounts import UserRow
 
-    with store._session() as session:
+    with store.read() as session:
         stored = session.scalars(select(UserRow).where(UserRow.id == mediator_a.id)).one().password_hash
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
     assert accounts.authenticate(mediator_a.email.upper(), PASSWORD) == mediator_a
@@ -72,7 +75,7 @@ def test_audit_log_without_personal_content(two_organisations):
     store, _, _, mediator_a, _ = two_organisations
     case_id = store.save(CASE, actor=mediator_a)
     store.record_sent(case_id, "appeal", dt.date(2026, 11, 20), actor=mediator_a)
-    store.export(case_id, actor=mediator_a)
+    export_case(store, case_id, actor=mediator_a)
     store.delete(case_id, actor=mediator_a)
     trail = store.audit_trail(case_id)
     assert [e["action"] for e in trail] == ["case.create", "letter.sent", "case.export", "case.delete"]
@@ -138,14 +141,14 @@ def test_another_organisation_reaches_nothing_through_any_store_function(two_org
     # B's admin, who may export, delete and purge, reaches A's case no better
     admin_b = accounts.add_user(volunteer_b.organisation_id, f"admin-{volunteer_b.organisation_id}@b.fr", "Admin B",
                                 Role.admin, PASSWORD)
-    for attempt in (lambda: store.export(case_id, actor=admin_b), lambda: store.export_zip(case_id, actor=admin_b),
+    for attempt in (lambda: export_case(store, case_id, actor=admin_b), lambda: export_zip(store, case_id, actor=admin_b),
                     lambda: store.delete(case_id, actor=admin_b), lambda: store.review_letter(letter.id, True,
                                                                                               actor=admin_b)):
         with pytest.raises(NotFound):
             attempt()
     store.set_status(case_id, "closed", actor=mediator_a)
     assert store.purge(days=0, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1), actor=admin_b) == []
-    assert case_id not in [r.id for r in store.dashboard(CASE.reference_date, actor=admin_b, status=None).rows]
+    assert case_id not in [r.id for r in dashboard(store, CASE.reference_date, actor=admin_b, status=None).rows]
     assert store.audit_trail(case_id, actor=admin_b) == []
     assert store.get(case_id, actor=mediator_a).case == CASE
 
@@ -174,7 +177,7 @@ def test_a_demoted_disabled_or_removed_users_open_session_loses_its_rights_at_th
     accounts.disable(mediator_a.id, by=second_admin)
     for attempt in (lambda: store.get(case_id, actor=session_user), lambda: store.list(actor=session_user),
                     lambda: store.save(CASE, actor=session_user),
-                    lambda: store.dashboard(CASE.reference_date, actor=session_user),
+                    lambda: dashboard(store, CASE.reference_date, actor=session_user),
                     lambda: store.audit_trail(actor=session_user)):
         with pytest.raises(NotAllowed):
             attempt()
@@ -195,7 +198,7 @@ def test_a_demoted_disabled_or_removed_users_open_session_loses_its_rights_at_th
             attempt()
     # Removed: nothing at all, and the store's one check says so.
     accounts.remove(mediator_a.id, by=second_admin)
-    with pytest.raises(NotAllowed), store._session(read=True) as session:
+    with pytest.raises(NotAllowed), store.read() as session:
         current(session, session_user)
     with pytest.raises(NotAllowed):
         store.get(case_id, actor=session_user)
@@ -262,7 +265,7 @@ def test_an_organisation_whose_first_admin_is_refused_is_not_left_behind(two_org
     store, accounts, _, mediator_a, _ = two_organisations
 
     def organisations() -> int:
-        with store._session(read=True) as session:
+        with store.read() as session:
             return session.scalar(select(func.count()).select_from(OrganisationRow))
 
     before = organisations()
@@ -294,7 +297,7 @@ def test_failures_lock_the_address_for_any_session_and_process_and_an_unknown_on
         assert str(locked.value) == "trop d'essais de connexion : réessayez dans 15 minutes."
     # Another Accounts over another Store (another browser session, another process): still locked,
     # even with the right password, from any source; the same message for the unknown address.
-    again = Accounts(type(store)(engine=store.engine, seal=store.sealer))
+    again = Accounts(open_store(engine=store.engine, seal=store.sealer))
     for email, password in ((mediator_a.email, PASSWORD), (unknown, PASSWORD)):
         with pytest.raises(TooManyAttempts) as still:
             again.authenticate(email, password, source="ailleurs")

@@ -21,7 +21,8 @@ from assistant.casefiles.followup import Answer, AnswerKind, Sent, ladder
 from assistant.core.formatting import long_date
 from assistant.law.model import parse_case
 from assistant.pages.workspace import CASE_ID, PREPARED, USER
-from assistant.casefiles.store import Consent, Store, database_url
+from assistant.casefiles.service import open_store
+from assistant.casefiles.store import Consent, Store
 from tests.conftest import VALID_SCENARIOS, with_changes
 from tests.test_app import APP, texts, walk_interview, widget
 
@@ -42,7 +43,7 @@ UNWRITTEN = {"decision__received": False, "decision__date": None, "decision__rec
 
 @pytest.fixture(scope="module")
 def store() -> Store:
-    return Store(database_url())
+    return open_store()
 
 
 def member(store: Store, role: Role = Role.mediator, organisation: str | None = None) -> User:
@@ -64,7 +65,7 @@ def app(user: User | None = None, page: str | None = None, case_id: str | None =
     at.session_state["reference_date"] = TODAY
     if user is not None:
         at.session_state[USER] = user
-        at.session_state["pro.organisation"] = Accounts(Store(database_url())).organisation_name(user.organisation_id)
+        at.session_state["pro.organisation"] = Accounts(open_store()).organisation_name(user.organisation_id)
     if case_id is not None:
         at.session_state[CASE_ID] = case_id
     at.run()
@@ -96,7 +97,8 @@ def shown(at: AppTest) -> str:
 
 def test_every_role_status_channel_answer_and_period_has_its_words() -> None:
     from assistant.pages import workspace
-    from assistant.casefiles.store import BUCKETS, Channel, Status
+    from assistant.casefiles.dashboard import BUCKETS
+    from assistant.casefiles.store import Channel, Status
 
     assert set(workspace.ROLE_LABELS) == set(Role) and set(workspace.STATUS_LABELS) == set(Status)
     assert set(workspace.CHANNEL_LABELS) == set(Channel) and set(workspace.ANSWER_LABELS) == set(AnswerKind)
@@ -406,9 +408,9 @@ def test_a_person_alone_never_touches_the_store(monkeypatch) -> None:
         calls.append("Store()")
         real_init(self, *args, **kwargs)
 
-    def spy_session(self):
+    def spy_session(self, *args, **kwargs):
         calls.append("session")
-        return real_session(self)
+        return real_session(self, *args, **kwargs)
 
     monkeypatch.setattr(Store, "__init__", spy_init)
     monkeypatch.setattr(Store, "_session", spy_session)

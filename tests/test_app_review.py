@@ -27,7 +27,8 @@ from assistant.letters.mandate import Scope
 from assistant.pages.workspace import (
     LETTER_STATUS_LABELS, MANDATE_SCOPE_LABELS, NEEDS_APPROVAL, REVIEW_CASE, REVIEW_VERSION, USER,
 )
-from assistant.casefiles.store import LetterStatus, Store, database_url
+from assistant.casefiles.service import open_store
+from assistant.casefiles.store import LetterStatus, Store
 from tests.test_app import texts, widget
 from tests.test_app_case_files import TODAY, app, member, save_case, shown
 
@@ -39,7 +40,7 @@ COMMENT = "Citez aussi l'article R. 421-5 du code de justice administrative."
 
 @pytest.fixture(scope="module")
 def store() -> Store:
-    return Store(database_url())
+    return open_store()
 
 
 def team(store: Store, requires_review: bool = True) -> tuple[User, User]:

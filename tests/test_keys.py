@@ -11,7 +11,9 @@ from sqlalchemy import inspect, select, text
 
 import assistant.casefiles.store as store_module
 from assistant.casefiles.crypto import KEY_FILE_NAME, SealError, Sealer, fingerprint, new_key
-from assistant.casefiles.store import SealingKeyRow, Store, database_url, sealed_columns
+from assistant.casefiles.service import open_store
+from assistant.casefiles.store import Store, database_url, sealed_columns
+from assistant.casefiles.tables import SealingKeyRow
 from tests.pg import temporary_postgres
 from tests.test_store import CASE, _letter
 
@@ -84,32 +86,32 @@ def _opened(store: Store) -> dict:
 # --- a lost or wrong key ----------------------------------------------------------------
 
 def test_a_lost_key_file_is_not_replaced_beside_sealed_data(key_file_mode):
-    store = Store(database_url())
+    store = open_store(database_url())
     case_id = store.save(CASE)
     store.close()
     key = key_file_mode.read_bytes()
     key_file_mode.unlink()
     with pytest.raises(SealError) as refused:
-        Store(database_url())
+        open_store(database_url())
     message = str(refused.value)
     assert fingerprint(key) in message and str(key_file_mode) in message and "MESDROITS_KEY" in message
     assert not key_file_mode.exists()        # never a new key beside data sealed with the old one
     key_file_mode.write_bytes(key)           # the backup put back: everything opens again
-    assert Store(database_url()).get(case_id).case == CASE
+    assert open_store(database_url()).get(case_id).case == CASE
 
 
 def test_a_key_file_is_still_made_for_a_database_without_sealed_data(key_file_mode):
-    Store(database_url())
+    open_store(database_url())
     assert stat.S_IMODE(os.stat(key_file_mode).st_mode) == 0o600
 
 
 def test_a_wrong_key_is_refused_when_the_store_opens(url, monkeypatch):
     first, second = new_key(), new_key()
     monkeypatch.setenv("MESDROITS_KEY", first)
-    Store(url).save(CASE)
+    open_store(url).save(CASE)
     monkeypatch.setenv("MESDROITS_KEY", second)
     with pytest.raises(SealError) as refused:
-        Store(url)
+        open_store(url)
     message = str(refused.value)
     assert f"empreinte {fingerprint(first.encode())}" in message and fingerprint(second.encode()) in message
     assert "Clé attendue" in message and first not in message and second not in message
@@ -120,14 +122,14 @@ def test_data_split_between_two_keys_is_refused_with_only_one(url, monkeypatch):
     another. Either key alone is refused, naming the other; both together open."""
     old, new = new_key(), new_key()
     monkeypatch.setenv("MESDROITS_KEY", old)
-    Store(url).save(CASE)
+    open_store(url).save(CASE)
     monkeypatch.setenv("MESDROITS_KEY", f"{new},{old}")
-    Store(url).save(CASE)                    # sealed with the new key
+    open_store(url).save(CASE)                    # sealed with the new key
     for alone, missing in ((old, new), (new, old)):
         _new_process()
         monkeypatch.setenv("MESDROITS_KEY", alone)
         with pytest.raises(SealError, match=fingerprint(missing.encode())):
-            Store(url)
+            open_store(url)
 
 
 # --- rekey ------------------------------------------------------------------------------
@@ -135,10 +137,10 @@ def test_data_split_between_two_keys_is_refused_with_only_one(url, monkeypatch):
 def test_after_rekey_the_new_key_alone_opens_everything(url, monkeypatch):
     old, new = new_key(), new_key()
     monkeypatch.setenv("MESDROITS_KEY", old)
-    expected = _fill(Store(url))
+    expected = _fill(open_store(url))
     assert {value[3] for value in expected.values()} == {f"à revoir {n}" for n in range(5)}
     monkeypatch.setenv("MESDROITS_KEY", f"{new},{old}")
-    store = Store(url)
+    store = open_store(url)
     done = store.rekey(batch_size=2)         # several batches per table
     assert done == {"case_files.sealed": 5, "case_events.sealed": 5, "letter_versions.sealed": 5,
                     "letter_versions.comment_sealed": 5}
@@ -146,7 +148,7 @@ def test_after_rekey_the_new_key_alone_opens_everything(url, monkeypatch):
 
     _new_process()
     monkeypatch.setenv("MESDROITS_KEY", new)
-    store = Store(url)
+    store = open_store(url)
     assert _opened(store) == expected
     with store.engine.connect() as connection:
         tokens = [value for name, _primary, columns in sealed_columns(connection) for column in columns
@@ -160,14 +162,14 @@ def test_after_rekey_the_new_key_alone_opens_everything(url, monkeypatch):
     _new_process()
     monkeypatch.setenv("MESDROITS_KEY", old)  # the retired key opens nothing any more
     with pytest.raises(SealError, match=fingerprint(new.encode())):
-        Store(url)
+        open_store(url)
 
 
 def test_rekey_stops_at_a_value_no_key_opens(url, monkeypatch):
     """Batches already done stay done (they open with the keys still configured); the
     refusal names the row, never its content."""
     monkeypatch.setenv("MESDROITS_KEY", new_key())
-    store = Store(url)
+    store = open_store(url)
     ids = sorted(store.save(CASE) for _ in range(3))
     foreign = Sealer((new_key().encode(),)).seal({"x": 1})
     with store.engine.begin() as connection:   # the middle row: the opening check tries the ends
@@ -182,7 +184,7 @@ def test_the_dashboard_says_so_in_french_without_a_traceback():
     a database restored from another server): a French sentence, no traceback."""
     from tests.test_app_case_files import app, member, save_case
 
-    store = Store(database_url())
+    store = open_store(database_url())
     user = member(store)
     case_id = save_case(store, user)
     foreign = Sealer((new_key().encode(),)).seal({"claimant": {"first_name": "X"}})
@@ -205,7 +207,7 @@ def test_every_professional_page_says_so_in_french_when_the_store_does_not_open(
     from assistant.pages import workspace
     from tests.test_app_case_files import app, member
 
-    user = member(Store(database_url()))
+    user = member(open_store(database_url()))
 
     def refused():
         raise SealError("les données enregistrées ne s'ouvrent pas avec cette clé (empreinte attendue : 0123abcd).")

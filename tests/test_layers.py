@@ -1,6 +1,8 @@
 """The architecture is a contract a tool checks (pyproject.toml [tool.importlinter]): core <-
-law <- letters <- casefiles <- associations <- cli, pages <- app; imports inside functions
-count like the others, and nothing may be ignored."""
+law <- letters <- casefiles <- associations <- cli, pages <- app; inside casefiles, the store
+stands under the follow-up and the accounts and runs no law; the law and the letters never
+touch the database. Imports inside functions count like the others, and nothing may be
+ignored."""
 
 from __future__ import annotations
 
@@ -27,3 +29,13 @@ def test_the_contract_names_every_part_and_ignores_nothing() -> None:
     assert parts <= named, f"paquets hors contrat : {sorted(parts - named)}"
     for contract in config["contracts"]:
         assert "ignore_imports" not in contract and not contract.get("allow_indirect_imports"), contract["name"]
+
+
+def test_every_case_files_module_has_its_layer() -> None:
+    """A new module of assistant/casefiles must be placed in the case files' layers (no circle
+    can then form inside the package)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    inside = next(c for c in config["contracts"] if c.get("containers") == ["assistant.casefiles"])
+    named = {m.strip() for layer in inside["layers"] for m in layer.split("|")}
+    modules = {p.stem for p in (ROOT / "assistant" / "casefiles").glob("*.py") if p.stem != "__init__"}
+    assert modules == named, f"hors contrat : {sorted(modules - named)} ; absents : {sorted(named - modules)}"

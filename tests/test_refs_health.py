@@ -96,9 +96,9 @@ def test_affected_saved_letters_on_a_real_store(tmp_path):
     from assistant.law.analysis import analyse
     from assistant.letters import build_letters
     from assistant.law.model import parse_case
-    from assistant.casefiles.store import Store
+    from assistant.casefiles.service import open_store
 
-    store = Store(f"sqlite:///{tmp_path / 'refs.sqlite3'}")
+    store = open_store(f"sqlite:///{tmp_path / 'refs.sqlite3'}")
     case = parse_case(VALID_SCENARIOS[0][1]["case"])
     letter = build_letters(case, analyse(case))[0]
     case_id = store.save(case)

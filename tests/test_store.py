@@ -12,6 +12,9 @@ import pytest
 from assistant.law.analysis import analyse
 from assistant.letters.build import build_letters
 from assistant.law.model import parse_case
+from assistant.casefiles.dashboard import bucket_of, dashboard
+from assistant.casefiles.export import export_case, export_zip
+from assistant.casefiles.service import open_store
 from assistant.casefiles.store import Channel, Consent, NotFound, Status, Store
 from tests.conftest import VALID_SCENARIOS, with_changes
 from tests.pg import temporary_postgres
@@ -31,9 +34,9 @@ def postgres_url():
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
     if request.param == "sqlite":
-        return Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+        return open_store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
     url = request.getfixturevalue("postgres_url")
-    store = Store(url)
+    store = open_store(url)
     for saved in store.list():
         store.delete(saved.id)
     return store
@@ -73,7 +76,7 @@ def test_sent_letter_is_kept_exactly_with_its_provenance(store):
     assert stored.refs_verified == {r: refs[r].verified_on.isoformat() for r in stored.refs}
     assert stored.project_version == project_version()
     assert stored.template_version == template_version("explanation_request") != template_version("appeal")
-    export = store.export(case_id)
+    export = export_case(store, case_id)
     assert "explanation_answer" in [d["id"] for d in export["analysis"]["deadlines"]]
     assert export["letters"][0]["letter"] == letter
     assert any(step["letter_id"] for step in export["next_steps"])
@@ -97,10 +100,35 @@ def test_the_next_due_date_follows_the_ladder(store):
 
 
 def followup_ladder(saved):
-    from assistant.casefiles.followup import ladder
-    from assistant.casefiles.store import ladder_events
+    from assistant.casefiles.followup import ladder, ladder_events
 
     return ladder(saved.case, *ladder_events(saved.events))
+
+
+def test_the_store_indexes_what_its_follow_up_says_and_runs_no_engine(tmp_path):
+    """The store asks its `follow_up` (service.LadderFollowUp in the app) what to index,
+    inside the write; it computes nothing of the law itself."""
+    asked = []
+
+    class Fixed:
+        def next_due(self, case, events):
+            asked.append([(e.kind, e.letter_id, e.answer_kind) for e in events])
+            return dt.date(2030, 1, 2)
+
+        def after_sending(self, case, letter_id, on):
+            return case
+
+        def answer_kind(self, kind):
+            return kind
+
+    store = Store(f"sqlite:///{tmp_path / 'fixed.sqlite3'}", follow_up=Fixed())
+    case_id = store.save(CASE)
+    assert store.get(case_id).next_due == dt.date(2030, 1, 2)
+    store.record_sent(case_id, "appeal", TODAY)
+    assert store.record_answer(case_id, "appeal", TODAY, "anything").next_due == dt.date(2030, 1, 2)
+    assert asked == [[], [("sent", "appeal", None)], [("sent", "appeal", None), ("answer", "appeal", "anything")]]
+    store.set_status(case_id, Status.closed)
+    assert store.get(case_id).next_due is None and len(asked) == 3      # a closed case has nothing due
 
 
 def test_an_answer_is_refused_before_its_letter(store):
@@ -116,7 +144,7 @@ def test_an_answer_is_refused_before_its_letter(store):
 
 def test_a_deleted_case_leaves_no_trace_in_the_sqlite_file(tmp_path):
     path = tmp_path / "del.sqlite3"
-    store = Store(f"sqlite:///{path}")
+    store = open_store(f"sqlite:///{path}")
     store.delete(store.save(CASE))
     store.close()                    # the WAL is folded back into the file
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("del.sqlite3*"))
@@ -193,23 +221,21 @@ def test_dashboard_buckets_filters_and_order(store):
         raw = with_changes(RAW, organism__kind=organism, benefit=benefit, claimant__first_name=name.upper())
         raw["organism"]["name"] = None
         ids[name] = store.save(parse_case(raw))
-    board = store.dashboard(TODAY)
+    board = dashboard(store, TODAY)
     assert board.total == 3 and sum(board.counts.values()) == 3
     dated = [r.next_due for r in board.rows if r.next_due]
     assert dated == sorted(dated) and all(r.bucket != "none" for r in board.rows[:len(dated)])
     assert {r.name for r in board.rows} == {"A B.", "B B.", "C B."} or all(r.name.endswith(".") for r in board.rows)
-    assert [r.id for r in store.dashboard(TODAY, organism="cpam").rows] == [ids["c"]]
-    assert [r.id for r in store.dashboard(TODAY, benefit="apl").rows] == [ids["b"]]
+    assert [r.id for r in dashboard(store, TODAY, organism="cpam").rows] == [ids["c"]]
+    assert [r.id for r in dashboard(store, TODAY, benefit="apl").rows] == [ids["b"]]
     store.set_status(ids["a"], Status.closed)
-    assert ids["a"] not in [r.id for r in store.dashboard(TODAY).rows]
-    assert [r.id for r in store.dashboard(TODAY, status="closed").rows] == [ids["a"]]
-    far = store.dashboard(TODAY + dt.timedelta(days=3650))
+    assert ids["a"] not in [r.id for r in dashboard(store, TODAY).rows]
+    assert [r.id for r in dashboard(store, TODAY, status="closed").rows] == [ids["a"]]
+    far = dashboard(store, TODAY + dt.timedelta(days=3650))
     assert all(r.bucket in ("overdue", "none") for r in far.rows)
 
 
 def test_bucket_edges():
-    from assistant.casefiles.store import bucket_of
-
     assert bucket_of(None, TODAY) == "none"
     assert bucket_of(TODAY - dt.timedelta(days=1), TODAY) == "overdue"
     assert bucket_of(TODAY, TODAY) == "this_week"
@@ -222,7 +248,7 @@ def test_bucket_edges():
 def test_export_zip_holds_the_file_and_the_letters(store):
     case_id = store.save(CASE)
     store.record_sent(case_id, "appeal", TODAY, letter=_letter())
-    with zipfile.ZipFile(io.BytesIO(store.export_zip(case_id))) as archive:
+    with zipfile.ZipFile(io.BytesIO(export_zip(store, case_id))) as archive:
         names = archive.namelist()
         data = json.loads(archive.read("dossier.json"))
         assert data["case"]["claimant"]["last_name"] == CASE.claimant.last_name
@@ -259,12 +285,12 @@ def _clear_values() -> list[str]:
 
 def test_sqlite_file_holds_no_personal_data_in_clear(tmp_path):
     path = tmp_path / "raw.sqlite3"
-    store = Store(f"sqlite:///{path}")
+    store = open_store(f"sqlite:///{path}")
     case = _secret_case()
     case_id = store.save(case, consent=Consent(given_on=TODAY, scope=["keep_file"], how="oral"))
     store.record_sent(case_id, "appeal", TODAY, letter=_letter(case), proof="déposé par Zéphyrine")
     store.record_answer(case_id, "appeal", TODAY, "partial", note="Quaglieri-Oyelaran rappelée")
-    store.export(case_id)
+    export_case(store, case_id)
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("raw.sqlite3*"))   # the file and its WAL
     assert raw, "nothing written"
     for value in _clear_values() + ["Quaglieri"]:
@@ -276,7 +302,7 @@ def test_sqlite_file_holds_no_personal_data_in_clear(tmp_path):
 def test_postgresql_tables_hold_no_personal_data_in_clear(postgres_url):
     from sqlalchemy import inspect, text
 
-    store = Store(postgres_url)
+    store = open_store(postgres_url)
     case = _secret_case()
     case_id = store.save(case)
     store.record_sent(case_id, "appeal", TODAY, letter=_letter(case), proof="Zéphyrine")
@@ -294,13 +320,13 @@ def test_a_wrong_key_does_not_open_the_data(tmp_path, monkeypatch):
 
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     monkeypatch.setenv("MESDROITS_KEY", new_key())
-    case_id = Store(url).save(CASE)
+    case_id = open_store(url).save(CASE)
     first = __import__("os").environ["MESDROITS_KEY"]
     monkeypatch.setenv("MESDROITS_KEY", new_key())
     with pytest.raises(SealError):
-        Store(url).get(case_id)
+        open_store(url).get(case_id)
     monkeypatch.setenv("MESDROITS_KEY", f"{new_key()},{first}")      # rotation: new key first, old still opens
-    assert Store(url).get(case_id).case == CASE
+    assert open_store(url).get(case_id).case == CASE
 
 
 def test_key_file_is_created_private_outside_the_database(tmp_path, monkeypatch):
@@ -311,7 +337,7 @@ def test_key_file_is_created_private_outside_the_database(tmp_path, monkeypatch)
     monkeypatch.setenv("MESDROITS_DATA_DIR", str(tmp_path / "data"))
     from assistant.casefiles.store import database_url
 
-    Store(database_url()).save(CASE)
+    open_store(database_url()).save(CASE)
     key = tmp_path / "data" / "mesdroits.key"
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
     assert key.read_bytes().strip() not in (tmp_path / "data" / "mesdroits.sqlite3").read_bytes()
@@ -376,7 +402,7 @@ def test_embedded_database_is_private_and_outside_the_code(monkeypatch, tmp_path
     url = database_url()
     path = tmp_path / "share" / "mes-droits-face-a-l-algorithme" / "mesdroits.sqlite3"
     assert url == f"sqlite:///{path}" and ROOT not in path.parents
-    Store(url).save(CASE)
+    open_store(url).save(CASE)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
@@ -392,8 +418,7 @@ def test_migrations_down_and_up_again_and_match_the_models(store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import assistant.casefiles.accounts  # noqa: F401  (its tables are part of the metadata)
-    from assistant.casefiles.store import Base
+    from assistant.casefiles.tables import Base
 
     case_id = store.save(CASE)
     _alembic(store, "downgrade", "0002")      # back to clear JSON: the case survives
@@ -424,7 +449,7 @@ def test_migrations_upgrade_a_database_made_before_them(tmp_path):
         conn.execute(sa.text("INSERT INTO case_events VALUES (1, 'old', 'sent', 'appeal', '2026-11-20', :j)"),
                      {"j": json.dumps(letter)})
     engine.dispose()
-    store = Store(url)
+    store = open_store(url)
     assert store.get("old").version == 1 and store.get("old").case == CASE
     assert [s.letter for s in store.letters("old")] == [letter]
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("old.sqlite3*"))   # the file and its WAL

@@ -1,2 +1,3 @@
-"""Case files that last: the store (sealed at rest), accounts and roles, the follow-up
-ladder, review statuses and calendars. Imports `law`, `letters` and `core`; never pages."""
+"""Case files that last: the tables, the store (sealed at rest), roles and accounts, the
+follow-up ladder, the dashboard, review statuses, the person's copy and calendars; `service`
+opens the store with the ladder plugged in. Imports `law`, `letters` and `core`; never pages."""

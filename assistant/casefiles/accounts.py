@@ -7,7 +7,7 @@ to their organisation and nobody else sees it. Passwords are hashed with Argon2i
 
 An organisation's admin lists its accounts, disables, re-enables or removes them and
 changes their roles; the store reads the acting user's row again on every privileged
-action (`current`), so a revoked or demoted user's open session loses its rights at the
+action (`roles.current`), so a revoked or demoted user's open session loses its rights at the
 next click. Failed sign-ins are counted in the database, per e-mail address and per
 source, so a lock holds whatever the browser session or the server process.
 """
@@ -17,34 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from enum import Enum
 from functools import lru_cache
 from typing import Callable, NamedTuple, Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, String, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from assistant.casefiles.store import Base, Store
-
-class Role(str, Enum):
-    mediator = "mediator"          # France Services, conseiller numérique
-    volunteer = "volunteer"        # an association's volunteer
-    lawyer = "lawyer"              # reviews and approves letters
-    admin = "admin"                # manages the organisation's users
-
-
-# What each role may do. A permission not listed is refused.
-PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.mediator: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit"}),
-    Role.volunteer: frozenset({"case.read", "case.write", "letter.send", "letter.edit"}),
-    Role.lawyer: frozenset({"case.read", "letter.edit", "letter.approve"}),
-    Role.admin: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit",
-                           "letter.approve", "user.manage", "template.manage"}),
-}
+from assistant.casefiles.roles import NotAllowed, Role, User, current, user_of
+from assistant.casefiles.store import Store
+from assistant.casefiles.tables import OrganisationRow, SignInFailureRow, TemplateRow, UserRow
 
 _HASHER = PasswordHasher()   # Argon2id with the library's current recommended parameters
 MIN_PASSWORD_LENGTH = 12
@@ -61,64 +46,6 @@ COOLDOWN = dt.timedelta(minutes=15)
 LOCAL_SOURCE = "local"
 
 
-class OrganisationRow(Base):
-    __tablename__ = "organisations"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    requires_review: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class UserRow(Base):
-    __tablename__ = "users"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
-    password_hash: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    disabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class SignInFailureRow(Base):
-    """Recent failed sign-ins of one e-mail address or one source, under a digest (no
-    address in clear); deleted once the window and the cooldown are over."""
-
-    __tablename__ = "sign_in_failures"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column()
-    first_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class TemplateRow(Base):
-    """An organisation's own letter template (checked before it is accepted: see
-    letters/org_templates.py); the latest one is used, the older ones kept."""
-
-    __tablename__ = "organisation_templates"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    uploaded_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    docx: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class User(BaseModel):
-    """A signed-in person acting for an organisation (what the store needs to know)."""
-
-    model_config = ConfigDict(frozen=True)
-    id: str
-    organisation_id: str
-    email: str
-    name: str
-    role: Role
-
-    def can(self, permission: str) -> bool:
-        return permission in PERMISSIONS[self.role]
-
-
 class Member(BaseModel):
     """An account as its organisation's admin sees it."""
 
@@ -133,10 +60,6 @@ class Member(BaseModel):
     @property
     def active(self) -> bool:
         return self.disabled_at is None
-
-
-class NotAllowed(PermissionError):
-    """The user's role does not allow this action (French message for the page)."""
 
 
 class TooManyAttempts(NotAllowed):
@@ -161,27 +84,7 @@ class UnknownAccount(AccountError):
     """No such account in the admin's organisation (another organisation's is not revealed)."""
 
 
-REVOKED = "ce compte a été désactivé ou supprimé : voyez l'administrateur de votre organisation."
 LOCKED = "trop d'essais de connexion : réessayez dans {minutes} minutes."
-
-
-def require(user: Optional[User], permission: str) -> None:
-    if user is not None and not user.can(permission):
-        raise NotAllowed(f"votre rôle ({user.role.value}) ne permet pas cette action ({permission}).")
-
-
-def current(session: Session, actor: User) -> User:
-    """The actor as the database knows them now (role, enabled), never the session's copy:
-    the store calls it before every privileged action. NotAllowed when the account was
-    disabled or removed."""
-    row = session.get(UserRow, actor.id)
-    if row is None or row.disabled_at is not None or row.organisation_id != actor.organisation_id:
-        raise NotAllowed(REVOKED)
-    return _user(row)
-
-
-def _user(row: UserRow) -> User:
-    return User(id=row.id, organisation_id=row.organisation_id, email=row.email, name=row.name, role=Role(row.role))
 
 
 def _member(row: UserRow) -> Member:
@@ -245,7 +148,7 @@ class Accounts:
     # --- organisations and new accounts ------------------------------------------------------
 
     def create_organisation(self, name: str, requires_review: bool = False) -> str:
-        with self.store._session() as session, session.begin():
+        with self.store.write() as session:
             return self._insert_organisation(session, name, requires_review)
 
     def create_organisation_with_admin(self, name: str, email: str, admin_name: str, password: str,
@@ -253,7 +156,7 @@ class Accounts:
         """A new organisation and its first admin in one transaction: when the admin is
         refused (password, e-mail), no organisation is left behind."""
         password_hash = _checked_password(password)
-        with self.store._session() as session, session.begin():
+        with self.store.write() as session:
             organisation_id = self._insert_organisation(session, name, requires_review)
             admin = self._insert_user(session, organisation_id, email, admin_name, Role.admin, password_hash, None)
             return organisation_id, admin
@@ -267,18 +170,18 @@ class Accounts:
 
     def organisation_name(self, organisation_id: str) -> str:
         """The organisation's name, as shown to its users (empty for an unknown id)."""
-        with self.store._session(read=True) as session:
+        with self.store.read() as session:
             row = session.get(OrganisationRow, organisation_id)
             return row.name if row is not None else ""
 
     def add_user(self, organisation_id: str, email: str, name: str, role: Role, password: str,
                  by: Optional[User] = None) -> User:
         """A new account; `by` (an admin of that organisation) is required once it has users."""
-        self.store._require(by, "user.manage")
+        self.store.require(by, "user.manage")
         if by is not None and by.organisation_id != organisation_id:
             raise NotAllowed("vous ne gérez que les comptes de votre organisation.")
         password_hash = _checked_password(password)
-        with self.store._session() as session, session.begin():
+        with self.store.write() as session:
             return self._insert_user(session, organisation_id, email, name, role, password_hash, by)
 
     def _insert_user(self, session: Session, organisation_id: str, email: str, name: str, role: Role,
@@ -291,15 +194,15 @@ class Accounts:
                       role=Role(role).value, password_hash=password_hash, created_at=_now())
         session.add(row)
         session.flush()
-        self.store._audit(session, by, "user.add", None, f"{row.id} {row.role}", organisation_id)
-        return _user(row)
+        self.store.audit(session, by, "user.add", None, f"{row.id} {row.role}", organisation_id)
+        return user_of(row)
 
     # --- an organisation's accounts, managed by its admins ---------------------------------
 
     def users(self, by: User) -> list[Member]:
         """The accounts of the admin's organisation, by name."""
-        self.store._require(by, "user.manage")
-        with self.store._session(read=True) as session:
+        self.store.require(by, "user.manage")
+        with self.store.read() as session:
             query = (select(UserRow).where(UserRow.organisation_id == by.organisation_id)
                      .order_by(UserRow.name, UserRow.email))
             return [_member(row) for row in session.scalars(query)]
@@ -307,7 +210,7 @@ class Accounts:
     def refresh(self, user: User) -> Optional[User]:
         """The signed-in user as the database knows them now, or None once disabled or
         removed (the pages show the current role, the store enforces it)."""
-        with self.store._session(read=True) as session:
+        with self.store.read() as session:
             try:
                 return current(session, user)
             except NotAllowed:
@@ -344,8 +247,8 @@ class Accounts:
     def _manage(self, user_id: str, by: User, action: str, change: Callable[[Session, UserRow], None]) -> None:
         """One change to an account of the admin's own organisation, audited; another
         organisation's account is answered as unknown."""
-        self.store._require(by, "user.manage")
-        with self.store._session() as session, session.begin():
+        self.store.require(by, "user.manage")
+        with self.store.write() as session:
             # One account change at a time per organisation (PostgreSQL; SQLite already holds
             # its write lock), so two admins demoting each other cannot leave none.
             session.get(OrganisationRow, by.organisation_id, with_for_update=True)
@@ -353,7 +256,7 @@ class Accounts:
             if row is None or row.organisation_id != by.organisation_id:
                 raise UnknownAccount("ce compte n'existe pas dans votre organisation.")
             change(session, row)
-            self.store._audit(session, by, action, None, user_id)
+            self.store.audit(session, by, action, None, user_id)
 
     @staticmethod
     def _keep_an_admin(session: Session, row: UserRow) -> None:
@@ -379,7 +282,7 @@ class Accounts:
         account_key = _counter_key("account", email)
         keys = {account_key: MAX_FAILURES_PER_ACCOUNT,
                 _counter_key("source", source or LOCAL_SOURCE): MAX_FAILURES_PER_SOURCE}
-        with self.store._session(read=True) as session:
+        with self.store.read() as session:
             if self._locked(session, list(keys), _now()):
                 raise TooManyAttempts(LOCKED.format(minutes=_minutes(COOLDOWN)))
             row = session.scalars(select(UserRow).where(UserRow.email == email)).first()
@@ -404,15 +307,15 @@ class Accounts:
     def _signed_in(self, user_id: str, checked_hash: str, rehashed: Optional[str], account_key: str) -> Optional[User]:
         """The short write of a good sign-in: the account's counter reset, the hash upgraded
         if the parameters changed, the audit entry. None if the account changed meanwhile."""
-        with self.store._session() as session, session.begin():
+        with self.store.write() as session:
             row = session.get(UserRow, user_id, populate_existing=True)
             if row is None or row.disabled_at is not None or row.password_hash != checked_hash:
                 return None
             if rehashed:
                 row.password_hash = rehashed
             session.execute(delete(SignInFailureRow).where(SignInFailureRow.key == account_key))
-            user = _user(row)
-            self.store._audit(session, user, "login", None)
+            user = user_of(row)
+            self.store.audit(session, user, "login", None)
             return user
 
     def _failed(self, keys: dict[str, int], organisation_id: Optional[str]) -> bool:
@@ -420,7 +323,7 @@ class Accounts:
         one of them."""
         for attempt in range(3):   # two first failures at once on PostgreSQL: one insert wins
             try:
-                with self.store._session() as session, session.begin():
+                with self.store.write() as session:
                     now = _now()
                     session.execute(delete(SignInFailureRow).where(
                         SignInFailureRow.first_at < now - FAILURE_WINDOW - COOLDOWN))
@@ -438,7 +341,7 @@ class Accounts:
                         if row.failures >= limit:
                             row.locked_until, locked = now + COOLDOWN, True
                     if organisation_id is not None:
-                        self.store._audit(session, None, "login.failed", None, None, organisation_id)
+                        self.store.audit(session, None, "login.failed", None, None, organisation_id)
                     return locked
             except IntegrityError:
                 if attempt == 2:
@@ -448,39 +351,39 @@ class Accounts:
     def set_template(self, docx: bytes, by: User) -> str:
         """Keep a new template for the admin's organisation (the caller checked it); returns
         its fingerprint."""
-        self.store._require(by, "template.manage")
+        self.store.require(by, "template.manage")
         fingerprint = hashlib.sha256(docx).hexdigest()
-        with self.store._session() as session, session.begin():
+        with self.store.write() as session:
             session.add(TemplateRow(organisation_id=by.organisation_id, uploaded_at=_now(),
                                     uploaded_by=by.id, fingerprint=fingerprint, docx=docx))
-            self.store._audit(session, by, "template.set", None, fingerprint[:12])
+            self.store.audit(session, by, "template.set", None, fingerprint[:12])
         return fingerprint
 
     def template(self, organisation_id: str) -> Optional[bytes]:
         """The organisation's latest template, or None (the standard one is used)."""
-        with self.store._session(read=True) as session:
+        with self.store.read() as session:
             row = session.scalars(select(TemplateRow).where(TemplateRow.organisation_id == organisation_id)
                                   .order_by(TemplateRow.id.desc())).first()
             return row.docx if row else None
 
     def clear_template(self, by: User) -> None:
         """Back to the standard template (the organisation's templates are deleted)."""
-        self.store._require(by, "template.manage")
-        with self.store._session() as session, session.begin():
+        self.store.require(by, "template.manage")
+        with self.store.write() as session:
             for row in session.scalars(select(TemplateRow).where(TemplateRow.organisation_id == by.organisation_id)):
                 session.delete(row)
-            self.store._audit(session, by, "template.cleared", None)
+            self.store.audit(session, by, "template.cleared", None)
 
     def requires_review(self, organisation_id: str) -> bool:
-        with self.store._session(read=True) as session:
+        with self.store.read() as session:
             row = session.get(OrganisationRow, organisation_id)
             return bool(row and row.requires_review)
 
     def set_requires_review(self, value: bool, by: User) -> None:
         """Whether the organisation's letters need a lawyer's approval before they go out."""
-        self.store._require(by, "user.manage")
-        with self.store._session() as session, session.begin():
+        self.store.require(by, "user.manage")
+        with self.store.write() as session:
             row = session.get(OrganisationRow, by.organisation_id)
             row.requires_review = bool(value)
-            self.store._audit(session, by, "review.required" if value else "review.optional", None)
+            self.store.audit(session, by, "review.required" if value else "review.optional", None)
 

@@ -585,3 +585,12 @@ def case_for_step(case: Case, sent: Sequence[Sent], answers: Sequence[Answer], s
     data["history"] = {k: (v.isoformat() if v else None) for k, v in history.items()}
     data["today"] = today.isoformat()
     return parse_case(data)
+
+
+def ladder_events(events: Sequence[object]) -> tuple[list[Sent], list[Answer]]:
+    """The ladder's view of a case's events (stored events, or their kind, letter_id, on and
+    answer_kind columns)."""
+    sent = [Sent(letter_id=e.letter_id, on=e.on) for e in events if e.kind == "sent" and e.letter_id]
+    answers = [Answer(to_letter=e.letter_id, on=e.on, kind=AnswerKind(e.answer_kind))
+               for e in events if e.kind == "answer" and e.letter_id and e.answer_kind]
+    return sent, answers

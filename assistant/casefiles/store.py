@@ -14,25 +14,34 @@ the content.
 Concurrent writers never lose an update: a write locks its row (PostgreSQL) or takes the
 database's write lock at once (SQLite), and every write bumps the case's `version`, which
 a caller may require (`expected_version`).
+
+The rows are in `tables.py`, the permission check in `roles.py`. The store runs no law: what
+it indexes on each write (the next due date) comes from its `follow_up`, which
+`service.open_store` plugs in; the dashboard and the person's copy read it from outside
+(`dashboard.py`, `export.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import threading
 import uuid
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional, Protocol, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, create_engine, func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Session
 
 from assistant.casefiles.crypto import SealError, Sealer, sealer, sealer_for
+from assistant.casefiles.roles import current, require
+from assistant.casefiles.tables import (
+    AuditRow, CaseRow, ConsentRow, EventRow, LetterRow, OrganisationRow, SealingKeyRow, TemplateRow,
+)
 from assistant.law.model import Case, parse_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,10 +166,6 @@ def migrate(engine: Engine, seal: Optional[Sealer] = None, action: str = "upgrad
                 connection.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-class Base(DeclarativeBase):
-    pass
-
-
 class Status(str, Enum):
     open = "open"
     closed = "closed"
@@ -174,102 +179,6 @@ class Channel(str, Enum):
     online_account = "online_account"     # message on the body's online account
     email = "email"
     by_hand = "by_hand"                   # handed in at a counter, with a receipt
-
-
-class CaseRow(Base):
-    __tablename__ = "case_files"
-    __table_args__ = (Index("ix_case_files_dashboard", "organisation_id", "status", "next_due"),
-                      Index("ix_case_files_due", "status", "next_due"))
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    sealed: Mapped[str] = mapped_column(Text)          # the contract case file, sealed
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-    organisation_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True, index=True)
-    created_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
-    # In clear, for the dashboard only: no name, address, number or free text.
-    organism_kind: Mapped[str] = mapped_column(String(20))
-    benefit: Mapped[str] = mapped_column(String(40))
-    situation: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
-    next_due: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
-    events: Mapped[list["EventRow"]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", passive_deletes=True, order_by="EventRow.id"
-    )
-
-
-class EventRow(Base):
-    """Something that happened to the case: a letter sent, an answer received."""
-
-    __tablename__ = "case_events"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("case_files.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))          # "sent" | "answer"
-    letter_id: Mapped[Optional[str]] = mapped_column(String(40))   # sent: the letter; answer: the letter answered
-    on: Mapped[dt.date] = mapped_column(Date)
-    channel: Mapped[Optional[str]] = mapped_column(String(20), nullable=True)
-    answer_kind: Mapped[Optional[str]] = mapped_column(String(30), nullable=True)
-    sealed: Mapped[Optional[str]] = mapped_column(Text, nullable=True)    # proof / note, sealed
-    case: Mapped[CaseRow] = relationship(back_populates="events")
-
-
-class LetterRow(Base):
-    """A letter as generated (or edited): its exact text, what it cites, what made it."""
-
-    __tablename__ = "letter_versions"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("case_files.id", ondelete="CASCADE"), index=True)
-    letter_id: Mapped[str] = mapped_column(String(40))
-    number: Mapped[int] = mapped_column()                  # 1, 2… per case and letter id
-    parent_id: Mapped[Optional[int]] = mapped_column(nullable=True)
-    status: Mapped[str] = mapped_column(String(20))        # draft | in_review | approved | sent | superseded
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
-    project_version: Mapped[str] = mapped_column(String(40))
-    template_version: Mapped[str] = mapped_column(String(40))
-    refs: Mapped[list] = mapped_column(JSON)              # legal_refs ids cited
-    refs_verified: Mapped[dict] = mapped_column(JSON)     # id → verified_on at generation
-    sealed: Mapped[str] = mapped_column(Text)             # the Letter, sealed
-    reviewed_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
-    reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
-    comment_sealed: Mapped[Optional[str]] = mapped_column(Text, nullable=True)   # the reviewer's comment
-
-
-class ConsentRow(Base):
-    """The person's consent to a mediator or association acting and keeping their file."""
-
-    __tablename__ = "consents"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("case_files.id", ondelete="CASCADE"), index=True)
-    given_on: Mapped[dt.date] = mapped_column(Date)
-    scope: Mapped[list] = mapped_column(JSON)
-    how: Mapped[str] = mapped_column(String(20))
-    recorded_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
-    withdrawn_on: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-
-
-class AuditRow(Base):
-    """Who did what when — never the case's content: ids, an action, a letter id at most."""
-
-    __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    user_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
-    organisation_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
-    action: Mapped[str] = mapped_column(String(40))
-    case_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True, index=True)
-    detail: Mapped[Optional[str]] = mapped_column(String(80), nullable=True)
-
-
-class SealingKeyRow(Base):
-    """The fingerprint (crypto.fingerprint, never the key) of each key that may have sealed
-    something here: what a refusal names when the configured key does not open the data.
-    `cases rekey` leaves only the sealing key's."""
-
-    __tablename__ = "sealing_keys"
-    fingerprint: Mapped[str] = mapped_column(String(16), primary_key=True)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 # --- what callers get ---------------------------------------------------------------------
@@ -329,36 +238,6 @@ class SavedCase(BaseModel):
     events: list[Event]
 
 
-class DashboardRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: str
-    name: str                          # "Amina B." — enough to recognise, opened for display only
-    organism: str
-    benefit: str
-    situation: str
-    status: str
-    next_due: Optional[dt.date]
-    bucket: str                        # overdue | this_week | later | none
-
-
-class Dashboard(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    rows: list[DashboardRow]
-    counts: dict[str, int]             # per bucket, over every matching case (not only this page)
-    total: int
-
-
-BUCKETS = ("overdue", "this_week", "later", "none")
-
-
-def bucket_of(next_due: Optional[dt.date], today: dt.date) -> str:
-    if next_due is None:
-        return "none"
-    if next_due < today:
-        return "overdue"
-    return "this_week" if next_due <= today + dt.timedelta(days=7) else "later"
-
-
 _MIGRATING = threading.Lock()
 _MIGRATED: set[str] = set()
 _KEYS_CHECKED: set[tuple[str, tuple[str, ...]]] = set()   # (database, key fingerprints) found to open it
@@ -411,12 +290,30 @@ def _recorded_keys(connection: Any) -> list[str]:
     return list(connection.scalars(select(SealingKeyRow.fingerprint).order_by(SealingKeyRow.recorded_at)))
 
 
-class Store:
-    """Case files in a SQL database; every method is one short transaction. `actor` (an
-    accounts.User) scopes every method to the actor's organisation and checks their role;
-    no actor is the local store of one person or one office."""
+class FollowUp(Protocol):
+    """What the store asks the follow-up ladder inside each write, under the case's lock (the
+    store never runs the engine itself): `service.LadderFollowUp`, given by `service.open_store`."""
 
-    def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None, seal: Optional[Sealer] = None):
+    def next_due(self, case: Case, events: Sequence[Any]) -> Optional[dt.date]:
+        """The date to index for the dashboard, from the case and its events (kind, letter_id,
+        on, answer_kind), oldest first."""
+
+    def after_sending(self, case: Case, letter_id: str, on: dt.date) -> Case:
+        """The case once that letter went out on that day (its history date filled)."""
+
+    def answer_kind(self, kind: str) -> str:
+        """The answer's kind, checked (ValueError for an unknown one)."""
+
+
+class Store:
+    """Case files in a SQL database; every method is one short transaction. `actor` (a
+    roles.User) scopes every method to the actor's organisation and checks their role;
+    no actor is the local store of one person or one office. `follow_up` computes what
+    each write indexes (the next due date)."""
+
+    def __init__(self, url: Optional[str] = None, engine: Optional[Engine] = None, seal: Optional[Sealer] = None,
+                 *, follow_up: FollowUp):
+        self.follow_up = follow_up
         self.engine = engine or make_engine(url or database_url())
         self._reader = (make_engine(self.engine.url.render_as_string(hide_password=False), immediate=False)
                         if self.engine.dialect.name == "sqlite" else self.engine)
@@ -455,11 +352,11 @@ class Store:
         from sqlalchemy.exc import IntegrityError
 
         names = {self.sealer.fingerprints[0], *self._openers} - {None}
-        with self._session(read=True) as session:
+        with self.read() as session:
             missing = names - set(session.scalars(select(SealingKeyRow.fingerprint)))
         if missing:
             try:
-                with self._session() as session, session.begin():
+                with self.write() as session:
                     known = set(session.scalars(select(SealingKeyRow.fingerprint)))
                     session.add_all(SealingKeyRow(fingerprint=name, recorded_at=_now())
                                     for name in sorted(missing - known))
@@ -473,21 +370,29 @@ class Store:
         self.engine.dispose()
 
     def _session(self, read: bool = False) -> Session:
-        """A session; `read=True` for one that only reads (on SQLite it does not take the
-        write lock)."""
         return Session(self._reader if read else self.engine, expire_on_commit=False)
 
-    def _require(self, actor: Any, permission: str) -> None:
-        """Refuse (accounts.NotAllowed) unless the actor may do this now: their role and
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session that only reads (on SQLite it does not take the write lock)."""
+        with self._session(read=True) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction, committed at the end (rolled back on error)."""
+        with self._session() as session, session.begin():
+            yield session
+
+    def require(self, actor: Any, permission: str) -> None:
+        """Refuse (roles.NotAllowed) unless the actor may do this now: their role and
         status are read again from the database, never trusted from the session's copy, so
         a disabled, removed or demoted user loses the right at their next click. Every
         privileged path calls it (the store's methods and `accounts.Accounts`'). No actor:
         the local store of one person or one office."""
         if actor is None:
             return
-        from assistant.casefiles.accounts import current, require
-
-        with self._session(read=True) as session:
+        with self.read() as session:
             require(current(session, actor), permission)
 
     @staticmethod
@@ -500,8 +405,9 @@ class Store:
         return row
 
     @staticmethod
-    def _audit(session: Session, actor: Any, action: str, case_id: Optional[str], detail: Optional[str] = None,
+    def audit(session: Session, actor: Any, action: str, case_id: Optional[str], detail: Optional[str] = None,
                organisation_id: Optional[str] = None) -> None:
+        """One audit entry, in the caller's transaction: who, what, which case — never content."""
         session.add(AuditRow(at=_now(), user_id=getattr(actor, "id", None),
                              organisation_id=getattr(actor, "organisation_id", None) or organisation_id,
                              action=action, case_id=case_id, detail=detail))
@@ -509,8 +415,8 @@ class Store:
     def audit_trail(self, case_id: Optional[str] = None, actor: Any = None) -> list[dict[str, Any]]:
         """The audit entries (of one case, or all), oldest first; an actor sees only their
         organisation's entries."""
-        self._require(actor, "case.read")
-        with self._session(read=True) as session:
+        self.require(actor, "case.read")
+        with self.read() as session:
             query = select(AuditRow).order_by(AuditRow.id)
             if case_id is not None:
                 query = query.where(AuditRow.case_id == case_id)
@@ -527,9 +433,9 @@ class Store:
         (Conflict) to overwrite a case someone else changed meanwhile. With an `actor`, the
         case belongs to the actor's organisation; `consent` records the person's agreement
         with the first save."""
-        self._require(actor, "case.write")
+        self.require(actor, "case.write")
         now = _now()
-        with self._session() as session, session.begin():
+        with self.write() as session:
             row = None
             if case_id:
                 existing = session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
@@ -543,17 +449,17 @@ class Store:
                 self._write_case(row, case)
                 session.add(row)
                 session.flush()
-                self._audit(session, actor, "case.create", row.id)
+                self.audit(session, actor, "case.create", row.id)
             else:
                 if expected_version is not None and row.version != expected_version:
                     raise Conflict(f"case {case_id} is at version {row.version}, not {expected_version}")
                 self._write_case(row, case)
                 row.updated_at, row.version = now, row.version + 1
-                self._audit(session, actor, "case.update", row.id, f"version {row.version}")
+                self.audit(session, actor, "case.update", row.id, f"version {row.version}")
             if consent is not None:
                 session.add(ConsentRow(case_id=row.id, given_on=consent.given_on, scope=list(consent.scope),
                                        how=consent.how, recorded_by=getattr(actor, "id", None)))
-                self._audit(session, actor, "consent.given", row.id)
+                self.audit(session, actor, "consent.given", row.id)
             return row.id
 
     def _write_case(self, row: CaseRow, case: Case) -> None:
@@ -565,11 +471,9 @@ class Store:
         return parse_case(self.sealer.open(row.sealed))
 
     def _next_due(self, case: Case, row: CaseRow) -> Optional[dt.date]:
-        """The earliest due date of the ladder's open steps, from the case's events (read as
-        plain columns: a write never loads and opens the whole history)."""
+        """The follow-up's next due date, from the case's events (read as plain columns: a
+        write never loads and opens the whole history)."""
         from sqlalchemy.orm import object_session
-
-        from assistant.casefiles.followup import ladder, next_due
 
         session = object_session(row)
         events = []
@@ -577,12 +481,11 @@ class Store:
             session.flush()
             events = session.execute(select(EventRow.kind, EventRow.letter_id, EventRow.on, EventRow.answer_kind)
                                      .where(EventRow.case_id == row.id).order_by(EventRow.id)).all()
-        sent, answers = ladder_events(events)
-        return next_due(ladder(case, sent, answers))
+        return self.follow_up.next_due(case, events)
 
     def get(self, case_id: str, actor: Any = None) -> SavedCase:
-        self._require(actor, "case.read")
-        with self._session(read=True) as session:
+        self.require(actor, "case.read")
+        with self.read() as session:
             return self._saved(_readable(session, case_id, actor))
 
     def _saved(self, row: CaseRow) -> SavedCase:
@@ -597,24 +500,24 @@ class Store:
 
     def list(self, actor: Any = None) -> list[SavedCase]:
         """Every case (no actor) or the actor's organisation's, oldest first."""
-        self._require(actor, "case.read")
+        self.require(actor, "case.read")
         query = select(CaseRow).order_by(CaseRow.created_at, CaseRow.id)
         if actor is not None:
             query = query.where(CaseRow.organisation_id == actor.organisation_id)
-        with self._session(read=True) as session:
+        with self.read() as session:
             return [self._saved(row) for row in session.scalars(query)]
 
     def set_status(self, case_id: str, status: Status, actor: Any = None) -> None:
         """Close a case (the purge counts from then) or reopen it."""
-        self._require(actor, "case.write")
+        self.require(actor, "case.write")
         status = Status(status)
-        with self._session() as session, session.begin():
+        with self.write() as session:
             row = self._locked(session, case_id, actor)
             row.status = status.value
             row.closed_at = _now() if status is Status.closed else None
             row.next_due = self._next_due(self._case_of(row), row) if status is Status.open else None
             row.version += 1
-            self._audit(session, actor, f"case.{'close' if status is Status.closed else 'reopen'}", case_id)
+            self.audit(session, actor, f"case.{'close' if status is Status.closed else 'reopen'}", case_id)
 
     # --- what happened: letters sent, answers received ------------------------------------
 
@@ -625,10 +528,8 @@ class Store:
         stored version (`version_id`) marked sent, or `letter` kept as a new sent version.
         Where the organisation requires review, only an approved version goes out. The
         case's history date of that letter is filled, which drives the follow-ups."""
-        from assistant.law.analysis import HISTORY_FIELD_OF_LETTER
-
-        self._require(actor, "letter.send")
-        with self._session() as session, session.begin():
+        self.require(actor, "letter.send")
+        with self.write() as session:
             row = self._locked(session, case_id, actor)
             if version_id is not None:
                 version = self._letter_row(session, version_id, actor)
@@ -641,14 +542,7 @@ class Store:
                 version.status = LetterStatus.sent.value
             elif letter is not None and self._requires_review(session, row):
                 raise NeedsApproval("votre organisation demande qu'un courrier soit approuvé avant l'envoi.")
-            case = self._case_of(row)
-            field = HISTORY_FIELD_OF_LETTER.get(letter_id)
-            if field:
-                data = case.model_dump(mode="json")
-                data.setdefault("history", {})[field] = on.isoformat()
-                if data.get("today") and data["today"] < on.isoformat():
-                    data["today"] = on.isoformat()  # the case's reference date moves with what was sent
-                case = parse_case(data)
+            case = self.follow_up.after_sending(self._case_of(row), letter_id, on)
             session.add(EventRow(case_id=row.id, kind="sent", letter_id=letter_id, on=on,
                                        channel=Channel(channel).value if channel else None,
                                        sealed=self.sealer.seal(proof)))
@@ -656,24 +550,22 @@ class Store:
                 self._add_letter(session, row, letter_id, letter, "sent", None, actor)
             self._write_case(row, case)
             row.updated_at, row.version = _now(), row.version + 1
-            self._audit(session, actor, "letter.sent", case_id, letter_id)
+            self.audit(session, actor, "letter.sent", case_id, letter_id)
         return self.get(case_id, actor)
 
     def record_answer(self, case_id: str, to_letter: str, on: dt.date, kind: str, note: Optional[str] = None,
                       actor: Any = None) -> SavedCase:
         """Remember the body's answer to a sent letter, as classified by the answer
         diagnosis (followup.AnswerKind): the ladder's next steps follow from it."""
-        from assistant.casefiles.followup import AnswerKind
-
-        self._require(actor, "case.write")
-        kind = AnswerKind(kind).value
-        with self._session() as session, session.begin():
+        self.require(actor, "case.write")
+        kind = self.follow_up.answer_kind(kind)
+        with self.write() as session:
             row = self._locked(session, case_id, actor)
             session.add(EventRow(case_id=row.id, kind="answer", letter_id=to_letter, on=on, answer_kind=kind,
                                        sealed=self.sealer.seal(note)))
             self._write_case(row, self._case_of(row))
             row.updated_at, row.version = _now(), row.version + 1
-            self._audit(session, actor, "answer.recorded", case_id, f"{to_letter} {kind}")
+            self.audit(session, actor, "answer.recorded", case_id, f"{to_letter} {kind}")
         return self.get(case_id, actor)
 
     # --- letters as generated --------------------------------------------------------------
@@ -684,15 +576,15 @@ class Store:
         changes), with the project and template versions and each cited reference's
         verification date. A new letter is a draft: its status changes only through
         submit_letter, review_letter and record_sent, which record who, when and why."""
-        self._require(actor, "case.write")
+        self.require(actor, "case.write")
         if status != LetterStatus.draft.value:
             raise ValueError(f"un courrier s'enregistre comme brouillon (draft), pas « {status} » : son statut "
                              "change ensuite par la relecture (submit_letter, review_letter) ou l'envoi (record_sent).")
-        with self._session() as session, session.begin():
+        with self.write() as session:
             row = self._locked(session, case_id, actor)
             stored = self._add_letter(session, row, letter["id"], letter, status, parent_id, actor)
             row.version += 1
-            self._audit(session, actor, "letter.stored", case_id, f"{letter['id']} {status}")
+            self.audit(session, actor, "letter.stored", case_id, f"{letter['id']} {status}")
             session.flush()
             return self._letter(stored)
 
@@ -705,8 +597,7 @@ class Store:
             LetterRow.case_id == row.id, LetterRow.letter_id == letter_id)) or 0) + 1
         version = template_version(letter_id)
         if row.organisation_id is not None:
-            from assistant.casefiles.accounts import TemplateRow  # the organisation's own layout, when it has one
-
+            # The organisation's own layout, when it has one.
             own = session.scalar(select(TemplateRow.fingerprint).where(TemplateRow.organisation_id == row.organisation_id)
                                  .order_by(TemplateRow.id.desc()).limit(1))
             if own:
@@ -729,8 +620,6 @@ class Store:
     def _requires_review(session: Session, row: CaseRow) -> bool:
         if row.organisation_id is None:
             return False
-        from assistant.casefiles.accounts import OrganisationRow
-
         organisation = session.get(OrganisationRow, row.organisation_id)
         return bool(organisation and organisation.requires_review)
 
@@ -746,8 +635,8 @@ class Store:
         """A changed letter becomes a new version whose parent is the one changed (the
         generated text stays as it was, superseded); under review it stays under review.
         A sent letter is frozen."""
-        self._require(actor, "letter.edit")
-        with self._session() as session, session.begin():
+        self.require(actor, "letter.edit")
+        with self.write() as session:
             parent = self._letter_row(session, version_id, actor)
             if parent.status in (LetterStatus.sent.value, LetterStatus.superseded.value):
                 raise Frozen("ce courrier a déjà été envoyé ou remplacé : il ne peut plus être modifié.")
@@ -756,7 +645,7 @@ class Store:
             stored = self._add_letter(session, case_row, parent.letter_id, letter, status.value, parent.id, actor)
             parent.status = LetterStatus.superseded.value
             case_row.version += 1
-            self._audit(session, actor, "letter.edited", parent.case_id, f"{parent.letter_id} v{stored.number}")
+            self.audit(session, actor, "letter.edited", parent.case_id, f"{parent.letter_id} v{stored.number}")
             session.flush()
             return self._letter(stored)
 
@@ -774,8 +663,8 @@ class Store:
 
     def _set_letter_status(self, version_id: int, status: LetterStatus, permission: str, actor: Any,
                            allowed_from: tuple[LetterStatus, ...], comment: Optional[str] = None) -> StoredLetter:
-        self._require(actor, permission)
-        with self._session() as session, session.begin():
+        self.require(actor, permission)
+        with self.write() as session:
             version = self._letter_row(session, version_id, actor)
             if LetterStatus(version.status) not in allowed_from:
                 raise Frozen(f"ce courrier est « {version.status} » : cette étape n'est plus possible.")
@@ -783,13 +672,13 @@ class Store:
             if permission == "letter.approve":
                 version.reviewed_by, version.reviewed_at = getattr(actor, "id", None), _now()
                 version.comment_sealed = self.sealer.seal(comment)
-            self._audit(session, actor, f"letter.{status.value}", version.case_id, f"{version.letter_id} v{version.number}")
+            self.audit(session, actor, f"letter.{status.value}", version.case_id, f"{version.letter_id} v{version.number}")
             session.flush()
             return self._letter(version)
 
     def letters(self, case_id: str, actor: Any = None) -> list[StoredLetter]:
-        self._require(actor, "case.read")
-        with self._session(read=True) as session:
+        self.require(actor, "case.read")
+        with self.read() as session:
             _readable(session, case_id, actor)
             query = select(LetterRow).where(LetterRow.case_id == case_id).order_by(LetterRow.id)
             return [self._letter(r) for r in session.scalars(query)]
@@ -797,145 +686,56 @@ class Store:
     # --- consent -------------------------------------------------------------------------
 
     def record_consent(self, case_id: str, consent: Consent, actor: Any = None) -> None:
-        self._require(actor, "case.write")
-        with self._session() as session, session.begin():
+        self.require(actor, "case.write")
+        with self.write() as session:
             self._locked(session, case_id, actor)
             session.add(ConsentRow(case_id=case_id, given_on=consent.given_on, scope=list(consent.scope),
                                    how=consent.how, recorded_by=getattr(actor, "id", None)))
-            self._audit(session, actor, "consent.given", case_id)
+            self.audit(session, actor, "consent.given", case_id)
 
     def withdraw_consent(self, case_id: str, on: dt.date, actor: Any = None) -> None:
         """The person withdraws their consent: every consent of the case ends that day
         (deleting the file is then a separate, explicit step)."""
-        self._require(actor, "case.write")
-        with self._session() as session, session.begin():
+        self.require(actor, "case.write")
+        with self.write() as session:
             self._locked(session, case_id, actor)
             for consent in session.scalars(select(ConsentRow).where(ConsentRow.case_id == case_id,
                                                                     ConsentRow.withdrawn_on.is_(None))):
                 consent.withdrawn_on = on
-            self._audit(session, actor, "consent.withdrawn", case_id)
+            self.audit(session, actor, "consent.withdrawn", case_id)
 
     def consents(self, case_id: str, actor: Any = None) -> list[Consent]:
-        self._require(actor, "case.read")
-        with self._session(read=True) as session:
+        self.require(actor, "case.read")
+        with self.read() as session:
             _readable(session, case_id, actor)
             query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
             return [Consent(id=c.id, given_on=c.given_on, scope=list(c.scope), how=c.how, withdrawn_on=c.withdrawn_on)
                     for c in session.scalars(query)]
 
-    # --- the dashboard -------------------------------------------------------------------
-
-    def dashboard(self, today: dt.date, actor: Any = None, organism: Optional[str] = None,
-                  benefit: Optional[str] = None, status: Optional[str] = "open", bucket: Optional[str] = None,
-                  limit: int = 50, offset: int = 0) -> Dashboard:
-        """The cases by next due date (overdue first, undated last), filtered; the counts
-        per bucket cover every matching case. One indexed query for the page, one for the
-        counts; only the page's rows are opened (for the name)."""
-        self._require(actor, "case.read")
-        filters = []
-        if actor is not None:
-            filters.append(CaseRow.organisation_id == actor.organisation_id)
-        if organism:
-            filters.append(CaseRow.organism_kind == organism)
-        if benefit:
-            filters.append(CaseRow.benefit == benefit)
-        if status:
-            filters.append(CaseRow.status == status)
-        week = today + dt.timedelta(days=7)
-        due = CaseRow.next_due
-        ranges = {"overdue": (due < today,), "this_week": (due >= today, due <= week), "later": (due > week,),
-                  "none": (due.is_(None),)}
-        columns = (CaseRow.id, CaseRow.sealed, CaseRow.organism_kind, CaseRow.benefit, CaseRow.situation,
-                   CaseRow.status, CaseRow.next_due)
-        with self._session(read=True) as session:
-            # One index range count per bucket (cheap) rather than one grouped scan.
-            counts = {name: session.scalar(select(func.count()).select_from(CaseRow).where(*filters, *condition))
-                      for name, condition in ranges.items()}
-            dated = (*filters, due.is_not(None)) if bucket is None else (*filters, *ranges[bucket])
-            dated_total = (sum(counts[b] for b in BUCKETS if b != "none") if bucket is None else counts[bucket])
-            found = []
-            if bucket != "none" and offset < dated_total:
-                # Ordered by the index (organisation, status, next due): no sort of every case.
-                found = list(session.execute(select(*columns).where(*dated).order_by(due, CaseRow.id)
-                                             .limit(limit).offset(offset)))
-            if bucket in (None, "none") and len(found) < limit:
-                skip = max(0, offset - (dated_total if bucket is None else 0))
-                found += list(session.execute(select(*columns).where(*filters, due.is_(None)).order_by(CaseRow.id)
-                                              .limit(limit - len(found)).offset(skip)))
-            rows = [DashboardRow(id=r.id, name=_short_name(self.sealer.open(r.sealed)), organism=r.organism_kind,
-                                 benefit=r.benefit, situation=r.situation, status=r.status, next_due=r.next_due,
-                                 bucket=bucket_of(r.next_due, today))
-                    for r in found]
-        return Dashboard(rows=rows, counts=counts, total=sum(counts.values()))
-
-    # --- export, delete, purge -----------------------------------------------------------
+    # --- delete, purge --------------------------------------------------------------
 
     def delete(self, case_id: str, actor: Any = None) -> None:
         """Forget a case file with its events, letters and consents, for good (the audit log
         keeps only that it was deleted, by whom and when)."""
-        self._require(actor, "case.delete")
-        with self._session() as session, session.begin():
+        self.require(actor, "case.delete")
+        with self.write() as session:
             row = self._locked(session, case_id, actor)
             session.delete(row)
-            self._audit(session, actor, "case.delete", case_id)
-
-    def export(self, case_id: str, actor: Any = None) -> dict[str, Any]:
-        """Everything we hold about a case, as JSON-ready data (the person's copy)."""
-        from assistant.law.analysis import analyse
-        from assistant.casefiles.followup import ladder
-
-        self._require(actor, "case.export")
-        saved = self.get(case_id, actor)
-        letters = self.letters(case_id, actor)
-        consents = self.consents(case_id, actor)
-        with self._session() as session, session.begin():
-            self._audit(session, actor, "case.export", case_id)
-        sent, answers = ladder_events(saved.events)
-        return {
-            "id": saved.id,
-            "created_at": saved.created_at.isoformat(),
-            "updated_at": saved.updated_at.isoformat(),
-            "status": saved.status,
-            "case": saved.case.model_dump(mode="json"),
-            "events": [e.model_dump(mode="json") for e in saved.events],
-            "letters": [letter.model_dump(mode="json") for letter in letters],
-            "consents": [c.model_dump(mode="json") for c in consents],
-            "analysis": analyse(saved.case).to_json_dict(),
-            "next_steps": [s.model_dump(mode="json") for s in ladder(saved.case, sent, answers)],
-        }
-
-    def export_zip(self, case_id: str, actor: Any = None) -> bytes:
-        """The person's copy as one ZIP: `dossier.json` and every stored letter as DOCX,
-        exactly as it was generated or sent."""
-        import io
-        import zipfile
-
-        from assistant.letters.models import Letter
-        from assistant.letters.render import render_docx_many
-
-        data = self.export(case_id, actor)
-        stored = [StoredLetter.model_validate(item) for item in data["letters"]]
-        documents = render_docx_many([Letter.model_validate(s.letter) for s in stored]) if stored else []
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("dossier.json", json.dumps(data, ensure_ascii=False, indent=2))
-            for item, document in zip(stored, documents):
-                archive.writestr(f"courriers/{item.letter_id}-v{item.number}-{item.status}.docx", document)
-        return buffer.getvalue()
+            self.audit(session, actor, "case.delete", case_id)
 
     def purge(self, now: Optional[dt.datetime] = None, days: Optional[int] = None, actor: Any = None) -> list[str]:
         """Delete the closed cases whose closing is older than the retention period; returns
         their ids. Run at start (`python -m assistant migrate`) and by `cases purge`."""
-        self._require(actor, "case.delete")
+        self.require(actor, "case.delete")
         limit = (now or _now()) - dt.timedelta(days=retention_days() if days is None else days)
         query = select(CaseRow).where(CaseRow.status == Status.closed.value, CaseRow.closed_at < limit)
         if actor is not None:
             query = query.where(CaseRow.organisation_id == actor.organisation_id)
-        with self._session() as session, session.begin():
+        with self.write() as session:
             rows = list(session.scalars(query.with_for_update()))
             for row in rows:
                 session.delete(row)
-                self._audit(session, actor, "case.purge", row.id)
+                self.audit(session, actor, "case.purge", row.id)
             return [row.id for row in rows]
 
     # --- keys ----------------------------------------------------------------------------
@@ -970,11 +770,11 @@ class Store:
                 for c in columns:
                     done[f"{name}.{c}"] = done.get(f"{name}.{c}", 0) + sum(row._mapping[c] is not None for row in rows)
         sealing = self.sealer.fingerprints[0]
-        with self._session() as session, session.begin():
+        with self.write() as session:
             session.execute(delete(SealingKeyRow).where(SealingKeyRow.fingerprint != sealing))
             if session.get(SealingKeyRow, sealing) is None:
                 session.add(SealingKeyRow(fingerprint=sealing, recorded_at=_now()))
-            self._audit(session, None, "key.rekey", None, f"clé {sealing}")
+            self.audit(session, None, "key.rekey", None, f"clé {sealing}")
         if self.engine.dialect.name == "sqlite":
             # The old tokens leave the write-ahead log too (secure_delete already blanks pages).
             raw = self.engine.raw_connection()
@@ -990,23 +790,6 @@ class Store:
         except SealError as error:
             raise SealError(f"{table}.{column}, ligne {row[0]} : {error} Rien n'a changé dans ce lot ; "
                             "les lots précédents sont déjà rescellés (relancez avec toutes les clés).") from None
-
-
-def ladder_events(events: list[Any]) -> tuple[list, list]:
-    """The follow-up ladder's view of the events (EventRow or Event)."""
-    from assistant.casefiles.followup import Answer, AnswerKind, Sent
-
-    sent = [Sent(letter_id=e.letter_id, on=e.on) for e in events if e.kind == "sent" and e.letter_id]
-    answers = [Answer(to_letter=e.letter_id, on=e.on, kind=AnswerKind(e.answer_kind))
-               for e in events if e.kind == "answer" and e.letter_id and e.answer_kind]
-    return sent, answers
-
-
-def _short_name(data: dict) -> str:
-    """First name and initial: enough for the person's mediator to recognise the file."""
-    claimant = data.get("claimant", {})
-    last = (claimant.get("last_name") or "").strip()
-    return f"{claimant.get('first_name', '').strip()} {last[:1] + '.' if last else ''}".strip()
 
 
 def _readable(session: Session, case_id: str, actor: Any) -> CaseRow:

@@ -105,9 +105,10 @@ def _actor(store: Any, email: Optional[str]) -> Any:
 
 def run_cases(args: argparse.Namespace) -> int:
     from assistant.casefiles.accounts import NotAllowed
-    from assistant.casefiles.store import NotFound, Store, database_url
+    from assistant.casefiles.service import open_store
+    from assistant.casefiles.store import NotFound
 
-    store = Store(database_url())
+    store = open_store()
     try:
         actor = _actor(store, getattr(args, "as_user", None))
         return _CASE_ACTIONS[args.action](store, actor, args)
@@ -118,9 +119,11 @@ def run_cases(args: argparse.Namespace) -> int:
 
 
 def _list(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    from assistant.casefiles.dashboard import dashboard
+
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
-    board = store.dashboard(today, actor=actor, organism=args.organism, benefit=args.benefit,
-                            status=None if args.status == "all" else args.status, limit=10_000)
+    board = dashboard(store, today, actor=actor, organism=args.organism, benefit=args.benefit,
+                      status=None if args.status == "all" else args.status, limit=10_000)
     for row in board.rows:
         due = row.next_due.isoformat() if row.next_due else "—"
         print(f"{row.id}\t{due}\t{row.bucket}\t{row.organism}\t{row.benefit}\t{row.situation}\t{row.status}\t{row.name}")
@@ -145,7 +148,9 @@ def _export(store: Any, actor: Any, args: argparse.Namespace) -> int:
     if not out.is_dir():
         out.mkdir(parents=True, mode=0o700)
         out.chmod(0o700)      # whatever the umask
-    archive = store.export_zip(args.case_id, actor=actor)
+    from assistant.casefiles.export import export_zip
+
+    archive = export_zip(store, args.case_id, actor=actor)
     _write_private(out / f"dossier-{args.case_id}.zip", archive)
     import io
     import zipfile
@@ -203,9 +208,9 @@ _CASE_ACTIONS = {"list": _list, "import": _import, "export": _export, "close": _
 
 def run_accounts(args: argparse.Namespace) -> int:
     from assistant.casefiles.accounts import Accounts, NotAllowed, Role
-    from assistant.casefiles.store import Store, database_url
+    from assistant.casefiles.service import open_store
 
-    store = Store(database_url())
+    store = open_store()
     accounts = Accounts(store)
     try:
         if args.action == "create-organisation":

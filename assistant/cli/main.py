@@ -98,9 +98,9 @@ def _collective(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     """Schema up to date, then the automatic purge of closed cases past their retention."""
-    from assistant.casefiles.store import Store, database_url
+    from assistant.casefiles.service import open_store
 
-    gone = Store(database_url()).purge()
+    gone = open_store().purge()
     if gone:
         print(f"{len(gone)} dossier(s) clos effacé(s) (durée de conservation écoulée).", file=sys.stderr)
     return 0

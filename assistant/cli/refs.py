@@ -27,9 +27,9 @@ def run_check(args: argparse.Namespace) -> int:
             raise RefsInputError("--saved : à utiliser avec --changed FICHIER.yaml.")
         store = None
         if args.saved:
-            from assistant.casefiles.store import Store, database_url
+            from assistant.casefiles.service import open_store
 
-            store = Store(database_url())
+            store = open_store()
         report = check(today, int(args.max_age_days), Path(args.changed) if args.changed else None, store)
     except RefsInputError as error:
         for line in str(error).splitlines():

@@ -1,6 +1,6 @@
 """« Dossiers »: the saved case files of your organisation, by next due date (overdue
 first), with the counts per period and filters by body, benefit, status and period; one
-click opens a case file. Everything comes from `Store.dashboard`; each case also says, in
+click opens a case file. Everything comes from `casefiles.dashboard`; each case also says, in
 words, how many of its letters are in review, approved or drafts (`review_status`)."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from assistant.pages.workspace import (
     require_user, review_line, show_notice, situation_label, status_label, store_unavailable, today,
 )
 from assistant.casefiles.review_status import counts_by_case
-from assistant.casefiles.store import BUCKETS, Status
+from assistant.casefiles.dashboard import BUCKETS, dashboard
+from assistant.casefiles.store import Status
 
 follow_goto()
 
@@ -66,8 +67,8 @@ with right:
 
 limit = st.session_state.get(SHOWN, PAGE_SIZE)
 try:
-    board = case_store().dashboard(day, actor=actor, organism=organism or None, benefit=benefit or None,
-                                   status=status or None, bucket=bucket or None, limit=limit)
+    board = dashboard(case_store(), day, actor=actor, organism=organism or None, benefit=benefit or None,
+                      status=status or None, bucket=bucket or None, limit=limit)
 except REFUSALS as error:
     st.error(refusal(error), icon=":material/block:")
     st.stop()

@@ -31,7 +31,8 @@ from assistant.pages.common import (
     GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, escape_markdown,
     reference_date,
 )
-from assistant.casefiles.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store, database_url
+from assistant.casefiles.service import open_store
+from assistant.casefiles.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store
 
 # The signed-in accounts.User and its organisation's name (for display): kept by « Terminer
 # et effacer » (common.KEEP_ON_CLEAR), dropped by « Se déconnecter ». The failed sign-ins
@@ -64,7 +65,7 @@ CONSENT_HOW = {"signed": N_("Par écrit, signé"), "oral": N_("À l'oral"), "ele
 @st.cache_resource(show_spinner=False)
 def case_store() -> Store:
     """One store per server process, opened at the first professional use."""
-    return Store(database_url())
+    return open_store()
 
 
 def user() -> Optional[User]:

@@ -20,7 +20,7 @@ import pytest
 from assistant.casefiles.accounts import Accounts, Role
 from assistant.casefiles.followup import questions
 from assistant.core.formatting import long_date
-from assistant.casefiles.store import Store, database_url
+from assistant.casefiles.service import open_store
 from tests.browser.test_browser import (  # noqa: F401  (server, browser: fixtures)
     DESKTOP, JOURNEY, PERSON, TODAY, answer_interview, browser, check_accessibility, docx_text, download, new_page,
     rights_ready, server, settle, shoot,
@@ -66,7 +66,7 @@ def case_ready(page, name: str) -> None:
 
 
 def test_a_mediator_saves_follows_and_answers_a_case(server, browser) -> None:
-    store = Store(database_url())
+    store = open_store()
     accounts = Accounts(store)
     organisation = f"France Services Essai {uuid.uuid4().hex[:6]}"
     organisation_id = accounts.create_organisation(organisation)

@@ -17,7 +17,7 @@ from docx import Document
 from assistant.casefiles.accounts import Accounts, Role
 from assistant.law.legal_refs import load_refs
 from assistant.letters.render import LETTER_TEMPLATE
-from assistant.casefiles.store import Store, database_url
+from assistant.casefiles.service import open_store
 from tests.browser.test_browser import (  # noqa: F401  (server, browser: fixtures)
     DESKTOP, browser, check_accessibility, new_page, server, settle, shoot,
 )
@@ -41,7 +41,7 @@ def template_without_body(tmp_path):
 
 
 def test_an_admin_sees_a_template_without_the_body_refused(server, browser, tmp_path) -> None:
-    store = Store(database_url())
+    store = open_store()
     accounts = Accounts(store)
     organisation_id = accounts.create_organisation(f"Association Essai {uuid.uuid4().hex[:6]}")
     email = f"admin-{uuid.uuid4().hex[:8]}@exemple.fr"

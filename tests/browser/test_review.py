@@ -20,7 +20,8 @@ import pytest
 
 from assistant.casefiles.accounts import Accounts, Role
 from assistant.law.model import parse_case
-from assistant.casefiles.store import Consent, Store, database_url
+from assistant.casefiles.service import open_store
+from assistant.casefiles.store import Consent
 from tests.browser.test_browser import (  # noqa: F401  (server, browser: fixtures)
     DESKTOP, TODAY, browser, check_accessibility, docx_text, download, new_page, server, settle, shoot,
 )
@@ -56,7 +57,7 @@ def review_ready(page) -> None:
 
 
 def test_a_volunteer_asks_a_lawyer_approves_and_the_volunteer_sends(server, browser) -> None:
-    store = Store(database_url())
+    store = open_store()
     accounts = Accounts(store)
     organisation_id = accounts.create_organisation(f"Association Essai {uuid.uuid4().hex[:6]}", requires_review=True)
     emails = {role: f"{role.value}-{uuid.uuid4().hex[:8]}@exemple.fr" for role in (Role.volunteer, Role.lawyer)}
