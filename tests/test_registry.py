@@ -189,6 +189,11 @@ def test_every_category_of_a_body_points_to_what_exists(kind):
     else:
         assert body.penalty_text is None, kind
     assert body.general_hearing_duty is None or body.general_hearing_duty in texts.sentences(), kind
+    assert (body.penalty_procedure == "social_security") == body.social_security, kind
+    for procedure in (body.penalty_procedure, body.sanction_procedure):
+        if isinstance(procedure, dict):
+            assert procedure["fact"] in texts.sentences(), (kind, procedure)
+            assert all(legal_refs.ref(r) for r in (procedure["period"], *procedure["basis"])), (kind, procedure)
     assert set(body.suspension_is_sanction) <= set(bodies.organism(kind)["benefits"]), kind
     if body.mediator:
         for key in (body.mediator.fact, body.mediator.suspends, body.mediator.compulsory and body.mediator.compulsory["fact"]):
@@ -242,7 +247,8 @@ SYNTHETIC_ORGANISM = {  # a health insurance caisse, e.g. the CAMIEG
     "mediator": {"fact": "fact.mediator.general", "suspends": "fact.mediator.general_suspends",
                  "suspends_not_for": ["rsa"], "basis": "right", "compulsory": "none", "letter_to": "own"},
     "correction_window": ["health"], "penalty_text": "css-L114-17-1", "own_recovery": "none",
-    "general_hearing_duty": "none", "automated_payments": True, "suspension_is_sanction": "none"}
+    "general_hearing_duty": "none", "automated_payments": True, "suspension_is_sanction": "none",
+    "penalty_procedure": "social_security", "sanction_procedure": "none"}
 
 
 @pytest.fixture

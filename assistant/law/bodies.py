@@ -19,7 +19,7 @@ DATA = Path(__file__).resolve().parent / "data" / "bodies.yaml"
 # The legal categories every entry states (an explicit `none` / `false` counts): no defaults.
 ORGANISM_CATEGORIES = ("social_security", "article", "medical_board", "mediator", "correction_window",
                        "penalty_text", "own_recovery", "general_hearing_duty", "automated_payments",
-                       "suspension_is_sanction")
+                       "suspension_is_sanction", "penalty_procedure", "sanction_procedure")
 BENEFIT_CATEGORIES = ("family", "family_ref", "recovery", "medical_ground", "correction_window", "remission_body")
 MEDIATOR_FIELDS = ("fact", "suspends", "suspends_not_for", "basis", "compulsory", "letter_to")
 ARTICLES = {"la": "la ", "le": "le ", "l'": "l'", "none": ""}
@@ -85,6 +85,8 @@ class Organism:
     general_hearing_duty: Optional[str]   # its sentence key
     automated_payments: bool
     suspension_is_sanction: tuple[str, ...]   # benefit ids
+    penalty_procedure: Any                     # "social_security", {fact, period, basis} or None
+    sanction_procedure: Optional[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ def body(kind: str) -> Organism:
         correction_window=tuple(_none(spec["correction_window"]) or ()),
         penalty_text=_none(spec["penalty_text"]), own_recovery=_none(spec["own_recovery"]),
         general_hearing_duty=_none(spec["general_hearing_duty"]), automated_payments=bool(spec["automated_payments"]),
-        suspension_is_sanction=tuple(_none(spec["suspension_is_sanction"]) or ()))
+        suspension_is_sanction=tuple(_none(spec["suspension_is_sanction"]) or ()),
+        penalty_procedure=_none(spec["penalty_procedure"]), sanction_procedure=_none(spec["sanction_procedure"]))
 
 
 def benefit(benefit_id: str) -> BenefitSpec:

@@ -194,16 +194,13 @@ def hearing_procedure(case: Case) -> tuple[str, str, tuple[str, ...]] | None:
       opinion of the équipe pluridisciplinaire (ce-2025-491222);
     - France Travail penalty: ct-L5426-8, ct-R5426-15;
     - France Travail sanctions (L5412-1): ct-R5412-7; RSA sanctions: casf-L262-37."""
-    kind = case.organism.kind
-    if is_penalty(case) and social_security(case):
+    kind, body = case.organism.kind, bodies.body(case.organism.kind.value)
+    if is_penalty(case) and body.penalty_procedure == "social_security":
         decree = PENALTY_PROCEDURE[penalty_text(case)]
         return "fact.prior_hearing.penalty", decree[1], ("css-L114-17-2", *decree)
-    if is_penalty(case) and kind is OrganismKind.departement:
-        return "fact.prior_hearing.rsa_fine", "css-R114-11", ("casf-L262-52", "css-L114-17-2", "css-R114-11", "ce-2025-491222")
-    if is_penalty(case) and kind is OrganismKind.france_travail:
-        return "fact.prior_hearing.france_travail_penalty", "ct-R5426-15", ("ct-L5426-8", "ct-R5426-15")
-    if is_sanction(case) and kind is OrganismKind.france_travail:
-        return "fact.prior_hearing.france_travail", "ct-R5412-7", ("ct-R5412-7",)
+    for applies, spec in ((is_penalty(case), body.penalty_procedure), (is_sanction(case), body.sanction_procedure)):
+        if applies and isinstance(spec, dict):
+            return spec["fact"], spec["period"], tuple(spec["basis"])
     if case.benefit is Benefit.rsa and (is_sanction(case) or kind is OrganismKind.departement):
         return "fact.prior_hearing.rsa", "", ("casf-L262-37",)
     return None
