@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.law import bodies
-from assistant.law.model import Benefit, Case, Ground, OrganismKind, Situation
+from assistant.law.model import Benefit, Case, Ground, Situation
 from assistant.law.places import departement
 from assistant.law.texts import Note, note
 
@@ -24,6 +24,11 @@ def social_security(case: Case) -> bool:
 def family(case: Case) -> str:
     """The benefit's legal family (registry `family`: family, housing, health, pension…)."""
     return bodies.benefit(case.benefit.value).family
+
+
+def procedure(case: Case) -> str:
+    """Which chapter of this checklist the body's decisions follow (registry `appeal_procedure`)."""
+    return bodies.body(case.organism.kind.value).appeal_procedure
 
 
 def medical_ground_possible(case: Case) -> bool:
@@ -147,7 +152,6 @@ def _penalty(case: Case) -> Route | None:
     """Fines and financial penalties, whatever the benefit (RSA included)."""
     if not is_penalty(case):
         return None
-    kind = case.organism.kind
     if social_security(case):
         # CSS L114-17 / L114-17-1 penalties: L142-4 excludes them from the prior appeal;
         # straight to the pôle social within two months (L114-17-2, R142-1-A III). A letter
@@ -164,7 +168,7 @@ def _penalty(case: Case) -> Route | None:
             silence_is_rejection=False,
             notes=(note("route.penalty_direct", court=note("court.tribunal_judiciaire"), time="time:css-R142-1-A"),),
         )
-    if kind is OrganismKind.departement:
+    if procedure(case) == "departement":
         # The RSA amende administrative (CASF L262-52) is not under the L262-47 RAPO
         # (CE avis 19 Nov 2021 n° 454699; CE 7 Mar 2025 n° 491222): optional recours
         # gracieux, then the administrative court.
@@ -177,7 +181,7 @@ def _penalty(case: Case) -> Route | None:
             compulsory=False,
             notes=(note("route.rsa_fine", time="time:cja-R421-1"),),
         )
-    if kind is OrganismKind.france_travail:
+    if procedure(case) == "france_travail":
         return _france_travail_mediation(case, ("ct-L5426-5", "ct-R5426-17-1"),
                                          (note("route.france_travail_penalty", time="time:cja-R213-10"),))
     return None
@@ -208,7 +212,7 @@ def _mdph(case: Case) -> Route | None:
     """CDAPH decisions on benefits (AAH eligibility and rate, AEEH, PCH): compulsory prior
     appeal (CSS L142-4, L142-1 8°) sent to the MDPH (CASF R241-36), within two months
     (R142-1-A III), then the pôle social (CASF L241-9)."""
-    if case.organism.kind is not OrganismKind.mdph:
+    if procedure(case) != "mdph":
         return None
     payer = note("payer.departement") if case.benefit is Benefit.pch else note("payer.caf")
     notes = [note("route.mdph", time="time:css-R142-1-A", payer=payer)]
@@ -291,7 +295,7 @@ def _prime_noel(case: Case) -> Route | None:
 
 def _departement_other(case: Case) -> Route | None:
     """Other départemental aids: recours gracieux, then the administrative court."""
-    if case.organism.kind is not OrganismKind.departement:
+    if procedure(case) != "departement":
         return None
     return Route(
         id="recours_gracieux",
@@ -346,7 +350,7 @@ def _france_travail_mediation(case: Case, sector: tuple[str, ...], notes: tuple[
 def _france_travail(case: Case) -> Route | None:
     """France Travail: sanctions and State-funded allowances go to the TA after a
     compulsory mediation; unemployment insurance (ARE) goes to the judicial court."""
-    if case.organism.kind is not OrganismKind.france_travail:
+    if procedure(case) != "france_travail":
         return None
     # Sanctions (L5412-1) have no prior appeal since R5412-8 was repealed, and the ASS (a
     # State allowance, R5423-14) none either: the compulsory step is the mediation.

@@ -19,7 +19,8 @@ DATA = Path(__file__).resolve().parent / "data" / "bodies.yaml"
 # The legal categories every entry states (an explicit `none` / `false` counts): no defaults.
 ORGANISM_CATEGORIES = ("social_security", "article", "medical_board", "mediator", "correction_window",
                        "penalty_text", "own_recovery", "general_hearing_duty", "automated_payments",
-                       "suspension_is_sanction", "penalty_procedure", "sanction_procedure")
+                       "suspension_is_sanction", "penalty_procedure", "sanction_procedure", "appeal_procedure")
+APPEAL_PROCEDURES = ("social_security", "departement", "france_travail", "mdph")
 BENEFIT_CATEGORIES = ("family", "family_ref", "recovery", "medical_ground", "correction_window", "remission_body")
 MEDIATOR_FIELDS = ("fact", "suspends", "suspends_not_for", "basis", "compulsory", "letter_to")
 ARTICLES = {"la": "la ", "le": "le ", "l'": "l'", "none": ""}
@@ -42,6 +43,8 @@ def validate(reg: dict[str, Any]) -> dict[str, Any]:
         problems += _missing(f"organism {kind}", spec, ORGANISM_CATEGORIES)
         if isinstance(spec, dict) and spec.get("article", "none") not in ARTICLES:
             problems.append(f"organism {kind}: `article` must be one of {sorted(ARTICLES)}")
+        if isinstance(spec, dict) and spec.get("appeal_procedure", APPEAL_PROCEDURES[0]) not in APPEAL_PROCEDURES:
+            problems.append(f"organism {kind}: `appeal_procedure` must be one of {list(APPEAL_PROCEDURES)}")
         if isinstance(spec, dict) and spec.get("mediator", "none") != "none":
             problems += _missing(f"organism {kind} mediator", spec["mediator"], MEDIATOR_FIELDS)
     for benefit, spec in reg["benefits"].items():
@@ -87,6 +90,7 @@ class Organism:
     suspension_is_sanction: tuple[str, ...]   # benefit ids
     penalty_procedure: Any                     # "social_security", {fact, period, basis} or None
     sanction_procedure: Optional[dict[str, Any]]
+    appeal_procedure: str                      # one of APPEAL_PROCEDURES
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,8 @@ def body(kind: str) -> Organism:
         penalty_text=_none(spec["penalty_text"]), own_recovery=_none(spec["own_recovery"]),
         general_hearing_duty=_none(spec["general_hearing_duty"]), automated_payments=bool(spec["automated_payments"]),
         suspension_is_sanction=tuple(_none(spec["suspension_is_sanction"]) or ()),
-        penalty_procedure=_none(spec["penalty_procedure"]), sanction_procedure=_none(spec["sanction_procedure"]))
+        penalty_procedure=_none(spec["penalty_procedure"]), sanction_procedure=_none(spec["sanction_procedure"]),
+        appeal_procedure=spec["appeal_procedure"])
 
 
 def benefit(benefit_id: str) -> BenefitSpec:

@@ -16,7 +16,7 @@ from typing import Callable
 
 from assistant.law import bodies
 from assistant.law.appeals import Route, is_penalty, is_sanction, penalty_text, social_security
-from assistant.law.model import Benefit, Case, OrganismKind, Situation
+from assistant.law.model import Benefit, Case, Situation
 from assistant.law.texts import Category, Note, note
 
 Facts = list[Note]
@@ -194,14 +194,14 @@ def hearing_procedure(case: Case) -> tuple[str, str, tuple[str, ...]] | None:
       opinion of the équipe pluridisciplinaire (ce-2025-491222);
     - France Travail penalty: ct-L5426-8, ct-R5426-15;
     - France Travail sanctions (L5412-1): ct-R5412-7; RSA sanctions: casf-L262-37."""
-    kind, body = case.organism.kind, bodies.body(case.organism.kind.value)
+    body = bodies.body(case.organism.kind.value)
     if is_penalty(case) and body.penalty_procedure == "social_security":
         decree = PENALTY_PROCEDURE[penalty_text(case)]
         return "fact.prior_hearing.penalty", decree[1], ("css-L114-17-2", *decree)
     for applies, spec in ((is_penalty(case), body.penalty_procedure), (is_sanction(case), body.sanction_procedure)):
         if applies and isinstance(spec, dict):
             return spec["fact"], spec["period"], tuple(spec["basis"])
-    if case.benefit is Benefit.rsa and (is_sanction(case) or kind is OrganismKind.departement):
+    if case.benefit is Benefit.rsa and (is_sanction(case) or body.appeal_procedure == "departement"):
         return "fact.prior_hearing.rsa", "", ("casf-L262-37",)
     return None
 

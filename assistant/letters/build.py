@@ -20,12 +20,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from assistant.law import bodies
 from assistant.law.analysis import Analysis
-from assistant.law.appeals import appeal_route, family, is_sanction, organism_label, social_security
+from assistant.law.appeals import appeal_route, family, is_sanction, organism_label, procedure, social_security
 from assistant.law.deadlines import decision_date, end_of_period
 from assistant.core.formatting import amount as format_amount
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.legal_refs import period, ref
-from assistant.law.model import Case, OrganismKind, Situation
+from assistant.law.model import Case, Situation
 from assistant.law.places import holiday_region
 from assistant.law.rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
 from assistant.law.texts import duration, first_time, of_time, within_time
@@ -446,7 +446,7 @@ def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, 
         return [f"Directeur {ctx['organism_of']}", *own[0]], own[1]
     # The appeal authority (and, for RSA, the département's président for remissions too).
     body = [clean(analysis.appeal.body) or "", *data["recipient_extra"].get(route, [])]
-    if route == "rapo_departement" and case.organism.kind is not OrganismKind.departement:
+    if route == "rapo_departement" and procedure(case) != "departement":
         return [*body, *blank], "departement"  # not on the CAF's letter
     if route in data["address_help"]:  # the court, the mediator, the medical board: not the body's address
         return [*body, *blank], route
