@@ -212,6 +212,10 @@ def test_every_category_of_a_benefit_points_to_what_exists(benefit):
         assert legal_refs.ref(ref_id), (benefit, ref_id)
     regimes = {*rights.REMISSION_BASIS, *rights.WITHHOLDING_BASIS, *rights.LIMITATION_BASIS, "other"}
     assert spec.recovery in regimes, benefit
+    mdph = {k for k in bodies.organism_kinds() if bodies.body(k).appeal_procedure == "mdph"}
+    decided_by_mdph = any(benefit in bodies.organism(k)["benefits"] for k in mdph)
+    assert (spec.payer is not None) == decided_by_mdph, benefit
+    assert spec.payer is None or spec.payer in texts.sentences(), benefit
 
 
 def test_every_registry_entry_has_its_interface_label():
@@ -239,7 +243,7 @@ def test_no_python_set_of_legal_categories_is_left():
 SYNTHETIC_BENEFIT = {   # a CAF family benefit, e.g. the AJPP
     "mine": "mon allocation journalière de présence parentale (AJPP)", "short": "AJPP",
     "family": "family", "family_ref": "none", "recovery": "family", "medical_ground": False,
-    "correction_window": ["css-R133-9-2", "css-L553-2"], "remission_body": "none"}
+    "correction_window": ["css-R133-9-2", "css-L553-2"], "payer": "none", "remission_body": "none"}
 SYNTHETIC_ORGANISM = {  # a health insurance caisse, e.g. the CAMIEG
     "short": "CAMIEG", "generic": "CAMIEG", "file_number": "Numéro de sécurité sociale",
     "benefits": ["indemnites_journalieres", "css", "autre"],

@@ -214,7 +214,7 @@ def _mdph(case: Case) -> Route | None:
     (R142-1-A III), then the pôle social (CASF L241-9)."""
     if procedure(case) != "mdph":
         return None
-    payer = note("payer.departement") if case.benefit is Benefit.pch else note("payer.caf")
+    payer = note(str(bodies.benefit(case.benefit.value).payer))
     notes = [note("route.mdph", time="time:css-R142-1-A", payer=payer)]
     if case.benefit is Benefit.autre:
         notes.append(note("route.mdph_work"))

@@ -21,7 +21,7 @@ ORGANISM_CATEGORIES = ("social_security", "article", "medical_board", "mediator"
                        "penalty_text", "own_recovery", "general_hearing_duty", "automated_payments",
                        "suspension_is_sanction", "penalty_procedure", "sanction_procedure", "appeal_procedure")
 APPEAL_PROCEDURES = ("social_security", "departement", "france_travail", "mdph")
-BENEFIT_CATEGORIES = ("family", "family_ref", "recovery", "medical_ground", "correction_window", "remission_body")
+BENEFIT_CATEGORIES = ("family", "family_ref", "recovery", "medical_ground", "correction_window", "payer", "remission_body")
 MEDIATOR_FIELDS = ("fact", "suspends", "suspends_not_for", "basis", "compulsory", "letter_to")
 ARTICLES = {"la": "la ", "le": "le ", "l'": "l'", "none": ""}
 
@@ -101,6 +101,7 @@ class BenefitSpec:
     recovery: str
     medical_ground: bool
     correction_window: tuple[str, ...]   # legal_refs ids, the first one's period
+    payer: Optional[str]                 # the sentence naming who pays what the MDPH decides
     remission_body: Optional[dict[str, str]]
 
 
@@ -133,7 +134,7 @@ def benefit(benefit_id: str) -> BenefitSpec:
     return BenefitSpec(
         id=benefit_id, family=spec["family"], family_ref=_none(spec["family_ref"]), recovery=spec["recovery"],
         medical_ground=bool(spec["medical_ground"]), correction_window=tuple(_none(spec["correction_window"]) or ()),
-        remission_body=_none(spec["remission_body"]))
+        payer=_none(spec["payer"]), remission_body=_none(spec["remission_body"]))
 
 
 def organism_kinds() -> list[str]:
