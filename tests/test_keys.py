@@ -9,10 +9,12 @@ import stat
 import pytest
 from sqlalchemy import inspect, select, text
 
+import assistant.casefiles.keys as keys_module
 import assistant.casefiles.store as store_module
 from assistant.casefiles.crypto import KEY_FILE_NAME, SealError, Sealer, fingerprint, new_key
 from assistant.casefiles.service import open_store
-from assistant.casefiles.store import Store, database_url, sealed_columns
+from assistant.casefiles.keys import sealed_columns
+from assistant.casefiles.store import Store, database_url
 from assistant.casefiles.tables import SealingKeyRow
 from tests.pg import temporary_postgres
 from tests.test_store import CASE, _letter
@@ -38,7 +40,7 @@ def _empty(url: str) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path, monkeypatch):
     """An empty database of each kind, which this process has not checked with any key."""
-    monkeypatch.setattr(store_module, "_KEYS_CHECKED", set())
+    monkeypatch.setattr(keys_module, "_KEYS_CHECKED", set())
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'keys.sqlite3'}"
         return
@@ -54,13 +56,13 @@ def key_file_mode(tmp_path, monkeypatch):
     monkeypatch.delenv("MESDROITS_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MESDROITS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(store_module, "_KEYS_CHECKED", set())
+    monkeypatch.setattr(keys_module, "_KEYS_CHECKED", set())
     return tmp_path / "data" / KEY_FILE_NAME
 
 
 def _new_process() -> None:
     """What a process starting now knows: no database checked yet with any key."""
-    store_module._KEYS_CHECKED.clear()
+    keys_module._KEYS_CHECKED.clear()
 
 
 def _fill(store: Store, cases: int = 5) -> dict:

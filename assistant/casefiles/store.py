@@ -15,7 +15,7 @@ Concurrent writers never lose an update: a write locks its row (PostgreSQL) or t
 database's write lock at once (SQLite), and every write bumps the case's `version`, which
 a caller may require (`expected_version`).
 
-The rows are in `tables.py`, the permission check in `roles.py`. The store runs no law: what
+The rows are in `tables.py`, the permission check in `roles.py`, the key checks in `keys.py`. The store runs no law: what
 it indexes on each write (the next due date) comes from its `follow_up`, which
 `service.open_store` plugs in; the dashboard and the person's copy read it from outside
 (`dashboard.py`, `export.py`).
@@ -37,10 +37,11 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from assistant.casefiles.crypto import SealError, Sealer, sealer, sealer_for
+from assistant.casefiles import keys
+from assistant.casefiles.crypto import Sealer, sealer
 from assistant.casefiles.roles import current, require
 from assistant.casefiles.tables import (
-    AuditRow, CaseRow, ConsentRow, EventRow, LetterRow, OrganisationRow, SealingKeyRow, TemplateRow,
+    AuditRow, CaseRow, ConsentRow, EventRow, LetterRow, OrganisationRow, TemplateRow,
 )
 from assistant.law.model import Case, parse_case
 
@@ -240,54 +241,6 @@ class SavedCase(BaseModel):
 
 _MIGRATING = threading.Lock()
 _MIGRATED: set[str] = set()
-_KEYS_CHECKED: set[tuple[str, tuple[str, ...]]] = set()   # (database, key fingerprints) found to open it
-
-
-def _is_sealed(column: str) -> bool:
-    """The naming rule of every sealed column (`sealed`, `…_sealed`): how the key check and
-    `rekey` find them in any table, today's or a later migration's."""
-    return column == "sealed" or column.endswith("_sealed")
-
-
-def sealed_columns(connection: Any) -> list[tuple[str, Optional[str], list[str]]]:
-    """(table, its one-column primary key or None, its sealed columns) for every table that
-    holds sealed values, as the database has them (before or after the migrations)."""
-    from sqlalchemy import inspect
-
-    inspector = inspect(connection)
-    found = []
-    for table in inspector.get_table_names():
-        columns = [c["name"] for c in inspector.get_columns(table) if _is_sealed(c["name"])]
-        if columns:
-            primary = inspector.get_pk_constraint(table).get("constrained_columns") or []
-            found.append((table, primary[0] if len(primary) == 1 else None, columns))
-    return found
-
-
-def _sealed_samples(connection: Any) -> list[str]:
-    """A few sealed values: the oldest and the newest of each sealed column (a key replaced
-    once already leaves data of both keys: both ends are tried)."""
-    from sqlalchemy import column, table
-
-    found: list[str] = []
-    for name, primary, columns in sealed_columns(connection):
-        for sealed in columns:
-            rows = table(name, column(sealed), *([column(primary)] if primary else []))
-            query = select(rows.c[sealed]).where(rows.c[sealed].is_not(None)).limit(1)
-            for order in ((rows.c[primary], rows.c[primary].desc()) if primary else (None,)):
-                value = connection.scalar(query if order is None else query.order_by(order))
-                if value is not None:
-                    found.append(value)
-    return list(dict.fromkeys(found))
-
-
-def _recorded_keys(connection: Any) -> list[str]:
-    """The fingerprints of the keys recorded as having sealed data here (none before 0006)."""
-    from sqlalchemy import inspect
-
-    if not inspect(connection).has_table(SealingKeyRow.__tablename__):
-        return []
-    return list(connection.scalars(select(SealingKeyRow.fingerprint).order_by(SealingKeyRow.recorded_at)))
 
 
 class FollowUp(Protocol):
@@ -319,50 +272,11 @@ class Store:
                         if self.engine.dialect.name == "sqlite" else self.engine)
         key = self.engine.url.render_as_string(hide_password=False)
         with _MIGRATING:   # once per database and process (Alembic's context is not thread-safe)
-            self.sealer = self._checked_sealer(key, seal)
+            self.sealer, openers = keys.checked_sealer(self._reader, key, data_dir(), seal)
             if key not in _MIGRATED:
                 migrate(self.engine, self.sealer)
                 _MIGRATED.add(key)
-            self._record_keys(key)
-
-    def _checked_sealer(self, key: str, seal: Optional[Sealer]) -> Sealer:
-        """The sealer, its keys tried once per process on a few sealed values of every
-        sealed column: a lost or wrong key stops the store here, with a French SealError
-        naming the expected key, instead of a page failing later — and a key file is
-        created only for a database that holds no sealed data (crypto.sealer_for)."""
-        from assistant.casefiles.crypto import configured_keys, fingerprint
-
-        folder = data_dir()
-        keys = seal.fingerprints if seal else tuple(fingerprint(k) for k in configured_keys(folder) or ())
-        self._openers: set[Optional[str]] = set()
-        if keys and (key, keys) in _KEYS_CHECKED:
-            return seal or sealer(folder)
-        with self._reader.connect() as connection:
-            samples, recorded = _sealed_samples(connection), _recorded_keys(connection)
-        found = sealer_for(folder, samples, recorded, given=seal)
-        self._openers = {found.opener(token) for token in samples}
-        return found
-
-    def _record_keys(self, key: str) -> None:
-        """Note the fingerprints of the sealing key and of the keys that opened the samples
-        (what a later refusal names), once per process and keys."""
-        checked = (key, self.sealer.fingerprints)
-        if checked in _KEYS_CHECKED:
-            return
-        from sqlalchemy.exc import IntegrityError
-
-        names = {self.sealer.fingerprints[0], *self._openers} - {None}
-        with self.read() as session:
-            missing = names - set(session.scalars(select(SealingKeyRow.fingerprint)))
-        if missing:
-            try:
-                with self.write() as session:
-                    known = set(session.scalars(select(SealingKeyRow.fingerprint)))
-                    session.add_all(SealingKeyRow(fingerprint=name, recorded_at=_now())
-                                    for name in sorted(missing - known))
-            except IntegrityError:
-                pass   # another process recorded the same key meanwhile
-        _KEYS_CHECKED.add(checked)
+            keys.record_keys(self.read, self.write, key, self.sealer, openers)
 
     def close(self) -> None:
         """Close the connections (on SQLite the last one folds the WAL back into the file)."""
@@ -745,35 +659,10 @@ class Store:
         MESDROITS_KEY), one transaction per batch of rows; then only that key's fingerprint
         stays recorded and the older keys can be removed. Returns the values re-sealed per
         `table.column`. For the server's operator: it touches every organisation's data."""
-        from sqlalchemy import bindparam, column, delete, table
-
-        with self._reader.connect() as connection:
-            found = sealed_columns(connection)
-        done: dict[str, int] = {}
-        for name, primary, columns in found:
-            if primary is None:
-                raise RuntimeError(f"{name} has no one-column primary key: it cannot be re-sealed by batches")
-            rows_of = table(name, column(primary), *(column(c) for c in columns))
-            update = (rows_of.update().where(rows_of.c[primary] == bindparam("row_key"))
-                      .values({c: bindparam(f"new_{c}") for c in columns}))
-            last: Any = None
-            while True:
-                query = select(rows_of).order_by(rows_of.c[primary]).limit(batch_size).with_for_update()
-                with self.engine.begin() as connection:
-                    rows = connection.execute(query if last is None else query.where(rows_of.c[primary] > last)).all()
-                    if rows:
-                        connection.execute(update, [{"row_key": row[0], **{f"new_{c}": self._reseal(name, c, row)
-                                                                           for c in columns}} for row in rows])
-                if not rows:
-                    break
-                last = rows[-1][0]
-                for c in columns:
-                    done[f"{name}.{c}"] = done.get(f"{name}.{c}", 0) + sum(row._mapping[c] is not None for row in rows)
+        done = keys.reseal_all(self.engine, self._reader, self.sealer, batch_size)
         sealing = self.sealer.fingerprints[0]
         with self.write() as session:
-            session.execute(delete(SealingKeyRow).where(SealingKeyRow.fingerprint != sealing))
-            if session.get(SealingKeyRow, sealing) is None:
-                session.add(SealingKeyRow(fingerprint=sealing, recorded_at=_now()))
+            keys.keep_only(session, sealing, _now())
             self.audit(session, None, "key.rekey", None, f"clé {sealing}")
         if self.engine.dialect.name == "sqlite":
             # The old tokens leave the write-ahead log too (secure_delete already blanks pages).
@@ -783,13 +672,6 @@ class Store:
             finally:
                 raw.close()
         return done
-
-    def _reseal(self, table: str, column: str, row: Any) -> Optional[str]:
-        try:
-            return self.sealer.reseal(row._mapping[column])
-        except SealError as error:
-            raise SealError(f"{table}.{column}, ligne {row[0]} : {error} Rien n'a changé dans ce lot ; "
-                            "les lots précédents sont déjà rescellés (relancez avec toutes les clés).") from None
 
 
 def _readable(session: Session, case_id: str, actor: Any) -> CaseRow:
