@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.law.appeals import Route, appeal_route
 from assistant.law.deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, decision_date, end_of_period
@@ -66,11 +66,14 @@ class DeadlineOut(BaseModel):
 
 
 class Analysis(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
     rights: list[RightOut]
     appeal: AppealOut
     deadlines: list[DeadlineOut]
     letters: list[str]
+    # The route the analysis chose, whole (its references and wording), for the letters and
+    # the follow-ups: they read it here and never choose a route again. Not in the JSON.
+    route: Route = Field(exclude=True, repr=False)
 
     def right(self, right_id: str) -> Optional[RightOut]:
         return next((r for r in self.rights if r.id == right_id), None)
@@ -166,4 +169,5 @@ def analyse(case: Case, lang: str = "fr") -> Analysis:
         appeal=appeal,
         deadlines=[_deadline_out(d, lang, on) for d in case_deadlines(case, route)],
         letters=choose_letters(case, {f.id for f in findings}, route),
+        route=route,
     )

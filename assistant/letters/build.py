@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from assistant.law import bodies
 from assistant.law.analysis import Analysis
-from assistant.law.appeals import appeal_route, family, is_sanction, organism_label, procedure, social_security
+from assistant.law.appeals import family, is_sanction, organism_label, procedure, social_security
 from assistant.law.deadlines import decision_date, end_of_period
 from assistant.core.formatting import amount as format_amount
 from assistant.core.formatting import long_date, place_and_date
@@ -194,13 +194,13 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
             # (assistant.law.appeals keeps it first; CRPA L411-2 for a recours gracieux).
             out += [i for i in analysis.appeal.legal_basis if _is_article(i)][:1]
         elif token == "@appeal.answer":
-            out.append(appeal_route(case).answer_ref)
+            out.append(analysis.route.answer_ref)
         elif token == "@appeal.deadline":
-            out.append(appeal_route(case).deadline_ref)
+            out.append(analysis.route.deadline_ref)
         elif token == "@appeal.court":
-            out.append(appeal_route(case).court_ref)
+            out.append(analysis.route.court_ref)
         elif token == "@appeal.notice":
-            out.append(appeal_route(case).notice_basis)
+            out.append(analysis.route.notice_basis)
         elif token == "@appeal.statement":
             # The text asking for a reasoned appeal (R262-88 for RSA, R142-10-1 for a requête).
             statement = load_catalogue().data["statement_refs"].get(analysis.appeal.route)
@@ -219,7 +219,7 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
         elif token == "@appeal.not_opposable":
             found = analysis.right("deadline_not_opposable")
             basis = list(found.legal_basis) if found else []
-            wanted = appeal_route(case).notice_basis
+            wanted = analysis.route.notice_basis
             out += [i for i in basis if i == wanted]
         elif token.startswith("@right."):
             found = analysis.right(token.removeprefix("@right."))
@@ -344,7 +344,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
     ) if day for text in [text.format(long_date(day))]]
     firsts = [x for x in (h.explanation_requested_on if explanation_late or explanation_refused else None,
                           h.documents_requested_on if documents_late or documents_refused else None) if x]
-    route = appeal_route(case)
+    route = analysis.route
     mediator = analysis.right("mediator")
     document = analysis.right("document_access")
     deadlines = {x.id: x for x in analysis.deadlines}

@@ -24,7 +24,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.law import bodies, gate
-from assistant.law.appeals import Route, appeal_route, organism_label
+from assistant.law.analysis import analyse
+from assistant.law.appeals import Route, organism_label
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.model import _BY_TYPE, Case, InvalidCase, parse_case
 from assistant.letters.build import _env, _is_article, _lines, _references, _sender, cite, cite_paren, clean
@@ -202,7 +203,7 @@ def mandate_letter(request: MandateRequest) -> Letter:
     too); same request in → same mandate out."""
     data, env, case = _catalogue(), _env(), request.case
     spec = data["letters"][LETTER_ID]
-    route = appeal_route(case)
+    route = analyse(case).route   # the route the analysis chose, never chosen again here
     ctx = _context(request, route)
     scopes = {s.value for s in request.scope}
     paragraphs = []

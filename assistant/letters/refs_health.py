@@ -269,7 +269,6 @@ def _mandate_tokens() -> list[tuple[str, tuple[str, ...]]]:
 def token_usages(anchor: dt.date) -> tuple[tuple[str, Usage], ...]:
     """(id, usage) for every id a catalogue token gave on the grid of cases dated `anchor`."""
     from assistant.law.analysis import analyse
-    from assistant.law.appeals import appeal_route
     from assistant.letters.build import load_catalogue, resolve_cites
 
     try:
@@ -300,7 +299,7 @@ def token_usages(anchor: dt.date) -> tuple[tuple[str, Usage], ...]:
                     for ref_id in resolve_cites([token], case, analysis):
                         seen[(ref_id, "catalogue", f"catalogue.yaml : letters.{spec.id}.{name}", token)] = None
         if mandate_resolve is not None:
-            route = appeal_route(case)
+            route = analysis.route
             for where, tokens in mandate:
                 for token in tokens:
                     for ref_id in mandate_resolve([token], route):
