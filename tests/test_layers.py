@@ -39,3 +39,16 @@ def test_every_case_files_module_has_its_layer() -> None:
     named = {m.strip() for layer in inside["layers"] for m in layer.split("|")}
     modules = {p.stem for p in (ROOT / "assistant" / "casefiles").glob("*.py") if p.stem != "__init__"}
     assert modules == named, f"hors contrat : {sorted(modules - named)} ; absents : {sorted(named - modules)}"
+
+
+def test_nothing_reaches_into_the_store_s_private_parts() -> None:
+    """Accounts, pages, the CLI and the batches use the store's public API (read, write,
+    audit, require and the case methods): no `store._…`, no private name imported from a
+    case files module."""
+    import re
+
+    private = re.compile(r"\bstore(?:\(\))?\._[a-z]|from assistant\.casefiles\.\w+ import [^\n]*\b_[a-z]")
+    found = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "assistant").rglob("*.py"))
+             if path.name != "store.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if private.search(line)]
+    assert found == []
