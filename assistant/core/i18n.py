@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -56,14 +56,26 @@ def translate(message: str, language: str, domain: str = "messages") -> str:
     return entry.string if isinstance(entry.string, str) else entry.string[0]
 
 
+# Where the interface's language is read: the app plugs in its browser session
+# (`pages/common.py`); elsewhere (CLI, library, tests) it is French. The library itself never
+# imports Streamlit.
+_session_language: Optional[Callable[[], Optional[str]]] = None
+
+
+def set_language_source(source: Callable[[], Optional[str]]) -> None:
+    """Read the language from `source` (the app's session) from now on."""
+    global _session_language
+    _session_language = source
+
+
 def current_language() -> str:
     """The language chosen in this browser session (French until changed)."""
-    try:
-        import streamlit as st
-
-        language = st.session_state.get("lang", DEFAULT_LANGUAGE)
-    except Exception:  # outside a Streamlit run (CLI, unit tests)
-        language = DEFAULT_LANGUAGE
+    language: Optional[str] = None
+    if _session_language is not None:
+        try:
+            language = _session_language()
+        except Exception:  # outside a Streamlit run (a test importing the pages, a thread)
+            language = None
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 

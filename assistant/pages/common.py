@@ -25,9 +25,12 @@ from assistant.law import interview as iv
 from assistant.pages import session_memory
 from assistant.law.analysis import Analysis, analyse
 from assistant.core.formatting import long_date
-from assistant.core.i18n import _, babel_locale, current_language, lib
+from assistant.core.i18n import _, babel_locale, current_language, lib, set_language_source
 from assistant.law.legal_refs import LegalRef, LegalRefsError, load_refs
 from assistant.law.model import Case, InvalidCase, parse_case
+
+# The interface speaks the language of this browser session (the library reads it here).
+set_language_source(lambda: st.session_state.get("lang"))
 
 ANSWERS = "answers"          # dict: question id → answer as typed
 STEP = "step"                # id of the interview screen shown
