@@ -120,3 +120,20 @@ def test_without_a_decision_date_today_chooses(dated):
     case = parse_case(_case(D(2026, 3, 2), D(2026, 10, 5)))
     undated = case.model_copy(update={"decision": case.decision.model_copy(update={"date": None})})
     assert decision_date(undated) == undated.reference_date
+
+
+def test_the_follow_up_ladder_counts_with_the_values_in_force_on_the_decision_date(dated):
+    """The silence that lets the person go to the CADA comes after the answer time in force
+    on the decision's date, not today's: a request sent on the same day gets one month
+    before the change and two after it."""
+    from assistant.casefiles.followup import Sent, ladder
+
+    sent_on = D(2026, 9, 1)
+    opens = {}
+    for decided_on in (D(2026, 5, 15), D(2026, 8, 20)):
+        case = parse_case(_case(decided_on, sent_on) | {"history": {}})
+        steps = ladder(case, [Sent(letter_id="explanation_request", on=sent_on)], [])
+        [cada] = [s for s in steps if s.id.startswith("cada_referral")]
+        opens[decided_on] = cada.opens_on
+    # 1 Oct is a Thursday; 1 Nov 2026 a Sunday and All Saints': the body has until Monday 2.
+    assert opens == {D(2026, 5, 15): D(2026, 10, 2), D(2026, 8, 20): D(2026, 11, 3)}, opens

@@ -22,7 +22,9 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.law.analysis import HISTORY_FIELD_OF_LETTER
 from assistant.law.appeals import Route, appeal_route
-from assistant.law.deadlines import add_months, appeal_deadline, appeal_start, case_deadlines, end_of_period
+from assistant.law.deadlines import (
+    add_months, appeal_deadline, appeal_start, case_deadlines, decision_date, end_of_period,
+)
 from assistant.law.legal_refs import period
 from assistant.letters.build import LETTER_IDS
 from assistant.law.model import Case, parse_case
@@ -180,27 +182,29 @@ def classify(replies: Mapping[str, "str | bool"]) -> AnswerKind:
 
 # --- Dates ------------------------------------------------------------------------------------
 
-def _period_end(start: dt.date, ref_id: str) -> dt.date:
-    """The last day of a legal_refs period before any weekend or holiday shift: the earliest
-    day a period chained after it can be counted from."""
-    length = period(ref_id)
+def _period_end(start: dt.date, ref_id: str, on: dt.date) -> dt.date:
+    """The last day of a legal_refs period (in force on the decision's date `on`) before any
+    weekend or holiday shift: the earliest day a period chained after it can be counted from."""
+    length = period(ref_id, on)
     return add_months(start, length.months + 12 * length.years) + dt.timedelta(days=length.days)
 
 
-def _after(start: dt.date, ref_id: str, region: Optional[str]) -> dt.date:
+def _after(start: dt.date, ref_id: str, region: Optional[str], on: dt.date) -> dt.date:
     """The first day after the body's answer time (`ref_id`) has run out, counted as the
     engine does (end_of_period: the body has until the next working day): the day its
     silence has become a refusal, and the catalogue's follow-up letters are « late »."""
-    return end_of_period(start, period(ref_id), region) + DAY
+    return end_of_period(start, period(ref_id, on), region) + DAY
 
 
-def _chained(start: dt.date, first_ref: str, then_ref: str, region: Optional[str]) -> tuple[dt.date, dt.date]:
+def _chained(start: dt.date, first_ref: str, then_ref: str, region: Optional[str],
+             on: dt.date) -> tuple[dt.date, dt.date]:
     """(the day after `first_ref`'s period, safe last day of `then_ref`'s period that follows).
 
     The opening is the generous reading (nothing is sent before the refusal exists), the
     limit the strict one: counted from the unshifted end of the first period, so that a
     refusal born on a Saturday never gives two more days to the next time limit."""
-    return _after(start, first_ref, region), end_of_period(_period_end(start, first_ref), period(then_ref), region)
+    return (_after(start, first_ref, region, on),
+            end_of_period(_period_end(start, first_ref, on), period(then_ref, on), region))
 
 
 # --- The facts the ladder reads -------------------------------------------------------------
@@ -209,6 +213,7 @@ def _chained(start: dt.date, first_ref: str, then_ref: str, region: Optional[str
 class _Facts:
     case: Case
     region: Optional[str]
+    on: dt.date                                # the decision's date: which legal values apply
     route: Route
     found: dict[str, Finding]
     sent: dict[str, tuple[dt.date, ...]]       # letter → days sent, oldest first
@@ -254,7 +259,7 @@ def _facts(case: Case, sent: Sequence[Sent], answers: Sequence[Answer]) -> _Fact
             raise FollowupError(f"la réponse du {answer.on.isoformat()} à « {answer.to_letter} » précède son envoi, "
                                 f"le {days[answer.to_letter][0].isoformat()}.")
     route = appeal_route(case)
-    return _Facts(case=case, region=holiday_region(case.claimant.postal_code), route=route,
+    return _Facts(case=case, region=holiday_region(case.claimant.postal_code), on=decision_date(case), route=route,
                   found={f.id: f for f in find_rights(case, route)}, sent=days, answer=latest_answers(answers))
 
 
@@ -309,7 +314,7 @@ def _request_rules(facts: _Facts, letter: str) -> list[_Rule]:
     if kind is AnswerKind.complete:
         return []
     data = letter == "document_access" and "gdpr_access" in facts.found
-    refusal, cada_due = _chained(sent_on, "crpa-R311-13", "crpa-R343-1", facts.region)
+    refusal, cada_due = _chained(sent_on, "crpa-R311-13", "crpa-R343-1", facts.region, facts.on)
     # The engine's own date for the same limit (deadlines.case_deadlines): never exceeded.
     engine = {d.id: d.date for d in case_deadlines(_with_history(facts.case, facts), facts.route)}
     what = "explanation" if letter == "explanation_request" else "documents"
@@ -320,7 +325,7 @@ def _request_rules(facts: _Facts, letter: str) -> list[_Rule]:
     if kind in REFUSING:
         assert answer is not None
         follows, on = f"answer:{letter}", answer.on
-        due = min(cada_due, end_of_period(on, period("crpa-R343-1"), facts.region))
+        due = min(cada_due, end_of_period(on, period("crpa-R343-1", facts.on), facts.region))
         rules = []
         if kind is AnswerKind.partial:
             rules.append(_rule("reminder", "reminder", on, due, note("followup.step.reminder_partial"),
@@ -337,13 +342,13 @@ def _request_rules(facts: _Facts, letter: str) -> list[_Rule]:
     reminder_opens, reminder_note = refusal, note("followup.step.reminder", time="time:crpa-R311-13")
     reminder_basis: tuple[str, ...] = ("crpa-R311-13", "crpa-R343-1", *data_basis)
     reminder_due: Optional[dt.date] = cada_due
-    data_unanswered = _after(sent_on, "rgpd-12", facts.region)
+    data_unanswered = _after(sent_on, "rgpd-12", facts.region, facts.on)
     extended = (data and kind is AnswerKind.asks_more_time and answer is not None and answer.on < data_unanswered)
     if extended:
         # The controller may take two more months if it says so within the first month
         # (rgpd-12-extension): the reminder for the data waits, with no limit of its own;
         # the CADA limit still runs from the refusal of crpa-R311-13 and does not move.
-        reminder_opens = end_of_period(_period_end(sent_on, "rgpd-12"), period("rgpd-12-extension"), facts.region) + DAY
+        reminder_opens = end_of_period(_period_end(sent_on, "rgpd-12", facts.on), period("rgpd-12-extension", facts.on), facts.region) + DAY
         reminder_note = note("followup.step.reminder_extended", time="time:rgpd-12-extension")
         reminder_basis, reminder_due = ("rgpd-12-extension", "crpa-R343-1"), None
     rules = [
@@ -391,7 +396,7 @@ def _cada_rules(facts: _Facts) -> list[_Rule]:
                      if facts.first(r) and not (r in facts.answer and facts.answer[r].kind is AnswerKind.complete)]
     if not requests_open or (cada_answer and cada_answer.kind is AnswerKind.complete):
         return []
-    refusal, due = _chained(referred_on, "crpa-R343-5", "cja-R421-1", facts.region)
+    refusal, due = _chained(referred_on, "crpa-R343-5", "cja-R421-1", facts.region, facts.on)
     return [_rule("court", None, refusal, due,
                   note("followup.step.court_after_cada", time="time:crpa-R343-5", court_time="time:cja-R421-1"),
                   ("crpa-R343-5", "crpa-L342-1", "cja-R421-1"), "cada_referral", referred_on)]
@@ -436,7 +441,7 @@ def _court_limit(facts: _Facts) -> Optional[dt.date]:
     route, start = facts.route, appeal_start(facts.case)
     if route.interrupts_court_deadline or start is None:
         return None
-    return end_of_period(start, period(route.court_ref), facts.region)
+    return end_of_period(start, period(route.court_ref, facts.on), facts.region)
 
 
 def _first_appeal_rule(facts: _Facts) -> list[_Rule]:
@@ -482,7 +487,7 @@ def _appeal_rules(facts: _Facts) -> list[_Rule]:
     silent_court_due: Optional[dt.date] = None
     rejection = filed_on
     if route.id != "none" and route.silence_is_rejection:
-        rejection, silent_court_due = _chained(filed_on, route.answer_ref, route.court_ref, facts.region)
+        rejection, silent_court_due = _chained(filed_on, route.answer_ref, route.court_ref, facts.region, facts.on)
         rejection = engine["appeal_answer"] + DAY if "appeal_answer" in engine else rejection
         silent_court_due = min(x for x in (silent_court_due, engine.get("court"), limit) if x)
 
@@ -491,7 +496,7 @@ def _appeal_rules(facts: _Facts) -> list[_Rule]:
         follows, on = "answer:appeal", answer.on
         if route.id == "none":
             return []   # the appeal was the court petition: its answer is a judgment, out of this ladder
-        due = min(x for x in (end_of_period(on, period(route.court_ref), facts.region), silent_court_due, limit) if x)
+        due = min(x for x in (end_of_period(on, period(route.court_ref, facts.on), facts.region), silent_court_due, limit) if x)
         said = (note("followup.step.court_after_mediation_end", court=court, time=f"time:{route.court_ref}")
                 if not route.silence_is_rejection else
                 note("followup.step.court_after_rejection", court=court, time=f"time:{route.court_ref}"))
