@@ -52,3 +52,44 @@ def test_nothing_reaches_into_the_store_s_private_parts() -> None:
              if path.name != "store.py"
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if private.search(line)]
     assert found == []
+
+
+def test_no_module_imports_itself_back_through_others() -> None:
+    """No import circle anywhere in the project, inside a package too (lazy imports
+    included): the strongly connected components of the module graph are single modules."""
+    import grimp
+
+    graph = grimp.build_graph("assistant", cache_dir=None)
+    modules = sorted(graph.modules)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's algorithm
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == module:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    for module in modules:
+        if module not in index:
+            visit(module)
+    assert not circles, "imports en cercle : " + "; ".join(" ↔ ".join(c) for c in circles)
