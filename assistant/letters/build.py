@@ -100,7 +100,7 @@ class ParagraphSpec:
 class LetterSpec:
     id: str
     title: str
-    explanation: str
+    explanation: Any             # a template: it may render a period (« d'un mois »)
     requires_any: tuple[str, ...]
     when_expr: Any
     recipient: str
@@ -150,7 +150,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             for p in spec["paragraphs"]
         )
         letters[letter_id] = LetterSpec(
-            id=letter_id, title=spec["title"], explanation=_collapse(spec["explanation"]),
+            id=letter_id, title=spec["title"], explanation=tpl(spec["explanation"]),
             requires_any=tuple(spec["requires_any"]), when_expr=expr(spec.get("when")),
             recipient=spec["recipient"], registered=bool(spec["registered"]), subject=tpl(spec["subject"]),
             answer_ref=spec.get("answer_ref"), procedure_refs=tuple(spec.get("procedure_refs") or ()),
@@ -553,7 +553,8 @@ def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str,
         cites=list(dict.fromkeys(cited)),
     )
     return Letter(
-        id=spec.id, title=spec.title, explanation=spec.explanation, subject=spec.subject.render(**ctx),
+        id=spec.id, title=spec.title, explanation=spec.explanation.render(**ctx),
+        subject=spec.subject.render(**ctx),
         sender=_sender(case), recipient=recipient, place_date=place_and_date(clean(case.claimant.city), today),
         references=_references(case, ctx), registered=spec.registered, salutation=data["salutation"],
         paragraphs=paragraphs, closing=data["closing"], enclosures=enclosures, signature=ctx["me"], guide=guide,

@@ -104,7 +104,8 @@ def build_collective(request: CollectiveRequest, only: tuple[str, ...] = LETTER_
         recipient = ([name, *(request.organism.address or "").split("\n")] if to_body else list(data["cada_address"]))
         guide_text = env.from_string(" ".join(spec["guide"].split())).render(**ctx)
         letters.append(Letter(
-            id=letter_id, title=spec["title"], explanation=" ".join(spec["explanation"].split()),
+            id=letter_id, title=spec["title"],
+            explanation=env.from_string(" ".join(spec["explanation"].split())).render(**ctx),
             subject=env.from_string(spec["subject"]).render(**ctx), sender=sender,
             recipient=[line for line in recipient if line] or [name, "", "", ""],
             place_date=place_and_date(request.association.address.split("\n")[-1].split(" ", 1)[-1], today),
