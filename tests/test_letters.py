@@ -519,7 +519,12 @@ def test_no_past_date_is_printed_as_a_target(name, today):
         assert "délai raisonnable, en principe un an : au plus tard le 5 novembre 2027" in guide
         assert "ce-2016-387763" in letters[0].guide.cites
     if today == "2027-12-01":
-        assert "a pris fin le 5 novembre 2027" in guide and "refaire une demande" in guide
+        # Czabaj's year is over: no appeal letter offered as if it could succeed; the appeal
+        # right says so plainly and what still works (README « Legal choices »).
+        assert "appeal" not in analysis.letters and "deadline_not_opposable" not in analysis.right_ids
+        assert analysis.appeal.reasonable_time_ends == dt.date(2027, 11, 5)
+        why = " ".join(analysis.right("appeal").why)
+        assert "refusera en principe d'examiner" in why and "nouvelle demande" in why
 
 
 def test_unknown_address_is_a_blank_block_and_the_guide_says_where_to_find_it():

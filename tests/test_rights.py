@@ -118,6 +118,50 @@ def test_missing_appeal_mention_not_opposable_but_still_dated():
     assert reasonable.date.isoformat() == "2027-10-06"
 
 
+CZABAJ_RSA = dict(organism__kind="departement", benefit="rsa", situation="overpayment",
+                  decision__date="2017-03-10", decision__received_on="2017-03-14",
+                  decision__appeal_info_given=False, today="2021-05-17")
+
+
+def test_reasonable_time_ends_is_given_only_where_czabaj_applies():
+    # administrative court, mention missing: the same date as the `reasonable_time` deadline
+    analysis = run(decision__appeal_info_given=False, benefit="apl")
+    [reasonable] = [d for d in analysis.deadlines if d.id == "reasonable_time"]
+    assert analysis.appeal.reasonable_time_ends == reasonable.date
+    # mention given, or judicial court (no Czabaj there: Cass. ass. plén. 8 March 2024): null
+    assert run(benefit="apl").appeal.reasonable_time_ends is None
+    judicial = run(decision__appeal_info_given=False, decision__date="2017-03-10",
+                   decision__received_on="2017-03-14", today="2021-05-17")
+    assert judicial.appeal.then == "tribunal_judiciaire"
+    assert judicial.appeal.reasonable_time_ends is None
+    assert "deadline_not_opposable" in ids(judicial) and "appeal" in judicial.letters
+
+
+def test_czabaj_still_open_keeps_the_not_opposable_right():
+    analysis = run(**{**CZABAJ_RSA, "today": "2017-11-20"})
+    assert analysis.appeal.reasonable_time_ends.isoformat() == "2018-03-14"
+    assert "deadline_not_opposable" in ids(analysis) and "appeal" in analysis.letters
+
+
+def test_czabaj_expired_says_so_and_offers_what_still_works():
+    analysis = run(**CZABAJ_RSA)
+    assert analysis.appeal.reasonable_time_ends.isoformat() == "2018-03-14"
+    assert analysis.appeal.deadline_opposable is False
+    assert "deadline_not_opposable" not in ids(analysis)
+    appeal = analysis.right("appeal")
+    assert {"ce-2016-387763", "cja-R421-5", "casf-L262-46"} <= set(appeal.legal_basis)
+    text = " ".join(appeal.why)
+    assert "refusera en principe d'examiner" in text and "remise" in text
+    assert "appeal" not in analysis.letters
+    assert analysis.letters[:1] == ["explanation_request"] and "debt_remission_request" in analysis.letters
+
+
+def test_czabaj_expired_without_remission_proposes_a_new_request():
+    analysis = run(**{**CZABAJ_RSA, "situation": "suspension"})
+    assert "deadline_not_opposable" not in ids(analysis)
+    assert "nouvelle demande" in " ".join(analysis.right("appeal").why)
+
+
 def test_unknown_appeal_mention_is_treated_as_given():
     analysis = run(decision__appeal_info_given=None)
     assert analysis.appeal.deadline_opposable is True

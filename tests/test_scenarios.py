@@ -32,7 +32,9 @@ def test_scenario_through_cli(name, scenario, write_case):
         assert right not in ids, f"{right} should not be in {ids}"
     for letter in expect.get("letters_include", []):
         assert letter in out["letters"]
-    for key in ("route", "then", "deadline", "deadline_opposable"):
+    for letter in expect.get("letters_exclude", []):
+        assert letter not in out["letters"], letter
+    for key in ("route", "then", "deadline", "deadline_opposable", "reasonable_time_ends"):
         if key in expect:
             assert out["appeal"][key] == expect[key], key
     notes = [n["key"] for n in out["appeal"]["note_details"]]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.law.appeals import Route, appeal_route
 from assistant.law.deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, decision_date, end_of_period
+from assistant.law.deadlines import reasonable_time_ends, reasonable_time_passed
 from assistant.law.legal_refs import period
 from assistant.law.model import Case
 from assistant.law.places import holiday_region
@@ -54,6 +55,7 @@ class AppealOut(BaseModel):
     note_details: list[NoteOut]       # the same notes with their key and texts
     verified: bool                    # false: no rule covers this case, follow the decision's mention
     legal_basis: list[str]
+    reasonable_time_ends: Optional[dt.date] = None   # Czabaj's one year (administrative court, limit not stated)
 
 
 class DeadlineOut(BaseModel):
@@ -105,7 +107,9 @@ def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
     """Which letters to propose, most urgent first. Each is tied to a right found."""
     history = case.history
     letters: list[str] = []
-    if "appeal" in found and history.appeal_filed_on is None:
+    # Once Czabaj's reasonable time has passed the court will in principle not examine the
+    # appeal: its letter is not offered as if it could succeed (README « Legal choices »).
+    if "appeal" in found and history.appeal_filed_on is None and not reasonable_time_passed(case, route):
         letters.append("appeal")
     if {"reasons", "algorithm_explanation"} & found and history.explanation_requested_on is None:
         letters.append("explanation_request")
@@ -163,6 +167,7 @@ def analyse(case: Case, lang: str = "fr") -> Analysis:
         note_details=[NoteOut(key=n.key, text=n.text(lang, on), legal_basis=list(n.legal_basis)) for n in route.notes],
         verified=route.verified,
         legal_basis=list(dict.fromkeys((*route.legal_basis, route.deadline_ref))),
+        reasonable_time_ends=reasonable_time_ends(case, route),
     )
     return Analysis(
         rights=[_right_out(f, lang, on) for f in findings],

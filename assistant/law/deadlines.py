@@ -139,6 +139,30 @@ def deadline_opposable(case: Case) -> bool:
     return case.decision.is_written and case.decision.appeal_info_given is not False
 
 
+def reasonable_time_ends(case: Case, route: Route) -> Optional[dt.date]:
+    """Czabaj (ce-2016-387763, cja-R421-5): before the administrative court only, where the
+    time limit does not run (the written decision did not state it; or payments stopped with
+    no decision), the court is in principle seized too late one year after receipt or
+    knowledge. The same date as the `reasonable_time` deadline. None elsewhere: the judicial
+    courts do not apply it (Cass. ass. plén. 8 March 2024)."""
+    if route.then != "tribunal_administratif":
+        return None
+    start = appeal_start(case)
+    if start is not None and deadline_opposable(case):
+        return None
+    start = start if start is not None else case.context.started_on
+    if start is None:
+        return None
+    region, on = holiday_region(case.claimant.postal_code), decision_date(case)
+    return end_of_period(start, period("ce-2016-387763", on), region)
+
+
+def reasonable_time_passed(case: Case, route: Route) -> bool:
+    """The one-year reasonable time ended before the case's `today`."""
+    ends = reasonable_time_ends(case, route)
+    return ends is not None and ends < case.reference_date
+
+
 def _correction_window(case: Case) -> tuple[str, ...]:
     """The texts opening a window to ask for the data behind an overpayment to be corrected
     before recovery (the period is the first one's): R847-1-1 for prime d'activité;

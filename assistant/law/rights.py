@@ -16,6 +16,7 @@ from typing import Callable
 
 from assistant.law import bodies
 from assistant.law.appeals import Route, is_penalty, is_sanction, penalty_text, social_security
+from assistant.law.deadlines import reasonable_time_passed
 from assistant.law.model import Benefit, Case, Situation
 from assistant.law.texts import Category, Note, note
 
@@ -104,13 +105,24 @@ def appeal(case: Case, route: Route) -> Facts:
         facts.append(note("fact.appeal.prior_optional", body=route.body))
     if route.mediation_before_court and route.id != "rapo_france_travail":
         facts.append(note("fact.appeal.mediation_before_court"))
+    if reasonable_time_passed(case, route):
+        # Czabaj: the one year is over; say so plainly, and what still works.
+        facts.append(note("fact.appeal.reasonable_time_passed", time="time:ce-2016-387763"))
+        if debt_remission(case, route):
+            rsa = case.benefit is Benefit.rsa
+            facts.append(note("fact.appeal.still_open_remission_rsa" if rsa else "fact.appeal.still_open_remission"))
+        else:
+            facts.append(note("fact.appeal.still_open_new_request"))
     return facts
 
 
 def deadline_not_opposable(case: Case, route: Route) -> Facts:
     """cja-R421-5, css-R142-1-A: the time limit runs only if the decision stated the route
     and the delay. No written decision at all: nothing has started to run. Before the
-    administrative court, still the reasonable time of ce-2016-387763."""
+    administrative court, still the reasonable time of ce-2016-387763; once it has passed,
+    this right is not listed (the appeal right says what still works)."""
+    if reasonable_time_passed(case, route):
+        return []
     if not case.decision.is_written and case.situation is Situation.refusal:
         # A refusal born of silence: the time limit runs from the implicit decision when the
         # acknowledgement of the request stated it (crpa-L112-3, css-R142-1-A III).
@@ -348,6 +360,10 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     extra: list[str] = []
     if right.id == "appeal":
         extra = [*route.legal_basis, route.deadline_ref]
+        if reasonable_time_passed(case, route):
+            extra += ["ce-2016-387763", "cja-R421-5"]
+            if debt_remission(case, route):
+                extra += list(REMISSION_BASIS[recovery_family(case)])
     elif right.id == "deadline_not_opposable" and not case.decision.is_written and case.situation is Situation.refusal:
         extra = ["crpa-L112-3", route.notice_basis]
     elif right.id == "deadline_not_opposable":
