@@ -527,6 +527,22 @@ def test_no_past_date_is_printed_as_a_target(name, today):
         assert "refusera en principe d'examiner" in why and "nouvelle demande" in why
 
 
+def test_czabaj_expired_letters_neither_claim_the_limit_unopposable_nor_push_an_appeal():
+    import json
+    from pathlib import Path
+
+    scenario = json.loads(Path("tests/scenarios/r18_rsa_overpayment_czabaj_expired.json").read_text(encoding="utf-8"))
+    _, analysis, letters = _letters_for(scenario["case"])
+    assert [letter.id for letter in letters] == analysis.letters and "appeal" not in analysis.letters
+    text = _texts(letters)
+    assert "ne me sont pas opposables" not in text
+    assert "envoyez aussi le recours" not in text and "argument pour votre recours" not in text
+    assert "Le délai raisonnable pour contester la décision devant le tribunal administratif est passé" in text
+    # forced, the appeal letter still does not claim the limits are unopposable
+    _, _, [forced] = _letters_for(scenario["case"], only=["appeal"])
+    assert "ne me sont pas opposables" not in forced.plain_text()
+
+
 def test_unknown_address_is_a_blank_block_and_the_guide_says_where_to_find_it():
     _, _, letters = _letters_for(dict(GOLDEN_CASES)["p01_rsa_suspended_without_reasons"])
     by_id = {letter.id: letter for letter in letters}
