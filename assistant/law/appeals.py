@@ -168,7 +168,7 @@ def _penalty(case: Case) -> Route | None:
             silence_is_rejection=False,
             notes=(note("route.penalty_direct", court=note("court.tribunal_judiciaire"), time="time:css-R142-1-A"),),
         )
-    if procedure(case) == "departement":
+    if procedure(case) == "departement" and case.benefit is Benefit.rsa:
         # The RSA amende administrative (CASF L262-52) is not under the L262-47 RAPO
         # (CE avis 19 Nov 2021 n° 454699; CE 7 Mar 2025 n° 491222): optional recours
         # gracieux, then the administrative court.
@@ -294,17 +294,34 @@ def _prime_noel(case: Case) -> Route | None:
 
 
 def _departement_other(case: Case) -> Route | None:
-    """Other départemental aids: recours gracieux, then the administrative court."""
+    """The département's other aids (PCH it pays, APA, other legal aide sociale benefits):
+    every contentious appeal against the président's decision is preceded by a compulsory
+    prior appeal to the président himself (CASF L134-1, L134-2), then the court L134-3 names:
+    the judicial judge (pôle social) for the PCH, the administrative court otherwise."""
     if procedure(case) != "departement":
         return None
+    if case.benefit is Benefit.pch:
+        return Route(
+            id="rapo_departement",
+            body=f"Président du conseil départemental {departement_of(case)}",
+            then="tribunal_judiciaire",
+            legal_basis=("casf-L134-2", "casf-L134-1", "casf-L134-3", "casf-R134-1", "css-R142-1-A"),
+            deadline_ref="css-R142-1-A",
+            court_ref="css-R142-1-A",
+            notes=(note("route.departement_pch", time="time:css-R142-1-A"),),
+        )
+    # No text fixing this prior appeal's own time limit was seen: file it within the
+    # administrative court's, which it then preserves.
+    notes = [note("route.departement_aide_sociale", time="time:cja-R421-1")]
+    if case.benefit is Benefit.autre:
+        notes.append(note("route.departement_other"))
     return Route(
-        id="recours_gracieux",
+        id="rapo_departement",
         body=f"Président du conseil départemental {departement_of(case)}",
         then="tribunal_administratif",
-        legal_basis=("crpa-L411-2", "cja-R421-1"),
+        legal_basis=("casf-L134-2", "casf-L134-1", "cja-R421-1"),
         deadline_ref="cja-R421-1",
-        compulsory=False,
-        notes=(note("route.departement_other"),),
+        notes=tuple(notes),
     )
 
 

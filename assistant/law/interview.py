@@ -136,6 +136,7 @@ BENEFIT_LABELS = {
     "prime_noel": N_("Prime de Noël (aide exceptionnelle de fin d'année)"),
     "aeeh": N_("AEEH (allocation d'éducation de l'enfant handicapé)"),
     "pch": N_("PCH (prestation de compensation du handicap)"),
+    "apa": N_("APA (allocation personnalisée d'autonomie)"),
     "autre": N_("Une autre aide"),
 }
 
