@@ -35,7 +35,7 @@ NOT_YET_ARTICLE_LEVEL = {
     "casf-R241-33", "casf-L241-9", "casf-L134-3", "casf-L134-1", "casf-L134-2", "casf-R134-1", "casf-L245-2", "cch-L825-1", "cch-L825-2",
     "cch-L821-7", "cch-L823-9", "cja-L213-11", "cja-L213-13", "cja-L213-14", "cja-R213-10",
     "ct-R5412-8", "ct-L5426-2", "cass-2024-21-12560", "cass-2020-18-26512", "lo-2011-333-4",
-    "lo-2011-333-5", "lo-2011-333-6", "loi-78-17-47",
+    "lo-2011-333-5", "lo-2011-333-6", "loi-78-17-47", "loi-2019-816-1A", "lo-2007-223",
 }
 ARTICLE_LEVEL = re.compile(r"LEGIARTI\d{12}|/arianeweb/(CE|TC)/(decision|analyse)/|CELEX:\d|#art_\d|courdecassation\.fr/decision/")
 

@@ -3,7 +3,7 @@ real command line (CONTRACT §2).
 
 Our own files may also expect: `notes_include` (keys of the route's notes),
 `basis_include` / `basis_exclude` (ids in the route's legal basis), `deadlines_include`
-({deadline id: date})."""
+({deadline id: date}), `body` (the route's addressee), `stderr_include` (texts of a refusal)."""
 
 import json
 
@@ -23,6 +23,8 @@ def test_scenario_through_cli(name, scenario, write_case):
     if result.returncode == 2:
         assert result.stdout == ""
         assert "Dossier invalide" in result.stderr
+        for text in expect.get("stderr_include", []):
+            assert text in result.stderr, text
         return
     out = json.loads(result.stdout)
     ids = [r["id"] for r in out["rights"]]
@@ -34,7 +36,7 @@ def test_scenario_through_cli(name, scenario, write_case):
         assert letter in out["letters"]
     for letter in expect.get("letters_exclude", []):
         assert letter not in out["letters"], letter
-    for key in ("route", "then", "deadline", "deadline_opposable", "reasonable_time_ends"):
+    for key in ("route", "then", "body", "deadline", "deadline_opposable", "reasonable_time_ends"):
         if key in expect:
             assert out["appeal"][key] == expect[key], key
     notes = [n["key"] for n in out["appeal"]["note_details"]]

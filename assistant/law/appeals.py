@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.law import bodies
 from assistant.law.model import Benefit, Case, Ground, Situation
-from assistant.law.places import departement
+from assistant.law.places import departement, rsa_authority
 from assistant.law.texts import Note, note
 
 
@@ -106,6 +106,13 @@ def _of_body(case: Case) -> str:
 
 
 def _rsa_authority(case: Case) -> str:
+    c = case.claimant
+    # The date that chooses the legal values, as deadlines.decision_date (which imports this
+    # module, hence not imported here): the decision's date, its receipt, the change, today.
+    on = case.decision.date or case.decision.received_on or case.context.started_on or case.reference_date
+    dated = rsa_authority(c.postal_code, c.city, on, c.commune_code)
+    if dated is not None:
+        return dated.name
     place = departement(case.claimant.postal_code)
     if place and place.rsa_authority:
         return place.rsa_authority

@@ -16,7 +16,7 @@ from pathlib import Path
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Optional
 
-from assistant.law import bodies, gate
+from assistant.law import bodies, gate, places
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
@@ -152,6 +152,8 @@ class Claimant(_Strict):
     email: Optional[str] = Field(default=None, max_length=320)
     phone: Optional[str] = Field(default=None, max_length=40)
     file_number: Optional[str] = Field(default=None, max_length=40)
+    # Contract addition (2026-12-06): the commune's INSEE code; wins over postal_code + city.
+    commune_code: Optional[str] = Field(default=None, pattern=r"^[0-9][0-9AB][0-9]{3}$")
 
     @field_validator("postal_code")
     @classmethod
@@ -239,6 +241,11 @@ class Case(_Strict):
             problems.append(("benefit", "impossible_pair"))
         if self.situation not in SITUATIONS_BY_ORGANISM[self.organism.kind]:
             problems.append(("situation", "impossible_situation"))
+        c = self.claimant
+        if c.commune_code and c.commune_code not in places.communes():
+            problems.append(("claimant.commune_code", "unknown_commune"))
+        elif places.outside_rsa(c.postal_code, c.city, c.commune_code):
+            problems.append(("claimant.postal_code", "own_social_protection"))
         d = self.decision
         if d.received is False and d.received_on is not None:
             problems.append(("decision.received_on", "not_received"))
@@ -278,6 +285,7 @@ FIELD_LABELS: dict[str, str] = {
     "claimant.last_name": "Nom",
     "claimant.address": "Adresse",
     "claimant.postal_code": "Code postal",
+    "claimant.commune_code": "Code INSEE de la commune",
     "claimant.city": "Ville",
     "claimant.email": "Adresse e-mail",
     "claimant.phone": "Téléphone",
@@ -317,6 +325,8 @@ _SPECIFIC: dict[str, str] = {
     "not_received": "vous indiquez ne pas avoir reçu de décision écrite, mais vous donnez une date de réception.",
     "before_decision": "elle ne peut pas précéder la date de la décision.",
     "future": "elle ne peut pas être postérieure à aujourd'hui ({today}).",
+    "own_social_protection": "ce code postal est en Nouvelle-Calédonie, en Polynésie française ou à Wallis-et-Futuna, où s'applique leur propre protection sociale ; cet outil ne couvre pas ces territoires.",
+    "unknown_commune": "code INSEE de commune inconnu ; vérifiez-le ou laissez-le vide.",
     "implausible": "date invraisemblable (entre 1900 et 2100 attendu) ; vérifiez l'année.",
     "before_decision_date": "elle ne peut pas précéder la date de la décision.",
     "postal_code": "il faut 5 chiffres (par exemple 44000).",

@@ -51,3 +51,122 @@ def departement(postal_code: str) -> Optional[Place]:
 def holiday_region(postal_code: str) -> Optional[str]:
     """The `holidays` France subdivision whose local public holidays apply, if any."""
     return _lookup(postal_code, _HOLIDAY_REGION_BY_PREFIX)  # type: ignore[return-value]
+
+
+# --- Communes (official data, tools/make_communes.py) and dated RSA authorities -------------
+
+COMMUNES = Path(__file__).resolve().parent / "data" / "communes.json.gz"
+AUTHORITIES = Path(__file__).resolve().parent / "data" / "rsa_authorities.yaml"
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str
+    names: tuple[str, ...]
+    postcodes: tuple[str, ...]
+    dep: str
+    lyon: bool = False
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One commune when postcode and city identify it, else the candidates."""
+    commune: Optional[Commune]
+    candidates: tuple[Commune, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def communes() -> dict[str, Commune]:
+    import gzip
+    import json
+
+    raw = json.loads(gzip.decompress(COMMUNES.read_bytes()))["communes"]
+    return {code: Commune(code, tuple(r["names"]), tuple(r["postcodes"]), r["dep"], bool(r.get("lyon")))
+            for code, r in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def _by_postcode() -> dict[str, tuple[Commune, ...]]:
+    out: dict[str, list[Commune]] = {}
+    for c in communes().values():
+        for pc in c.postcodes:
+            out.setdefault(pc, []).append(c)
+    return {pc: tuple(cs) for pc, cs in out.items()}
+
+
+def normalise(city: str) -> str:
+    """« St-Priest Cedex 3 » → « SAINT PRIEST »; « Lyon 3e Arrondissement » → « LYON »."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode().upper()
+    text = re.sub(r"[^A-Z0-9]+", " ", text)
+    text = re.sub(r"\bCEDEX\b.*$", "", text)
+    text = re.sub(r"\b\d+\s*(ER|E|EME)?\b|\bARRONDISSEMENT\b", " ", text)
+    text = re.sub(r"\bSTE\b", "SAINTE", re.sub(r"\bST\b", "SAINT", text))
+    return " ".join(text.split())
+
+
+def resolve(postal_code: str, city: str = "", commune_code: Optional[str] = None) -> Resolution:
+    """The commune of a postal address (an INSEE `commune_code`, when given, wins)."""
+    if commune_code:
+        found = communes().get(commune_code)
+        return Resolution(found, (found,) if found else ())
+    wanted = normalise(city)
+    local = _by_postcode().get(postal_code, ())
+    if not local:  # CEDEX or unknown postcode: the same name in the same département
+        prefix = postal_code[:3] if postal_code.startswith("97") or postal_code.startswith("98") else postal_code[:2]
+        local = tuple(c for c in communes().values() if c.postcodes and c.postcodes[0].startswith(prefix))
+        named = tuple(c for c in local if wanted in {normalise(n) for n in c.names})
+        return Resolution(named[0] if len(named) == 1 else None, named)
+    named = tuple(c for c in local if wanted and wanted in {normalise(n) for n in c.names})
+    if len(named) == 1:
+        return Resolution(named[0], named)
+    pool = named or local
+    return Resolution(pool[0] if len(pool) == 1 else None, pool)
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str
+    ref: Optional[str] = None
+
+
+@lru_cache(maxsize=1)
+def _authorities() -> dict:
+    import yaml
+
+    return yaml.safe_load(AUTHORITIES.read_text(encoding="utf-8"))
+
+
+def outside_rsa(postal_code: str, city: str = "", commune_code: Optional[str] = None) -> bool:
+    """New Caledonia, French Polynesia, Wallis-et-Futuna…: their own social protection applies."""
+    excluded = tuple(_authorities()["excluded"])
+    found = resolve(postal_code, city, commune_code).commune
+    return (found.dep if found else postal_code[:3]) in excluded
+
+
+def _commune_place(commune: Commune) -> Optional[Place]:
+    table = _table()
+    return table.get(commune.dep) or departement(commune.postcodes[0] if commune.postcodes else "")
+
+
+def rsa_authority(postal_code: str, city: str, on, commune_code: Optional[str] = None) -> Optional[Authority]:
+    """The body that decides on the RSA for this address on the date `on`, from the dated rules;
+    None when the commune is unknown or ambiguous (the caller then falls back to the postcode)."""
+    commune = resolve(postal_code, city, commune_code).commune
+    if commune is None:
+        return None
+    for rule in _authorities()["rules"]:
+        match = rule["match"]
+        if ("lyon" in match and match["lyon"] == commune.lyon) or commune.dep in match.get("dep", ()):
+            in_force = [v for v in rule["values"] if v["from"] <= on]
+            if in_force:
+                return Authority(in_force[-1]["authority"], in_force[-1].get("ref"))
+            break
+    place = _commune_place(commune)
+    if place is None:
+        return None
+    if place.rsa_authority and not place.rsa_authority.startswith("Président de la Métropole"):
+        return Authority(place.rsa_authority)
+    return Authority(f"Président du conseil départemental {place.of}")

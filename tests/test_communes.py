@@ -1,0 +1,138 @@
+"""Communes and the RSA authority by commune and by date (issue 18, item 1).
+
+The walk reads the raw official data (npm package @etalab/decoupage-administratif, unpacked
+where DECOUPAGE_DIR points, else /tmp/decoup/package or /tmp/package) and derives each
+commune's expected authority from it on its own, never from the project's generated file.
+Without the package (no network in CI) the walk is skipped; the unit tests below still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from assistant.law import places
+
+D = dt.date
+CHANGES = [D(2007, 7, 15), D(2015, 1, 1), D(2021, 1, 1)]
+DATES = sorted({d for c in CHANGES for d in (c, c - dt.timedelta(days=1))} | {D(2026, 12, 6)})
+
+
+def _raw() -> Path | None:
+    for candidate in (os.environ.get("DECOUPAGE_DIR"), "/tmp/decoup/package", "/tmp/package"):
+        if candidate and (Path(candidate) / "data" / "communes.json").exists():
+            return Path(candidate)
+    return None
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().replace("’", "'").lower()
+
+
+def _expected(dep: str, dep_name: str, lyon: bool, on: dt.date) -> str:
+    """From the official data only: EPCI type MET69, départements 67/68, COM 977/978."""
+    if lyon and on >= D(2015, 1, 1):
+        return "métropole de lyon"
+    if dep in ("67", "68") and on >= D(2021, 1, 1):
+        return "collectivité européenne d'alsace"
+    if dep == "977" and on >= D(2007, 7, 15):
+        return "saint-barthélemy"
+    if dep == "978" and on >= D(2007, 7, 15):
+        return "saint-martin"
+    if dep in ("977", "978"):
+        return "guadeloupe"
+    return {"75": "paris", "2A": "corse", "2B": "corse", "972": "martinique",
+            "973": "guyane", "974": "réunion", "976": "mayotte"}.get(dep, dep_name)
+
+
+@pytest.mark.skipif(_raw() is None, reason="raw @etalab/decoupage-administratif not unpacked here")
+def test_every_commune_on_every_change_date():
+    raw = _raw()
+    assert raw is not None
+    communes = json.loads((raw / "data" / "communes.json").read_text(encoding="utf-8"))
+    epci = json.loads((raw / "data" / "epci.json").read_text(encoding="utf-8"))
+    deps = {d["code"]: d["nom"] for d in json.loads((raw / "data" / "departements.json").read_text(encoding="utf-8"))}
+    deps |= {"977": "Saint-Barthélemy", "978": "Saint-Martin"}
+    lyon = {m["code"] for e in epci if e["type"] == "MET69" for m in e["membres"]}
+    wrong, by_address, ambiguous = [], 0, 0
+    current = [c for c in communes if c["type"] == "commune-actuelle"]
+    assert len(current) == len(places.communes())
+    for c in current:
+        dep = c["departement"]
+        if dep in ("984", "986", "987", "988", "989"):
+            assert places.outside_rsa(c.get("codesPostaux", ["98000"])[0], c["nom"], c["code"]), c["code"]
+            continue
+        for on in DATES:
+            want = _fold(_expected(dep, deps[dep], c["code"] in lyon, on))
+            got = places.rsa_authority("00000", "", on, commune_code=c["code"])
+            if got is None or want not in _fold(got.name):
+                wrong.append((c["code"], c["nom"], on, got, want))
+        for postcode in c.get("codesPostaux", []):
+            found = places.resolve(postcode, c["nom"]).commune
+            by_address += 1
+            if found is None:
+                ambiguous += 1
+            else:
+                assert found.code == c["code"] or _fold(c["nom"]) in map(_fold, found.names), (postcode, c["nom"], found)
+    assert not wrong, wrong[:20]
+    assert ambiguous < by_address // 100, ambiguous
+
+
+@pytest.mark.parametrize("postcode, city, on, expected", [
+    ("69200", "Vénissieux", D(2024, 3, 1), "Président de la Métropole de Lyon"),
+    ("69120", "Vaulx-en-Velin", D(2024, 3, 1), "Président de la Métropole de Lyon"),
+    ("69500", "Bron", D(2024, 3, 1), "Président de la Métropole de Lyon"),
+    ("69800", "St-Priest CEDEX 2", D(2024, 3, 1), "Président de la Métropole de Lyon"),
+    ("69140", "Rillieux-la-Pape", D(2024, 3, 1), "Président de la Métropole de Lyon"),
+    ("69003", "LYON 3E ARRONDISSEMENT", D(2024, 3, 1), "Président de la Métropole de Lyon"),
+    ("69200", "Venissieux", D(2014, 12, 31), "Président du conseil départemental du Rhône"),
+    ("67000", "Strasbourg", D(2020, 6, 1), "Président du conseil départemental du Bas-Rhin"),
+    ("67000", "Strasbourg", D(2024, 6, 1), "Président de la Collectivité européenne d'Alsace"),
+    ("68100", "Mulhouse", D(2020, 12, 31), "Président du conseil départemental du Haut-Rhin"),
+    ("68100", "Mulhouse", D(2021, 1, 1), "Président de la Collectivité européenne d'Alsace"),
+    ("97150", "Saint-Martin", D(2024, 1, 1), "Président du conseil territorial de Saint-Martin"),
+    ("97133", "St Barthélemy", D(2024, 1, 1), "Président du conseil territorial de Saint-Barthélemy"),
+    ("33220", "Port-Sainte-Foy-et-Ponchapt", D(2024, 1, 1), "Président du conseil départemental de la Dordogne"),
+    ("33220", "Sainte-Foy-la-Grande", D(2024, 1, 1), "Président du conseil départemental de la Gironde"),
+    ("97200", "Fort-de-France", D(2024, 1, 1), "Président du conseil exécutif de Martinique"),
+    ("20000", "Ajaccio", D(2024, 1, 1), "Président du conseil exécutif de Corse"),
+])
+def test_rsa_authority_by_commune_and_date(postcode, city, on, expected):
+    got = places.rsa_authority(postcode, city, on)
+    assert got is not None and got.name == expected
+
+
+def test_paris_and_guyane_unchanged():
+    assert places.rsa_authority("75011", "Paris", D(2024, 1, 1)).name == places.departement("75011").rsa_authority
+    assert places.rsa_authority("97300", "Cayenne", D(2024, 1, 1)).name == places.departement("97300").rsa_authority
+
+
+def test_commune_code_wins_over_postcode_and_city():
+    assert places.resolve("67000", "Strasbourg", commune_code="69259").commune.names[0] == "Vénissieux"
+
+
+def test_ambiguous_postcode_returns_candidates():
+    found = places.resolve("33220", "")
+    assert found.commune is None and len(found.candidates) > 1
+
+
+def test_normalise():
+    assert places.normalise("St-Priest Cédex 3") == "SAINT PRIEST"
+    assert places.normalise("Lyon 1er Arrondissement") == "LYON"
+
+
+@pytest.mark.parametrize("postcode, city", [("98800", "Nouméa"), ("98714", "Papeete"), ("98600", "Mata-Utu")])
+def test_pacific_territories_refused(postcode, city):
+    assert places.outside_rsa(postcode, city)
+
+
+def test_every_rule_cites_an_existing_legal_ref():
+    from assistant.law.legal_refs import ref
+    for rule in places._authorities()["rules"]:
+        for value in rule["values"]:
+            assert str(ref(value["ref"]).url).startswith("https://www.legifrance.gouv.fr/")
