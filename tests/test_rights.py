@@ -149,9 +149,9 @@ def test_czabaj_expired_says_so_and_offers_what_still_works():
     assert analysis.appeal.deadline_opposable is False
     assert "deadline_not_opposable" not in ids(analysis)
     appeal = analysis.right("appeal")
-    assert {"ce-2016-387763", "cja-R421-5", "casf-L262-46"} <= set(appeal.legal_basis)
+    assert {"ce-2016-387763", "cja-R421-5", "casf-L262-46", "ce-2024-473732"} <= set(appeal.legal_basis)
     text = " ".join(appeal.why)
-    assert "refusera en principe d'examiner" in text and "remise" in text
+    assert "refusera en principe d'examiner" in text and "remise" in text and "titre exécutoire" in text
     assert "appeal" not in analysis.letters
     assert analysis.letters[:1] == ["explanation_request"] and "debt_remission_request" in analysis.letters
 

@@ -110,7 +110,8 @@ def appeal(case: Case, route: Route) -> Facts:
         facts.append(note("fact.appeal.reasonable_time_passed", time="time:ce-2016-387763"))
         if debt_remission(case, route):
             rsa = case.benefit is Benefit.rsa
-            facts.append(note("fact.appeal.still_open_remission_rsa" if rsa else "fact.appeal.still_open_remission"))
+            facts.append(note("fact.appeal.still_open_remission_rsa", title_time="time:ce-2024-473732") if rsa
+                         else note("fact.appeal.still_open_remission"))
         else:
             facts.append(note("fact.appeal.still_open_new_request"))
     return facts
@@ -364,6 +365,8 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
             extra += ["ce-2016-387763", "cja-R421-5"]
             if debt_remission(case, route):
                 extra += list(REMISSION_BASIS[recovery_family(case)])
+                if case.benefit is Benefit.rsa:
+                    extra.append("ce-2024-473732")   # the titre exécutoire still opens the merits
     elif right.id == "deadline_not_opposable" and not case.decision.is_written and case.situation is Situation.refusal:
         extra = ["crpa-L112-3", route.notice_basis]
     elif right.id == "deadline_not_opposable":
