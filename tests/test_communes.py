@@ -136,3 +136,22 @@ def test_every_rule_cites_an_existing_legal_ref():
     for rule in places._authorities()["rules"]:
         for value in rule["values"]:
             assert str(ref(value["ref"]).url).startswith("https://www.legifrance.gouv.fr/")
+
+
+@pytest.mark.parametrize("postcode, city, date, expected", [
+    ("67000", "Strasbourg", "2024-03-04", "Président de la Collectivité européenne d'Alsace"),
+    ("67000", "Strasbourg", "2020-03-04", "Président du conseil départemental du Bas-Rhin"),
+    ("69200", "Vénissieux", "2024-03-04", "Président de la Métropole de Lyon"),
+    ("44000", "Nantes", "2024-03-04", "Président du conseil départemental de la Loire-Atlantique"),
+])
+def test_the_departements_other_routes_name_the_body_of_the_decisions_date(postcode, city, date, expected):
+    """The RSA fine and the département's other aids go to the same dated body."""
+    from assistant.law.appeals import appeal_route
+    from assistant.law.model import Case
+
+    raw = json.loads((Path(__file__).parent / "scenarios" / "r02_rsa_fine_of_the_departement.json").read_text(encoding="utf-8"))
+    case = raw["case"]
+    case["claimant"].update(postal_code=postcode, city=city)
+    case["decision"].update(date=date, received_on=None)
+    case["today"] = date
+    assert appeal_route(Case.model_validate(case)).body == expected

@@ -105,12 +105,28 @@ def _of_body(case: Case) -> str:
     return bodies.of(organism_label(case))
 
 
-def _rsa_authority(case: Case) -> str:
+def _dated_authority(case: Case):
+    """The body holding the département's powers for the claimant's commune on the decision's
+    date (law/data/rsa_authorities.yaml), or None when the commune is not identified."""
     c = case.claimant
     # The date that chooses the legal values, as deadlines.decision_date (which imports this
     # module, hence not imported here): the decision's date, its receipt, the change, today.
     on = case.decision.date or case.decision.received_on or case.context.started_on or case.reference_date
-    dated = rsa_authority(c.postal_code, c.city, on, c.commune_code)
+    return rsa_authority(c.postal_code, c.city, on, c.commune_code)
+
+
+def _departement_president(case: Case) -> str:
+    """« Président du conseil départemental du Nord », or the collectivité that replaced the
+    département on the decision's date (Métropole de Lyon, Collectivité européenne d'Alsace,
+    Saint-Martin, Saint-Barthélemy: the dated rules, each with its `legal_refs` id)."""
+    dated = _dated_authority(case)
+    if dated is not None and dated.ref:
+        return dated.name
+    return f"Président du conseil départemental {departement_of(case)}"
+
+
+def _rsa_authority(case: Case) -> str:
+    dated = _dated_authority(case)
     if dated is not None:
         return dated.name
     place = departement(case.claimant.postal_code)
@@ -310,7 +326,7 @@ def _departement_other(case: Case) -> Route | None:
     if case.benefit is Benefit.pch:
         return Route(
             id="rapo_departement",
-            body=f"Président du conseil départemental {departement_of(case)}",
+            body=_departement_president(case),
             then="tribunal_judiciaire",
             legal_basis=("casf-L134-2", "casf-L134-1", "casf-L134-3", "casf-R134-1", "css-R142-1-A"),
             deadline_ref="css-R142-1-A",
@@ -324,7 +340,7 @@ def _departement_other(case: Case) -> Route | None:
         notes.append(note("route.departement_other"))
     return Route(
         id="rapo_departement",
-        body=f"Président du conseil départemental {departement_of(case)}",
+        body=_departement_president(case),
         then="tribunal_administratif",
         legal_basis=("casf-L134-2", "casf-L134-1", "cja-R421-1"),
         deadline_ref="cja-R421-1",
