@@ -88,3 +88,31 @@ def test_a_refusal_born_on_a_weekend_does_not_give_more_time():
     assert dates["cada_after_explanation"] == dt.date(2026, 4, 28)
     steps = ladder(case, [Sent(letter_id="explanation_request", on=dt.date(2026, 1, 31))], [])
     assert {s.due for s in steps if s.letter_id == "cada_referral"} == {dt.date(2026, 4, 28)}
+
+
+def test_reasonable_time_ends_is_the_reasonable_time_deadline_and_only_before_the_ta():
+    """Czabaj (ce-2016-387763): one year from receipt, or from when payments stopped with no
+    decision; never before the judicial courts (Cass. ass. plén. 8 March 2024)."""
+    from assistant.law.analysis import analyse
+    from assistant.law.appeals import appeal_route
+    from assistant.law.deadlines import reasonable_time_ends, reasonable_time_passed
+    from assistant.law.model import parse_case
+    from tests.conftest import with_changes
+    from tests.test_rights import BASE
+
+    unnotified = parse_case(with_changes(BASE, benefit="apl", decision={"received": False},
+                                         context__started_on="2026-11-05"))
+    route = appeal_route(unnotified)
+    assert reasonable_time_ends(unnotified, route) == D(2027, 11, 5)
+    assert [d.date for d in analyse(unnotified).deadlines if d.id == "reasonable_time"] == [D(2027, 11, 5)]
+    assert not reasonable_time_passed(unnotified, route)
+    # the day itself is still open; the day after, it has passed
+    last_day = parse_case(with_changes(BASE, benefit="apl", decision={"received": False},
+                                       context__started_on="2025-11-05", today="2026-11-05"))
+    assert not reasonable_time_passed(last_day, appeal_route(last_day))
+    after = parse_case(with_changes(BASE, benefit="apl", decision={"received": False},
+                                    context__started_on="2025-11-05", today="2026-11-06"))
+    assert reasonable_time_passed(after, appeal_route(after))
+    judicial = parse_case(with_changes(BASE, decision__appeal_info_given=False))
+    assert appeal_route(judicial).then == "tribunal_judiciaire"
+    assert reasonable_time_ends(judicial, appeal_route(judicial)) is None
