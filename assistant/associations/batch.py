@@ -31,7 +31,7 @@ BOOL_FIELDS = {
     f"decision.{name}" for name, info in Decision.model_fields.items() if info.annotation in (bool, Optional[bool])
 } | {f"context.{name}" for name, info in Context.model_fields.items() if info.annotation in (bool, Optional[bool])}
 NUMBER_FIELDS = {"context.amount_eur", "context.withholding_eur"}
-DATE_FIELDS = {"decision.date", "decision.received_on", "context.started_on", "today"} | {
+DATE_FIELDS = {"decision.date", "decision.received_on", "decision.request_filed_on", "context.started_on", "today"} | {
     f"history.{name}" for name in History.model_fields
 }
 # Enum columns: the contract's values, typed in any case; a few French words besides.

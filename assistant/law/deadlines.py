@@ -111,11 +111,42 @@ def appeal_start(case: Case) -> Optional[dt.date]:
     return case.decision.received_on or case.decision.date
 
 
+# Per route: the entry whose `deadline` is the time after which the body's silence on the
+# person's own request is a refusal (a decision born on a known date). Routes absent here
+# have no such period encoded: no implicit decision date is computed for them.
+REQUEST_SILENCE_REFS = {"rapo_mdph": "casf-R241-33"}
+
+
+def request_silence_ref(route: Route) -> Optional[str]:
+    return REQUEST_SILENCE_REFS.get(route.id)
+
+
+def implicit_decision_on(case: Case, route: Route) -> Optional[dt.date]:
+    """A request left unanswered (`decision.request_filed_on`, no written decision): the day
+    the body's silence became a refusal, the calendar end of its silence period (its
+    REQUEST_SILENCE_REFS entry, casf-R241-33 for the CDAPH) in force on the request's date,
+    never moved past a weekend. None when no such period is encoded for the route."""
+    d, ref_id = case.decision, request_silence_ref(route)
+    if d.is_written or d.request_filed_on is None or ref_id is None:
+        return None
+    return period_end(d.request_filed_on, period(ref_id, d.request_filed_on))
+
+
+def silence_start(case: Case, route: Route) -> Optional[dt.date]:
+    """When the time limit against the implicit refusal starts: its date, if the
+    acknowledgement of receipt stated the routes and time limits (css-R142-1-A III,
+    crpa-L112-6) — and also when the person does not know (the strictest reading: the safe
+    date as if it had). None when it did not state them: no time limit runs."""
+    if case.decision.acknowledgement_states_time_limits is False:
+        return None
+    return implicit_decision_on(case, route)
+
+
 def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
     """The safe date for the first step. Where that step does not stop the court time
     limit (ARE: the prescription runs on), it must leave the body its whole answer time
     before the court limit ends: never later than that limit minus the silence period."""
-    start = appeal_start(case)
+    start = appeal_start(case) or silence_start(case, route)
     if start is None:
         return None
     region, on = holiday_region(case.claimant.postal_code), decision_date(case)
@@ -132,11 +163,16 @@ def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
     return end
 
 
-def deadline_opposable(case: Case) -> bool:
+def deadline_opposable(case: Case, route: Optional[Route] = None) -> bool:
     """The time limit binds only if the written decision stated the route and delay
     (CJA R421-5, CSS R142-1-A III). Unknown is treated as stated: the person must act
-    in time rather than rely on a defect they are not sure of."""
-    return case.decision.is_written and case.decision.appeal_info_given is not False
+    in time rather than rely on a defect they are not sure of. A refusal born of silence
+    (given the route): only when the acknowledgement of the request is known to have stated
+    them (crpa-L112-6); unknown gives a safe date, not a binding one."""
+    if not case.decision.is_written:
+        return (route is not None and implicit_decision_on(case, route) is not None
+                and case.decision.acknowledgement_states_time_limits is True)
+    return case.decision.appeal_info_given is not False
 
 
 def reasonable_time_ends(case: Case, route: Route) -> Optional[dt.date]:
@@ -189,9 +225,15 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         out.append(Deadline(id_, end_of_period(start, length, region), label, basis))
         return period_end(start, length)
 
-    start = appeal_start(case)
+    implicit = implicit_decision_on(case, route)
+    if implicit is not None:
+        out.append(Deadline("implicit_decision", implicit, note("deadline.implicit_decision"),
+                            (request_silence_ref(route) or "",)))
+    start = appeal_start(case) or silence_start(case, route)
     if start is not None and case.history.appeal_filed_on is None:
         basis = tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, route.notice_basis)))
+        if implicit is not None:
+            basis = (*basis, "crpa-L112-6")
         out.append(Deadline("appeal", appeal_deadline(case, route) or start,
                             note("deadline.appeal_court" if route.id == "none" else "deadline.appeal"), basis))
         if not route.interrupts_court_deadline and route.id != "none":

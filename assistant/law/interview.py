@@ -210,6 +210,12 @@ def _not_written(a: Answers) -> bool:
     return a.get("decision.received") == NO
 
 
+def _silent_refusal(a: Answers) -> bool:
+    # A request left unanswered: its date and its acknowledgement decide whether the time
+    # limit against the refusal born of silence runs (CRPA L112-6, CSS R142-1-A III).
+    return a.get("decision.received") == NO and a.get("situation") == "refusal"
+
+
 def _body_chosen(a: Answers) -> bool:
     # The list of benefits depends on the body: shown once the body is chosen.
     return a.get("organism.kind") is not None
@@ -268,13 +274,20 @@ STEPS: tuple[Step, ...] = (
     Step("decision", N_("La décision et ses dates"), (
         Question("decision.received", N_("Avez-vous reçu un courrier, un e-mail ou un message sur votre espace en ligne qui annonce la décision ?"),
                  "tristate", options=TRISTATE, unknown_allowed=True,
-                 help=N_("Si vous n'avez rien reçu, vos droits sont les mêmes : aucun délai ne court contre vous.")),
+                 help=N_("Si vous n'avez rien reçu, vos droits sont les mêmes. Si votre demande est restée sans réponse, nous vous demanderons sa date.")),
         Question("decision.date", N_("Date écrite sur la décision"), "date", unknown_allowed=True, show_if=_written,
                  help=N_("En général en haut du courrier, près du lieu.")),
         Question("decision.received_on", N_("Date à laquelle vous l'avez reçue"), "date", unknown_allowed=True, show_if=_written,
                  help=N_("C'est elle qui fait partir le délai pour contester. Si vous ne savez plus, nous prenons la date de la décision, par prudence.")),
         Question("context.started_on", N_("Date à laquelle les paiements se sont arrêtés ou ont changé"), "date",
                  unknown_allowed=True, show_if=_not_written),
+        Question("decision.request_filed_on", N_("Date à laquelle vous avez déposé la demande restée sans réponse"), "date",
+                 unknown_allowed=True, show_if=_silent_refusal,
+                 help=N_("Elle figure sur l'accusé de réception de votre demande. Sans réponse pendant un certain temps, la demande est refusée : nous calculons cette date pour vous.")),
+        Question("decision.acknowledgement_states_time_limits",
+                 N_("L'accusé de réception de votre demande indique-t-il comment contester un refus et dans quel délai ?"),
+                 "tristate", options=TRISTATE, unknown_allowed=True, show_if=_silent_refusal,
+                 help=N_("S'il l'indique, le délai pour contester court dès que le silence vaut refus. Si vous ne savez pas, nous comptons ce délai par prudence.")),
     ), intro=N_("Regardez le courrier ou le message si vous l'avez sous la main."), subject=N_("la décision et ses dates")),
     Step("decision_content", N_("Ce que dit la décision"), (
         Question("decision.reasons_given", N_("La décision explique-t-elle pourquoi (les faits et les textes appliqués) ?"),

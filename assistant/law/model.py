@@ -195,6 +195,10 @@ class Decision(_Strict):
     appeal_info_given: Optional[bool] = Field(default=None, strict=True)
     algorithm_mentioned: Optional[bool] = Field(default=None, strict=True)
     ground: Optional[Ground] = None
+    # A request left unanswered (added 2026-12-06): its date, and whether its acknowledgement
+    # of receipt stated the routes and time limits (None: the person does not know).
+    request_filed_on: Optional[dt.date] = None
+    acknowledgement_states_time_limits: Optional[bool] = Field(default=None, strict=True)
 
     @property
     def is_written(self) -> bool:
@@ -257,6 +261,7 @@ class Case(_Strict):
         dated = {
             "decision.date": d.date,
             "decision.received_on": d.received_on,
+            "decision.request_filed_on": d.request_filed_on,
             "context.started_on": self.context.started_on,
             "history.explanation_requested_on": self.history.explanation_requested_on,
             "history.documents_requested_on": self.history.documents_requested_on,
@@ -304,6 +309,8 @@ FIELD_LABELS: dict[str, str] = {
     "decision.appeal_info_given": "La décision indique comment la contester",
     "decision.algorithm_mentioned": "La décision mentionne un traitement algorithmique",
     "decision.ground": "La décision repose sur un avis médical",
+    "decision.request_filed_on": "Date de la demande restée sans réponse",
+    "decision.acknowledgement_states_time_limits": "L'accusé de réception de la demande indique les délais de recours",
     "context": "Contexte",
     "context.after_control": "Contrôle avant la décision",
     "context.heard_before": "Vous avez pu vous expliquer avant la décision",

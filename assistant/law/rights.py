@@ -17,6 +17,7 @@ from typing import Callable
 from assistant.law import bodies
 from assistant.law.appeals import Route, is_penalty, is_sanction, penalty_text, social_security
 from assistant.law.deadlines import reasonable_time_passed
+from assistant.law.deadlines import implicit_decision_on
 from assistant.law.model import Benefit, Case, Situation
 from assistant.law.texts import Category, Note, note
 
@@ -126,7 +127,12 @@ def deadline_not_opposable(case: Case, route: Route) -> Facts:
         return []
     if not case.decision.is_written and case.situation is Situation.refusal:
         # A refusal born of silence: the time limit runs from the implicit decision when the
-        # acknowledgement of the request stated it (crpa-L112-3, css-R142-1-A III).
+        # acknowledgement of the request stated it (crpa-L112-6, css-R142-1-A III).
+        stated = case.decision.acknowledgement_states_time_limits
+        if implicit_decision_on(case, route) is not None and stated is True:
+            return []
+        if stated is False:
+            return [note("fact.deadline_not_opposable.acknowledgement_without_limits")]
         return [note("fact.deadline_not_opposable.implicit_refusal")]
     if not case.decision.is_written:
         return [note("fact.deadline_not_opposable.no_decision")]
@@ -368,7 +374,7 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
                 if case.benefit is Benefit.rsa:
                     extra.append("ce-2024-473732")   # the titre exécutoire still opens the merits
     elif right.id == "deadline_not_opposable" and not case.decision.is_written and case.situation is Situation.refusal:
-        extra = ["crpa-L112-3", route.notice_basis]
+        extra = ["crpa-L112-3", "crpa-L112-6", route.notice_basis]
     elif right.id == "deadline_not_opposable":
         # The court's own rule; before the administrative court also the one-year
         # reasonable time (Czabaj), which the judicial courts do not apply.

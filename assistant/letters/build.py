@@ -385,6 +385,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "route": route, "note_keys": [n.key for n in analysis.appeal.note_details],
         "deadline": dated, "correction": dated("overpayment_correction"),
         "reasonable": dated("reasonable_time"), "court_limit": dated("court_limit"),
+        "implicit": dated("implicit_decision"),
         "sanction": is_sanction(case), "penalty": case.situation is Situation.penalty,
         "third_party": bool(case.context.after_control and document
                             and data["third_party_ref"] in document.legal_basis),

@@ -113,7 +113,7 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
         "remission_answer_time": duration(period("crpa-L231-4", on), lang),
         "time_of": lambda ref_id: duration(period(ref_id, on), lang),
         "correction": dated("overpayment_correction"), "reasonable": dated("reasonable_time"),
-        "court_limit": dated("court_limit"),
+        "court_limit": dated("court_limit"), "implicit": dated("implicit_decision"),
         "mediator_facts": list(mediator.why) if mediator else [],
         "cite": paren, "cite_paren": paren,
     }
