@@ -155,3 +155,20 @@ def test_the_departements_other_routes_name_the_body_of_the_decisions_date(postc
     case["decision"].update(date=date, received_on=None)
     case["today"] = date
     assert appeal_route(Case.model_validate(case)).body == expected
+
+
+@pytest.mark.parametrize("postcode, city, date, expected", [
+    ("67000", "Strasbourg", "2024-03-04", "de la Collectivité européenne d'Alsace"),
+    ("67000", "Strasbourg", "2020-03-04", "du conseil départemental du Bas-Rhin"),
+    ("69200", "Vénissieux", "2024-03-04", "de la Métropole de Lyon"),
+])
+def test_the_organism_is_named_as_on_the_decisions_date(postcode, city, date, expected):
+    from assistant.law.appeals import _of_body
+    from assistant.law.model import Case
+
+    raw = json.loads((Path(__file__).parent / "scenarios" / "r02_rsa_fine_of_the_departement.json").read_text(encoding="utf-8"))
+    case = raw["case"]
+    case["claimant"].update(postal_code=postcode, city=city)
+    case["decision"].update(date=date, received_on=None)
+    case["today"] = date
+    assert _of_body(Case.model_validate(case)) == expected

@@ -96,7 +96,12 @@ def is_sanction(case: Case) -> bool:
 
 
 def organism_label(case: Case) -> str:
-    """The body as the person named it, or a generic name built from where they live."""
+    """The body as the person named it, or a generic name built from where they live (for
+    the département: the collectivité holding its powers on the decision's date)."""
+    if case.organism.kind.value == "departement" and not case.organism.name:
+        dated = _dated_authority(case)
+        if dated is not None and dated.body:
+            return dated.body
     return bodies.organism_name(case.organism.kind.value, case.organism.name, case.claimant.postal_code)
 
 

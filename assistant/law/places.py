@@ -130,6 +130,7 @@ def resolve(postal_code: str, city: str = "", commune_code: Optional[str] = None
 class Authority:
     name: str
     ref: Optional[str] = None
+    body: Optional[str] = None
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +163,7 @@ def rsa_authority(postal_code: str, city: str, on, commune_code: Optional[str] =
         if ("lyon" in match and match["lyon"] == commune.lyon) or commune.dep in match.get("dep", ()):
             in_force = [v for v in rule["values"] if v["from"] <= on]
             if in_force:
-                return Authority(in_force[-1]["authority"], in_force[-1].get("ref"))
+                return Authority(in_force[-1]["authority"], in_force[-1].get("ref"), in_force[-1].get("body"))
             break
     place = _commune_place(commune)
     if place is None:
