@@ -116,6 +116,10 @@ def test_commune_code_wins_over_postcode_and_city():
     assert places.resolve("67000", "Strasbourg", commune_code="69259").commune.names[0] == "Vénissieux"
 
 
+def test_a_shortened_name_still_finds_its_commune():
+    assert places.resolve("33220", "Port Ste Foy").commune.code == "24335"
+
+
 def test_ambiguous_postcode_returns_candidates():
     found = places.resolve("33220", "")
     assert found.commune is None and len(found.candidates) > 1

@@ -120,6 +120,8 @@ def resolve(postal_code: str, city: str = "", commune_code: Optional[str] = None
         named = tuple(c for c in local if wanted in {normalise(n) for n in c.names})
         return Resolution(named[0] if len(named) == 1 else None, named)
     named = tuple(c for c in local if wanted and wanted in {normalise(n) for n in c.names})
+    if not named and wanted:  # a shortened name: « Port Ste Foy » for Port-Sainte-Foy-et-Ponchapt
+        named = tuple(c for c in local if any(normalise(n).startswith(wanted + " ") for n in c.names))
     if len(named) == 1:
         return Resolution(named[0], named)
     pool = named or local
