@@ -2,7 +2,8 @@
 # Installs the system components the tests drive for real: Debian chromium (browser
 # tests), LibreOffice Writer headless (PDF), PostgreSQL (store), poppler (PDF checks),
 # nginx (the compressed deployment of deploy/nginx.conf, tests/browser/test_letters_page.py),
-# docker-compose (checks deploy/compose.yaml, tests/test_deploy.py; no daemon needed).
+# docker-compose (checks deploy/compose.yaml, tests/test_deploy.py; no daemon needed),
+# npm (fetches Etalab's commune data for tests/test_communes.py, .ci/official-data.sh).
 # Only what is missing is installed. Without root, a missing component is reported
 # and the tests that need it fail (never a silent skip).
 set -euo pipefail
@@ -14,6 +15,7 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
 command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
