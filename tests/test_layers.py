@@ -93,3 +93,19 @@ def test_no_module_imports_itself_back_through_others() -> None:
         if module not in index:
             visit(module)
     assert not circles, "imports en cercle : " + "; ".join(" ↔ ".join(c) for c in circles)
+
+
+def test_the_letters_read_the_analysis_and_never_run_the_rules_again() -> None:
+    """What a letter says about the route and the rights comes from the analysis it is given
+    (`Analysis.route`, `analysis.rights`): no letters module chooses a route or finds rights."""
+    import ast
+
+    engine = {"appeal_route", "find_rights", "analyse_rights"}
+    calls = []
+    for path in sorted((ROOT / "assistant" / "letters").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in engine:
+                    calls.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    assert not calls, calls
