@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 from pydantic import BaseModel, ConfigDict
 
 from assistant.law import bodies
-from assistant.law.analysis import Analysis
+from assistant.law.analysis import Analysis, RightOut
 from assistant.law.appeals import organism_label
 from assistant.core.formatting import amount, long_date
 from assistant.law.model import Case
@@ -198,13 +198,8 @@ def annotated_docx(letter: Letter, case: Case, analysis: Analysis) -> bytes:
 # --- The memo -----------------------------------------------------------------------------------
 
 
-class MemoRight(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: str
-    title: str
-    summary: str
-    why: list[str]
-    legal_basis: list[str]
+class MemoRight(RightOut):
+    """A right of the analysis, with its references as the memo cites them."""
     citations: list[str]
 
 
