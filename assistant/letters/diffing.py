@@ -19,10 +19,10 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from functools import partial
 from typing import Literal, Optional
 
 from assistant.law.gate import clean_text
+from assistant.letters.render import DOCUMENT_PART, read_member
 
 Kind = Literal["equal", "insert", "delete"]
 
@@ -46,8 +46,6 @@ MAX_PARAGRAPHS = 100                        # body paragraphs of one letter
 MAX_PARAGRAPH_CHARS = 5_000                 # one paragraph (the editor's box)
 MAX_SUBJECT_CHARS = 500                     # the subject line
 MAX_COMMENT_CHARS = 2_000                   # a review comment
-DOCUMENT_PART = "word/document.xml"
-_READ_CHUNK = 1 << 16
 _NOT_A_DOCX = ("Ce fichier n'est pas un document Word (.docx) lisible : enregistrez le courrier au format .docx "
                "dans votre traitement de texte, puis déposez-le à nouveau.")
 
@@ -180,8 +178,7 @@ def _document_xml(docx_bytes: bytes) -> bytes:
             if document.file_size > MAX_DOCUMENT_XML_BYTES:
                 raise ValueError(f"Le corps de ce document est trop gros ({_megabytes(document.file_size)} ; au plus "
                                  f"{_megabytes(MAX_DOCUMENT_XML_BYTES)} pour word/document.xml) : il est refusé.")
-            with archive.open(document) as member:
-                xml = b"".join(iter(partial(member.read, _READ_CHUNK), b""))
+            xml = read_member(archive, document)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, RuntimeError):
         raise ValueError(_NOT_A_DOCX) from None
     return xml

@@ -31,12 +31,9 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.letters.models import Letter
 from assistant.letters.render import (
-    DOCUMENT_PART, LETTER_TEMPLATE, MAX_TEMPLATE_BYTES, MAX_TEMPLATE_UNPACKED, CompiledTemplate, TemplateRefused,
-    check_tags, refusal_message, read_zip,
+    DOCUMENT_PART, LETTER_TEMPLATE, CompiledTemplate, TemplateRefused, check_tags, refusal_message, template_parts,
 )
 
-MAX_BYTES = MAX_TEMPLATE_BYTES          # a letterhead with a logo is far below
-MAX_UNPACKED = MAX_TEMPLATE_UNPACKED    # a ZIP that unpacks to more is refused (zip bomb)
 _TAG = re.compile(r"\{[{%]")
 _TAG_TEXT = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -86,18 +83,13 @@ def _part_label(name: str) -> str:
 
 
 def _parts(data: bytes) -> dict[str, bytes]:
-    if len(data) > MAX_BYTES:
-        raise _Unreadable(f"Le fichier est trop lourd ({len(data) // 1_000_000} Mo ; au plus {MAX_BYTES // 1_000_000} Mo).")
     try:
-        _infos, parts = read_zip(io.BytesIO(data), MAX_UNPACKED)
+        _infos, parts = template_parts(data)   # the same limits as when the template is compiled
     except TemplateRefused as error:
         raise _Unreadable(str(error)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
         raise _Unreadable("Le fichier n'est pas un document Word (.docx) lisible : enregistrez-le au format "
                           "« Document Word (.docx) » et réessayez.") from None
-    if DOCUMENT_PART not in parts:
-        raise _Unreadable("Le fichier n'est pas un document Word (.docx) : il n'a pas de corps de texte "
-                          "(word/document.xml).")
     return parts
 
 

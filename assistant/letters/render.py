@@ -67,18 +67,34 @@ class TemplateLimitExceeded(TemplateRefused):
     """Filling a template took too long or produced too much text."""
 
 
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One member, read in chunks: a member whose stated size lies stops at that size
+    (zipfile's one-shot `read` would inflate it whole first)."""
+    with archive.open(info) as member:
+        return b"".join(iter(partial(member.read, _READ_CHUNK), b""))
+
+
 def read_zip(source: Union[Path, IO[bytes]], max_unpacked: int) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
     """Every member of a ZIP, refusing it from the central directory when it unpacks to
-    more than `max_unpacked`; read in chunks, so a member whose stated size lies stops at
-    that size (zipfile's one-shot `read` would inflate it whole first)."""
+    more than `max_unpacked`."""
     with zipfile.ZipFile(source) as archive:
         infos = archive.infolist()
         if sum(info.file_size for info in infos) > max_unpacked:
             raise TemplateRefused("Le fichier est anormalement gros une fois décompressé : il est refusé.")
-        parts = {}
-        for info in infos:
-            with archive.open(info) as member:
-                parts[info.filename] = b"".join(iter(partial(member.read, _READ_CHUNK), b""))
+        parts = {info.filename: read_member(archive, info) for info in infos}
+    return infos, parts
+
+
+def template_parts(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
+    """A DOCX template's parts, refused (TemplateRefused, in French) past the size limits or
+    without a body; ZIP errors go through, for the caller to word."""
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateRefused(f"Le fichier est trop lourd ({len(data) // 1_000_000} Mo ; au plus "
+                              f"{MAX_TEMPLATE_BYTES // 1_000_000} Mo).")
+    infos, parts = read_zip(io.BytesIO(data), MAX_TEMPLATE_UNPACKED)
+    if DOCUMENT_PART not in parts:
+        raise TemplateRefused("Le fichier n'est pas un document Word (.docx) : il n'a pas de corps de texte "
+                              "(word/document.xml).")
     return infos, parts
 
 
@@ -250,16 +266,7 @@ class CompiledTemplate:
 
     def __init__(self, path: Union[Path, IO[bytes]], fields: Optional[Iterable[str]] = None):
         self.untrusted = fields is not None
-        if self.untrusted:
-            data = path.read_bytes() if isinstance(path, Path) else path.read()
-            if len(data) > MAX_TEMPLATE_BYTES:
-                raise TemplateRefused(f"Le fichier est trop lourd ({len(data) // 1_000_000} Mo ; au plus "
-                                      f"{MAX_TEMPLATE_BYTES // 1_000_000} Mo).")
-            path = io.BytesIO(data)
-        infos, parts = read_zip(path, MAX_TEMPLATE_UNPACKED)
-        if DOCUMENT_PART not in parts:
-            raise TemplateRefused("Le fichier n'est pas un document Word (.docx) : il n'a pas de corps de texte "
-                                  "(word/document.xml).")
+        infos, parts = template_parts(path.read_bytes() if isinstance(path, Path) else path.read())
         for name, data in parts.items():
             if name != DOCUMENT_PART and name.endswith(".xml") and re.search(rb"\{[{%]", data):
                 raise TemplateRefused(f"Le modèle contient des balises hors du corps du document ({name}) : "
