@@ -47,13 +47,19 @@ OWN_SCENARIOS = load_scenarios(OWN_SCENARIOS_DIR)
 VALID_SCENARIOS = [(name, s) for name, s in SCENARIOS if s["expect"].get("exit", 0) == 0]
 
 
+def absent(in_ci: str, elsewhere: str) -> None:
+    """Something a test checks against is not there: a failure in CI (`make test` provides
+    it, so its absence is a broken run, never a silent skip), a skip on a bare clone."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(in_ci)
+    pytest.skip(elsewhere)
+
+
 def require_shared(path: Path) -> Path:
-    """A file or folder of ../shared a test checks: skipped in a bare clone, a failure in CI
-    (CI has ../shared, so its absence there is a broken checkout, never a silent skip)."""
+    """A file or folder of ../shared a test checks (CI has ../shared)."""
     if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{path} is missing, and CI=true: the CI checkout must have ../shared")
-        pytest.skip(f"{path} is absent (a clone without ../shared): nothing to compare with")
+        absent(f"{path} is missing, and CI=true: the CI checkout must have ../shared",
+               f"{path} is absent (a clone without ../shared): nothing to compare with")
     return path
 
 
