@@ -11,7 +11,6 @@ import pytest
 
 from assistant.law import legal_refs
 from assistant.law.analysis import analyse
-from assistant.law.deadlines import decision_date
 from assistant.law.legal_refs import LegalRef, LegalRefsError, NoValueInForce, Period, load_refs, period
 from assistant.law.model import parse_case
 from assistant.law.texts import note, of_time, time_of, within_time
@@ -103,7 +102,7 @@ def test_malformed_dated_values_are_refused(deadline, message):
 def test_a_decision_gets_the_value_in_force_on_its_date(dated, decided_on, months, words, bare):
     requested_on = D(2026, 10, 2)  # the same request date: only the decision's date differs
     case = parse_case(_case(decided_on, requested_on))
-    assert decision_date(case) == decided_on
+    assert case.decision_date == decided_on
     analysis = analyse(case)
     answer = next(d for d in analysis.deadlines if d.id == "explanation_answer")
     assert answer.date == D(2026, 10 + months, 2)  # a Monday, a Wednesday
@@ -119,7 +118,7 @@ def test_a_decision_gets_the_value_in_force_on_its_date(dated, decided_on, month
 def test_without_a_decision_date_today_chooses(dated):
     case = parse_case(_case(D(2026, 3, 2), D(2026, 10, 5)))
     undated = case.model_copy(update={"decision": case.decision.model_copy(update={"date": None})})
-    assert decision_date(undated) == undated.reference_date
+    assert undated.decision_date == undated.reference_date
 
 
 def test_the_follow_up_ladder_counts_with_the_values_in_force_on_the_decision_date(dated):

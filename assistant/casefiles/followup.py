@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from assistant.law.analysis import HISTORY_FIELD_OF_LETTER
 from assistant.law.appeals import Route, appeal_route
 from assistant.law.deadlines import (
-    add_months, appeal_deadline, appeal_start, case_deadlines, decision_date, end_of_period,
+    add_months, appeal_deadline, appeal_start, case_deadlines, end_of_period,
 )
 from assistant.law.legal_refs import period
 from assistant.letters.build import LETTER_IDS
@@ -259,7 +259,7 @@ def _facts(case: Case, sent: Sequence[Sent], answers: Sequence[Answer]) -> _Fact
             raise FollowupError(f"la réponse du {answer.on.isoformat()} à « {answer.to_letter} » précède son envoi, "
                                 f"le {days[answer.to_letter][0].isoformat()}.")
     route = appeal_route(case)
-    return _Facts(case=case, region=holiday_region(case.claimant.postal_code), on=decision_date(case), route=route,
+    return _Facts(case=case, region=holiday_region(case.claimant.postal_code), on=case.decision_date, route=route,
                   found={f.id: f for f in find_rights(case, route)}, sent=days, answer=latest_answers(answers))
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.law.appeals import Route, appeal_route
-from assistant.law.deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, decision_date, end_of_period
+from assistant.law.deadlines import Deadline, appeal_deadline, case_deadlines, deadline_opposable, end_of_period
 from assistant.law.deadlines import reasonable_time_ends, reasonable_time_passed
 from assistant.law.legal_refs import period
 from assistant.law.model import Case
@@ -100,7 +100,7 @@ def _overdue(requested_on: Optional[dt.date], case: Case) -> bool:
     """The answer time (one month, CRPA R311-13 / RGPD 12(3)) has passed with no answer."""
     if requested_on is None:
         return False
-    return end_of_period(requested_on, period("crpa-R311-13", decision_date(case)), holiday_region(case.claimant.postal_code)) < case.reference_date
+    return end_of_period(requested_on, period("crpa-R311-13", case.decision_date), holiday_region(case.claimant.postal_code)) < case.reference_date
 
 
 def choose_letters(case: Case, found: set[str], route: Route) -> list[str]:
@@ -149,7 +149,7 @@ def analyse(case: Case, lang: str = "fr") -> Analysis:
     """The whole analysis of one validated case; `lang` is the language of the sentences
     shown to the person: rights, facts, route notes, deadline labels (the CLI and the
     letters use French). Durations are those in force on the decision's date."""
-    route, on = appeal_route(case), decision_date(case)
+    route, on = appeal_route(case), case.decision_date
     findings = find_rights(case, route)
     deadline = appeal_deadline(case, route)
     appeal = AppealOut(

@@ -114,10 +114,7 @@ def _dated_authority(case: Case):
     """The body holding the département's powers for the claimant's commune on the decision's
     date (law/data/rsa_authorities.yaml), or None when the commune is not identified."""
     c = case.claimant
-    # The date that chooses the legal values, as deadlines.decision_date (which imports this
-    # module, hence not imported here): the decision's date, its receipt, the change, today.
-    on = case.decision.date or case.decision.received_on or case.context.started_on or case.reference_date
-    return rsa_authority(c.postal_code, c.city, on, c.commune_code)
+    return rsa_authority(c.postal_code, c.city, case.decision_date, c.commune_code)
 
 
 def _departement_president(case: Case) -> str:

@@ -93,13 +93,6 @@ class Deadline:
     legal_basis: tuple[str, ...]
 
 
-def decision_date(case: Case) -> dt.date:
-    """The date that chooses the legal values in force (`period(id, on)`): the decision's
-    own date, else its receipt, else when payments changed, else the case's today."""
-    decision = case.decision
-    return decision.date or decision.received_on or case.context.started_on or case.reference_date
-
-
 def appeal_start(case: Case) -> Optional[dt.date]:
     """When the appeal time limit starts: receipt of a written decision.
 
@@ -149,7 +142,7 @@ def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
     start = appeal_start(case) or silence_start(case, route)
     if start is None:
         return None
-    region, on = holiday_region(case.claimant.postal_code), decision_date(case)
+    region, on = holiday_region(case.claimant.postal_code), case.decision_date
     end = end_of_period(start, period(route.deadline_ref, on), region)
     if route.may_be_sanction:
         # The stop may be a sanction (radiation): its compulsory mediation has the shorter
@@ -189,7 +182,7 @@ def reasonable_time_ends(case: Case, route: Route) -> Optional[dt.date]:
     start = start if start is not None else case.context.started_on
     if start is None:
         return None
-    region, on = holiday_region(case.claimant.postal_code), decision_date(case)
+    region, on = holiday_region(case.claimant.postal_code), case.decision_date
     return end_of_period(start, period("ce-2016-387763", on), region)
 
 
@@ -215,7 +208,7 @@ def _correction_window(case: Case) -> tuple[str, ...]:
 
 def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     """Every dated step, in chronological order."""
-    region, on = holiday_region(case.claimant.postal_code), decision_date(case)
+    region, on = holiday_region(case.claimant.postal_code), case.decision_date
     out: list[Deadline] = []
 
     def add(id_: str, start: dt.date, ref_id: str, label: Note, basis: tuple[str, ...]) -> dt.date:

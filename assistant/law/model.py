@@ -238,6 +238,13 @@ class Case(_Strict):
     def reference_date(self) -> dt.date:
         return self.today or dt.date.today()
 
+    @property
+    def decision_date(self) -> dt.date:
+        """The date that chooses the legal values in force (`period(id, on)`, the authority of
+        the commune): the decision's own date, else its receipt, else when payments changed,
+        else the case's today."""
+        return self.decision.date or self.decision.received_on or self.context.started_on or self.reference_date
+
     @model_validator(mode="after")
     def _coherent(self) -> "Case":
         problems: list[tuple[str, str]] = []

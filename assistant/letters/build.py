@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from assistant.law import bodies
 from assistant.law.analysis import Analysis
 from assistant.law.appeals import family, is_sanction, organism_label, procedure, social_security
-from assistant.law.deadlines import decision_date, end_of_period
+from assistant.law.deadlines import end_of_period
 from assistant.core.formatting import amount as format_amount
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.legal_refs import period, ref
@@ -287,7 +287,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
              answers: Iterable[AnswerLike] = ()) -> dict[str, Any]:
     data = load_catalogue().data
     c, d, h = case.claimant, case.decision, case.history
-    on = decision_date(case)  # chooses the legal values in force (durations)
+    on = case.decision_date  # chooses the legal values in force (durations)
     organism = clean(organism_label(case)) or ""
     benefit = bodies.benefit_words(case.benefit.value)
     amount_known = case.context.amount_eur is not None
@@ -498,7 +498,7 @@ def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str,
     recipient, address_help = _recipient(spec, case, analysis, ctx)
     ctx["recipient_name"] = recipient[0]
     answer_ref = resolve_cites([spec.answer_ref], case, analysis)[0] if spec.answer_ref else None
-    ctx["answer_by"] = (_dated(end_of_period(today, period(answer_ref, decision_date(case)), ctx["region"]))
+    ctx["answer_by"] = (_dated(end_of_period(today, period(answer_ref, case.decision_date), ctx["region"]))
                         if answer_ref else None)
     paragraphs: list[Paragraph] = []
     for p in spec.paragraphs:

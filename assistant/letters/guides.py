@@ -17,7 +17,7 @@ from typing import Any, Optional
 import yaml
 
 from assistant.law.analysis import Analysis, analyse
-from assistant.law.deadlines import decision_date, end_of_period
+from assistant.law.deadlines import end_of_period
 from assistant.core.formatting import long_date
 from assistant.law.legal_refs import period, ref
 from assistant.law.model import Case
@@ -78,7 +78,7 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
 
     deadlines = {d.id: d for d in analysis.deadlines}
     reference = case.reference_date
-    on = decision_date(case)  # chooses the legal values in force (durations)
+    on = case.decision_date  # chooses the legal values in force (durations)
 
     def dated(deadline_id: str) -> Optional[dict[str, Any]]:
         found = deadlines.get(deadline_id)
@@ -130,7 +130,7 @@ def _guide(letter: Letter, case: Case, analysis: Analysis, shown: Analysis, fr: 
     recipient, address_help = build._recipient(spec, case, analysis, dict(fr))
     ctx["recipient_name"] = recipient[0]
     answer_ref = build.resolve_cites([spec.answer_ref], case, analysis)[0] if spec.answer_ref else None
-    ctx["answer_by"] = (long_date(end_of_period(case.reference_date, period(answer_ref, decision_date(case)), fr["region"]), LOCALES[lang])
+    ctx["answer_by"] = (long_date(end_of_period(case.reference_date, period(answer_ref, case.decision_date), fr["region"]), LOCALES[lang])
                         if answer_ref else None)
     ctx["still_open"] = words["still_open"].render(**ctx)
 
