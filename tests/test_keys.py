@@ -211,11 +211,17 @@ def test_every_professional_page_says_so_in_french_when_the_store_does_not_open(
 
     user = member(open_store(database_url()))
 
-    def refused():
+    def refused(*_args, **_kwargs):
         raise SealError("les données enregistrées ne s'ouvrent pas avec cette clé (empreinte attendue : 0123abcd).")
 
-    monkeypatch.setattr(workspace, "case_store", refused)
-    at = app(user, page=page)
+    # Inside case_store (process-cached: emptied before and after), not case_store itself: a
+    # helper module imported by a page during this test would keep a patched case_store.
+    monkeypatch.setattr(workspace, "open_store", refused)
+    workspace.case_store.clear()
+    try:
+        at = app(user, page=page)
+    finally:
+        workspace.case_store.clear()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [
         "Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus "
