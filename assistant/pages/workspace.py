@@ -40,7 +40,10 @@ from assistant.casefiles.store import Channel, Conflict, Frozen, LetterStatus, N
 # session must not start again from zero.
 USER, ORGANISATION = PRO_KEYS
 LOGIN_ERROR = "pro.login_error"
-CASE_ID = "pro.case_id"              # the case file opened from the dashboard
+CASE_ID = "pro.case_id"
+# Said when the database or its key cannot be reached: at sign-in and on every later page.
+STORE_UNAVAILABLE = N_("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. "
+                       "Réessayez plus tard ou prévenez la personne qui gère ce service.")              # the case file opened from the dashboard
 NOTICE = "pro.notice"                # a one-line confirmation shown on the next page
 
 ROLE_LABELS = {
@@ -140,7 +143,7 @@ def sign_in(email: str, password: str) -> bool:
             minutes=int(COOLDOWN.total_seconds() // 60))
         return False
     except (SQLAlchemyError, SealError):  # the database or its key is not there: no traceback
-        st.session_state[LOGIN_ERROR] = _("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus tard ou prévenez la personne qui gère ce service.")
+        st.session_state[LOGIN_ERROR] = _(STORE_UNAVAILABLE)
         return False
     if found is None:
         st.session_state[LOGIN_ERROR] = _("Adresse e-mail ou mot de passe incorrect.")
@@ -241,7 +244,7 @@ def store_unavailable(error: Exception) -> NoReturn:
     error for its operator, never a traceback; the page stops here."""
     print(f"Dossiers indisponibles : {type(error).__name__}: {error if isinstance(error, SealError) else ''}",
           file=sys.stderr)
-    st.error(_("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. Réessayez plus tard ou prévenez la personne qui gère ce service."),
+    st.error(_(STORE_UNAVAILABLE),
              icon=":material/key_off:")
     st.stop()
 
