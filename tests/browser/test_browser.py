@@ -128,13 +128,23 @@ def new_page(browser, url: str, viewport=PHONE, start: bool = True):
 # --- Helpers ----------------------------------------------------------------------------
 
 
+# Idle: the script is not running nor asked to rerun (the app root's own state), no status
+# widget, no faded element. The script state matters on a loaded machine, where a run can
+# start more than 150 ms after the key press that asked for it.
+IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute('data-test-script-state') : 'initial';
+  return state !== 'running' && state !== 'rerunRequested'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]');
+}"""
+
+
 def settle(page) -> None:
     """Wait until Streamlit has finished the run triggered by the last action."""
     page.wait_for_timeout(150)
     # While a run is in progress Streamlit shows a status widget and fades stale elements.
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
     page.wait_for_timeout(100)
 
 
@@ -450,14 +460,22 @@ def key_radio(page, first_option: str, moves: int) -> None:
         page.keyboard.press("Space")
     for _ in range(moves):
         page.keyboard.press("ArrowDown")
+    # The choice is made once the focused option is checked (then its run has to end).
+    page.wait_for_function("() => document.activeElement && document.activeElement.checked")
     settle(page)
 
 
 def key_next(page) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     before = step_number(page)
     tab_to(page, "Suivant")
     page.keyboard.press("Enter")
-    page.get_by_text(f"Étape {before + 1} sur").wait_for()
+    try:
+        page.get_by_text(f"Étape {before + 1} sur").wait_for()
+    except PlaywrightTimeout:  # say what the screen showed instead (an error message?)
+        raise AssertionError(f"Étape {before} : Entrée sur « Suivant » n'a pas avancé ; "
+                             f"écran : {page.inner_text('body')[:1500]}") from None
     screen_ready(page)
 
 
