@@ -15,7 +15,8 @@ from assistant.letters.refs_health import EXIT_INVALID, RefsInputError, check, f
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """The command: 0 nothing stale, 3 some entries stale, 2 invalid input (French, on stderr)."""
+    """The command: 0 nothing stale, 3 some entries stale (or, with --legi, no longer the law in
+    force), 2 invalid input (French, on stderr)."""
     try:
         try:
             today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
@@ -30,7 +31,8 @@ def run_check(args: argparse.Namespace) -> int:
             from assistant.casefiles.service import open_store
 
             store = open_store()
-        report = check(today, int(args.max_age_days), Path(args.changed) if args.changed else None, store)
+        report = check(today, int(args.max_age_days), Path(args.changed) if args.changed else None, store,
+                       legi=Path(args.legi) if getattr(args, "legi", None) else None)
     except RefsInputError as error:
         for line in str(error).splitlines():
             print(f"Erreur : {line}", file=sys.stderr)

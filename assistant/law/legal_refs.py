@@ -67,18 +67,23 @@ class LegalRef(BaseModel):
     status: Literal["verified", "corrected", "secondary"]
     # One undated value or a list of dated values ({from: date, …}), chosen by `period(id, on)`.
     deadline: Optional[list[Period]] = None
+    # The longer period the same text sets in case of fraud or false declaration (limitation
+    # of an overpayment's recovery), same format: `period(id, on, fraud=True)`.
+    fraud_deadline: Optional[list[Period]] = None
     # When the version cited took effect, where it matters (a text whose wording changed).
     in_force_from: Optional[dt.date] = None
+    # The text seen when verified, as `refs_legi.fingerprint` gives it (`refs check --legi` compares).
+    text_fingerprint: Optional[str] = Field(default=None, pattern=r"^sha256:[0-9a-f]{16}$")
     # Categories of an article that lists cases (CRPA L211-2): key → {fr, en} wording.
     categories: Optional[dict[str, dict[str, str]]] = None
     notes: Optional[str] = None
 
-    @field_validator("deadline", mode="before")
+    @field_validator("deadline", "fraud_deadline", mode="before")
     @classmethod
     def _one_or_dated(cls, raw: object) -> object:
         return _dated_values(raw)
 
-    @field_validator("deadline")
+    @field_validator("deadline", "fraud_deadline")
     @classmethod
     def _dated_in_order(cls, values: Optional[list[Period]]) -> Optional[list[Period]]:
         if values and len(values) > 1:
@@ -133,10 +138,12 @@ def ref(ref_id: str) -> LegalRef:
         raise LegalRefsError(f"unknown legal reference id: {ref_id}") from None
 
 
-def period(ref_id: str, on: Optional[dt.date] = None) -> Period:
+def period(ref_id: str, on: Optional[dt.date] = None, fraud: bool = False) -> Period:
     """The time limit an article sets, in force on `on` — the date of the decision it
-    applies to (today when there is none). The article must carry one in force then."""
-    values = ref(ref_id).deadline
+    applies to (today when there is none). The article must carry one in force then.
+    `fraud`: its longer period in case of fraud (`fraud_deadline`), where it sets one."""
+    entry = ref(ref_id)
+    values = entry.fraud_deadline if fraud and entry.fraud_deadline else entry.deadline
     if not values:
         raise LegalRefsError(f"{ref_id} has no machine-readable deadline")
     on = on or dt.date.today()

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from assistant.law import gate
 from assistant.law.legal_refs import LegalRef, load_refs
 from assistant.letters.provenance import CATALOGUES, ROOT
+from assistant.letters.refs_legi import LegiInputError, LegiReport, check_legi, format_legi, load_legi
 
 EXIT_OK, EXIT_INVALID, EXIT_STALE = 0, 2, 3
 DEFAULT_MAX_AGE_DAYS = 365
@@ -104,10 +105,11 @@ class HealthReport(BaseModel):
     changed: Optional[list[RefChange]] = None
     unchanged: Optional[list[str]] = None
     saved_letters: Optional[list[SavedLetterHit]] = None
+    legi: Optional[LegiReport] = None       # with `--legi PATH`: the comparison with the LEGI base
 
     @property
     def exit_code(self) -> int:
-        return EXIT_STALE if self.stale else EXIT_OK
+        return EXIT_STALE if self.stale or (self.legi is not None and self.legi.flagged) else EXIT_OK
 
 
 # --- Where each id is used ------------------------------------------------------------------------
@@ -450,13 +452,18 @@ def affected_saved_letters(store: Any, changed_ids: Iterable[str]) -> list[Saved
 
 
 def check(today: dt.date, max_age_days: int = DEFAULT_MAX_AGE_DAYS, changed: Optional[Path] = None,
-          store: Any = None, refs: Optional[dict[str, LegalRef]] = None) -> HealthReport:
+          store: Any = None, refs: Optional[dict[str, LegalRef]] = None, legi: Optional[Path] = None) -> HealthReport:
     """The freshness of every reference and where it is used; with `changed`, what the
-    corrected entries change and affect (and, with `store`, which saved letters cite them)."""
+    corrected entries change and affect (and, with `store`, which saved letters cite them);
+    with `legi`, the entries whose cited version or text is no longer the one in force."""
     if max_age_days < 0:
         raise RefsInputError(f"--max-age-days : un nombre de jours positif est attendu ({max_age_days}).")
     refs = refs if refs is not None else load_refs()
     corrections = load_changed(changed) if changed is not None else None
+    try:
+        legi_data = load_legi(legi) if legi is not None else None
+    except LegiInputError as error:
+        raise RefsInputError(str(error)) from None
     used = usages(grid_date(), refs)
     statuses = []
     for entry in refs.values():
@@ -473,6 +480,8 @@ def check(today: dt.date, max_age_days: int = DEFAULT_MAX_AGE_DAYS, changed: Opt
             for ref_id, new, fields in differing])
         if store is not None:
             report["saved_letters"] = affected_saved_letters(store, [c.id for c in report["changed"]])
+    if legi_data is not None:
+        report["legi"] = check_legi(legi_data, refs.values(), today)
     return HealthReport(**report)
 
 
@@ -541,6 +550,9 @@ def format_report(report: HealthReport) -> str:
                 hits = [h for h in report.saved_letters if change.id in h.refs]
                 lines.append("      courriers enregistrés : " + (", ".join(
                     f"dossier {h.case_id}, {h.letter_id} n° {h.number} ({h.status})" for h in hits) or "aucun"))
+    if report.legi is not None:
+        used = {s.id: _usage_lines(s.usages, indent="      ") for s in report.refs}
+        lines += ["", *format_legi(report.legi, used)]
     lines.append("")
     if report.stale:
         lines.append(f"Bilan : {len(report.refs)} références, {len(report.stale)} à revérifier (vérifiées il y a plus "
@@ -548,4 +560,8 @@ def format_report(report: HealthReport) -> str:
     else:
         lines.append(f"Bilan : {len(report.refs)} références, toutes vérifiées depuis moins de "
                      f"{report.max_age_days} jours.")
+    if report.legi is not None:
+        flagged = report.legi.flagged
+        lines.append(f"Base LEGI : {len(flagged)} référence(s) à revoir sur {len(report.legi.checked)} comparées"
+                     + (f" : {', '.join(flagged)}." if flagged else "."))
     return "\n".join(lines) + "\n"
