@@ -9,20 +9,45 @@ PORT ?= 8501
 # (the container, deploy/entrypoint.sh, listens on 0.0.0.0 inside its own network).
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-test system-deps bench golden clean
+.PHONY: run test install install-test system-deps bench golden clean lock
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+# The virtualenv is complete once pip runs in it (stamp .venv/.created; an older .venv where
+# pip runs is kept). A failed or interrupted creation removes the folder: the next `make`
+# starts from nothing, never from a half-made .venv. A Python that cannot make one (Debian,
+# Ubuntu: the python3-venv package is missing) is explained in French.
+VENV_HELP := Impossible de créer l'environnement Python ($(VENV)) avec « $(PYTHON) -m venv ». Sur Debian ou Ubuntu, il manque le plus souvent le paquet python3-venv : installez-le (« sudo apt-get install python3-venv », ou python3.11-venv selon votre version de Python), puis relancez la commande. Rien n'a été laissé dans $(VENV).
 
-# Stamps make re-installs happen only when the pinned requirements change.
-$(VENV)/.runtime-installed: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.created:
+	@if [ -x $(PY) ] && $(PY) -m pip --version >/dev/null 2>&1; then touch $@; exit 0; fi; \
+	rm -rf $(VENV); \
+	trap 'rm -rf $(VENV); exit 1' INT TERM HUP; \
+	if ! command -v $(PYTHON) >/dev/null 2>&1; then \
+	  echo "Python 3 est introuvable (« $(PYTHON) ») : installez-le (« sudo apt-get install python3 python3-venv »)." >&2; exit 1; fi; \
+	if ! out=$$($(PYTHON) -m venv $(VENV) 2>&1) || ! $(PY) -m pip --version >/dev/null 2>&1; then \
+	  rm -rf $(VENV); printf '%s\n' "$$out" >&2; echo "$(VENV_HELP)" >&2; exit 1; fi; \
+	$(PY) -m pip install --quiet --upgrade pip || echo "pip n'a pas pu être mis à jour : on garde celui de Python." >&2; \
 	touch $@
 
-$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements-test.txt
+# Installs come from the lock files: every package, dependencies included, at one version
+# with its hashes (pip refuses a file whose hash differs). requirements*.txt hold the
+# direct pins; `make lock` re-derives the locks after a change (tests/test_packaging.py
+# fails while they disagree). Stamps make re-installs happen only when a lock changes.
+$(VENV)/.runtime-installed: requirements.lock | $(VENV)/.created
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.test-installed: requirements.lock requirements-test.lock | $(VENV)/.created
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
 	touch $@ $(VENV)/.runtime-installed
+
+PIP_COMPILE := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet pip-tools==7.7.0
+	$(VENV)-lock/bin/pip-compile $(PIP_COMPILE) --output-file=requirements.lock requirements.txt
+	$(VENV)-lock/bin/pip-compile $(PIP_COMPILE) --output-file=requirements-test.lock requirements-test.txt
+	rm -rf $(VENV)-lock
 
 install: $(VENV)/.runtime-installed
 install-test: $(VENV)/.test-installed

@@ -4,7 +4,7 @@ A start screen, then four pages (questions, review, your rights, your letters), 
 language switch and a mediator mode. Everything about the person lives in this browser
 session's `st.session_state` and, so that a reload loses nothing, for a limited time in
 the server's memory under a random key carried by the URL (`assistant/pages/session_memory.py`):
-nothing is written to disk or logged.
+nothing of it is written to disk or logged (the log, `core/logs.py`, holds pages, timings and ids).
 
 « Espace professionnel » (always in the menu) signs a mediator, a volunteer or a lawyer in;
 then « Dossiers » and « Dossier ouvert » appear, and the letters page can save the case
@@ -33,6 +33,11 @@ from assistant.pages.common import (  # noqa: E402
 )
 
 from assistant.pages.workspace import organisation_name, user  # noqa: E402
+from assistant.core import logs  # noqa: E402
+from assistant.core.version import project_version  # noqa: E402
+
+# Structured logs (JSON lines on the standard error, or MESDROITS_LOG): set up by the first run.
+logs.ensure_configured()
 
 restore_session()
 
@@ -260,6 +265,18 @@ def _release_closed_tabs() -> bool:
 
 _release_closed_tabs()
 
+
+@st.cache_resource
+def _log_start() -> bool:
+    """Once per server process."""
+    import os
+
+    logs.event("app_start", source="app", version=project_version(), pid=os.getpid())
+    return True
+
+
+_log_start()
+
 def _pages() -> list:
     """The menu: the person's pages, and the professional ones once signed in."""
     pages = [
@@ -285,11 +302,17 @@ def _pages() -> list:
 # An error no page expected shows a French message with a number, never a traceback with
 # the server's paths (the details go to the server's standard error under that number).
 # st.rerun, st.stop and st.switch_page raise BaseException, not Exception: they pass through.
+# Each run is logged with its page and duration (ids only: never an answer).
+_page_name = None
 try:
     _sidebar()
-    st.navigation(_pages()).run()
+    _page = st.navigation(_pages())
+    _page_name = _page.url_path or "accueil"
+    with logs.timed("page_run", source="app", page=_page_name,
+                    organisation_id=user().organisation_id if user() is not None else None):
+        _page.run()
 except Exception as error:
-    show_unexpected_error(error)
+    show_unexpected_error(error, page=_page_name)
 finally:
     # Also after st.stop() or a page switch: the answers as they are now, in server memory.
     persist_session()

@@ -331,7 +331,7 @@ def test_no_personal_data_written_to_disk(monkeypatch) -> None:
 
 def test_no_cross_session_cache_of_personal_data() -> None:
     """st.cache_data is never used; st.cache_resource only on functions that take nothing
-    (static data: the legal references, the templates' warm-up; the store's connection,
+    (static data: the legal references, the templates' warm-up, the start's log line; the store's connection,
     which holds no case: every read goes to the database, scoped to the signed-in user), so
     no person's data can be the key or the value of a cache shared between sessions."""
     import ast
@@ -346,7 +346,7 @@ def test_no_cross_session_cache_of_personal_data() -> None:
             if isinstance(node, ast.FunctionDef) and any("cache_resource" in ast.unparse(d) for d in node.decorator_list):
                 assert not node.args.args and not node.args.kwonlyargs, (source, node.name)
                 cached.append(node.name)
-    assert sorted(cached) == ["_release_closed_tabs", "_warm_letters", "case_store", "legal_refs"]
+    assert sorted(cached) == ["_log_start", "_release_closed_tabs", "_warm_letters", "case_store", "legal_refs"]
 
 
 def test_identity_messages_name_each_missing_field() -> None:
@@ -857,6 +857,10 @@ def test_an_unexpected_error_shows_a_french_message_with_a_number_and_no_traceba
 
     monkeypatch.setattr(iv, "visible_steps", broken)
     monkeypatch.delenv("MESDROITS_SHOW_ERRORS", raising=False)  # set for every other test (conftest)
+    monkeypatch.delenv("MESDROITS_LOG", raising=False)
+    from assistant.core import logs
+
+    logs.configure()   # the app's own set-up: JSON lines on the standard error (tests/test_logs.py)
     capsys.readouterr()
     at.run()
     assert not at.exception, at.exception
@@ -865,11 +869,13 @@ def test_an_unexpected_error_shows_a_french_message_with_a_number_and_no_traceba
     assert number, page
     for leak in ("Traceback", "RuntimeError", "Benali", "/srv/", "assistant/", ".py"):
         assert leak not in page, leak
-    # The server's standard error has the number, where it failed and the type; never the
-    # exception's message, which may quote what the person typed.
+    # The server's log (JSON on the standard error) has the number, where it failed and the
+    # type; never the exception's message, which may quote what the person typed.
     logged = capsys.readouterr().err
-    assert f"mesdroits: erreur n° {number.group(1)}" in logged
-    assert "pages/interview.py" in logged and "builtins.RuntimeError" in logged
+    lines = [json.loads(line) for line in logged.splitlines() if line.startswith("{")]
+    [record] = [r for r in lines if r["event"] == "page_error"]
+    assert record["error_id"] == number.group(1)
+    assert "pages/interview.py" in record["traceback"] and "builtins.RuntimeError" in record["traceback"]
     assert "Benali" not in logged and "secret.py" not in logged
 
 

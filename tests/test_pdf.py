@@ -141,3 +141,59 @@ def test_a_batch_uses_both_cores_and_keeps_the_order():
     pdfs = render_pdf_many(letters, workers=2)
     assert len(pdfs) == len(letters)
     assert [normalised(pdf_text(p))[:60] for p in pdfs[:3]] == [normalised(pdf_text(render_pdf(x)))[:60] for x in letters[:3]]
+
+
+# --- LibreOffice's first start (issue 19): a crash is retried once with a fresh profile ------
+
+FAKE_SOFFICE = r"""#!/bin/sh
+# A stand-in for soffice: records its profile, crashes (SIGABRT) on its first CRASHES runs,
+# then "converts" each .docx into a .pdf in --outdir.
+log="$FAKE_LOG"; count=$(wc -l < "$log" 2>/dev/null || echo 0)
+for arg in "$@"; do case "$arg" in -env:UserInstallation=*) echo "$arg" >> "$log";; esac; done
+if [ "$count" -lt "$CRASHES" ]; then kill -ABRT $$; fi
+out=""; next=""
+for arg in "$@"; do
+  if [ "$next" = 1 ]; then out="$arg"; next=""; continue; fi
+  case "$arg" in --outdir) next=1;; *.docx) base=$(basename "$arg" .docx); printf '%%PDF-fake' > "$out/$base.pdf";; esac
+done
+"""
+
+
+def fake_soffice(tmp_path, monkeypatch, crashes: int):
+    from assistant.letters import pdf as pdf_module
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "soffice").write_text(FAKE_SOFFICE)
+    (folder / "soffice").chmod(0o755)
+    log = tmp_path / "profiles.log"
+    monkeypatch.setenv("PATH", f"{folder}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("FAKE_LOG", str(log))
+    monkeypatch.setenv("CRASHES", str(crashes))
+    monkeypatch.setattr(pdf_module, "SOFFICE_CANDIDATES", ("soffice",))
+    return pdf_module, log
+
+
+def test_a_libreoffice_crash_on_first_start_is_retried_once_with_a_fresh_profile(tmp_path, monkeypatch):
+    pdf_module, log = fake_soffice(tmp_path, monkeypatch, crashes=1)
+    assert pdf_module.to_pdf({"a.docx": b"x", "b.docx": b"y"}) == {"a.pdf": b"%PDF-fake", "b.pdf": b"%PDF-fake"}
+    profiles = log.read_text().split()
+    assert len(profiles) == 2 and profiles[0] != profiles[1], profiles
+    assert all(p.startswith("-env:UserInstallation=file:///") for p in profiles)
+
+
+def test_a_second_crash_is_a_french_pdf_error(tmp_path, monkeypatch):
+    pdf_module, log = fake_soffice(tmp_path, monkeypatch, crashes=2)
+    with pytest.raises(pdf_module.SofficeCrashed, match="LibreOffice s'est arrêté brutalement \\(signal 6\\)"):
+        pdf_module.to_pdf({"a.docx": b"x"})
+    assert len(log.read_text().split()) == 2   # one retry, not more
+
+
+@pytest.mark.parametrize("code, stderr, expected", [
+    (-6, "", 6), (134, "", 6), (1, "Fatal exception: Signal 6\n", 6), (1, "Error: source file could not be loaded", None),
+    (81, "", None),
+])
+def test_what_counts_as_a_crash(code, stderr, expected):
+    from assistant.letters.pdf import _signal_of
+
+    assert _signal_of(code, stderr) == expected

@@ -38,6 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from assistant.casefiles import keys
+from assistant.core import logs
 from assistant.casefiles.crypto import Sealer, sealer
 from assistant.casefiles.roles import current, require
 from assistant.casefiles.tables import (
@@ -46,7 +47,8 @@ from assistant.casefiles.tables import (
 from assistant.law.model import Case, parse_case
 
 ROOT = Path(__file__).resolve().parents[2]
-MIGRATIONS = ROOT / "alembic"
+# A checkout's alembic/, or its copy inside the package after `pip install .` (pyproject.toml).
+MIGRATIONS = ROOT / "alembic" if (ROOT / "alembic" / "env.py").is_file() else ROOT / "assistant" / "_data" / "alembic"
 DEFAULT_RETENTION_DAYS = 365
 
 
@@ -500,7 +502,11 @@ class Store:
             row.version += 1
             self.audit(session, actor, "letter.stored", case_id, f"{letter['id']} {status}")
             session.flush()
-            return self._letter(stored)
+            organisation = row.organisation_id
+            result = self._letter(stored)
+        logs.event("letter_stored", source="casefiles", case_id=case_id, organisation_id=organisation,
+                   letter=letter["id"])
+        return result
 
     def _add_letter(self, session: Session, row: CaseRow, letter_id: str, letter: dict, status: str,
                     parent_id: Optional[int], actor: Any) -> LetterRow:

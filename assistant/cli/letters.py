@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from assistant.core import logs
 from assistant.law.analysis import analyse
 from assistant.law.model import load_case
 from assistant.letters import LetterError, PdfUnavailable, build_letters, render_docx_many, render_guide_docx
@@ -55,4 +56,5 @@ def run_letters(args) -> int:
             written.append(name)
     for name in sorted(written):
         print(out / name)
+    logs.event("letters_written", source="cli", letters=[letter.id for letter in letters], format=fmt)
     return status

@@ -27,7 +27,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from assistant.core.version import DISTRIBUTION, project_version
+
     parser = _Parser(prog="python -m assistant", description="Mes droits face à l'algorithme")
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {project_version()}",
+                        help="affiche la version et s'arrête")
     sub = parser.add_subparsers(dest="command", required=True)
     p_analyse = sub.add_parser("analyse", help="analyse un dossier et affiche le résultat en JSON")
     p_analyse.add_argument("case_file")
@@ -66,6 +70,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("--saved", action="store_true",
                          help="avec --changed : les courriers enregistrés qui les citent (base des dossiers)")
     p_check.add_argument("--json", action="store_true", help="le rapport en JSON")
+    p_check.add_argument("--legi", default=None, metavar="CHEMIN",
+                         help="données du paquet npm @socialgouv/legi-data : signale les références dont la version "
+                              "citée n'est plus en vigueur ou dont le texte a changé (code de sortie 3)")
     from assistant.cli.cases import add_parsers
 
     add_parsers(sub)
@@ -179,6 +186,10 @@ def _batch(args: argparse.Namespace) -> int:
                                  mailing=args.publipostage)
     invalid = [r for r in results if r.errors]
     valid = len(results) - len(invalid)
+    from assistant.core import logs
+
+    logs.event("batch_done", source="cli", rows=len(results), invalid_rows=len(invalid),
+               pdf_failures=sum(r.pdf == "échec" for r in results), format=args.format)
     print(f"{valid} dossier(s) traité(s), {len(invalid)} invalide(s). Archive : {archive}", file=sys.stderr)
     for result in invalid:
         for message in result.errors:
@@ -190,15 +201,25 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.cli.cases import CliRefusal
-    from assistant.law.gate import InputRefused
-    from assistant.law.model import InvalidCase
+    from assistant.core import logs
 
     args = _build_parser().parse_args(argv)
     handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template,
                 "migrate": _migrate, "cases": _cases, "accounts": _accounts, "refs": _refs}
+    logs.configure(default="off")   # JSON lines only where MESDROITS_LOG says: stderr is for people here
+    with logs.timed("command_done", source="cli", command=args.command) as fields:
+        fields["exit_code"] = code = _run(handlers[args.command], args)
+    return code
+
+
+def _run(handler, args: argparse.Namespace) -> int:
+    from assistant.cli.cases import CliRefusal
+    from assistant.core import logs
+    from assistant.law.gate import InputRefused
+    from assistant.law.model import InvalidCase
+
     try:
-        return handlers[args.command](args)
+        return handler(args)
     except CliRefusal as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
@@ -218,9 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, SealError):   # a lost or wrong key: the operator's to fix, said in French
             print(f"Erreur : {error}", file=sys.stderr)
             return 2
+        error_id = logs.error("command_failed", error, source="cli", command=args.command)
         if os.environ.get("MESDROITS_DEBUG"):
             raise
-        print(f"Erreur interne ({type(error).__name__}). Relancez avec MESDROITS_DEBUG=1 pour le détail.", file=sys.stderr)
+        print(f"Erreur interne ({type(error).__name__}, erreur n° {error_id}). Relancez avec MESDROITS_DEBUG=1 "
+              "pour le détail.", file=sys.stderr)
         return 1
 
 

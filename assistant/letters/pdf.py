@@ -10,18 +10,24 @@ LibreOffice headless: one `soffice` process converts a whole batch.
 Starting LibreOffice costs seconds; converting one more letter costs a fraction of that.
 So every call converts all its files in one `soffice --convert-to pdf` run (two runs in
 parallel for big batches, one per core), each with a private, throw-away profile so that
-concurrent calls (tests, app users) never share LibreOffice's lock files.
+concurrent calls (tests, app users) never share LibreOffice's lock files. A run that
+crashes (a signal: SIGABRT was seen on a first start with a new profile) is run once more
+with another fresh profile.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from assistant.core import logs
 
 # The letters carry personal data: keep their transient files in memory when the
 # machine offers a RAM-backed folder, so that nothing personal touches the disk.
@@ -115,18 +121,58 @@ def _run_soffice(soffice: str, profile: str, sources: list[Path], out_dir: Path,
         process.communicate()
         raise PdfUnavailable("LibreOffice n'a pas terminé la conversion en PDF à temps ; les DOCX restent utilisables.") from None
     if process.returncode != 0:
+        crash = _signal_of(process.returncode, stderr)
+        if crash:
+            raise SofficeCrashed(crash, f"LibreOffice s'est arrêté brutalement (signal {crash}).")
         raise PdfUnavailable(f"LibreOffice a échoué (code {process.returncode}) : {stderr.strip()[:500]}")
 
 
+class SofficeCrashed(PdfUnavailable):
+    """soffice died of a signal (seen with SIGABRT on a first start with a new profile)."""
+
+    def __init__(self, signal_number: int, message: str) -> None:
+        super().__init__(message)
+        self.signal = signal_number
+
+
+_FATAL = re.compile(r"Fatal exception: Signal (\d+)")
+
+
+def _signal_of(returncode: int, stderr: str) -> int | None:
+    """The signal that ended soffice: a negative code (killed), a shell's 128 + n, or
+    LibreOffice's own « Fatal exception: Signal n »."""
+    if returncode < 0:
+        return -returncode
+    if 128 < returncode < 128 + 65:
+        return returncode - 128
+    found = _FATAL.search(stderr or "")
+    return int(found.group(1)) if found else None
+
+
+def _run_fresh_on_crash(soffice: str, folder: Path, profile: Path, sources: list[Path], out_dir: Path,
+                        timeout: float) -> Path:
+    """One soffice run; if it crashes, once more with a new profile (a half-made first-start
+    profile may crash it again). Returns the profile to go on with."""
+    try:
+        _run_soffice(soffice, str(profile), sources, out_dir, timeout)
+        return profile
+    except SofficeCrashed as crash:
+        logs.event("soffice_crashed", logging.WARNING, source="letters", signal=crash.signal, attempt=1)
+        fresh = Path(tempfile.mkdtemp(prefix="profile-", dir=folder))
+        _run_soffice(soffice, str(fresh), sources, out_dir, timeout)
+        return fresh
+
+
 def _convert_batch(soffice: str, sources: list[Path], out_dir: Path, timeout: float) -> None:
-    """One worker: its files in runs of BATCH_SIZE, one private profile reused between runs,
-    then one retry for anything LibreOffice silently skipped."""
-    with tempfile.TemporaryDirectory(prefix=f"{TRANSIENT}{os.getpid()}-lo-") as profile:
+    """One worker: its files in runs of BATCH_SIZE, one private profile reused between runs
+    (a fresh one after a crash), then one retry for anything LibreOffice silently skipped."""
+    with tempfile.TemporaryDirectory(prefix=f"{TRANSIENT}{os.getpid()}-lo-") as folder:
+        profile = Path(tempfile.mkdtemp(prefix="profile-", dir=folder))
         for start in range(0, len(sources), BATCH_SIZE):
-            _run_soffice(soffice, profile, sources[start:start + BATCH_SIZE], out_dir, timeout)
+            profile = _run_fresh_on_crash(soffice, Path(folder), profile, sources[start:start + BATCH_SIZE], out_dir, timeout)
         missing = [s for s in sources if not (out_dir / (s.stem + ".pdf")).exists()]
         for start in range(0, len(missing), BATCH_SIZE):
-            _run_soffice(soffice, profile, missing[start:start + BATCH_SIZE], out_dir, timeout)
+            profile = _run_fresh_on_crash(soffice, Path(folder), profile, missing[start:start + BATCH_SIZE], out_dir, timeout)
 
 
 def to_pdf(docx_files: dict[str, bytes], timeout: float = 600, workers: int | None = None) -> dict[str, bytes]:

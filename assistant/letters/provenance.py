@@ -6,12 +6,12 @@ that a lawyer can tell, months later, which wording and which state of the law p
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from assistant.core import version as core_version
 from assistant.law.legal_refs import load_refs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,10 +20,9 @@ CATALOGUES = (ROOT / "assistant" / "letters" / "catalogue.yaml",
               ROOT / "assistant" / "letters" / "mandate.yaml")
 
 
-@lru_cache(maxsize=1)
 def project_version() -> str:
-    """The version in pyproject.toml (one source)."""
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    """The version in pyproject.toml (one source: `core.version`, also after `pip install .`)."""
+    return core_version.project_version()
 
 
 @lru_cache(maxsize=1)

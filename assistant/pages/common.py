@@ -11,10 +11,7 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import string
-import sys
-import traceback
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -24,6 +21,7 @@ import streamlit as st
 from assistant.law import interview as iv
 from assistant.pages import session_memory
 from assistant.law.analysis import Analysis, analyse
+from assistant.core import logs
 from assistant.core.formatting import long_date
 from assistant.core.i18n import _, babel_locale, current_language, lib, set_language_source
 from assistant.law.legal_refs import LegalRef, LegalRefsError, load_refs
@@ -126,9 +124,8 @@ class Outcome:
 
 def outcome() -> Outcome:
     """The case built from the answers and its analysis, or the French messages."""
-    data = iv.case_dict(answers(), reference_date())
     try:
-        case = parse_case(data)
+        case = iv.checked_case(answers(), reference_date())
     except InvalidCase as error:
         return Outcome(None, None, error.messages)
     return Outcome(case, analyse(case), [])
@@ -290,24 +287,15 @@ SHOW_ERRORS = "MESDROITS_SHOW_ERRORS"
 def error_details(error: BaseException) -> str:
     """Where it failed, and the exception types: never their messages, which may quote what
     the person typed (a name, a file number, their own words)."""
-    parts, seen = [], set()
-    current: Optional[BaseException] = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        parts.append("".join(traceback.format_tb(current.__traceback__))
-                     + f"{type(current).__module__}.{type(current).__qualname__}")
-        current = current.__cause__ or current.__context__
-    return "\n-- which led to --\n".join(reversed(parts))
+    return logs.safe_traceback(error)
 
 
-def show_unexpected_error(error: Exception) -> str:
-    """A French message with an error number on the page, the details under that number on
-    the server's standard error; returns the number."""
+def show_unexpected_error(error: Exception, page: Optional[str] = None) -> str:
+    """A French message with an error number on the page, the details under that number in
+    the server's log (`assistant.core.logs`, JSON on the standard error); returns the number."""
     if os.environ.get(SHOW_ERRORS) == "1":
         raise error
-    number = secrets.token_hex(3).upper()
-    # Straight to the standard error: no logging set-up elsewhere can silence it.
-    print(f"mesdroits: erreur n° {number}\n{error_details(error)}", file=sys.stderr, flush=True)
+    number = logs.error("page_error", error, source="app", page=page)
     st.error(_("Une erreur inattendue s'est produite (erreur n° {number}). Vos réponses sont gardées : rechargez la page pour reprendre. Si l'erreur revient, donnez ce numéro à la personne qui s'occupe du service.").format(number=number),
              icon=":material/error:")
     return number

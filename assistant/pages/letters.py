@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 import streamlit as st
 
-from assistant.core import i18n
+from assistant.core import i18n, logs
 from assistant.casefiles.calendar_ics import calendar_bytes
 from assistant.core.i18n import _, current_language, lib
 from assistant.pages import common, workspace
@@ -58,6 +58,7 @@ def bundle(api: Any, case: Any, analysis: Any) -> Bundle:
     if current is not None and current.fingerprint == fingerprint:
         return current
     made = letters_pkg.build_letters(case, analysis)
+    logs.event("letters_built", source="app", letters=[letter.id for letter in made])
     if not made:
         current = Bundle(fingerprint, [], {}, {}, None)
         st.session_state["letters_bundle"] = current
