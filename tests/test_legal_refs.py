@@ -36,8 +36,18 @@ NOT_YET_ARTICLE_LEVEL = {
     "cch-L821-7", "cch-L823-9", "cja-L213-11", "cja-L213-13", "cja-L213-14", "cja-R213-10",
     "ct-R5412-8", "ct-L5426-2", "cass-2024-21-12560", "cass-2020-18-26512", "lo-2011-333-4",
     "lo-2011-333-5", "lo-2011-333-6", "loi-78-17-47", "loi-2019-816-1A", "lo-2007-223",
+    # Added 2026-12-06 (issue 18, dated authorities): no article id could be read from here
+    # (Légifrance itself unreachable); each entry's notes say what was seen and where.
+    "cgct-L2512-1", "loi-2011-884", "casf-L522-20", "decret-2022-130", "decret-2022-1628",
+    "lfi-2026-rsa", "casf-L531",
+    # Added 2026-12-06 (issue 18, point 4): the decision's own page was not found; the URL is
+    # the court's official page of the hearing, which states the solution.
+    "cass-2023-20-20559",
 }
-ARTICLE_LEVEL = re.compile(r"LEGIARTI\d{12}|/arianeweb/(CE|TC)/(decision|analyse)/|CELEX:\d|#art_\d|courdecassation\.fr/decision/")
+# An article's own address: its LEGI id, a decision, a EUR-Lex CELEX, an anchor, or the
+# article path of a text's ELI (« …/jo/article_43 »).
+ARTICLE_LEVEL = re.compile(r"LEGIARTI\d{12}|JORFARTI\d{12}|/arianeweb/(CE|TC)/(decision|analyse)/|CELEX:\d|#art_\d|courdecassation\.fr/decision/"
+                           r"|/eli/[a-z]+/\d{4}/\d{1,2}/\d{1,2}/[A-Z0-9]+/jo/article_\w+$")
 
 
 def test_urls_point_to_the_article_not_to_a_code_or_a_search_form():
@@ -49,6 +59,20 @@ def test_urls_point_to_the_article_not_to_a_code_or_a_search_form():
         else:
             assert article_level, f"{ref.id}: {ref.url} names a whole text or a search, not the article"
         assert "/search" not in str(ref.url) or ref.id in NOT_YET_ARTICLE_LEVEL, ref.id
+
+
+def test_a_verified_entry_names_its_article_not_a_code_or_a_section():
+    """`verified` means the text was read and its version pinned: the URL names the article
+    (its LEGI or JORF id, the decision), never a whole code or one of its sections; only a
+    law published at the JORF may be cited as a whole (its JORFTEXT)."""
+    for ref in load_refs().values():
+        if ref.status != "verified":
+            continue
+        url = str(ref.url)
+        if re.search(r"/(loda|jorf)/id/JORFTEXT\d{12}/?$", url):
+            continue
+        assert "/codes/id/" not in url and "/section_lc/" not in url, f"{ref.id}: {url} is a code or a section"
+        assert ARTICLE_LEVEL.search(url), f"{ref.id}: {url} does not name the article"
 
 
 def test_every_id_written_in_the_code_exists():
@@ -138,3 +162,18 @@ def test_loader_refuses_unknown_fields(tmp_path):
 
 def test_refs_dir_is_the_repository_folder():
     assert REFS_DIR == ROOT / "legal_refs"
+
+
+def test_france_travail_recovery_texts_say_what_they_say():
+    """Read again in the LEGI base on 2026-12-06: R5426-18's 20 % is the ASS's (L5423-1), not
+    the ARE's; the contrainte's opposition has fifteen days (R5426-22); no penalty for facts
+    older than two years (L5426-7)."""
+    from assistant.law.legal_refs import period
+
+    refs = load_refs()
+    assert "ASS" in refs["ct-R5426-18"].summary and "aucun taux pour l'allocation chômage" in refs["ct-R5426-18"].summary
+    assert "ct-R5426-18" not in rights.WITHHOLDING_BASIS["are"] and "ct-L5428-1" in rights.WITHHOLDING_BASIS["are"]
+    assert (period("ct-R5426-22").days, period("ct-R5426-22").runs_from) == (15, "notification")
+    assert (period("ct-L5426-7").years, period("ct-L5426-7").runs_from) == (2, "facts")
+    for ref_id in ("ct-L5426-8-2", "ct-R5426-20", "ct-R5426-22", "ct-L5428-1"):
+        assert refs[ref_id].status == "verified" and "/article_lc/LEGIARTI" in str(refs[ref_id].url), ref_id

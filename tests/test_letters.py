@@ -579,9 +579,10 @@ def test_contrainte_time_limit_for_social_security_overpayments():
 
 
 @pytest.mark.parametrize("organism,benefit,own", [
-    ("carsat", "retraite", {"css-L355-3"}),
+    ("carsat", "retraite", {"css-L355-2"}),   # the seizable part, as for a wage; L355-3 sets no cap
+    ("carsat", "aspa", {"css-R815-43", "css-L815-10"}),
     ("cpam", "indemnites_journalieres", {"css-L133-4-1"}),
-    ("france_travail", "are", {"ct-L5426-8-1", "ct-R5426-18"}),
+    ("france_travail", "are", {"ct-L5426-8-1", "ct-L5428-1"}),
     ("caf", "allocations_familiales", {"css-D553-1", "css-L553-2"}),
 ])
 def test_withholding_cites_the_benefits_own_text(organism, benefit, own):
@@ -589,10 +590,13 @@ def test_withholding_cites_the_benefits_own_text(organism, benefit, own):
                      **{"organism": {"kind": organism, "name": None, "address": None}, "benefit": benefit})
     _, analysis, letters = _letters_for(data)
     assert analysis.right("withholding_limit")
-    withholding = [p for letter in letters for p in letter.paragraphs if p.key == "withholding"]
-    assert withholding and all(set(p.cites) == own for p in withholding)
+    withholding = [p for letter in letters for p in letter.paragraphs if p.key.startswith("withholding")]
+    assert withholding and all(set(p.cites) <= own for p in withholding)
     if "css-D553-1" not in own:
         assert "css-D553-1" not in _cited(letters)
+    # The remission request alone (no appeal: the claim is not contested, a withholding may be limited).
+    _, _, letters = _letters_for(data, only=["debt_remission_request"])
+    assert [set(p.cites) for p in letters[0].paragraphs if p.key.startswith("withholding")] == [own]
 
 
 def test_correction_request_within_twenty_days_only_while_open():
@@ -625,10 +629,17 @@ def test_third_party_information_after_a_control():
 
 
 def test_right_to_error_only_against_a_sanction_and_with_its_condition():
-    _, _, letters = _letters_for(dict(GOLDEN_CASES)["x03_france_travail_sanction"], only=["appeal"])
+    penalty = _scenario("p07_family_benefit_penalty", **{"context.fraud_alleged": False})
+    _, _, letters = _letters_for(penalty, only=["appeal"])
     paragraph = next(p for p in letters[0].paragraphs if p.key == "good_faith")
     assert "première erreur, commise de bonne foi, et j'ai régularisé ma situation" in paragraph.text
     assert any("droit à l'erreur" in item for item in letters[0].guide.to_complete)
+    # A sanction for unmet obligations: the legitimate reason, never a right-to-error admission.
+    _, analysis, letters = _letters_for(dict(GOLDEN_CASES)["x03_france_travail_sanction"], only=["appeal"])
+    keys = [p.key for p in letters[0].paragraphs]
+    assert "right_to_error" not in analysis.right_ids and "good_faith" not in keys
+    assert {"legitimate_reason_france_travail", "complied_france_travail"} <= set(keys)
+    assert not any("droit à l'erreur" in item for item in letters[0].guide.to_complete)
     for name in ("p02_family_allowance_overpayment_good_faith", "p01_rsa_suspended_without_reasons"):
         _, _, letters = _letters_for(dict(GOLDEN_CASES)[name])
         assert not any(p.key == "good_faith" and letter.id == "appeal" for letter in letters for p in letter.paragraphs)
@@ -665,3 +676,141 @@ def test_gdpr_automated_decision_is_worded_as_a_request():
     assert paragraph.text.startswith("Je vous demande de m'indiquer si un agent")
     assert "Si elle a été prise sur le seul fondement d'un traitement automatisé" in paragraph.text
     assert "Rien n'indique" not in paragraph.text
+
+
+# --- Issue 18, point 4: the arguments that win overpayment and penalty cases ------------------
+
+FRANCE_TRAVAIL = {"kind": "france_travail", "name": None, "address": None}
+
+
+def test_a_contested_france_travail_claim_is_never_withheld_nor_limited():
+    """C. trav. L5426-8-1: no withholding while the overpayment is contested; R5426-18's 20 %
+    is the ASS's only; the instance paritaire decides remissions but is not the creditor."""
+    data = _scenario("p02_family_allowance_overpayment_good_faith", organism=FRANCE_TRAVAIL, benefit="are")
+    _, analysis, letters = _letters_for(data, only=["appeal", "debt_remission_request"])
+    appeal, remission = letters
+    assert set(analysis.right("withholding_limit").legal_basis) >= {"ct-L5426-8-1", "ct-L5428-1"}
+    assert "ct-R5426-18" not in analysis.right("withholding_limit").legal_basis
+    assert "withholding" not in [p.key for p in appeal.paragraphs]
+    assert "aucune retenue ne peut donc être opérée" in appeal.plain_text()
+    remission_keys = [p.key for p in remission.paragraphs]
+    assert "withholding_suspended" in remission_keys and "withholding" not in remission_keys
+    assert "limiter" not in remission.plain_text() and "vous me réclamez" not in remission.plain_text()
+    assert "France Travail me réclame" in remission.plain_text()
+    assert remission.recipient[0] == "Instance paritaire régionale de France Travail"
+    assert "ct-R5426-18" not in _cited(letters)
+    # Without an appeal the claim is not contested: then a withholding may be limited.
+    _, _, alone = _letters_for(data, only=["debt_remission_request"])
+    assert "limiter la retenue" in alone[0].plain_text()
+    # The ASS keeps R5426-18 (its 20 % cap) in the analysis.
+    ass = _scenario("p02_family_allowance_overpayment_good_faith", organism=FRANCE_TRAVAIL, benefit="ass")
+    _, analysis, _ = _letters_for(ass, only=["appeal"])
+    assert "ct-R5426-18" in analysis.right("withholding_limit").legal_basis
+    assert "ct-L5428-1" not in analysis.right("withholding_limit").legal_basis
+
+
+def test_a_social_security_remission_still_says_vous_me_reclamez():
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["p02_family_allowance_overpayment_good_faith"],
+                                 only=["debt_remission_request"])
+    assert "vous me réclamez" in letters[0].plain_text()
+
+
+def test_france_travail_contrainte_and_its_fifteen_days_in_the_guides():
+    data = _scenario("p02_family_allowance_overpayment_good_faith", organism=FRANCE_TRAVAIL, benefit="are")
+    _, _, letters = _letters_for(data, only=["appeal"])
+    assert "vous n'aurez que quinze jours pour y faire opposition devant le tribunal indiqué" in letters[0].guide.answer
+    assert {"ct-L5426-8-2", "ct-R5426-22"} <= set(letters[0].guide.cites)
+    assert "css-R133-3" not in letters[0].guide.cites
+    _, _, letters = _letters_for(data, only=["debt_remission_request"])
+    assert "quinze jours" in letters[0].guide.answer and "ct-R5426-22" in letters[0].guide.cites
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["x03_france_travail_sanction"], only=["appeal"])
+    assert "contrainte" not in letters[0].guide.answer
+
+
+def test_france_travail_penalty_deliberate_facts_and_two_years():
+    data = _scenario("p02_family_allowance_overpayment_good_faith", organism=FRANCE_TRAVAIL, benefit="are",
+                     situation="penalty", **{"decision.date": "2026-10-02"})
+    _, _, letters = _letters_for(data, only=["appeal"])
+    paragraphs = {p.key: p for p in letters[0].paragraphs}
+    deliberate = paragraphs["penalty_deliberate_france_travail"]
+    assert deliberate.cites == ["ct-L5426-5", "ct-R5426-15"] and "délibérée" in deliberate.text
+    two_years = paragraphs["penalty_two_years_france_travail"]
+    assert two_years.cites == ["ct-L5426-7"]
+    assert "plus de deux ans" in two_years.text and "les faits antérieurs au 2 octobre 2024" in two_years.text
+    # A CAF penalty has neither.
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["p07_family_benefit_penalty"], only=["appeal"])
+    assert not {"penalty_deliberate_france_travail", "penalty_two_years_france_travail"} & {
+        p.key for p in letters[0].paragraphs}
+
+
+def test_rsa_sanction_argues_the_legitimate_reason_and_asks_the_arrears():
+    data = _scenario("p01_rsa_suspended_without_reasons", situation="sanction")
+    _, analysis, letters = _letters_for(data, only=["appeal"])
+    assert "right_to_error" not in analysis.right_ids
+    paragraphs = {p.key: p for p in letters[0].paragraphs}
+    assert "good_faith" not in paragraphs
+    reason = paragraphs["legitimate_reason_rsa"]
+    assert reason.cites == ["casf-L262-37", "casf-L262-39"]
+    assert "sans motif légitime" in reason.text and "équipe pluridisciplinaire" in reason.text
+    complied = paragraphs["complied_rsa"]
+    assert "……" in complied.text and "me verser les sommes qui ne m'ont pas été versées" in complied.text
+    assert any("conformé(e) à mes obligations" in item for item in letters[0].guide.to_complete)
+    # An RSA overpayment is not a sanction: none of this.
+    _, _, letters = _letters_for(_scenario("p01_rsa_suspended_without_reasons", situation="overpayment"),
+                                 only=["appeal"])
+    assert not {"legitimate_reason_rsa", "complied_rsa"} & {p.key for p in letters[0].paragraphs}
+
+
+@pytest.mark.parametrize("organism,benefit,text", [
+    ("caf", "allocations_familiales", "css-L114-17"),
+    ("cpam", "indemnites_journalieres", "css-L114-17-1"),
+])
+def test_penalty_requete_good_faith_and_in_the_alternative_a_reduction(organism, benefit, text):
+    data = _scenario("p07_family_benefit_penalty", organism={"kind": organism, "name": None, "address": None},
+                     benefit=benefit)
+    _, analysis, letters = _letters_for(data, only=["appeal"])
+    assert analysis.appeal.route == "none"
+    keys = [p.key for p in letters[0].paragraphs]
+    paragraphs = {p.key: p for p in letters[0].paragraphs}
+    assert paragraphs["penalty_good_faith"].cites == [text]
+    assert "en cas de bonne foi de la personne concernée" in paragraphs["penalty_good_faith"].text
+    reduction = paragraphs["request_court_reduction"]
+    assert reduction.cites == [text] and reduction.text.startswith("À titre subsidiaire")
+    assert "gravité des faits" in reduction.text
+    assert keys.index("request_court") < keys.index("request_court_reduction")
+
+
+def test_a_partial_answer_leaves_a_line_for_what_is_missing():
+    """CRPA R343-1: the CADA referral states its object; after a partial answer, what is
+    missing is left visibly to complete, in the reminder too, and the guide says so."""
+    from assistant.casefiles.followup import Answer, AnswerKind
+
+    data = _scenario("p02_family_allowance_overpayment_good_faith",
+                     **{"history.documents_requested_on": "2026-10-10", "today": "2026-11-23"})
+    mark = load_catalogue().data["missing_mark"]
+    for kind, expected in ((AnswerKind.partial, True), (AnswerKind.refusal_with_reasons, False)):
+        answers = [Answer(to_letter="document_access", on="2026-11-05", kind=kind)]
+        case = parse_case(data)
+        letters = build_letters(case, analyse(case), only=["cada_referral"], answers=answers)
+        if expected:
+            letters += build_letters(case, analyse(case), only=["reminder"], answers=answers)
+        for letter in letters:
+            assert (mark in letter.plain_text()) is expected, (kind, letter.id)
+            assert any(mark in item for item in letter.guide.to_complete) is expected, (kind, letter.id)
+        if expected:
+            missing = next(p for p in letters[0].paragraphs if p.key == "missing")
+            assert missing.cites == ["crpa-R343-1"] and "l'objet de ma saisine" in missing.text
+
+
+def test_are_stop_safe_date_is_labelled_and_timed_as_the_mediation():
+    data = _scenario("x07_are_refused", situation="termination")
+    _, analysis, letters = _letters_for(data, only=["appeal"])
+    appeal_deadline = next(d for d in analysis.deadlines if d.id == "appeal")
+    assert appeal_deadline.key == "deadline.appeal_mediation"
+    assert "médiateur régional de France Travail" in appeal_deadline.label
+    assert appeal_deadline.legal_basis[0] == "cja-R213-10"
+    assert "(délai de deux mois : article R. 213-10 du code de justice administrative)" in letters[0].guide.answer
+    assert "délai de deux ans : article L. 5422-4" not in letters[0].guide.answer
+    refused = next(d for d in _letters_for(dict(GOLDEN_CASES)["x07_are_refused"], only=["appeal"])[1].deadlines
+                   if d.id == "appeal")
+    assert refused.key == "deadline.appeal"

@@ -381,7 +381,12 @@ def test_overpayment_limitation_rests_on_the_benefit_s_text(kind, benefit, basis
 
 
 def test_no_limitation_claim_without_a_verified_text():
-    assert "overpayment_limitation" not in ids(run(benefit="prime_activite", situation="overpayment"))
+    # The ASS (france_travail family) has no limitation text encoded: nothing is claimed.
+    ass = run(organism__kind="france_travail", organism__name=None, benefit="ass", situation="overpayment")
+    assert "overpayment_limitation" not in ids(ass)
+    # The prime d'activité has one since CSS L845-4 was read (it applies L553-1).
+    found = run(benefit="prime_activite", situation="overpayment").right("overpayment_limitation")
+    assert found.legal_basis[-2:] == ["css-L845-4", "css-L553-1"]
 
 
 def test_overpayment_correction_window_where_a_text_opens_it():
@@ -600,3 +605,34 @@ def test_the_mdph_note_names_who_pays():
     pch = run(organism__kind="mdph", benefit="pch", situation="reduction").appeal.notes[0]
     aah = run(organism__kind="mdph", benefit="aah", situation="reduction").appeal.notes[0]
     assert "le département paie" in pch and "la CAF" in aah
+
+
+@pytest.mark.parametrize("changes,expected", [
+    ({"situation": "sanction"}, True),                                   # a CAF sanction on family benefits
+    ({"situation": "penalty"}, True),                                    # a CAF penalty (CSS L114-17)
+    ({"situation": "sanction", "benefit": "rsa"}, False),                # RSA: « sans motif légitime »
+    ({"situation": "sanction", "benefit": "rsa", "organism__kind": "departement", "organism__name": None}, False),
+    ({"situation": "sanction", "benefit": "are", "organism__kind": "france_travail", "organism__name": None}, False),
+    ({"situation": "suspension", "benefit": "are", "organism__kind": "france_travail", "organism__name": None}, False),
+    ({"situation": "penalty", "benefit": "are", "organism__kind": "france_travail", "organism__name": None}, True),
+])
+def test_no_right_to_error_against_a_sanction_for_unmet_obligations(changes, expected):
+    """CRPA L123-1 protects a first declaration error; against a sanction for unmet obligations
+    (CASF L262-37, C. trav. L5412-1) the defence is the legitimate reason."""
+    assert ("right_to_error" in ids(run(**changes))) is expected
+
+
+@pytest.mark.parametrize("benefit,own,not_own", [
+    ("are", {"ct-L5426-8-1", "ct-L5428-1"}, "ct-R5426-18"),
+    ("ass", {"ct-L5426-8-1", "ct-R5426-18"}, "ct-L5428-1"),
+])
+def test_france_travail_withholding_rests_on_the_allowance_s_own_cap(benefit, own, not_own):
+    """R5426-18's 20 % caps the ASS only; the ARE is seizable as a wage (L5428-1)."""
+    found = run(organism__kind="france_travail", organism__name=None, benefit=benefit, situation="overpayment",
+                context__withholding_eur=90.0).right("withholding_limit")
+    assert own <= set(found.legal_basis) and not_own not in found.legal_basis
+    from assistant.law.texts import say
+
+    assert say(f"fact.withholding_limit.capped_{'are' if benefit == 'are' else 'france_travail'}") in found.why
+    assert say("fact.withholding_limit.suspended") in found.why
+    assert say("fact.withholding_limit.capped") not in found.why

@@ -3,7 +3,12 @@ real command line (CONTRACT §2).
 
 Our own files may also expect: `notes_include` (keys of the route's notes),
 `basis_include` / `basis_exclude` (ids in the route's legal basis), `deadlines_include`
-({deadline id: date}), `body` (the route's addressee), `stderr_include` (texts of a refusal)."""
+({deadline id: date}), `body` (the route's addressee), `stderr_include` (texts of a refusal),
+`why_include` ({right id: [texts its `why` must contain]}); and, for the letters (built with the
+scenario's optional `answers`, [{to_letter, on, kind}]): `paragraphs_include` /
+`paragraphs_exclude` ({letter id: [paragraph keys]}), `text_include` / `text_exclude` ({letter
+id: [texts of the letter or its guide]}), `to_complete_include` ({letter id: text of one line of
+the guide's « À compléter »}), `cites_exclude` (ids no letter cites)."""
 
 import json
 
@@ -49,6 +54,51 @@ def test_scenario_through_cli(name, scenario, write_case):
     dated = {d["id"]: d["date"] for d in out["deadlines"]}
     for deadline_id, date in expect.get("deadlines_include", {}).items():
         assert dated.get(deadline_id) == date, (deadline_id, dated)
+    why = {r["id"]: " ".join(r["why"]) for r in out["rights"]}
+    for right, texts in expect.get("why_include", {}).items():
+        for text in texts:
+            assert text in why.get(right, ""), (right, text, why.get(right))
+
+
+LETTER_KEYS = ("paragraphs_include", "paragraphs_exclude", "text_include", "text_exclude", "to_complete_include")
+WITH_LETTERS = [(n, s) for n, s in OWN_SCENARIOS
+                if any(k in s["expect"] for k in (*LETTER_KEYS, "cites_exclude"))]
+
+
+@pytest.mark.parametrize("name,scenario", WITH_LETTERS, ids=[n for n, _ in WITH_LETTERS])
+def test_scenario_letters(name, scenario):
+    """The letters a scenario names, as the body's answers leave them: their paragraphs, words
+    and guide."""
+    from assistant.casefiles.followup import Answer
+    from assistant.law.analysis import analyse
+    from assistant.law.model import parse_case
+    from assistant.letters import build_letters
+
+    expect = scenario["expect"]
+    case = parse_case(scenario["case"])
+    analysis = analyse(case)
+    answers = [Answer.model_validate(a) for a in scenario.get("answers", [])]
+    named = list(dict.fromkeys(letter for key in LETTER_KEYS for letter in expect.get(key, {})))
+    letters = {x.id: x for x in build_letters(case, analysis, only=named or None, answers=answers)}
+    for letter_id, keys in expect.get("paragraphs_include", {}).items():
+        found = [p.key for p in letters[letter_id].paragraphs]
+        assert set(keys) <= set(found), (letter_id, set(keys) - set(found))
+    for letter_id, keys in expect.get("paragraphs_exclude", {}).items():
+        found = [p.key for p in letters[letter_id].paragraphs]
+        assert not set(keys) & set(found), (letter_id, set(keys) & set(found))
+    texts = {i: x.plain_text() + "\n" + x.guide.plain_text() for i, x in letters.items()}
+    for letter_id, wanted in expect.get("text_include", {}).items():
+        for text in wanted:
+            assert text in texts[letter_id], (letter_id, text)
+    for letter_id, unwanted in expect.get("text_exclude", {}).items():
+        for text in unwanted:
+            assert text not in texts[letter_id], (letter_id, text)
+    for letter_id, text in expect.get("to_complete_include", {}).items():
+        assert any(text in line for line in letters[letter_id].guide.to_complete), (letter_id, text)
+    if "cites_exclude" in expect:
+        every = [*build_letters(case, analysis, answers=answers), *letters.values()]
+        cited = {c for x in every for c in (*x.cites, *x.guide.cites)}
+        assert not cited & set(expect["cites_exclude"]), cited & set(expect["cites_exclude"])
 
 
 def test_every_route_id_has_a_scenario_of_ours():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.law import rights, texts
-from assistant.law.legal_refs import load_refs
+from assistant.law.legal_refs import load_refs, period
 from assistant.law.model import Situation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +127,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def test_every_sentence_has_french_and_english_that_differ():
     for key, entry in SENTENCES.items():
-        assert set(entry) <= {"fr", "en", "cites", "periods"}, key
+        assert set(entry) <= {"fr", "en", "cites", "periods", "fraud_periods"}, key
         assert str(entry.get("fr", "")).strip() and str(entry.get("en", "")).strip(), key
         only_placeholders = not PLACEHOLDER.sub("", entry["fr"]).strip()  # « {time} »: words from data
         assert entry["fr"] != entry["en"] or only_placeholders, f"{key}: the English is the French"
@@ -141,6 +141,14 @@ def test_a_bound_period_is_a_cited_entry_that_sets_one():
         for name, ref_id in periods.items():
             assert f"{{{name}}}" in SENTENCES[key]["fr"], (key, name)
             assert ref_id in (SENTENCES[key].get("cites") or ()) and refs[ref_id].deadline, (key, ref_id)
+
+
+def test_each_fraud_period_is_bound_cited_and_longer_than_its_family_s_own():
+    for family, ref_id in rights.LIMITATION_FRAUD.items():
+        entry = SENTENCES[f"limitation_fraud.{family}"]
+        assert entry["fraud_periods"] == {"time": ref_id} and entry["cites"] == [ref_id], family
+        ordinary = next(i for i in rights.LIMITATION_BASIS[family] if load_refs()[i].deadline)
+        assert period(ref_id, fraud=True).years > period(ordinary).years, family
 
 
 def test_every_cited_id_exists():

@@ -18,7 +18,7 @@ from assistant.law.deadlines import reasonable_time_ends, reasonable_time_passed
 from assistant.law.legal_refs import period
 from assistant.law.model import Case
 from assistant.law.places import holiday_region
-from assistant.law.rights import Finding, find_rights
+from assistant.law.rights import Finding, Limitation, find_rights, limitation_of
 
 
 class RightOut(BaseModel):
@@ -76,6 +76,9 @@ class Analysis(BaseModel):
     # The route the analysis chose, whole (its references and wording), for the letters and
     # the follow-ups: they read it here and never choose a route again. Not in the JSON.
     route: Route = Field(exclude=True, repr=False)
+    # The dates an overpayment's limitation gives (the sums barred before them), for the
+    # letters; the JSON says it in the overpayment_limitation right's `why`. Not in the JSON.
+    limitation: Optional[Limitation] = Field(default=None, exclude=True, repr=False)
 
     def right(self, right_id: str) -> Optional[RightOut]:
         return next((r for r in self.rights if r.id == right_id), None)
@@ -175,4 +178,5 @@ def analyse(case: Case, lang: str = "fr") -> Analysis:
         deadlines=[_deadline_out(d, lang, on) for d in case_deadlines(case, route)],
         letters=choose_letters(case, {f.id for f in findings}, route),
         route=route,
+        limitation=limitation_of(case) if any(f.id == "overpayment_limitation" for f in findings) else None,
     )

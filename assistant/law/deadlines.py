@@ -156,6 +156,17 @@ def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
     return end
 
 
+def appeal_basis(route: Route) -> tuple[str, ...]:
+    """The texts of the first step's safe date, the one setting it first (the guide's « délai
+    de … »): the route's own, or, where the stop may be a sanction (`may_be_sanction`), the
+    compulsory mediation's (cja-R213-10, ct-R5312-47, ct-L5412-1), whose shorter limit the
+    date keeps."""
+    basis = (route.deadline_ref, *route.legal_basis, route.notice_basis)
+    if route.may_be_sanction:
+        basis = ("cja-R213-10", "ct-R5312-47", "ct-L5412-1", *basis)
+    return tuple(dict.fromkeys(basis))
+
+
 def deadline_opposable(case: Case, route: Optional[Route] = None) -> bool:
     """The time limit binds only if the written decision stated the route and delay
     (CJA R421-5, CSS R142-1-A III). Unknown is treated as stated: the person must act
@@ -195,8 +206,9 @@ def reasonable_time_passed(case: Case, route: Route) -> bool:
 def _correction_window(case: Case) -> tuple[str, ...]:
     """The texts opening a window to ask for the data behind an overpayment to be corrected
     before recovery (the period is the first one's): R847-1-1 for prime d'activité;
-    R133-9-2 for recoveries under L133-4-1 — health insurance, and family benefits and
-    pensions, whose own articles (L553-2, L355-3) apply L133-4-1's procedure. Registry: the
+    R133-9-2 for recoveries under L133-4-1 — health insurance, and family benefits,
+    pensions, the AAH and the ASPA, whose own articles (L553-2, L355-3, L821-5-1, L815-11)
+    apply L133-4-1's procedure. Registry: the
     benefit's `correction_window` texts, where the body's `correction_window` lists its family."""
     if case.situation is not Situation.overpayment:
         return ()
@@ -224,11 +236,12 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
                             (request_silence_ref(route) or "",)))
     start = appeal_start(case) or silence_start(case, route)
     if start is not None and case.history.appeal_filed_on is None:
-        basis = tuple(dict.fromkeys((route.deadline_ref, *route.legal_basis, route.notice_basis)))
+        basis = appeal_basis(route)
         if implicit is not None:
             basis = (*basis, "crpa-L112-6")
-        out.append(Deadline("appeal", appeal_deadline(case, route) or start,
-                            note("deadline.appeal_court" if route.id == "none" else "deadline.appeal"), basis))
+        label = ("deadline.appeal_court" if route.id == "none"
+                 else "deadline.appeal_mediation" if route.may_be_sanction else "deadline.appeal")
+        out.append(Deadline("appeal", appeal_deadline(case, route) or start, note(label), basis))
         if not route.interrupts_court_deadline and route.id != "none":
             add("court_limit", start, route.court_ref, note("deadline.court_limit", court=route.court_note),
                 (route.court_ref,))
@@ -270,5 +283,7 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
     if history.appeal_filed_on and route.silence_is_rejection:
         rejection = add("appeal_answer", history.appeal_filed_on, route.answer_ref, note("deadline.appeal_answer"),
                         (route.answer_ref,))
-        add("court", rejection, route.court_ref, note("deadline.court"), (route.court_ref,))
+        # ARE: the court's limit runs from the decision's notification, never from the rejection.
+        court_from = start if route.court_runs_from_decision and start is not None else rejection
+        add("court", court_from, route.court_ref, note("deadline.court"), (route.court_ref,))
     return sorted(out, key=lambda d: (d.date, d.id))

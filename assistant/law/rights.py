@@ -11,13 +11,15 @@ sentences `right.<id>.title` and `right.<id>.summary`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 from assistant.law import bodies
 from assistant.law.appeals import Route, is_penalty, is_sanction, penalty_text, social_security
 from assistant.law.deadlines import reasonable_time_passed
-from assistant.law.deadlines import implicit_decision_on
+from assistant.law.deadlines import add_months, implicit_decision_on, period_end
+from assistant.law.legal_refs import Period, period, ref
 from assistant.law.model import Benefit, Case, Situation
 from assistant.law.texts import Category, Note, note
 
@@ -248,11 +250,21 @@ def prior_hearing(case: Case, route: Route) -> Facts:
     return []
 
 
+def obligation_sanction(case: Case) -> bool:
+    """A sanction for not meeting one's obligations, which the law allows only « sans motif
+    légitime » (casf-L262-37 for RSA, ct-L5412-1 for France Travail): the defence is the
+    legitimate reason, and a right-to-error argument would concede a breach."""
+    if is_penalty(case) or not is_sanction(case):
+        return False
+    return case.benefit is Benefit.rsa or case.organism.kind.value == "france_travail"
+
+
 def right_to_error(case: Case, route: Route) -> Facts:
     """crpa-L123-1, crpa-L123-2: a first good-faith error, regularised by the person, cannot
     be sanctioned (penalty or loss of a benefit as a sanction); bad faith must be proved by
-    the administration. Only against a sanction, and not where fraud is alleged."""
-    if case.context.fraud_alleged or not is_sanction(case):
+    the administration. Only against a sanction, not where fraud is alleged, and not against
+    a sanction for unmet obligations (`obligation_sanction`: there it reads as an admission)."""
+    if case.context.fraud_alleged or not is_sanction(case) or obligation_sanction(case):
         return []
     return [note("fact.right_to_error.no_fraud"), note("fact.right_to_error.condition")]
 
@@ -269,17 +281,88 @@ def fraud_safeguards(case: Case, route: Route) -> Facts:
     return facts
 
 
-def overpayment_limitation(case: Case, route: Route) -> Facts:
-    """LIMITATION_BASIS (css-L553-1, casf-L262-45, css-L821-5, css-L355-3, css-L332-1,
-    ct-L5422-5…): the body can recover an overpayment only within a limitation period
-    (its length per family: `limitation.<family>` in data/sentences.yaml), longer in case
-    of fraud or false declaration."""
+@dataclass(frozen=True)
+class Limitation:
+    """LIMITATION_BASIS on one case. The period runs from each payment, so on the day the
+    overpayment was notified every payment made before `barred_before` was time-barred.
+    `notified_on`: the notification's receipt, else the decision's own date (the earliest it
+    can have arrived: fewer sums barred, never more); None when the case holds neither."""
+
+    family: str
+    period_refs: tuple[str, ...]     # the family's texts (LIMITATION_BASIS)
+    period_ref: str                  # the one whose `deadline` is the period
+    fraud_ref: str                   # the one setting the longer period if fraud is proved
+    notified_on: Optional[dt.date]
+    barred_before: Optional[dt.date]
+    fraud_barred_before: Optional[dt.date]   # only where the fraud period also runs from each payment
+
+    @property
+    def missing(self) -> Optional[str]:
+        """The case-file field that would give the date (CONTRACT §1), when it is missing."""
+        return "decision.date" if self.notified_on is None else None
+
+
+def first_payment_not_barred(notified_on: dt.date, length: Period) -> dt.date:
+    """The earliest payment day still recoverable on `notified_on`: a payment made on day P is
+    time-barred once the period's last day, P + length, has passed (C. civ. 2228-2229: counted
+    in days, acquired when the last day is over)."""
+    day = add_months(notified_on, -(12 * length.years + length.months)) - dt.timedelta(days=length.days)
+    while period_end(day, length) < notified_on:
+        day += dt.timedelta(days=1)
+    while period_end(day - dt.timedelta(days=1), length) >= notified_on:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def limitation_of(case: Case) -> Optional[Limitation]:
+    """LIMITATION_BASIS, LIMITATION_FRAUD: the dates an overpayment's limitation gives on this
+    case (periods as in force on the decision's date); None when no verified text sets one."""
     family = recovery_family(case)
     if case.situation is not Situation.overpayment or family not in LIMITATION_BASIS:
+        return None
+    basis, on = LIMITATION_BASIS[family], case.decision_date
+    period_ref = next(ref_id for ref_id in basis if ref(ref_id).deadline)
+    fraud_ref = LIMITATION_FRAUD[family]
+    d = case.decision
+    notified_on = (d.received_on or d.date) if d.is_written else None
+    barred = fraud_barred = None
+    if notified_on is not None:
+        barred = first_payment_not_barred(notified_on, period(period_ref, on))
+        fraud_length = period(fraud_ref, on, fraud=True)
+        if fraud_length.runs_from == "payment":
+            fraud_barred = first_payment_not_barred(notified_on, fraud_length)
+    return Limitation(family, basis, period_ref, fraud_ref, notified_on, barred, fraud_barred)
+
+
+def overpayment_limitation(case: Case, route: Route) -> Facts:
+    """LIMITATION_BASIS (css-L553-1, css-L845-4, casf-L262-45, css-L821-5, css-L355-3,
+    css-L815-11, css-L332-1, ct-L5422-5…): the body can recover an overpayment only within a
+    limitation period counted from each payment (its length per family: `limitation.<family>`
+    in data/sentences.yaml), so the sums paid before a date are barred (`limitation_of`);
+    longer in case of fraud or false declaration, which the body must prove (LIMITATION_FRAUD).
+    ASPA: the arrears paid are kept, save fraud or undeclared resources (css-L815-11)."""
+    limitation = limitation_of(case)
+    if limitation is None:
         return []
-    facts = [note("fact.overpayment_limitation.window", time=note(f"limitation.{family}"))]
+    family, on = limitation.family, case.decision_date
+    time = note(f"limitation.{family}")
+    if limitation.barred_before:
+        facts = [note("fact.overpayment_limitation.barred", time=time, date=limitation.barred_before,
+                      notified=limitation.notified_on)]
+    else:
+        facts = [note("fact.overpayment_limitation.window", time=time),
+                 note("fact.overpayment_limitation.date_missing")]
+    if family == "aspa":
+        facts.append(note("fact.overpayment_limitation.aspa_acquired"))
     if case.context.fraud_alleged:
-        facts.append(note("fact.overpayment_limitation.fraud"))
+        fraud_time = note(f"limitation_fraud.{family}")
+        if limitation.fraud_barred_before:
+            facts.append(note("fact.overpayment_limitation.fraud_from_payment", time=fraud_time,
+                              date=limitation.fraud_barred_before))
+        elif period(limitation.fraud_ref, on, fraud=True).runs_from == "payment":
+            facts.append(note("fact.overpayment_limitation.fraud_from_payment_undated", time=fraud_time))
+        else:
+            facts.append(note("fact.overpayment_limitation.fraud_from_knowledge", time=fraud_time))
     return facts
 
 
@@ -292,16 +375,25 @@ def debt_remission(case: Case, route: Route) -> Facts:
     if recovery_family(case) not in REMISSION_BASIS:
         return []
     ask = "fact.debt_remission.ask_amount" if case.context.amount_eur else "fact.debt_remission.ask"
-    return [note("fact.debt_remission.no_fraud"), note(ask)]
+    facts = [note("fact.debt_remission.no_fraud"), note(ask)]
+    if recovery_family(case) == "pension":
+        # css-L355-3: after the caisse's own error, nothing (low resources) or no withholding
+        # and the commission de recours amiable decides a remission.
+        facts.append(note("fact.debt_remission.pension_caisse_error"))
+    return facts
 
 
 def withholding_limit(case: Case, route: Route) -> Facts:
-    """WITHHOLDING_BASIS (css-D553-1, casf-L262-46, ct-R5426-18…): deductions from ongoing
-    benefits are capped; for RSA, prime d'activité and France Travail a challenge
-    suspends them (casf-L262-46, css-L845-3, ct-L5426-8-1)."""
-    if not case.context.withholding_eur or withholding_family(case) not in WITHHOLDING_BASIS:
+    """WITHHOLDING_BASIS (css-D553-1, casf-L262-46, ct-R5426-18, ct-L5428-1…): deductions
+    from ongoing benefits are capped (France Travail: 20 % for the ASS only, R5426-18; the ARE
+    as a wage, L5428-1); for RSA, prime d'activité and France Travail a challenge suspends
+    them (SUSPENSIVE_CHALLENGE: casf-L262-46, css-L845-3, ct-L5426-8-1)."""
+    family = withholding_family(case)
+    if not case.context.withholding_eur or family not in WITHHOLDING_BASIS:
         return []
-    facts = [note("fact.withholding_limit.monthly"), note("fact.withholding_limit.capped")]
+    own_cap = family in ("are", "france_travail", *SEIZABLE_FRACTION)
+    capped = note(f"fact.withholding_limit.capped_{family}") if own_cap else note("fact.withholding_limit.capped")
+    facts = [note("fact.withholding_limit.monthly"), capped]
     if withholding_family(case) in SUSPENSIVE_CHALLENGE:
         facts.append(note("fact.withholding_limit.suspended"))
     return facts
@@ -397,7 +489,10 @@ def legal_basis(right: Right, case: Case, route: Route) -> tuple[str, ...]:
     elif right.id == "withholding_limit":
         extra = list(WITHHOLDING_BASIS[withholding_family(case)])
     elif right.id == "overpayment_limitation":
-        extra = list(LIMITATION_BASIS[recovery_family(case)])
+        family = recovery_family(case)
+        extra = list(LIMITATION_BASIS[family])
+        if case.context.fraud_alleged:
+            extra.append(LIMITATION_FRAUD[family])
     elif right.id == "fraud_safeguards" and social_security(case):
         extra = list(PENALTY_PROCEDURE[penalty_text(case)])
     elif right.id == "mediator" and (spec := bodies.body(case.organism.kind.value).mediator) and spec.basis:
@@ -432,21 +527,48 @@ WITHHOLDING_BASIS: dict[str, tuple[str, ...]] = {
     "housing": ("cch-L823-9", "css-D553-1"),
     "family": ("css-L553-2", "css-D553-1"),
     "aah": ("css-L821-5-1", "css-D553-1"),
-    "pension": ("css-L355-3",),
+    "pension": ("css-L355-2",),
+    "aspa": ("css-R815-43", "css-L815-10"),
     "health": ("css-L133-4-1",),
-    "france_travail": ("ct-L5426-8-1", "ct-R5426-18"),
+    "france_travail": ("ct-L5426-8-1", "ct-R5426-18"),   # R5426-18's 20 % cap: the ASS only
+    "are": ("ct-L5426-8-1", "ct-L5428-1"),               # no rate for the ARE: seizable as a wage
 }
+# The period is the first text's that sets one (`deadline`); it runs from each payment.
 LIMITATION_BASIS: dict[str, tuple[str, ...]] = {
     "rsa": ("casf-L262-45",),
+    "prime_activite": ("css-L845-4", "css-L553-1"),
     "housing": ("cch-L821-7", "css-L553-1"),
     "family": ("css-L553-1",),
     "aah": ("css-L821-5",),
     "pension": ("css-L355-3",),
+    "aspa": ("css-L815-11",),
     "health": ("css-L332-1",),
     "are": ("ct-L5422-5",),
 }
-# Where a challenge suspends the recovery itself (not only a right to ask for it).
-SUSPENSIVE_CHALLENGE = {"rsa", "prime_activite", "france_travail"}
+# The longer period if fraud or a false declaration is proved: the text's own
+# `fraud_deadline` where it sets one (L553-1: five years; L5422-5: ten years from each
+# payment), else the common law (C. civ. 2224: five years from when the body knew the facts;
+# cass-2023-20-20559 for pensions).
+LIMITATION_FRAUD: dict[str, str] = {
+    "rsa": "cc-2224",
+    "prime_activite": "css-L553-1",
+    "housing": "css-L553-1",
+    "family": "css-L553-1",
+    "aah": "cc-2224",
+    "pension": "cc-2224",
+    "aspa": "cc-2224",
+    "health": "cc-2224",
+    "are": "ct-L5422-5",
+}
+# Where withholdings are capped at the part of the benefit that may be seized, as for a wage
+# (css-L355-2 for pensions; css-R815-43 → css-L815-10 for the ASPA), not by D553-1's scale:
+# their own sentence `fact.withholding_limit.capped_<family>`.
+SEIZABLE_FRACTION = ("pension", "aspa")
+# Where a challenge suspends the recovery itself (not only a right to ask for it), and the
+# text that says so.
+SUSPENSIVE_CHALLENGE: dict[str, str] = {
+    "rsa": "casf-L262-46", "prime_activite": "css-L845-3", "france_travail": "ct-L5426-8-1", "are": "ct-L5426-8-1",
+}
 
 
 def recovery_family(case: Case) -> str:
@@ -458,8 +580,9 @@ def recovery_family(case: Case) -> str:
 
 
 def withholding_family(case: Case) -> str:
-    family = recovery_family(case)
-    return "france_travail" if family == "are" else family
+    """The withholding regime: the recovery family (the ARE's differs from other France
+    Travail allowances: R5426-18 caps only the ASS)."""
+    return recovery_family(case)
 
 
 def find_rights(case: Case, route: Route) -> list[Finding]:

@@ -5,7 +5,8 @@ A sentence has a key, its French and English text with `{placeholders}`, and the
 guide or in a letter always carries its texts. Durations are rendered from the
 `legal_refs` periods in force on the decision's date (`duration`, `time_of`), never typed
 in Python or in the sentences: a sentence may bind a placeholder to an entry's period
-(`periods: {time: <legal_refs id>}`).
+(`periods: {time: <legal_refs id>}`), or to its longer period in case of fraud
+(`fraud_periods`, the entry's `fraud_deadline`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Optional
 
 import datetime as dt
 
+from assistant.core.formatting import long_date
 from assistant.law.legal_refs import Period, period, ref
 
 DATA = Path(__file__).resolve().parent / "data" / "sentences.yaml"
@@ -47,6 +49,8 @@ def say(key: str, lang: str = "fr", on: Optional[dt.date] = None, **params: Any)
     except KeyError:
         raise TextsError(f"unknown sentence key: {key}") from None
     bound = {name: time_of(ref_id, lang, on) for name, ref_id in (entry.get("periods") or {}).items()}
+    bound |= {name: duration(period(ref_id, on, fraud=True), lang)
+              for name, ref_id in (entry.get("fraud_periods") or {}).items()}
     return str(entry[lang if lang in LANGS else "fr"]).format(**{**bound, **params})
 
 
@@ -124,8 +128,9 @@ class Note:
     """A keyed sentence with its parameters: rendered in any language, cited.
 
     A parameter is plain text (a name, kept as it is), « time:<legal_refs id> » (the
-    period of that entry, in words), or itself a `Note` or a `Category`, rendered in
-    the same language and adding its texts to the sentence's."""
+    period of that entry, in words), a date (written in the sentence's language), or
+    itself a `Note` or a `Category`, rendered in the same language and adding its texts
+    to the sentence's."""
 
     key: str
     params: tuple[tuple[str, Any], ...] = ()
@@ -141,6 +146,8 @@ class Note:
                 values[name] = value.text(lang, on)
             elif isinstance(value, Category):
                 values[name] = value.text(lang)
+            elif isinstance(value, dt.date):
+                values[name] = long_date(value, "fr_FR" if lang == "fr" else "en_GB")
             elif value.startswith("time:"):
                 values[name] = time_of(value[5:], lang, on)
             else:
@@ -153,5 +160,5 @@ class Note:
         return tuple(dict.fromkeys((*cites(self.key), *nested)))
 
 
-def note(key: str, on: Optional[dt.date] = None, **params: "str | Note | Category") -> Note:
+def note(key: str, on: Optional[dt.date] = None, **params: "str | Note | Category | dt.date") -> Note:
     return Note(key, tuple(sorted(params.items())), on)

@@ -20,14 +20,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from assistant.law import bodies
 from assistant.law.analysis import Analysis
-from assistant.law.appeals import family, is_sanction, organism_label, procedure, social_security
-from assistant.law.deadlines import end_of_period
+from assistant.law.appeals import family, is_sanction, organism_label, penalty_text, procedure, social_security
+from assistant.law.deadlines import add_months, end_of_period
 from assistant.core.formatting import amount as format_amount
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.legal_refs import period, ref
 from assistant.law.model import Case, Situation
 from assistant.law.places import holiday_region
-from assistant.law.rights import RIGHTS_BY_ID, WITHHOLDING_BASIS, withholding_family
+from assistant.law.rights import RIGHTS_BY_ID, SUSPENSIVE_CHALLENGE, WITHHOLDING_BASIS, recovery_family, withholding_family
 from assistant.law.texts import duration, first_time, of_time, within_time
 from assistant.letters.models import (
     Letter,
@@ -216,6 +216,15 @@ def resolve_cites(tokens: tuple[str, ...] | list[str], case: Case, analysis: Ana
             found = analysis.right("withholding_limit")
             own = set(WITHHOLDING_BASIS.get(withholding_family(case), ()))
             out += [i for i in (found.legal_basis if found else []) if i in own and _is_article(i)]
+        elif token == "@recovery.suspensive":
+            # The text by which contesting the claim suspends its recovery (RSA, prime
+            # d'activité, France Travail), where the analysis found a withholding.
+            suspensive = SUSPENSIVE_CHALLENGE.get(withholding_family(case))
+            found = analysis.right("withholding_limit")
+            out += [suspensive] if suspensive and found and suspensive in found.legal_basis else []
+        elif token == "@penalty.text":
+            # The article a social-security body's penalty rests on (L114-17 or L114-17-1).
+            out += [penalty_text(case)] if case.situation is Situation.penalty and social_security(case) else []
         elif token == "@appeal.not_opposable":
             found = analysis.right("deadline_not_opposable")
             basis = list(found.legal_basis) if found else []
@@ -358,6 +367,9 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         return {"date": long_date(found.date), "late": found.date < today, "cites": list(found.legal_basis[:1])}
 
     cada = _dated(min(cada_by)) if cada_by else None
+    # The text setting the appeal's safe date (the compulsory mediation's, for an ARE stop
+    # that may be a sanction): the guide's « délai de … » is that text's.
+    appeal_ref = next((x.legal_basis[0] for x in analysis.deadlines if x.id == "appeal"), route.deadline_ref)
     return {
         "case": case, "claimant": c, "decision": d, "appeal": analysis.appeal,
         "found": set(analysis.right_ids), "letters": letter_ids, "written": written,
@@ -381,7 +393,8 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "appeal_deadline": _dated(analysis.appeal.deadline),
         "appeal_late": bool(analysis.appeal.deadline and analysis.appeal.deadline < today),
         "appeal_answer_time": duration(period(route.answer_ref, on)),
-        "appeal_time": duration(period(route.deadline_ref, on)),
+        "appeal_time": duration(period(appeal_ref, on)),
+        "appeal_deadline_ref": appeal_ref,
         "route": route, "note_keys": [n.key for n in analysis.appeal.note_details],
         "deadline": dated, "correction": dated("overpayment_correction"),
         "reasonable": dated("reasonable_time"), "court_limit": dated("court_limit"),
@@ -390,7 +403,16 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "third_party": bool(case.context.after_control and document
                             and data["third_party_ref"] in document.legal_basis),
         "contrainte": social_security(case) and case.situation is Situation.overpayment,
+        # France Travail recovers through its own contrainte (ct-L5426-8-2, opposition ct-R5426-22).
+        "ft_contrainte": (procedure(case) == "france_travail"
+                          and case.situation in (Situation.overpayment, Situation.penalty)),
+        # Remission decided by another body than the creditor (ARE: the instance paritaire).
+        "remission_elsewhere": bool(bodies.benefit(case.benefit.value).remission_body),
+        "suspensive_claim": withholding_family(case) in SUSPENSIVE_CHALLENGE,
+        "penalty_barred_before": _penalty_barred_before(case),
         "housing": family(case) == "housing",
+        "recovery_family": recovery_family(case),
+        "limitation": _limitation(analysis, on),
         "organism_address": ", ".join(_lines(case.organism.address)),
         "remission_refs": resolve_cites(["@right.debt_remission"], case, analysis),
         "mediator_refs": resolve_cites(["@right.mediator"], case, analysis),
@@ -404,6 +426,33 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "region": region,
         "cite": cite, "cite_paren": cite_paren,
     }
+
+
+def _limitation(analysis: Analysis, on: dt.date) -> Optional[dict[str, Any]]:
+    """The overpayment's limitation as the analysis computed it, in words: the period and
+    its texts, the notification's day and the day before which payments are time-barred
+    (None: the case holds no date), and the longer period if fraud were proved."""
+    found = analysis.limitation
+    if found is None:
+        return None
+    fraud = period(found.fraud_ref, on, fraud=True)
+    return {
+        "time": duration(period(found.period_ref, on)), "refs": list(found.period_refs),
+        "notified": found.notified_on and long_date(found.notified_on),
+        "barred_before": found.barred_before and long_date(found.barred_before),
+        "fraud_time": duration(fraud), "fraud_ref": found.fraud_ref, "fraud_from_payment": fraud.runs_from == "payment",
+        "fraud_barred_before": found.fraud_barred_before and long_date(found.fraud_barred_before),
+    }
+
+
+def _penalty_barred_before(case: Case) -> Optional[str]:
+    """A France Travail penalty: the day before which facts are too old to be penalised on the
+    decision's date (ct-L5426-7's period, counted back from the decision); None otherwise."""
+    d = case.decision
+    if case.situation is not Situation.penalty or procedure(case) != "france_travail" or not d.date:
+        return None
+    bar = period("ct-L5426-7", d.date)
+    return long_date(add_months(d.date, -(bar.months + 12 * bar.years)) - dt.timedelta(days=bar.days))
 
 
 # --- Blocks: sender, recipient, references ---------------------------------------------------
@@ -440,6 +489,9 @@ def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, 
             return [mediator_spec.letter_to["name"], *blank], mediator_spec.letter_to["address_help"]
         return [f"Médiateur {ctx['organism_of']}", *own[0]], own[1]
     remission = bodies.benefit(case.benefit.value).remission_body
+    if rule == "remission_body" and remission and remission.get("address_help") == "organism":
+        # e.g. a pension overpayment: the caisse's own commission de recours amiable (CSS L355-3).
+        return [f"{remission['to']} {ctx['organism_of']}", *own[0]], own[1]
     if rule == "remission_body" and remission:
         # e.g. an ARE overpayment: the regional joint body (C. trav. L5312-10).
         return [remission["to"], *blank], remission["address_help"]
@@ -534,6 +586,8 @@ def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str,
         to_complete.append("les informations laissées en pointillés")
     if any(data["to_complete_mark"] in p.text for p in paragraphs):
         to_complete.append(f"ce que vous contestez et pourquoi, à la place de « {data['to_complete_mark']} »")
+    if any(data["missing_mark"] in p.text for p in paragraphs):
+        to_complete.append(f"ce qui manque dans la réponse reçue, à la place de « {data['missing_mark']} »")
     for p in paragraphs:
         check = data["check_before_sending"].get(f"{spec.id}.{p.key}")
         if check:
