@@ -39,7 +39,7 @@ NOT_YET_ARTICLE_LEVEL = {
     # Added 2026-12-06 (issue 18, dated authorities): no article id could be read from here
     # (Légifrance itself unreachable); each entry's notes say what was seen and where.
     "cgct-L2512-1", "loi-2011-884", "casf-L522-20", "decret-2022-130", "decret-2022-1628",
-    "lfi-2026-rsa", "casf-L531",
+    "lfi-2026-rsa", "casf-L531", "casf-L146-12-1",
     # Added 2026-12-06 (issue 18, point 4): the decision's own page was not found; the URL is
     # the court's official page of the hearing, which states the solution.
     "cass-2023-20-20559",

@@ -23,7 +23,9 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.law.legal_refs import LegalRef
 
-IN_FORCE_STATES = ("VIGUEUR", "ABROGE_DIFF")   # ABROGE_DIFF: in force until its (future) end date
+# States of a version that was, is or will be in force between its dates (ABROGE_DIFF: in
+# force until a published end date; VIGUEUR_DIFF: from a published start date).
+DATED_STATES = ("VIGUEUR", "ABROGE_DIFF", "VIGUEUR_DIFF", "MODIFIE", "ABROGE")
 MAX_CODE_BYTES = 200_000_000                   # the largest code (travail) is about 56 MB
 _VERSION_ID = re.compile(r"LEGIARTI\d{12}")
 
@@ -78,10 +80,10 @@ class Article(BaseModel):
         return next((v for v in self.versions if v.id == version_id), None)
 
     def in_force_on(self, day: dt.date) -> Optional[Version]:
-        """The version in force on `day` (states VIGUEUR or ABROGE_DIFF, dates around it)."""
+        """The version in force on `day`, by its dates (a version never in force, such as
+        MODIFIE_MORT_NE or ANNULE, is never chosen)."""
         for v in self.versions:
-            if v.state in (*IN_FORCE_STATES, "VIGUEUR_DIFF") and (v.start is None or v.start <= day) \
-                    and (v.end is None or day < v.end):
+            if v.state in DATED_STATES and (v.start is None or v.start <= day) and (v.end is None or day < v.end):
                 return v
         return None
 
@@ -246,7 +248,9 @@ def _compare(entry: LegalRef, legi: LegiData, today: dt.date) -> tuple[list[Legi
                                            "Relire le texte, puis mettre à jour l'adresse, le résumé, "
                                            "in_force_from et text_fingerprint."))
         return findings, notices
-    if entry.text_fingerprint and entry.text_fingerprint != article.fingerprint:
+    if cited != article.current:
+        pass   # in force on `today` but not the data's latest version: its text is not in the data
+    elif entry.text_fingerprint and entry.text_fingerprint != article.fingerprint:
         findings.append(LegiFinding(**base, kind="text_changed", cited=cited, **in_force(article),
                                     detail=f"le texte en vigueur ({article.fingerprint}) n'est plus celui vu lors de "
                                            f"la vérification ({entry.text_fingerprint}) : relire le résumé."))
