@@ -601,3 +601,31 @@ def test_no_written_decision_no_appeal_step_and_straight_to_court_says_so():
     assert "appeal:decision" not in _ids(followup.ladder(unwritten, [], []))
     [step] = [s for s in followup.ladder(_case(PENALTY), [], []) if s.id == "appeal:decision"]
     assert step.key == "followup.step.appeal_court"
+
+
+@pytest.mark.parametrize("situation", ["refusal", "overpayment"])
+def test_a_rejected_unemployment_benefit_appeal_sends_to_court_now(situation):
+    """ARE (ct-L5422-4): the court's two years run from the decision's notification, whatever
+    the recours; after its rejection the step says to go to court without waiting and keeps
+    the date counted from the decision, never one counted from the answer."""
+    case = _case(organism__kind="france_travail", organism__name=None, benefit="are", situation=situation,
+                 decision__appeal_info_given=True)
+    from assistant.law.deadlines import court_runs_from_decision
+
+    assert court_runs_from_decision(appeal_route(case))
+    from_decision = D(2028, 11, 6)   # received 5 Nov 2026 + two years = Sunday 5 Nov 2028
+    court = _by_id(_ladder("appeal", K.refusal_with_reasons, case=case))["court:answer:appeal"]
+    assert court.key == "followup.step.court_after_rejection_now"
+    assert "sans attendre" in court.text and "à compter de la réponse" not in court.text
+    assert court.due == from_decision
+    silent = _by_id(_ladder("appeal", None, case=case))["court:appeal"]
+    assert silent.due == from_decision
+    filed = _case(organism__kind="france_travail", organism__name=None, benefit="are", situation=situation,
+                  decision__appeal_info_given=True, history__appeal_filed_on="2026-11-23")
+    engine = {d.id: d.date for d in analyse(filed).deadlines}
+    assert engine.get("court", from_decision) == from_decision
+
+
+def test_a_rejected_appeal_elsewhere_still_counts_from_the_answer():
+    court = _by_id(_ladder("appeal", K.refusal_with_reasons, case=_case(FAMILY)))["court:answer:appeal"]
+    assert court.key == "followup.step.court_after_rejection"

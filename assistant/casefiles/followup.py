@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 from assistant.law.analysis import HISTORY_FIELD_OF_LETTER
 from assistant.law.appeals import Route, appeal_route
 from assistant.law.deadlines import (
-    add_months, appeal_deadline, appeal_start, case_deadlines, end_of_period,
+    add_months, appeal_basis, appeal_deadline, appeal_start, case_deadlines, court_runs_from_decision,
+    end_of_period,
 )
 from assistant.law.legal_refs import period
 from assistant.letters.build import LETTER_IDS
@@ -436,10 +437,11 @@ def _defenseur_rule(facts: _Facts, opens_on: dt.date, follows: str, since: dt.da
 
 
 def _court_limit(facts: _Facts) -> Optional[dt.date]:
-    """Where the appeal does not stop the court's time limit (ARE), that limit still runs
-    from the decision (route.court_ref)."""
+    """Where the appeal does not stop the court's time limit, or that limit runs from the
+    decision whatever the appeal (ARE, ct-L5422-4), it still runs from the decision
+    (route.court_ref)."""
     route, start = facts.route, appeal_start(facts.case)
-    if route.interrupts_court_deadline or start is None:
+    if (route.interrupts_court_deadline and not court_runs_from_decision(route)) or start is None:
         return None
     return end_of_period(start, period(route.court_ref, facts.on), facts.region)
 
@@ -453,8 +455,7 @@ def _first_appeal_rule(facts: _Facts) -> list[_Rule]:
     if start is None or due is None or "appeal" not in facts.found:
         return []
     key = "followup.step.appeal_court" if route.id == "none" else "followup.step.appeal"
-    basis = (route.deadline_ref, *route.legal_basis, route.notice_basis)
-    return [_rule("appeal", "appeal", start, due, note(key), basis, "decision", start)]
+    return [_rule("appeal", "appeal", start, due, note(key), appeal_basis(route), "decision", start)]
 
 
 def _appeal_rules(facts: _Facts) -> list[_Rule]:
@@ -497,9 +498,13 @@ def _appeal_rules(facts: _Facts) -> list[_Rule]:
         if route.id == "none":
             return []   # the appeal was the court petition: its answer is a judgment, out of this ladder
         due = min(x for x in (end_of_period(on, period(route.court_ref, facts.on), facts.region), silent_court_due, limit) if x)
-        said = (note("followup.step.court_after_mediation_end", court=court, time=f"time:{route.court_ref}")
-                if not route.silence_is_rejection else
-                note("followup.step.court_after_rejection", court=court, time=f"time:{route.court_ref}"))
+        if court_runs_from_decision(route):
+            # ARE: the limit ran from the decision, never from this answer: go now.
+            said = note("followup.step.court_after_rejection_now", court=court)
+        elif not route.silence_is_rejection:
+            said = note("followup.step.court_after_mediation_end", court=court, time=f"time:{route.court_ref}")
+        else:
+            said = note("followup.step.court_after_rejection", court=court, time=f"time:{route.court_ref}")
         basis = ("cja-L213-13", route.court_ref) if not route.silence_is_rejection else (route.court_ref,)
         rules = [_rule("court", None, on, due, said, basis, follows, on)]
         if kind is AnswerKind.refusal_without_reasons and route.compulsory:

@@ -156,6 +156,13 @@ def appeal_deadline(case: Case, route: Route) -> Optional[dt.date]:
     return end
 
 
+def court_runs_from_decision(route: Route) -> bool:
+    """The court's time limit runs from the decision's notification whatever the prior step,
+    so that an answer to that step never restarts it: where the text setting it is the one the
+    decision's notice rests on (ARE: ct-L5422-4's two years from the notification)."""
+    return bool(route.notice_ref) and route.court_ref == route.notice_ref
+
+
 def appeal_basis(route: Route) -> tuple[str, ...]:
     """The texts of the first step's safe date, the one setting it first (the guide's « délai
     de … »): the route's own, or, where the stop may be a sanction (`may_be_sanction`), the
@@ -284,6 +291,6 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
         rejection = add("appeal_answer", history.appeal_filed_on, route.answer_ref, note("deadline.appeal_answer"),
                         (route.answer_ref,))
         # ARE: the court's limit runs from the decision's notification, never from the rejection.
-        court_from = start if route.court_runs_from_decision and start is not None else rejection
+        court_from = start if court_runs_from_decision(route) and start is not None else rejection
         add("court", court_from, route.court_ref, note("deadline.court"), (route.court_ref,))
     return sorted(out, key=lambda d: (d.date, d.id))

@@ -98,7 +98,7 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
     mediator = shown.right("mediator")
     return {
         **{k: fr[k] for k in ("case", "found", "letters", "route", "housing", "penalty", "contrainte",
-                              "remission_refs", "mediator_refs", "written", "explanation_late",
+                              "ft_contrainte", "appeal_deadline_ref", "remission_refs", "mediator_refs", "written", "explanation_late",
                               "documents_late", "cada_late", "appeal_late", "recipient_name")
            if k in fr},
         "organism": fr["organism"], "appeal": shown.appeal,
@@ -109,7 +109,7 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
         "cada_by": when(min(cada_raw)) if cada_raw else None,
         "appeal_deadline": when(analysis.appeal.deadline),
         "appeal_answer_time": duration(period(route.answer_ref, on), lang),
-        "appeal_time": duration(period(route.deadline_ref, on), lang),
+        "appeal_time": duration(period(fr["appeal_deadline_ref"], on), lang),
         "remission_answer_time": duration(period("crpa-L231-4", on), lang),
         "time_of": lambda ref_id: duration(period(ref_id, on), lang),
         "correction": dated("overpayment_correction"), "reasonable": dated("reasonable_time"),
@@ -145,6 +145,9 @@ def _guide(letter: Letter, case: Case, analysis: Analysis, shown: Analysis, fr: 
     mark = catalogue.data["to_complete_mark"]
     if any(mark in p.text for p in letter.paragraphs):
         to_complete.append(raw["to_complete"]["mark"].format(mark=mark))
+    missing = catalogue.data["missing_mark"]
+    if any(missing in p.text for p in letter.paragraphs):
+        to_complete.append(raw["to_complete"]["missing"].format(mark=missing))
     for p in letter.paragraphs:
         check = raw["check_before_sending"].get(f"{letter.id}.{p.key}")
         if check:
