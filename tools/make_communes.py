@@ -7,6 +7,12 @@ Not run by the tests. Usage:
 Each current commune (INSEE code) → its names (own name, communes déléguées and associées,
 municipal arrondissements), postcodes, département code, and whether it belongs to the
 Métropole de Lyon (read from the EPCI list, type MET69). Nothing is typed by hand.
+
+`aliases` maps the other INSEE codes a person or an address database may give to the current
+commune: municipal arrondissements (69383 Lyon 3e → 69123, what the Base Adresse Nationale
+returns as `citycode`), communes déléguées and associées with their own code, and the former
+codes (`anciensCodes`) of merged communes. A former code now shared by two communes is left
+out (it names no single commune).
 """
 
 from __future__ import annotations
@@ -38,9 +44,19 @@ def build(package: Path) -> dict:
             if c["nom"] not in parent["names"]:
                 parent["names"].append(c["nom"])
             parent["postcodes"] = sorted(set(parent["postcodes"]) | set(c.get("codesPostaux", [])))
+    targets: dict[str, set[str]] = {}
+    for c in communes:
+        current = c["code"] if c["type"] == "commune-actuelle" else (c.get("chefLieu") or c.get("commune") or "")
+        if current not in rows:
+            continue
+        for old in ([] if c["type"] == "commune-actuelle" else [c["code"]]) + list(c.get("anciensCodes", [])):
+            if old != current and old not in rows:
+                targets.setdefault(old, set()).add(current)
+    aliases = {old: next(iter(found)) for old, found in sorted(targets.items()) if len(found) == 1}
     return {"source": f"{meta['name']}@{meta['version']}",
-            "fields": "INSEE code → names, postcodes, département code, lyon (member of the Métropole de Lyon, EPCI type MET69)",
-            "communes": rows}
+            "fields": "INSEE code → names, postcodes, département code, lyon (member of the Métropole de Lyon, EPCI type MET69); "
+                      "aliases: other INSEE code (arrondissement, commune déléguée or associée, former code) → current commune",
+            "communes": rows, "aliases": aliases}
 
 
 def main(argv: list[str]) -> None:

@@ -25,7 +25,9 @@ from typing import Any, Iterator, Optional
 
 from assistant.law import gate
 from assistant.law.analysis import Analysis, analyse
-from assistant.law.model import MULTILINE_FIELDS, Case, Context, Decision, History, InvalidCase, label, parse_case
+from assistant.law.model import (
+    MULTILINE_FIELDS, Case, Context, Decision, History, InvalidCase, label, parse_case, require_commune,
+)
 
 BOOL_FIELDS = {
     f"decision.{name}" for name, info in Decision.model_fields.items() if info.annotation in (bool, Optional[bool])
@@ -218,6 +220,12 @@ def row_to_case_dict(raw: dict[str, Any]) -> dict[str, Any]:
     return nested
 
 
+def row_case(raw: dict[str, Any], source: Optional[str] = None) -> Case:
+    """One row as a case; a postcode and city that leave several communes differing in
+    authority or holidays are refused, naming the candidates and the column to add."""
+    return require_commune(parse_case(row_to_case_dict(raw), source), source, hint="batch")
+
+
 def _value(path: str, value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -254,8 +262,8 @@ def _value(path: str, value: Any) -> Any:
                 return text
     if path in ENUM_FIELDS:
         return ENUM_WORDS.get(path, {}).get(lowered, lowered)
-    if path == "claimant.postal_code" and re.fullmatch(r"\d{4}", text):
-        return "0" + text  # spreadsheets drop the leading zero of 01000–09999
+    if path in ("claimant.postal_code", "claimant.commune_code") and re.fullmatch(r"\d{4}", text):
+        return "0" + text  # spreadsheets drop the leading zero of 01000–09999 (INSEE 01001–09999)
     return text
 
 
@@ -395,7 +403,7 @@ def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool
         if result.errors:
             continue
         try:
-            case = parse_case(row_to_case_dict(raw), f"{source_name}, ligne {row}")
+            case = row_case(raw, f"{source_name}, ligne {row}")
         except InvalidCase as error:
             result.errors = error.messages
             continue
@@ -623,7 +631,7 @@ def check_upload(name: str, data: bytes, max_rows: Optional[int] = None) -> Chec
         problems = [("", message) for message in messages]
         if not messages:
             try:
-                checked.valid.append((row, parse_case(row_to_case_dict(raw))))
+                checked.valid.append((row, row_case(raw)))
                 continue
             except InvalidCase as error:
                 messages = error.messages

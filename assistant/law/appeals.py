@@ -102,7 +102,8 @@ def organism_label(case: Case) -> str:
         dated = _dated_authority(case)
         if dated is not None and dated.body:
             return dated.body
-    return bodies.organism_name(case.organism.kind.value, case.organism.name, case.claimant.postal_code)
+    return bodies.organism_name(case.organism.kind.value, case.organism.name, case.claimant.postal_code,
+                                case.decision_date)
 
 
 def _of_body(case: Case) -> str:
@@ -245,11 +246,13 @@ def _mdph(case: Case) -> Route | None:
         notes.append(note("route.mdph_work"))
     if not case.decision.is_written and case.situation is Situation.refusal:
         notes.append(note("route.mdph_silence", silence="time:casf-R241-33", time="time:css-R142-1-A"))
+    # One MDPH may serve more than its département (the Rhône's and the Métropole de Lyon's).
+    own = bodies.territorial_name("mdph", case.claimant.postal_code, case.decision_date)
     return Route(
         id="rapo_mdph",
-        body=f"Maison départementale des personnes handicapées (MDPH) {departement_of(case)}",
+        body=own[0] if own else f"Maison départementale des personnes handicapées (MDPH) {departement_of(case)}",
         then="tribunal_judiciaire",
-        legal_basis=("css-L142-4", "casf-R241-36", "casf-L241-9", "css-R142-1-A", "crpa-L231-4"),
+        legal_basis=("css-L142-4", "casf-R241-36", "casf-L241-9", "css-R142-1-A", "crpa-L231-4") + ((own[1],) if own else ()),
         deadline_ref="css-R142-1-A",
         answer_ref="crpa-L231-4",       # R142-1-A I: the CRPA's rules; R142-6 is the CRA's
         court_ref="css-R142-1-A",

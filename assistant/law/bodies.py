@@ -169,10 +169,22 @@ def allowed_situations(kind: str) -> set[str]:
     return set(organism(kind)["situations"])
 
 
-def organism_name(kind: str, typed: Optional[str], postal_code: str) -> str:
-    """The body as the person named it, or a generic name built from where they live."""
+def territorial_name(kind: str, postal_code: str, on: Any) -> Optional[tuple[str, str]]:
+    """(name, legal_refs id) of a body whose own name where the person lives differs from the
+    generic one on the date `on` (`by_departement` of data/bodies.yaml), else None."""
+    values = organism(kind).get("by_departement", {}).get(postal_code[:3] if postal_code.startswith("97") else postal_code[:2])
+    in_force = [v for v in values or () if v["from"] <= on]
+    return (in_force[-1]["name"], in_force[-1]["ref"]) if in_force else None
+
+
+def organism_name(kind: str, typed: Optional[str], postal_code: str, on: Any = None) -> str:
+    """The body as the person named it, or a generic name built from where they live (its own
+    territorial name in force on the date `on`, when it has one)."""
     if typed:
         return typed
+    own = territorial_name(kind, postal_code, on) if on is not None else None
+    if own:
+        return own[0]
     spec, reg = organism(kind), registry()
     place = departement(postal_code)
     prefix = postal_code[:3]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Literal, Optional
 
 from babel.dates import format_date
@@ -23,8 +24,11 @@ from pydantic import BaseModel
 
 from assistant.core.formatting import long_date
 from assistant.core.i18n import N_
-from assistant.law import bodies
-from assistant.law.model import BENEFITS_BY_ORGANISM, SITUATIONS_BY_ORGANISM, Case, OrganismKind, Problem
+from assistant.law import bodies, places
+from assistant.law.model import (
+    BENEFITS_BY_ORGANISM, DECISION_DAY_PATHS, SITUATIONS_BY_ORGANISM, Case, OrganismKind, Problem, decision_day,
+    parse_case, require_commune,
+)
 
 Answers = dict[str, Any]
 Kind = Literal["choice", "tristate", "yesno", "date", "amount", "text", "longtext"]
@@ -237,6 +241,36 @@ def _rsa(a: Answers) -> bool:
     return a.get("benefit") == "rsa"
 
 
+def commune_ambiguity(a: Answers) -> Optional[places.Ambiguity]:
+    """Postcode and city as typed leave several communes that differ in authority on the
+    decision's date or in holidays (`places.ambiguity`): then the commune is asked."""
+    postal_code = str(a.get("claimant.postal_code") or "").strip()
+    if not re.fullmatch(r"\d{5}", postal_code):
+        return None
+    dates = [a.get(path) if QUESTIONS[path].visible(a) else None for path in DECISION_DAY_PATHS]
+    return _ambiguity(postal_code, str(a.get("claimant.city") or ""), decision_day(*dates, reference=dt.date.today()))
+
+
+@lru_cache(maxsize=64)
+def _ambiguity(postal_code: str, city: str, on: dt.date) -> Optional[places.Ambiguity]:
+    # Asked several times for each screen drawn; a CEDEX postcode makes it a search.
+    return places.ambiguity(postal_code, city, on)
+
+
+def _commune_matters(a: Answers) -> bool:
+    return commune_ambiguity(a) is not None
+
+
+def commune_options(a: Answers) -> tuple[Option, ...]:
+    """The candidate communes, by name (with the postcode when two share a name)."""
+    found = commune_ambiguity(a)
+    if found is None:
+        return ()
+    names = [c.name for c in found.candidates]
+    return tuple(Option(c.code, c.name if names.count(c.name) == 1 else f"{c.name} ({c.postal_code}, {c.code})")
+                 for c in found.candidates)
+
+
 def _dated(path: str) -> Callable[[dict], Any]:
     def answer(case: dict) -> str:
         return YES if _get(case, path) else NO
@@ -339,6 +373,9 @@ STEPS: tuple[Step, ...] = (
         Question("claimant.postal_code", N_("Code postal"), "text", required=True, placeholder=N_("Par exemple : 44000"),
                  max_chars=5),
         Question("claimant.city", N_("Ville"), "text", required=True),
+        Question("claimant.commune_code", N_("Quelle est votre commune ?"), "choice", required=True,
+                 show_if=_commune_matters,
+                 help=N_("Plusieurs communes ont ce code postal et elles ne dépendent pas toutes du même organisme ou des mêmes jours fériés : choisissez la vôtre. La ville que vous avez écrite reste telle quelle sur vos courriers.")),
         Question("claimant.file_number", N_("Numéro de dossier (numéro allocataire, identifiant France Travail ou numéro de sécurité sociale) — facultatif"), "text"),
         Question("claimant.email", N_("Adresse e-mail (facultatif)"), "text"),
         Question("claimant.phone", N_("Téléphone (facultatif)"), "text"),
@@ -361,6 +398,8 @@ def options_for(question: Question, answers: Answers) -> tuple[Option, ...]:
         return benefit_options(answers)
     if question.id == "situation":
         return situation_options(answers)
+    if question.id == "claimant.commune_code":
+        return commune_options(answers)
     return question.options
 
 
@@ -413,6 +452,8 @@ def case_dict(answers: Answers, today: Optional[dt.date] = None) -> dict:
             if not question.in_case:
                 continue
             value = _case_value(question, answers.get(question.id))
+            if question.id == "claimant.commune_code" and value not in {o.value for o in options_for(question, answers)}:
+                continue  # chosen for another postcode or city: asked again
             if value is None and question.required and question.kind == "text":
                 value = ""  # an empty required text: the message then names this very field
             elif value is None and (question.required or question.id not in answers):
@@ -431,6 +472,12 @@ PLACEHOLDERS = {
     "claimant.first_name": "x", "claimant.last_name": "x", "claimant.address": "x",
     "claimant.postal_code": "75001", "claimant.city": "x",
 }
+
+
+def checked_case(answers: Answers, today: Optional[dt.date] = None) -> Case:
+    """The case the answers make (InvalidCase otherwise), refused like a case file when the
+    commune matters and is not chosen (`model.require_commune`)."""
+    return require_commune(parse_case(case_dict(answers, today)))
 
 
 def partial_case_dict(answers: Answers, today: Optional[dt.date] = None, keep: tuple[str, ...] = ()) -> dict:
@@ -561,6 +608,8 @@ PROBLEM_TEXTS: dict[str, str] = {
     "date_from_datetime_parsing": N_("Écrivez la date avec le jour, le mois et l'année, par exemple 23/11/2026."),
     "date_month": N_("Le mois doit être un nombre de 1 à 12."),
     "date_day": N_("Cette date n'existe pas : {month} n'a que {last_day} jours."),
+    "ambiguous_commune": N_("Plusieurs communes ont ce code postal et elles ne dépendent pas du même organisme ou des mêmes jours fériés : choisissez la vôtre."),
+    "unknown_commune": N_("Ce code de commune est inconnu : choisissez votre commune dans la liste."),
     "invalid": N_("Cette réponse n'est pas valide : vérifiez-la."),
 }
 

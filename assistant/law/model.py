@@ -33,6 +33,16 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+# The fields that date a case, in the order `decision_day` reads them.
+DECISION_DAY_PATHS = ("decision.date", "decision.received_on", "context.started_on")
+
+
+def decision_day(*dates: Any, reference: dt.date) -> dt.date:
+    """The first of `dates` (DECISION_DAY_PATHS' values) that is a date, else `reference`:
+    the date that chooses the legal values in force (Case.decision_date)."""
+    return next((d for d in dates if isinstance(d, dt.date)), reference)
+
+
 class InvalidCase(ValueError):
     """User input that cannot be a case; `messages` are French, one per problem (the CLI
     prints them); `problems` are the same as data (the pages word them)."""
@@ -243,7 +253,8 @@ class Case(_Strict):
         """The date that chooses the legal values in force (`period(id, on)`, the authority of
         the commune): the decision's own date, else its receipt, else when payments changed,
         else the case's today."""
-        return self.decision.date or self.decision.received_on or self.context.started_on or self.reference_date
+        return decision_day(self.decision.date, self.decision.received_on, self.context.started_on,
+                            reference=self.reference_date)
 
     @model_validator(mode="after")
     def _coherent(self) -> "Case":
@@ -253,7 +264,7 @@ class Case(_Strict):
         if self.situation not in SITUATIONS_BY_ORGANISM[self.organism.kind]:
             problems.append(("situation", "impossible_situation"))
         c = self.claimant
-        if c.commune_code and c.commune_code not in places.communes():
+        if c.commune_code and places.commune(c.commune_code) is None:
             problems.append(("claimant.commune_code", "unknown_commune"))
         elif places.outside_rsa(c.postal_code, c.city, c.commune_code):
             problems.append(("claimant.postal_code", "own_social_protection"))
@@ -445,6 +456,47 @@ def _raw_get(raw: Any, *keys: str) -> Any:
     return raw
 
 
+# --- The commune, when the address does not say it and it matters ---------------------------
+
+_DIFFERS = {"authority": "le même organisme compétent (RSA, aides du département) à la date de la décision",
+            "holidays": "les mêmes jours fériés locaux"}
+COMMUNE_HINTS = {
+    "file": "indiquez dans claimant.commune_code le code INSEE de la commune.",
+    "batch": "ajoutez la colonne claimant.commune_code (« Code INSEE de la commune ») avec le code INSEE de la commune.",
+}
+
+
+def commune_problem(case: Case) -> Optional[Problem]:
+    """`claimant.commune_code` is needed (CONTRACT §1) when postcode and city leave several
+    communes that differ in authority on the decision's date or in holidays
+    (`places.ambiguity`); `params` carries the candidates for the message."""
+    c = case.claimant
+    found = places.ambiguity(c.postal_code, c.city, case.decision_date, c.commune_code)
+    if found is None:
+        return None
+    return Problem("claimant.commune_code", "ambiguous_commune",
+                   {"postal_code": found.postal_code, "city": c.city, "candidates": found.candidates,
+                    "differs_in": found.differs_in})
+
+
+def commune_message(problem: Problem, hint: str = "file") -> str:
+    """« Code INSEE de la commune (claimant.commune_code) : 4 communes possibles pour 69390 … »."""
+    params = problem.params
+    names = ", ".join(f"{c.name} ({c.code})" for c in params["candidates"])
+    differ = " ni ".join(_DIFFERS[d] for d in params["differs_in"])
+    typed = f" « {params['city']} »" if params.get("city") else ""
+    return (f"{label(problem.path)} ({problem.path}) : {len(params['candidates'])} communes possibles pour "
+            f"{params['postal_code']}{typed} : {names} ; elles n'ont pas {differ} ; {COMMUNE_HINTS[hint]}")
+
+
+def require_commune(case: Case, source: str | None = None, hint: str = "file") -> Case:
+    """The case, or an InvalidCase naming `claimant.commune_code` and the candidates."""
+    problem = commune_problem(case)
+    if problem is None:
+        return case
+    raise InvalidCase([commune_message(problem, hint)], source, [problem])
+
+
 # Fields where a person may type several lines (an address, their own words).
 MULTILINE_FIELDS = frozenset({"claimant.address", "organism.address", "context.own_words"})
 
@@ -468,7 +520,8 @@ def parse_case(data: Any, source: str | None = None) -> Case:
 
 def load_case(path: str | Path) -> Case:
     """Read a JSON or YAML case file; every failure is an InvalidCase naming the file. The
-    size is checked before reading, and the read is bounded (a device never ends)."""
+    size is checked before reading, and the read is bounded (a device never ends). An address
+    whose commune matters and is not identified is refused (`require_commune`)."""
     path = Path(path)
     source = str(path)
     try:
@@ -478,7 +531,8 @@ def load_case(path: str | Path) -> Case:
         raise InvalidCase(error.messages, source) from None
     except UnicodeDecodeError:
         raise InvalidCase(["le fichier n'est pas en UTF-8."], source) from None
-    return parse_case(parse_text(text, source, yaml_allowed=path.suffix.lower() in {".yaml", ".yml"}), source)
+    case = parse_case(parse_text(text, source, yaml_allowed=path.suffix.lower() in {".yaml", ".yml"}), source)
+    return require_commune(case, source)
 
 
 

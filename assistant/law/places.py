@@ -86,6 +86,21 @@ def communes() -> dict[str, Commune]:
 
 
 @lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    import gzip
+    import json
+
+    return json.loads(gzip.decompress(COMMUNES.read_bytes())).get("aliases", {})
+
+
+def commune(code: str) -> Optional[Commune]:
+    """The current commune of an INSEE code: its own, or an arrondissement's (69383 → Lyon),
+    a commune déléguée's or associée's, or a merged commune's former code."""
+    table = communes()
+    return table.get(code) or table.get(_aliases().get(code, ""))
+
+
+@lru_cache(maxsize=1)
 def _by_postcode() -> dict[str, tuple[Commune, ...]]:
     out: dict[str, list[Commune]] = {}
     for c in communes().values():
@@ -110,7 +125,7 @@ def normalise(city: str) -> str:
 def resolve(postal_code: str, city: str = "", commune_code: Optional[str] = None) -> Resolution:
     """The commune of a postal address (an INSEE `commune_code`, when given, wins)."""
     if commune_code:
-        found = communes().get(commune_code)
+        found = commune(commune_code)
         return Resolution(found, (found,) if found else ())
     wanted = normalise(city)
     local = _by_postcode().get(postal_code, ())
@@ -173,3 +188,60 @@ def rsa_authority(postal_code: str, city: str, on, commune_code: Optional[str] =
     if place.rsa_authority and not place.rsa_authority.startswith("Président de la Métropole"):
         return Authority(place.rsa_authority)
     return Authority(f"Président du conseil départemental {place.of}")
+
+
+# --- An address that does not say which commune, where it matters ----------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A commune the address may mean, as a message or a choice names it."""
+    code: str
+    name: str
+    postal_code: str
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """Postcode and city leave several communes, and they differ in what the engine reads from
+    the commune (`differs_in`: "authority" on the decision's date, "holidays")."""
+    postal_code: str
+    candidates: tuple[Candidate, ...]
+    differs_in: tuple[str, ...]
+
+
+def _distinct(values) -> int:
+    """How many different values (by equality: an authority need not be hashable)."""
+    seen: list = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return len(seen)
+
+
+def _candidate(found: Commune, postal_code: str) -> Candidate:
+    postcode = postal_code if postal_code in found.postcodes else (found.postcodes[0] if found.postcodes else "")
+    return Candidate(found.code, found.names[0], postcode)
+
+
+def ambiguity(postal_code: str, city: str, on, commune_code: Optional[str] = None) -> Optional[Ambiguity]:
+    """The candidates, when postcode and city do not identify one commune and the candidates
+    differ in RSA authority on the date `on` or in local public holidays; None otherwise (one
+    commune, a `commune_code` given, or candidates the engine treats alike). Compares what the
+    public functions `rsa_authority` and `holiday_region` return for each candidate, so it
+    follows whatever data they read."""
+    if commune_code:
+        return None
+    found = resolve(postal_code, city)
+    if found.commune is not None or len(found.candidates) < 2:
+        return None
+    differs = []
+    if _distinct(rsa_authority(postal_code, city, on, c.code) for c in found.candidates) > 1:
+        differs.append("authority")
+    # Each commune's own postcode (its département's holidays; 977/978 have their own).
+    if _distinct(holiday_region(c.postcodes[0] if c.postcodes else c.dep) for c in found.candidates) > 1:
+        differs.append("holidays")
+    if not differs:
+        return None
+    ordered = sorted((_candidate(c, postal_code) for c in found.candidates), key=lambda c: (normalise(c.name), c.code))
+    return Ambiguity(postal_code, tuple(ordered), tuple(differs))

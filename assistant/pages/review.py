@@ -12,7 +12,7 @@ import streamlit as st
 
 from assistant.law import interview as iv
 from assistant.core.i18n import _, babel_locale
-from assistant.law.model import InvalidCase, parse_case
+from assistant.law.model import InvalidCase
 from assistant.pages.banner import deadline_banner, interview_analysis
 from assistant.pages.common import (
     GOTO, STEP, answer_text, answers, announce_step, escape_markdown, follow_goto, outcome, reference_date,
@@ -77,7 +77,7 @@ if result.ok:
 else:
     deadline_banner(interview_analysis(answers(), reference_date()))
     try:
-        parse_case(iv.case_dict(answers(), reference_date()))
+        iv.checked_case(answers(), reference_date())
     except InvalidCase as error:
         problems = error.problems
 attached, loose = iv.problems_by_question(problems)
