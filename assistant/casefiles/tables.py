@@ -157,3 +157,14 @@ class TemplateRow(Base):
     uploaded_by: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     docx: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DraftRow(Base):
+    """In-progress answers of the app (`drafts.py`), under a digest of the session's random
+    key (never the key), sealed, deleted once `expires_at` is past."""
+
+    __tablename__ = "drafts"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)                 # the snapshot of the answers, sealed
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -30,7 +30,7 @@ def add_parsers(sub: Any) -> None:
                            ("export", "écrit un dossier (JSON) et ses courriers (ZIP)"),
                            ("close", "clôt un dossier (la purge compte à partir de là)"),
                            ("delete", "efface un dossier pour de bon"),
-                           ("purge", "efface les dossiers clos depuis plus que la durée de conservation")):
+                           ("purge", "efface les dossiers clos depuis plus que la durée de conservation, et les réponses en cours expirées")):
         p = cases.add_parser(name, help=helptext)
         p.add_argument("--as", dest="as_user", default=None, metavar="EMAIL",
                        help="agir comme cet utilisateur (son organisation, son rôle)")
@@ -197,8 +197,12 @@ def _delete(store: Any, actor: Any, args: argparse.Namespace) -> int:
 
 
 def _purge(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    from assistant.casefiles.drafts import Drafts
+
     gone = store.purge(days=args.days, actor=actor)
     print(f"{len(gone)} dossier(s) clos effacé(s).", file=sys.stderr)
+    # Expired in-progress answers of the app: nobody's any more, deleted whoever runs it.
+    print(f"{Drafts(store).purge()} réponse(s) en cours expirée(s) effacée(s).", file=sys.stderr)
     return 0
 
 

@@ -104,12 +104,18 @@ def _collective(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    """Schema up to date, then the automatic purge of closed cases past their retention."""
+    """Schema up to date, then the automatic purge of closed cases past their retention and
+    of the app's expired in-progress answers."""
+    from assistant.casefiles.drafts import Drafts
     from assistant.casefiles.service import open_store
 
-    gone = open_store().purge()
+    store = open_store()
+    gone = store.purge()
     if gone:
         print(f"{len(gone)} dossier(s) clos effacé(s) (durée de conservation écoulée).", file=sys.stderr)
+    expired = Drafts(store).purge()
+    if expired:
+        print(f"{expired} réponse(s) en cours expirée(s) effacée(s).", file=sys.stderr)
     return 0
 
 
