@@ -2,15 +2,17 @@
 
 A start screen, then four pages (questions, review, your rights, your letters), a
 language switch and a mediator mode. Everything about the person lives in this browser
-session's `st.session_state` and, so that a reload loses nothing, for a limited time in
-the server's memory under a random key carried by the URL (`assistant/pages/session_memory.py`):
-nothing of it is written to disk or logged (the log, `core/logs.py`, holds pages, timings and ids).
+session's `st.session_state` and, so that a reload or a process that dies loses nothing,
+for a limited time in the store's database, sealed, under a digest of a random key carried
+by the URL (`assistant/pages/session_memory.py`, `casefiles/drafts.py`): every app process
+finds it; nothing of it is written in clear or logged (the log, `core/logs.py`, holds pages,
+timings and ids).
 
 « Espace professionnel » (always in the menu) signs a mediator, a volunteer or a lawyer in;
 then « Dossiers » and « Dossier ouvert » appear, and the letters page can save the case
 file with the person's consent. The one store of the process (`st.cache_resource`) is
 `pages/workspace.py`'s `case_store()`, opened only when someone signs in: a person alone
-never touches the database.
+touches the database only through their sealed draft.
 """
 
 from __future__ import annotations
@@ -233,12 +235,12 @@ def _sidebar() -> None:
         with st.popover(_("Terminer et effacer"), type="primary" if mediator() else "secondary",
                         help=_("Efface toutes les réponses de cette session, pour commencer un nouveau dossier."),
                         width="stretch"):
-            st.markdown(_("**Tout effacer ?** Les réponses de cette session seront effacées de cette page et de la mémoire du serveur."))
+            st.markdown(_("**Tout effacer ?** Les réponses de cette session seront effacées de cette page et du serveur."))
             st.warning(_("Pensez aussi à supprimer de cet ordinateur les fichiers téléchargés (courriers, réponses, agenda) : ils contiennent les informations de la personne."), icon=":material/delete:")
             st.button(_("Oui, tout effacer"), on_click=clear_session, type="primary", key="nav.clear", width="stretch")
         if answers():
             download_answers_button("nav.dl.answers")
-        st.markdown(_("Vos réponses restent dans la mémoire du serveur, jamais sur un disque, et sont effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
+        st.markdown(_("Vos réponses sont gardées chiffrées sur le serveur et effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
         if user() is not None:
             st.markdown(_("Connecté : {name} ({organisation}). Seuls les dossiers que vous enregistrez, avec l'accord de la personne, sont conservés.").format(
                 name=escape_markdown(user().name), organisation=escape_markdown(organisation_name())))

@@ -1,5 +1,7 @@
-"""The server-memory store of answers: time limit, unguessable keys, deletion, no disk;
-and the answers file (« Télécharger mes réponses » / « Reprendre »)."""
+"""The in-progress answers of the app: unguessable keys, kept in the store's database
+(sealed drafts, `assistant/casefiles/drafts.py`, unit-tested in tests/test_drafts.py) so that
+a reload or a second process finds them, deleted with « Terminer et effacer » or once
+expired; and the answers file (« Télécharger mes réponses » / « Reprendre »)."""
 
 from __future__ import annotations
 
@@ -9,58 +11,18 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from assistant.casefiles.drafts import key_hash
+from assistant.casefiles.tables import DraftRow
 from assistant.law import interview as iv
 from assistant.pages import session_memory
 from assistant.law.model import InvalidCase
-from assistant.pages.session_memory import MemoryStore
 from tests.conftest import SCENARIOS_DIR, spy_writes
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "assistant" / "app.py")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_an_entry_lives_its_time_after_the_last_save_then_is_gone() -> None:
-    clock = Clock()
-    store = MemoryStore(ttl=7200, clock=clock)
-    store.save("k", {"answers": {"benefit": "rsa"}})
-    clock.now += 7199
-    assert store.load("k") == {"answers": {"benefit": "rsa"}}
-    store.save("k", {"answers": {"benefit": "aah"}})  # a new save restarts the clock
-    clock.now += 7199
-    assert store.load("k")["answers"] == {"benefit": "aah"}
-    clock.now += 1
-    assert store.load("k") is None and len(store) == 0
-
-
-def test_a_snapshot_is_a_copy() -> None:
-    store = MemoryStore(ttl=60)
-    answers = {"decision.date": dt.date(2026, 10, 2)}
-    store.save("k", {"answers": answers})
-    answers["decision.date"] = None
-    loaded = store.load("k")
-    assert loaded["answers"]["decision.date"] == dt.date(2026, 10, 2)
-    loaded["answers"].clear()
-    assert store.load("k")["answers"]
-
-
-def test_delete_and_unknown_keys() -> None:
-    store = MemoryStore(ttl=60)
-    store.save("k", {"answers": {"x": 1}})
-    store.delete("k")
-    store.delete("never-saved")
-    store.delete(None)
-    assert store.load("k") is None and store.load(None) is None and store.load("") is None
-    assert "k" not in store
 
 
 def test_keys_are_random_and_long_enough() -> None:
@@ -71,17 +33,17 @@ def test_keys_are_random_and_long_enough() -> None:
     assert session_memory.KEY_BYTES * 8 >= 128
 
 
-def test_the_store_cannot_grow_without_limit() -> None:
-    store = MemoryStore(ttl=60, max_entries=3)
-    for index in range(5):
-        store.save(f"k{index}", {"n": index})
-    assert len(store) == 3 and store.load("k0") is None and store.load("k4") == {"n": 4}
-
-
 @pytest.mark.parametrize("raw, hours", [("", 2), ("0,5", 0.5), ("6", 6), ("n'importe quoi", 2)])
 def test_time_limit_from_the_environment(monkeypatch, raw: str, hours: float) -> None:
     monkeypatch.setenv("MESDROITS_MEMORY_HOURS", raw)
     assert session_memory.ttl_from_environment() == hours * 3600
+    assert session_memory.hours() == hours
+
+
+def rows(key: str) -> int:
+    """The drafts rows under this key's digest, read straight from the database."""
+    with session_memory.store().store.read() as session:
+        return session.scalar(select(func.count()).select_from(DraftRow).where(DraftRow.key_hash == key_hash(key)))
 
 
 # --- In the app -------------------------------------------------------------------------
@@ -107,22 +69,25 @@ def give(at: AppTest, answers: dict) -> None:
     at.run()
 
 
-def test_answers_are_restored_from_memory_by_the_key_and_cleared_with_it() -> None:
+def test_answers_are_restored_by_the_key_in_another_process_and_cleared_with_it() -> None:
     answers = iv.answers_from_case(scenario_case())
     first = started_app()
     first.toggle(key="w.mediator").set_value(True).run()
     first.radio(key="w.lang").set_value("en").run()
     give(first, answers)
     key = first.session_state["memory_key"]
-    assert session_memory.STORE.load(key)["answers"] == answers
+    assert session_memory.store().load(key)["answers"] == answers and rows(key) == 1
 
-    # A reload is a new session with the same URL.
+    # A reload served by another process: a new session with the same URL, and a store
+    # opened afresh (its own connections) on the same database.
+    session_memory.forget_store()
     again = started_app({"s": key})
     assert again.session_state["answers"] == answers
     assert again.session_state["mediator"] is True and again.session_state["lang"] == "en"
+    assert not [e for e in again.info if "no longer" in str(e.value)]   # no expiry notice
 
     again.button(key="nav.clear").click().run()
-    assert session_memory.STORE.load(key) is None
+    assert session_memory.store().load(key) is None and rows(key) == 0   # the row is deleted
     assert "memory_key" not in again.session_state and not again.session_state["answers"]
     later = AppTest.from_file(APP, default_timeout=60)
     later.query_params["s"] = key
@@ -132,19 +97,61 @@ def test_answers_are_restored_from_memory_by_the_key_and_cleared_with_it() -> No
     assert any("no longer in memory" in str(e.value) for e in later.info)  # said in English, as chosen
 
 
+def test_an_answer_given_after_the_restart_is_saved_under_the_same_key() -> None:
+    first = started_app()
+    give(first, {"benefit": "rsa"})
+    key = first.session_state["memory_key"]
+    session_memory.forget_store()                     # the process died; another one serves
+    again = started_app({"s": key})
+    give(again, {**again.session_state["answers"], "organism.kind": "caf"})
+    assert again.session_state["memory_key"] == key and again.query_params["s"] == key
+    session_memory.forget_store()
+    assert session_memory.store().load(key)["answers"] == {"benefit": "rsa", "organism.kind": "caf"}
+
+
+def test_an_expired_draft_is_deleted_and_the_notice_says_so(monkeypatch) -> None:
+    at = started_app()
+    give(at, {"benefit": "rsa"})
+    key = at.session_state["memory_key"]
+    drafts = session_memory.store()
+    monkeypatch.setattr(drafts, "_clock", lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=3))
+    later = started_app({"s": key})
+    assert not later.session_state["answers"] and "memory_key" not in later.session_state
+    assert rows(key) == 0                                   # deleted, not just hidden
+    assert "s" not in later.query_params
+
+
+def test_a_session_without_answers_stores_nothing(monkeypatch) -> None:
+    """A flood of new sessions that answer nothing writes no draft and gets no key."""
+    drafts = session_memory.store()
+    saved: list[str] = []
+    real_save = drafts.save
+    monkeypatch.setattr(drafts, "save", lambda key, snapshot: saved.append(key) or real_save(key, snapshot))
+    for _ in range(3):
+        at = started_app()
+        at.radio(key="w.lang").set_value("en").run()
+        assert "memory_key" not in at.session_state and "s" not in at.query_params
+    assert saved == []
+    give(at, {"benefit": "rsa"})                       # the first answer makes the draft
+    assert saved == [at.session_state["memory_key"]] and rows(saved[0]) == 1
+
+
 def test_a_guessed_key_finds_nothing() -> None:
     at = started_app({"s": session_memory.new_key()})
     assert not at.session_state["answers"]
     assert "memory_key" not in at.session_state
 
 
-def test_nothing_is_written_to_disk_during_a_session(monkeypatch, tmp_path) -> None:
-    """No file opened for writing, and no new file in the working tree or the temp folder."""
+def test_nothing_is_written_in_clear_during_a_session(monkeypatch, tmp_path) -> None:
+    """No file opened for writing by the app, no new file in the working tree or the temp
+    folder: the answers go only to the store's database, sealed (its file holds no answer
+    and no key in clear)."""
     def listing() -> set[Path]:
         return {p for p in ROOT.rglob("*") if not {".git", ".venv", "__pycache__", "test-artifacts", ".pytest_cache"} & set(p.parts)}
 
-    answers = iv.answers_from_case(scenario_case())
+    answers = {**iv.answers_from_case(scenario_case()), "claimant.last_name": "Quaglieri-Zanzibar"}
     at = started_app()
+    database = Path(session_memory.store().store.engine.url.database)   # opened before the spying
     fresh_tmp = tmp_path / "tmp"
     fresh_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(fresh_tmp))
@@ -152,6 +159,10 @@ def test_nothing_is_written_to_disk_during_a_session(monkeypatch, tmp_path) -> N
     written = spy_writes(monkeypatch)
     give(at, answers)
     key = at.session_state["memory_key"]
+    raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    assert key_hash(key).encode() in raw                       # the draft is there…
+    for value in ("Quaglieri-Zanzibar", key):                  # …sealed, without its key
+        assert value.encode("utf-8") not in raw and value.encode("utf-16-le") not in raw, value
     again = started_app({"s": key})
     assert again.session_state["answers"] == answers
     again.button(key="nav.clear").click().run()

@@ -1,7 +1,8 @@
 """What every page shares: this session's answers, the case built from them, widgets for
-one question, the analysis, the answers kept in server memory across a reload, and the
-focus/announcement helper. Nothing here computes law; nothing personal is written to
-disk (it lives in `st.session_state` and, for a limited time, in `session_memory`).
+one question, the analysis, the answers kept across a reload or a process (sealed drafts
+of the store, `session_memory`), and the focus/announcement helper. Nothing here computes
+law; nothing personal is written to disk in clear (it lives in `st.session_state` and, for
+a limited time, sealed in the store's database through `session_memory`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,12 @@ STEP = "step"                # id of the interview screen shown
 ERRORS = "field_errors"      # dict: question id → French messages shown next to it
 GOTO = "goto"                # page to switch to at the next run (set by callbacks)
 GENERATION = "generation"    # bumped by « Terminer et effacer »: fresh widgets, blank on screen
-MEMORY_KEY = "memory_key"    # this session's key in the server memory (also in the URL)
+MEMORY_KEY = "memory_key"    # this session's key to its draft in the store (also in the URL)
+# The last draft saved by this session (a digest of it, the moment): an unchanged snapshot
+# is written again only to push its expiry back, at most every DRAFT_REFRESH seconds.
+MEMORY_SAVED = "memory.saved"
+MEMORY_RETRY = "memory.retry"   # the store could not be read at the session's start: try again
+DRAFT_REFRESH = 60
 # The professional space (pages/workspace.py): the signed-in user, their organisation's
 # name, and the failed sign-ins. « Terminer et effacer » keeps them: the professional stays
 # signed in for the next person, and a locked sign-in stays locked.
@@ -66,7 +72,7 @@ def ui_date(day: Optional[dt.date]) -> str:
 
 def clear_session() -> None:
     """« Terminer et effacer »: forget everything about the person, keep only the settings."""
-    session_memory.STORE.delete(st.session_state.get(MEMORY_KEY))
+    session_memory.store().delete(st.session_state.get(MEMORY_KEY))
     if PARAM_KEY in st.query_params:
         del st.query_params[PARAM_KEY]
     for key in list(st.session_state.keys()):
@@ -301,15 +307,17 @@ def show_unexpected_error(error: Exception, page: Optional[str] = None) -> str:
     return number
 
 
-# --- Answers kept across a reload (server memory, key in the URL) ------------------------
+# --- Answers kept across a reload or a process (drafts of the store, key in the URL) ----
 
 
 def restore_session() -> None:
-    """On a session's first run: the settings from the URL, the answers from server memory.
+    """On a session's first run: the settings from the URL, the answers from the store.
 
-    A reload or a lost connection starts a new session; its URL still carries the key.
+    A reload, a lost connection or a reconnection to another app process starts a new
+    session; its URL still carries the key. The expiry notice is shown only when the key
+    finds no draft (expired, erased, or never saved).
     """
-    if "lang" in st.session_state:  # not the first run of this session
+    if "lang" in st.session_state and not st.session_state.get(MEMORY_RETRY):  # not the first run
         return
     params = st.query_params
     if params.get(PARAM_LANG) in ("fr", "en"):
@@ -318,8 +326,15 @@ def restore_session() -> None:
         st.session_state["mediator"] = True
     key = params.get(PARAM_KEY)
     if not key:
+        st.session_state.pop(MEMORY_RETRY, None)
         return
-    snapshot = session_memory.STORE.load(key)
+    try:
+        snapshot = session_memory.store().load(key)
+    except Exception as error:   # the database is unreachable: the answers are not lost, try again
+        st.session_state[MEMORY_RETRY] = True
+        show_unexpected_error(error, page="restore")
+        return
+    st.session_state.pop(MEMORY_RETRY, None)
     if snapshot is None:
         del st.query_params[PARAM_KEY]
         st.session_state["nav.expired"] = True
@@ -332,18 +347,30 @@ def restore_session() -> None:
 
 
 def persist_session() -> None:
-    """At the end of every run: keep the answers in server memory, and the URL in step."""
-    store = st.session_state.get(ANSWERS)
+    """At the end of every run: keep the answers in the store, and the URL in step. No
+    draft before the first answer; an unchanged one is saved again only to push its expiry
+    back (every DRAFT_REFRESH seconds)."""
+    import time
+
+    answered = st.session_state.get(ANSWERS)
     key = st.session_state.get(MEMORY_KEY)
-    if store or key:
+    if (answered or key) and not st.session_state.get(MEMORY_RETRY):
         if not key:
             key = st.session_state[MEMORY_KEY] = session_memory.new_key()
-        session_memory.STORE.save(key, {
-            "answers": store or {}, STEP: st.session_state.get(STEP),
-            "lang": st.session_state.get("lang"), "mediator": mediator(),
-        })
+        snapshot = {"answers": answered or {}, STEP: st.session_state.get(STEP),
+                    "lang": st.session_state.get("lang"), "mediator": mediator()}
+        digest = hashlib.sha256(repr(snapshot).encode("utf-8")).hexdigest()
+        last = st.session_state.get(MEMORY_SAVED)
+        if not last or last[0] != digest or time.monotonic() - last[1] > DRAFT_REFRESH:
+            try:
+                if session_memory.store().save(key, snapshot):
+                    st.session_state[MEMORY_SAVED] = (digest, time.monotonic())
+            except Exception as error:   # the database is unreachable: kept here, saved at the next click
+                logs.error("draft_save_failed", error, source="app")
     wanted = {PARAM_KEY: key, PARAM_LANG: "en" if current_language() == "en" else None,
               PARAM_MODE: MEDIATOR_MODE if mediator() else None}
+    if st.session_state.get(MEMORY_RETRY):
+        del wanted[PARAM_KEY]   # the URL's key still leads to the draft not yet read
     for name, value in wanted.items():
         if value and st.query_params.get(name) != value:
             st.query_params[name] = value
@@ -353,7 +380,7 @@ def persist_session() -> None:
 
 def memory_hours() -> str:
     """How long answers are kept after the last action, for the sentences that say so."""
-    hours = session_memory.STORE.hours
+    hours = session_memory.hours()
     return f"{hours:g}".replace(".", ",") if current_language() == "fr" else f"{hours:g}"
 
 

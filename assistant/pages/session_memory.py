@@ -1,95 +1,53 @@
-"""Answers kept in the server's memory for a limited time, under a random key.
+"""The page side of the in-progress answers: a random key per person, and the drafts of the
+store's database (`assistant/casefiles/drafts.py`) that every app process reaches.
 
-A reload or a brief connection loss starts a new Streamlit session: the page finds its
-answers again through the key in its URL. Nothing is written to disk; an entry is
-forgotten `ttl` seconds after its last save (two hours unless `MESDROITS_MEMORY_HOURS`
-says otherwise), when « Terminer et effacer » deletes it, or when the server stops.
+A reload, a brief connection loss, or a reconnection to another process (this one may have
+died) starts a new Streamlit session: it finds its answers again by the key, which the page
+carries (today in its URL, `common.PARAM_KEY`: only `common.restore_session` and
+`common.persist_session` know how it travels). The database holds the answers sealed and
+under a digest of the key, never the key; a draft is deleted `ttl` seconds after its last
+save (two hours unless `MESDROITS_MEMORY_HOURS` says otherwise), by « Terminer et effacer »,
+or by the purge.
 """
 
 from __future__ import annotations
 
-import copy
-import os
 import secrets
 import threading
-import time
-from collections import OrderedDict
-from typing import Callable, Optional
+from typing import Optional
 
-DEFAULT_HOURS = 2.0
+from assistant.casefiles.drafts import DEFAULT_HOURS, Drafts, ttl_from_environment  # noqa: F401 (re-exported)
+from assistant.casefiles.service import open_store
+
 KEY_BYTES = 24           # 192 random bits: a key cannot be guessed
-MAX_ENTRIES = 5000       # a flood of new sessions cannot exhaust the server's memory
 
-
-def ttl_from_environment() -> float:
-    """Seconds an entry lives after its last save (`MESDROITS_MEMORY_HOURS`, default 2)."""
-    raw = os.environ.get("MESDROITS_MEMORY_HOURS", "")
-    try:
-        hours = float(raw.replace(",", ".")) if raw.strip() else DEFAULT_HOURS
-    except ValueError:
-        hours = DEFAULT_HOURS
-    return max(hours, 0.0) * 3600
+_DRAFTS: Optional[Drafts] = None
+_OPENING = threading.Lock()
 
 
 def new_key() -> str:
     return secrets.token_urlsafe(KEY_BYTES)
 
 
-class MemoryStore:
-    """Snapshots of sessions by key, each dropped `ttl` seconds after it was last saved."""
-
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic, max_entries: int = MAX_ENTRIES):
-        self.ttl = ttl
-        self._clock = clock
-        self._max = max_entries
-        self._entries: OrderedDict[str, tuple[float, dict]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @property
-    def hours(self) -> float:
-        return self.ttl / 3600
-
-    def save(self, key: str, snapshot: dict) -> None:
-        """Keep a copy of `snapshot` (later changes to it are not seen) and restart its clock."""
-        data = copy.deepcopy(snapshot)
-        with self._lock:
-            self._sweep()
-            self._entries.pop(key, None)
-            self._entries[key] = (self._clock() + self.ttl, data)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-
-    def load(self, key: Optional[str]) -> Optional[dict]:
-        """A copy of the snapshot saved under `key`, or None once expired or deleted."""
-        if not key:
-            return None
-        with self._lock:
-            self._sweep()
-            entry = self._entries.get(key)
-            return copy.deepcopy(entry[1]) if entry else None
-
-    def delete(self, key: Optional[str]) -> None:
-        with self._lock:
-            self._entries.pop(key or "", None)
-
-    def __len__(self) -> int:
-        with self._lock:
-            self._sweep()
-            return len(self._entries)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.load(key) is not None
-
-    def _sweep(self) -> None:
-        # Entries are ordered by last save, so expired ones are at the front.
-        now = self._clock()
-        while self._entries:
-            key, (expires, _data) = next(iter(self._entries.items()))
-            if expires > now:
-                break
-            del self._entries[key]
+def store() -> Drafts:
+    """The drafts of this process's store (`DATABASE_URL`, else the embedded SQLite file),
+    opened at the first use and shared by every browser session (each only knows its own key)."""
+    global _DRAFTS
+    with _OPENING:
+        if _DRAFTS is None:
+            _DRAFTS = Drafts(open_store(), ttl_from_environment())
+        return _DRAFTS
 
 
-# The store of this server process, shared by every browser session (each only knows
-# its own key).
-STORE = MemoryStore(ttl_from_environment())
+def forget_store() -> None:
+    """Open the store again at the next use (a test's second process; a changed setting)."""
+    global _DRAFTS
+    with _OPENING:
+        if _DRAFTS is not None:
+            _DRAFTS.store.close()
+        _DRAFTS = None
+
+
+def hours() -> float:
+    """How long a draft lives after the last action, without opening the database."""
+    return ttl_from_environment() / 3600

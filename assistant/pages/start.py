@@ -38,7 +38,7 @@ for column, code in ((french, "fr"), (english, "en")):
 
 st.markdown(_("Une aide de la CAF, de la MSA, de France Travail, de la CPAM, de la CARSAT ou du département est suspendue, réduite ou réclamée ? En répondant à quelques questions, vous saurez **ce que vous pouvez faire, avant quelle date**, et vous aurez vos courriers prêts à envoyer."))
 st.markdown(_("**Comptez environ 10 minutes** (huit écrans de questions)."))
-st.info(_("**Vos données** : vos réponses restent dans la mémoire du serveur, jamais sur un disque. Elles sont effacées {hours} heures après votre dernière action, ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(hours=memory_hours()), icon=":material/lock:")
+st.info(_("**Vos données** : vos réponses sont gardées chiffrées sur le serveur, pour qu'un rechargement de la page n'en perde aucune. Elles sont effacées {hours} heures après votre dernière action, ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(hours=memory_hours()), icon=":material/lock:")
 
 has_answers = bool(answers())
 st.button(_("Continuer mes réponses →") if has_answers else _("Commencer →"), type="primary", key="nav.start",

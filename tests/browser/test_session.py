@@ -30,7 +30,7 @@ def test_start_screen_on_a_phone_language_privacy_and_mediator(server, browser) 
     for name in ("Français", "English"):
         expect(page.get_by_role("button", name=name, exact=True)).to_be_in_viewport()
     expect(page.get_by_text("Vos données", exact=False).first).to_be_in_viewport()
-    assert "jamais sur un disque" in page.inner_text("body")
+    assert "chiffrées sur le serveur" in page.inner_text("body")
     assert "10 minutes" in page.inner_text("body") and "la décision de l'organisme" in page.inner_text("body")
     # The icon that opens the side menu is named, and a word shows next to it.
     opener = page.get_by_role("button", name="Ouvrir le menu : langue, mode médiateur, effacer")
