@@ -136,6 +136,28 @@ def test_a_session_without_answers_stores_nothing(monkeypatch) -> None:
     assert saved == [at.session_state["memory_key"]] and rows(saved[0]) == 1
 
 
+def test_a_database_that_fails_a_save_loses_nothing(monkeypatch) -> None:
+    """The store unreachable at the end of a run: logged (no answer in the log), the answers
+    stay in the page, and the next run saves them under the same key."""
+    from sqlalchemy.exc import OperationalError
+
+    drafts = session_memory.store()
+    real_save = drafts.save
+
+    def down(key, snapshot):
+        raise OperationalError("INSERT …", {}, Exception("connection refused"))
+
+    at = started_app()
+    monkeypatch.setattr(drafts, "save", down)
+    give(at, {"benefit": "rsa", "claimant.last_name": "Quaglieri-Zanzibar"})
+    assert not at.exception and at.session_state["answers"]["benefit"] == "rsa"
+    key = at.session_state["memory_key"]
+    assert rows(key) == 0
+    monkeypatch.setattr(drafts, "save", real_save)
+    at.run()
+    assert at.session_state["memory_key"] == key and session_memory.store().load(key)["answers"]["benefit"] == "rsa"
+
+
 def test_a_guessed_key_finds_nothing() -> None:
     at = started_app({"s": session_memory.new_key()})
     assert not at.session_state["answers"]
