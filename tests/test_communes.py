@@ -20,7 +20,21 @@ from assistant.law import places
 from tests.conftest import absent
 
 D = dt.date
-CHANGES = [D(2007, 7, 15), D(2015, 1, 1), D(2021, 1, 1)]
+# Every date on which an authority changes somewhere, written here from the texts (not read
+# from the project's data): Saint-Pierre-et-Miquelon a collectivité territoriale (loi n° 85-595),
+# Saint-Barthélemy and Saint-Martin (LO 2007-223), Métropole de Lyon (MAPTAM), Martinique and
+# Guyane (first meeting of their assemblies, loi n° 2011-884), Collectivité de Corse (CGCT
+# L4421-1), Ville de Paris and the RSA of Guyane and Mayotte run by the State (loi n° 2017-257;
+# LFI 2019 art. 81), La Réunion (LFI 2020 art. 77), Alsace (loi n° 2019-816), the experiment
+# of LFI 2022 art. 43 in the Seine-Saint-Denis and the Pyrénées-Orientales, then the Ariège,
+# and its end (31 December 2031 since the LFI 2026: the département is competent again).
+LYON, CTU, CORSE, PARIS, STATE_OVERSEAS, REUNION, ALSACE = (
+    D(2015, 1, 1), D(2015, 12, 18), D(2018, 1, 1), D(2019, 1, 1), D(2019, 1, 1), D(2020, 1, 1), D(2021, 1, 1))
+EXPERIMENT = {"93": D(2022, 3, 1), "66": D(2022, 3, 1), "09": D(2023, 1, 1)}
+EXPERIMENT_ENDS = D(2031, 12, 31)
+SPM, COM_2007 = D(1985, 6, 11), D(2007, 7, 15)
+CHANGES = [SPM, COM_2007, LYON, CTU, CORSE, PARIS, REUNION, ALSACE, *EXPERIMENT.values(),
+           EXPERIMENT_ENDS + dt.timedelta(days=1)]
 DATES = sorted({d for c in CHANGES for d in (c, c - dt.timedelta(days=1))} | {D(2026, 12, 6)})
 
 
@@ -33,20 +47,39 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().replace("’", "'").lower()
 
 
-def _expected(dep: str, dep_name: str, lyon: bool, on: dt.date) -> str:
-    """From the official data only: EPCI type MET69, départements 67/68, COM 977/978."""
-    if lyon and on >= D(2015, 1, 1):
-        return "métropole de lyon"
-    if dep in ("67", "68") and on >= D(2021, 1, 1):
-        return "collectivité européenne d'alsace"
-    if dep == "977" and on >= D(2007, 7, 15):
-        return "saint-barthélemy"
-    if dep == "978" and on >= D(2007, 7, 15):
-        return "saint-martin"
+def _state_runs_rsa(dep: str, on: dt.date) -> bool:
+    """The RSA run by the State through the caisse (Guyane, Mayotte, La Réunion; the experiment)."""
+    if dep in ("973", "976"):
+        return on >= STATE_OVERSEAS
+    if dep == "974":
+        return on >= REUNION
+    return dep in EXPERIMENT and EXPERIMENT[dep] <= on <= EXPERIMENT_ENDS
+
+
+def _expected(dep: str, dep_name: str, lyon: bool, on: dt.date) -> tuple[str, ...]:
+    """Texts the authority's name must hold, from the official data only (EPCI type MET69,
+    département codes and names) and the dates above."""
+    if _state_runs_rsa(dep, on):
+        return ("directeur", _fold(dep_name))
+    if lyon and on >= LYON:
+        return ("président de la métropole de lyon",)
+    if dep in ("67", "68") and on >= ALSACE:
+        return ("collectivité européenne d'alsace",)
+    if dep in ("2A", "2B") and on >= CORSE:
+        return ("conseil exécutif de corse",)
+    if dep == "75":
+        return ("maire de paris",) + (("formation de conseil départemental",) if on < PARIS else ())
+    if dep == "972" and on >= CTU:
+        return ("conseil exécutif de martinique",)
+    if dep == "973" and on >= CTU:
+        return ("président de la collectivité territoriale de guyane",)
+    if dep == "975" and on >= SPM:
+        return ("collectivité territoriale de saint-pierre-et-miquelon",)
+    if dep in ("977", "978") and on >= COM_2007:
+        return ("conseil territorial de " + {"977": "saint-barthélemy", "978": "saint-martin"}[dep],)
     if dep in ("977", "978"):
-        return "guadeloupe"
-    return {"75": "paris", "2A": "corse", "2B": "corse", "972": "martinique",
-            "973": "guyane", "974": "réunion", "976": "mayotte"}.get(dep, dep_name)
+        return ("conseil départemental", "guadeloupe")
+    return ("président du conseil départemental", _fold(dep_name))
 
 
 def test_every_commune_on_every_change_date():
@@ -57,7 +90,7 @@ def test_every_commune_on_every_change_date():
     communes = json.loads((raw / "data" / "communes.json").read_text(encoding="utf-8"))
     epci = json.loads((raw / "data" / "epci.json").read_text(encoding="utf-8"))
     deps = {d["code"]: d["nom"] for d in json.loads((raw / "data" / "departements.json").read_text(encoding="utf-8"))}
-    deps |= {"977": "Saint-Barthélemy", "978": "Saint-Martin"}
+    deps |= {"975": "Saint-Pierre-et-Miquelon", "977": "Saint-Barthélemy", "978": "Saint-Martin"}
     lyon = {m["code"] for e in epci if e["type"] == "MET69" for m in e["membres"]}
     wrong, by_address, ambiguous = [], 0, 0
     current = [c for c in communes if c["type"] == "commune-actuelle"]
@@ -68,10 +101,13 @@ def test_every_commune_on_every_change_date():
             assert places.outside_rsa(c.get("codesPostaux", ["98000"])[0], c["nom"], c["code"]), c["code"]
             continue
         for on in DATES:
-            want = _fold(_expected(dep, deps[dep], c["code"] in lyon, on))
+            want = _expected(dep, deps[dep], c["code"] in lyon, on)
             got = places.rsa_authority("00000", "", on, commune_code=c["code"])
-            if got is None or want not in _fold(got.name):
+            if (got is None or not all(_fold(w) in _fold(got.name) for w in want)
+                    or got.state != _state_runs_rsa(dep, on)):
                 wrong.append((c["code"], c["nom"], on, got, want))
+            if on < PARIS and got is not None and "ville de paris" in _fold(f"{got.name} {got.body}"):
+                wrong.append((c["code"], c["nom"], on, got, "no Ville de Paris before 2019"))
         for postcode in c.get("codesPostaux", []):
             found = places.resolve(postcode, c["nom"]).commune
             by_address += 1
@@ -107,9 +143,34 @@ def test_rsa_authority_by_commune_and_date(postcode, city, on, expected):
     assert got is not None and got.name == expected
 
 
-def test_paris_and_guyane_unchanged():
-    assert places.rsa_authority("75011", "Paris", D(2024, 1, 1)).name == places.departement("75011").rsa_authority
-    assert places.rsa_authority("97300", "Cayenne", D(2024, 1, 1)).name == places.departement("97300").rsa_authority
+@pytest.mark.parametrize("postcode, city, on, expected", [
+    ("75011", "Paris", D(2024, 1, 1), "Maire de Paris, président du conseil de Paris"),
+    ("75011", "Paris", D(2018, 12, 31), "Maire de Paris, président du conseil de Paris siégeant en formation de conseil départemental"),
+    ("97300", "Cayenne", D(2024, 1, 1), "Directeur de la CAF de la Guyane"),
+    ("97300", "Cayenne", D(2018, 12, 31), "Président de la collectivité territoriale de Guyane"),
+    ("97300", "Cayenne", D(2015, 12, 17), "Président du conseil départemental de Guyane"),
+    ("97400", "Saint-Denis", D(2019, 12, 31), "Président du conseil départemental de La Réunion"),
+    ("97400", "Saint-Denis", D(2020, 1, 1), "Directeur de la CAF de La Réunion"),
+    ("20000", "Ajaccio", D(2017, 12, 31), "Président du conseil départemental de la Corse-du-Sud"),
+    ("20200", "Bastia", D(2017, 12, 31), "Président du conseil départemental de la Haute-Corse"),
+    ("20200", "Bastia", D(2018, 1, 1), "Président du conseil exécutif de Corse"),
+    ("93200", "Saint-Denis", D(2023, 5, 2), "Directeur de la CAF de la Seine-Saint-Denis"),
+    ("93200", "Saint-Denis", D(2022, 2, 28), "Président du conseil départemental de la Seine-Saint-Denis"),
+    ("93200", "Saint-Denis", D(2031, 12, 31), "Directeur de la CAF de la Seine-Saint-Denis"),
+    ("93200", "Saint-Denis", D(2032, 1, 1), "Président du conseil départemental de la Seine-Saint-Denis"),
+    ("66000", "Perpignan", D(2022, 3, 1), "Directeur de la CAF des Pyrénées-Orientales"),
+    ("09000", "Foix", D(2022, 12, 31), "Président du conseil départemental de l'Ariège"),
+    ("09000", "Foix", D(2023, 1, 1), "Directeur de la CAF de l'Ariège"),
+])
+def test_dated_authorities_of_the_special_places(postcode, city, on, expected):
+    assert places.rsa_authority(postcode, city, on).name == expected
+
+
+def test_the_powers_stay_with_the_departement_where_the_state_runs_the_rsa():
+    """The experiment moves the RSA only: the PCH, APA and aide sociale stay with the département."""
+    holder = places.powers_holder("93200", "Saint-Denis", D(2024, 1, 1))
+    assert holder.name == "Président du conseil départemental de la Seine-Saint-Denis" and not holder.state
+    assert places.rsa_authority("93200", "Saint-Denis", D(2024, 1, 1)).state
 
 
 def test_commune_code_wins_over_postcode_and_city():
@@ -135,11 +196,16 @@ def test_pacific_territories_refused(postcode, city):
     assert places.outside_rsa(postcode, city)
 
 
-def test_every_rule_cites_an_existing_legal_ref():
+def test_every_rule_cites_an_existing_legal_ref_and_sentence():
     from assistant.law.legal_refs import ref
-    for rule in places._authorities()["rules"]:
+    from assistant.law.texts import sentences
+    data = places._authorities()
+    for rule in data["powers"] + data["rsa_state"]:
         for value in rule["values"]:
-            assert str(ref(value["ref"]).url).startswith("https://www.legifrance.gouv.fr/")
+            for ref_id in value.get("refs", [value.get("ref")]):
+                assert str(ref(ref_id).url).startswith("https://www.legifrance.gouv.fr/")
+            assert value.get("until", value["from"]) >= value["from"]
+            assert value.get("note") is None or value["note"] in sentences()
 
 
 def _departement_case(postcode: str, city: str, date: str):

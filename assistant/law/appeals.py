@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.law import bodies
 from assistant.law.model import Benefit, Case, Ground, Situation
-from assistant.law.places import departement, rsa_authority
+from assistant.law.places import departement, powers_holder, rsa_state
 from assistant.law.texts import Note, note
 
 
@@ -64,7 +64,7 @@ class Route:
     court_key: str = ""          # the court's sentence when it is not the usual one for `then`
     notice_ref: str = ""         # when the text making the time limit binding only if stated is not the court's usual one
     notes: tuple[Note, ...] = field(default=())
-    verified: bool = True        # False only for the explicit fallback: follow the decision's mention
+    verified: bool = True        # False for the explicit fallback, or an authority not confirmed: follow the decision's mention
     # The decision may be a sanction in disguise (an ARE stop after a radiation): its
     # compulsory mediation and shorter time limit are offered too.
     may_be_sanction: bool = False
@@ -99,9 +99,9 @@ def organism_label(case: Case) -> str:
     """The body as the person named it, or a generic name built from where they live (for
     the département: the collectivité holding its powers on the decision's date)."""
     if case.organism.kind.value == "departement" and not case.organism.name:
-        dated = _dated_authority(case)
-        if dated is not None and dated.body:
-            return dated.body
+        holder = _powers(case)
+        if holder is not None and holder.body:
+            return holder.body
     return bodies.organism_name(case.organism.kind.value, case.organism.name, case.claimant.postal_code,
                                 case.decision_date)
 
@@ -111,33 +111,41 @@ def _of_body(case: Case) -> str:
     return bodies.of(organism_label(case))
 
 
-def _dated_authority(case: Case):
-    """The body holding the département's powers for the claimant's commune on the decision's
-    date (law/data/rsa_authorities.yaml), or None when the commune is not identified."""
+def _powers(case: Case):
+    """The collectivité exercising the département's powers at the claimant's address on the
+    decision's date (law/data/rsa_authorities.yaml `powers`: Métropole de Lyon, Collectivité
+    européenne d'Alsace, Collectivité de Corse, Ville de Paris…), else the conseil départemental."""
     c = case.claimant
-    return rsa_authority(c.postal_code, c.city, case.decision_date, c.commune_code)
+    return powers_holder(c.postal_code, c.city, case.decision_date, c.commune_code)
+
+
+def _rsa_state(case: Case):
+    """The caisse running the RSA for the State on the decision's date (`rsa_state`: Guyane and
+    Mayotte 2019, La Réunion 2020, the experiment of LFI 2022 art. 43), or None."""
+    c = case.claimant
+    return rsa_state(c.postal_code, c.city, case.decision_date, c.commune_code)
 
 
 def _departement_president(case: Case) -> str:
-    """« Président du conseil départemental du Nord », or the collectivité that replaced the
-    département on the decision's date (Métropole de Lyon, Collectivité européenne d'Alsace,
-    Saint-Martin, Saint-Barthélemy: the dated rules, each with its `legal_refs` id)."""
-    dated = _dated_authority(case)
-    if dated is not None and dated.ref:
-        return dated.name
-    return f"Président du conseil départemental {departement_of(case)}"
+    """Who decides for the département on the decision's date: its PCH, APA and aide sociale
+    decisions, and the RSA where the State does not run it."""
+    holder = _powers(case)
+    return holder.name if holder is not None else "Président du conseil départemental de votre département"
 
 
 def _rsa_authority(case: Case) -> str:
-    dated = _dated_authority(case)
-    if dated is not None:
-        return dated.name
-    place = departement(case.claimant.postal_code)
-    if place and place.rsa_authority:
-        return place.rsa_authority
-    if place:
-        return f"Président du conseil départemental {place.of}"
-    return "Président du conseil départemental de votre département"
+    """CASF L262-47: the président of the collectivité, or the caisse's director where the
+    State runs the RSA (for a person under the MSA, the director of their MSA)."""
+    state = _rsa_state(case)
+    if state is None:
+        return _departement_president(case)
+    return f"Directeur {_of_body(case)}" if case.organism.kind.value == "msa" else state.name
+
+
+def _rsa_notes(case: Case) -> tuple[Note, ...]:
+    """Where the State runs the RSA, or the authority is not confirmed: follow the decision's mention."""
+    dated = _rsa_state(case) or _powers(case)
+    return (note(dated.note),) if dated is not None and dated.note else ()
 
 
 def departement_of(case: Case) -> str:
@@ -265,15 +273,15 @@ def _rsa(case: Case) -> Route | None:
     who asks the CRA for its opinion; then the tribunal administratif."""
     if case.benefit is not Benefit.rsa:
         return None
-    place = departement(case.claimant.postal_code)
-    notes = (note("route.rsa_state_overseas"),) if place and place.rsa_note else ()
+    holder = _rsa_state(case) or _powers(case)
     return Route(
         id="rapo_departement",
         body=_rsa_authority(case),
         then="tribunal_administratif",
         legal_basis=("casf-L262-47", "casf-R262-88", "casf-R262-89"),
         deadline_ref="casf-R262-88",
-        notes=notes,
+        notes=_rsa_notes(case),
+        verified=holder is None or holder.verified,
     )
 
 
@@ -328,6 +336,8 @@ def _departement_other(case: Case) -> Route | None:
     the judicial judge (pôle social) for the PCH, the administrative court otherwise."""
     if procedure(case) != "departement":
         return None
+    holder = _powers(case)
+    unconfirmed = (note(holder.note),) if holder is not None and holder.note else ()
     if case.benefit is Benefit.pch:
         return Route(
             id="rapo_departement",
@@ -336,11 +346,12 @@ def _departement_other(case: Case) -> Route | None:
             legal_basis=("casf-L134-2", "casf-L134-1", "casf-L134-3", "casf-R134-1", "css-R142-1-A"),
             deadline_ref="css-R142-1-A",
             court_ref="css-R142-1-A",
-            notes=(note("route.departement_pch", time="time:css-R142-1-A"),),
+            notes=(note("route.departement_pch", time="time:css-R142-1-A"), *unconfirmed),
+            verified=not unconfirmed,
         )
     # No text fixing this prior appeal's own time limit was seen: file it within the
     # administrative court's, which it then preserves.
-    notes = [note("route.departement_aide_sociale", time="time:cja-R421-1")]
+    notes = [note("route.departement_aide_sociale", time="time:cja-R421-1"), *unconfirmed]
     if case.benefit is Benefit.autre:
         notes.append(note("route.departement_other"))
     return Route(
@@ -350,6 +361,7 @@ def _departement_other(case: Case) -> Route | None:
         legal_basis=("casf-L134-2", "casf-L134-1", "cja-R421-1"),
         deadline_ref="cja-R421-1",
         notes=tuple(notes),
+        verified=not unconfirmed,
     )
 
 

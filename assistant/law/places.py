@@ -23,8 +23,6 @@ _HOLIDAY_REGION_BY_PREFIX = {
 class Place:
     name: str
     of: str
-    rsa_authority: Optional[str] = None
-    rsa_note: Optional[str] = None
 
 
 @lru_cache(maxsize=1)
@@ -145,9 +143,18 @@ def resolve(postal_code: str, city: str = "", commune_code: Optional[str] = None
 
 @dataclass(frozen=True)
 class Authority:
+    """Who decides on a date: `name` (the addressee of a prior appeal), `body` (the
+    collectivité's or caisse's own name, None for an ordinary conseil départemental), the
+    `legal_refs` ids it rests on, `state` (the RSA run by the State through the caisse),
+    `verified` (False: the reading is not confirmed, follow the decision's mention) and
+    `note` (the route's sentence saying so)."""
     name: str
     ref: Optional[str] = None
     body: Optional[str] = None
+    refs: tuple[str, ...] = ()
+    state: bool = False
+    verified: bool = True
+    note: Optional[str] = None
 
 
 @lru_cache(maxsize=1)
@@ -164,30 +171,69 @@ def outside_rsa(postal_code: str, city: str = "", commune_code: Optional[str] = 
     return (found.dep if found else postal_code[:3]) in excluded
 
 
-def _commune_place(commune: Commune) -> Optional[Place]:
-    table = _table()
-    return table.get(commune.dep) or departement(commune.postcodes[0] if commune.postcodes else "")
+def _dep_of_postcode(postal_code: str) -> str:
+    """The département code a postcode's prefix names (Corsica: 200–201 Corse-du-Sud, 202–206 Haute-Corse)."""
+    if postal_code.startswith("20"):
+        return "2A" if postal_code[:3] in ("200", "201") else "2B"
+    return postal_code[:3] if postal_code.startswith(("97", "98")) else postal_code[:2]
+
+
+def _where(postal_code: str, city: str, commune_code: Optional[str]) -> tuple[str, bool, str]:
+    """(département code, member of the Métropole de Lyon, a postcode) of the address: the
+    commune's, else what every candidate commune shares, else the postcode's prefix."""
+    found = resolve(postal_code, city, commune_code)
+    if found.commune is not None:
+        return found.commune.dep, found.commune.lyon, (found.commune.postcodes or (postal_code,))[0]
+    shared = {(c.dep, c.lyon) for c in found.candidates}
+    return (*shared.pop(), postal_code) if len(shared) == 1 else (_dep_of_postcode(postal_code), False, postal_code)
+
+
+def _departement_place(dep: str, postal_code: str) -> Optional[Place]:
+    """The département of departements.yaml (Saint-Barthélemy and Saint-Martin before 2007: Guadeloupe)."""
+    prefix = {"2A": "200", "2B": "202"}.get(dep, dep)
+    return _table().get(prefix) or departement(postal_code)
+
+
+def _in_force(rules: list, dep: str, lyon: bool, on) -> Optional[dict]:
+    """The value of the first rule matching the commune that is in force on `on` (from ≤ on ≤ until)."""
+    for rule in rules:
+        match = rule["match"]
+        if ("lyon" in match and match["lyon"] == lyon) or dep in match.get("dep", ()):
+            in_force = [v for v in rule["values"] if v["from"] <= on <= v.get("until", on)]
+            if in_force:
+                return in_force[-1]
+    return None  # not yet, or no longer (after `until`): the default
+
+
+def powers_holder(postal_code: str, city: str, on, commune_code: Optional[str] = None) -> Optional[Authority]:
+    """The collectivité exercising the département's powers for this address on the date `on`
+    (rsa_authorities.yaml `powers`), or the conseil départemental of its département; None
+    when the département is not known."""
+    dep, lyon, postcode = _where(postal_code, city, commune_code)
+    value = _in_force(_authorities()["powers"], dep, lyon, on)
+    if value is not None:
+        return Authority(value["president"], value["ref"], value["body"], (value["ref"],),
+                         verified=value.get("verified", True),
+                         note=None if value.get("verified", True) else "route.unverified")
+    place = _departement_place(dep, postcode)
+    return Authority(f"Président du conseil départemental {place.of}") if place else None
+
+
+def rsa_state(postal_code: str, city: str, on, commune_code: Optional[str] = None) -> Optional[Authority]:
+    """The caisse that runs the RSA for the State at this address on the date `on`
+    (rsa_authorities.yaml `rsa_state`), None where the collectivité does."""
+    dep, lyon, _ = _where(postal_code, city, commune_code)
+    value = _in_force(_authorities()["rsa_state"], dep, lyon, on)
+    if value is None:
+        return None
+    return Authority(value["authority"], value["refs"][0], value["body"], tuple(value["refs"]),
+                     state=True, note=value["note"])
 
 
 def rsa_authority(postal_code: str, city: str, on, commune_code: Optional[str] = None) -> Optional[Authority]:
-    """The body that decides on the RSA for this address on the date `on`, from the dated rules;
-    None when the commune is unknown or ambiguous (the caller then falls back to the postcode)."""
-    commune = resolve(postal_code, city, commune_code).commune
-    if commune is None:
-        return None
-    for rule in _authorities()["rules"]:
-        match = rule["match"]
-        if ("lyon" in match and match["lyon"] == commune.lyon) or commune.dep in match.get("dep", ()):
-            in_force = [v for v in rule["values"] if v["from"] <= on]
-            if in_force:
-                return Authority(in_force[-1]["authority"], in_force[-1].get("ref"), in_force[-1].get("body"))
-            break
-    place = _commune_place(commune)
-    if place is None:
-        return None
-    if place.rsa_authority and not place.rsa_authority.startswith("Président de la Métropole"):
-        return Authority(place.rsa_authority)
-    return Authority(f"Président du conseil départemental {place.of}")
+    """The body that decides on the RSA for this address on the date `on` (CASF L262-47): the
+    caisse where the State runs it, else the collectivité holding the département's powers."""
+    return rsa_state(postal_code, city, on, commune_code) or powers_holder(postal_code, city, on, commune_code)
 
 
 # --- An address that does not say which commune, where it matters ----------------------------
