@@ -158,6 +158,33 @@ def test_a_database_that_fails_a_save_loses_nothing(monkeypatch) -> None:
     assert at.session_state["memory_key"] == key and session_memory.store().load(key)["answers"]["benefit"] == "rsa"
 
 
+def test_a_database_that_fails_the_first_read_keeps_the_key_and_reads_again(monkeypatch) -> None:
+    """The store unreachable when a reload starts: a French message with an error number,
+    the key kept in the URL, and the draft read at the next run (no expiry notice)."""
+    from sqlalchemy.exc import OperationalError
+
+    first = started_app()
+    give(first, {"benefit": "rsa"})
+    key = first.session_state["memory_key"]
+    drafts = session_memory.store()
+    real_load = drafts.load
+
+    def down(key):
+        raise OperationalError("SELECT …", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(drafts, "load", down)
+    monkeypatch.delenv("MESDROITS_SHOW_ERRORS")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["s"] = key
+    at.run()
+    assert any("erreur n°" in str(e.value) for e in at.error) and at.query_params["s"] == key
+    assert not at.session_state["answers"] if "answers" in at.session_state else True
+    monkeypatch.setattr(drafts, "load", real_load)
+    at.run()
+    assert at.session_state["answers"] == {"benefit": "rsa"} and at.session_state["memory_key"] == key
+    assert not [e for e in at.info if "plus en mémoire" in str(e.value)]
+
+
 def test_a_guessed_key_finds_nothing() -> None:
     at = started_app({"s": session_memory.new_key()})
     assert not at.session_state["answers"]

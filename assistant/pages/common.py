@@ -340,7 +340,8 @@ def restore_session() -> None:
         st.session_state["nav.expired"] = True
         return
     st.session_state[MEMORY_KEY] = key
-    st.session_state[ANSWERS] = snapshot.get("answers", {})
+    # After a failed first read, what was answered meanwhile comes on top of the draft.
+    st.session_state[ANSWERS] = {**snapshot.get("answers", {}), **st.session_state.get(ANSWERS, {})}
     for name in (STEP, "lang", "mediator"):
         if snapshot.get(name) is not None:
             st.session_state[name] = snapshot[name]
