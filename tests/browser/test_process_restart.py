@@ -1,0 +1,128 @@
+"""A process that dies loses nothing (issue 19, item 1): three screens answered in Chromium,
+the `streamlit run` process killed with SIGKILL, a new one started on the same database
+and port; the page reconnects (and later reloads) with its key, every answer is there, and
+no expiry notice is shown."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.browser.test_browser import (  # noqa: F401  (fixtures)
+    ARTIFACTS, JOURNEY, ROOT, _free_port, answer_interview, answer_screen, browser, new_page, next_screen,
+    screen_ready, settle, step_number,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+EXPIRED = "ne sont plus en mémoire"
+
+
+def start(port: int, env: dict, log_name: str) -> subprocess.Popen:
+    """`streamlit run` on `port` (the options of test_browser.run_server), once healthy."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / log_name).open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    log.close()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    return process
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"streamlit did not start: see {ARTIFACTS / log_name}")
+        time.sleep(0.3)
+
+
+def key_in_url(page) -> str | None:
+    from urllib.parse import parse_qs, urlparse
+
+    return parse_qs(urlparse(page.url).query).get("s", [None])[0]
+
+
+STATE = """() => [...document.querySelectorAll("[data-testid='stMain'] input")]
+  .map(e => e.type + ':' + ((e.type === 'radio' || e.type === 'checkbox') ? e.checked : e.value))"""
+
+
+def state(page) -> tuple[str, list[str]]:
+    """The screen's text and every field's value or tick: what the person sees."""
+    return page.locator("[data-testid='stMain']").inner_text(), page.evaluate(STATE)
+
+
+def test_killing_the_process_loses_no_answer(browser, tmp_path) -> None:
+    port = _free_port()
+    env = {**os.environ, "MESDROITS_DATA_DIR": str(tmp_path / "data"), "MESDROITS_KEY": ""}
+    env.pop("DATABASE_URL", None)
+    first = start(port, env, "restart-first.log")
+    second = None
+    try:
+        page = new_page(browser, f"http://127.0.0.1:{port}")
+        sockets: list[str] = []
+        page.on("websocket", lambda socket: sockets.append(socket.url))
+        pending = answer_interview(page, stop_after=2)      # screens 1 and 2 answered
+        screen_2 = state(page)
+        next_screen(page)
+        answer_screen(page, pending)                        # and screen 3
+        settle(page)
+        screen_3 = state(page)
+        key = key_in_url(page)
+        assert key and len(key) >= 22
+        assert len(JOURNEY) - len(pending) >= 3                # at least three answers given
+
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        second = start(port, env, "restart-second.log")
+        deadline = time.monotonic() + 60
+        while not sockets:                                   # the page's own reconnection
+            assert time.monotonic() < deadline, "the page did not reconnect"
+            page.wait_for_timeout(200)
+
+        # The next click is served by the new process (its log shows the run): the answers
+        # are there and no notice is shown. (Streamlit runs a new session's first script
+        # before any button callback is known: the page may stay on screen 3.)
+        page.get_by_role("button", name="← Retour").click()
+        while b'"page_run"' not in (ARTIFACTS / "restart-second.log").read_bytes():
+            assert time.monotonic() < deadline, "the new process never ran the page"
+            page.wait_for_timeout(200)
+        screen_ready(page)
+        assert EXPIRED not in page.inner_text("body")
+        assert step_number(page) in (2, 3)
+        if step_number(page) == 2:
+            assert state(page) == screen_2
+            next_screen(page)
+        assert state(page) == screen_3 and key_in_url(page) == key
+
+        # A reload, served by the new process: the same screen, the same answers, no notice.
+        page.reload()
+        page.get_by_text("Étape 3 sur").wait_for()
+        screen_ready(page)
+        assert EXPIRED not in page.inner_text("body")
+        assert state(page) == screen_3 and key_in_url(page) == key
+        page.get_by_role("button", name="← Retour").click()
+        page.get_by_text("Étape 2 sur").wait_for()
+        screen_ready(page)
+        assert state(page) == screen_2 and EXPIRED not in page.inner_text("body")
+        page.context.close()
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
