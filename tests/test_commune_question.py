@@ -14,7 +14,8 @@ import pytest
 from assistant.law import interview as iv
 from assistant.law import places
 from assistant.law.analysis import analyse
-from assistant.law.model import InvalidCase, commune_problem, parse_case, require_commune
+from assistant.law.appeals import commune_problem, require_commune
+from assistant.law.model import InvalidCase, parse_case
 from tests.conftest import OWN_SCENARIOS_DIR, run_cli
 
 D = dt.date
@@ -140,6 +141,31 @@ def test_stored_cases_still_open():
     # A case saved before the rule (the store and the statistics use parse_case) still opens.
     assert parse_case(base_case(postal_code="69390", city="Lyon")).claimant.city == "Lyon"
     assert commune_problem(parse_case(base_case(postal_code="69200", city="Vénissieux"))) is None
+
+
+def _housing_aid(**claimant) -> dict:
+    """The same person, but an APL stopped by the CAF: the appeal goes to the CAF's
+    commission de recours amiable whichever commune of 69390 she lives in."""
+    case = base_case(**claimant)
+    case["benefit"] = "apl"
+    return case
+
+
+def test_an_ambiguous_address_is_refused_only_when_the_route_depends_on_it(write_case):
+    housing = parse_case(_housing_aid(postal_code="69390", city="Lyon"))
+    assert places.ambiguity("69390", "Lyon", housing.decision_date) is not None   # the address is ambiguous…
+    assert commune_problem(housing) is None                                       # …but not for this case
+    assert require_commune(housing) is housing
+    done = run_cli("analyse", str(write_case(_housing_aid(postal_code="69390", city="Lyon"))))
+    assert done.returncode == 0, done.stderr
+    assert commune_problem(parse_case(base_case(postal_code="69390", city="Lyon"))) is not None  # RSA: it is
+
+
+def test_the_interview_does_not_ask_the_commune_when_it_changes_nothing():
+    question = iv.QUESTIONS["claimant.commune_code"]
+    assert question.visible(_answers())                      # RSA: the Métropole or the Rhône
+    assert not question.visible(_answers(benefit="apl"))     # housing aid: the CAF either way
+    assert iv.checked_case(_answers(benefit="apl"), D(2026, 11, 23)).claimant.commune_code is None
 
 
 # --- Batch --------------------------------------------------------------------------------

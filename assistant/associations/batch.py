@@ -25,8 +25,9 @@ from typing import Any, Iterator, Optional
 
 from assistant.law import gate
 from assistant.law.analysis import Analysis, analyse
+from assistant.law.appeals import require_commune
 from assistant.law.model import (
-    MULTILINE_FIELDS, Case, Context, Decision, History, InvalidCase, label, parse_case, require_commune,
+    MULTILINE_FIELDS, Case, Context, Decision, History, InvalidCase, label, parse_case,
 )
 
 BOOL_FIELDS = {

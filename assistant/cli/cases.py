@@ -132,10 +132,11 @@ def _list(store: Any, actor: Any, args: argparse.Namespace) -> int:
 
 
 def _import(store: Any, actor: Any, args: argparse.Namespace) -> int:
+    from assistant.law.appeals import require_commune
     from assistant.law.model import load_case
     from assistant.casefiles.store import Consent
 
-    case = load_case(args.case_file)
+    case = require_commune(load_case(args.case_file), str(args.case_file))
     consent = Consent(given_on=dt.date.today(), scope=["keep_file"], how=args.consent)
     print(store.save(case, actor=actor, consent=consent))
     return 0

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from assistant.core import logs
 from assistant.law.analysis import analyse
+from assistant.law.appeals import require_commune
 from assistant.law.model import load_case
 from assistant.letters import LetterError, PdfUnavailable, build_letters, render_docx_many, render_guide_docx
 from assistant.letters.pdf import render_guide_pdf, render_pdf_many
 
 
 def run_letters(args) -> int:
-    case = load_case(args.case_file)
+    case = require_commune(load_case(args.case_file), str(args.case_file))
     analysis = analyse(case)
     try:
         letters = build_letters(case, analysis, only=args.only)

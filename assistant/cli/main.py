@@ -171,9 +171,10 @@ def _write_text(path: Path, text: str) -> None:
 
 def _analyse(args: argparse.Namespace) -> int:
     from assistant.law.analysis import analyse
+    from assistant.law.appeals import require_commune
     from assistant.law.model import load_case
 
-    analysis = analyse(load_case(args.case_file))
+    analysis = analyse(require_commune(load_case(args.case_file), str(args.case_file)))
     json.dump(analysis.to_json_dict(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.law import bodies
-from assistant.law.model import Benefit, Case, Ground, Situation
+from assistant.law.model import Benefit, Case, Ground, InvalidCase, Problem, Situation, address_ambiguity, commune_message
 from assistant.law.places import departement, powers_holder, rsa_state
 from assistant.law.texts import Note, note
 
@@ -467,3 +467,26 @@ ROUTE_RULES = (
     _penalty, _medical, _mdph, _rsa, _prime_activite, _housing, _prime_noel,
     _france_travail, _departement_other, _social_security,
 )
+
+
+# --- The commune, only when it changes where the appeal goes ---------------------------------
+
+def commune_problem(case: Case) -> Problem | None:
+    """`claimant.commune_code` is needed (CONTRACT §1: « where a postcode is shared ») only
+    when the candidate communes would send this case's appeal to different bodies or notes:
+    a housing-aid case in a postcode shared by the Métropole de Lyon and the Rhône goes to
+    the CAF whatever the commune, an RSA case does not."""
+    problem = address_ambiguity(case)
+    if problem is None:
+        return None
+    routes = {repr(appeal_route(case.model_copy(update={"claimant": case.claimant.model_copy(
+        update={"commune_code": candidate.code})}))) for candidate in problem.params["candidates"]}
+    return problem if len(routes) > 1 else None
+
+
+def require_commune(case: Case, source: str | None = None, hint: str = "file") -> Case:
+    """The case, or an InvalidCase naming `claimant.commune_code` and the candidates."""
+    problem = commune_problem(case)
+    if problem is None:
+        return case
+    raise InvalidCase([commune_message(problem, hint)], source, [problem])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Literal, Optional
@@ -26,9 +27,10 @@ from assistant.core.formatting import long_date
 from assistant.core.i18n import N_
 from assistant.law import bodies, places
 from assistant.law.model import (
-    BENEFITS_BY_ORGANISM, DECISION_DAY_PATHS, SITUATIONS_BY_ORGANISM, Case, OrganismKind, Problem, decision_day,
-    parse_case, require_commune,
+    BENEFITS_BY_ORGANISM, DECISION_DAY_PATHS, SITUATIONS_BY_ORGANISM, Case, InvalidCase, OrganismKind, Problem, decision_day,
+    parse_case,
 )
+from assistant.law.appeals import commune_problem, require_commune
 
 Answers = dict[str, Any]
 Kind = Literal["choice", "tristate", "yesno", "date", "amount", "text", "longtext"]
@@ -258,7 +260,22 @@ def _ambiguity(postal_code: str, city: str, on: dt.date) -> Optional[places.Ambi
 
 
 def _commune_matters(a: Answers) -> bool:
-    return commune_ambiguity(a) is not None
+    """Asked only when the candidates would change where this person's appeal goes
+    (`appeals.commune_problem`); when the answers do not make a case yet, asked to be safe."""
+    if _PROBING.get() or commune_ambiguity(a) is None:
+        return False
+    without = {k: v for k, v in a.items() if k != "claimant.commune_code"}
+    token = _PROBING.set(True)    # the case below is built without this question
+    try:
+        case = parse_case(partial_case_dict(without))
+    except InvalidCase:
+        return True
+    finally:
+        _PROBING.reset(token)
+    return commune_problem(case) is not None
+
+
+_PROBING: ContextVar[bool] = ContextVar("commune_probe", default=False)
 
 
 def commune_options(a: Answers) -> tuple[Option, ...]:
@@ -476,7 +493,7 @@ PLACEHOLDERS = {
 
 def checked_case(answers: Answers, today: Optional[dt.date] = None) -> Case:
     """The case the answers make (InvalidCase otherwise), refused like a case file when the
-    commune matters and is not chosen (`model.require_commune`)."""
+    commune matters and is not chosen (`appeals.require_commune`)."""
     return require_commune(parse_case(case_dict(answers, today)))
 
 

@@ -466,10 +466,10 @@ COMMUNE_HINTS = {
 }
 
 
-def commune_problem(case: Case) -> Optional[Problem]:
-    """`claimant.commune_code` is needed (CONTRACT §1) when postcode and city leave several
-    communes that differ in authority on the decision's date or in holidays
-    (`places.ambiguity`); `params` carries the candidates for the message."""
+def address_ambiguity(case: Case) -> Optional[Problem]:
+    """Postcode and city leave several communes that differ in authority on the decision's
+    date or in holidays (`places.ambiguity`); `params` carries the candidates for the message.
+    Whether that changes anything for this case is `appeals.commune_problem`'s question."""
     c = case.claimant
     found = places.ambiguity(c.postal_code, c.city, case.decision_date, c.commune_code)
     if found is None:
@@ -487,14 +487,6 @@ def commune_message(problem: Problem, hint: str = "file") -> str:
     typed = f" « {params['city']} »" if params.get("city") else ""
     return (f"{label(problem.path)} ({problem.path}) : {len(params['candidates'])} communes possibles pour "
             f"{params['postal_code']}{typed} : {names} ; elles n'ont pas {differ} ; {COMMUNE_HINTS[hint]}")
-
-
-def require_commune(case: Case, source: str | None = None, hint: str = "file") -> Case:
-    """The case, or an InvalidCase naming `claimant.commune_code` and the candidates."""
-    problem = commune_problem(case)
-    if problem is None:
-        return case
-    raise InvalidCase([commune_message(problem, hint)], source, [problem])
 
 
 # Fields where a person may type several lines (an address, their own words).
@@ -521,7 +513,7 @@ def parse_case(data: Any, source: str | None = None) -> Case:
 def load_case(path: str | Path) -> Case:
     """Read a JSON or YAML case file; every failure is an InvalidCase naming the file. The
     size is checked before reading, and the read is bounded (a device never ends). An address
-    whose commune matters and is not identified is refused (`require_commune`)."""
+    whose commune matters is checked by `appeals.require_commune`, which knows the routes."""
     path = Path(path)
     source = str(path)
     try:
@@ -531,8 +523,7 @@ def load_case(path: str | Path) -> Case:
         raise InvalidCase(error.messages, source) from None
     except UnicodeDecodeError:
         raise InvalidCase(["le fichier n'est pas en UTF-8."], source) from None
-    case = parse_case(parse_text(text, source, yaml_allowed=path.suffix.lower() in {".yaml", ".yml"}), source)
-    return require_commune(case, source)
+    return parse_case(parse_text(text, source, yaml_allowed=path.suffix.lower() in {".yaml", ".yml"}), source)
 
 
 
