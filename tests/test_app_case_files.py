@@ -400,20 +400,18 @@ def test_saving_from_the_letters_page_needs_the_consent_box(store) -> None:
     assert titles(at) == ["Dossier de Karim Haddad"]
 
 
-def test_a_person_alone_never_touches_the_store(monkeypatch) -> None:
+def test_a_person_alone_never_makes_a_case_file(monkeypatch) -> None:
+    # Her answers are kept as a sealed draft (casefiles.drafts, issue 19); no case file, letter
+    # or consent is ever written for her: those belong to the professional space.
     calls: list[str] = []
-    real_init, real_session = Store.__init__, Store._session
+    for name in ("save", "add_letter", "record_sent", "record_consent", "record_answer"):
+        real = getattr(Store, name)
 
-    def spy_init(self, *args, **kwargs):
-        calls.append("Store()")
-        real_init(self, *args, **kwargs)
+        def spy(*args, _name=name, _real=real, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
 
-    def spy_session(self, *args, **kwargs):
-        calls.append("session")
-        return real_session(self, *args, **kwargs)
-
-    monkeypatch.setattr(Store, "__init__", spy_init)
-    monkeypatch.setattr(Store, "_session", spy_session)
+        monkeypatch.setattr(Store, name, spy)
     at = interview_app()
     to_letters(at)
     assert "Enregistrer ce dossier" not in [h.value for h in at.header]

@@ -396,7 +396,7 @@ STEPS: tuple[Step, ...] = (
         Question("claimant.file_number", N_("Numéro de dossier (numéro allocataire, identifiant France Travail ou numéro de sécurité sociale) — facultatif"), "text"),
         Question("claimant.email", N_("Adresse e-mail (facultatif)"), "text"),
         Question("claimant.phone", N_("Téléphone (facultatif)"), "text"),
-    ), intro=N_("Ces informations servent uniquement à remplir vos courriers. Elles restent dans la mémoire du serveur, jamais sur un disque, et sont effacées après quelques heures ou avec « Terminer et effacer »."),
+    ), intro=N_("Ces informations servent uniquement à remplir vos courriers. Elles sont gardées chiffrées sur le serveur et effacées après quelques heures, ou tout de suite avec « Terminer et effacer »."),
         subject=N_("vos coordonnées")),
 )
 
