@@ -814,3 +814,39 @@ def test_are_stop_safe_date_is_labelled_and_timed_as_the_mediation():
     refused = next(d for d in _letters_for(dict(GOLDEN_CASES)["x07_are_refused"], only=["appeal"])[1].deadlines
                    if d.id == "appeal")
     assert refused.key == "deadline.appeal"
+
+
+# --- A lawyer's review of the golden letters' citations (2026-12-06) -------------------------
+
+def test_each_sanction_sentence_rests_on_its_cited_text():
+    """x03: « sans motif légitime » is in ct-L5412-1's summary (as in its text); the
+    « conformé(e) » paragraph is in the alternative, never an admission of a breach."""
+    refs = load_refs()
+    assert "sauf motif légitime" in refs["ct-L5412-1"].summary
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["x03_france_travail_sanction"], only=["appeal"])
+    rsa = _scenario("p01_rsa_suspended_without_reasons", situation="sanction")
+    _, _, rsa_letters = _letters_for(rsa, only=["appeal"])
+    for key, letter in (("complied_france_travail", letters[0]), ("complied_rsa", rsa_letters[0])):
+        complied = next(p for p in letter.paragraphs if p.key == key)
+        assert complied.text.startswith("À titre subsidiaire, et sans reconnaître aucun manquement : si un manquement")
+        # The guide's check still quotes the paragraph.
+        assert "je me suis conformé(e) à mes obligations" in complied.text
+
+
+def test_the_rsa_fine_of_the_departement_does_not_cite_the_caisses_penalty_decree():
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["x06_rsa_fine_of_the_departement"])
+    for letter in letters:
+        for paragraph in letter.paragraphs:
+            assert "css-R114-11" not in paragraph.cites, (letter.id, paragraph.key)
+        assert "R. 114-11" not in letter.plain_text(), letter.id
+
+
+def test_the_aspa_letters_rest_on_what_their_texts_say():
+    """x33: R133-9-2's summary states that its twenty days reach ASPA through L815-11; the
+    burden of proof is not written in L815-11, so the appeal does not assert it."""
+    refs = load_refs()
+    summary = refs["css-R133-9-2"].summary
+    assert all(f"({article})" in summary for article in ("L. 553-2", "L. 815-11", "L. 821-5-1", "L. 355-3"))
+    _, _, letters = _letters_for(dict(GOLDEN_CASES)["x33_aspa_overpayment_withheld_by_the_carsat"], only=["appeal"])
+    acquired = next(p for p in letters[0].paragraphs if p.key == "aspa_acquired")
+    assert "Il appartient à la caisse" not in acquired.text and acquired.cites == ["css-L815-11"]

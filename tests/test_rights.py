@@ -567,7 +567,8 @@ def test_overseas_caisse_names():
 @pytest.mark.parametrize("kind,benefit,expected,forbidden", [
     ("caf", "rsa", {"css-L114-17-2", "css-R114-11"}, {"casf-L262-37", "crpa-L121-1"}),
     ("cpam", "indemnites_journalieres", {"css-L114-17-1", "css-R147-2"}, {"crpa-L121-1"}),
-    ("departement", "rsa", {"casf-L262-52", "css-R114-11"}, {"casf-L262-37", "crpa-L121-1"}),
+    ("departement", "rsa", {"casf-L262-52", "css-L114-17-2", "ce-2025-491222"},
+     {"casf-L262-37", "crpa-L121-1", "css-R114-11"}),
     ("france_travail", "are", {"ct-L5426-8", "ct-R5426-15"}, {"ct-R5412-7", "crpa-L121-1"}),
 ])
 def test_a_penalty_is_heard_under_its_own_procedure(kind, benefit, expected, forbidden):
@@ -576,6 +577,17 @@ def test_a_penalty_is_heard_under_its_own_procedure(kind, benefit, expected, for
     found = run(organism__kind=kind, organism__name=None, benefit=benefit, situation="penalty",
                 context__heard_before=None).right("prior_hearing")
     assert expected <= set(found.legal_basis) and not forbidden & set(found.legal_basis)
+
+
+def test_the_rsa_fine_of_the_departement_is_not_heard_under_the_caisses_decree():
+    """Lawyer's review (2026-12-06): css-R114-11 sets the procedure of the L114-17 penalties
+    of a caisse's director, not of the département's RSA fine (casf-L262-52); no period of it."""
+    found = run(organism__kind="departement", organism__name=None, benefit="rsa", situation="penalty",
+                context__heard_before=False).right("prior_hearing")
+    assert "css-R114-11" not in found.legal_basis
+    assert "css-R114-11" not in " ".join(found.legal_basis)
+    why = " ".join(found.why)
+    assert "présenter vos observations" in why and "équipe pluridisciplinaire" in why and "un mois" not in why
 
 
 def test_france_travail_penalty_gives_a_month_not_ten_days():

@@ -211,8 +211,9 @@ def hearing_procedure(case: Case) -> tuple[str, str, tuple[str, ...]] | None:
     whose period is the time to answer, the texts). Where such a procedure exists, the
     general one of CRPA L121-1 does not apply (L121-2, 3°).
     - penalty of a CAF/MSA/CARSAT: css-L114-17-2, css-R114-11 (health: css-L114-17-1, css-R147-2);
-    - RSA amende of the département: casf-L262-52 → css-L114-17-2 procedure, css-R114-11,
-      opinion of the équipe pluridisciplinaire (ce-2025-491222);
+    - RSA amende of the département: casf-L262-52 → css-L114-17-2 procedure, observations,
+      opinion of the équipe pluridisciplinaire (ce-2025-491222); no period (css-R114-11 is
+      written for the penalties of L114-17);
     - France Travail penalty: ct-L5426-8, ct-R5426-15;
     - France Travail sanctions (L5412-1): ct-R5412-7; RSA sanctions: casf-L262-37."""
     body = bodies.body(case.organism.kind.value)
@@ -237,7 +238,7 @@ def prior_hearing(case: Case, route: Route) -> Facts:
     procedure = hearing_procedure(case)
     if is_penalty(case) and procedure:
         key, period_ref, _ = procedure
-        return [note(key, time=f"time:{period_ref}")]
+        return [note(key, time=f"time:{period_ref}") if period_ref else note(key)]
     if is_sanction(case):
         facts = [note("fact.prior_hearing.sanction")]
         if procedure:
