@@ -813,7 +813,7 @@ def test_are_stop_safe_date_is_labelled_and_timed_as_the_mediation():
     assert "délai de deux ans : article L. 5422-4" not in letters[0].guide.answer
     refused = next(d for d in _letters_for(dict(GOLDEN_CASES)["x07_are_refused"], only=["appeal"])[1].deadlines
                    if d.id == "appeal")
-    assert refused.key == "deadline.appeal"
+    assert refused.key == "deadline.appeal_before_court"
 
 
 # --- A lawyer's review of the golden letters' citations (2026-12-06) -------------------------

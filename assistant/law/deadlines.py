@@ -163,14 +163,26 @@ def court_runs_from_decision(route: Route) -> bool:
     return bool(route.notice_ref) and route.court_ref == route.notice_ref
 
 
+def appeal_before_court(route: Route) -> bool:
+    """The first step has no time limit of its own but the court's, which it does not stop
+    (ARE, ct-L5422-4): its safe date is the court's last day less the body's answer time
+    (`appeal_deadline`), a date no text sets for the step itself. Not where the stop may be a
+    sanction: the compulsory mediation's shorter limit sets it then."""
+    return (route.id != "none" and not route.interrupts_court_deadline and route.silence_is_rejection
+            and route.deadline_ref == route.court_ref and not route.may_be_sanction)
+
+
 def appeal_basis(route: Route) -> tuple[str, ...]:
     """The texts of the first step's safe date, the one setting it first (the guide's « délai
     de … »): the route's own, or, where the stop may be a sanction (`may_be_sanction`), the
     compulsory mediation's (cja-R213-10, ct-R5312-47, ct-L5412-1), whose shorter limit the
-    date keeps."""
+    date keeps; where the step only has to leave the body its answer time before the court's
+    limit (`appeal_before_court`), that answer time's text, then the court's."""
     basis = (route.deadline_ref, *route.legal_basis, route.notice_basis)
     if route.may_be_sanction:
         basis = ("cja-R213-10", "ct-R5312-47", "ct-L5412-1", *basis)
+    elif appeal_before_court(route):
+        basis = (route.answer_ref, route.court_ref, *basis)
     return tuple(dict.fromkeys(basis))
 
 
@@ -248,7 +260,9 @@ def case_deadlines(case: Case, route: Route) -> list[Deadline]:
             basis = (*basis, "crpa-L112-6")
         label = ("deadline.appeal_court" if route.id == "none"
                  else "deadline.appeal_mediation" if route.may_be_sanction else "deadline.appeal")
-        out.append(Deadline("appeal", appeal_deadline(case, route) or start, note(label), basis))
+        said = (note("deadline.appeal_before_court", on, time=f"time:{route.answer_ref}", court=route.court_note)
+                if appeal_before_court(route) else note(label))
+        out.append(Deadline("appeal", appeal_deadline(case, route) or start, said, basis))
         if not route.interrupts_court_deadline and route.id != "none":
             add("court_limit", start, route.court_ref, note("deadline.court_limit", court=route.court_note),
                 (route.court_ref,))

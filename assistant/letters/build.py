@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from assistant.law import bodies
 from assistant.law.analysis import Analysis
 from assistant.law.appeals import family, is_sanction, organism_label, penalty_text, procedure, social_security
-from assistant.law.deadlines import add_months, end_of_period
+from assistant.law.deadlines import add_months, appeal_before_court, end_of_period
 from assistant.core.formatting import amount as format_amount
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.legal_refs import period, ref
@@ -167,6 +167,7 @@ def _templates() -> dict[str, Any]:
     return {
         "address_help": {k: env.from_string(_collapse(v)) for k, v in data["address_help"].items()},
         "still_open": env.from_string(_collapse(data["still_open"])),
+        "appeal_sent": env.from_string(_collapse(data["appeal_sent"])),
     }
 
 
@@ -253,6 +254,17 @@ def _elide(word: str) -> str:
 class _Facts:
     ctx: dict[str, Any]
     letters: tuple[str, ...]
+
+
+class LazyText:
+    """A shared guide sentence rendered only where a template writes it, so that its cites
+    are recorded for the guides that say it and no other."""
+
+    def __init__(self, render: Any) -> None:
+        self._render = render
+
+    def __str__(self) -> str:
+        return self._render()
 
 
 def _dated(day: Optional[dt.date]) -> Optional[str]:
@@ -368,8 +380,12 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
 
     cada = _dated(min(cada_by)) if cada_by else None
     # The text setting the appeal's safe date (the compulsory mediation's, for an ARE stop
-    # that may be a sanction): the guide's « délai de … » is that text's.
-    appeal_ref = next((x.legal_basis[0] for x in analysis.deadlines if x.id == "appeal"), route.deadline_ref)
+    # that may be a sanction): the guide's « délai de … » is that text's. An ARE recours has
+    # none of its own (appeal_before_court): the guide gives its date with the answer time,
+    # and « délai de … » is the court's.
+    before_court = appeal_before_court(route)
+    appeal_ref = (route.deadline_ref if before_court
+                  else next((x.legal_basis[0] for x in analysis.deadlines if x.id == "appeal"), route.deadline_ref))
     return {
         "case": case, "claimant": c, "decision": d, "appeal": analysis.appeal,
         "found": set(analysis.right_ids), "letters": letter_ids, "written": written,
@@ -394,7 +410,7 @@ def _context(case: Case, analysis: Analysis, today: dt.date, letter_ids: tuple[s
         "appeal_late": bool(analysis.appeal.deadline and analysis.appeal.deadline < today),
         "appeal_answer_time": duration(period(route.answer_ref, on)),
         "appeal_time": duration(period(appeal_ref, on)),
-        "appeal_deadline_ref": appeal_ref,
+        "appeal_deadline_ref": appeal_ref, "appeal_before_court": before_court,
         "route": route, "note_keys": [n.key for n in analysis.appeal.note_details],
         "deadline": dated, "correction": dated("overpayment_correction"),
         "reasonable": dated("reasonable_time"), "court_limit": dated("court_limit"),
@@ -579,6 +595,7 @@ def _build_one(spec: LetterSpec, case: Case, analysis: Analysis, base: dict[str,
 
     gctx = {**ctx, "cite": guide_cite, "cite_paren": guide_paren}
     gctx["still_open"] = _templates()["still_open"].render(**gctx)
+    gctx["appeal_sent"] = LazyText(lambda: _templates()["appeal_sent"].render(**gctx))
     to_complete = []
     if address_help:
         to_complete.append("l'adresse du destinataire, sous son nom : " + _templates()["address_help"][address_help].render(**gctx))

@@ -46,6 +46,7 @@ def wording(lang: str) -> dict[str, Any]:
         "letters": {k: {part: tpl(v) for part, v in spec.items()} for k, spec in raw["letters"].items()},
         "address_help": {k: tpl(v) for k, v in raw["address_help"].items()},
         "still_open": tpl(raw["still_open"]),
+        "appeal_sent": tpl(raw["appeal_sent"]),
         "enclosures": {build._collapse(k): tpl(v) for k, v in raw["enclosures"].items()},
     }
 
@@ -98,7 +99,7 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
     mediator = shown.right("mediator")
     return {
         **{k: fr[k] for k in ("case", "found", "letters", "route", "housing", "penalty", "contrainte",
-                              "ft_contrainte", "appeal_deadline_ref", "remission_refs", "mediator_refs", "written", "explanation_late",
+                              "ft_contrainte", "appeal_deadline_ref", "appeal_before_court", "remission_refs", "mediator_refs", "written", "explanation_late",
                               "documents_late", "cada_late", "appeal_late", "recipient_name")
            if k in fr},
         "organism": fr["organism"], "appeal": shown.appeal,
@@ -113,7 +114,7 @@ def _english_context(case: Case, analysis: Analysis, shown: Analysis, fr: dict[s
         "remission_answer_time": duration(period("crpa-L231-4", on), lang),
         "time_of": lambda ref_id: duration(period(ref_id, on), lang),
         "correction": dated("overpayment_correction"), "reasonable": dated("reasonable_time"),
-        "court_limit": dated("court_limit"), "implicit": dated("implicit_decision"),
+        "court_limit": dated("court_limit"), "implicit": dated("implicit_decision"), "deadline": dated,
         "mediator_facts": list(mediator.why) if mediator else [],
         "cite": paren, "cite_paren": paren,
     }
@@ -133,6 +134,7 @@ def _guide(letter: Letter, case: Case, analysis: Analysis, shown: Analysis, fr: 
     ctx["answer_by"] = (long_date(end_of_period(case.reference_date, period(answer_ref, case.decision_date), fr["region"]), LOCALES[lang])
                         if answer_ref else None)
     ctx["still_open"] = words["still_open"].render(**ctx)
+    ctx["appeal_sent"] = build.LazyText(lambda: words["appeal_sent"].render(**ctx))
 
     def text(template: Any) -> str:
         return " ".join(template.render(**ctx).split())
