@@ -833,12 +833,13 @@ def test_each_sanction_sentence_rests_on_its_cited_text():
         assert "je me suis conformé(e) à mes obligations" in complied.text
 
 
-def test_the_rsa_fine_of_the_departement_does_not_cite_the_caisses_penalty_decree():
+def test_the_rsa_fine_of_the_departement_cites_r114_11_as_the_conseil_detat_reads_it():
+    # CE 7 March 2025 n° 491222: L262-52 is « précisé » by R114-11 (one month for observations);
+    # wherever a letter cites R114-11 for the fine, the CE decision is cited beside it.
     _, _, letters = _letters_for(dict(GOLDEN_CASES)["x06_rsa_fine_of_the_departement"])
-    for letter in letters:
-        for paragraph in letter.paragraphs:
-            assert "css-R114-11" not in paragraph.cites, (letter.id, paragraph.key)
-        assert "R. 114-11" not in letter.plain_text(), letter.id
+    citing = [p for letter in letters for p in letter.paragraphs if "css-R114-11" in p.cites]
+    assert citing
+    assert all("ce-2025-491222" in p.cites for p in citing)
 
 
 def test_the_aspa_letters_rest_on_what_their_texts_say():

@@ -567,8 +567,8 @@ def test_overseas_caisse_names():
 @pytest.mark.parametrize("kind,benefit,expected,forbidden", [
     ("caf", "rsa", {"css-L114-17-2", "css-R114-11"}, {"casf-L262-37", "crpa-L121-1"}),
     ("cpam", "indemnites_journalieres", {"css-L114-17-1", "css-R147-2"}, {"crpa-L121-1"}),
-    ("departement", "rsa", {"casf-L262-52", "css-L114-17-2", "ce-2025-491222"},
-     {"casf-L262-37", "crpa-L121-1", "css-R114-11"}),
+    ("departement", "rsa", {"casf-L262-52", "css-L114-17-2", "css-R114-11", "ce-2025-491222"},
+     {"casf-L262-37", "crpa-L121-1"}),
     ("france_travail", "are", {"ct-L5426-8", "ct-R5426-15"}, {"ct-R5412-7", "crpa-L121-1"}),
 ])
 def test_a_penalty_is_heard_under_its_own_procedure(kind, benefit, expected, forbidden):
@@ -579,15 +579,18 @@ def test_a_penalty_is_heard_under_its_own_procedure(kind, benefit, expected, for
     assert expected <= set(found.legal_basis) and not forbidden & set(found.legal_basis)
 
 
-def test_the_rsa_fine_of_the_departement_is_not_heard_under_the_caisses_decree():
-    """Lawyer's review (2026-12-06): css-R114-11 sets the procedure of the L114-17 penalties
-    of a caisse's director, not of the département's RSA fine (casf-L262-52); no period of it."""
+def test_the_rsa_fine_of_the_departement_is_heard_as_the_conseil_detat_says():
+    """CE 7 March 2025 n° 491222: L262-52 CASF « précisées par » R114-11 CSS: the président
+    notifies the facts and the amount, the person has one month to answer, then the équipe
+    pluridisciplinaire gives its opinion. The entry of R114-11 says so (a review had objected)."""
+    from assistant.law.legal_refs import load_refs
+
     found = run(organism__kind="departement", organism__name=None, benefit="rsa", situation="penalty",
                 context__heard_before=False).right("prior_hearing")
-    assert "css-R114-11" not in found.legal_basis
-    assert "css-R114-11" not in " ".join(found.legal_basis)
+    assert {"casf-L262-52", "css-R114-11", "ce-2025-491222"} <= set(found.legal_basis)
     why = " ".join(found.why)
-    assert "présenter vos observations" in why and "équipe pluridisciplinaire" in why and "un mois" not in why
+    assert "un mois pour présenter vos observations" in why and "équipe pluridisciplinaire" in why
+    assert "L. 262-52" in load_refs()["css-R114-11"].summary
 
 
 def test_france_travail_penalty_gives_a_month_not_ten_days():

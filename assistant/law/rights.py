@@ -211,9 +211,9 @@ def hearing_procedure(case: Case) -> tuple[str, str, tuple[str, ...]] | None:
     whose period is the time to answer, the texts). Where such a procedure exists, the
     general one of CRPA L121-1 does not apply (L121-2, 3°).
     - penalty of a CAF/MSA/CARSAT: css-L114-17-2, css-R114-11 (health: css-L114-17-1, css-R147-2);
-    - RSA amende of the département: casf-L262-52 → css-L114-17-2 procedure, observations,
-      opinion of the équipe pluridisciplinaire (ce-2025-491222); no period (css-R114-11 is
-      written for the penalties of L114-17);
+    - RSA amende of the département: casf-L262-52 → css-L114-17-2 procedure, « précisée » by
+      css-R114-11 (one month for observations), then the équipe pluridisciplinaire's opinion
+      (ce-2025-491222 says so in terms);
     - France Travail penalty: ct-L5426-8, ct-R5426-15;
     - France Travail sanctions (L5412-1): ct-R5412-7; RSA sanctions: casf-L262-37."""
     body = bodies.body(case.organism.kind.value)
