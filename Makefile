@@ -9,7 +9,7 @@ PORT ?= 8501
 # (the container, deploy/entrypoint.sh, listens on 0.0.0.0 inside its own network).
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-test system-deps bench golden clean lock
+.PHONY: run test install install-test system-deps bench golden clean lock backup restore
 
 # The virtualenv is complete once pip runs in it (stamp .venv/.created; an older .venv where
 # pip runs is kept). A failed or interrupted creation removes the folder: the next `make`
@@ -67,6 +67,36 @@ bench: install-test system-deps
 	$(PY) bench/letters.py
 	$(PY) bench/batch.py
 	$(PY) bench/store.py
+
+# Encrypted backups of the case files' database (assistant/casefiles/backup.py, README's
+# operator section): `make backup` dumps the embedded SQLite file or DATABASE_URL's PostgreSQL
+# (pg_dump) into BACKUP_DIR (default: backups/ beside the embedded database), encrypted, 0600.
+# `make restore FILE=…` puts one back (stop the app first). With Docker Compose (deploy/):
+# COMPOSE=1 — pg_dump/pg_restore run in the postgres container as its superuser, the
+# encryption here with deploy/secrets/backup.key (sh deploy/make-key.sh); Compose v1:
+# DOCKER_COMPOSE=docker-compose.
+DOCKER_COMPOSE ?= docker compose
+COMPOSE_DB = $(DOCKER_COMPOSE) -f deploy/compose.yaml exec -T postgres
+backup restore: SHELL := /bin/bash
+backup restore: .SHELLFLAGS := -eo pipefail -c
+BACKUP_OUT = $(if $(BACKUP_DIR),--out $(BACKUP_DIR),$(if $(COMPOSE),--out deploy/backups))
+BACKUP_KEY = $(if $(COMPOSE),MESDROITS_BACKUP_KEY_FILE=$${MESDROITS_BACKUP_KEY_FILE:-deploy/secrets/backup.key})
+backup: install
+ifdef COMPOSE
+	$(COMPOSE_DB) pg_dump -U postgres --format=custom mesdroits \
+	  | $(BACKUP_KEY) $(PY) -m assistant backup --from-stdin $(BACKUP_OUT)
+else
+	$(PY) -m assistant backup $(BACKUP_OUT)
+endif
+
+restore: install
+	@test -n "$(FILE)" || { echo "Dites quelle sauvegarde : make restore FILE=chemin/du/fichier.backup" >&2; exit 2; }
+ifdef COMPOSE
+	$(BACKUP_KEY) $(PY) -m assistant restore --to-stdout "$(FILE)" \
+	  | $(COMPOSE_DB) pg_restore -U postgres -d mesdroits --clean --if-exists --single-transaction --exit-on-error
+else
+	$(PY) -m assistant restore "$(FILE)"
+endif
 
 # Regenerate the golden letter texts after an intended wording change (review the diff!).
 golden: install-test

@@ -3,7 +3,8 @@ in the database in clear.
 
 Fernet (`cryptography`, AES-128-CBC + HMAC-SHA256, authenticated): a token that was
 tampered with does not open. The key comes from `MESDROITS_KEY` (several keys separated
-by commas: the first seals, all open — how a key is rotated), else from a key file created
+by commas: the first seals, all open — how a key is rotated), else from the file
+`MESDROITS_KEY_FILE` names (a Docker secret; same format, commas or one key a line), else from a key file created
 next to the embedded database, readable by its owner only — and only while the database
 holds no sealed data (`sealer_for`): a new key beside data sealed with a lost one would
 hide the loss and split the data between two keys. The key never goes into the database,
@@ -57,12 +58,34 @@ def _key_file(folder: Path) -> Path:
     return path
 
 
+def _split(text: str) -> tuple[bytes, ...]:
+    """Keys separated by commas or line breaks (the first seals, all open)."""
+    return tuple(k.strip().encode() for k in text.replace("\n", ",").split(",") if k.strip())
+
+
+def _key_from_file(variable: str) -> tuple[bytes, ...]:
+    """The keys of the file named by `variable` (a Docker secret, /run/secrets/…): a
+    missing, unreadable or empty file is the operator's to fix, said in French."""
+    path = Path(os.environ[variable])
+    try:
+        keys = _split(path.read_text(encoding="ascii"))
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "pas du texte"
+        raise SealError(f"{variable} : le fichier de clé {path} ne se lit pas ({reason}).") from None
+    if not keys:
+        raise SealError(f"{variable} : le fichier de clé {path} est vide.")
+    return keys
+
+
 def configured_keys(folder: Path) -> Optional[tuple[bytes, ...]]:
-    """The keys of `MESDROITS_KEY`, else of the key file in `folder`; None when there is
-    neither (nothing is created here)."""
+    """The keys of `MESDROITS_KEY`, else of the file `MESDROITS_KEY_FILE` names (a Docker
+    secret: the key then stays out of the environment and of `docker inspect`), else of the
+    key file in `folder`; None when there is none (nothing is created here)."""
     configured = os.environ.get("MESDROITS_KEY", "").strip()
     if configured:
-        return tuple(k.strip().encode() for k in configured.split(",") if k.strip())
+        return _split(configured)
+    if os.environ.get("MESDROITS_KEY_FILE", "").strip():
+        return _key_from_file("MESDROITS_KEY_FILE")
     path = folder / KEY_FILE_NAME
     return (path.read_bytes().strip(),) if path.exists() else None
 
@@ -149,7 +172,9 @@ def sealer_for(folder: Path, samples: Iterable[str], expected: Iterable[str] = (
     found = given or _sealer(keys)
     if any(found.opener(token) is None for token in samples):
         source = ("la clé donnée au programme" if given else "MESDROITS_KEY"
-                  if os.environ.get("MESDROITS_KEY", "").strip() else f"le fichier {folder / KEY_FILE_NAME}")
+                  if os.environ.get("MESDROITS_KEY", "").strip() else
+                  f"MESDROITS_KEY_FILE ({os.environ['MESDROITS_KEY_FILE'].strip()})"
+                  if os.environ.get("MESDROITS_KEY_FILE", "").strip() else f"le fichier {folder / KEY_FILE_NAME}")
         raise SealError(_restore_message(folder, _expected(expected, found.fingerprints), (
             f"la clé de chiffrement configurée ({source}, empreinte {', '.join(found.fingerprints)}) "
             "n'ouvre pas les données enregistrées.")))
@@ -164,7 +189,8 @@ def _restore_message(folder: Path, expected: list[str], problem: str) -> str:
     which = (f"Clé attendue : empreinte {' ou '.join(expected)}" if expected
              else "Clé attendue : celle qui a scellé ces données (empreinte non notée dans la base)")
     return (f"{problem} {which}. Remettez en place le fichier de clé sauvegardé ({folder / KEY_FILE_NAME}) "
-            "ou définissez MESDROITS_KEY avec cette clé (plusieurs clés séparées par des virgules : la "
+            "ou définissez MESDROITS_KEY avec cette clé, ou MESDROITS_KEY_FILE avec le fichier qui la contient "
+            "(plusieurs clés séparées par des virgules : la "
             "première scelle, toutes ouvrent), puis relancez. L'empreinte d'une clé : les 8 premiers "
             "caractères hexadécimaux de son SHA-256.")
 

@@ -108,6 +108,12 @@ def _sqlite_file(url: str) -> Optional[Path]:
     return Path(url[len(prefix):]) if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:") else None
 
 
+def sqlite_file(url: str) -> Optional[Path]:
+    """The embedded database's file that `url` names; None for a server or an in-memory base
+    (for the health check and the backups)."""
+    return _sqlite_file(url)
+
+
 def make_engine(url: str, immediate: bool = True) -> Engine:
     """An engine; for SQLite: a private file (0600), WAL, a busy timeout, and (`immediate`,
     for writers) transactions that take the write lock at once (BEGIN IMMEDIATE) so that

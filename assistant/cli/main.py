@@ -49,6 +49,17 @@ def _build_parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--resume", action="store_true",
                          help="reprend un traitement interrompu dans le même dossier de sortie")
     sub.add_parser("migrate", help="crée ou met à jour la base des dossiers enregistrés (Alembic)")
+    sub.add_parser("health", help="vérifie que la base des dossiers répond et est à jour (code 0), sinon dit "
+                                  "pourquoi (code 1) ; ne change rien")
+    p_backup = sub.add_parser("backup", help="sauvegarde chiffrée de la base des dossiers (fichier 0600)")
+    p_backup.add_argument("--out", default=None, metavar="DOSSIER_OU_FICHIER",
+                          help="où écrire (défaut : backups/ à côté de la base embarquée)")
+    p_backup.add_argument("--from-stdin", action="store_true",
+                          help="chiffre un pg_dump -Fc lu sur l'entrée standard (Docker Compose : make backup COMPOSE=1)")
+    p_restore = sub.add_parser("restore", help="remet en place une sauvegarde (arrêtez l'application avant)")
+    p_restore.add_argument("backup_file")
+    p_restore.add_argument("--to-stdout", action="store_true",
+                           help="écrit le pg_dump déchiffré sur la sortie standard, pour pg_restore (Docker Compose)")
     p_tpl = sub.add_parser("template", help="écrit un tableur vide avec les bonnes colonnes (en français)")
     p_tpl.add_argument("out_file")
     p_coll = sub.add_parser("collective", help="courriers d'une association sur un traitement algorithmique")
@@ -116,6 +127,55 @@ def _migrate(args: argparse.Namespace) -> int:
     expired = Drafts(store).purge()
     if expired:
         print(f"{expired} réponse(s) en cours expirée(s) effacée(s).", file=sys.stderr)
+    return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    """For a container's health check: 0 when the store's database answers and is migrated."""
+    from assistant.casefiles.health import check
+
+    health = check()
+    print(health.message, file=sys.stdout if health.ok else sys.stderr)
+    return 0 if health.ok else 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.casefiles import backup
+    from assistant.cli.cases import CliRefusal
+
+    try:
+        kind, data = ("postgresql", sys.stdin.buffer.read()) if args.from_stdin else backup.dump()
+        if args.from_stdin and not data.startswith(b"PGDMP"):   # pg_dump -Fc's signature
+            raise backup.BackupError("l'entrée standard n'est pas un pg_dump --format=custom (vide ? pg_dump a-t-il "
+                                     "échoué ?) : rien n'a été écrit.")
+        path = backup.write_backup(Path(args.out) if args.out else backup.default_folder(), kind, data)
+    except backup.BackupError as error:
+        raise CliRefusal(str(error)) from None
+    print(f"Sauvegarde chiffrée écrite : {path} (clé des sauvegardes : {backup.backup_key_path()}).", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.casefiles import backup
+    from assistant.cli.cases import CliRefusal
+
+    try:
+        blob = Path(args.backup_file).read_bytes()
+        if args.to_stdout:
+            if sys.stdout.isatty():
+                raise backup.BackupError("--to-stdout écrit la base en clair : redirigez-le vers pg_restore.")
+            sys.stdout.buffer.write(backup.decrypt(blob)[1])
+            return 0
+        kind = backup.restore(blob)
+    except OSError as error:
+        raise CliRefusal(f"{args.backup_file} : lecture impossible ({error.strerror}).") from None
+    except backup.BackupError as error:
+        raise CliRefusal(str(error)) from None
+    print(f"Sauvegarde {kind} remise en place depuis {args.backup_file}.", file=sys.stderr)
     return 0
 
 
@@ -212,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _build_parser().parse_args(argv)
     handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template,
-                "migrate": _migrate, "cases": _cases, "accounts": _accounts, "refs": _refs}
+                "migrate": _migrate, "health": _health, "backup": _backup, "restore": _restore, "cases": _cases,
+                "accounts": _accounts, "refs": _refs}
     logs.configure(default="off")   # JSON lines only where MESDROITS_LOG says: stderr is for people here
     with logs.timed("command_done", source="cli", command=args.command) as fields:
         fields["exit_code"] = code = _run(handlers[args.command], args)
