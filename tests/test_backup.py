@@ -93,13 +93,25 @@ def test_sqlite_backup_wipe_restore(sqlite_env, tmp_path):
     assert _ids() == sorted(ids)
 
 
-def test_make_backup_writes_into_backup_dir(sqlite_env, tmp_path):
-    _save_two()
+def _make(*args: str, env: dict) -> subprocess.CompletedProcess:
+    """`make …` as an operator runs it (its `install` step taken as done: the tests' venv)."""
+    return subprocess.run(["make", "--no-print-directory", "-o", "install", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, **env})
+
+
+def test_make_backup_and_restore(sqlite_env, tmp_path):
+    ids = _save_two()
     folder = tmp_path / "par-make"
-    done = subprocess.run(["make", "--no-print-directory", "-o", "install", "backup", f"BACKUP_DIR={folder}"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, env={**os.environ, **sqlite_env})
+    done = _make("backup", f"BACKUP_DIR={folder}", env=sqlite_env)
     assert done.returncode == 0, done.stderr
-    assert _private(_only_file(folder))
+    backup = _only_file(folder)
+    assert _private(backup)
+    _save_two()
+    refused = _make("restore", env=sqlite_env)
+    assert refused.returncode != 0 and "make restore FILE=" in refused.stderr
+    done = _make("restore", f"FILE={backup}", env=sqlite_env)
+    assert done.returncode == 0, done.stderr
+    assert _ids() == sorted(ids)
 
 
 def test_a_wrong_key_an_edited_file_or_another_file_are_refused(sqlite_env, tmp_path, monkeypatch):
