@@ -10,12 +10,20 @@ changes their roles; the store reads the acting user's row again on every privil
 action (`roles.current`), so a revoked or demoted user's open session loses its rights at the
 next click. Failed sign-ins are counted in the database, per e-mail address and per
 source, so a lock holds whatever the browser session or the server process.
+
+An admin invites a person or resets a password with a one-time link (`invite`,
+`reset_password`): the page shows it once, the admin passes it on (e-mail, SMS), and
+whoever opens it chooses the password (`use_link`). Only a digest of the link's random token
+is stored; it serves once, for LINK_VALIDITY. Every user changes their own password with
+the current one (`change_password`). Each of these is in the audit log (who, when, which
+account), never a token or a password.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 import uuid
 from functools import lru_cache
 from typing import Callable, NamedTuple, Optional
@@ -23,13 +31,13 @@ from typing import Callable, NamedTuple, Optional
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.casefiles.roles import NotAllowed, Role, User, current, user_of
 from assistant.casefiles.store import Store
-from assistant.casefiles.tables import OrganisationRow, SignInFailureRow, TemplateRow, UserRow
+from assistant.casefiles.tables import AccountLinkRow, OrganisationRow, SignInFailureRow, TemplateRow, UserRow
 
 _HASHER = PasswordHasher()   # Argon2id with the library's current recommended parameters
 MIN_PASSWORD_LENGTH = 12
@@ -45,6 +53,15 @@ FAILURE_WINDOW = dt.timedelta(minutes=15)
 COOLDOWN = dt.timedelta(minutes=15)
 LOCAL_SOURCE = "local"
 
+# One-time links to choose a password: how long one serves, and the query parameter that
+# carries its token to « Espace professionnel » (the page removes it from the address).
+LINK_VALIDITY = dt.timedelta(days=7)
+LINK_PARAM = "lien"
+INVITE, RESET = "invite", "reset"
+# The password hash of an account without a password (invited, or reset by an admin): no
+# Argon2 hash, so no password ever matches it.
+NO_PASSWORD = "!"
+
 
 class Member(BaseModel):
     """An account as its organisation's admin sees it."""
@@ -56,10 +73,35 @@ class Member(BaseModel):
     role: Role
     created_at: dt.datetime
     disabled_at: Optional[dt.datetime] = None
+    password_set: bool = True
+    last_sign_in_at: Optional[dt.datetime] = None
+    link_purpose: Optional[str] = None             # INVITE or RESET while a link waits to be used
+    link_expires_at: Optional[dt.datetime] = None
 
     @property
     def active(self) -> bool:
         return self.disabled_at is None
+
+
+class Link(BaseModel):
+    """A one-time link just made: its token exists only here, to be shown once."""
+
+    model_config = ConfigDict(frozen=True)
+    token: str
+    purpose: str
+    expires_at: dt.datetime
+    member: Member
+
+
+class LinkHolder(BaseModel):
+    """Whose password a link lets choose, shown to whoever opened it before they do."""
+
+    model_config = ConfigDict(frozen=True)
+    purpose: str
+    name: str
+    email: str
+    organisation: str
+    expires_at: dt.datetime
 
 
 class TooManyAttempts(NotAllowed):
@@ -84,12 +126,41 @@ class UnknownAccount(AccountError):
     """No such account in the admin's organisation (another organisation's is not revealed)."""
 
 
+class WeakPassword(AccountError):
+    """The new password does not follow the rules (`_checked_password`)."""
+
+
+class InvalidEmail(AccountError):
+    """The address typed for a new account cannot be an e-mail address."""
+
+
+class MissingName(AccountError):
+    """A new account needs the person's name (the admin's list shows it)."""
+
+
+class OwnAccount(AccountError):
+    """An admin resets others' passwords; their own they change with the current one."""
+
+
+class LinkRefused(AccountError):
+    """The link is unknown, used, replaced, expired, or its account disabled or removed (one
+    answer for all: whoever holds a stale link learns nothing more)."""
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it is not the account's."""
+
+
 LOCKED = "trop d'essais de connexion : réessayez dans {minutes} minutes."
 
 
-def _member(row: UserRow) -> Member:
+def _member(row: UserRow, link: Optional[AccountLinkRow] = None) -> Member:
     return Member(id=row.id, email=row.email, name=row.name, role=Role(row.role), created_at=_aware(row.created_at),
-                  disabled_at=_aware(row.disabled_at) if row.disabled_at else None)
+                  disabled_at=_aware(row.disabled_at) if row.disabled_at else None,
+                  password_set=row.password_hash != NO_PASSWORD,
+                  last_sign_in_at=_aware(row.last_sign_in_at) if row.last_sign_in_at else None,
+                  link_purpose=link.purpose if link else None,
+                  link_expires_at=_aware(link.expires_at) if link else None)
 
 
 def _now() -> dt.datetime:
@@ -135,8 +206,32 @@ def _counter_key(kind: str, value: str) -> str:
 def _checked_password(password: str) -> str:
     """The Argon2 hash of an acceptable new password (made before any write transaction)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"mot de passe trop court ({MIN_PASSWORD_LENGTH} caractères au moins).")
+        raise WeakPassword(f"mot de passe trop court ({MIN_PASSWORD_LENGTH} caractères au moins).")
     return _HASHER.hash(password)
+
+
+def _checked_email(email: str) -> str:
+    """The address as stored (trimmed, lower case), or InvalidEmail: one « @ » between a name
+    and a domain with a dot, no space (whether it receives mail, only sending tells)."""
+    email = email.strip().lower()
+    local, _at, domain = email.partition("@")
+    if (not local or "." not in domain.strip(".") or "@" in domain or len(email) > 320
+            or any(c.isspace() for c in email)):
+        raise InvalidEmail("adresse e-mail invalide : elle s'écrit nom@domaine.fr.")
+    return email
+
+
+def _token_hash(token: str) -> str:
+    """What is stored of a link's token: a random 256-bit token needs no slow hash."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_address(page_url: str, token: str) -> str:
+    """The address to pass on: the « Espace professionnel » page with the token as LINK_PARAM."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(page_url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode({LINK_PARAM: token}), ""))
 
 
 class Accounts:
@@ -185,7 +280,7 @@ class Accounts:
             return self._insert_user(session, organisation_id, email, name, role, password_hash, by)
 
     def _insert_user(self, session: Session, organisation_id: str, email: str, name: str, role: Role,
-                     password_hash: str, by: Optional[User]) -> User:
+                     password_hash: str, by: Optional[User], action: str = "user.add") -> User:
         email = email.strip().lower()
         if session.scalars(select(UserRow.id).where(UserRow.email == email)).first() is not None:
             raise EmailRefused("cette adresse e-mail ne peut pas recevoir de nouveau compte : vérifiez-la, "
@@ -194,18 +289,23 @@ class Accounts:
                       role=Role(role).value, password_hash=password_hash, created_at=_now())
         session.add(row)
         session.flush()
-        self.store.audit(session, by, "user.add", None, f"{row.id} {row.role}", organisation_id)
+        self.store.audit(session, by, action, None, f"{row.id} {row.role}", organisation_id)
         return user_of(row)
 
     # --- an organisation's accounts, managed by its admins ---------------------------------
 
     def users(self, by: User) -> list[Member]:
-        """The accounts of the admin's organisation, by name."""
+        """The accounts of the admin's organisation, by name, with the link each one has
+        waiting (an expired one too: the page says so)."""
         self.store.require(by, "user.manage")
         with self.store.read() as session:
             query = (select(UserRow).where(UserRow.organisation_id == by.organisation_id)
                      .order_by(UserRow.name, UserRow.email))
-            return [_member(row) for row in session.scalars(query)]
+            rows = list(session.scalars(query))
+            links = {link.user_id: link for link in session.scalars(
+                select(AccountLinkRow).where(AccountLinkRow.user_id.in_([row.id for row in rows]))
+                .order_by(AccountLinkRow.expires_at))}
+            return [_member(row, links.get(row.id)) for row in rows]
 
     def refresh(self, user: User) -> Optional[User]:
         """The signed-in user as the database knows them now, or None once disabled or
@@ -257,6 +357,119 @@ class Accounts:
                 raise UnknownAccount("ce compte n'existe pas dans votre organisation.")
             change(session, row)
             self.store.audit(session, by, action, None, user_id)
+
+    # --- passwords: invitations, resets by an admin, changes by the user ------------------------
+
+    def invite(self, email: str, name: str, role: Role, by: User) -> Link:
+        """A new account of the admin's organisation, without a password, and the one-time
+        link with which the person chooses it."""
+        self.store.require(by, "user.invite")
+        email, name = _checked_email(email), name.strip()
+        if not name:
+            raise MissingName("nom manquant : indiquez le nom de la personne.")
+        with self.store.write() as session:
+            user = self._insert_user(session, by.organisation_id, email, name, Role(role), NO_PASSWORD, by,
+                                     action="user.invite")
+            row = session.get(UserRow, user.id)
+            token, link = self._new_link(session, row, INVITE, by)
+            return Link(token=token, purpose=INVITE, expires_at=_aware(link.expires_at), member=_member(row, link))
+
+    def reset_password(self, user_id: str, by: User) -> Link:
+        """Another account's password stops working now, and a one-time link lets its owner
+        choose a new one; for an invited account that never chose one, a new invitation
+        link (the old link stops working either way). Never the admin's own account."""
+        self.store.require(by, "user.reset_password")
+        if user_id == by.id:
+            raise OwnAccount("votre propre mot de passe se change avec l'actuel, dans « Mon mot de passe ».")
+        made: list = []
+
+        def change(session: Session, row: UserRow) -> None:
+            purpose = INVITE if row.password_hash == NO_PASSWORD and row.last_sign_in_at is None else RESET
+            row.password_hash = NO_PASSWORD
+            token, link = self._new_link(session, row, purpose, by)
+            made.append(Link(token=token, purpose=purpose, expires_at=_aware(link.expires_at),
+                             member=_member(row, link)))
+        self._manage(user_id, by, "user.password.reset", change)
+        return made[0]
+
+    @staticmethod
+    def _new_link(session: Session, row: UserRow, purpose: str, by: User) -> tuple[str, AccountLinkRow]:
+        """A fresh token for `row` (its older links and everyone's expired ones deleted)."""
+        now = _now()
+        session.execute(delete(AccountLinkRow).where(or_(AccountLinkRow.user_id == row.id,
+                                                         AccountLinkRow.expires_at < now)))
+        token = secrets.token_urlsafe(32)
+        link = AccountLinkRow(token_hash=_token_hash(token), user_id=row.id, purpose=purpose, created_at=now,
+                              created_by=by.id, expires_at=now + LINK_VALIDITY)
+        session.add(link)
+        session.flush()
+        return token, link
+
+    def link_holder(self, token: str) -> Optional[LinkHolder]:
+        """Whose password the link lets choose, or None when it cannot serve."""
+        with self.store.read() as session:
+            found = self._usable_link(session, token)
+            if found is None:
+                return None
+            link, row = found
+            organisation = session.get(OrganisationRow, row.organisation_id)
+            return LinkHolder(purpose=link.purpose, name=row.name, email=row.email,
+                              organisation=organisation.name if organisation else "",
+                              expires_at=_aware(link.expires_at))
+
+    @staticmethod
+    def _usable_link(session: Session, token: str, lock: bool = False) -> Optional[tuple[AccountLinkRow, UserRow]]:
+        if not token or len(token) > 100:
+            return None
+        link = session.get(AccountLinkRow, _token_hash(token), with_for_update=lock, populate_existing=lock)
+        if link is None or _aware(link.expires_at) <= _now():
+            return None
+        row = session.get(UserRow, link.user_id, with_for_update=lock, populate_existing=lock)
+        if row is None or row.disabled_at is not None:
+            return None
+        return link, row
+
+    def use_link(self, token: str, password: str) -> User:
+        """The password chosen through a link: the link is spent (used once only), the
+        account can sign in with it. LinkRefused when the link cannot serve."""
+        password_hash = _checked_password(password)
+        with self.store.write() as session:
+            found = self._usable_link(session, token, lock=True)
+            if found is None:
+                raise LinkRefused("ce lien ne sert plus : il a déjà servi, il a expiré ou il a été remplacé.")
+            link, row = found
+            row.password_hash = password_hash
+            session.delete(link)
+            user = user_of(row)
+            self.store.audit(session, user, "user.invite.accepted" if link.purpose == INVITE else "user.password.set",
+                             None, row.id)
+            return user
+
+    def change_password(self, user: User, current_password: str, new_password: str,
+                        source: str = LOCAL_SOURCE) -> None:
+        """The user's own password, changed with the current one. A wrong current password
+        counts as a failed sign-in (a session left open must not let anyone try passwords)."""
+        self.store.require(user, "account.password")
+        account_key = _counter_key("account", user.email)
+        keys = {account_key: MAX_FAILURES_PER_ACCOUNT,
+                _counter_key("source", source or LOCAL_SOURCE): MAX_FAILURES_PER_SOURCE}
+        with self.store.read() as session:
+            if self._locked(session, list(keys), _now()):
+                raise TooManyAttempts(LOCKED.format(minutes=_minutes(COOLDOWN)))
+            row = session.get(UserRow, user.id)
+            stored = row.password_hash if row is not None else NO_PASSWORD
+        if not _verify(stored, current_password):
+            if self._failed(keys, organisation_id=user.organisation_id):
+                raise TooManyAttempts(LOCKED.format(minutes=_minutes(COOLDOWN)))
+            raise WrongPassword("mot de passe actuel incorrect.")
+        password_hash = _checked_password(new_password)
+        with self.store.write() as session:
+            row = session.get(UserRow, user.id, with_for_update=True, populate_existing=True)
+            if row is None or row.password_hash != stored:     # changed or reset meanwhile
+                raise WrongPassword("mot de passe actuel incorrect.")
+            row.password_hash = password_hash
+            session.execute(delete(AccountLinkRow).where(AccountLinkRow.user_id == row.id))
+            self.store.audit(session, user, "user.password.changed", None, row.id)
 
     @staticmethod
     def _keep_an_admin(session: Session, row: UserRow) -> None:
@@ -313,6 +526,7 @@ class Accounts:
                 return None
             if rehashed:
                 row.password_hash = rehashed
+            row.last_sign_in_at = _now()
             session.execute(delete(SignInFailureRow).where(SignInFailureRow.key == account_key))
             user = user_of(row)
             self.store.audit(session, user, "login", None)

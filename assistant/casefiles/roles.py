@@ -20,13 +20,17 @@ class Role(str, Enum):
     admin = "admin"                # manages the organisation's users
 
 
-# What each role may do. A permission not listed is refused.
+# What each role may do. A permission not listed is refused. Every role changes its own
+# password ("account.password"); only an admin invites ("user.invite") and resets
+# another account's password ("user.reset_password").
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.mediator: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit"}),
-    Role.volunteer: frozenset({"case.read", "case.write", "letter.send", "letter.edit"}),
-    Role.lawyer: frozenset({"case.read", "letter.edit", "letter.approve"}),
+    Role.mediator: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit",
+                              "account.password"}),
+    Role.volunteer: frozenset({"case.read", "case.write", "letter.send", "letter.edit", "account.password"}),
+    Role.lawyer: frozenset({"case.read", "letter.edit", "letter.approve", "account.password"}),
     Role.admin: frozenset({"case.read", "case.write", "case.export", "case.delete", "letter.send", "letter.edit",
-                           "letter.approve", "user.manage", "template.manage"}),
+                           "letter.approve", "user.manage", "template.manage", "user.invite", "user.reset_password",
+                           "account.password"}),
 }
 
 REVOKED = "ce compte a été désactivé ou supprimé : voyez l'administrateur de votre organisation."

@@ -68,6 +68,20 @@ def add_parsers(sub: Any) -> None:
     p_user.add_argument("email")
     p_user.add_argument("name")
     p_user.add_argument("role", choices=["mediator", "volunteer", "lawyer", "admin"])
+    link_help = ("adresse de la page « Espace professionnel » telle que les gens l'ouvrent "
+                 "(par exemple https://droits.exemple.fr/espace-pro)")
+    p_invite = accounts.add_parser("invite", help="crée un compte sans mot de passe et affiche le lien à usage unique "
+                                   "avec lequel la personne le choisit (par un administrateur)")
+    p_invite.add_argument("--as", dest="as_user", required=True, metavar="ADMIN_EMAIL")
+    p_invite.add_argument("--url", required=True, help=link_help)
+    p_invite.add_argument("email")
+    p_invite.add_argument("name")
+    p_invite.add_argument("role", choices=["mediator", "volunteer", "lawyer", "admin"])
+    p_reset = accounts.add_parser("reset-password", help="le mot de passe du compte cesse de marcher ; affiche le lien "
+                                  "à usage unique pour en choisir un autre (par un administrateur)")
+    p_reset.add_argument("--as", dest="as_user", required=True, metavar="ADMIN_EMAIL")
+    p_reset.add_argument("--url", required=True, help=link_help)
+    p_reset.add_argument("email")
     for name, helptext in (("list-users", "liste les comptes de l'organisation"),
                            ("disable", "désactive un compte (ses sessions ouvertes perdent leurs droits)"),
                            ("enable", "réactive un compte désactivé"),
@@ -235,14 +249,17 @@ def run_accounts(args: argparse.Namespace) -> int:
                 status = "actif" if member.active else f"désactivé le {member.disabled_at:%Y-%m-%d}"
                 print(f"{member.email}\t{member.role.value}\t{status}\t{member.name}")
             return 0
+        if args.action == "invite":
+            _print_link(accounts.invite(args.email, args.name, Role(args.role), by=admin), args.url)
+            return 0
         return _manage_account(accounts, admin, args)
     except (NotAllowed, ValueError) as error:
         raise CliRefusal(str(error)) from None
 
 
 def _manage_account(accounts: Any, admin: Any, args: argparse.Namespace) -> int:
-    """disable, enable, remove, set-role: the account named by its e-mail, in the admin's
-    own organisation only (the library checks the admin's current role again)."""
+    """disable, enable, remove, set-role, reset-password: the account named by its e-mail, in
+    the admin's own organisation only (the library checks the admin's current role again)."""
     from assistant.casefiles.accounts import Role
 
     email = args.email.strip().lower()
@@ -253,6 +270,8 @@ def _manage_account(accounts: Any, admin: Any, args: argparse.Namespace) -> int:
         raise CliRefusal("suppression non confirmée : ajoutez --yes (elle ne pourra pas être annulée).")
     if args.action == "set-role":
         accounts.set_role(member.id, Role(args.role), by=admin)
+    elif args.action == "reset-password":
+        _print_link(accounts.reset_password(member.id, by=admin), args.url)
     else:
         change = {"disable": accounts.disable, "enable": accounts.enable, "remove": accounts.remove}[args.action]
         change(member.id, by=admin)
@@ -260,4 +279,14 @@ def _manage_account(accounts: Any, admin: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-_DONE = {"disable": "désactivé", "enable": "réactivé", "remove": "supprimé", "set-role": "rôle changé"}
+_DONE = {"disable": "désactivé", "enable": "réactivé", "remove": "supprimé", "set-role": "rôle changé",
+         "reset-password": "ancien mot de passe désactivé"}
+
+
+def _print_link(link: Any, page_url: str) -> None:
+    """The one-time link on stdout (for the admin to pass on); when it expires on stderr."""
+    from assistant.casefiles.accounts import link_address
+
+    print(link_address(page_url, link.token))
+    print(f"Lien à usage unique pour {link.member.email}, valable jusqu'au {link.expires_at:%Y-%m-%d %H:%M} UTC : "
+          "envoyez-le à la personne ; il ne sera plus affiché.", file=sys.stderr)
