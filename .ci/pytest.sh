@@ -9,8 +9,17 @@ if official=$(bash .ci/official-data.sh); then
 else
   echo "Données officielles des communes indisponibles (npm) : le test des communes échouera." >&2
 fi
+# The deployment test's images (tests/test_deploy_stack.py) are made meanwhile, in their own
+# process group: on a new machine that is minutes of downloads the suite does not wait for.
+mkdir -p test-artifacts/deploy
+export MESDROITS_DEPLOY_PREPARE="$PWD/test-artifacts/deploy/prepare.state"
+rm -f "$MESDROITS_DEPLOY_PREPARE"
+setsid bash .ci/deploy-prepare.sh "$MESDROITS_DEPLOY_PREPARE" > test-artifacts/deploy/prepare.log 2>&1 < /dev/null &
+prepare=$!
 .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
 status=$?
+# Still running (the deployment test was not selected): stopped, dockerd left as it is.
+kill -TERM -- "-$prepare" 2>/dev/null || true
 if [ "$status" -eq 5 ]; then
   echo "Aucun test n'a été exécuté." >&2
   exit 1

@@ -2,7 +2,8 @@
 # Installs the system components the tests drive for real: Debian chromium (browser
 # tests), LibreOffice Writer headless (PDF), PostgreSQL (store), poppler (PDF checks),
 # nginx (the compressed deployment of deploy/nginx.conf, tests/browser/test_letters_page.py),
-# docker-compose (checks deploy/compose.yaml, tests/test_deploy.py; no daemon needed),
+# docker-compose (checks deploy/compose.yaml, tests/test_deploy.py), docker.io and
+# debootstrap (the compose stack run for real, tests/test_deploy_stack.py),
 # npm (fetches Etalab's commune data for tests/test_communes.py, .ci/official-data.sh).
 # Only what is missing is installed. Without root, a missing component is reported
 # and the tests that need it fail (never a silent skip).
@@ -16,6 +17,10 @@ fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
 command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# The deployment test (tests/test_deploy_stack.py): Debian's Docker daemon (dockerd; a docker
+# client elsewhere on the PATH is not enough) and debootstrap for the images' Debian base.
+command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || need+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
@@ -26,4 +31,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# No service is started by the packages (docker.io would start a dockerd with its default
+# network set-up): .ci/docker-start.sh starts the one the tests need.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -129,3 +129,13 @@ def spy_writes(monkeypatch) -> list[str]:
     monkeypatch.setattr(io_module, "open", spy_open)
     monkeypatch.setattr(os, "open", spy_os_open)
     return written
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """The deployment test (tests/test_deploy_stack.py) last: its images are made in the
+    background while the rest runs (.ci/pytest.sh), so it rarely waits for them."""
+    def last(item) -> bool:
+        group = item.get_closest_marker("xdist_group")
+        return group is not None and group.args[:1] == ("deploy_stack",)
+
+    items.sort(key=last)
