@@ -121,7 +121,9 @@ def test_the_store_cannot_grow_without_limit_and_never_drops_answers(url) -> Non
     assert len(drafts) == 0
     assert all(drafts.save(f"k{index}", snapshot(n=index)) for index in range(3))
     # Full: a new key is refused; the drafts with answers are all kept, and still updated.
-    assert not drafts.save("k3", snapshot(n=3)) and drafts.load("k3") is None
+    with pytest.raises(drafts_module.DraftsFull):
+        drafts.save("k3", snapshot(n=3))
+    assert drafts.load("k3") is None
     assert [drafts.load(f"k{index}")["answers"] for index in range(3)] == [{"n": 0}, {"n": 1}, {"n": 2}]
     assert drafts.save("k0", snapshot(n=10)) and drafts.load("k0")["answers"] == {"n": 10}
     drafts.delete("k1")

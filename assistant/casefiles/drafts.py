@@ -12,8 +12,10 @@ every save, by a load that finds it expired, and by `cases purge` / `migrate`.
 
 Bounded growth: a draft is made only for a snapshot with at least one answer (a session
 that answered nothing is never stored, so a flood of empty sessions writes nothing), and
-past `max_drafts` unexpired drafts a new key is refused (the person keeps their answers in
-their page; nobody else's are dropped). An unexpired draft with answers is never evicted.
+past `max_drafts` unexpired drafts a new key is refused with `DraftsFull` (the person keeps
+their answers in their page and is told so; nobody else's are dropped). An unexpired draft
+with answers is never evicted. Each save is one transaction: a write the disk refuses
+leaves the earlier draft as it was.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ from assistant.core import logs
 
 DEFAULT_HOURS = 2.0
 DEFAULT_MAX_DRAFTS = 50_000   # unexpired drafts; far above the people one service serves in two hours
+
+
+class DraftsFull(RuntimeError):
+    """The store already holds `max_drafts` unexpired drafts: a new key is refused (its
+    answers stay in the page), never someone else's draft dropped."""
 
 
 def ttl_from_environment() -> float:
@@ -102,10 +109,12 @@ class Drafts:
     def hours(self) -> float:
         return self.ttl / 3600
 
-    def save(self, key: str, snapshot: dict) -> bool:
-        """Keep `snapshot` under `key` and restart its clock. A new key is stored only when
-        the snapshot has answers and the store holds fewer than `max_drafts` drafts; False
-        when it was not stored (the page keeps it in memory)."""
+    def save(self, key: str, snapshot: dict, ttl: Optional[float] = None) -> bool:
+        """Keep `snapshot` under `key` and restart its clock (`ttl` seconds, shorter than
+        the store's own for a mediator's session). A new key is stored only when
+        the snapshot has answers (False otherwise: nothing to keep) and the store holds fewer
+        than `max_drafts` drafts (DraftsFull otherwise: the page keeps it in memory and says so)."""
+        lifetime = self.ttl if ttl is None else min(max(ttl, 0.0), self.ttl)
         sealed = self.store.sealer.seal(_encode(snapshot))
         digest = key_hash(key)
         for attempt in (1, 2):
@@ -114,7 +123,7 @@ class Drafts:
                     now = self._clock()
                     self._sweep(session, now)
                     row = session.get(DraftRow, digest, with_for_update=True, populate_existing=True)
-                    expires = now + dt.timedelta(seconds=self.ttl)
+                    expires = now + dt.timedelta(seconds=lifetime)
                     if row is not None:
                         row.sealed, row.expires_at, row.updated_at = sealed, expires, now
                         return True
@@ -123,7 +132,7 @@ class Drafts:
                     count = session.scalar(select(func.count()).select_from(DraftRow))
                     if count >= self.max_drafts:
                         logs.event("draft_refused", source="drafts", reason="full")
-                        return False
+                        raise DraftsFull(f"{count} drafts")
                     session.add(DraftRow(key_hash=digest, sealed=sealed, expires_at=expires, updated_at=now))
                     return True
             except IntegrityError:

@@ -114,6 +114,30 @@ def sqlite_file(url: str) -> Optional[Path]:
     return _sqlite_file(url)
 
 
+CONNECT_TIMEOUT = 5   # seconds to reach PostgreSQL before a click is told the store is unavailable
+# SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100): the disk, not the server, failed.
+_FULL_CODES = {13}
+_FULL_STATES = {"53100"}
+
+
+def failure_kind(error: BaseException) -> Optional[str]:
+    """Why a store call failed, for the message people see: "full" (no room left on the
+    database's disk: the write was refused and rolled back), "down" (the database cannot be
+    reached or used now: a later click works again once it is back), None (not the
+    database's state: a bug, shown as such)."""
+    from sqlalchemy import exc
+
+    if isinstance(error, exc.TimeoutError):    # no pooled connection came free in time
+        return "down"
+    if not isinstance(error, exc.DBAPIError) or not (
+            isinstance(error, (exc.OperationalError, exc.InterfaceError)) or error.connection_invalidated):
+        return None   # a constraint or a programming error: a bug, not an outage
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlite_errorcode", None) in _FULL_CODES or getattr(original, "sqlstate", None) in _FULL_STATES:
+        return "full"
+    return "down"
+
+
 def make_engine(url: str, immediate: bool = True) -> Engine:
     """An engine; for SQLite: a private file (0600), WAL, a busy timeout, and (`immediate`,
     for writers) transactions that take the write lock at once (BEGIN IMMEDIATE) so that
@@ -123,7 +147,11 @@ def make_engine(url: str, immediate: bool = True) -> Engine:
 
     path = _sqlite_file(url)
     if path is None:
-        return create_engine(url, future=True, pool_pre_ping=True)
+        # A dead connection is found and replaced at checkout (pool_pre_ping): the service
+        # recovers by itself when PostgreSQL returns. A server that does not answer fails a
+        # click in seconds, not after the system's TCP timeout.
+        timeout = {} if "connect_timeout" in url or not url.startswith("postgresql") else {"connect_timeout": CONNECT_TIMEOUT}
+        return create_engine(url, future=True, pool_pre_ping=True, connect_args=timeout)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

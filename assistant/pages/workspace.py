@@ -11,7 +11,6 @@ memory that survives a reload).
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import sys
 import time
 from typing import Any, Callable, NoReturn, Optional
@@ -20,7 +19,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.law import interview as iv
-from assistant.casefiles.accounts import COOLDOWN, LOCAL_SOURCE, Accounts, NotAllowed, Role, TooManyAttempts, User
+from assistant.casefiles.accounts import COOLDOWN, Accounts, NotAllowed, Role, TooManyAttempts, User
 from assistant.law.analysis import HISTORY_FIELD_OF_LETTER, analyse
 from assistant.casefiles.crypto import SealError
 from assistant.casefiles.followup import AnswerKind
@@ -32,6 +31,7 @@ from assistant.pages.common import (
     reference_date,
 )
 from assistant.casefiles.service import open_store
+from assistant.pages import faults, session_guard
 from assistant.casefiles.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store
 
 # The signed-in accounts.User and its organisation's name (for display): kept by « Terminer
@@ -119,15 +119,7 @@ def client_source() -> str:
     proxy (a loopback or private peer), the address nginx saw — the last X-Forwarded-For
     entry, the one it appended; those before it are whatever the client sent — else the
     peer's own address, else "local"."""
-    peer = st.context.ip_address
-    forwarded = [part.strip() for part in (st.context.headers.get("X-Forwarded-For") or "").split(",") if part.strip()]
-    try:
-        proxied = peer is None or ipaddress.ip_address(peer).is_private
-    except ValueError:
-        proxied = False
-    if forwarded and proxied:
-        return forwarded[-1]
-    return peer or LOCAL_SOURCE
+    return session_guard.source(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
 
 
 def sign_in(email: str, password: str) -> bool:
@@ -297,6 +289,9 @@ def _save(case: Case) -> None:
             case_id = case_store().save(case, actor=actor, consent=consent)
     except REFUSALS as error:
         st.session_state[SAVE_ERROR] = refusal(error)
+        return
+    except SQLAlchemyError as error:   # the database is down or its disk full: nothing half-saved
+        st.session_state[SAVE_ERROR] = faults.case_not_saved(error) or refusal(error)
         return
     st.session_state[SAVED] = (case_fingerprint(case), case_id)
     st.session_state[CASE_ID] = case_id
