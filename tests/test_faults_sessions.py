@@ -75,6 +75,13 @@ def test_the_source_of_a_connection(peer, forwarded, expected) -> None:
     assert source(peer, forwarded) == expected
 
 
+def testthis_machine_without_a_proxy_has_no_rate_only_the_cap() -> None:
+    from assistant.pages.session_guard import this_machine
+
+    assert this_machine(None, None) and this_machine("127.0.0.1", None) and this_machine("::1", None)
+    assert not this_machine("127.0.0.1", "198.51.100.7") and not this_machine("10.0.0.2", None)
+
+
 # --- A real server, flooded ------------------------------------------------------------------
 
 CAP = 8
@@ -106,8 +113,9 @@ class Tab:
     /_stcore/stream, a rerun message per action, the widgets of the last finished run; the
     tab component (pages/tab_key.py) answered with an empty sessionStorage."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, address: str = "198.51.100.7") -> None:
         self.url = url.replace("http", "ws", 1) + "/_stcore/stream"
+        self.address = address            # as nginx would say it (X-Forwarded-For)
         self.ws = None
         self.page_hash, self.query = "", ""
         self.widgets: dict[str, object] = {}
@@ -121,7 +129,8 @@ class Tab:
     async def open(self) -> None:
         import websockets
 
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=30)
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=30,
+                                           additional_headers={"X-Forwarded-For": self.address})
         self.reader = asyncio.create_task(self._read())
         await self.rerun([])
 
@@ -217,7 +226,7 @@ def test_a_flood_of_sessions_keeps_memory_bounded_and_answers(tmp_path) -> None:
             time.sleep(0.3)
 
         async def scenario() -> dict:
-            person = Tab(url)                    # someone who answered a question
+            person = Tab(url, "203.0.113.20")    # someone who answered a question, from elsewhere
             await person.open()
             await person.settle()
             await person.rerun([WidgetState(id=person.widgets["nav.start"].id, trigger_value=True)])

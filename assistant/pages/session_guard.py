@@ -3,7 +3,9 @@ input and faults »): each browser tab is a Streamlit session held in this proce
 
 - New sessions are bounded per source (the client's address, as the sign-in counter reads
   it: `source`) and per minute: past `MESDROITS_NEW_SESSIONS_PER_MINUTE` (default 60) the
-  new session gets a French « trop de connexions » page, and is released once shown.
+  new session gets a French « trop de connexions » page, and is released once shown. This
+  machine's own connections without a proxy (`make run`, the tests, `bench/load.py`) have
+  no rate, only the cap.
 - This process holds at most `MESDROITS_MAX_SESSIONS` (default 2,000) sessions. Past it,
   sessions that hold nothing (no answer, no key to a draft, nobody signed in) are closed,
   the busiest source's first, then the oldest; a session that holds answers is never
@@ -139,6 +141,17 @@ _LOCK = threading.Lock()
 _WATCHDOG: Optional[threading.Thread] = None
 
 
+def this_machine(peer: Optional[str], forwarded: Optional[str]) -> bool:
+    """A connection from this machine itself, not through the proxy (`make run`, the tests,
+    `bench/load.py`): no per-source rate (Streamlit reports loopback as no address)."""
+    if forwarded:
+        return False
+    try:
+        return peer is None or ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        return False
+
+
 def _runtime() -> Any:
     """Streamlit's server runtime, None without a server (streamlit.testing's stand-in)."""
     from streamlit.runtime import Runtime
@@ -262,8 +275,9 @@ def admit() -> None:
         _start_watchdog()
         if ctx.session_id in _REFUSED:
             _refuse(ctx.session_id, _("Trop de connexions en ce moment : réessayez dans une minute en rechargeant la page."))
-        where = source(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
-        if not _RATES.allow(where, time.monotonic(), new_per_minute()):
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        where = source(st.context.ip_address, forwarded)
+        if not this_machine(st.context.ip_address, forwarded) and not _RATES.allow(where, time.monotonic(), new_per_minute()):
             logs.event("session_refused_rate", source="guard")
             _refuse(ctx.session_id, _("Trop de connexions depuis votre réseau en ce moment : réessayez dans une minute en rechargeant la page. Vos réponses déjà enregistrées ne sont pas perdues."))
         if not enforce(new=ctx.session_id):
