@@ -37,9 +37,9 @@ from assistant.core.i18n import _
 from assistant.pages import faults
 from assistant.pages.common import ANSWERS, MEMORY_KEY, MEMORY_RETRY, PRO_KEYS
 
-# A Streamlit session without answers measured ~0.4 MB of server memory
-# (tests/test_faults_sessions.py): 2,000 of them stay under 1 GB, and 2,000 people at once
-# is far beyond what one process serves (README, capacity).
+# A Streamlit session on the start screen measured ~0.3 MB of server memory (20 WebSocket
+# clients as in tests/test_faults_sessions.py: +6 MB RSS): 2,000 of them stay under 1 GB,
+# and 2,000 people at once is far beyond what one process serves (README, capacity).
 DEFAULT_MAX_SESSIONS = 2000
 DEFAULT_NEW_PER_MINUTE = 60     # a France Services office is one address: many reloads a minute
 REFUSED_GRACE = 2.0             # seconds for a refusal page to reach its browser before release
