@@ -3,10 +3,11 @@
 A start screen, then four pages (questions, review, your rights, your letters), a
 language switch and a mediator mode. Everything about the person lives in this browser
 session's `st.session_state` and, so that a reload or a process that dies loses nothing,
-for a limited time in the store's database, sealed, under a digest of a random key carried
-by the URL (`assistant/pages/session_memory.py`, `casefiles/drafts.py`): every app process
-finds it; nothing of it is written in clear or logged (the log, `core/logs.py`, holds pages,
-timings and ids).
+for a limited time in the store's database, sealed, under a digest of a random key kept by
+the browser tab (`sessionStorage`, `assistant/pages/tab_key.py`; `pages/session_memory.py`,
+`casefiles/drafts.py`): every app process finds it; nothing of it is written in clear or
+logged (the log, `core/logs.py`, holds pages, timings and ids). In mediator mode the
+session is also erased after an idle time, with a countdown on the page.
 
 « Espace professionnel » (always in the menu) signs a mediator, a volunteer or a lawyer in;
 then « Dossiers » and « Dossier ouvert » appear, and the letters page can save the case
@@ -30,8 +31,8 @@ import streamlit as st  # noqa: E402
 
 from assistant.core.i18n import LANGUAGES, _, current_language  # noqa: E402
 from assistant.pages.common import (  # noqa: E402
-    PAGE_FILES, answers, clear_session, download_answers_button, escape_markdown, mediator, memory_hours,
-    persist_session, restore_session, run_script, show_unexpected_error, warn_before_leaving,
+    GOTO, IDLE_CLEARED, PAGE_FILES, answers, await_tab, clear_session, download_answers_button, escape_markdown, idle_minutes, mediator,
+    memory_hours, persist_session, restore_session, run_script, show_unexpected_error, warn_before_leaving,
 )
 
 from assistant.pages.workspace import organisation_name, user  # noqa: E402
@@ -41,7 +42,11 @@ from assistant.core.version import project_version  # noqa: E402
 # Structured logs (JSON lines on the standard error, or MESDROITS_LOG): set up by the first run.
 logs.ensure_configured()
 
-restore_session()
+from assistant.pages.session_guard import admit  # noqa: E402
+
+admit()   # a new session within the bounds (else a French refusal page); the notice slot at the top
+
+_tab_silent = restore_session()   # a new session's tab has not said yet which key it holds
 
 # Settings live under their own keys; the widgets (keys `w.*`) are re-seeded from them
 # on every run, because Streamlit forgets a widget's state across page switches and the
@@ -211,6 +216,10 @@ warn_before_leaving()
 
 if st.session_state.pop("nav.expired", False):
     st.info(_("Vos réponses précédentes ne sont plus en mémoire : elles sont effacées {hours} heures après la dernière action. Si vous les avez téléchargées, reprenez-les depuis l'accueil.").format(hours=memory_hours()), icon=":material/history:")
+if st.session_state.get(IDLE_CLEARED) and GOTO not in st.session_state:   # after the switch to the first step
+    del st.session_state[IDLE_CLEARED]
+    st.info(_("Les réponses de la session précédente ont été effacées après {minutes} minutes sans activité. Pensez aussi à supprimer de cet ordinateur les fichiers téléchargés."
+              ).format(minutes=idle_minutes()), icon=":material/timer_off:")
 
 def _sidebar() -> None:
     """Language, mediator mode, « Terminer et effacer », the answers file, who is signed in."""
@@ -240,7 +249,10 @@ def _sidebar() -> None:
             st.button(_("Oui, tout effacer"), on_click=clear_session, type="primary", key="nav.clear", width="stretch")
         if answers():
             download_answers_button("nav.dl.answers")
-        st.markdown(_("Vos réponses sont gardées chiffrées sur le serveur et effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
+        if mediator():
+            st.markdown(_("Mode médiateur : les réponses sont gardées chiffrées sur le serveur et effacées après {minutes} minutes sans activité (compte à rebours en haut de la page) ou avec « Terminer et effacer ».").format(minutes=idle_minutes()))
+        else:
+            st.markdown(_("Vos réponses sont gardées chiffrées sur le serveur et effacées {hours} heures après votre dernière action ou avec « Terminer et effacer ».").format(hours=memory_hours()))
         if user() is not None:
             st.markdown(_("Connecté : {name} ({organisation}). Seuls les dossiers que vous enregistrez, avec l'accord de la personne, sont conservés.").format(
                 name=escape_markdown(user().name), organisation=escape_markdown(organisation_name())))
@@ -309,6 +321,8 @@ _page_name = None
 try:
     _sidebar()
     _page = st.navigation(_pages())
+    if _tab_silent:
+        await_tab()
     _page_name = _page.url_path or "accueil"
     with logs.timed("page_run", source="app", page=_page_name,
                     organisation_id=user().organisation_id if user() is not None else None):

@@ -20,7 +20,8 @@ from typing import Any, Optional
 import streamlit as st
 
 from assistant.law import interview as iv
-from assistant.pages import session_memory
+from assistant.pages import session_memory, tab_key
+from assistant.pages import faults
 from assistant.law.analysis import Analysis, analyse
 from assistant.core import logs
 from assistant.core.formatting import long_date
@@ -36,20 +37,26 @@ STEP = "step"                # id of the interview screen shown
 ERRORS = "field_errors"      # dict: question id → French messages shown next to it
 GOTO = "goto"                # page to switch to at the next run (set by callbacks)
 GENERATION = "generation"    # bumped by « Terminer et effacer »: fresh widgets, blank on screen
-MEMORY_KEY = "memory_key"    # this session's key to its draft in the store (also in the URL)
+MEMORY_KEY = "memory_key"    # this session's key to its draft in the store (also in the tab)
 # The last draft saved by this session (a digest of it, the moment): an unchanged snapshot
-# is written again only to push its expiry back, at most every DRAFT_REFRESH seconds.
+# is written again only to push its expiry back (session_memory.refresh_seconds).
 MEMORY_SAVED = "memory.saved"
-MEMORY_RETRY = "memory.retry"   # the store could not be read at the session's start: try again
-DRAFT_REFRESH = 60
+MEMORY_RETRY = "memory.retry"   # the tab's key whose draft could not be read yet: try again
+# How this session's key was settled with its browser tab: "tab" (the tab said what it
+# holds), "alone" (the tab never answered: its script is blocked). Absent: not yet.
+MEMORY_TAB = "memory.tab"
+MEMORY_RUNS = "memory.runs"     # runs of this session, for the mediator's countdown
+IDLE_CLEARED = "nav.idle_cleared"
 # The professional space (pages/workspace.py): the signed-in user, their organisation's
 # name, and the failed sign-ins. « Terminer et effacer » keeps them: the professional stays
 # signed in for the next person, and a locked sign-in stays locked.
 PRO_KEYS = ("pro.user", "pro.organisation")
 # The organisation's address typed for the mandate (case page) stays for the next person.
 MANDATE_ADDRESS = "pro.mandate.address"
-KEEP_ON_CLEAR = ("lang", "mediator", GENERATION, *PRO_KEYS, MANDATE_ADDRESS)
-# The URL's query parameters: the memory key, and the two settings (nothing personal).
+KEEP_ON_CLEAR = ("lang", "mediator", GENERATION, *PRO_KEYS, MANDATE_ADDRESS, MEMORY_TAB, MEMORY_RUNS,
+                 tab_key.WIDGET_KEY)
+# The URL's query parameters: the two settings (nothing personal). `s` carried the answers
+# key until December 2026: an address that still has one is cleaned, the key never used.
 PARAM_KEY, PARAM_LANG, PARAM_MODE, MEDIATOR_MODE = "s", "lang", "mode", "mediateur"
 
 
@@ -71,10 +78,12 @@ def ui_date(day: Optional[dt.date]) -> str:
 
 
 def clear_session() -> None:
-    """« Terminer et effacer »: forget everything about the person, keep only the settings."""
-    session_memory.store().delete(st.session_state.get(MEMORY_KEY))
-    if PARAM_KEY in st.query_params:
-        del st.query_params[PARAM_KEY]
+    """« Terminer et effacer »: forget everything about the person, keep only the settings.
+    A callback: the same run tells the tab to forget its key (`restore_session`)."""
+    drafts = session_memory.store()
+    for key in {st.session_state.get(MEMORY_KEY), st.session_state.get(MEMORY_RETRY)} - {None}:
+        drafts.delete(key)   # the draft read back at start, or the one not yet readable
+    st.session_state[MEMORY_TAB] = "tab"
     for key in list(st.session_state.keys()):
         if key not in KEEP_ON_CLEAR:
             del st.session_state[key]
@@ -301,77 +310,152 @@ def show_unexpected_error(error: Exception, page: Optional[str] = None) -> str:
     the server's log (`assistant.core.logs`, JSON on the standard error); returns the number."""
     if os.environ.get(SHOW_ERRORS) == "1":
         raise error
+    number = faults.store_failed(error, page=page)   # the database is down or full: said as such
+    if number is not None:
+        return number
     number = logs.error("page_error", error, source="app", page=page)
     st.error(_("Une erreur inattendue s'est produite (erreur n° {number}). Vos réponses sont gardées : rechargez la page pour reprendre. Si l'erreur revient, donnez ce numéro à la personne qui s'occupe du service.").format(number=number),
              icon=":material/error:")
     return number
 
 
-# --- Answers kept across a reload or a process (drafts of the store, key in the URL) ----
+# --- Answers kept across a reload or a process (drafts of the store, key in the tab) ----
 
 
-def restore_session() -> None:
-    """On a session's first run: the settings from the URL, the answers from the store.
+def restore_session() -> bool:
+    """At the top of every run: the settings from the URL (first run), the key settled with
+    the browser tab (`tab_key`), the answers from the store, and the mediator's countdown.
+    True when the key is not settled yet: the caller then calls `await_tab`.
 
     A reload, a lost connection or a reconnection to another app process starts a new
-    session; its URL still carries the key. The expiry notice is shown only when the key
-    finds no draft (expired, erased, or never saved).
+    session; the tab still holds the key. The first run waits for the tab to say so before
+    deciding anything (no empty first screen, no false expiry notice). A key the tab holds
+    is used only if it finds a draft: otherwise (expired, erased, or made up) the expiry
+    notice is shown once, and the tab is told to forget it; a new key is always made here,
+    on the server. An old link's `?s=` key is removed from the address and never used.
     """
-    if "lang" in st.session_state and not st.session_state.get(MEMORY_RETRY):  # not the first run
+    state = st.session_state
+    if MEMORY_RUNS not in state:         # the session's first run
+        params = st.query_params
+        if params.get(PARAM_LANG) in ("fr", "en"):
+            state["lang"] = params[PARAM_LANG]
+        if params.get(PARAM_MODE) == MEDIATOR_MODE:
+            state["mediator"] = True
+        if PARAM_KEY in params:
+            del st.query_params[PARAM_KEY]
+    state[MEMORY_RUNS] = state.get(MEMORY_RUNS, 0) + 1
+    how = state.get(MEMORY_TAB)
+    # Settled: the tab said what it holds, or it never spoke and this session has begun
+    # without it (until then, a late word from the tab is still heard).
+    if not (how == "tab" or (how == "alone" and (answers() or state.get(MEMORY_KEY)))):
+        return True
+    if answers() and not state.get(MEMORY_KEY):
+        state[MEMORY_KEY] = session_memory.new_key()     # made here, never taken from the tab
+    tab_key.mount(state.get(MEMORY_KEY) or "", **_countdown(state[MEMORY_RUNS]))
+    return False
+
+
+def await_tab() -> None:
+    """A session that does not know its tab's key yet (its first run, mostly): once
+    `st.navigation` has told the browser which page it shows — the tab's answer reruns that
+    page, not the default one — and before the page runs, ask the tab. Its answer comes as a
+    rerun (a reload) or is already there (a reconnection to another process: the page sends
+    it with its next click). Then the key is settled; if the tab held one, the script runs
+    again, so that every part of the page shows the restored answers (or the expiry notice,
+    with the tab told at once to forget the key). If the tab never answers (its script is
+    blocked), the session goes on without it: the answers stay in this session only."""
+    state = st.session_state
+    reported = tab_key.mount(None)
+    if reported is None:
+        if state.get(MEMORY_TAB) != "alone":
+            tab_key.wait_for_tab()       # the tab's answer reruns the script before this returns
+            state[MEMORY_TAB] = "alone"
         return
-    params = st.query_params
-    if params.get(PARAM_LANG) in ("fr", "en"):
-        st.session_state["lang"] = params[PARAM_LANG]
-    if params.get(PARAM_MODE) == MEDIATOR_MODE:
-        st.session_state["mediator"] = True
-    key = params.get(PARAM_KEY)
-    if not key:
-        st.session_state.pop(MEMORY_RETRY, None)
-        return
+    if reported and not _restore(reported):
+        return                           # the store could not be read: try again at the next run
+    state[MEMORY_TAB] = "tab"
+    if reported:
+        st.rerun()
+
+
+def _restore(key: str) -> bool:
+    """The answers of the draft under `key`, if there is one; False when the store could
+    not be read (the key is kept to try again; nothing is shown about it but an error number)."""
+    state = st.session_state
     try:
         snapshot = session_memory.store().load(key)
     except Exception as error:   # the database is unreachable: the answers are not lost, try again
-        st.session_state[MEMORY_RETRY] = True
+        state[MEMORY_RETRY] = key
         show_unexpected_error(error, page="restore")
-        return
-    st.session_state.pop(MEMORY_RETRY, None)
+        return False
+    state.pop(MEMORY_RETRY, None)
     if snapshot is None:
-        del st.query_params[PARAM_KEY]
-        st.session_state["nav.expired"] = True
-        return
-    st.session_state[MEMORY_KEY] = key
+        state["nav.expired"] = True
+        return True
+    state[MEMORY_KEY] = key
     # After a failed first read, what was answered meanwhile comes on top of the draft.
-    st.session_state[ANSWERS] = {**snapshot.get("answers", {}), **st.session_state.get(ANSWERS, {})}
+    state[ANSWERS] = {**snapshot.get("answers", {}), **state.get(ANSWERS, {})}
     for name in (STEP, "lang", "mediator"):
         if snapshot.get(name) is not None:
-            st.session_state[name] = snapshot[name]
+            state[name] = snapshot[name]
+    return True
+
+
+def _countdown(run: int) -> dict[str, Any]:
+    """The mediator's idle countdown for `tab_key.mount`: in mediator mode, once there is
+    something to erase."""
+    if not mediator() or not (answers() or st.session_state.get(MEMORY_KEY)):
+        return {}
+    idle = session_memory.mediator_idle_seconds()
+    return {"idle": idle, "refresh": session_memory.refresh_seconds(idle), "run": run,
+            "on_idle": clear_after_idle, "texts": {
+                "minutes": _("Effacement automatique dans {n} min"),
+                "seconds": _("Effacement automatique dans {n} s"),
+                "warning": _("Sans action de votre part, les réponses de cette session seront effacées dans moins d'une minute."),
+                "still_here": _("Je suis encore là"),
+            }}
+
+
+def clear_after_idle() -> None:
+    """The mediator's countdown ended in the browser (it already forgot the key): the same
+    erasing as « Terminer et effacer », and a notice for whoever comes next."""
+    clear_session()
+    st.session_state[IDLE_CLEARED] = True
+
+
+def idle_minutes() -> str:
+    minutes = session_memory.mediator_idle_seconds() / 60
+    return f"{minutes:g}".replace(".", ",") if current_language() == "fr" else f"{minutes:g}"
 
 
 def persist_session() -> None:
     """At the end of every run: keep the answers in the store, and the URL in step. No
     draft before the first answer; an unchanged one is saved again only to push its expiry
-    back (every DRAFT_REFRESH seconds)."""
+    back (`session_memory.refresh_seconds`). A mediator's draft lives only the idle time
+    (and a little more: `session_memory.mediator_ttl`)."""
     import time
 
     answered = st.session_state.get(ANSWERS)
     key = st.session_state.get(MEMORY_KEY)
-    if (answered or key) and not st.session_state.get(MEMORY_RETRY):
-        if not key:
+    if (answered or key) and MEMORY_RETRY not in st.session_state and MEMORY_TAB in st.session_state:
+        if not key:   # answers given by the page itself, not a callback: the tab gets it next run
             key = st.session_state[MEMORY_KEY] = session_memory.new_key()
         snapshot = {"answers": answered or {}, STEP: st.session_state.get(STEP),
                     "lang": st.session_state.get("lang"), "mediator": mediator()}
         digest = hashlib.sha256(repr(snapshot).encode("utf-8")).hexdigest()
+        ttl = session_memory.mediator_ttl() if mediator() else None
+        refresh = session_memory.refresh_seconds(session_memory.mediator_idle_seconds() if mediator()
+                                                 else session_memory.ttl_from_environment())
         last = st.session_state.get(MEMORY_SAVED)
-        if not last or last[0] != digest or time.monotonic() - last[1] > DRAFT_REFRESH:
+        if not last or last[0] != digest or time.monotonic() - last[1] > refresh:
             try:
-                if session_memory.store().save(key, snapshot):
+                if session_memory.store().save(key, snapshot, ttl=ttl):
                     st.session_state[MEMORY_SAVED] = (digest, time.monotonic())
             except Exception as error:   # the database is unreachable: kept here, saved at the next click
                 logs.error("draft_save_failed", error, source="app")
-    wanted = {PARAM_KEY: key, PARAM_LANG: "en" if current_language() == "en" else None,
+                faults.unsaved(error)   # said at the top of the page: the answers stay here
+    wanted = {PARAM_KEY: None, PARAM_LANG: "en" if current_language() == "en" else None,
               PARAM_MODE: MEDIATOR_MODE if mediator() else None}
-    if st.session_state.get(MEMORY_RETRY):
-        del wanted[PARAM_KEY]   # the URL's key still leads to the draft not yet read
     for name, value in wanted.items():
         if value and st.query_params.get(name) != value:
             st.query_params[name] = value

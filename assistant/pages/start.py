@@ -7,8 +7,8 @@ import streamlit as st
 
 from assistant.core.i18n import LANGUAGES, _, current_language
 from assistant.pages.common import (
-    GOTO, PAGE_FILES, announce_step, answers, download_answers_button, follow_goto, mediator, memory_hours,
-    resume_widget,
+    GOTO, PAGE_FILES, announce_step, answers, download_answers_button, follow_goto, idle_minutes, mediator,
+    memory_hours, resume_widget,
 )
 
 follow_goto()
@@ -38,7 +38,8 @@ for column, code in ((french, "fr"), (english, "en")):
 
 st.markdown(_("Une aide de la CAF, de la MSA, de France Travail, de la CPAM, de la CARSAT ou du département est suspendue, réduite ou réclamée ? En répondant à quelques questions, vous saurez **ce que vous pouvez faire, avant quelle date**, et vous aurez vos courriers prêts à envoyer."))
 st.markdown(_("**Comptez environ 10 minutes** (huit écrans de questions)."))
-st.info(_("**Vos données** : vos réponses sont gardées chiffrées sur le serveur, pour qu'un rechargement de la page n'en perde aucune. Elles sont effacées {hours} heures après votre dernière action, ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(hours=memory_hours()), icon=":material/lock:")
+st.info(_("**Vos données** : vos réponses sont gardées chiffrées sur le serveur, pour qu'un rechargement de la page n'en perde aucune, et seul cet onglet les retrouve (l'adresse de la page ne permet pas de les lire). Elles sont effacées {hours} heures après votre dernière action (en mode médiateur, après {minutes} minutes sans activité), ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(
+    hours=memory_hours(), minutes=idle_minutes()), icon=":material/lock:")
 
 has_answers = bool(answers())
 st.button(_("Continuer mes réponses →") if has_answers else _("Commencer →"), type="primary", key="nav.start",

@@ -1,7 +1,8 @@
-"""A process that dies loses nothing (issue 19, item 1): three screens answered in Chromium,
-the `streamlit run` process killed with SIGKILL, a new one started on the same database
-and port; the page reconnects (and later reloads) with its key, every answer is there, and
-no expiry notice is shown."""
+"""A process that dies loses nothing (issue 19, items 1 and 2): three screens answered in
+Chromium, the `streamlit run` process killed with SIGKILL, a new one started on the same
+database and port; the page reconnects (and later reloads) with its key — which only the
+tab's sessionStorage holds, never the address — every answer is there, and no expiry notice
+is shown."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.browser.test_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS, JOURNEY, ROOT, _free_port, answer_interview, answer_screen, browser, new_page, next_screen,
     screen_ready, settle, step_number,
 )
+from tests.browser.test_tab_key import stored_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -49,12 +51,6 @@ def start(port: int, env: dict, log_name: str) -> subprocess.Popen:
         time.sleep(0.3)
 
 
-def key_in_url(page) -> str | None:
-    from urllib.parse import parse_qs, urlparse
-
-    return parse_qs(urlparse(page.url).query).get("s", [None])[0]
-
-
 STATE = """() => [...document.querySelectorAll("[data-testid='stMain'] input")]
   .map(e => e.type + ':' + ((e.type === 'radio' || e.type === 'checkbox') ? e.checked : e.value))"""
 
@@ -80,8 +76,8 @@ def test_killing_the_process_loses_no_answer(browser, tmp_path) -> None:
         answer_screen(page, pending)                        # and screen 3
         settle(page)
         screen_3 = state(page)
-        key = key_in_url(page)
-        assert key and len(key) >= 22
+        key = stored_key(page)
+        assert key and len(key) >= 22 and key not in page.url and "s=" not in page.url
         assert len(JOURNEY) - len(pending) >= 3                # at least three answers given
 
         first.send_signal(signal.SIGKILL)
@@ -105,14 +101,14 @@ def test_killing_the_process_loses_no_answer(browser, tmp_path) -> None:
         if step_number(page) == 2:
             assert state(page) == screen_2
             next_screen(page)
-        assert state(page) == screen_3 and key_in_url(page) == key
+        assert state(page) == screen_3 and stored_key(page) == key and key not in page.url
 
         # A reload, served by the new process: the same screen, the same answers, no notice.
         page.reload()
         page.get_by_text("Étape 3 sur").wait_for()
         screen_ready(page)
         assert EXPIRED not in page.inner_text("body")
-        assert state(page) == screen_3 and key_in_url(page) == key
+        assert state(page) == screen_3 and stored_key(page) == key and key not in page.url
         page.get_by_role("button", name="← Retour").click()
         page.get_by_text("Étape 2 sur").wait_for()
         screen_ready(page)

@@ -1,6 +1,7 @@
-"""The start screen, and nothing lost: a reload keeps the answers (server memory, key in
-the URL), answers download and resume, « Terminer et effacer » asks first and forgets the
-memory too; focus and announcement after a screen change; axe-core on each new state."""
+"""The start screen, and nothing lost: a reload keeps the answers (the store's draft, its
+key in the tab's sessionStorage), answers download and resume, « Terminer et effacer » asks
+first and forgets the memory and the tab's key too; focus and announcement after a screen
+change; axe-core on each new state."""
 
 from __future__ import annotations
 
@@ -14,15 +15,11 @@ from tests.browser.test_browser import (  # noqa: F401  (fixtures)
     DESKTOP, JOURNEY, PERSON, PHONE, RECEIVED, answer_interview, browser, check_accessibility, new_page,
     review_ready, screen_ready, server, settle, start_ready,
 )
+from tests.browser.test_tab_key import stored_key
 from assistant.core.formatting import long_date
+from assistant.pages import session_memory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def key_in_url(page) -> str | None:
-    from urllib.parse import parse_qs, urlparse
-
-    return parse_qs(urlparse(page.url).query).get("s", [None])[0]
 
 
 def test_start_screen_on_a_phone_language_privacy_and_mediator(server, browser) -> None:
@@ -67,15 +64,15 @@ def test_reload_at_a_middle_step_keeps_every_answer(server, browser) -> None:
     page.on("dialog", lambda dialog: dialogs.append(dialog.type))
     pending = answer_interview(page, stop_after=5)
     assert page.evaluate("window.mdaAnnounced").startswith("Étape 5 sur")
-    key = key_in_url(page)
-    assert key and len(key) >= 22  # at least 128 random bits
+    key = stored_key(page)
+    assert key and len(key) >= 22 and key not in page.url  # at least 128 random bits, in the tab only
     before = page.inner_text("[data-testid='stMain']")
 
     page.reload()
     page.get_by_text("Étape 5 sur").wait_for()
     screen_ready(page)
     assert "beforeunload" in dialogs  # the browser asked before leaving a page with answers
-    assert key_in_url(page) == key
+    assert stored_key(page) == key
     assert page.inner_text("[data-testid='stMain']") == before
     check_accessibility(page, "apres-rechargement")
 
@@ -122,8 +119,8 @@ def test_finish_and_clear_asks_first_and_forgets_the_server_memory(server, brows
     answer_interview(page, JOURNEY[:2], stop_after=1)
     page.get_by_role("button", name="Suivant →").wait_for()
     settle(page)
-    url = page.url
-    assert key_in_url(page)
+    key = stored_key(page)
+    assert key and session_memory.store().load(key)
 
     page.get_by_role("button", name="Terminer et effacer").click()
     page.get_by_text("supprimer de cet ordinateur les fichiers téléchargés").wait_for()
@@ -132,14 +129,12 @@ def test_finish_and_clear_asks_first_and_forgets_the_server_memory(server, brows
     page.get_by_role("button", name="Oui, tout effacer").click()
     page.get_by_text("Étape 1 sur").wait_for()
     screen_ready(page)
-    assert key_in_url(page) is None
+    assert not stored_key(page) and session_memory.store().load(key) is None   # the tab and the server forgot
 
-    # The old address (key included) no longer finds anything.
-    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
-    again = context.new_page()
-    again.goto(url)
-    again.get_by_text("ne sont plus en mémoire").wait_for()
-    screen_ready(again)
-    assert again.locator("[data-testid='stMain']").get_by_role("radio", checked=True).count() == 0
-    context.close()
+    # A reload of the tab finds nothing, and says nothing (there was nothing left to expire).
+    page.reload()
+    page.get_by_text("Étape 1 sur").wait_for()
+    screen_ready(page)
+    assert page.locator("[data-testid='stMain']").get_by_role("radio", checked=True).count() == 0
+    assert "ne sont plus en mémoire" not in page.inner_text("body")
     page.context.close()
