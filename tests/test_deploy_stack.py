@@ -30,7 +30,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.test_browser import (  # noqa: F401  (fixtures)
     JOURNEY, PHONE, answer_screen, browser, screen_ready, settle, start_ready,
-    step_number,
 )
 from tests.browser.test_process_restart import EXPIRED, state
 from tests.conftest import ROOT, absent
@@ -114,10 +113,10 @@ def _forward(page, to: int) -> None:
     its first script before it knows the button's callback: the first click may do nothing."""
     for _ in range(3):
         page.get_by_role("button", name="Suivant →").click()
+        settle(page)  # the click's run is over: a second click never skips a screen
         try:
-            page.get_by_text(f"Étape {to} sur").wait_for(timeout=20_000)
+            page.get_by_text(f"Étape {to} sur").wait_for(timeout=10_000)
         except PlaywrightTimeout:
-            settle(page)
             continue
         screen_ready(page)
         return
