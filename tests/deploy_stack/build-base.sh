@@ -26,7 +26,12 @@ if ! docker image inspect "$plain" >/dev/null 2>&1 && [ ! -s "$tarball" ]; then
   root=$(mktemp -d "$cache/rootfs.XXXXXX")
   trap 'rm -rf "$root"' EXIT
   echo "debootstrap $suite ($packages) dans $root…" >&2
-  debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >&2
+  # A second try on a fresh folder when the mirror drops a download.
+  debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >&2 || {
+    echo "debootstrap a échoué ; nouvel essai." >&2
+    rm -rf "$root" && mkdir "$root"
+    debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >&2
+  }
   # As the official images: the updates and security suites, no service started by a package
   # install, no documentation nor translations kept.
   cat > "$root/etc/apt/sources.list" <<SOURCES
