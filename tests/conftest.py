@@ -136,6 +136,6 @@ def pytest_collection_modifyitems(items: list) -> None:
     background while the rest runs (.ci/pytest.sh), so it rarely waits for them."""
     def last(item) -> bool:
         group = item.get_closest_marker("xdist_group")
-        return group is not None and group.args[:1] == ("deploy_stack",)
+        return group is not None and "deploy_stack" in (*group.args[:1], group.kwargs.get("name"))
 
     items.sort(key=last)
