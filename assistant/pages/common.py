@@ -358,9 +358,9 @@ def restore_session() -> bool:
 def await_tab() -> None:
     """A session that does not know its tab's key yet (its first run, mostly): once
     `st.navigation` has told the browser which page it shows — the tab's answer reruns that
-    page, not the default one — and before the page runs, ask the tab. Its answer comes as a
-    rerun (a reload) or is already there (a reconnection to another process: the page sends
-    it with its next click). Then the key is settled; if the tab held one, the script runs
+    page, not the default one — and before the page runs, ask the tab (a reload, or a
+    reconnection to another process after a click). Its answer comes as a rerun. Then the
+    key is settled; if the tab held one, the script runs
     again, so that every part of the page shows the restored answers (or the expiry notice,
     with the tab told at once to forget the key). If the tab never answers (its script is
     blocked), the session goes on without it: the answers stay in this session only."""

@@ -4,9 +4,10 @@ The key lives in the tab's `sessionStorage` (never in the URL, the history or a 
 which every tab of the browser shares): a reload of the tab finds it again, another tab
 or browser opened at the same address has none, and closing the tab ends access. A small
 `st.components.v2` component carries it both ways: Python tells it what the tab must hold
-(a key made on the server, or nothing), and it reports what the tab holds as its state
-value `stored` — which the page keeps and sends with its next click, so that after a
-reconnection to another app process the first run already knows the key.
+(a key made on the server, or nothing), and it says what the tab holds (state value
+`stored`) when a new session asks — a reload, a reconnection to another app process. Each
+session asks with its own random word, so an answer given to an earlier session is never
+taken for this one's.
 
 In mediator mode the same component shows « Effacement automatique dans … » at the top of
 the page, counts the time since the last interaction in the browser (a click, a key, the
@@ -18,6 +19,7 @@ countdown says.
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Callable, Optional
 
@@ -27,13 +29,14 @@ from streamlit.components.v2 import component
 
 NAME = "mesdroits.cle"          # the sessionStorage item
 WIDGET_KEY = "mda.tab"          # the component's key in the session
+ASK = "mda.tab.ask"             # this session's word when it asks the tab (not a secret)
 WAIT_SECONDS = 5.0              # how long a new session waits for the tab's answer
 
 _JS = r"""
 export default function (component) {
   const { data, setStateValue, setTriggerValue, parentElement } = component;
   const NAME = "__NAME__";
-  const tab = window.mdaTab || (window.mdaTab = { reported: undefined, touched: 0, stop: null });
+  const tab = window.mdaTab || (window.mdaTab = { answered: undefined, touched: 0, stop: null });
   // Streamlit calls a component's clean-up only when it leaves the page, not when new data
   // calls it again: stop the previous call's timer and listeners here.
   if (tab.stop) { tab.stop(); tab.stop = null; }
@@ -48,11 +51,11 @@ export default function (component) {
   } catch (error) {
     stored = "";   // storage refused by the browser: the answers stay in this page only
   }
-  // Asked (a session that does not know yet), or changed: say it. A reconnection to
-  // another app process comes with the value already said; a reload asks again.
-  if (data.key === null || tab.reported !== stored) {
-    tab.reported = stored;
-    setStateValue("stored", stored);
+  // Said only when asked (each new session asks with its own word, `ask`): never when the
+  // server tells a new key, so no extra run races a page switch of the same click.
+  if (data.key === null && data.ask && tab.answered !== data.ask) {
+    tab.answered = data.ask;
+    setStateValue("stored", { ask: data.ask, key: stored });
   }
 
   parentElement.replaceChildren();
@@ -70,6 +73,7 @@ export default function (component) {
   tab.touched = Math.max(tab.touched, ran);
   let pinged = ran;
   let done = false;
+  let fired = 0;   // when the erasing was asked (asked again every few seconds until it happens)
   const box = document.createElement("div");
   box.className = "mda-idle";
   const status = document.createElement("p");
@@ -104,9 +108,13 @@ export default function (component) {
     if (seconds <= 0 && !done) {
       done = true;
       try { window.sessionStorage.removeItem(NAME); } catch (error) { /* nothing stored */ }
-      tab.reported = undefined;
       window.mdaUnsaved = false;
-      setTriggerValue("idle", Date.now());
+    }
+    // The server's erasing calls this component again (tab.stop ends this timer); until
+    // then, a request lost in a busy moment is asked again.
+    if (done && Date.now() - fired > 3000) {
+      fired = Date.now();
+      setTriggerValue("idle", fired);
     }
   };
   const touch = () => { if (!done) { tab.touched = Date.now(); show(); } };
@@ -121,7 +129,6 @@ export default function (component) {
   }, 1000);
   show();
   tab.stop = () => {
-    done = true;
     window.clearInterval(timer);
     events.forEach((name) => document.removeEventListener(name, touch, { capture: true }));
   };
@@ -150,22 +157,23 @@ def _nothing() -> None:
 
 def mount(key: Optional[str], *, idle: float = 0, refresh: float = 60, run: int = 0, texts: Optional[dict] = None,
           on_idle: Callable[[], None] = _nothing, on_alive: Callable[[], None] = _nothing) -> Optional[str]:
-    """Show the component (first element of the page, on every run) and tell the tab what to
-    hold: `key` (None: leave it as it is; "": nothing). Returns what the tab holds as it last
-    said: a key, "" for none, None while it has not said yet (a new session's first run).
+    """Show the component (on every run) and tell the tab what to hold: `key` ("": nothing),
+    or None to ask what it holds. Returns, when asking, the tab's answer to this session: a
+    key, "" for none, None while it has not answered yet (a new session's first run).
 
     `idle` > 0 (seconds) shows the mediator's countdown (`run` changes at every run: the
     countdown restarts, and the browser knows the server saw the session); `on_idle` runs
     when it ends, `on_alive` when the browser asks for a run to keep the server's copy.
     """
-    data = {"key": key, "idle": idle, "refresh": refresh, "run": run, "texts": texts or {}}
+    ask = st.session_state.setdefault(ASK, secrets.token_hex(8)) if key is None else None
+    data = {"key": key, "ask": ask, "idle": idle, "refresh": refresh, "run": run, "texts": texts or {}}
     result = _COMPONENT(key=WIDGET_KEY, data=data,
                         on_stored_change=_nothing, on_idle_change=on_idle, on_alive_change=on_alive,
                         width="stretch", height="content")
-    stored = result.get("stored")
-    if stored is None and _without_browser():
-        return ""
-    return stored if isinstance(stored, str) or stored is None else ""
+    said = result.get("stored")
+    if isinstance(said, dict) and ask is not None and said.get("ask") == ask:
+        return said.get("key") if isinstance(said.get("key"), str) else ""
+    return "" if _without_browser() else None
 
 
 def _without_browser() -> bool:
