@@ -279,7 +279,8 @@ def test_mediator_mode_shows_every_question_and_finish_clears_everything() -> No
     assert not leftovers, leftovers  # the widgets shown again are empty
     assert set(state) - {k for k in state if k.startswith(("q.", "nav."))} <= {
         "lang", "mediator", "generation", "w.lang", "w.mediator", "step", "answers", "field_errors", "field_problems",
-        "memory.tab", "memory.runs", "mda.tab"}, state   # how the tab's key was settled (nothing personal)
+        "memory.tab", "memory.runs", "mda.tab",          # how the tab's key was settled (nothing personal)
+        "faults.slot"}, state                              # the place of a fault notice (pages/faults.py)
     assert not at.session_state["answers"]
     assert case["claimant"]["last_name"] not in texts(at)
     assert at.session_state["generation"] == 1  # fresh widgets, so the browser shows them empty
