@@ -92,7 +92,7 @@ def test_the_image_runs_as_a_user_and_starts_streamlit_without_migrating():
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     # The official base is the default; the deployment test passes its stand-in (tests/deploy_stack/).
     assert re.search(r"^ARG BASE_IMAGE=python:3\.11-slim-bookworm\nFROM \$\{BASE_IMAGE\}$", dockerfile, re.M)
-    assert "pip install -r requirements.txt" in dockerfile and "fonts-dejavu-core" in dockerfile
+    assert "pip install --no-compile --require-hashes -r requirements.lock" in dockerfile and "fonts-dejavu-core" in dockerfile
     user = re.findall(r"^USER (\S+)$", dockerfile, re.M)
     assert user and user[-1] not in ("root", "0")
     # Health: the database answers and is migrated, then Streamlit.

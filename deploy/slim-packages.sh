@@ -1,0 +1,34 @@
+#!/bin/sh
+# Removes from the installed Python packages what the app never runs, so that the image stays
+# under 600 MB (issue 19; it was 841 MB). Run by deploy/Dockerfile on the site-packages folder,
+# before the bytecode is compiled; the Dockerfile's next step imports every module the app
+# uses, so a removal that breaks the app fails the build, not a person's session.
+#   - test suites, C headers and Cython sources shipped inside wheels;
+#   - pyarrow's parts for remote storage, Flight RPC, ORC and its C++ tests (Streamlit sends
+#     tables to the browser through pyarrow's core; the libraries its core links to stay);
+#   - Babel's locale data except French, English and the root they inherit from
+#     (assistant/core/i18n.py: BABEL_LOCALES);
+#   - pydeck (maps: only in Streamlit's « hello » demo, never imported by the app) with its
+#     Jupyter extension (the demo's folder stays: Streamlit's server looks it up at start).
+set -eu
+sp="$1"
+cd "$sp"
+find . -depth -type d \( -name tests -o -name include -o -name __pycache__ \) -exec rm -rf {} +
+find . -type f \( -name '*.pyx' -o -name '*.pxd' -o -name '*.pxi' -o -name '*.h' -o -name '*.c' -o -name '*.cpp' \) -delete
+rm -rf pyarrow/src
+for part in _flight libarrow_flight libarrow_python_flight _s3fs libarrow_s3 _gcsfs _azurefs _hdfs \
+            _substrait _orc _dataset_orc _pyarrow_cpp_tests; do
+    rm -f pyarrow/"$part".*
+done
+# pyarrow's wheel holds each shared library three times (no symbolic links in wheels).
+for lib in pyarrow/libarrow_python pyarrow/libarrow_python_parquet_encryption; do
+    full=$(ls "$lib".so.*.*.* 2>/dev/null | head -n 1) || true
+    [ -n "$full" ] || continue
+    base=$(basename "$full")
+    for copy in "$lib".so "$lib".so.[0-9]*; do
+        [ "$copy" = "$full" ] || [ ! -e "$copy" ] || ln -sf "$base" "$copy"
+    done
+done
+find babel/locale-data -name '*.dat' ! -name 'root.dat' ! -name 'fr.dat' ! -name 'fr_*.dat' \
+     ! -name 'en.dat' ! -name 'en_*.dat' -delete
+rm -rf pydeck pydeck-* ../../../share/jupyter share/jupyter
