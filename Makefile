@@ -9,7 +9,7 @@ PORT ?= 8501
 # (the container, deploy/entrypoint.sh, listens on 0.0.0.0 inside its own network).
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-test system-deps bench golden clean lock backup restore
+.PHONY: run test install install-test system-deps bench golden clean lock static backup restore
 
 # The virtualenv is complete once pip runs in it (stamp .venv/.created; an older .venv where
 # pip runs is kept). A failed or interrupted creation removes the folder: the next `make`
@@ -97,6 +97,12 @@ ifdef COMPOSE
 else
 	$(PY) -m assistant restore "$(FILE)"
 endif
+
+# Streamlit's static files with their gzip copies, for nginx's `location /static/`
+# (deploy/nginx.conf); again after a Streamlit upgrade. `make static STATIC_DIR=…` elsewhere.
+STATIC_DIR ?= /var/lib/mesdroits/static
+static: install
+	$(PY) tools/precompress_static.py $(STATIC_DIR)
 
 # Regenerate the golden letter texts after an intended wording change (review the diff!).
 golden: install-test
