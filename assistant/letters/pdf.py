@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -71,6 +72,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _kill_group(pgid: int, wait: float = 2.0) -> None:
+    """SIGKILL a process group and wait (a little) until none of it is left: SIGKILL is
+    delivered asynchronously, and a folder removed under a live process can come back."""
+    os.killpg(pgid, signal.SIGKILL)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except OSError:
+            return
+        time.sleep(0.02)
+
+
 def sweep_transient() -> list[str]:
     """Remove the transient folders of conversions whose process is gone."""
     removed = []
@@ -80,10 +94,16 @@ def sweep_transient() -> list[str]:
             if entry.is_dir() and not entry.is_symlink() and pid.isdigit() and not _alive(int(pid)):
                 for pgid_file in entry.rglob(PGID_FILE):   # a LibreOffice left running: stop it first
                     try:
-                        os.killpg(int(pgid_file.read_text(encoding="ascii")), signal.SIGKILL)
+                        _kill_group(int(pgid_file.read_text(encoding="ascii")))
                     except (OSError, ValueError):
                         pass
-                shutil.rmtree(entry, ignore_errors=True)
+                # A dying LibreOffice may still write in its profile while it is removed (seen
+                # once in CI on a loaded machine): a second pass takes what the first missed.
+                for _ in range(3):
+                    shutil.rmtree(entry, ignore_errors=True)
+                    if not entry.exists():
+                        break
+                    time.sleep(0.1)
                 removed.append(entry.name)
     return removed
 

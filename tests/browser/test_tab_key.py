@@ -118,9 +118,15 @@ IDLE_MINUTES = 0.25   # 15 seconds
 
 @pytest.fixture(scope="module")
 def idle_server():
+    """A server with the short idle time. The setting is in this process's environment only
+    while the server starts: left there, a `server` started later in the module inherited it
+    (a clean-clone CI run saw « dans 15 s » where 20 min was due)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MESDROITS_MEDIATOR_IDLE_MINUTES", str(IDLE_MINUTES))
-        yield from run_server(log_name="streamlit-idle.log")
+        running = run_server(log_name="streamlit-idle.log")
+        url = next(running)
+    yield url
+    next(running, None)   # stops it
 
 
 MEDIATOR_SCREEN = "Mode médiateur : toutes les questions sur une page."
