@@ -92,7 +92,11 @@ def sweep_transient() -> list[str]:
         for entry in Path(folder).glob(f"{TRANSIENT}*"):
             pid = entry.name[len(TRANSIENT):].split("-", 1)[0]
             if entry.is_dir() and not entry.is_symlink() and pid.isdigit() and not _alive(int(pid)):
-                for pgid_file in entry.rglob(PGID_FILE):   # a LibreOffice left running: stop it first
+                try:   # another sweeper (a conversion of another process) may be removing it
+                    pgid_files = list(entry.rglob(PGID_FILE))
+                except OSError:
+                    pgid_files = []
+                for pgid_file in pgid_files:   # a LibreOffice left running: stop it first
                     try:
                         _kill_group(int(pgid_file.read_text(encoding="ascii")))
                     except (OSError, ValueError):
