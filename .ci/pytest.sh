@@ -16,7 +16,7 @@ export MESDROITS_DEPLOY_PREPARE="$PWD/test-artifacts/deploy/prepare.state"
 rm -f "$MESDROITS_DEPLOY_PREPARE"
 setsid bash .ci/deploy-prepare.sh "$MESDROITS_DEPLOY_PREPARE" > test-artifacts/deploy/prepare.log 2>&1 < /dev/null &
 prepare=$!
-.venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
+.venv/bin/python -m pytest -n 2 --dist loadgroup --durations=40 "$@"
 status=$?
 # Still running (the deployment test was not selected): stopped, dockerd left as it is.
 kill -TERM -- "-$prepare" 2>/dev/null || true
