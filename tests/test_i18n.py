@@ -13,7 +13,7 @@ from assistant.core import i18n
 
 ROOT = Path(__file__).resolve().parent.parent / "assistant"
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), ROOT / "law" / "interview.py", ROOT / "casefiles" / "calendar_ics.py",
-           ROOT / "associations" / "stats.py"]
+           ROOT / "associations" / "stats.py", ROOT / "core" / "formatting.py"]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 

@@ -26,7 +26,8 @@ LANGUAGES = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 # The files whose strings go through `_` / `N_` (tests/test_i18n.py checks the same list).
-SOURCES = ("app.py", "pages", "law/interview.py", "casefiles/calendar_ics.py", "associations/stats.py")
+SOURCES = ("app.py", "pages", "law/interview.py", "casefiles/calendar_ics.py", "associations/stats.py",
+           "core/formatting.py")
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 
