@@ -116,3 +116,11 @@ def test_reasonable_time_ends_is_the_reasonable_time_deadline_and_only_before_th
     judicial = parse_case(with_changes(BASE, decision__appeal_info_given=False))
     assert appeal_route(judicial).then == "tribunal_judiciaire"
     assert reasonable_time_ends(judicial, appeal_route(judicial)) is None
+
+
+def test_a_silence_date_is_not_said_as_a_last_day():
+    """The day a body's silence becomes a refusal is not « au plus tard le » for the person."""
+    from assistant.law.deadlines import is_last_day
+
+    assert is_last_day("appeal") and is_last_day("court") and is_last_day("cada_after_explanation")
+    assert not any(is_last_day(d) for d in ("implicit_decision", "explanation_answer", "documents_answer", "appeal_answer"))

@@ -93,6 +93,16 @@ class Deadline:
     legal_basis: tuple[str, ...]
 
 
+# The dates on which a body's silence becomes a refusal (crpa-R311-13, the routes' answer
+# times, the request's silence period): a fact to know, not a last day for the person to act.
+SILENCE_DATES = frozenset({"implicit_decision", "explanation_answer", "documents_answer", "appeal_answer"})
+
+
+def is_last_day(deadline_id: str) -> bool:
+    """Whether a deadline's date is the last day the person may act (said « au plus tard le »)."""
+    return deadline_id not in SILENCE_DATES
+
+
 def appeal_start(case: Case) -> Optional[dt.date]:
     """When the appeal time limit starts: receipt of a written decision.
 
