@@ -132,9 +132,9 @@ def test_a_reset_stops_the_old_password_at_once_and_the_link_sets_a_new_one(offi
     assert link.purpose == RESET and link.member.id == mediator_a.id
     assert accounts.authenticate(mediator_a.email, PASSWORD) is None       # the old one stops now
     assert accounts.link_holder(link.token).purpose == RESET
-    assert accounts.use_link(link.token, CHOSEN) == mediator_a
+    assert accounts.use_link(link.token, CHOSEN).id == mediator_a.id
     assert accounts.authenticate(mediator_a.email, PASSWORD) is None
-    assert accounts.authenticate(mediator_a.email, CHOSEN) == mediator_a
+    assert accounts.authenticate(mediator_a.email, CHOSEN).id == mediator_a.id
     org = admin_a.organisation_id
     assert _audit(store, since) == [
         (admin_a.id, org, "user.password.reset", mediator_a.id),
@@ -211,9 +211,10 @@ def test_everyone_changes_their_own_password_with_the_current_one(offices):
         accounts.change_password(volunteer_b, PASSWORD, "court")
     assert accounts.authenticate(volunteer_b.email, PASSWORD) == volunteer_b
     for user in (volunteer_b, lawyer_b, mediator_a):
-        accounts.change_password(user, PASSWORD, CHOSEN)
+        changed = accounts.change_password(user, PASSWORD, CHOSEN)
         assert accounts.authenticate(user.email, PASSWORD) is None
-        assert accounts.authenticate(user.email, CHOSEN) == user
+        assert accounts.authenticate(user.email, CHOSEN) == changed
+        assert changed.id == user.id and changed.credentials != user.credentials
     actions = [(user_id, action) for user_id, _org, action, _detail in _audit(store, since)]
     assert (None, "login.failed") == actions[0]
     assert [a for a in actions if a[1] == "user.password.changed"] == [
@@ -221,6 +222,28 @@ def test_everyone_changes_their_own_password_with_the_current_one(offices):
         (mediator_a.id, "user.password.changed")]
     stored = _everything_stored(store)
     assert CHOSEN not in stored and PASSWORD not in stored
+
+
+def test_a_password_change_or_reset_ends_every_other_session_of_the_account(offices):
+    """A session opened before the password changed (a shared computer left signed in, a
+    stolen session) loses its rights at its next action; the session that changed it goes on."""
+    _store, accounts, admin_a, mediator_a, *_ = offices
+    office_pc = accounts.authenticate(mediator_a.email, PASSWORD)     # left open at the office
+    at_home = accounts.authenticate(mediator_a.email, PASSWORD)
+    assert accounts.refresh(office_pc) == office_pc
+    at_home = accounts.change_password(at_home, PASSWORD, CHOSEN)
+    assert accounts.refresh(at_home) == at_home                          # this one goes on
+    assert accounts.refresh(office_pc) is None and accounts.password_changed(office_pc)
+    with pytest.raises(NotAllowed):
+        accounts.change_password(office_pc, CHOSEN, "encore un autre mot de passe")
+    # An admin's reset ends the sessions opened before it, including the one that changed it.
+    accounts.reset_password(mediator_a.id, by=admin_a)
+    assert accounts.refresh(at_home) is None and accounts.password_changed(at_home)
+    # A disabled account is not a changed password: the page says which.
+    other = accounts.authenticate(admin_a.email, PASSWORD)
+    second = accounts.add_user(admin_a.organisation_id, "admin3@a.fr", "Admin 3", Role.admin, PASSWORD, by=admin_a)
+    accounts.disable(other.id, by=second)
+    assert accounts.refresh(other) is None and not accounts.password_changed(other)
 
 
 def test_trying_current_passwords_locks_like_signing_in(offices):

@@ -127,7 +127,7 @@ def test_an_admin_resets_a_password_after_confirming_and_the_old_one_stops(store
     guest = _open_link(token)
     _choose(guest, CHOSEN)
     sign_in(guest, mediator.email, CHOSEN)
-    assert guest.session_state["pro.user"] == mediator
+    assert guest.session_state["pro.user"].id == mediator.id
 
 
 def test_a_stranger_link_and_an_admin_of_another_organisation(store) -> None:
@@ -160,8 +160,18 @@ def test_every_user_changes_their_own_password_and_a_volunteer_cannot_invite(sto
     change(PASSWORD, "court")
     assert _errors(at) == ["Nouveau mot de passe : 12 caractères au moins."]
     assert Accounts(store).authenticate(volunteer.email, PASSWORD) == volunteer
+    elsewhere = app(volunteer, page="pages/dashboard.py")        # the same account, another computer
     change(PASSWORD, CHOSEN)
-    assert [s.value for s in at.success] == ["Votre mot de passe est changé. Utilisez-le à la prochaine connexion."]
+    assert [s.value for s in at.success] == [
+        "Votre mot de passe est changé. Utilisez-le à la prochaine connexion. Vos autres sessions ouvertes sont fermées."]
     assert all(at.text_input(key=key).value == "" for key in ("pro.own.current", "pro.own.new", "pro.own.confirm"))
     assert Accounts(store).authenticate(volunteer.email, PASSWORD) is None
-    assert Accounts(store).authenticate(volunteer.email, CHOSEN) == volunteer
+    assert Accounts(store).authenticate(volunteer.email, CHOSEN).id == volunteer.id
+    # This session goes on; the one on the other computer ends at its next click.
+    at.switch_page("pages/dashboard.py").run()
+    assert not at.exception and at.session_state["pro.user"].id == volunteer.id
+    elsewhere.switch_page("pages/account.py").run()
+    assert not elsewhere.exception, elsewhere.exception
+    assert "pro.user" not in elsewhere.session_state
+    assert "Le mot de passe de votre compte a changé depuis votre connexion : reconnectez-vous." in [
+        w.value for w in elsewhere.warning]

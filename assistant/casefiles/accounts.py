@@ -35,7 +35,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assistant.casefiles.roles import NotAllowed, Role, User, current, user_of
+from assistant.casefiles.roles import CredentialsChanged, NotAllowed, Role, User, current, user_of
 from assistant.casefiles.store import Store
 from assistant.casefiles.tables import AccountLinkRow, OrganisationRow, SignInFailureRow, TemplateRow, UserRow
 
@@ -309,12 +309,25 @@ class Accounts:
 
     def refresh(self, user: User) -> Optional[User]:
         """The signed-in user as the database knows them now, or None once disabled or
-        removed (the pages show the current role, the store enforces it)."""
+        removed, or once the password was changed or reset after this session signed in
+        (the pages show the current role, the store enforces it)."""
         with self.store.read() as session:
             try:
                 return current(session, user)
             except NotAllowed:
                 return None
+
+    def password_changed(self, user: User) -> bool:
+        """Why a session ended (`refresh` gave None): its password changed, rather than the
+        account being disabled or removed — the page says which."""
+        with self.store.read() as session:
+            try:
+                current(session, user)
+            except CredentialsChanged:
+                return True
+            except NotAllowed:
+                return False
+            return False
 
     def disable(self, user_id: str, by: User) -> None:
         """The account can no longer sign in, and its open sessions lose every right."""
@@ -446,9 +459,11 @@ class Accounts:
             return user
 
     def change_password(self, user: User, current_password: str, new_password: str,
-                        source: str = LOCAL_SOURCE) -> None:
+                        source: str = LOCAL_SOURCE) -> User:
         """The user's own password, changed with the current one. A wrong current password
-        counts as a failed sign-in (a session left open must not let anyone try passwords)."""
+        counts as a failed sign-in (a session left open must not let anyone try passwords).
+        Returns the user with the new credentials, for the session that changed it; every
+        other session of the account ends (`roles.current`)."""
         self.store.require(user, "account.password")
         account_key = _counter_key("account", user.email)
         keys = {account_key: MAX_FAILURES_PER_ACCOUNT,
@@ -470,6 +485,7 @@ class Accounts:
             row.password_hash = password_hash
             session.execute(delete(AccountLinkRow).where(AccountLinkRow.user_id == row.id))
             self.store.audit(session, user, "user.password.changed", None, row.id)
+            return user_of(row)
 
     @staticmethod
     def _keep_an_admin(session: Session, row: UserRow) -> None:

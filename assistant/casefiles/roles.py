@@ -1,9 +1,11 @@
 """Roles and what each may do: the one permission check, which the store runs before every
 privileged action (its own and the accounts'). The user's row is read again each time
-(`current`), so a disabled, removed or demoted account loses its rights at the next click."""
+(`current`), so a disabled, removed or demoted account loses its rights at the next click, and
+a session opened before the account's password was changed or reset ends there."""
 
 from __future__ import annotations
 
+import hashlib
 from enum import Enum
 from typing import Optional
 
@@ -34,6 +36,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
 }
 
 REVOKED = "ce compte a été désactivé ou supprimé : voyez l'administrateur de votre organisation."
+PASSWORD_CHANGED = "le mot de passe de ce compte a changé : reconnectez-vous."
 
 
 class User(BaseModel):
@@ -45,6 +48,10 @@ class User(BaseModel):
     email: str
     name: str
     role: Role
+    # A digest of the password hash the session signed in with (`credentials_of`): when the
+    # password is changed elsewhere or reset by an admin, the stored hash changes and every
+    # session opened before ends at its next privileged action. Never the hash itself.
+    credentials: str
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS[self.role]
@@ -66,8 +73,19 @@ def current(session: Session, actor: User) -> User:
     row = session.get(UserRow, actor.id)
     if row is None or row.disabled_at is not None or row.organisation_id != actor.organisation_id:
         raise NotAllowed(REVOKED)
+    if credentials_of(row) != actor.credentials:
+        raise CredentialsChanged(PASSWORD_CHANGED)
     return user_of(row)
 
 
+class CredentialsChanged(NotAllowed):
+    """The account's password changed (or was reset) after this session signed in."""
+
+
+def credentials_of(row: UserRow) -> str:
+    return hashlib.sha256(f"{row.id}:{row.password_hash}".encode()).hexdigest()[:32]
+
+
 def user_of(row: UserRow) -> User:
-    return User(id=row.id, organisation_id=row.organisation_id, email=row.email, name=row.name, role=Role(row.role))
+    return User(id=row.id, organisation_id=row.organisation_id, email=row.email, name=row.name, role=Role(row.role),
+                credentials=credentials_of(row))

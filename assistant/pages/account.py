@@ -28,7 +28,7 @@ from assistant.casefiles.crypto import SealError
 from assistant.core.i18n import N_, _
 from assistant.pages.common import GOTO, PAGE_FILES, announce_step, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
-    LOGIN_ERROR, REFUSALS, ROLE_LABELS, acting_user, case_store, client_source, notice, organisation_name,
+    LOGIN_ERROR, REFUSALS, ROLE_LABELS, USER, acting_user, case_store, client_source, notice, organisation_name,
     refreshed_user, refusal, show_notice, sign_in, sign_out, store_unavailable,
 )
 
@@ -166,7 +166,8 @@ def _change_own() -> None:
         notice(_(NOT_SAME), error=True)
         return
     try:
-        Accounts(case_store()).change_password(acting_user(), current_password, password, source=client_source())
+        changed = Accounts(case_store()).change_password(acting_user(), current_password, password,
+                                                         source=client_source())
     except WrongPassword:
         notice(_("Mot de passe actuel : ce n'est pas le bon."), error=True)
     except WeakPassword:
@@ -177,7 +178,9 @@ def _change_own() -> None:
     except REFUSALS as error:
         notice(refusal(error), error=True)
     else:
-        notice(_("Votre mot de passe est changé. Utilisez-le à la prochaine connexion."))
+        st.session_state[USER] = changed   # this session goes on; the account's others end
+        notice(_("Votre mot de passe est changé. Utilisez-le à la prochaine connexion. "
+                 "Vos autres sessions ouvertes sont fermées."))
 
 
 def _set_role(account: Member) -> None:

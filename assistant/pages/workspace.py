@@ -222,9 +222,14 @@ def refreshed_user() -> Optional[User]:
     except (SQLAlchemyError, SealError) as error:
         store_unavailable(error)
     if fresh is None:
+        password_changed = Accounts(case_store()).password_changed(current)
         sign_out()
-        st.error(_("Votre compte a été désactivé ou supprimé par l'administrateur de votre organisation."),
-                 icon=":material/block:")
+        if password_changed:
+            st.warning(_("Le mot de passe de votre compte a changé depuis votre connexion : reconnectez-vous."),
+                       icon=":material/lock_reset:")
+        else:
+            st.error(_("Votre compte a été désactivé ou supprimé par l'administrateur de votre organisation."),
+                     icon=":material/block:")
     elif fresh != current:
         st.session_state[USER] = fresh
     return fresh
