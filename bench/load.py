@@ -41,13 +41,11 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -61,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.law import interview as iv  # noqa: E402
+from tests import appserver  # noqa: E402
 from tests.casegen import random_case  # noqa: E402
 
 WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$")   # a keyed widget's element id
@@ -312,47 +311,27 @@ async def person_loop(url: str, seed: int, think: tuple[float, float], stats: St
 # --- Servers ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_servers(count: int, data_dir: str, log_dir: Path) -> tuple[list[subprocess.Popen], list[str]]:
     """`count` app processes on one store (SQLite in `data_dir`), migrated once before."""
     env = {**os.environ, "MESDROITS_DATA_DIR": data_dir, "MESDROITS_LOG": "off"}
     subprocess.run([sys.executable, "-m", "assistant", "migrate"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    processes, urls = [], []
-    for index in range(count):
-        port = free_port()
-        log = (log_dir / f"streamlit-{index}.log").open("wb")
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-        urls.append(f"http://127.0.0.1:{port}")
-    for process, url in zip(processes, urls):
-        deadline = time.monotonic() + 90
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"streamlit did not start: see {log_dir}")
-            time.sleep(0.3)
+    ports = [appserver.free_port() for _ in range(count)]
+    processes = [appserver.launch(port, env=env, output=log_dir / f"streamlit-{index}.log")
+                 for index, port in enumerate(ports)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for process, url in zip(processes, urls):
+            appserver.wait_healthy(process, url)
+    except appserver.DidNotStart:
+        stop_servers(processes)
+        raise SystemExit(f"streamlit did not start: see {log_dir}")
     return processes, urls
 
 
 def stop_servers(processes: list[subprocess.Popen]) -> None:
     for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        appserver.stop(process)
 
 
 def tree(pid: int) -> list[int]:

@@ -11,18 +11,13 @@ import json
 import math
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from assistant.pages.session_guard import REFUSED_GRACE, Rates, Seen, decide, source
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests import appserver
 
 
 # --- The policy -----------------------------------------------------------------------------
@@ -76,7 +71,7 @@ def test_the_source_of_a_connection(peer, forwarded, expected) -> None:
     assert source(peer, forwarded) == expected
 
 
-def testthis_machine_without_a_proxy_has_no_rate_only_the_cap() -> None:
+def test_this_machine_without_a_proxy_has_no_rate_only_the_cap() -> None:
     from assistant.pages.session_guard import this_machine
 
     assert this_machine(None, None) and this_machine("127.0.0.1", None) and this_machine("::1", None)
@@ -90,12 +85,6 @@ PER_MINUTE = 20
 FLOOD = 60
 BATCH = 20
 WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$")   # a keyed widget's element id
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -205,26 +194,18 @@ class Tab:
 def test_a_flood_of_sessions_keeps_memory_bounded_and_answers(tmp_path) -> None:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    port = free_port()
+    port = appserver.free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
     env = {**os.environ, "MESDROITS_DATA_DIR": str(tmp_path / "data"), "MESDROITS_MAX_SESSIONS": str(CAP),
            "MESDROITS_NEW_SESSIONS_PER_MINUTE": str(PER_MINUTE), "MESDROITS_LOG": str(log), "DATABASE_URL": ""}
     env.pop("MESDROITS_SHOW_ERRORS", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=(tmp_path / "stderr").open("wb"))
+    server = appserver.launch(port, env=env, output=tmp_path / "stderr")
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "stderr").read_text()
-            time.sleep(0.3)
+        try:
+            appserver.wait_healthy(server, url)
+        except appserver.DidNotStart:
+            pytest.fail((tmp_path / "stderr").read_text())
 
         async def scenario() -> dict:
             person = Tab(url, "203.0.113.20")    # someone who answered a question, from elsewhere
@@ -265,11 +246,7 @@ def test_a_flood_of_sessions_keeps_memory_bounded_and_answers(tmp_path) -> None:
 
         result = asyncio.run(asyncio.wait_for(scenario(), 120))
     finally:
-        server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=15)
-        if server.poll() is None:
-            server.kill()
+        appserver.stop(server)
     records = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     evicted = sum(r.get("rows", 0) for r in records if r["event"] == "sessions_evicted")
     print(f"\n{FLOOD} sessions in {result['flood_seconds']:.1f} s: RSS {result['before']:.0f} → "

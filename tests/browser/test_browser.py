@@ -16,11 +16,7 @@ import datetime as dt
 import io
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -29,6 +25,7 @@ import pytest
 from icalendar import Calendar
 
 from assistant.core.formatting import long_date
+from tests import appserver
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -52,49 +49,25 @@ PERSON = {"Prénom": "Nadia", "Nom": "Testeuse-Brouillon", "Adresse (numéro et 
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return appserver.free_port()
 
 
 @pytest.fixture(scope="module")
-def server():
-    """A real `streamlit run assistant/app.py`, ready when its health endpoint answers."""
-    yield from run_server()
+def server(request):
+    """A real `streamlit run assistant/app.py`, ready when its health endpoint answers; one
+    per module, each with its own log (two modules can run at once, see tests/conftest.py)."""
+    yield from run_server(log_name=f"streamlit-{request.module.__name__.rsplit('.', 1)[-1]}.log")
 
 
 def run_server(*options: str, log_name: str = "streamlit.log"):
     """Start the app with extra `streamlit run` options; yields its URL, stops it after."""
-    port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / log_name).open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer", *options],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            pytest.fail(f"streamlit did not start: see {ARTIFACTS / log_name}")
-        time.sleep(0.3)
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        process, url = appserver.start(None, *options, output=ARTIFACTS / log_name, timeout=60)
+    except appserver.DidNotStart:
+        pytest.fail(f"streamlit did not start: see {ARTIFACTS / log_name}")
+    yield url
+    appserver.stop(process, timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
+from tests import appserver
 from tests.browser.test_browser import (  # noqa: F401  (fixtures)
-    ARTIFACTS, JOURNEY, ROOT, _free_port, answer_interview, answer_screen, browser, new_page, next_screen,
+    ARTIFACTS, JOURNEY, _free_port, answer_interview, answer_screen, browser, new_page, next_screen,
     screen_ready, settle, step_number,
 )
 from tests.browser.test_tab_key import stored_key
@@ -27,28 +26,12 @@ EXPIRED = "ne sont plus en mémoire"
 
 
 def start(port: int, env: dict, log_name: str) -> subprocess.Popen:
-    """`streamlit run` on `port` (the options of test_browser.run_server), once healthy."""
+    """`streamlit run` on `port` (tests/appserver.py, as every test starts it), once healthy."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / log_name).open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "assistant/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    log.close()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                if answer.read().strip() == b"ok":
-                    return process
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"streamlit did not start: see {ARTIFACTS / log_name}")
-        time.sleep(0.3)
+    try:
+        return appserver.start(port, env=env, output=ARTIFACTS / log_name, timeout=60)[0]
+    except appserver.DidNotStart:
+        pytest.fail(f"streamlit did not start: see {ARTIFACTS / log_name}")
 
 
 STATE = """() => [...document.querySelectorAll("[data-testid='stMain'] input")]
@@ -117,8 +100,4 @@ def test_killing_the_process_loses_no_answer(browser, tmp_path) -> None:
     finally:
         for process in (first, second):
             if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                appserver.stop(process, timeout=10)
