@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 from sqlalchemy.engine import Engine
 
 from assistant.casefiles.crypto import Sealer
-from assistant.casefiles.followup import AnswerKind, ladder, ladder_events, next_due
+from assistant.casefiles.followup import AnswerKind, FollowupError, ladder, ladder_events, next_due
 from assistant.casefiles.store import Store
 from assistant.law.analysis import HISTORY_FIELD_OF_LETTER
 from assistant.law.model import Case, parse_case
@@ -39,6 +39,20 @@ class LadderFollowUp:
 
     def answer_kind(self, kind: str) -> str:
         return AnswerKind(kind).value
+
+    def letter_dues(self, case: Case, events: Sequence[Any]) -> dict[str, dt.date]:
+        """Each letter's last day: the earliest due date of the ladder's open steps that
+        prepare it (the appeal's is the analysis' safe date). A ladder that cannot be drawn
+        (FollowupError) dates nothing."""
+        try:
+            steps = ladder(case, *ladder_events(events))
+        except FollowupError:
+            return {}
+        dues: dict[str, dt.date] = {}
+        for step in steps:
+            if step.letter_id and step.due is not None:
+                dues[step.letter_id] = min(step.due, dues.get(step.letter_id, step.due))
+        return dues
 
 
 def open_store(url: Optional[str] = None, engine: Optional[Engine] = None, seal: Optional[Sealer] = None) -> Store:

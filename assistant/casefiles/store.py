@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from assistant.casefiles import keys
 from assistant.core import logs
 from assistant.casefiles.crypto import Sealer, sealer
-from assistant.casefiles.roles import current, require
+from assistant.casefiles.roles import PERMISSIONS, NotAllowed, Role, current, require
 from assistant.casefiles.tables import (
     AuditRow, CaseRow, ConsentRow, EventRow, LetterRow, OrganisationRow, TemplateRow,
 )
@@ -92,6 +92,45 @@ class Frozen(RuntimeError):
 
 class NeedsApproval(RuntimeError):
     """The organisation requires a lawyer's approval before a letter goes out."""
+
+
+class NotUrgent(NeedsApproval):
+    """An urgent sending without approval refused: the letter's last day is not close."""
+
+
+class MissingReason(ValueError):
+    """An urgent sending without approval needs the reason typed (French, names the field)."""
+
+
+# A letter whose last day is this many days away or fewer is urgent: a review may pass the
+# date. The lawyers are told, the sender warned, and the organisation's `UrgentSend` applies.
+URGENT_DAYS = 3
+MAX_REASON_CHARS = 500
+
+
+class UrgentSend(str, Enum):
+    """Where review is required, who may send without approval a letter due within
+    URGENT_DAYS (with a reason, in the audit log). Never a silent block: with `nobody` the
+    letter waits, and the sender and the lawyers are told its date."""
+
+    nobody = "nobody"     # only an approved letter goes out
+    admin = "admin"       # an administrator of the organisation
+    sender = "sender"     # an administrator or whoever records sendings (volunteer, mediator)
+
+
+class ReviewSettings(BaseModel):
+    """An organisation's review rules (none for a person alone or a local store)."""
+
+    model_config = ConfigDict(frozen=True)
+    requires_review: bool = False
+    urgent_send: UrgentSend = UrgentSend.admin
+
+    def may_send_urgently(self, role: Any) -> bool:
+        """Whether a user of this role may send an urgent letter without approval."""
+        role = Role(getattr(role, "value", role))
+        if self.urgent_send is UrgentSend.sender:
+            return "letter.send" in PERMISSIONS[role]
+        return self.urgent_send is UrgentSend.admin and role is Role.admin
 
 
 class Conflict(RuntimeError):
@@ -293,6 +332,10 @@ class FollowUp(Protocol):
     def answer_kind(self, kind: str) -> str:
         """The answer's kind, checked (ValueError for an unknown one)."""
 
+    def letter_dues(self, case: Case, events: Sequence[Any]) -> dict[str, dt.date]:
+        """Each letter's last day (the earliest due date of its open steps), from the case
+        and its events as for `next_due`; a letter with no time limit is absent."""
+
 
 class Store:
     """Case files in a SQL database; every method is one short transaction. `actor` (a
@@ -354,13 +397,14 @@ class Store:
             raise NotFound(case_id)
         return row
 
-    @staticmethod
-    def audit(session: Session, actor: Any, action: str, case_id: Optional[str], detail: Optional[str] = None,
-               organisation_id: Optional[str] = None) -> None:
-        """One audit entry, in the caller's transaction: who, what, which case — never content."""
+    def audit(self, session: Session, actor: Any, action: str, case_id: Optional[str], detail: Optional[str] = None,
+              organisation_id: Optional[str] = None, note: Optional[str] = None) -> None:
+        """One audit entry, in the caller's transaction: who, what, which case — never content
+        in clear; `note` (a reason typed) is sealed."""
         session.add(AuditRow(at=_now(), user_id=getattr(actor, "id", None),
                              organisation_id=getattr(actor, "organisation_id", None) or organisation_id,
-                             action=action, case_id=case_id, detail=detail))
+                             action=action, case_id=case_id, detail=detail,
+                             note_sealed=self.sealer.seal(note) if note is not None else None))
 
     def audit_trail(self, case_id: Optional[str] = None, actor: Any = None) -> list[dict[str, Any]]:
         """The audit entries (of one case, or all), oldest first; an actor sees only their
@@ -373,7 +417,9 @@ class Store:
             if actor is not None:
                 query = query.where(AuditRow.organisation_id == actor.organisation_id)
             return [{"at": _aware(r.at), "user_id": r.user_id, "organisation_id": r.organisation_id,
-                     "action": r.action, "case_id": r.case_id, "detail": r.detail} for r in session.scalars(query)]
+                     "action": r.action, "case_id": r.case_id, "detail": r.detail,
+                     "note": self.sealer.open(r.note_sealed) if r.note_sealed else None}
+                    for r in session.scalars(query)]
 
     # --- the case file ---------------------------------------------------------------------
 
@@ -426,11 +472,7 @@ class Store:
         from sqlalchemy.orm import object_session
 
         session = object_session(row)
-        events = []
-        if session is not None and row.id is not None:
-            session.flush()
-            events = session.execute(select(EventRow.kind, EventRow.letter_id, EventRow.on, EventRow.answer_kind)
-                                     .where(EventRow.case_id == row.id).order_by(EventRow.id)).all()
+        events = _event_columns(session, row) if session is not None and row.id is not None else []
         return self.follow_up.next_due(case, events)
 
     def get(self, case_id: str, actor: Any = None) -> SavedCase:
@@ -492,15 +534,55 @@ class Store:
                 version.status = LetterStatus.sent.value
             elif letter is not None and self._requires_review(session, row):
                 raise NeedsApproval("votre organisation demande qu'un courrier soit approuvé avant l'envoi.")
-            case = self.follow_up.after_sending(self._case_of(row), letter_id, on)
-            session.add(EventRow(case_id=row.id, kind="sent", letter_id=letter_id, on=on,
-                                       channel=Channel(channel).value if channel else None,
-                                       sealed=self.sealer.seal(proof)))
-            if letter is not None:
-                self._add_letter(session, row, letter_id, letter, "sent", None, actor)
-            self._write_case(row, case)
-            row.updated_at, row.version = _now(), row.version + 1
+            self._sent(session, row, letter_id, on, letter, actor, channel, proof)
             self.audit(session, actor, "letter.sent", case_id, letter_id)
+        return self.get(case_id, actor)
+
+    def _sent(self, session: Session, row: CaseRow, letter_id: str, on: dt.date, letter: Optional[dict], actor: Any,
+              channel: Optional[Channel], proof: Optional[str]) -> None:
+        """The sending's event, its letter kept if given, the case's history moved on."""
+        case = self.follow_up.after_sending(self._case_of(row), letter_id, on)
+        session.add(EventRow(case_id=row.id, kind="sent", letter_id=letter_id, on=on,
+                             channel=Channel(channel).value if channel else None, sealed=self.sealer.seal(proof)))
+        if letter is not None:
+            self._add_letter(session, row, letter_id, letter, "sent", None, actor)
+        self._write_case(row, case)
+        row.updated_at, row.version = _now(), row.version + 1
+
+    def send_urgent(self, case_id: str, version_id: int, on: dt.date, reason: str, actor: Any = None,
+                    channel: Optional[Channel] = None, proof: Optional[str] = None) -> SavedCase:
+        """Send a stored version without approval because its last day is close (within
+        URGENT_DAYS of `on`), where the organisation lets the actor's role do so (its
+        `UrgentSend`). The audit log keeps who, when, the last day and the reason typed
+        (sealed). Refuses with MissingReason, NotAllowed, NotUrgent (no date, or not close),
+        Frozen (already sent or replaced)."""
+        self.require(actor, "letter.send")
+        reason = (reason or "").strip()
+        if not reason:
+            raise MissingReason("Motif de l'envoi sans approbation (reason) : écrivez pourquoi ce courrier part "
+                                "sans l'approbation d'un juriste.")
+        if len(reason) > MAX_REASON_CHARS:
+            raise MissingReason(f"Motif de l'envoi sans approbation (reason) : {MAX_REASON_CHARS} caractères au plus.")
+        with self.write() as session:
+            row = self._locked(session, case_id, actor)
+            version = self._letter_row(session, version_id, actor)
+            if version.case_id != case_id:
+                raise NotFound(version_id)
+            if version.status in (LetterStatus.sent.value, LetterStatus.superseded.value):
+                raise Frozen("ce courrier a déjà été envoyé ou remplacé.")
+            settings = self._settings(session, row.organisation_id)
+            if actor is not None and settings.requires_review and not settings.may_send_urgently(
+                    current(session, actor).role):
+                raise NotAllowed("votre organisation ne permet pas à votre rôle d'envoyer un courrier sans approbation.")
+            due = self.follow_up.letter_dues(self._case_of(row), _event_columns(session, row)).get(version.letter_id)
+            if due is None or (due - on).days > URGENT_DAYS:
+                raise NotUrgent(f"ce courrier n'a pas de date limite dans les {URGENT_DAYS} jours : "
+                                "il attend l'approbation d'un juriste.")
+            previous = version.status
+            version.status = LetterStatus.sent.value
+            self._sent(session, row, version.letter_id, on, None, actor, channel, proof)
+            self.audit(session, actor, "letter.urgent_sent", case_id,
+                       f"{version.letter_id} v{version.number} {previous} due {due.isoformat()}", note=reason)
         return self.get(case_id, actor)
 
     def record_answer(self, case_id: str, to_letter: str, on: dt.date, kind: str, note: Optional[str] = None,
@@ -577,6 +659,29 @@ class Store:
         organisation = session.get(OrganisationRow, row.organisation_id)
         return bool(organisation and organisation.requires_review)
 
+    @staticmethod
+    def _settings(session: Session, organisation_id: Optional[str]) -> ReviewSettings:
+        organisation = session.get(OrganisationRow, organisation_id) if organisation_id else None
+        if organisation is None:
+            return ReviewSettings()
+        return ReviewSettings(requires_review=bool(organisation.requires_review),
+                              urgent_send=UrgentSend(organisation.urgent_send or UrgentSend.admin.value))
+
+    def review_settings(self, actor: Any = None) -> ReviewSettings:
+        """The actor's organisation's review rules (the defaults without an actor)."""
+        self.require(actor, "case.read")
+        with self.read() as session:
+            return self._settings(session, getattr(actor, "organisation_id", None))
+
+    def set_urgent_send(self, value: UrgentSend, actor: Any) -> None:
+        """An administrator chooses who may send an urgent letter without approval."""
+        self.require(actor, "user.manage")
+        value = UrgentSend(value)
+        with self.write() as session:
+            organisation = session.get(OrganisationRow, actor.organisation_id)
+            organisation.urgent_send = value.value
+            self.audit(session, actor, "review.urgent_send", None, value.value)
+
     def _letter_row(self, session: Session, version_id: int, actor: Any) -> LetterRow:
         """A stored letter version, locked with its case, if the actor may see the case."""
         version = session.get(LetterRow, version_id)
@@ -636,6 +741,22 @@ class Store:
             _readable(session, case_id, actor)
             query = select(LetterRow).where(LetterRow.case_id == case_id).order_by(LetterRow.id)
             return [self._letter(r) for r in session.scalars(query)]
+
+    def letters_in(self, statuses: Sequence[str], actor: Any = None) -> list[tuple[SavedCase, list[StoredLetter]]]:
+        """The open cases holding letter versions in these statuses, each with those versions
+        (oldest first): one query finds them, only their cases are opened."""
+        self.require(actor, "case.read")
+        query = (select(LetterRow).join(CaseRow, CaseRow.id == LetterRow.case_id)
+                 .where(LetterRow.status.in_([LetterStatus(s).value for s in statuses]),
+                        CaseRow.status == Status.open.value)
+                 .order_by(LetterRow.case_id, LetterRow.id))
+        if actor is not None:
+            query = query.where(CaseRow.organisation_id == actor.organisation_id)
+        with self.read() as session:
+            found: dict[str, list[StoredLetter]] = {}
+            for r in session.scalars(query):
+                found.setdefault(r.case_id, []).append(self._letter(r))
+            return [(self._saved(session.get(CaseRow, case_id)), versions) for case_id, versions in found.items()]
 
     # --- consent -------------------------------------------------------------------------
 
@@ -712,6 +833,14 @@ class Store:
             finally:
                 raw.close()
         return done
+
+
+def _event_columns(session: Session, row: CaseRow) -> list[Any]:
+    """The case's events as plain columns (kind, letter_id, on, answer_kind), oldest first:
+    what the follow-up reads, without opening the sealed notes."""
+    session.flush()
+    return list(session.execute(select(EventRow.kind, EventRow.letter_id, EventRow.on, EventRow.answer_kind)
+                                .where(EventRow.case_id == row.id).order_by(EventRow.id)).all())
 
 
 def _readable(session: Session, case_id: str, actor: Any) -> CaseRow:

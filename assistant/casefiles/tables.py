@@ -101,6 +101,9 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[Optional[str]] = mapped_column(String(36), nullable=True, index=True)
     detail: Mapped[Optional[str]] = mapped_column(String(80), nullable=True)
+    # What a person typed to justify an action (an urgent sending's reason), sealed: it may
+    # name the person.
+    note_sealed: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
 
 
 class SealingKeyRow(Base):
@@ -120,6 +123,9 @@ class OrganisationRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     requires_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where review is required, who may send a letter due within a few days without approval
+    # (store.UrgentSend: nobody | admin | sender).
+    urgent_send: Mapped[str] = mapped_column(String(10), default="admin", server_default="admin")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
