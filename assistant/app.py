@@ -90,6 +90,12 @@ h3 { font-size: 1.25rem !important; }
 .mda-sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 /* The heading that receives the focus after a screen change: no box around it. */
 h1[tabindex="-1"]:focus:not(:focus-visible), h2[tabindex="-1"]:focus:not(:focus-visible) { outline: none; }
+/* Help icons a finger can touch: 24 px at least (WCAG 2.5.8), not Streamlit's 16. */
+[data-testid="stTooltipIcon"] [data-testid="stTooltipHoverTarget"] { min-width: 1.5rem; min-height: 1.5rem; }
+[data-testid="stTooltipIcon"] svg { width: 1.25rem; height: 1.25rem; }
+/* A button's whole label, on as many lines as it needs, never cut on a phone. */
+[data-testid="stDownloadButton"] button, [data-testid="stDownloadButton"] button * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stDownloadButton"] button { height: auto; min-height: 2.5rem; text-align: left; }
 /* The icon that opens the side menu gets a visible word next to it. */
 [data-testid="stExpandSidebarButton"]::after { content: attr(data-mda-label); margin-left: 0.35rem; font-weight: 600; }
 """
@@ -121,48 +127,93 @@ _PAGE_SCRIPT = r"""
     [/^Upload$/, "Choisir"],
     [/^Running\.\.\.$/, "Chargement…"],
   ];
+  // Words of Streamlit's status area (a run, a lost connection) and its tooltips only: the
+  // same word typed by a person elsewhere stays as typed.
+  const CHROME = '[data-testid="stHeader"], [data-testid="stStatusWidget"], [data-testid="stConnectionStatus"], [role="tooltip"], [data-baseweb="tooltip"]';
+  const chromeRules = [
+    [/^Stop$/, "Arrêter"],
+    [/^Stopping\.\.\.$/, "Arrêt…"],
+    [/^Rerun$/, "Relancer"],
+    [/^Connecting$/i, "Connexion"],
+    [/^Connecting to Streamlit server$/, "Connexion au serveur…"],
+    [/^Unable to connect to Streamlit server$/, "Connexion au serveur impossible"],
+    [/^Error$/, "Erreur"],
+  ];
   const labelRules = [
     [/^(Collapse|Close) sidebar$/i, "Fermer le menu"],
     [/^(Expand|Open) sidebar$/i, "Ouvrir le menu : langue, mode médiateur, effacer"],
     [/^Delete$/, "Retirer le fichier"],
+    [/^Remove (.+)$/, "Retirer le fichier $1"],
+    [/^Cancel upload of (.+)$/, "Annuler l'envoi de $1"],
+    [/^Add files$/, "Ajouter des fichiers"],
     [/^Sidebar$/, "Menu"],
     [/^App pages$/, "Pages"],
     [/^Main menu$/, "Menu principal"],
     [/^Help for (.*)$/, "Aide : $1"],
+    [/^Help$/, "Aide"],
+    [/^progress$/, "Progression"],
     [/^Link to heading$/, "Lien vers ce titre"],
     [/^file upload$/i, "Choisir un fichier"],
     [/^Clear$/, "Effacer"],
+    [/^Stop$/, "Arrêter"],
+    [/^Stopping\.\.\.$/, "Arrêt…"],
+    [/^Connecting to Streamlit server$/, "Connexion au serveur…"],
+    [/^Unable to connect to Streamlit server$/, "Connexion au serveur impossible"],
   ];
   const fix = (value, rules) => {
     for (const [pattern, french] of rules) if (pattern.test(value)) return value.replace(pattern, french);
     return null;
   };
+  // What was put in French, to put Streamlit's own words back after a switch to English
+  // (« Aller au contenu » must not stay on an English page).
+  const frenchText = new WeakMap();
+  const MENU = {fr: "Ouvrir le menu : langue, mode médiateur, effacer", en: "Open the menu: language, mediator mode, clear"};
   window.mdaTranslate = () => {
-    if (!window.mdaFrench) return;
+    const french = window.mdaFrench;
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.nodeValue.trim();
       if (!text || text.length > 60) continue;
-      const french = fix(text, textRules);
-      if (french) node.nodeValue = french;
+      if (french) {
+        const chrome = node.parentElement && node.parentElement.closest(CHROME);
+        const done = fix(text, textRules) || (chrome ? fix(text, chromeRules) : null);
+        if (done) { frenchText.set(node, [text, done]); node.nodeValue = done; }
+      } else if (frenchText.has(node)) {
+        const [english, done] = frenchText.get(node);
+        if (text === done) node.nodeValue = english;
+        frenchText.delete(node);
+      }
     }
     for (const el of document.querySelectorAll("[aria-label], [title]")) {
       for (const attr of ["aria-label", "title"]) {
         const value = el.getAttribute(attr);
-        const french = value && fix(value, labelRules);
-        if (french) el.setAttribute(attr, french);
+        if (!value) continue;
+        if (french) {
+          const done = fix(value, labelRules);
+          if (done) { el.setAttribute(attr, done); el.setAttribute("data-mda-en-" + attr, value); el.setAttribute("data-mda-fr-" + attr, done); }
+        } else if (el.getAttribute("data-mda-fr-" + attr) === value) {
+          el.setAttribute(attr, el.getAttribute("data-mda-en-" + attr));
+        }
       }
     }
     // Pop-overs (« Terminer et effacer ») open outside the page's landmarks: name them.
     document.querySelectorAll("[data-floating-ui-portal]").forEach((portal, index) => {
       portal.setAttribute("role", "region");
-      portal.setAttribute("aria-label", (window.mdaFrench ? "Fenêtre ouverte " : "Open window ") + (index + 1));
+      portal.setAttribute("aria-label", (french ? "Fenêtre ouverte " : "Open window ") + (index + 1));
+    });
+    // A confirmation that opens takes the keyboard focus, rather than leaving it 26 Tab presses
+    // away at the end of the page: the dialog itself (read out with its name), so that its
+    // button (« Oui, tout effacer ») is the next Tab, never pressed by a repeated key.
+    document.querySelectorAll('[data-testid="stPopoverBody"]:not([data-mda-focused])').forEach((body) => {
+      body.setAttribute("data-mda-focused", "true");
+      body.setAttribute("tabindex", "-1");
+      setTimeout(() => body.focus(), 0);
     });
     const open = document.querySelector('[data-testid="stExpandSidebarButton"]');
     if (open) {
       open.setAttribute("data-mda-label", "Menu");
       const button = open.tagName === "BUTTON" ? open : open.querySelector("button");
-      if (button) button.setAttribute("aria-label", "Ouvrir le menu : langue, mode médiateur, effacer");
+      if (button) button.setAttribute("aria-label", french ? MENU.fr : MENU.en);
     }
   };
   let pending = false;
@@ -302,14 +353,16 @@ def _pages() -> list:
         st.Page(PAGE_FILES["batch"], title=_("Plusieurs dossiers"), icon=":material/table_view:", url_path="associations"),
         st.Page(PAGE_FILES["account"], title=_("Espace professionnel"), icon=":material/badge:", url_path="espace-pro"),
     ]
-    if user() is not None:  # saved case files: for a signed-in professional only
-        pages += [
-            st.Page(PAGE_FILES["dashboard"], title=_("Dossiers"), icon=":material/folder_open:", url_path="dossiers"),
-            st.Page(PAGE_FILES["letter_review"], title=_("Relecture"), icon=":material/rate_review:", url_path="relecture"),
-            st.Page(PAGE_FILES["case_file"], title=_("Dossier ouvert"), icon=":material/folder_shared:", url_path="dossier"),
-            st.Page(PAGE_FILES["legal_refs_health"], title=_("Textes de loi"), icon=":material/gavel:", url_path="textes-de-loi"),
-            st.Page(PAGE_FILES["org_template"], title=_("Modèle de courrier"), icon=":material/description:", url_path="modele-courrier"),
-        ]
+    # Saved case files: in the menu for a signed-in professional only, but always known, so
+    # that a reload of /dossiers is never « page not found » (each page asks to sign in).
+    shown = "visible" if user() is not None else "hidden"
+    pages += [
+        st.Page(PAGE_FILES["dashboard"], title=_("Dossiers"), icon=":material/folder_open:", url_path="dossiers", visibility=shown),
+        st.Page(PAGE_FILES["letter_review"], title=_("Relecture"), icon=":material/rate_review:", url_path="relecture", visibility=shown),
+        st.Page(PAGE_FILES["case_file"], title=_("Dossier ouvert"), icon=":material/folder_shared:", url_path="dossier", visibility=shown),
+        st.Page(PAGE_FILES["legal_refs_health"], title=_("Textes de loi"), icon=":material/gavel:", url_path="textes-de-loi", visibility=shown),
+        st.Page(PAGE_FILES["org_template"], title=_("Modèle de courrier"), icon=":material/description:", url_path="modele-courrier", visibility=shown),
+    ]
     return pages
 
 

@@ -180,3 +180,12 @@ def test_the_civil_code_entries_point_to_their_articles():
     assert str(refs["cc-1984"].url).endswith("/LEGIARTI000006445236")
     assert str(refs["cc-2004"].url).endswith("/LEGIARTI000006445302")
     assert str(refs["rgpd-80"].url).endswith("CELEX:32016R0679#art_80")
+
+
+def test_an_address_typed_with_the_organisations_name_first_names_it_once():
+    """Issue 20 (13): people type the address as on an envelope, name first."""
+    representative = dict(REPRESENTATIVE, address="ASSOCIATION Droits d’abord\n3 place du Marché\n44000 Nantes")
+    letter = letter_of(representative=representative)
+    assert [line for line in letter.recipient if "abord" in line] == ["Association Droits d'abord"]
+    grant = paragraphs(letter)["grant"].text
+    assert grant.count("abord") == 1 and "3 place du Marché, 44000 Nantes" in grant

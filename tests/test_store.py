@@ -252,8 +252,16 @@ def test_export_zip_holds_the_file_and_the_letters(store):
         names = archive.namelist()
         data = json.loads(archive.read("dossier.json"))
         assert data["case"]["claimant"]["last_name"] == CASE.claimant.last_name
-        assert names == ["dossier.json", "courriers/appeal-v1-sent.docx"]
+        # French words in the names people read (issue 20, 13), never the code's ids.
+        assert names == ["dossier.json", "courriers/recours-v1-envoye.docx"]
         assert archive.read(names[1])[:2] == b"PK"
+
+
+def test_every_letter_status_has_its_french_word_in_the_copy():
+    from assistant.casefiles.export import STATUS_WORDS
+    from assistant.casefiles.store import LetterStatus
+
+    assert set(STATUS_WORDS) == {s.value for s in LetterStatus}
 
 
 def test_purge_deletes_closed_cases_after_the_retention_period(store, monkeypatch):

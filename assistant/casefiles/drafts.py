@@ -112,7 +112,8 @@ class Drafts:
     def save(self, key: str, snapshot: dict, ttl: Optional[float] = None) -> bool:
         """Keep `snapshot` under `key` and restart its clock (`ttl` seconds, shorter than
         the store's own for a mediator's session). A new key is stored only when
-        the snapshot has answers (False otherwise: nothing to keep) and the store holds fewer
+        the snapshot has answers or a professional's sign-in (False otherwise: nothing to keep)
+        and the store holds fewer
         than `max_drafts` drafts (DraftsFull otherwise: the page keeps it in memory and says so)."""
         lifetime = self.ttl if ttl is None else min(max(ttl, 0.0), self.ttl)
         sealed = self.store.sealer.seal(_encode(snapshot))
@@ -127,7 +128,7 @@ class Drafts:
                     if row is not None:
                         row.sealed, row.expires_at, row.updated_at = sealed, expires, now
                         return True
-                    if not snapshot.get("answers"):
+                    if not snapshot.get("answers") and not snapshot.get("pro"):
                         return False
                     count = session.scalar(select(func.count()).select_from(DraftRow))
                     if count >= self.max_drafts:

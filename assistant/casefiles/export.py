@@ -11,6 +11,11 @@ from typing import Any
 from assistant.casefiles.followup import ladder, ladder_events
 from assistant.casefiles.store import Store, StoredLetter
 from assistant.law.analysis import analyse
+from assistant.letters.file_names import letter_word
+
+# The letter's status in the copy's file names, in French like the rest of the copy.
+STATUS_WORDS = {"draft": "brouillon", "in_review": "en-relecture", "approved": "approuve", "sent": "envoye",
+                "superseded": "remplace"}
 
 
 def export_case(store: Store, case_id: str, actor: Any = None) -> dict[str, Any]:
@@ -49,5 +54,7 @@ def export_zip(store: Store, case_id: str, actor: Any = None) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("dossier.json", json.dumps(data, ensure_ascii=False, indent=2))
         for item, document in zip(stored, documents):
-            archive.writestr(f"courriers/{item.letter_id}-v{item.number}-{item.status}.docx", document)
+            title = str(item.letter.get("title", ""))
+            archive.writestr(f"courriers/{letter_word(item.letter_id, title)}-v{item.number}-{STATUS_WORDS.get(item.status, item.status)}.docx",
+                             document)
     return buffer.getvalue()

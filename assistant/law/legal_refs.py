@@ -17,6 +17,16 @@ REFS_DIR = Path(__file__).resolve().parents[2] / "legal_refs"
 OFFICIAL_HOSTS = ("www.legifrance.gouv.fr", "legifrance.gouv.fr", "eur-lex.europa.eu")
 # Case law may also point to the court's own official site (ArianeWeb for the Conseil d'État).
 COURT_HOSTS = ("www.conseil-etat.fr", "conseil-etat.fr", "www.courdecassation.fr", "curia.europa.eu")
+# The site a link opens, named for the reader from the URL's host (« Lire le texte sur … »):
+# a decision on the Conseil d'État's own site is not on Légifrance. Names that read the
+# same in French and English.
+SITE_NAMES = {
+    "www.legifrance.gouv.fr": "Légifrance", "legifrance.gouv.fr": "Légifrance",
+    "eur-lex.europa.eu": "EUR-Lex",
+    "www.conseil-etat.fr": "conseil-etat.fr", "conseil-etat.fr": "conseil-etat.fr",
+    "www.courdecassation.fr": "courdecassation.fr",
+    "curia.europa.eu": "curia.europa.eu",
+}
 
 
 class LegalRefsError(RuntimeError):
@@ -103,6 +113,12 @@ class LegalRef(BaseModel):
         """Texts on Légifrance or EUR-Lex; decisions there or on the court's own site."""
         host = self.url.host or ""
         return host in OFFICIAL_HOSTS or (self.is_case_law and host in COURT_HOSTS)
+
+    @property
+    def site_name(self) -> str:
+        """The name of the site the URL opens, from its host (the host itself if unknown)."""
+        host = self.url.host or ""
+        return SITE_NAMES.get(host, host)
 
 
 @lru_cache(maxsize=4)

@@ -176,6 +176,21 @@ def _matter(case: Case, data: dict[str, Any], words: dict[str, str]) -> str:
     return env.from_string(data["matter"][key]).render(**words, date=long_date(day) if day else "")
 
 
+def _folded(text: str) -> str:
+    """Case, accents, punctuation and spacing aside: « Asso. Droits d'abord » ~ « ASSO DROITS D'ABORD »."""
+    import unicodedata
+
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain.casefold()).split())
+
+
+def _rep_address(rep: Representative) -> list[str]:
+    """The representative's address lines without a line that repeats its name: people type
+    the address as on an envelope, name first, and the mandate names the organisation already."""
+    name = _folded(rep.organisation)
+    return [line for line in _lines(rep.address) if _folded(line) != name]
+
+
 def _context(request: MandateRequest, route: Route) -> dict[str, Any]:
     data, case, rep = _catalogue(), request.case, request.representative
     c = case.claimant
@@ -185,7 +200,7 @@ def _context(request: MandateRequest, route: Route) -> dict[str, Any]:
     return {
         "me": clean(c.full_name),
         "my_address": ", ".join([*_lines(c.address), clean(f"{c.postal_code} {c.city}")]),
-        "rep": {"organisation": clean(rep.organisation), "address_line": ", ".join(_lines(rep.address)),
+        "rep": {"organisation": clean(rep.organisation), "address_line": ", ".join(_rep_address(rep)),
                 "person": clean(rep.person), "role": clean(rep.role)},
         "organism": organism, "organism_the": bodies.the(organism), "organism_of": words["organism_of"],
         "benefit": benefit["mine"], "benefit_short": benefit["short"], "benefit_id": case.benefit.value,
@@ -224,7 +239,7 @@ def mandate_letter(request: MandateRequest) -> Letter:
     return Letter(
         id=LETTER_ID, title=spec["title"], explanation=" ".join(spec["explanation"].split()),
         subject=fill(spec["subject"]), sender=_sender(case),
-        recipient=[ctx["rep"]["organisation"], f"{ctx['rep']['person']}, {ctx['rep']['role']}", *_lines(rep.address)],
+        recipient=[ctx["rep"]["organisation"], f"{ctx['rep']['person']}, {ctx['rep']['role']}", *_rep_address(rep)],
         place_date=place_and_date(clean(case.claimant.city) or "", request.given_on),
         references=_references(case, {"file_number": clean(case.claimant.file_number)}),
         registered=False, salutation=spec["salutation"], paragraphs=paragraphs,

@@ -128,9 +128,9 @@ def _table(rows: list, refs: dict) -> str:
         kind = _(STATUS_LABELS[s.status]) if s.status in STATUS_LABELS else s.status
         link = ""
         if ref is not None:
-            site = "EUR-Lex" if "eur-lex" in (ref.url.host or "") else "Légifrance"
+            site = ref.site_name
             label = _("{citation} sur {site}").format(citation=s.citation, site=site)
-            link = f'<a href="{html.escape(str(ref.url))}" target="_blank" rel="noopener" aria-label="{html.escape(label)}">{site}</a>'
+            link = f'<a href="{html.escape(str(ref.url))}" target="_blank" rel="noopener" aria-label="{html.escape(label)}">{html.escape(site)}</a>'
         citation = s.citation[:1].upper() + s.citation[1:]
         lines.append(
             f'<tr><th scope="row">{html.escape(citation)}<br><code>{html.escape(s.id)}</code></th>'

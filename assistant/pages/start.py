@@ -38,12 +38,13 @@ for column, code in ((french, "fr"), (english, "en")):
 
 st.markdown(_("Une aide de la CAF, de la MSA, de France Travail, de la CPAM, de la CARSAT ou du département est suspendue, réduite ou réclamée ? En répondant à quelques questions, vous saurez **ce que vous pouvez faire, avant quelle date**, et vous aurez vos courriers prêts à envoyer."))
 st.markdown(_("**Comptez environ 10 minutes** (huit écrans de questions)."))
-st.info(_("**Vos données** : vos réponses sont gardées chiffrées sur le serveur, pour qu'un rechargement de la page n'en perde aucune, et seul cet onglet les retrouve (l'adresse de la page ne permet pas de les lire). Elles sont effacées {hours} heures après votre dernière action (en mode médiateur, après {minutes} minutes sans activité), ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(
-    hours=memory_hours(), minutes=idle_minutes()), icon=":material/lock:")
-
+# The way in first: on a phone, « Commencer → » shows without scrolling (issue 20).
 has_answers = bool(answers())
 st.button(_("Continuer mes réponses →") if has_answers else _("Commencer →"), type="primary", key="nav.start",
           on_click=_start, width="stretch")
+
+st.info(_("**Vos données** : vos réponses sont gardées chiffrées sur le serveur, pour qu'un rechargement de la page n'en perde aucune, et seul cet onglet les retrouve (l'adresse de la page ne permet pas de les lire). Elles sont effacées {hours} heures après votre dernière action (en mode médiateur, après {minutes} minutes sans activité), ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(
+    hours=memory_hours(), minutes=idle_minutes()), icon=":material/lock:")
 
 st.header(_("Ce qu'il faut avoir sous la main"), anchor="a-avoir")
 st.markdown(_("- la décision de l'organisme (courrier, e-mail ou message sur votre espace en ligne), si vous l'avez ;\n"

@@ -138,3 +138,214 @@ def test_finish_and_clear_asks_first_and_forgets_the_server_memory(server, brows
     assert page.locator("[data-testid='stMain']").get_by_role("radio", checked=True).count() == 0
     assert "ne sont plus en mémoire" not in page.inner_text("body")
     page.context.close()
+
+
+# --- Issue 20, small things: the keyboard, the other language, a phone, a reload ---------------
+
+
+def test_the_keyboard_enters_the_confirmation_when_it_opens(server, browser) -> None:
+    from tests.browser.test_browser import FOCUSED, tab_to
+
+    page = new_page(browser, server, DESKTOP)
+    tab_to(page, "Terminer et effacer")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.closest('[data-testid=\"stPopoverBody\"]')")
+    page.keyboard.press("Tab")                      # one press, not 26
+    assert "Oui, tout effacer" in page.evaluate(FOCUSED), page.evaluate(FOCUSED)
+    page.keyboard.press("Enter")
+    page.get_by_text("Étape 1 sur").wait_for()
+    page.context.close()
+
+
+# Streamlit's own words, which a French page must never show (text or accessible name).
+STREAMLIT_ENGLISH = ("Skip to main content", "Stop", "Stopping...", "Rerun", "Running...", "Connecting",
+                     "Add files", "Browse files", "Drag and drop file here", "Press Enter to apply", "Deploy",
+                     "Main menu", "Link to heading", "Page not found", "Upload", "Clear", "Delete")
+STREAMLIT_ENGLISH_START = ("Remove ", "Cancel upload of ", "Help for ", "Open sidebar", "Close sidebar",
+                           "Collapse sidebar", "Expand sidebar", "Limit ")
+# Allowed in either language: the language switch itself, what the person typed (the answers
+# file), proper names and the letters' own French titles shown « in French ».
+ALLOWED = {"Langue / Language", "Français", "English"}
+
+VISIBLE_TEXTS = """() => {
+  const shown = (el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return (box.width > 0 || box.height > 0) && style.visibility !== 'hidden' && style.display !== 'none';
+  };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.nodeValue.replace(/\\s+/g, ' ').trim();
+    const el = node.parentElement;
+    if (!text || !/[A-Za-zÀ-ÿ]/.test(text) || !el) continue;
+    if (el.closest('script, style, [data-testid="stIconMaterial"]') || !shown(el)) continue;
+    if (/Material/.test(getComputedStyle(el).fontFamily)) continue;     // an icon's name, not a word
+    out.push(text);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title]')) {
+    if (!shown(el)) continue;
+    for (const attr of ['aria-label', 'title']) {
+      const value = (el.getAttribute(attr) || '').replace(/\\s+/g, ' ').trim();
+      if (/[A-Za-z]/.test(value)) out.push(value);
+    }
+  }
+  return [...new Set(out)];
+}"""
+
+
+PROBE = """() => {
+  const box = document.createElement('div');
+  box.id = 'mda-probe';
+  box.innerHTML = '<span>Stop</span><span>Connecting</span><span>Running...</span><span>Rerun</span>'
+    + '<button aria-label="Add files">+</button><button aria-label="Remove reponses.json">x</button>'
+    + '<button title="Stop">.</button>';
+  document.querySelector('[data-testid="stHeader"]').appendChild(box);
+}"""
+
+
+def _catalogues() -> dict[str, list[str]]:
+    """For each language, the interface's sentences that only it has (the other one translates
+    them differently), markdown removed: French msgids, English msgstrs, and the French words
+    the page script puts on Streamlit's own labels."""
+    import re
+
+    from assistant.core.i18n import catalog
+
+    french, english = [], []
+    for message in catalog("en"):
+        if not message.id or not isinstance(message.id, str) or not message.string:
+            continue
+        if message.string != message.id:
+            french.append(message.id)
+            english.append(message.string)
+    app = (Path(__file__).resolve().parents[2] / "assistant" / "app.py").read_text(encoding="utf-8")
+    french += re.findall(r'\[/\^[^\n]*?\$/i?, "([^"$]+)[^"]*"\]', app)
+    french += ["Ouvrir le menu : langue, mode médiateur, effacer", "Fenêtre ouverte"]
+
+    def plain(text: str) -> str:
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        return re.sub(r"\*\*|__|^- ", "", text, flags=re.MULTILINE)
+
+    return {"fr": [plain(m) for m in french], "en": [plain(m) for m in english]}
+
+
+class Leftovers:
+    """Which shown texts belong to the other language's catalogue only."""
+
+    def __init__(self) -> None:
+        import re
+
+        own = _catalogues()
+        self.patterns: dict[str, list] = {}
+        self.chunks: dict[str, list[str]] = {}
+        for lang, messages in own.items():
+            other = "\n".join(own["en" if lang == "fr" else "fr"])
+            chunks, patterns = [], []
+            for message in messages:
+                for line in message.split("\n"):
+                    parts = re.split(r"\{[^}]*\}", line.strip())
+                    chunks += [p.strip() for p in parts if len(p.strip()) >= 4 and p.strip() not in other]
+                    if len(parts) > 1 and parts[0].strip():
+                        patterns.append((parts[0][:3], re.compile(".+?".join(re.escape(p) for p in parts) + r"\Z", re.S)))
+            self.chunks[lang] = chunks
+            self.patterns[lang] = patterns
+        self.other_text = {lang: "\n".join(own[lang]) for lang in own}
+
+    def of(self, texts: list[str], shown_lang: str) -> list[str]:
+        """The texts of `texts` that are the other language's, for a page in `shown_lang`."""
+        other = "en" if shown_lang == "fr" else "fr"
+        bad = []
+        for text in texts:
+            if text in ALLOWED or len(text) < 4:
+                continue
+            if shown_lang == "fr" and (text in STREAMLIT_ENGLISH or text.startswith(STREAMLIT_ENGLISH_START)):
+                bad.append(text)
+                continue
+            if text in self.other_text[shown_lang]:
+                continue      # also a sentence (or part of one) of the page's own language
+            if any(text in chunk for chunk in self.chunks[other]) or any(
+                    text.startswith(head) and pattern.match(text) for head, pattern in self.patterns[other]):
+                bad.append(text)
+        return bad
+
+
+def _switch(page, language: str) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_text(language, exact=True).click()
+    page.wait_for_function(f"() => document.documentElement.lang === {'en' if language == 'English' else 'fr'!r}")
+    settle(page)
+
+
+def _both_languages(page, leftovers: Leftovers, name: str, found: dict) -> None:
+    """Check the page in French, switch to English and check, switch back."""
+    for language, code in (("English", "en"), ("Français", "fr")):
+        if code == "en":
+            found[f"{name} (fr)"] = leftovers.of(page.evaluate(VISIBLE_TEXTS), "fr")
+        _switch(page, language)
+        if code == "en":
+            found[f"{name} (en)"] = leftovers.of(page.evaluate(VISIBLE_TEXTS), "en")
+
+
+def test_every_page_speaks_one_language_and_fits_a_phone(server, browser) -> None:
+    """Issue 20 (12, 13): on every page, in French then English, no text or accessible name of
+    the other language (nor Streamlit's English); a sub-page reloaded is never « not found »;
+    on a phone « Commencer → » needs no scrolling, help icons are big enough to touch, and the
+    download buttons show their whole label."""
+    from tests.browser.test_browser import letters_ready, rights_ready
+
+    leftovers = Leftovers()
+    found: dict[str, list[str]] = {}
+    page = new_page(browser, server, PHONE, start=False)
+    start = page.get_by_role("button", name="Commencer →").bounding_box()
+    assert start["y"] + start["height"] <= PHONE["height"], start
+    icons = page.locator('[data-testid="stTooltipIcon"] [data-testid="stTooltipHoverTarget"]')
+    boxes = [box for box in (icons.nth(i).bounding_box() for i in range(icons.count())) if box]   # shown ones
+    assert boxes, "no help icon on the start page"
+    for box in boxes:
+        assert box["width"] >= 24 and box["height"] >= 24, box       # WCAG 2.5.8 target size
+
+    # Streamlit's own English words that only show at times (a run, a lost connection, a file
+    # field holding a file): put in the page as Streamlit would, they are said in French.
+    page.evaluate(PROBE)
+    page.wait_for_timeout(300)
+    probed = page.evaluate("() => [...document.querySelectorAll('#mda-probe, #mda-probe *')].flatMap((e) => "
+                           "[e.childNodes.length === 1 ? e.textContent : '', e.getAttribute('aria-label') || '', "
+                           "e.getAttribute('title') || ''].filter(Boolean))")
+    assert leftovers.of(probed, "fr") == [] and "Arrêter" in probed, probed
+    page.evaluate("() => document.getElementById('mda-probe').remove()")
+
+    case = json.loads((Path(__file__).resolve().parents[2] / "examples" / "amina-rsa.json").read_text(encoding="utf-8"))
+    case.pop("today")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "reponses.json", "mimeType": "application/json", "buffer": json.dumps(case).encode()}])
+    review_ready(page)
+    page.get_by_role("button", name="Voir mes droits →").click()
+    rights_ready(page)
+    page.get_by_role("button", name="Voir mes courriers →").first.click()
+    letters_ready(page)
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDownloadButton"] button')]
+        .filter((b) => b.getBoundingClientRect().width > 0 && b.closest('[data-testid="stMain"]'))
+        .filter((b) => [...b.querySelectorAll('p, span, div')].some((e) => e.scrollWidth > e.clientWidth + 1))
+        .map((b) => b.innerText)""")
+    assert not cut, f"labels cut on a phone: {cut}"
+
+    page.set_viewport_size(DESKTOP)
+    settle(page)
+    for link, name in (("Accueil", "accueil"), ("Vos réponses", "questions"), ("Vérifier", "verifier"),
+                       ("Vos droits", "droits"), ("Vos courriers", "courriers"), ("Plusieurs dossiers", "associations"),
+                       ("Espace professionnel", "espace-pro")):
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link).click()
+        page.wait_for_url(f"**/{name}" if name != "accueil" else "**/")
+        settle(page)
+        _both_languages(page, leftovers, name, found)
+
+    # A reload of a professional page, signed out: the page says to sign in, never « not found ».
+    page.goto(server.rstrip("/") + "/dossiers")
+    page.get_by_text("Cette page est réservée aux professionnels connectés.").wait_for()
+    settle(page)
+    assert "Page not found" not in page.inner_text("body")
+    _both_languages(page, leftovers, "dossiers", found)
+    page.context.close()
+    bad = {name: texts for name, texts in found.items() if texts}
+    assert not bad, f"words of the other language: {bad}"
