@@ -4,6 +4,7 @@ the user given by --as exactly as in the app (organisation A never reaches B's c
 import copy
 import hashlib
 import json
+import shutil
 import zipfile
 
 import pytest
@@ -15,27 +16,41 @@ PASSWORD = "un mot de passe assez long"
 CASE = copy.deepcopy(VALID_SCENARIOS[0][1]["case"])
 
 
-@pytest.fixture
-def world(tmp_path, write_case):
-    """Two organisations, each with an admin; A's admin adds a volunteer; one case each."""
-    env = {"MESDROITS_DATA_DIR": str(tmp_path / "data"), "MESDROITS_PASSWORD": PASSWORD, "MESDROITS_KEY": ""}
-    env.pop("DATABASE_URL", None)
+def _cli(data_dir):
+    env = {"MESDROITS_DATA_DIR": str(data_dir), "MESDROITS_PASSWORD": PASSWORD, "MESDROITS_KEY": ""}
 
     def cli(*args, **extra):
         return run_cli(*args, env={**env, **extra}, timeout=120)
+    return cli
 
+
+@pytest.fixture(scope="module")
+def built_world(tmp_path_factory):
+    """Two organisations, each with an admin; A's admin adds a volunteer; one case each —
+    made once per module through the CLI (about ten seconds), then copied for each test."""
+    data = tmp_path_factory.mktemp("world") / "data"
+    cli = _cli(data)
     for org, email in (("France Services A", "admin@a.fr"), ("Association B", "admin@b.fr")):
         assert cli("accounts", "create-organisation", org, "--admin-email", email, "--admin-name", "Admin").returncode == 0
     added = cli("accounts", "add-user", "--as", "admin@a.fr", "vol@a.fr", "Bénévole", "volunteer",
                 MESDROITS_NEW_PASSWORD=PASSWORD)
     assert added.returncode == 0, added.stderr
-    path = write_case(CASE)
+    path = data.parent / "case.json"
+    path.write_text(json.dumps(CASE, ensure_ascii=False), encoding="utf-8")
     ids = {}
     for who in ("admin@a.fr", "admin@b.fr"):
         done = cli("cases", "import", str(path), "--consent", "signed", "--as", who)
         assert done.returncode == 0, done.stderr
         ids[who] = done.stdout.strip()
-    return cli, ids
+    return data, ids
+
+
+@pytest.fixture
+def world(tmp_path, built_world):
+    """The module's world in this test's own data folder (database and key file copied)."""
+    data, ids = built_world
+    shutil.copytree(data, tmp_path / "data")
+    return _cli(tmp_path / "data"), dict(ids)
 
 
 def test_each_user_lists_only_their_organisation(world):
