@@ -25,6 +25,7 @@ from assistant.casefiles.accounts import (
     link_address,
 )
 from assistant.casefiles.crypto import SealError
+from assistant.core.elision import with_name
 from assistant.core.i18n import N_, _
 from assistant.pages.common import GOTO, PAGE_FILES, announce_step, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
@@ -185,17 +186,17 @@ def _change_own() -> None:
 
 def _set_role(account: Member) -> None:
     role = Role(st.session_state.get(f"pro.users.role.{account.id}#{_round()}", account.role))
-    _change(_("Nouveau rôle de {name} : {role}.").format(name=escape_markdown(account.name), role=_(ROLE_LABELS[role])),
+    _change(with_name(_("Nouveau rôle de {name} : {role}."), escape_markdown(account.name), role=_(ROLE_LABELS[role])),
             lambda accounts: accounts.set_role(account.id, role, by=acting_user()))
 
 
 def _disable(account: Member) -> None:
-    _change(_("Le compte de {name} est désactivé : il ne peut plus se connecter, et ses sessions ouvertes perdent leurs droits.").format(
-        name=escape_markdown(account.name)), lambda accounts: accounts.disable(account.id, by=acting_user()))
+    _change(with_name(_("Le compte de {name} est désactivé : il ne peut plus se connecter, et ses sessions ouvertes perdent leurs droits."),
+        escape_markdown(account.name)), lambda accounts: accounts.disable(account.id, by=acting_user()))
 
 
 def _enable(account: Member) -> None:
-    _change(_("Le compte de {name} est réactivé.").format(name=escape_markdown(account.name)),
+    _change(with_name(_("Le compte de {name} est réactivé."), escape_markdown(account.name)),
             lambda accounts: accounts.enable(account.id, by=acting_user()))
 
 
@@ -203,8 +204,8 @@ def _remove(account: Member) -> None:
     if not st.session_state.get(f"pro.users.remove.confirm.{account.id}#{_round()}"):
         notice(_("Cochez d'abord la case de confirmation."), error=True)
         return
-    _change(_("Le compte de {name} est supprimé. Ses dossiers restent à l'organisation.").format(
-        name=escape_markdown(account.name)), lambda accounts: accounts.remove(account.id, by=acting_user()))
+    _change(with_name(_("Le compte de {name} est supprimé. Ses dossiers restent à l'organisation."),
+        escape_markdown(account.name)), lambda accounts: accounts.remove(account.id, by=acting_user()))
 
 
 def _account_row(account: Member, me: bool) -> None:
@@ -220,7 +221,7 @@ def _account_row(account: Member, me: bool) -> None:
         roles = list(Role)
         left, right = st.columns(2)
         with left:
-            st.selectbox(_("Rôle de {name}").format(name=escape_markdown(account.name)), roles, index=roles.index(account.role),
+            st.selectbox(with_name(_("Rôle de {name}"), escape_markdown(account.name)), roles, index=roles.index(account.role),
                          format_func=lambda role: _(ROLE_LABELS[role]), key=f"pro.users.role.{key}")
             st.button(_("Changer le rôle"), on_click=_set_role, args=(account,), key=f"pro.users.set_role.{key}",
                       icon=":material/manage_accounts:")
@@ -231,15 +232,15 @@ def _account_row(account: Member, me: bool) -> None:
             else:
                 st.button(_("Réactiver le compte"), on_click=_enable, args=(account,),
                           key=f"pro.users.enable.{key}", icon=":material/check_circle:")
-            st.checkbox(_("Je confirme : supprimer le compte de {name}").format(name=escape_markdown(account.name)),
+            st.checkbox(with_name(_("Je confirme : supprimer le compte de {name}"), escape_markdown(account.name)),
                         key=f"pro.users.remove.confirm.{key}")
             st.button(_("Supprimer le compte"), on_click=_remove, args=(account,), key=f"pro.users.remove.{key}",
                       icon=":material/person_remove:")
         if not account.active:
             return
         if account.password_set:
-            st.checkbox(_("Je confirme : le mot de passe actuel de {name} ne marchera plus").format(
-                name=escape_markdown(account.name)), key=f"pro.users.reset.confirm.{key}")
+            st.checkbox(with_name(_("Je confirme : le mot de passe actuel de {name} ne marchera plus"),
+                escape_markdown(account.name)), key=f"pro.users.reset.confirm.{key}")
             label = _("Nouveau lien de mot de passe")
         else:
             label = _("Nouveau lien d'invitation") if account.last_sign_in_at is None else _("Nouveau lien de mot de passe")
