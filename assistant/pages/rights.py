@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.core.formatting import last_day
 from assistant.core.i18n import _, lib
 from assistant.pages import common
 from assistant.pages.common import (
@@ -78,7 +79,8 @@ with st.container(border=True):
     elif not appeal.deadline_opposable:
         st.info(_("Le délai ne court pas : la décision n'indique pas comment la contester ni dans quel délai. Vous pouvez encore contester."))
         if appeal.deadline >= today:
-            st.markdown(_("Par prudence, envoyez votre recours avant le **{date}** si vous le pouvez.").format(date=ui_date(appeal.deadline)))
+            st.markdown(_("Par prudence, envoyez votre recours **{last_day}** si vous le pouvez.").format(
+                last_day=last_day(appeal.deadline, today)))
         else:
             st.markdown(_("La date que nous conseillions par prudence, le {date}, est passée : contestez dès que possible.").format(
                 date=ui_date(appeal.deadline)))
@@ -89,12 +91,7 @@ with st.container(border=True):
             box(_("Le délai pour contester a expiré le {date}. Un recours reste parfois possible : parlez-en à un conseiller ou au Défenseur des droits.").format(date=ui_date(appeal.deadline)))
             _still_open()
         else:
-            box(_("Contestez avant le {date}").format(date=ui_date(appeal.deadline)), icon=":material/alarm:")
-            if days == 0:
-                left = _("C'est aujourd'hui le dernier jour.")
-            else:
-                left = _("Il vous reste 1 jour.") if days == 1 else _("Il vous reste {n} jours.").format(n=days)
-            st.html(f'<p class="mda-deadline" role="status">{left}</p>')
+            box(_("Contestez {last_day}.").format(last_day=last_day(appeal.deadline, today)), icon=":material/alarm:")
     if appeal.route == "none":
         st.markdown(_("**Pas de recours préalable** : vous contestez directement devant le tribunal ({body}).").format(
             body=escape_markdown(appeal.body)))
