@@ -411,3 +411,109 @@ def test_typed_urls_and_markdown_show_as_text_in_the_list_and_the_annotated_lett
     at = review_app(lawyer, case_id, version.id)
     assert_shown_as_text(at, TYPED)  # the annotated paragraph
     assert_shown_as_text(at, first)
+
+
+# --- Review never makes a person miss a date (issue 20, 7) ----------------------------------------
+
+# A decision received on 24 September: the appeal's last day is tomorrow (TODAY is 23 November).
+SOON = {"decision__date": "2026-09-20", "decision__received_on": "2026-09-24"}
+SOON_WORDS = f"au plus tard le {long_date(TODAY + dt.timedelta(days=1))} (demain)"
+LATER_WORDS = f"Au plus tard le {long_date(dt.date(2027, 1, 5))} (dans 43 jours)"
+TELL_LAWYERS = "1 courrier en attente de relecture doit partir dans 3 jours ou moins : relisez-le en premier."
+REVIEW_MAY_PASS = f"Ce courrier doit partir {SOON_WORDS} : la relecture risque de dépasser cette date."
+ADMIN_MAY_SEND = "S'il n'est pas approuvé à temps, un administrateur de votre organisation peut l'envoyer sans approbation."
+REASON = "Recours à déposer demain, aucun juriste joignable ce soir"
+
+
+def due_lines(at: AppTest) -> list[str]:
+    """The last days shown on the review list, as read."""
+    import html as html_module
+
+    return [html_module.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in at.markdown if '<p class="mda-' in m.value]
+
+
+def warnings_with(at: AppTest, part: str) -> list[str]:
+    return [w.value for w in at.warning if part in w.value]
+
+
+def test_the_review_list_dates_each_letter_most_urgent_first_and_tells_the_lawyers(store) -> None:
+    volunteer, lawyer = team(store)
+    later = save_case(store, volunteer, claimant__first_name="Aline")
+    soon = save_case(store, volunteer, claimant__first_name="Bruno", **SOON)
+    later_version = stored_appeal(store, volunteer, later)      # asked first, due in 43 days
+    soon_version = stored_appeal(store, volunteer, soon)        # asked second, due tomorrow
+    at = review_app(lawyer)
+    assert [b.key for b in at.button if b.key and b.key.startswith("pro.review.open.")] == [
+        f"pro.review.open.{soon_version.id}", f"pro.review.open.{later_version.id}"]
+    assert due_lines(at) == [f"Urgent — {SOON_WORDS[:1].upper() + SOON_WORDS[1:]}", LATER_WORDS]
+    [told] = [w.replace("\\", "") for w in warnings_with(at, TELL_LAWYERS)]   # as read, without markdown escapes
+    assert "Recours contre la décision (Bruno" in told and SOON_WORDS[1:] in told and "Aline" not in told
+    # The lawyers' dashboard says it too, with the way to the review; the volunteer's does not.
+    board = app(lawyer, page="pages/dashboard.py")
+    assert warnings_with(board, TELL_LAWYERS) and "Ouvrir la relecture" in [p.proto.label for p in board.get("page_link")]
+    assert not warnings_with(app(volunteer, page="pages/dashboard.py"), TELL_LAWYERS)
+    # The letter opened: its last day, and why to read it now.
+    at = review_app(lawyer, soon, soon_version.id)
+    assert due_lines(at) == [f"Urgent — {SOON_WORDS[:1].upper() + SOON_WORDS[1:]}"]
+    assert warnings_with(at, "Ce courrier doit partir vite : relisez-le maintenant")
+
+
+def test_the_volunteer_is_warned_when_the_review_would_pass_the_date(store) -> None:
+    volunteer, _lawyer = team(store)
+    case_id = save_case(store, volunteer, **SOON)
+    at = app(volunteer, page="pages/case_file.py", case_id=case_id)
+    assert warnings_with(at, "Ce courrier doit partir") == [f"{REVIEW_MAY_PASS} {ADMIN_MAY_SEND}"]   # once
+    assert not [t for t in at.text_area if t.key and t.key.startswith("pro.urgent.")]   # admins only, here
+    at.button(key="pro.prepare.first.appeal").click().run()
+    at.button(key="pro.submit.first.appeal").click().run()
+    assert not at.exception, at.exception
+    assert statuses(store, volunteer, case_id) == [(1, "in_review", None)]     # asked all the same
+    assert f"{REVIEW_MAY_PASS} Prévenez un juriste dès maintenant. {ADMIN_MAY_SEND}" in [w.value for w in at.warning]
+    # A letter whose last day is far: no warning.
+    quiet = save_case(store, volunteer)
+    stored_appeal(store, volunteer, quiet, submit=False)
+    at = app(volunteer, page="pages/case_file.py", case_id=quiet)
+    at.button(key="pro.submit.first.appeal").click().run()
+    assert not warnings_with(at, "doit partir")
+
+
+def test_an_urgent_appeal_goes_out_unapproved_with_its_reason_where_the_organisation_allows(store) -> None:
+    from assistant.casefiles.store import UrgentSend
+
+    volunteer, _lawyer = team(store)
+    admin = member(store, Role.admin, volunteer.organisation_id)
+    store.set_urgent_send(UrgentSend.sender, actor=admin)
+    case_id = save_case(store, volunteer, **SOON)
+    stored_appeal(store, volunteer, case_id)
+    at = app(volunteer, page="pages/case_file.py", case_id=case_id)
+    assert warnings_with(at, REVIEW_MAY_PASS)[0].endswith(
+        "vous pouvez l'envoyer sans approbation depuis la page du dossier, en disant pourquoi.")
+    [reason] = [t.key for t in at.text_area if t.key and t.key.startswith("pro.urgent.")]
+    form = reason.rsplit(".", 1)[0]
+    submit_form(at, form)                                                       # no reason: refused
+    assert [e.value for e in at.error] == [
+        "Motif de l'envoi sans approbation : écrivez pourquoi ce courrier part sans l'approbation d'un juriste."]
+    assert store.get(case_id, actor=volunteer).events == []
+    at.text_area(key=reason).input(REASON)
+    submit_form(at, form)
+    assert [s.value for s in at.success] == [
+        f"Envoi enregistré sans approbation : Recours contre la décision, le {long_date(TODAY)}. "
+        "Le motif est gardé dans le journal de votre organisation."]
+    assert statuses(store, volunteer, case_id) == [(1, "sent", None)]
+    [entry] = [e for e in store.audit_trail(case_id, actor=admin) if e["action"] == "letter.urgent_sent"]
+    assert (entry["user_id"], entry["note"]) == (volunteer.id, REASON)
+
+
+def test_an_admin_chooses_who_may_send_an_urgent_letter(store) -> None:
+    from assistant.casefiles.store import UrgentSend
+
+    admin = member(store, Role.admin)
+    Accounts(store).set_requires_review(True, by=admin)
+    at = app(admin, page="pages/org_template.py")
+    assert at.radio(key="pro.template.urgent").value == UrgentSend.admin.value
+    at.radio(key="pro.template.urgent").set_value(UrgentSend.sender.value).run()
+    assert not at.exception, at.exception
+    assert store.review_settings(admin).urgent_send is UrgentSend.sender
+    lawyer = member(store, Role.lawyer, admin.organisation_id)
+    assert "Un administrateur, ou le bénévole ou le médiateur qui suit le dossier" in shown(
+        app(lawyer, page="pages/org_template.py"))

@@ -5,8 +5,10 @@ to record; the letters of the analysis not sent yet; the answer diagnosis
 the person's consent; a complete copy (ZIP), closing, reopening, deleting. Each letter
 prepared here is kept as a draft version that can go to review (« Demander une relecture »,
 then pages/letter_review.py); its versions show with their status in words, and where the
-organisation requires review only an approved version can be recorded as sent. « Mandat à
-faire signer » makes the mandate (letters/mandate.py) for the person to sign.
+organisation requires review only an approved version can be recorded as sent — a letter
+whose last day is close says so, and goes out unapproved (« Envoyer sans approbation », with
+a reason) where the organisation lets this user. « Mandat à faire signer » makes the
+mandate (letters/mandate.py) for the person to sign.
 
 Thin: the steps, the letters, the permissions and the refusals all come from the library
 (`followup`, `letters`, `store`, `accounts`); every refusal is a French sentence. The case
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import streamlit as st
@@ -28,6 +30,8 @@ from assistant.casefiles.calendar_ics import ladder_calendar_bytes
 from assistant.law.analysis import analyse
 from assistant.casefiles.export import export_zip
 from assistant.casefiles.followup import FollowupError, case_for_step, classify, ladder, ladder_events, next_question
+from assistant.core.elision import with_name
+from assistant.core.formatting import last_day
 from assistant.core.i18n import _, current_language
 from assistant.letters import Letter, render_docx
 from assistant.pages import case_file_actions as act
@@ -41,11 +45,11 @@ from assistant.pages.workspace import (
     answer_label, benefit_label, build_letter, case_store, case_today, channel_label, forget_prepared,
     letter_status_label, letter_title, open_review, organisation_name, organisation_requires_review,
     organisation_template, organism_label, prepared, refusal, require_user, scope_label, sent_before_saving,
-    sent_letter_ids, show_notice, situation_label, status_label, today,
+    sent_letter_ids, show_notice, situation_label, status_label, today, urgent_sentence, urgent_way,
 )
-from assistant.casefiles.review_status import live_version
+from assistant.casefiles.review_status import is_urgent, letter_dues, live_version
 from assistant.casefiles.store import (
-    Channel, LetterStatus, Status, retention_days,
+    MAX_REASON_CHARS, Channel, LetterStatus, ReviewSettings, Status, retention_days,
 )
 
 follow_goto()
@@ -69,6 +73,10 @@ class Opened:
     sent_ids: list[str]
     round_: int
     review_required: bool
+    review: ReviewSettings   # the organisation's rules: who may send an urgent letter unapproved
+    dues: dict               # letter id → its last day (the follow-up's), for the urgent warnings
+    # Notices already on the page this run: one explanation, not one per letter.
+    said: set = field(default_factory=set)
 
     @property
     def case(self) -> Any:
@@ -110,12 +118,14 @@ def open_case() -> Opened:
     sent, answers = ladder_events(saved.events)
     try:
         versions = case_store().letters(case_id, actor=actor)
+        review = case_store().review_settings(actor)
     except REFUSALS as error:
         _back_to_list(refusal(error))
     return Opened(actor=actor, day=day, language=current_language(), saved=saved, consents=consents,
                   versions=versions, current=case_today(saved.case, day), sent=sent, answers=answers,
                   sent_ids=sent_letter_ids(saved.case, sent), round_=act.current_round(),
-                  review_required=organisation_requires_review())
+                  review_required=organisation_requires_review(), review=review,
+                  dues=letter_dues(case_store(), saved))
 
 
 # --- One letter: prepared or stored, then its sending ---------------------------------------
@@ -165,10 +175,15 @@ def letter_block(page: Opened, slot: str, letter_id: str, make: Callable) -> Non
                            file_name=f"{stem}.docx", mime=DOCX, key=f"pro.docx.{slot}", on_click="ignore",
                            icon=":material/description:")
         read_letter(title, letter)
+    unapproved = page.review_required and (live is None or live.status != LetterStatus.approved.value)
+    if unapproved and is_urgent(page.dues.get(letter_id), page.day):
+        urgent_letter(page, slot, letter_id, live)
     if not page.can_send:
         return
-    if page.review_required and (live is None or live.status != LetterStatus.approved.value):
-        st.info(_(NEEDS_APPROVAL), icon=":material/gavel:")
+    if unapproved:
+        if NEEDS_APPROVAL not in page.said:
+            page.said.add(NEEDS_APPROVAL)
+            st.info(_(NEEDS_APPROVAL), icon=":material/gavel:")
         return
     with st.expander(_("Enregistrer l'envoi : {title}").format(title=title)):
         form = f"pro.sent.{slot}.{page.round_}"
@@ -182,13 +197,40 @@ def letter_block(page: Opened, slot: str, letter_id: str, make: Callable) -> Non
                                   args=(page.saved.id, slot, letter_id, make), icon=":material/send:")
 
 
+def urgent_letter(page: Opened, slot: str, letter_id: str, live) -> None:
+    """A letter not approved whose last day is close: said, with what the organisation
+    allows then; where it lets this user, « Envoyer sans approbation » with the reason
+    (never a silent block). Once per letter, where the page shows it twice (step and proposal)."""
+    if f"urgent:{letter_id}" in page.said:
+        return
+    page.said.add(f"urgent:{letter_id}")
+    st.warning(" ".join((urgent_sentence(page.dues[letter_id], page.day), urgent_way(page.actor, page.review))),
+               icon=":material/alarm:")
+    if live is None or not page.can_send or not page.review.may_send_urgently(page.actor.role):
+        return
+    title = letter_title(letter_id)
+    with st.expander(_("Envoyer sans approbation (urgent) : {title}").format(title=title)):
+        form = f"pro.urgent.{slot}.{page.round_}"
+        with st.form(form, border=False):
+            st.text_area(_("Pourquoi ce courrier part sans approbation"), key=f"{form}.reason", max_chars=MAX_REASON_CHARS,
+                         help=_("Par exemple : date limite demain, aucun juriste joignable. Le motif est gardé dans le "
+                                "journal de votre organisation."))
+            st.text_input(_("Date d'envoi"), value=iv.date_text(page.day), key=f"{form}.on", max_chars=10,
+                          help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
+            st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=f"{form}.channel")
+            st.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", max_chars=200,
+                          placeholder=_("Par exemple : numéro du recommandé, référence du message"))
+            st.form_submit_button(_("Envoyer sans approbation"), on_click=act.send_urgent,
+                                  args=(page.saved.id, slot, letter_id, live.id), icon=":material/priority_high:")
+
+
 def due_line(opens_on: dt.date, due: dt.date | None, day: dt.date) -> str:
     """The step's dates as a line of HTML: dark red and said in words when overdue."""
     parts = []
     if due is not None and due < day:
         parts.append(f'<span class="mda-overdue">{html.escape(_("En retard : la date limite était le {date}").format(date=ui_date(due)))}</span>')
     elif due is not None:
-        parts.append(f"<strong>{html.escape(_('Au plus tard le {date}').format(date=ui_date(due)))}</strong>")
+        parts.append(f"<strong>{html.escape(last_day(due, day, capital=True))}</strong>")
     else:
         parts.append(html.escape(_("Pas de date limite")))
     if opens_on > day:
@@ -200,7 +242,7 @@ def due_line(opens_on: dt.date, due: dt.date | None, day: dt.date) -> str:
 
 def page_title(page: Opened) -> None:
     name = f"{page.case.claimant.first_name} {page.case.claimant.last_name}".strip()
-    st.title(_("Dossier de {name}").format(name=escape_markdown(name)), anchor="dossier")
+    st.title(with_name(_("Dossier de {name}"), escape_markdown(name)), anchor="dossier")
     announce_step(None, None, "dossier")
     show_notice()
     st.page_link(PAGE_FILES["dashboard"], label=_("Retour aux dossiers"), icon=":material/arrow_back:")
@@ -271,7 +313,8 @@ def letter_versions(page: Opened) -> None:
     if not versions:
         return
     st.header(_("Versions des courriers"), anchor="versions")
-    if page.review_required:
+    if page.review_required and NEEDS_APPROVAL not in page.said:
+        page.said.add(NEEDS_APPROVAL)
         st.caption(_(NEEDS_APPROVAL))
     for letter_id in dict.fromkeys(v.letter_id for v in versions):
         title = letter_title(letter_id)

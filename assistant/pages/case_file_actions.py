@@ -12,14 +12,14 @@ import streamlit as st
 
 from assistant.casefiles.followup import FollowupError, classify, next_question
 from assistant.casefiles.review_status import live_version
-from assistant.casefiles.store import Channel, Consent, Status
+from assistant.casefiles.store import Channel, Consent, MissingReason, NotUrgent, Status
 from assistant.core.i18n import _, babel_locale, current_language
 from assistant.law import interview as iv
 from assistant.law.model import InvalidCase
 from assistant.pages.common import GOTO, MANDATE_ADDRESS, escape_markdown, ui_date
 from assistant.pages.workspace import (
     CASE_ID, REFUSALS, ROLE_LABELS, acting_user, answer_label, case_store, forget_prepared, letter_title, notice,
-    organisation_name, prepare, prepared, refusal, submit_for_review, today,
+    organisation_name, prepare, prepared, refusal, submit_for_review, today, warn_if_urgent,
 )
 
 ROUND = "pro.case.round"            # bumped after each write: the forms come back empty
@@ -75,6 +75,7 @@ def submit(version_id: int) -> None:
         return
     done(_("Relecture demandée : {title}. Elle apparaît dans « Relecture » pour les juristes de votre organisation.").format(
         title=letter_title(stored.letter_id)))
+    warn_if_urgent(st.session_state.get(CASE_ID), stored.letter_id)
 
 
 def record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> None:
@@ -106,6 +107,38 @@ def record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> None
         notice(escape_markdown(" ".join(getattr(error, "messages", [str(error)]))), error=True)
         return
     done(_("Envoi enregistré : {title}, le {date}.").format(title=letter_title(letter_id), date=ui_date(on)))
+
+
+def send_urgent(case_id: str, slot: str, letter_id: str, version_id: int) -> None:
+    """« Envoyer sans approbation »: a letter whose last day is close goes out unreviewed,
+    with the reason typed (the store checks the organisation's rule and the date, and keeps
+    who, why and when in the audit log)."""
+    form = f"pro.urgent.{slot}.{current_round()}"
+    reason = (st.session_state.get(f"{form}.reason") or "").strip()
+    if not reason:
+        notice(_("Motif de l'envoi sans approbation : écrivez pourquoi ce courrier part sans l'approbation d'un juriste."),
+               error=True)
+        return
+    on = typed_date(f"{form}.on")
+    if on is None:
+        return
+    channel = st.session_state.get(f"{form}.channel")
+    proof = (st.session_state.get(f"{form}.proof") or "").strip() or None
+    try:
+        case_store().send_urgent(case_id, version_id, on, reason, actor=acting_user(),
+                                 channel=Channel(channel) if channel else None, proof=proof)
+    except NotUrgent:
+        notice(_("Ce courrier n'est pas urgent : sa date limite n'est pas dans les prochains jours. Il attend "
+                 "l'approbation d'un juriste."), error=True)
+        return
+    except MissingReason as error:
+        notice(escape_markdown(str(error)), error=True)
+        return
+    except REFUSALS as error:
+        notice(refusal(error), error=True)
+        return
+    done(_("Envoi enregistré sans approbation : {title}, le {date}. Le motif est gardé dans le journal de votre "
+           "organisation.").format(title=letter_title(letter_id), date=ui_date(on)))
 
 
 def replies_given(round_: int) -> dict[str, str]:

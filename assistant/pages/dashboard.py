@@ -1,7 +1,8 @@
 """« Dossiers »: the saved case files of your organisation, by next due date (overdue
 first), with the counts per period and filters by body, benefit, status and period; one
 click opens a case file. Everything comes from `casefiles.dashboard`; each case also says, in
-words, how many of its letters are in review, approved or drafts (`review_status`)."""
+words, how many of its letters are in review, approved or drafts (`review_status`). Those who
+approve are told first of the letters waiting for review whose last day is close."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from assistant.pages.common import GOTO, announce_step, clear_session, escape_ma
 from assistant.pages.workspace import (
     BUCKET_LABELS, CASE_ID, REFUSALS, benefit_label, case_store, organism_label, refusal,
     require_user, review_line, show_notice, situation_label, status_label, store_unavailable, today,
+    urgent_review_notice,
 )
 from assistant.casefiles.review_status import counts_by_case
 from assistant.casefiles.dashboard import BUCKETS, dashboard
@@ -53,6 +55,7 @@ day = today()
 st.title(_("Dossiers"), anchor="dossiers")
 announce_step(None, None, "dossiers")
 show_notice()
+urgent_review_notice(actor, day, link=True)
 # A new person: the answers of the previous one go first (the professional stays signed in).
 st.button(_("Nouveau dossier : commencer les questions"), on_click=clear_session, key="pro.new", icon=":material/add:")
 

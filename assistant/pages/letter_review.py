@@ -1,13 +1,16 @@
 """« Relecture »: the organisation's letters waiting for a lawyer (in review) and the drafts,
-grouped by case; one letter opened shows why each paragraph is there (rights, facts, texts
-with their dates: `trace.trace`), where the letter comes from (project and template
-versions, each reference's verification date then and now), the annotated DOCX and the
-legal memo, an editor that saves a new version (the generated text stays), the word-level
-changes since the generated text, a DOCX edited outside the app taken back as a new
-version, and « Approuver » / « Renvoyer avec un commentaire » for the roles allowed to.
+each with its last day (« Au plus tard le … (demain) »), the most urgent first, after a
+notice to those who approve when one is due within a few days; one letter opened shows
+its last day and why each paragraph is there (rights, facts, texts with their dates:
+`trace.trace`), where the letter comes from (project and template versions, each
+reference's verification date then and now), the annotated DOCX and the legal memo, an
+editor that saves a new version (the generated text stays), the word-level changes since
+the generated text, a DOCX edited outside the app taken back as a new version, and
+« Approuver » / « Renvoyer avec un commentaire » for the roles allowed to.
 
 Thin: versions, permissions and refusals come from `store` and `accounts`, the reasons
-from `trace`, the documents from `letters.annotate`, the changes from `diffing`.
+from `trace`, the documents from `letters.annotate`, the changes from `diffing`, the last
+days from `review_status` (the store's follow-up).
 """
 
 from __future__ import annotations
@@ -20,17 +23,19 @@ import streamlit as st
 
 from assistant.letters import diffing
 from assistant.law.analysis import analyse
+from assistant.core.elision import with_name
 from assistant.core.i18n import _, lib
 from assistant.letters.models import Letter
 from assistant.pages.common import (
     DOCX, announce_step, escape_markdown, file_stem, follow_goto, legal_refs, letter_stem, ui_date,
 )
 from assistant.pages.workspace import (
-    FROZEN, REFUSALS, REVIEW_CASE, REVIEW_VERSION, acting_user, case_store, case_today, letter_status_label,
-    letter_title, notice, open_case, open_review, organisation_template, refusal, require_user, show_notice, submit_for_review, today,
+    FROZEN, REFUSALS, REVIEW_CASE, REVIEW_VERSION, acting_user, case_store, case_today, claimant_name, due_html,
+    letter_status_label, letter_title, notice, open_case, open_review, organisation_template, refusal, require_user,
+    show_notice, submit_for_review, today, urgent_review_notice, warn_if_urgent,
 )
 from assistant.letters.provenance import template_version
-from assistant.casefiles.review_status import chain, first_version, live_versions
+from assistant.casefiles.review_status import chain, first_version, is_urgent, letter_dues, waiting
 from assistant.casefiles.store import LetterStatus, StoredLetter
 
 follow_goto()
@@ -148,6 +153,7 @@ def _submit(version_id: int) -> None:
     stored = submit_for_review(version_id)
     if stored is not None:
         notice(_("Relecture demandée : {title}.").format(title=letter_title(stored.letter_id)))
+        warn_if_urgent(st.session_state.get(REVIEW_CASE), stored.letter_id)
 
 
 # --- Pieces of the page ------------------------------------------------------------------------
@@ -177,11 +183,11 @@ def status_line(version: StoredLetter) -> str:
         status=letter_status_label(version.status), n=version.number, date=ui_date(version.created_at.date()))
 
 
-def show_list(actor) -> None:
-    """The organisation's letters waiting for review, then the drafts, grouped by case."""
+def show_list(actor, day: dt.date) -> None:
+    """The organisation's letters waiting for review, then the drafts, one card each with its
+    last day, the most urgent first (undated last)."""
     try:
-        cases = [c for c in case_store().list(actor=actor) if c.status == "open"]
-        letters = {c.id: live_versions(case_store().letters(c.id, actor=actor)) for c in cases}
+        items = waiting(case_store(), day, (LetterStatus.in_review.value, LetterStatus.draft.value), actor=actor)
     except REFUSALS as error:
         st.error(refusal(error), icon=":material/block:")
         return
@@ -190,24 +196,23 @@ def show_list(actor) -> None:
          _("Aucun courrier n'attend de relecture.")),
         (LetterStatus.draft.value, _("Brouillons"), "brouillons", _("Aucun brouillon.")),
     ):
-        found = [(case, [v for v in letters[case.id] if v.status == status]) for case in cases]
-        found = [(case, versions) for case, versions in found if versions]
-        st.header(f"{heading} ({sum(len(v) for _c, v in found)})", anchor=anchor)
+        found = [item for item in items if item.version.status == status]
+        st.header(f"{heading} ({len(found)})", anchor=anchor)
         if not found:
             st.info(empty)
-        for case, versions in found:
-            name = f"{case.case.claimant.first_name} {case.case.claimant.last_name}".strip() or _("Dossier sans nom")
+        for item in found:
+            version, name = item.version, claimant_name(item.case.case)
+            title = letter_title(version.letter_id)
             with st.container(border=True):
-                st.subheader(_("Dossier de {name}").format(name=escape_markdown(name)), anchor=False)
-                for version in versions:
-                    title = letter_title(version.letter_id)
-                    st.markdown(f"**{escape_markdown(title)}** — {status_line(version)}")
-                    if version.comment:
-                        st.markdown(_("Commentaire de relecture : {comment}").format(
-                            comment=escape_markdown(version.comment)))
-                    st.button(_("Ouvrir : {title} ({name})").format(title=title, name=escape_markdown(name)),
-                              key=f"pro.review.open.{version.id}", on_click=open_review, args=(case.id, version.id),
-                              icon=":material/rate_review:")
+                st.subheader(with_name(_("Dossier de {name}"), escape_markdown(name)), anchor=False)
+                st.markdown(f"**{escape_markdown(title)}** — {status_line(version)}")
+                st.markdown(due_html(item.due, day, item.urgent), unsafe_allow_html=True)
+                if version.comment:
+                    st.markdown(_("Commentaire de relecture : {comment}").format(
+                        comment=escape_markdown(version.comment)))
+                st.button(_("Ouvrir : {title} ({name})").format(title=title, name=escape_markdown(name)),
+                          key=f"pro.review.open.{version.id}", on_click=open_review, args=(item.case.id, version.id),
+                          icon=":material/rate_review:")
 
 
 def show_references(version: StoredLetter, generated: StoredLetter) -> None:
@@ -301,11 +306,12 @@ if not (case_id and version_id):
     st.title(_("Relecture"), anchor="relecture")
     announce_step(None, None, "relecture")
     show_notice()
-    st.markdown(_("Les courriers de votre organisation qui attendent une relecture, puis les brouillons. Ouvrez-en un pour voir pourquoi chaque paragraphe est là, le modifier, puis l'approuver ou le renvoyer avec un commentaire."))
+    urgent_review_notice(actor, today())
+    st.markdown(_("Les courriers de votre organisation qui attendent une relecture, puis les brouillons, les plus urgents d'abord. Ouvrez-en un pour voir pourquoi chaque paragraphe est là, le modifier, puis l'approuver ou le renvoyer avec un commentaire."))
     if not actor.can("letter.approve"):
         st.info(_("Approuver un courrier est réservé aux avocats, aux juristes et aux administrateurs de l'organisation."),
                 icon=":material/info:")
-    show_list(actor)
+    show_list(actor, today())
     st.stop()
 
 try:
@@ -337,8 +343,13 @@ st.title(_("Relecture : {title}").format(title=title), anchor="relecture-courrie
 announce_step(None, None, "relecture-courrier")
 show_notice()
 st.button(_("Retour à la liste des courriers"), on_click=_close, key="pro.review.close", icon=":material/arrow_back:")
-st.markdown(_("Dossier de {name}").format(name=escape_markdown(name)) + "  \n" + status_line(version))
-st.button(_("Ouvrir le dossier de {name}").format(name=escape_markdown(name)), on_click=open_case, args=(saved.id,),
+st.markdown(with_name(_("Dossier de {name}"), escape_markdown(name)) + "  \n" + status_line(version))
+due = letter_dues(case_store(), saved).get(version.letter_id)
+st.markdown(due_html(due, today(), is_urgent(due, today())), unsafe_allow_html=True)
+if version.status in REVIEWABLE and is_urgent(due, today()):
+    st.warning(_("Ce courrier doit partir vite : relisez-le maintenant, sinon sa date limite risque de passer."),
+               icon=":material/alarm:")
+st.button(with_name(_("Ouvrir le dossier de {name}"), escape_markdown(name)), on_click=open_case, args=(saved.id,),
           key="pro.review.open_case", icon=":material/folder_open:")
 st.markdown(" · ".join(f"[{label}](#{anchor})" for label, anchor in (
     (_("Modifications"), "modifications"), (_("Courrier annoté"), "courrier-annote"), (_("Provenance"), "provenance"),

@@ -1,6 +1,7 @@
 """« Modèle de courrier »: the letter template of the organisation — the standard one, or its
-own with its letterhead, signature and wording — and whether a lawyer must approve the
-letters before they go out. An administrator uploads a DOCX: it is checked before anything
+own with its letterhead, signature and wording — whether a lawyer must approve the
+letters before they go out, and then who may send without approval a letter whose last day
+is close (store.UrgentSend). An administrator uploads a DOCX: it is checked before anything
 else and refused with a French message naming each missing field, or shown (what differs
 from the standard one, a trial letter) and adopted with one click. The others see which
 template is used.
@@ -19,15 +20,17 @@ from assistant.core.i18n import _
 from assistant.letters.org_templates import check_template, diff_against_standard, sample_letter
 from assistant.letters.render import LETTER_TEMPLATE, render_docx
 from assistant.pages.common import DOCX, announce_step, escape_markdown, follow_goto, ui_date
+from assistant.casefiles.store import URGENT_DAYS, UrgentSend
 from assistant.pages.workspace import (
     REFUSALS, acting_user, case_store, forget_organisation_template, notice, organisation_name, refusal,
-    require_user, show_notice, today,
+    require_user, show_notice, today, urgent_send_label,
 )
 
 follow_goto()
 
 ROUND = "pro.template.round"          # bumped after an adoption: the file field comes back empty
 REVIEW = "pro.template.review"        # the « approved by a lawyer » box
+URGENT = "pro.template.urgent"        # who may send an urgent letter without approval
 
 
 def _round() -> int:
@@ -78,6 +81,17 @@ def _review_changed() -> None:
            else _("Les courriers n'ont plus besoin d'être approuvés avant l'envoi."))
 
 
+def _urgent_changed() -> None:
+    value = st.session_state.get(URGENT)
+    try:
+        case_store().set_urgent_send(UrgentSend(value), actor=acting_user())
+    except REFUSALS as error:
+        st.session_state.pop(URGENT, None)
+        notice(refusal(error), error=True)
+        return
+    notice(_("Envoi urgent sans approbation : {who}.").format(who=urgent_send_label(value)))
+
+
 actor = require_user()
 accounts = Accounts(case_store())
 admin = actor.can("template.manage")
@@ -123,6 +137,17 @@ else:
     st.markdown(_("Les courriers de {organisation} n'ont pas besoin d'être approuvés avant l'envoi.").format(
         organisation=escape_markdown(organisation)))
 st.caption(_("Quand l'approbation est demandée, seuls les courriers approuvés sortent : dans les dossiers comme sur la page « Plusieurs dossiers »."))
+if requires:
+    urgent = case_store().review_settings(actor).urgent_send
+    question = _("Un courrier doit partir dans {days} jours ou moins et n'est pas encore approuvé : qui peut l'envoyer sans approbation ?").format(days=URGENT_DAYS)
+    if actor.can("user.manage"):
+        if URGENT not in st.session_state:
+            st.session_state[URGENT] = urgent.value
+        st.radio(question, [u.value for u in UrgentSend], key=URGENT, format_func=urgent_send_label,
+                 on_change=_urgent_changed)
+    else:
+        st.markdown(f"{escape_markdown(question)}  \n**{escape_markdown(urgent_send_label(urgent))}**")
+    st.caption(_("Les juristes sont prévenus de ces courriers, et la personne qui les envoie aussi. Un envoi sans approbation demande un motif, gardé avec son auteur et sa date dans le journal de l'organisation."))
 
 st.header(_("Changer de modèle"), anchor="changer-de-modele")
 if not admin:

@@ -11,6 +11,7 @@ memory that survives a reload).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import sys
 import time
 from typing import Any, Callable, NoReturn, Optional
@@ -23,16 +24,20 @@ from assistant.casefiles.accounts import COOLDOWN, Accounts, NotAllowed, Role, T
 from assistant.law.analysis import HISTORY_FIELD_OF_LETTER, analyse
 from assistant.casefiles.crypto import SealError
 from assistant.casefiles.followup import AnswerKind
+from assistant.core.formatting import last_day
 from assistant.core.i18n import N_, _, lib
 from assistant.letters.models import Letter
 from assistant.law.model import Case, InvalidCase, parse_case
 from assistant.pages.common import (
     GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, escape_markdown,
-    reference_date,
+    reference_date, ui_date,
 )
 from assistant.casefiles.service import open_store
 from assistant.pages import faults, session_guard
-from assistant.casefiles.store import Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, Status, Store
+from assistant.casefiles.store import (
+    URGENT_DAYS, Channel, Conflict, Frozen, LetterStatus, NeedsApproval, NotFound, ReviewSettings, Status, Store,
+    UrgentSend,
+)
 
 # The signed-in accounts.User and its organisation's name (for display): kept by « Terminer
 # et effacer » (common.KEEP_ON_CLEAR), dropped by « Se déconnecter ». The failed sign-ins
@@ -45,6 +50,7 @@ CASE_ID = "pro.case_id"
 STORE_UNAVAILABLE = N_("Connexion impossible pour l'instant : les dossiers enregistrés ne sont pas accessibles. "
                        "Réessayez plus tard ou prévenez la personne qui gère ce service.")              # the case file opened from the dashboard
 NOTICE = "pro.notice"                # a one-line confirmation shown on the next page
+NOTICE_WARNING = "pro.notice.warning"  # and a warning under it (a last day a review may pass)
 
 ROLE_LABELS = {
     Role.mediator: N_("Médiateur ou médiatrice (France Services, conseiller numérique)"),
@@ -200,6 +206,9 @@ def show_notice() -> None:
             st.error(message, icon=":material/error:")
         else:
             st.success(message, icon=":material/check_circle:")
+    warning = st.session_state.pop(NOTICE_WARNING, None)
+    if warning:
+        st.warning(warning, icon=":material/alarm:")
 
 
 def acting_user() -> User:
@@ -446,6 +455,106 @@ FROZEN = N_("Ce courrier a déjà été envoyé ou remplacé : il ne peut plus c
 
 def letter_status_label(status: Any) -> str:
     return _(LETTER_STATUS_LABELS[LetterStatus(status)])
+
+
+# Who may send an urgent letter without approval (store.UrgentSend), as the settings say it.
+URGENT_SEND_LABELS = {
+    UrgentSend.nobody: N_("Personne : le courrier attend l'approbation d'un juriste, même si sa date limite est proche"),
+    UrgentSend.admin: N_("Un administrateur de l'organisation"),
+    UrgentSend.sender: N_("Un administrateur, ou le bénévole ou le médiateur qui suit le dossier"),
+}
+
+
+def urgent_send_label(value: Any) -> str:
+    return _(URGENT_SEND_LABELS[UrgentSend(value)])
+
+
+def due_words(due: Optional[dt.date], day: dt.date, capital: bool = True) -> str:
+    """A letter's last day in words, the project's one phrasing (formatting.last_day): « Au plus
+    tard le 7 décembre 2026 (demain) »; a passed one said as passed."""
+    if due is None:
+        return _("Pas de date limite")
+    if due < day:
+        return _("Date limite passée : c'était le {date}").format(date=ui_date(due))
+    return last_day(due, day, capital=capital)
+
+
+def urgent_sentence(due: dt.date, day: dt.date) -> str:
+    """Why a letter not approved yet is urgent: its last day, which a review may pass."""
+    if due < day:
+        return _("La date limite de ce courrier est passée (c'était le {date}) : il doit partir au plus vite.").format(
+            date=ui_date(due))
+    return _("Ce courrier doit partir {due} : la relecture risque de dépasser cette date.").format(
+        due=due_words(due, day, capital=False))
+
+
+def urgent_way(actor: User, settings: ReviewSettings) -> str:
+    """What the organisation allows when an urgent letter is not approved in time (its
+    `UrgentSend`), said to this user."""
+    if actor.can("letter.send") and settings.may_send_urgently(actor.role):
+        return _("S'il n'est pas approuvé à temps, vous pouvez l'envoyer sans approbation depuis la page du dossier, "
+                 "en disant pourquoi.")
+    if settings.urgent_send is UrgentSend.admin:
+        return _("S'il n'est pas approuvé à temps, un administrateur de votre organisation peut l'envoyer sans approbation.")
+    if settings.urgent_send is UrgentSend.sender:
+        return _("S'il n'est pas approuvé à temps, un administrateur, le bénévole ou le médiateur qui suit le dossier "
+                 "peut l'envoyer sans approbation.")
+    return _("Votre organisation n'envoie que des courriers approuvés.")
+
+
+def warn_if_urgent(case_id: str, letter_id: str) -> None:
+    """After « Demander une relecture »: when the letter's last day is close, a warning on
+    the next run (the review is asked all the same: nothing is blocked)."""
+    from assistant.casefiles.review_status import is_urgent, letter_dues
+
+    try:
+        actor, store = acting_user(), case_store()
+        due = letter_dues(store, store.get(case_id, actor=actor)).get(letter_id)
+        settings = store.review_settings(actor)
+    except REFUSALS:
+        return
+    if due is not None and is_urgent(due, today()):
+        st.session_state[NOTICE_WARNING] = " ".join((
+            urgent_sentence(due, today()), _("Prévenez un juriste dès maintenant."), urgent_way(actor, settings)))
+
+
+def claimant_name(case: Case) -> str:
+    """The person's first and last name as typed (for the professionals' lists)."""
+    return f"{case.claimant.first_name} {case.claimant.last_name}".strip() or _("Dossier sans nom")
+
+
+def due_html(due: Optional[dt.date], day: dt.date, urgent: bool) -> str:
+    """A waiting letter's last day as a line of HTML: in dark red and « Urgent » (in words,
+    not colour alone) when a review may pass it."""
+    words = html.escape(due_words(due, day))
+    if urgent:
+        label = html.escape(_("Urgent"))
+        return f'<p class="mda-overdue">{label} — {words}</p>'
+    return f'<p class="mda-due">{words}</p>'
+
+
+def urgent_review_notice(actor: User, day: dt.date, link: bool = False) -> None:
+    """For those who approve (« Relecture », « Dossiers »): the letters waiting for review
+    whose last day is within URGENT_DAYS, most urgent first, said before anything else."""
+    from assistant.casefiles.review_status import urgent_reviews
+
+    if not actor.can("letter.approve"):
+        return
+    try:
+        items = urgent_reviews(case_store(), day, actor=actor)
+    except REFUSALS:
+        return
+    if not items:
+        return
+    head = (_("1 courrier en attente de relecture doit partir dans {days} jours ou moins : relisez-le en premier.")
+            if len(items) == 1 else
+            _("{n} courriers en attente de relecture doivent partir dans {days} jours ou moins : relisez-les en premier.")
+            ).format(n=len(items), days=URGENT_DAYS)
+    lines = [f"- {escape_markdown(letter_title(w.version.letter_id))} ({escape_markdown(claimant_name(w.case.case))}) : "
+             f"{escape_markdown(due_words(w.due, day))}" for w in items]
+    st.warning(head + "\n\n" + "\n".join(lines), icon=":material/alarm:")
+    if link:
+        st.page_link(PAGE_FILES["letter_review"], label=_("Ouvrir la relecture"), icon=":material/rate_review:")
 
 
 def open_review(case_id: str, version_id: int) -> None:
