@@ -242,3 +242,31 @@ def test_the_organism_is_named_as_on_the_decisions_date(postcode, city, date, ex
     from assistant.law.appeals import _of_body
 
     assert _of_body(_departement_case(postcode, city, date)) == expected
+
+
+def _la_poste(name: str) -> str:
+    """A name as La Poste and many spreadsheets write it: « ST JEAN DE LUZ »."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    words = plain.replace("-", " ").replace("'", " ").split()
+    return " ".join({"SAINT": "ST", "SAINTE": "STE"}.get(w, w) for w in words)
+
+
+def test_no_official_name_is_refused_with_its_own_postcode():
+    """Issue 20, point 3: a batch refuses a city its postcode sends to another département or
+    authority. Every name the official data gives a commune — its own, its communes déléguées
+    and associées (former communes), its municipal arrondissements — with each of its
+    postcodes, as written there, the La Poste way (« ST », no accent, upper case) or with
+    « CEDEX 1 », is never refused."""
+    raw = _raw()
+    if raw is None:
+        message = "données brutes @etalab/decoupage-administratif absentes (bash .ci/official-data.sh)"
+        absent(message, message)
+    communes = json.loads((raw / "data" / "communes.json").read_text(encoding="utf-8"))
+    refused, checked = [], 0
+    for c in communes:
+        for postcode in c.get("codesPostaux", []):
+            for city in (c["nom"], _la_poste(c["nom"]), f"{c['nom']} CEDEX 1"):
+                checked += 1
+                if places.city_elsewhere(postcode, city, D(2026, 12, 6)) is not None:
+                    refused.append((c["type"], c["code"], postcode, city))
+    assert checked > 100_000 and not refused, refused[:20]

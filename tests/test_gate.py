@@ -50,6 +50,25 @@ def test_empty_extra_sheets_are_fine(tmp_path):
     assert len(_rows(path)) == 3
 
 
+def test_only_the_templates_hidden_lists_sheet_is_skipped(tmp_path):
+    """The batch template's drop-down lists live on a hidden « Listes » sheet (issue 20): it is
+    no sheet of cases. Shown again, or another hidden sheet holding values, is refused as ever."""
+    book = _workbook()
+    lists = book.create_sheet(gate.LISTS_SHEET)
+    lists.append(["Organisme"])
+    lists.append(["La CAF (caisse d'allocations familiales)"])
+    lists.sheet_state = "hidden"
+    path = tmp_path / "modele.xlsx"
+    book.save(path)
+    assert len(_rows(path)) == 3
+    for title, state in ((gate.LISTS_SHEET, "visible"), ("Cachée", "hidden")):
+        lists.title, lists.sheet_state = title, state
+        book.save(path)
+        with pytest.raises(gate.InputRefused) as refused:
+            _rows(path)
+        assert f"« {title} »" in str(refused.value)
+
+
 def test_a_formula_without_a_computed_value_is_refused_naming_the_cell(tmp_path):
     book = _workbook()
     column = COLUMNS.index("claimant.city") + 1

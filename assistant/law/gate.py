@@ -31,6 +31,9 @@ MAX_CELL_CHARS = 5_000                   # the longest field (own words) is 3,00
 MAX_COLUMNS = 200
 MAX_JSON_DEPTH = 20                      # a case file is 3 levels deep
 MAX_CASE_FILE_BYTES = 1024 * 1024        # one case file (JSON or YAML): a few kilobytes in practice
+# The hidden sheet of drop-down lists the batch template carries (too long for a cell
+# formula): skipped when reading a workbook as long as it stays hidden, never a sheet of cases.
+LISTS_SHEET = "Listes"
 
 # Bidirectional embeddings, overrides and isolates: they print a file number reversed.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -240,7 +243,8 @@ def xlsx_rows_from(source: "Path | io.BytesIO") -> tuple[list[str], Iterator[tup
     """(header, rows) of a workbook given as a path or as bytes in memory. A workbook with
     several filled sheets is refused (rows must never be silently left behind): every sheet
     is read to its first value, whatever its stored size says (a stale one hides rows). A
-    formula without a computed value is refused too: it would read as an empty cell."""
+    formula without a computed value is refused too: it would read as an empty cell. The
+    template's drop-down lists (`LISTS_SHEET`, hidden) are not a sheet of cases."""
     if isinstance(source, Path):
         source = io.BytesIO(read_limited(source))
     unreadable = InputRefused(["ce n'est pas un classeur Excel (.xlsx) lisible."])
@@ -258,9 +262,10 @@ def xlsx_rows_from(source: "Path | io.BytesIO") -> tuple[list[str], Iterator[tup
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception:
         raise unreadable from None
-    several = len(book.worksheets) > 1
+    worksheets = [s for s in book.worksheets if not (s.title == LISTS_SHEET and s.sheet_state != "visible")]
+    several = len(worksheets) > 1
     sheets = []
-    for sheet in book.worksheets:
+    for sheet in worksheets:
         where = f" (feuille « {sheet.title} »)" if several else ""
         cell = _uncached_formula(archive, getattr(sheet, "_worksheet_path", ""))
         if cell:

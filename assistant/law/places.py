@@ -107,8 +107,10 @@ def _by_postcode() -> dict[str, tuple[Commune, ...]]:
     return {pc: tuple(cs) for pc, cs in out.items()}
 
 
+@lru_cache(maxsize=100_000)
 def normalise(city: str) -> str:
-    """« St-Priest Cedex 3 » → « SAINT PRIEST »; « Lyon 3e Arrondissement » → « LYON »."""
+    """« St-Priest Cedex 3 » → « SAINT PRIEST »; « Lyon 3e Arrondissement » → « LYON ».
+    Cached: every commune's names are compared again for each address of a batch."""
     import re
     import unicodedata
 
@@ -291,3 +293,100 @@ def ambiguity(postal_code: str, city: str, on, commune_code: Optional[str] = Non
         return None
     ordered = sorted((_candidate(c, postal_code) for c in found.candidates), key=lambda c: (normalise(c.name), c.code))
     return Ambiguity(postal_code, tuple(ordered), tuple(differs))
+
+
+# --- A city that is not in its postcode (a batch's « 4400 » read 04400 for Nantes) ------------
+
+
+@dataclass(frozen=True)
+class NamedCommune:
+    """A commune as a message names it: « Nantes (44000), Loire-Atlantique »."""
+    code: str
+    name: str
+    postal_code: str
+    dep: str
+    departement: str
+
+
+@dataclass(frozen=True)
+class CityElsewhere:
+    """The city typed names no commune of the postcode, and every commune of that name lies in
+    another département, or under another authority on the date, than the postcode's:
+    `postcode_communes` are what the postcode is (none for a CEDEX or unknown postcode),
+    `postcode_departement` its département, `city_communes` where the city is."""
+    postal_code: str
+    city: str
+    postcode_departement: str
+    postcode_communes: tuple[NamedCommune, ...]
+    city_communes: tuple[NamedCommune, ...]
+
+
+def departement_name(dep: str, postal_code: str = "") -> str:
+    """« Loire-Atlantique » for 44 (departements.yaml), the code itself when unknown."""
+    place = _departement_place(dep, postal_code or dep)
+    return place.name if place else dep
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, tuple[Commune, ...]]:
+    """Normalised name (own, commune déléguée or associée, arrondissement) → the communes."""
+    out: dict[str, list[Commune]] = {}
+    for c in communes().values():
+        for name in {normalise(n) for n in c.names}:
+            out.setdefault(name, []).append(c)
+    return {name: tuple(cs) for name, cs in out.items()}
+
+
+def _named_here(local: tuple[Commune, ...], wanted: str) -> bool:
+    """Whether a commune of the postcode bears the name, whole or shortened (« Port Ste Foy »)."""
+    return any(wanted == n or n.startswith(wanted + " ") for c in local for n in map(normalise, c.names))
+
+
+def _named(found: Commune, postal_code: str = "") -> NamedCommune:
+    postcode = postal_code if postal_code in found.postcodes else (found.postcodes[0] if found.postcodes else "")
+    return NamedCommune(found.code, found.names[0], postcode, found.dep, departement_name(found.dep, postcode))
+
+
+def city_elsewhere(postal_code: str, city: str, on, commune_code: Optional[str] = None) -> Optional[CityElsewhere]:
+    """The postcode and the city disagree where it matters, else None.
+
+    The city is compared with the names the official data gives each commune of the postcode
+    (its own, its communes déléguées and associées — most former names —, its municipal
+    arrondissements), written any way (`normalise`: accents, « St »/« Saint », hyphens, « Cedex 3 »,
+    « 3e arrondissement »). A name found there, or nowhere (a lieu-dit, a name the data does not
+    hold), is accepted; so is a commune of that name in the postcode's département under the
+    same authority on the date `on` (`rsa_authority`; a CEDEX or unknown postcode, which names
+    no commune, is compared by département only). Otherwise the postcode would send the case to
+    another département or authority than the city: the candidates on both sides are returned.
+    An INSEE `commune_code` says the commune: nothing to compare."""
+    wanted = normalise(city)
+    if commune_code or not wanted:
+        return None
+    local = _by_postcode().get(postal_code, ())
+    if _named_here(local, wanted):
+        return None
+    elsewhere = _by_name().get(wanted, ())
+    if not elsewhere:
+        return None
+    deps = {c.dep for c in local} or {_dep_of_postcode(postal_code)}
+    same_dep = [c for c in elsewhere if c.dep in deps]
+    if same_dep and not local:
+        return None
+    if same_dep:
+        authorities = [rsa_authority(postal_code, "", on, c.code) for c in local]
+        if any(rsa_authority(postal_code, "", on, c.code) in authorities for c in same_dep):
+            return None
+    dep = sorted(deps)[0]
+    ordered = lambda cs: tuple(sorted(cs, key=lambda c: (c.dep, normalise(c.names[0]), c.code)))  # noqa: E731
+    return CityElsewhere(postal_code, city, departement_name(dep, postal_code),
+                         tuple(_named(c, postal_code) for c in ordered(local)),
+                         tuple(_named(c) for c in ordered(elsewhere)))
+
+
+def place_name(postal_code: str, city: str = "", commune_code: Optional[str] = None) -> str:
+    """Where an address was placed, for a person to check it: « Nantes, Loire-Atlantique (44) »,
+    or the département alone when postcode and city leave several communes."""
+    found = resolve(postal_code, city, commune_code).commune
+    dep = _where(postal_code, city, commune_code)[0]
+    departement = f"{departement_name(dep, postal_code)} ({dep})"
+    return f"{found.names[0]}, {departement}" if found else departement
