@@ -214,12 +214,16 @@ def test_another_organisations_case_is_never_shown(store) -> None:
     assert "Autre-Organisation" not in texts(at)
 
 
-def test_the_dashboard_and_case_pages_exist_only_once_signed_in(store) -> None:
+def test_the_dashboard_and_case_pages_ask_to_sign_in_until_signed_in(store) -> None:
     at = app(page="pages/account.py")
     assert widget(at, "text_input", "pro.email") is not None
+    # Known to the menu (hidden) so that a reload of /dossiers is never « page not found »
+    # (issue 20): each asks to sign in first.
     for page in ("pages/dashboard.py", "pages/case_file.py"):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page)
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert "Cette page est réservée aux professionnels connectés." in texts(at)
+        assert titles(at) in ([], ["Dossier"])
     signed_in = app(member(store), page="pages/dashboard.py")
     assert titles(signed_in) == ["Dossiers"]
 
@@ -288,6 +292,27 @@ def test_recording_a_sending_starts_the_ladder_with_the_letter_kept(store) -> No
         at.radio(key=f"pro.answer.{question}.1").set_value(reply).run()
     at.button(key="pro.answer.save.1").click().run()
     assert [e.value for e in at.error] == ["Cette date est après aujourd'hui : vérifiez-la."]
+
+
+def test_the_case_page_says_each_last_day_one_way_in_its_language(store) -> None:
+    """Issue 20 §5: « Au plus tard le 7 December 2026 » mixed languages on an English case page."""
+    user = member(store)
+    case_id = save_case(store, user, **UNWRITTEN)
+    store.record_sent(case_id, "explanation_request", TODAY, actor=user)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["reference_date"], at.session_state["lang"] = TODAY, "en"
+    at.session_state[USER], at.session_state[CASE_ID] = user, case_id
+    at.session_state["pro.organisation"] = Accounts(store).organisation_name(user.organisation_id)
+    at.run()
+    at.switch_page("pages/case_file.py").run()
+    assert not at.exception, at.exception
+    steps = ladder(store.get(case_id, actor=user).case, [Sent(letter_id="explanation_request", on=TODAY)], [], "en")
+    due = [s.due for s in steps if s.due is not None]
+    assert due
+    page = texts(at)
+    for day in due:
+        assert f"By {long_date(day, 'en_GB')} at the latest (in {(day - TODAY).days} days)" in page, page
+    assert "Au plus tard" not in page and "au plus tard" not in page
 
 
 def test_a_volunteer_has_no_working_delete_button(store) -> None:
