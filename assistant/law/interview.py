@@ -27,8 +27,8 @@ from assistant.core.formatting import long_date
 from assistant.core.i18n import N_
 from assistant.law import bodies, places
 from assistant.law.model import (
-    BENEFITS_BY_ORGANISM, DECISION_DAY_PATHS, SITUATIONS_BY_ORGANISM, Case, InvalidCase, OrganismKind, Problem, decision_day,
-    parse_case,
+    BENEFITS_BY_ORGANISM, DECISION_DAY_PATHS, RECIPIENT_ADDRESS_FIELDS, SITUATIONS_BY_ORGANISM, Case, InvalidCase,
+    OrganismKind, Problem, decision_day, parse_case,
 )
 from assistant.law.appeals import commune_problem, require_commune
 
@@ -181,6 +181,94 @@ SITUATIONS = (
 TRISTATE = (Option(YES, N_("Oui")), Option(NO, N_("Non")), Option(UNKNOWN, N_("Je ne sais pas")))
 YESNO = (Option(YES, N_("Oui")), Option(NO, N_("Non")))
 
+# Words people type for a choice besides its code and its label (an association's
+# spreadsheet, assistant/associations/batch.py); compared without case, accents or punctuation.
+TYPED_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "organism.kind": {
+        "france_travail": ("Pôle emploi",),
+        "departement": ("conseil général", "CD"),
+        "mdph": ("CDAPH",),
+    },
+    "benefit": {
+        "are": ("chômage", "allocation de retour à l'emploi", "allocations chômage"),
+        "indemnites_journalieres": ("IJ", "indemnités journalières maladie"),
+        "allocations_familiales": ("AF",),
+        "css": ("CMU-C", "CMU complémentaire", "ACS"),
+        "retraite": ("pension de retraite",),
+        "autre": ("autre",),
+    },
+    "situation": {
+        "suspension": ("suspension", "suspendu", "blocage", "paiements suspendus"),
+        "reduction": ("réduction", "baisse", "diminution"),
+        "overpayment": ("trop-perçu", "indu", "récupération d'indu", "dette", "remboursement"),
+        "refusal": ("refus", "rejet", "demande refusée"),
+        "termination": ("suppression", "fin de droit", "fin de droits", "fin de l'aide"),
+        "sanction": ("sanction", "radiation"),
+        "penalty": ("pénalité", "amende"),
+    },
+    "decision.ground": {
+        "medical": ("médical", "médicale", "avis médical", "médecin-conseil"),
+        "administrative": ("administratif", "administrative"),
+    },
+}
+
+
+def case_choices(path: str) -> tuple[Option, ...]:
+    """A closed field's values in the case file (codes) with the interview's labels, in the
+    interview's order: the spreadsheet's drop-down lists show these labels."""
+    if path == "organism.kind":
+        return organism_choices()
+    if path == "benefit":
+        return benefit_choices()
+    if path == "situation":
+        return SITUATIONS
+    question = QUESTIONS[path]
+    values = dict(question.case_values)
+    return tuple(Option(values[o.value], o.label) for o in question.options if o.value in values)
+
+
+def fold_words(text: str) -> str:
+    """« Trop-perçu », « trop percu », « TROP_PERÇU » → « trop percu »."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold().replace("’", "'"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+_ARTICLE = re.compile(r"^(la|le|les|l|un|une|mon|ma|mes) ")
+
+
+def choice_words(path: str) -> dict[str, str]:
+    """Folded word → case value, for a closed field: the code, the label, the label's parts
+    before and inside its brackets (« RSA », « revenu de solidarité active »), the registry's
+    short name, and TYPED_WORDS; a leading article is optional (« La CAF », « CAF »).
+    Follows the registry (a body added there is read at once)."""
+    def short(value: str) -> str:
+        if path == "organism.kind":
+            return bodies.organism(value)["short"]
+        return bodies.benefit_words(value)["short"] if path == "benefit" else ""
+
+    return _choice_words(path, tuple((o.value, o.label, short(o.value)) for o in case_choices(path)))
+
+
+@lru_cache(maxsize=16)
+def _choice_words(path: str, choices: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for value, label, short in choices:
+        for text in [value, label, *re.split(r"[()]", label), short, *TYPED_WORDS.get(path, {}).get(value, ())]:
+            folded = fold_words(text)
+            for word in {folded, _ARTICLE.sub("", folded)} - {""}:
+                words.setdefault(word, value)
+    return words
+
+
+def read_choice(path: str, text: str) -> Optional[str]:
+    """The case value a typed choice means (code, label or usual word), None if none."""
+    folded = fold_words(text)
+    words = choice_words(path)
+    return words.get(folded) or words.get(_ARTICLE.sub("", folded))
+
 
 def benefit_options(answers: Answers) -> tuple[Option, ...]:
     """Only the benefits the chosen body can decide on: an impossible pair cannot be picked."""
@@ -237,10 +325,6 @@ def _ground_matters(a: Answers) -> bool:
     kind, benefit = a.get("organism.kind"), a.get("benefit")
     return (kind in bodies.organism_kinds() and benefit in bodies.benefit_ids()
             and bodies.body(kind).medical_board and bodies.benefit(benefit).medical_ground)
-
-
-def _rsa(a: Answers) -> bool:
-    return a.get("benefit") == "rsa"
 
 
 def commune_ambiguity(a: Answers) -> Optional[places.Ambiguity]:
@@ -375,14 +459,9 @@ STEPS: tuple[Step, ...] = (
     Step("own_words", N_("Votre situation, avec vos mots"), (
         Question("context.own_words", N_("Racontez en quelques phrases ce qui s'est passé (facultatif)"), "longtext",
                  help=N_("Ce texte sera repris tel quel dans vos courriers. Restez factuel ; inutile de parler de votre santé.")),
-        Question("organism.address", N_("Adresse postale de l'organisme qui a pris la décision (facultatif)"), "longtext",
-                 placeholder=N_("Par exemple : 12 rue de la Gare, 44000 Nantes"),
-                 help=N_("Elle figure en général en haut de la décision, ou avec les « voies et délais de recours ». Si vous la laissez vide, une place restera libre sur le courrier pour l'écrire à la main."),
-                 hints=(
-                     Hint(N_("Vous ne la trouvez pas ? L'annuaire officiel de l'administration donne l'adresse de chaque organisme, par département : [lannuaire.service-public.fr](https://lannuaire.service-public.fr/).")),
-                     Hint(N_("Pour le RSA, l'adresse du conseil départemental figure sur la décision ou sur le site internet de votre département."), show_if=_rsa),
-                 )),
-    ), subject=N_("vos mots et l'adresse de l'organisme")),
+        # Each recipient's address is asked on the letters screen, under that recipient's name
+        # (RECIPIENT_ADDRESS_FIELDS): one field here was printed under another body's name.
+    ), subject=N_("vos mots")),
     Step("identity", N_("Pour écrire vos courriers"), (
         Question("claimant.first_name", N_("Prénom"), "text", required=True),
         Question("claimant.last_name", N_("Nom"), "text", required=True),
@@ -406,6 +485,31 @@ QUESTIONS = {q.id: q for step in STEPS for q in step.questions}
 
 def visible_steps(answers: Answers) -> list[Step]:
     return [step for step in STEPS if step.visible(answers)]
+
+
+# The screen whose answers every time limit is counted from (`deadlines.appeal_start`,
+# `silence_start`), those answers, and the question saying whether the limit binds: unstated
+# routes and time limits, it does not run (cja-R421-5, css-R142-1-A III).
+DATES_STEP = "decision"
+DATE_QUESTIONS = ("decision.received", "decision.date", "decision.received_on", "context.started_on",
+                  "decision.request_filed_on", "decision.acknowledgement_states_time_limits")
+STATED_QUESTION = "decision.appeal_info_given"
+
+
+def deadline_answers_given(answers: Answers, past: bool = False) -> bool:
+    """Whether a safe date may be said yet: every `DATE_QUESTIONS` shown answered (a date or
+    « je ne sais pas »), else the date would be a guess (no receipt date typed yet means the
+    decision's own date); and, for a date already past, whether the decision stated how to
+    contest, else « passée » would be said of a limit that may not bind."""
+    def answered(question: Question) -> bool:
+        return answers.get(question.id) not in (None, "")
+
+    shown = STEPS_BY_ID[DATES_STEP].visible_questions(answers)
+    if not all(answered(q) for q in shown if q.id in DATE_QUESTIONS):
+        return False
+    stated = QUESTIONS[STATED_QUESTION]
+    asked = any(stated in step.visible_questions(answers) for step in visible_steps(answers))
+    return not past or not asked or answered(stated)
 
 
 def options_for(question: Question, answers: Answers) -> tuple[Option, ...]:
@@ -476,6 +580,10 @@ def case_dict(answers: Answers, today: Optional[dt.date] = None) -> dict:
             elif value is None and (question.required or question.id not in answers):
                 continue
             _set(case, question.id, value)
+    for path in RECIPIENT_ADDRESS_FIELDS:  # typed on the letters screen, under each recipient's name
+        value = str(answers.get(path) or "").strip()
+        if value:
+            _set(case, path, value)
     if today is not None:
         case["today"] = today.isoformat()
     return case
@@ -526,6 +634,8 @@ def answers_from_case(case: dict) -> Answers:
             answers[question.id] = "" if value is None else f"{value:g}".replace(".", ",")
         elif value is not None:
             answers[question.id] = value
+    for path in RECIPIENT_ADDRESS_FIELDS:
+        answers[path] = _get(case, path)
     return {k: v for k, v in answers.items() if v is not None}
 
 
@@ -665,6 +775,28 @@ def problems_by_question(problems: list[Problem]) -> tuple[dict[str, list[Proble
         else:
             attached.setdefault(question, []).append(problem)
     return attached, loose
+
+
+def within_limit(question: Question, text: Any) -> Any:
+    """The typed text cut to the field's limit (what fits is kept; the page says it was cut)."""
+    limit = question.limit
+    if limit and isinstance(text, str) and len(text) > limit:
+        return text[:limit]
+    return text
+
+
+def first_step_to_answer(answers: Answers, today: Optional[dt.date] = None) -> Optional[str]:
+    """The first screen with a question still to answer or to correct (where a resumed
+    half-done file lands, rather than on a review full of errors); None when complete or
+    when what is wrong belongs to no question (the review says it)."""
+    try:
+        checked_case(answers, today)
+    except InvalidCase as error:
+        attached, _loose = problems_by_question(error.problems)
+        for step in visible_steps(answers):
+            if any(q.id in attached for q in step.visible_questions(answers)):
+                return step.id
+    return None
 
 
 def _get(data: dict, path: str) -> Any:

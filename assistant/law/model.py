@@ -194,7 +194,20 @@ class Claimant(_Strict):
 class Organism(_Strict):
     kind: OrganismKind
     name: Optional[str] = Field(default=None, max_length=300)
+    # The deciding body's own address: its letters, and those to its director, its commission
+    # de recours amiable and its own mediator, which sit there.
     address: Optional[str] = Field(default=None, max_length=500)
+
+
+class RecipientAddresses(_Strict):
+    """Contract addition (2026-12-06): the addresses of the letters' other recipients, one
+    per kind of body, so that no body's address is ever printed under another's name."""
+
+    departement: Optional[str] = Field(default=None, max_length=500)     # RSA decided by the CAF or MSA
+    mediator: Optional[str] = Field(default=None, max_length=500)        # a mediator with its own address
+    court: Optional[str] = Field(default=None, max_length=500)           # the court seized directly
+    medical_board: Optional[str] = Field(default=None, max_length=500)   # commission médicale de recours amiable
+    remission_body: Optional[str] = Field(default=None, max_length=500)  # another body deciding remissions
 
 
 class Decision(_Strict):
@@ -242,6 +255,7 @@ class Case(_Strict):
     decision: Decision = Field(default_factory=Decision)
     context: Context = Field(default_factory=Context)
     history: History = Field(default_factory=History)
+    recipient_addresses: RecipientAddresses = Field(default_factory=RecipientAddresses)
     today: Optional[dt.date] = None
 
     @property
@@ -341,6 +355,12 @@ FIELD_LABELS: dict[str, str] = {
     "history.explanation_requested_on": "Date de la demande d'explication",
     "history.documents_requested_on": "Date de la demande de documents",
     "history.appeal_filed_on": "Date du recours",
+    "recipient_addresses": "Adresses des autres destinataires",
+    "recipient_addresses.departement": "Adresse du département (RSA)",
+    "recipient_addresses.mediator": "Adresse du médiateur",
+    "recipient_addresses.court": "Adresse du tribunal",
+    "recipient_addresses.medical_board": "Adresse de la commission médicale de recours amiable",
+    "recipient_addresses.remission_body": "Adresse de l'instance qui décide des remises de dette",
     "today": "Date de référence (today)",
 }
 
@@ -489,8 +509,10 @@ def commune_message(problem: Problem, hint: str = "file") -> str:
             f"{params['postal_code']}{typed} : {names} ; elles n'ont pas {differ} ; {COMMUNE_HINTS[hint]}")
 
 
+# Where each recipient's postal address is typed: the deciding body's, then the others'.
+RECIPIENT_ADDRESS_FIELDS = ("organism.address", *(f"recipient_addresses.{name}" for name in RecipientAddresses.model_fields))
 # Fields where a person may type several lines (an address, their own words).
-MULTILINE_FIELDS = frozenset({"claimant.address", "organism.address", "context.own_words"})
+MULTILINE_FIELDS = frozenset({"claimant.address", "context.own_words", *RECIPIENT_ADDRESS_FIELDS})
 
 
 def parse_case(data: Any, source: str | None = None) -> Case:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional, Protocol
@@ -485,41 +485,112 @@ def _sender(case: Case) -> list[str]:
     return lines
 
 
-def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, Any]) -> tuple[list[str], Optional[str]]:
-    """The address block, and which `address_help` of the catalogue tells where to find the
-    address when we do not know it (then blank lines are left to fill in by hand)."""
+@dataclass(frozen=True)
+class Addressee:
+    """A letter's recipient block: the name lines, then the address typed for this recipient
+    or blank lines to fill in by hand; `path` is where that address is typed (a case-file
+    path; None for a fixed address of the catalogue), `help` the `address_help` key saying
+    where to find it, and `known` whether it was typed."""
+
+    lines: list[str]
+    path: Optional[str]
+    help: Optional[str]
+    known: bool
+
+
+def _typed_address(case: Case, path: str) -> list[str]:
+    group, name = path.split(".")
+    return _lines(getattr(getattr(case, group), name))
+
+
+def _at(names: list[str], case: Case, help_key: str) -> Addressee:
+    """`names` with the address typed for this kind of recipient, and never another's
+    (catalogue `address_fields`)."""
     data = load_catalogue().data
-    blank = [""] * data["address_blank_lines"]
-    own_address = _lines(case.organism.address)
-    own = (own_address, None) if own_address else (blank, "organism")
+    path = data["address_fields"][help_key]
+    typed = _typed_address(case, path)
+    if typed:
+        return Addressee([*names, *typed], path, help_key, True)
+    return Addressee([*names, *[""] * data["address_blank_lines"]], path, help_key, False)
+
+
+def _addressee(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, Any]) -> Addressee:
+    """Who the letter goes to, and at which address (see `Addressee`)."""
+    data = load_catalogue().data
     rule, route = spec.recipient, analysis.appeal.route
     if spec.id == "explanation_request" and ctx["answer_kind"]["appeal"] == "refusal_without_reasons":
         rule = "appeal_body"   # the reasons of a rejected appeal are asked of whoever rejected it
     if rule in ("cada", "cnil", "defenseur"):
-        return list(data["addresses"][rule]), None
+        return Addressee(list(data["addresses"][rule]), None, None, True)
     if rule == "organism":
-        return [ctx["organism"], *own[0]], own[1]
+        return _at([ctx["organism"]], case, "organism")
     if rule == "mediator":
         mediator_spec = bodies.body(case.organism.kind.value).mediator
         if mediator_spec and mediator_spec.letter_to:
-            return [mediator_spec.letter_to["name"], *blank], mediator_spec.letter_to["address_help"]
-        return [f"Médiateur {ctx['organism_of']}", *own[0]], own[1]
+            return _at([mediator_spec.letter_to["name"]], case, mediator_spec.letter_to["address_help"])
+        return _at([f"Médiateur {ctx['organism_of']}"], case, "organism")
     remission = bodies.benefit(case.benefit.value).remission_body
     if rule == "remission_body" and remission and remission.get("address_help") == "organism":
         # e.g. a pension overpayment: the caisse's own commission de recours amiable (CSS L355-3).
-        return [f"{remission['to']} {ctx['organism_of']}", *own[0]], own[1]
+        return _at([f"{remission['to']} {ctx['organism_of']}"], case, "organism")
     if rule == "remission_body" and remission:
         # e.g. an ARE overpayment: the regional joint body (C. trav. L5312-10).
-        return [remission["to"], *blank], remission["address_help"]
+        return _at([remission["to"]], case, remission["address_help"])
     if rule == "remission_body" and route != "rapo_departement":
-        return [f"Directeur {ctx['organism_of']}", *own[0]], own[1]
+        return _at([f"Directeur {ctx['organism_of']}"], case, "organism")
     # The appeal authority (and, for RSA, the département's président for remissions too).
     body = [clean(analysis.appeal.body) or "", *data["recipient_extra"].get(route, [])]
     if route == "rapo_departement" and procedure(case) != "departement":
-        return [*body, *blank], "departement"  # not on the CAF's letter
+        return _at(body, case, "departement")  # not on the CAF's letter
     if route in data["address_help"]:  # the court, the mediator, the medical board: not the body's address
-        return [*body, *blank], route
-    return [*body, *own[0]], own[1]
+        return _at(body, case, route)
+    return _at(body, case, "organism")
+
+
+def _recipient(spec: LetterSpec, case: Case, analysis: Analysis, ctx: dict[str, Any]) -> tuple[list[str], Optional[str]]:
+    """The address block, and which `address_help` of the catalogue tells where to find the
+    address when we do not know it (then blank lines are left to fill in by hand)."""
+    found = _addressee(spec, case, analysis, ctx)
+    return found.lines, None if found.known else found.help
+
+
+@dataclass(frozen=True)
+class AddressRequest:
+    """One address to ask the person for: where it is typed (a case-file path), the names it
+    is printed under, the letters that print it, and where to find it (an `address_help` key;
+    `where`: that sentence in the person's language, filled in by `guides.address_requests`)."""
+
+    path: str
+    names: tuple[str, ...]
+    letters: tuple[str, ...]
+    help: str
+    where: str = ""
+
+
+def address_requests(case: Case, analysis: Analysis, letters: list[Letter],
+                     answers: Iterable[AnswerLike] = ()) -> list[AddressRequest]:
+    """The addresses these letters need, one per recipient's field, in the letters' order;
+    fixed addresses (CADA, CNIL, Défenseur des droits) are not asked."""
+    catalogue = load_catalogue()
+    ids = tuple(letter.id for letter in letters)
+    ctx = _context(case, analysis, case.reference_date, ids, answers)
+    found: dict[str, AddressRequest] = {}
+    for letter_id in ids:
+        spec = catalogue.letters[letter_id]
+        addressee = _addressee(spec, case, analysis, ctx)
+        if addressee.path is None or addressee.help is None:
+            continue  # a fixed address of the catalogue
+        name = addressee.lines[0]
+        known = found.get(addressee.path)
+        if known is None:
+            found[addressee.path] = AddressRequest(addressee.path, (name,), (letter_id,), addressee.help)
+        else:
+            names = known.names if name in known.names else (*known.names, name)
+            found[addressee.path] = AddressRequest(known.path, names, (*known.letters, letter_id), known.help)
+    own = found.get("organism.address")
+    if own is not None:  # the deciding body's own address: named after it first
+        found[own.path] = replace(own, names=tuple(dict.fromkeys((ctx["organism"], *own.names))))
+    return list(found.values())
 
 
 def _references(case: Case, ctx: dict[str, Any]) -> list[str]:

@@ -10,6 +10,8 @@ names. `labels(lang)` names the guide's parts (« To whom », « How »…).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -200,6 +202,28 @@ def sending_guides(case: Case, analysis: Analysis, letters: list[Letter], lang: 
     shown = analyse(case, lang=lang)
     with_notes = next((letter.id for letter in letters if letter.guide.notes or letter.guide.dates), None)
     return [_guide(letter, case, analysis, shown, fr, lang, letter.id == with_notes) for letter in letters]
+
+
+def address_requests(case: Case, analysis: Analysis, letters: list[Letter], lang: str = "fr") -> list[build.AddressRequest]:
+    """The addresses these letters need (`build.address_requests`), each with where to find it
+    in `lang`: the very sentence the sending guide says (one source, no second wording)."""
+    requests = build.address_requests(case, analysis, letters)
+    if not requests:
+        return []
+    ctx = build._context(case, analysis, case.reference_date, tuple(letter.id for letter in letters))
+    templates = wording(lang)["address_help"] if lang in LOCALES else build._templates()["address_help"]
+    return [replace(r, where=" ".join(templates[r.help].render(**ctx).split())) for r in requests]
+
+
+_URL = re.compile(r"https://[^\s,;)»]+")
+
+
+@lru_cache(maxsize=1)
+def official_links() -> frozenset[str]:
+    """Every web address the guides' data give (catalogue.yaml, guide.<lang>.yaml): the
+    ones a page may show as real links, and no other (what a person typed stays text)."""
+    sources = [build.CATALOGUE_PATH, *(HERE / f"guide.{lang}.yaml" for lang in LOCALES)]
+    return frozenset(url.rstrip(".") for path in sources for url in _URL.findall(path.read_text(encoding="utf-8")))
 
 
 def guide_lines(guide: SendingGuide, lang: str = "fr") -> list[str]:

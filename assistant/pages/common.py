@@ -13,7 +13,6 @@ import json
 import os
 import re
 import string
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -28,6 +27,7 @@ from assistant.core.formatting import long_date
 from assistant.core.i18n import _, babel_locale, current_language, lib, set_language_source
 from assistant.law.legal_refs import LegalRef, LegalRefsError, load_refs
 from assistant.law.model import Case, InvalidCase, parse_case
+from assistant.letters.file_names import letter_word, slug
 
 # The interface speaks the language of this browser session (the library reads it here).
 set_language_source(lambda: st.session_state.get("lang"))
@@ -192,7 +192,7 @@ def show_legal_basis(ids: list[str], expanded: bool) -> None:
             if ref is None:
                 st.markdown(f"- `{ref_id}`")
                 continue
-            site = "EUR-Lex" if "eur-lex" in (ref.url.host or "") else "Légifrance"
+            site = ref.site_name
             link = _("Lire le texte sur {site}").format(site=site)
             st.markdown(f"**{escape_markdown(ref.citation[:1].upper() + ref.citation[1:])}**  \n"
                         f"{escape_markdown(lib(ref.summary))}  \n[{link}]({ref.url})")
@@ -203,21 +203,6 @@ def show_legal_basis(ids: list[str], expanded: bool) -> None:
 # --- File names ---------------------------------------------------------------------------
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Short, recognisable names for the files (French, like the letters); others: the title.
-FILE_WORDS = {
-    "appeal": "recours", "explanation_request": "demande-explication", "document_access": "demande-dossier",
-    "reminder": "relance", "cada_referral": "saisine-cada", "cnil_complaint": "plainte-cnil",
-    "mediator_referral": "saisine-mediateur", "defenseur_referral": "saisine-defenseur-des-droits",
-    "debt_remission_request": "demande-remise-de-dette",
-}
-
-
-def slug(text: str, limit: int = 40) -> str:
-    """ASCII file-name part: « Ben Ali-Épée » → « ben-ali-epee »."""
-    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
-
-
 def file_stem(what: str, case: Any) -> str:
     """`recours-benali-2026-11-23`: the letter, the person's last name, the date."""
     parts = [what, slug(case.claimant.last_name or ""), case.reference_date.isoformat()]
@@ -225,7 +210,7 @@ def file_stem(what: str, case: Any) -> str:
 
 
 def letter_stem(letter: Any, case: Any) -> str:
-    return file_stem(FILE_WORDS.get(letter.id) or slug(letter.title) or letter.id, case)
+    return file_stem(letter_word(letter.id, letter.title), case)
 
 
 # --- One question, as widgets -----------------------------------------------------------
@@ -292,6 +277,21 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + char if char in _PUNCTUATION else char for char in text)
 
 
+def linked_markdown(text: str, links: frozenset[str]) -> str:
+    """`escape_markdown`, except the web addresses of `links` (the app's own data, e.g.
+    `guides.official_links()`): each becomes a real link whose target is exactly that
+    address, its text the address as written. Anything else stays text."""
+    found = [url for url in sorted(links, key=len, reverse=True) if url in text]
+    if not found:
+        return escape_markdown(text)
+    pattern = re.compile("|".join(re.escape(url) for url in found))
+    urls = pattern.findall(text)
+    # Private-use marks stand for the links while the rest is escaped (no punctuation in them).
+    marked = escape_markdown(pattern.sub(lambda m: f"\ue000{urls.index(m.group())}\ue001", text))
+    return re.sub("\ue000(\\d+)\ue001", lambda m: "[{label}](<{url}>)".format(
+        url=urls[int(m[1])], label="".join("\\" + c if c in _PUNCTUATION else c for c in urls[int(m[1])])), marked)
+
+
 # --- An error no page expected ------------------------------------------------------------
 
 # "1": a page's unexpected error goes on to Streamlit's own error box instead (the tests set
@@ -349,7 +349,7 @@ def restore_session() -> bool:
     # without it (until then, a late word from the tab is still heard).
     if not (how == "tab" or (how == "alone" and (answers() or state.get(MEMORY_KEY)))):
         return True
-    if answers() and not state.get(MEMORY_KEY):
+    if (answers() or state.get(PRO_KEYS[0])) and not state.get(MEMORY_KEY):
         state[MEMORY_KEY] = session_memory.new_key()     # made here, never taken from the tab
     tab_key.mount(state.get(MEMORY_KEY) or "", **_countdown(state[MEMORY_RUNS]))
     return False
@@ -398,7 +398,23 @@ def _restore(key: str) -> bool:
     for name in (STEP, "lang", "mediator"):
         if snapshot.get(name) is not None:
             state[name] = snapshot[name]
+    _restore_sign_in(snapshot.get("pro"))
     return True
+
+
+def _restore_sign_in(pro: Optional[dict]) -> None:
+    """A reload (F5) keeps a professional signed in: the user as signed in, from the sealed
+    draft; each professional page then asks the store again (`workspace.refreshed_user`),
+    so a disabled account or a changed password still ends the session."""
+    from assistant.casefiles.roles import User
+
+    if not pro or st.session_state.get(PRO_KEYS[0]) is not None:
+        return
+    try:
+        st.session_state[PRO_KEYS[0]] = User.model_validate(pro["user"])
+    except (KeyError, TypeError, ValueError):
+        return                                # a draft of another version: sign in again
+    st.session_state[PRO_KEYS[1]] = pro.get("organisation")
 
 
 def _countdown(run: int) -> dict[str, Any]:
@@ -437,11 +453,14 @@ def persist_session() -> None:
 
     answered = st.session_state.get(ANSWERS)
     key = st.session_state.get(MEMORY_KEY)
-    if (answered or key) and MEMORY_RETRY not in st.session_state and MEMORY_TAB in st.session_state:
+    signed = st.session_state.get(PRO_KEYS[0])
+    if (answered or key or signed) and MEMORY_RETRY not in st.session_state and MEMORY_TAB in st.session_state:
         if not key:   # answers given by the page itself, not a callback: the tab gets it next run
             key = st.session_state[MEMORY_KEY] = session_memory.new_key()
         snapshot = {"answers": answered or {}, STEP: st.session_state.get(STEP),
                     "lang": st.session_state.get("lang"), "mediator": mediator()}
+        if signed is not None:   # sealed like the answers: a reload keeps the professional signed in
+            snapshot["pro"] = {"user": signed.model_dump(mode="json"), "organisation": st.session_state.get(PRO_KEYS[1])}
         digest = hashlib.sha256(repr(snapshot).encode("utf-8")).hexdigest()
         ttl = session_memory.mediator_ttl() if mediator() else None
         refresh = session_memory.refresh_seconds(session_memory.mediator_idle_seconds() if mediator()
@@ -561,7 +580,11 @@ def resume_from_upload(widget_key_: str) -> None:
     st.session_state[ERRORS] = {}
     st.session_state.pop(STEP, None)
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1  # widgets re-seeded
-    st.session_state[GOTO] = "review"
+    # A file made halfway opens on its first question left to answer; a complete one, on the review.
+    step = iv.first_step_to_answer(restored, reference_date())
+    if step is not None:
+        st.session_state[STEP] = step
+    st.session_state[GOTO] = "review" if step is None else "interview"
 
 
 def resume_widget() -> None:

@@ -18,11 +18,14 @@ import streamlit as st
 
 from assistant.core import i18n, logs
 from assistant.casefiles.calendar_ics import calendar_bytes
+from assistant.core.formatting import last_day
 from assistant.core.i18n import _, current_language, lib
 from assistant.pages import common, workspace
 from assistant.pages.common import (
-    DOCX, case_fingerprint, escape_markdown, file_stem, follow_goto, letter_stem, mediator, require_outcome, ui_date,
+    DOCX, case_fingerprint, escape_markdown, file_stem, follow_goto, letter_stem, linked_markdown, mediator,
+    require_outcome, ui_date,
 )
+from assistant.law import interview as iv
 
 follow_goto()
 
@@ -120,11 +123,55 @@ def appeal_date_line(result: Any, case: Any, analysis: Any) -> None:
             st.markdown(_("**Le délai pour contester a expiré le {date}** : parlez-en à un conseiller avant d'envoyer ce courrier.").format(
                 date=ui_date(deadline)))
         return
-    left = _("aujourd'hui, dernier jour") if days == 0 else (
-        _("dans 1 jour") if days == 1 else _("dans {n} jours").format(n=days))
-    st.markdown(_("**À envoyer avant le {date}** — {left}.").format(date=ui_date(deadline), left=left))
+    st.markdown(_("**À envoyer {last_day}.**").format(last_day=last_day(deadline, case.reference_date)))
     if not analysis.appeal.deadline_opposable:
         st.caption(_("La décision n'indiquait pas comment la contester : le délai ne court pas, mais cette date est la plus sûre."))
+
+
+def _keep_addresses(paths: list[str]) -> None:
+    """The addresses typed become answers (case-file fields): the letters, the saved case and
+    « Télécharger mes réponses » then carry them."""
+    store, cut = common.answers(), st.session_state.setdefault("addr.cut", {})
+    for path in paths:
+        typed = str(st.session_state.get(f"addr.{path}") or "").strip()
+        limit = iv.model_max_length(path) or len(typed)
+        cut.pop(path, None)
+        if len(typed) > limit:   # a paste too long is cut, and said, never dropped
+            cut[path], typed = len(typed), typed[:limit]
+            st.session_state[f"addr.{path}"] = typed
+        if typed:
+            store[path] = typed
+        else:
+            store.pop(path, None)
+
+
+def address_section(requests: list, letters: list, links: frozenset[str]) -> None:
+    """One field per recipient the letters name, labelled with its name, with the letters
+    that print it and where to find it (the guide's own sentence)."""
+    if not requests:
+        return
+    st.header(_("Les adresses des destinataires"), anchor="adresses")
+    st.markdown(_("Chaque adresse est imprimée sous le nom de son destinataire, et seulement là. Si vous la laissez vide, une place reste libre sur le courrier pour l'écrire à la main."))
+    numbers = {letter.id: index for index, letter in enumerate(letters, 1)}
+    titles = {letter.id: lib(letter.title) for letter in letters}
+    with st.form("addresses", border=True):
+        for request in requests:
+            key = f"addr.{request.path}"
+            if key not in st.session_state:
+                st.session_state[key] = common.answers().get(request.path, "")
+            st.text_area(_("Adresse postale : {name}").format(name=escape_markdown(request.names[0])), key=key,
+                         height=100, placeholder=_("Par exemple : 12 rue de la Gare, 44000 Nantes"))
+            typed = st.session_state.get("addr.cut", {}).get(request.path)
+            if typed:
+                st.warning(_("Votre texte faisait {n} caractères : seuls les {limit} premiers sont gardés. Relisez la fin.").format(
+                    n=typed, limit=iv.model_max_length(request.path)), icon=":material/content_cut:")
+            used = ", ".join(f"{numbers[i]}. {titles[i]}" for i in request.letters)
+            st.caption(escape_markdown(_("Pour : {which}").format(which=used)))
+            if len(request.names) > 1:
+                st.caption(escape_markdown(_("À la même adresse : {names}").format(names=", ".join(request.names[1:]))))
+            st.caption(escape_markdown(_("Où la trouver :")) + " " + linked_markdown(request.where, links))
+        st.form_submit_button(_("Mettre ces adresses sur les courriers"), on_click=_keep_addresses, key="addr.submit",
+                              args=([r.path for r in requests],), icon=":material/edit_note:")
 
 
 def _deadline_banner():
@@ -151,7 +198,7 @@ ics_name = f"{file_stem('dates', case)}.ics"
 ics = calendar_bytes(case, analysis, language)
 st.download_button(_("Ajouter les dates à mon agenda (.ics)"), ics, file_name=ics_name,
                    mime="text/calendar", icon=":material/calendar_month:", key="dl.ics", on_click="ignore",
-                   help=_("Le fichier s'ouvre avec l'agenda du téléphone ou de l'ordinateur ; un rappel est prévu une semaine avant chaque date."))
+                   help=_("Le fichier s'ouvre avec l'agenda du téléphone ou de l'ordinateur ; des rappels sont prévus une semaine avant, la veille et le jour de chaque date."))
 
 # A signed-in professional may keep the case file, with the person's consent; a person
 # alone never sees this and nothing is written anywhere.
@@ -178,6 +225,9 @@ st.download_button(_("Tout télécharger (ZIP)"),
 if made.pdf_error:
     st.info(_("Le PDF n'est pas disponible sur cet ordinateur : téléchargez le DOCX, il s'ouvre avec Word, LibreOffice ou un téléphone."))
 
+address_section(guides_mod.address_requests(case, analysis, made.letters, language), made.letters,
+                guides_mod.official_links())
+
 for index, (letter, guide) in enumerate(zip(made.letters, guides), 1):
     stem = letter_stem(letter, case)
     title = lib(letter.title)
@@ -202,7 +252,8 @@ for index, (letter, guide) in enumerate(zip(made.letters, guides), 1):
                                     key=f"dl.pdf.{letter.id}", icon=":material/print:", width="stretch",
                                     on_click="ignore")
         with st.expander(_("Tout ce qu'il faut savoir pour l'envoyer : {title}").format(title=title), expanded=mediator()):
-            st.markdown("\n".join(f"- {escape_markdown(line)}" for line in guides_mod.guide_lines(guide, language)))
+            links = guides_mod.official_links()
+            st.markdown("\n".join(f"- {linked_markdown(line, links)}" for line in guides_mod.guide_lines(guide, language)))
 
 st.header(_("La fiche « Comment envoyer vos courriers »"), anchor="fiche-envoi")
 st.markdown(_("Une page qui résume, pour chaque courrier, à qui l'envoyer, comment, quoi joindre et quoi garder (en français, pour l'imprimer avec les courriers)."))

@@ -54,14 +54,34 @@ def axe(page, name: str) -> list[str]:
     return report
 
 
+def external_links(page) -> list[tuple[str, str]]:
+    """(href, text) of every link of the page's main part that leaves the app."""
+    return page.locator("[data-testid='stMain'] a[href^='http']").evaluate_all(
+        "links => links.map(a => [a.getAttribute('href'), a.innerText.trim()])")
+
+
 def test_file_names_carry_the_letter_the_person_and_the_date(server, browser, tmp_path) -> None:
+    from assistant.law.legal_refs import load_refs
+    from assistant.letters.guides import official_links
+
+    texts_of_law = {str(entry.url) for entry in dict(load_refs()).values()}
     page = new_page(browser, server, DESKTOP)
     answer_interview(page)
     page.get_by_role("button", name="Voir mes droits →").click()
     rights_ready(page)
     assert not axe(page, "droits-fr")
+    # Every link is a real one whose href is exactly a URL of the data (never fetched: no internet).
+    links = external_links(page)
+    assert links and all(href in texts_of_law for href, _ in links), links
     to_letters(page)
     assert not axe(page, "courriers-fr")
+    for summary in page.locator("summary").filter(has_text="Tout ce qu'il faut savoir pour l'envoyer").all():
+        summary.click()
+    settle(page)
+    links = external_links(page)
+    directory = [(href, text) for href, text in links if "lannuaire" in text]
+    assert directory and all(href == text == "https://lannuaire.service-public.fr/" for href, text in directory), links
+    assert all(href in official_links() | texts_of_law for href, _ in links), links
     date = TODAY.isoformat()
     # Each button names its letter: the DOCX and PDF buttons of two letters differ.
     names = [b.inner_text() for b in page.get_by_role("button").filter(has_text="Télécharger").all()]
