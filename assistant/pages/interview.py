@@ -1,6 +1,6 @@
 """The guided interview: one screen of questions at a time (all of them in mediator mode).
 
-Each field shows its help under it, its character limit as the person types, and its
+Each field shows its help under it, a text cut to its character limit (said, never dropped), and its
 problem in plain words right under it, linked to it for screen readers (aria-invalid,
 aria-describedby). Once the decision's dates are known, the safe date to appeal stays at
 the top of every later screen. After a change of screen the focus goes to the new
@@ -27,6 +27,7 @@ from assistant.pages.common import (
 follow_goto()
 
 PROBLEMS = "field_problems"      # question id → [Problem]: shown under the field
+CUT = "field_cut"                # question id → length of a text cut to the field's limit
 RETURN = "return_to_review"      # set by the review's « Modifier »: offer to go straight back
 DATES_STEP = "decision"          # from this screen on, the safe date is shown
 
@@ -71,6 +72,16 @@ def _sync(question: iv.Question) -> None:
     problems = st.session_state.setdefault(PROBLEMS, {})
     problems.pop(question.id, None)
     if question.kind != "date":
+        # No limit in the browser (Streamlit drops a whole paste that is too long, silently):
+        # what fits is kept here, and the page says the text was cut.
+        key, cut = widget_key(question), st.session_state.setdefault(CUT, {})
+        typed = st.session_state.get(key)
+        kept = iv.within_limit(question, typed)
+        if kept != typed:
+            st.session_state[key] = kept
+            cut[question.id] = len(typed)
+        else:
+            cut.pop(question.id, None)
         sync(question)
         return
     store = answers()
@@ -183,7 +194,7 @@ def css_key(key: str) -> str:
 
 def _limit_caption(question: iv.Question) -> str | None:
     limit = question.limit
-    # Long texts only: short fields show Streamlit's own « 3/200 » counter while typed in.
+    # Long texts only: a short field says its limit when a text typed or pasted is cut to it.
     if question.kind == "longtext" and limit:
         return _("{n} caractères au plus.").format(n=f"{limit:,}".replace(",", "\u202f") if babel_locale().startswith("fr") else f"{limit:,}")
     return None
@@ -213,10 +224,9 @@ def render_question(question: iv.Question, problems: dict[str, list[Problem]], l
         st.text_input(label, max_chars=question.limit, placeholder=_("JJ/MM/AAAA"), disabled=unknown,
                       autocomplete="off", **common)
     elif question.kind == "longtext":
-        st.text_area(label, max_chars=question.limit, placeholder=placeholder, **common)
+        st.text_area(label, placeholder=placeholder, **common)
     else:
-        st.text_input(label, max_chars=question.limit, placeholder=placeholder,
-                      autocomplete=AUTOCOMPLETE.get(question.id, "off"), **common)
+        st.text_input(label, placeholder=placeholder, autocomplete=AUTOCOMPLETE.get(question.id, "off"), **common)
     described: list[str] = []
     notes = []
     if question.kind == "date":
@@ -237,6 +247,13 @@ def render_question(question: iv.Question, problems: dict[str, list[Problem]], l
         # The question in the label: several of these boxes can be on one screen.
         st.checkbox(_("Je ne sais pas — {question}").format(question=label), key=unknown_key(question),
                     on_change=_sync, args=(question,))
+    typed = st.session_state.get(CUT, {}).get(question.id)
+    if typed:
+        cut_key = f"cut.{key}"
+        with st.container(key=cut_key):
+            st.warning(_("Votre texte faisait {n} caractères : seuls les {limit} premiers sont gardés. Relisez la fin.").format(
+                n=typed, limit=question.limit), icon=":material/content_cut:")
+        described.append(css_key(cut_key))
     found = problems.get(question.id, [])
     if found:
         error_key = f"error.{key}"
