@@ -1,4 +1,4 @@
-"""The deadline banner: « Contestez avant le 7 décembre 2026 — dans 14 jours », then the
+"""The deadline banner: « Contestez au plus tard le 7 décembre 2026 (dans 14 jours). », then the
 nuance under it (the time limit does not run, the one-year limit before the court).
 
 Use it from any page, with what you have:
@@ -24,7 +24,7 @@ import streamlit as st
 
 from assistant.law import interview as iv
 from assistant.law.analysis import Analysis, analyse
-from assistant.core.formatting import long_date
+from assistant.core.formatting import last_day, long_date
 from assistant.core.i18n import _, babel_locale, current_language
 from assistant.law.model import InvalidCase, parse_case
 
@@ -63,14 +63,6 @@ def _date(day: dt.date) -> str:
     return long_date(day, babel_locale())
 
 
-def _days(days: int) -> str:
-    if days == 0:
-        return _("c'est aujourd'hui le dernier jour")
-    if days == 1:
-        return _("demain, dernier jour")
-    return _("dans {n} jours").format(n=days)
-
-
 def banner_lines(source: Any) -> Optional[tuple[str, list[str], bool]]:
     """(the headline, the nuance lines, urgent) the banner shows; None when there is no date.
 
@@ -86,7 +78,7 @@ def banner_lines(source: Any) -> Optional[tuple[str, list[str], bool]]:
     days = appeal.days_left
     lines: list[str] = []
     if days >= 0:
-        headline = _("Contestez avant le {date} — {days}").format(date=_date(appeal.deadline), days=_days(days))
+        headline = _("Contestez {last_day}.").format(last_day=last_day(appeal.deadline, today))
     elif appeal.deadline_opposable:
         headline = _("La date limite pour contester était le {date} : elle est passée.").format(date=_date(appeal.deadline))
         lines.append(_("Un recours reste parfois possible : parlez-en à un conseiller ou au Défenseur des droits."))
@@ -124,11 +116,14 @@ def deadline_banner(source: Any) -> bool:
 
 def interview_analysis(answers: dict, today: Optional[dt.date] = None) -> Optional[Analysis]:
     """The analysis of the answers given so far (neutral stand-ins for the screens not yet
-    reached), to show the safe date as soon as the dates are known; None while invalid."""
-    if not any(iv.case_value(iv.case_dict(answers), p) for p in ("decision.date", "decision.received_on")):
+    reached), to show the safe date once the dates it needs are given; None before that, while
+    invalid, or while a past date's force is not yet known (`iv.deadline_answers_given`)."""
+    if not iv.deadline_answers_given(answers):
         return None
     try:
         case = parse_case(iv.partial_case_dict(answers, today))
     except InvalidCase:
         return None
-    return analyse(case, lang=current_language())
+    analysis = analyse(case, lang=current_language())
+    past = analysis.appeal.days_left is not None and analysis.appeal.days_left < 0
+    return analysis if iv.deadline_answers_given(answers, past) else None

@@ -103,8 +103,8 @@ def expected_banner() -> str:
                "decision.date": DECISION, "decision.received_on": RECEIVED}
     appeal = analyse(parse_case(iv.partial_case_dict(answers, TODAY))).appeal
     days = appeal.days_left
-    left = "c'est aujourd'hui le dernier jour" if days == 0 else "demain, dernier jour" if days == 1 else f"dans {days} jours"
-    return f"Contestez avant le {long_date(appeal.deadline)} — {left}"
+    left = "aujourd'hui" if days == 0 else "demain" if days == 1 else f"dans {days} jours"
+    return f"Contestez au plus tard le {long_date(appeal.deadline)} ({left})."
 
 
 # --- Tests ------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_phone_interview_deadline_focus_errors_and_review(server, browser) -> No
     arrived("Avant la décision")
     banner = page.locator(BANNER).inner_text()
     # Then the nuance, under the date: not opposable, and the one-year limit.
-    assert banner.index("Contestez avant") < banner.index("ne peut pas vous être opposé") < banner.index("(délai raisonnable)")
+    assert banner.index("Contestez au plus tard") < banner.index("ne peut pas vous être opposé") < banner.index("(délai raisonnable)")
     for question in ("Avez-vous eu un contrôle juste avant (visite, demande de justificatifs, vérification de vos données) ?",
                      "Vous a-t-on prévenu avant, en vous laissant le temps de vous expliquer ?",
                      "L'organisme parle-t-il de fraude ou de fausse déclaration ?"):
