@@ -515,7 +515,7 @@ def test_no_past_date_is_printed_as_a_target(name, today):
         assert "Vous pouvez toujours demander une remise" in guide
     if name.startswith("p01") and today == "2027-01-20":
         # The time limit does not run, but the one-year limit before the administrative court does.
-        assert "si possible avant" not in guide
+        assert "si possible au plus tard" not in guide
         assert "délai raisonnable, en principe un an : au plus tard le 5 novembre 2027" in guide
         assert "ce-2016-387763" in letters[0].guide.cites
     if today == "2027-12-01":
