@@ -265,7 +265,8 @@ def test_batch_without_review_hands_out_the_letters_as_before(store, who) -> Non
     assert not at.exception, at.exception
     with zipfile.ZipFile(io.BytesIO(at.session_state["batch.zip"])) as archive:
         names = archive.namelist()
-    assert {n.split("/")[0] for n in names} == {"0002", "0003"} and any(n.endswith("appeal.docx") for n in names)
+    assert {n.split("/")[0] for n in names if "/" in n} == {"0002", "0003"} and "rapport.csv" in names
+    assert any(n.endswith("/recours.docx") for n in names) and not any(n.endswith("/appeal.docx") for n in names)
     assert widget(at, "download_button", "batch.zip.download") is not None
     if user is not None:
         assert store.list(actor=user) == []  # nothing saved
@@ -311,7 +312,9 @@ def test_batch_with_review_required_saves_drafts_in_review_and_hands_out_no_unap
     data, count = approved_zip(store, rows, volunteer)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
-    assert count == 1 and len(names) == 1 and names[0].endswith(f"/{approved.letter_id}.docx")
+    from assistant.letters.file_names import FILE_WORDS
+
+    assert count == 1 and len(names) == 1 and names[0].endswith(f"/{FILE_WORDS[approved.letter_id]}.docx")
 
 
 def test_batch_with_review_required_and_a_lawyer_saves_nothing(store) -> None:

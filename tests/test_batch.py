@@ -71,10 +71,12 @@ def check_output(out, result, n_valid):
     assert "Traceback" not in result.stderr
     folders = sorted(p for p in out.iterdir() if p.is_dir())
     assert len(folders) == n_valid
+    from assistant.letters.file_names import FILE_WORDS
+
     for folder in folders:
         analysis = json.loads((folder / "analyse.json").read_text(encoding="utf-8"))
         for letter in analysis["letters"]:
-            assert (folder / f"{letter}.docx").stat().st_size > 1000
+            assert (folder / f"{FILE_WORDS[letter]}.docx").stat().st_size > 1000
     report = list(csv.reader((out / "rapport.csv").open(encoding="utf-8"), delimiter=";"))
     assert [r[1] for r in report[1:]].count("invalide") == 1
     stats = (out / "statistiques.json").read_text(encoding="utf-8")
@@ -84,7 +86,7 @@ def check_output(out, result, n_valid):
         assert claimant["last_name"] not in stats and claimant["file_number"] not in stats
     with zipfile.ZipFile(out / "dossiers.zip") as archive:
         names = archive.namelist()
-    assert "rapport.csv" in names and any(n.endswith("appeal.docx") for n in names)
+    assert "rapport.csv" in names and any(n.endswith("/recours.docx") for n in names)
     for _, scenario in VALID_SCENARIOS:  # folder and file names carry no name either
         assert not any(scenario["case"]["claimant"]["last_name"].lower() in n.lower() for n in names)
 
@@ -452,10 +454,10 @@ def test_upload_is_checked_before_anything_runs():
     sheet = load_workbook(_io.BytesIO(rejected_xlsx(checked))).active
     assert sheet.cell(2, 1).value == 3 and any(str(c.value).startswith("'=HYPERLINK") for c in sheet[2])
     seen = []
-    data = letters_zip(checked.valid, progress=lambda done, total: seen.append((done, total)))
+    data = letters_zip(checked, progress=lambda done, total: seen.append((done, total)))
     with zipfile.ZipFile(_io.BytesIO(data)) as archive:
-        assert {n.split("/")[0] for n in archive.namelist()} == {"0002", "0004"}
-    assert seen[-1] == (2, 2)
+        assert {n.split("/")[0] for n in archive.namelist() if "/" in n} == {"0002", "0004"}
+    assert seen[-1] == (3, 3)
 
 
 def test_batch_pdf_for_every_letter_and_guide(tmp_path):
@@ -488,7 +490,7 @@ def test_mailing_pdf_lists_then_holds_every_letter_in_order(tmp_path):
     result = run_cli("batch", str(source), "--out", str(out), "--format", "pdf", "--publipostage", timeout=120)
     assert result.returncode == 0, result.stderr
     merged = PdfReader(_io.BytesIO((out / "envoi.pdf").read_bytes()))
-    letters = [p for f in ("0002", "0003") for p in sorted((out / f).glob("*.pdf")) if p.name != "guide.pdf"]
+    letters = [p for f in ("0002", "0003") for p in sorted((out / f).glob("*.pdf")) if p.name != "comment-envoyer.pdf"]
     pages = sum(len(PdfReader(str(p)).pages) for p in letters)
     assert len(merged.pages) >= pages + 1
     cover = merged.pages[0].extract_text()
@@ -496,3 +498,225 @@ def test_mailing_pdf_lists_then_holds_every_letter_in_order(tmp_path):
     assert "Copie de la décision" in cover
     with zipfile.ZipFile(out / "dossiers.zip") as archive:
         assert "envoi.pdf" in archive.namelist()
+
+
+# --- Issue 20: postcode and city agree, French choices, the interview's dates ---------------
+
+
+def _row(**cells):
+    """A valid row of the first scenario (an RSA case in Lyon), cells replaced as typed."""
+    row = _valid_row()
+    row.update(cells)
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def test_a_city_the_postcode_sends_elsewhere_is_refused_naming_both():
+    """« 4400 » typed for Nantes is read 04400 (Barcelonnette): the appeal would go to the
+    Alpes-de-Haute-Provence. Refused, naming the postcode's communes and the city's."""
+    import pytest
+
+    from assistant.associations.batch import row_case
+    from assistant.law.model import InvalidCase
+
+    with pytest.raises(InvalidCase) as refused:
+        row_case(_row(**{"claimant.postal_code": "4400", "claimant.city": "Nantes"}))
+    [message] = refused.value.messages
+    assert message.startswith("Code postal (claimant.postal_code) : 04400 (« 4400 » a été lu 04400")
+    assert "Barcelonnette" in message and "(Alpes-de-Haute-Provence)" in message
+    assert "« Nantes » désigne Nantes (44000, Loire-Atlantique)" in message
+    assert [p.path for p in refused.value.problems] == ["claimant.postal_code"]
+    # A name borne by communes of several départements: each is named, none is the postcode's.
+    with pytest.raises(InvalidCase) as several:
+        row_case(_row(**{"claimant.postal_code": "09320", "claimant.city": "St Denis"}))
+    assert "Saint-Denis (93200, Seine-Saint-Denis)" in several.value.messages[0]
+    assert "Saint-Denis (97400, La Réunion)" in several.value.messages[0]
+
+
+def test_a_city_written_any_way_is_accepted():
+    """Communes déléguées, « St », accents, hyphens, arrondissements and CEDEX: the same commune;
+    a city typed where no commune of that name exists (a lieu-dit) is not refused either."""
+    from assistant.associations.batch import found_place, row_case
+
+    for postcode, city, place in [
+        ("44000", "NANTES", "Nantes, Loire-Atlantique (44)"),
+        ("44035", "Nantes Cedex 1", "Nantes, Loire-Atlantique (44)"),        # CEDEX: a postcode of no commune
+        ("44400", "Reze", "Rezé, Loire-Atlantique (44)"),
+        ("44800", "St-Herblain", "Saint-Herblain, Loire-Atlantique (44)"),
+        ("50100", "Cherbourg-Octeville", "Cherbourg-en-Cotentin, Manche (50)"),   # commune déléguée
+        ("69003", "Lyon 3e Arrondissement", "Lyon, Rhône (69)"),
+        ("13008", "MARSEILLE 8EME", "Marseille, Bouches-du-Rhône (13)"),
+        ("33220", "Port Ste Foy", "Port-Sainte-Foy-et-Ponchapt, Dordogne (24)"),
+        ("44000", "La Morinière", "Nantes, Loire-Atlantique (44)"),           # no commune of that name
+    ]:
+        case = row_case(_row(**{"claimant.postal_code": postcode, "claimant.city": city}))
+        assert found_place(case) == place, (postcode, city)
+
+
+def test_the_report_says_where_each_row_was_placed_and_who_gets_the_appeal(tmp_path):
+    rows = [_row(**{"claimant.postal_code": "44000", "claimant.city": "Nantes"}),
+            _row(**{"claimant.postal_code": "4400", "claimant.city": "Nantes"})]
+    source = tmp_path / "d.csv"
+    write_raw_csv(source, rows)
+    out = tmp_path / "out"
+    result = run_cli("batch", str(source), "--out", str(out), timeout=120)
+    assert result.returncode == 2 and "ligne 3" in result.stderr and "Barcelonnette" in result.stderr
+    report = list(csv.DictReader((out / "rapport.csv").open(encoding="utf-8"), delimiter=";"))
+    assert report[0]["lieu trouvé"] == "Nantes, Loire-Atlantique (44)"
+    assert report[0]["destinataire du recours"] == "Président du conseil départemental de la Loire-Atlantique"
+    assert report[1]["statut"] == "invalide" and "Alpes-de-Haute-Provence" in report[1]["erreurs"]
+
+
+def test_choices_in_french_words_and_codes():
+    """The interview's labels (the template's lists), usual words and the codes all read."""
+    from assistant.associations.batch import row_to_case_dict
+
+    def read(column, text):
+        value = row_to_case_dict({column: text})
+        for key in column.split("."):
+            value = value[key]
+        return value
+
+    assert read("situation", "trop-perçu") == read("situation", "Trop perçu") == "overpayment"
+    assert read("situation", "On me réclame de l'argent (un trop-perçu, un « indu »)") == "overpayment"
+    assert read("situation", "overpayment") == read("situation", "indu") == "overpayment"
+    assert read("situation", "termination") == read("situation", "On m'a supprimé l'aide") == "termination"
+    assert read("benefit", "chômage") == read("benefit", "Allocation chômage (ARE)") == read("benefit", "are") == "are"
+    assert read("benefit", "Prime d'activité") == read("benefit", "prime_activite") == "prime_activite"
+    assert read("organism.kind", "La CAF (caisse d'allocations familiales)") == read("organism.kind", "caf") == "caf"
+    assert read("organism.kind", "Pôle emploi") == "france_travail"
+    assert row_to_case_dict({"decision.ground": "Oui"})["decision"]["ground"] == "medical"
+    assert row_to_case_dict({"decision.ground": "medical"})["decision"]["ground"] == "medical"
+
+
+def test_every_label_and_word_means_one_value():
+    """No word of a list may mean two values: each label, code and usual word reads back as its own."""
+    from assistant.law import interview as iv
+
+    for path in ("organism.kind", "benefit", "situation", "decision.ground"):
+        for option in iv.case_choices(path):
+            for text in (option.value, option.label, *iv.TYPED_WORDS.get(path, {}).get(option.value, ())):
+                assert iv.read_choice(path, text) == option.value, (path, text)
+
+
+def test_a_row_in_french_words_makes_a_case_and_a_wrong_word_is_named():
+    import pytest
+
+    from assistant.associations.batch import row_case
+    from assistant.law.model import InvalidCase
+
+    case = row_case(_row(**{"organism.kind": "La CAF (caisse d'allocations familiales)",
+                            "benefit": "Allocations familiales", "situation": "trop-perçu"}))
+    assert (case.organism.kind.value, case.benefit.value, case.situation.value) == ("caf", "allocations_familiales", "overpayment")
+    with pytest.raises(InvalidCase) as refused:
+        row_case(_row(**{"situation": "trop percu par erreur"}))
+    [message] = refused.value.messages
+    assert message.startswith("Ce qui s'est passé (situation) : « trop percu par erreur » n'est pas dans la liste")
+    assert "overpayment" not in message
+
+
+def test_dates_get_the_interviews_words():
+    """31/02 is a day that does not exist (not a format problem); JJ/MM/AAAA and ISO are read."""
+    import pytest
+
+    from assistant.associations.batch import check_upload, row_case, row_to_case_dict
+    from assistant.law.model import InvalidCase
+
+    assert row_to_case_dict({"decision.date": "2.10.2026"})["decision"]["date"] == "2026-10-02"
+    assert row_to_case_dict({"decision.date": "2026-10-02"})["decision"]["date"] == "2026-10-02"
+    with pytest.raises(InvalidCase) as refused:
+        row_case(_row(**{"decision.date": "31/02/2026", "history.appeal_filed_on": "le 3 mars"}))
+    messages = refused.value.messages
+    assert "Date de la décision (decision.date) : Cette date n'existe pas : février 2026 n'a que 28 jours." in messages
+    assert ("Date du recours (history.appeal_filed_on) : Écrivez la date avec le jour, le mois et l'année, "
+            "par exemple 23/11/2026.") in messages
+    assert not any("AAAA-MM-JJ" in m for m in messages)
+    import io as _io
+
+    row = _row(**{"decision.date": "31/02/2026"})
+    buffer = _io.StringIO()
+    writer = csv.DictWriter(buffer, list(row), delimiter=";")
+    writer.writeheader()
+    writer.writerow(row)
+    [problem] = check_upload("d.csv", buffer.getvalue().encode("utf-8")).problems
+    assert problem["attendu"] == "Cette date n'existe pas : février 2026 n'a que 28 jours."
+
+
+def test_the_template_lists_french_labels_in_the_interviews_order(tmp_path):
+    """Drop-down lists of the interview's labels (on a hidden sheet: too long for a cell formula),
+    columns in the interview's order; filled with those labels, it is read back as cases."""
+    from openpyxl import load_workbook
+
+    from assistant.associations.batch import read_rows, row_case, template_xlsx
+    from assistant.law import interview as iv
+    from assistant.law.model import label
+
+    path = tmp_path / "modele.xlsx"
+    path.write_bytes(template_xlsx())
+    book = load_workbook(path)
+    sheet, lists = book["Dossiers"], book["Listes"]
+    assert lists.sheet_state == "hidden" and book.active.title == "Dossiers"
+    headers = [c.value for c in sheet[1]]
+    asked = [label(q.id) for q in iv.QUESTIONS.values() if q.in_case]
+    assert headers[:len(asked)] == asked and headers[0] == "Organisme" and headers[-1] == "Date de référence (today)"
+    column = {h: i for i, h in enumerate(headers)}
+
+    def choices(header):
+        letter = sheet.cell(1, column[header] + 1).column_letter
+        [rule] = [r for r in sheet.data_validations.dataValidation if f"{letter}2:{letter}1000" in str(r.sqref)]
+        ref = rule.formula1.split("!")[1].replace("$", "")
+        return [c.value for row in lists[ref] for c in row]
+
+    assert choices("Organisme") == [o.label for o in iv.organism_choices()]
+    assert choices("Ce qui s'est passé") == [o.label for o in iv.SITUATIONS]
+    assert "Allocation chômage (ARE)" in choices("Prestation") and "are" not in choices("Prestation")
+    assert choices("La décision mentionne un traitement algorithmique") == ["Oui", "Non", "Je ne sais pas"]
+    values = {"Organisme": "La CAF (caisse d'allocations familiales)", "Prestation": "Prime d'activité",
+              "Ce qui s'est passé": "On me réclame de l'argent (un trop-perçu, un « indu »)",
+              "Décision reçue par écrit": "Oui", "Date de la décision": "02/10/2026",
+              "Date de réception de la décision": "06/10/2026", "Prénom": "Amina", "Nom": "Benali",
+              "Adresse": "12 rue des Lilas", "Code postal": 44000, "Ville": "Nantes",
+              "Date de référence (today)": "23/11/2026"}
+    sheet.append([values.get(h) for h in headers])
+    book.save(path)
+    [(number, raw)] = read_rows(path)
+    case = row_case(raw)
+    assert number == 2 and (case.benefit.value, case.situation.value) == ("prime_activite", "overpayment")
+
+
+# --- Issue 20, point 9: the command line's folders and ZIP, French names, PDFs that open -----
+
+
+def test_batch_files_have_french_names_a_report_and_pdfs_that_open(tmp_path):
+    """The files are named as the single-person downloads name them (« recours »,
+    « comment-envoyer »), never by the code's ids; with --format both each DOCX has its PDF,
+    which opens; the ZIP holds the report and the statistics."""
+    import io as _io
+
+    from pypdf import PdfReader
+
+    from assistant.letters.file_names import FILE_WORDS, GUIDE_WORD
+
+    rows = spreadsheet_rows()
+    source = tmp_path / "d.csv"
+    write_csv(source, [rows[0], rows[1], rows[-1]])      # rows 2 and 3 valid, row 4 not
+    out = tmp_path / "out"
+    result = run_cli("batch", str(source), "--out", str(out), "--format", "both", timeout=180)
+    assert result.returncode == 2 and "ligne 4" in result.stderr, result.stderr
+    for folder in ("0002", "0003"):
+        letters = json.loads((out / folder / "analyse.json").read_text(encoding="utf-8"))["letters"]
+        expected = {"analyse.json"} | {f"{word}.{ext}" for word in [*(FILE_WORDS[l] for l in letters), GUIDE_WORD]
+                                        for ext in ("docx", "pdf")}
+        assert {p.name for p in (out / folder).iterdir()} == expected
+    with zipfile.ZipFile(out / "dossiers.zip") as archive:
+        names = archive.namelist()
+        assert {"rapport.csv", "statistiques.json"} <= set(names)
+        assert sorted(n for n in names if "/" in n) == sorted(f"{folder}/{p.name}" for folder in ("0002", "0003")
+                                                              for p in (out / folder).iterdir())
+        for name in names:
+            if name.endswith(".pdf"):
+                assert len(PdfReader(_io.BytesIO(archive.read(name))).pages) >= 1, name
+        report = list(csv.DictReader(_io.StringIO(archive.read("rapport.csv").decode("utf-8")), delimiter=";"))
+    assert [(r["ligne"], r["statut"], r["pdf"]) for r in report] == [("2", "ok", "ok"), ("3", "ok", "ok"),
+                                                                      ("4", "invalide", "")]
+    assert "recours.pdf" in report[0]["fichiers"].split() or "demande-explication.pdf" in report[0]["fichiers"].split()
+    assert "decision.received_on" in report[2]["erreurs"]

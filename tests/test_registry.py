@@ -325,10 +325,11 @@ def test_a_benefit_and_a_body_added_to_the_registry_work_everywhere(extended_reg
         "indemnites_journalieres", "css", "autre"]
     assert interview._ground_matters({"organism.kind": "camieg", "benefit": "indemnites_journalieres"})
 
-    # The batch template's drop-down lists.
-    sheet = load_workbook(io.BytesIO(batch.template_xlsx())).active
-    choices = " ".join(rule.formula1 for rule in sheet.data_validations.dataValidation)
-    assert "camieg" in choices and "ajpp" in choices
+    # The batch template's drop-down lists (the interview's labels, on their hidden sheet), read back.
+    lists = load_workbook(io.BytesIO(batch.template_xlsx()))["Listes"]
+    choices = {cell.value for row in lists.iter_rows(min_row=2) for cell in row}
+    assert "CAMIEG" in choices and "AJPP" in choices
+    assert interview.read_choice("organism.kind", "CAMIEG") == "camieg" and interview.read_choice("benefit", "ajpp") == "ajpp"
 
     # The statistics.
     tally = stats.tally_cases([ajpp, camieg, family])

@@ -108,3 +108,31 @@ def test_the_published_total_hides_the_group_cells_the_same_way():
     for group in ("by_organism", "by_benefit", "by_situation", "by_route"):
         for key, values in possible_values(stats[group], stats["cases"]).items():
             assert len(values) > 1, (group, key, values)
+
+
+def test_groups_are_shown_in_the_interviews_words():
+    """Issue 20, point 10: the chart and its table name each value as the interview does, the
+    largest counts first, the hidden cells last (never a code such as `allocations_familiales`)."""
+    from assistant.associations.stats import group_rows
+
+    stats = published(tally_cases(parse_case(c) for c in FIXTURE))
+    assert group_rows(stats, "organism") == [("La CAF (caisse d'allocations familiales)", 6),
+                                             ("La CPAM (assurance maladie)", HIDDEN),
+                                             ("La MDPH (maison départementale des personnes handicapées)", HIDDEN)]
+    assert group_rows(stats, "situation") == [("Ma demande a été refusée", HIDDEN),
+                                              ("Mes paiements sont suspendus ou bloqués", MASKED)]
+    assert [name for name, _ in group_rows(stats, "benefit")][0] == "Allocations familiales"
+
+
+def test_stats_read_the_rows_as_the_batch_does(tmp_path):
+    """The same rows are valid for `stats` and `batch`: French words are read, and a city its
+    postcode sends to another département is an invalid row, not a count for the wrong place."""
+    rows = [flatten(c) for c in FIXTURE]
+    rows.append({**flatten(FIXTURE[0]), "situation": "trop-perçu", "organism.kind": "La CAF"})
+    rows += [{**flatten(FIXTURE[0]), "claimant.postal_code": "4400"}] * 2     # 04400 is not Nantes
+    source = tmp_path / "dossiers.csv"
+    write_csv(source, rows)
+    result = run_cli("stats", str(source))
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert (stats["cases"], stats["invalid_rows"]) == (10, 2)

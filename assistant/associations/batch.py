@@ -9,6 +9,7 @@ are still processed; the command then exits with 2.
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import io
@@ -16,18 +17,19 @@ import json
 import os
 import re
 import shutil
+import struct
 import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
-from assistant.law import gate
+from assistant.law import gate, interview, places
 from assistant.law.analysis import Analysis, analyse
 from assistant.law.appeals import require_commune
 from assistant.law.model import (
-    MULTILINE_FIELDS, Case, Context, Decision, History, InvalidCase, label, parse_case,
+    MULTILINE_FIELDS, RECIPIENT_ADDRESS_FIELDS, Case, Context, Decision, History, InvalidCase, Problem, label, parse_case,
 )
 
 BOOL_FIELDS = {
@@ -37,14 +39,9 @@ NUMBER_FIELDS = {"context.amount_eur", "context.withholding_eur"}
 DATE_FIELDS = {"decision.date", "decision.received_on", "decision.request_filed_on", "context.started_on", "today"} | {
     f"history.{name}" for name in History.model_fields
 }
-# Enum columns: the contract's values, typed in any case; a few French words besides.
-ENUM_FIELDS = {"organism.kind", "benefit", "situation", "decision.ground"}
-ENUM_WORDS = {
-    "decision.ground": {
-        "médical": "medical", "medical": "medical", "médicale": "medical", "medicale": "medical",
-        "administratif": "administrative", "administrative": "administrative",
-    },
-}
+# Closed columns: the contract's codes, the interview's French labels (the template's
+# drop-down lists) or a usual word (« trop-perçu », « chômage »): interview.read_choice.
+ENUM_FIELDS = ("organism.kind", "benefit", "situation", "decision.ground")
 TRUE_WORDS = {"true", "vrai", "oui", "o", "yes", "y", "1", "x"}
 FALSE_WORDS = {"false", "faux", "non", "n", "no", "0"}
 UNKNOWN_WORDS = {"", "null", "?", "je ne sais pas", "ne sait pas", "nsp", "inconnu"}
@@ -70,6 +67,10 @@ class RowResult:
     opposable: bool = False
     rights: tuple[str, ...] = ()
     letters: tuple[str, ...] = ()
+    # Where the address was placed and who the appeal goes to, for the association to check
+    # (the report only, never the statistics).
+    place: str = ""
+    body: str = ""
 
     @property
     def ok(self) -> bool:
@@ -80,18 +81,30 @@ class RowResult:
         appeal = analysis.appeal
         self.route, self.deadline, self.opposable = appeal.route, appeal.deadline, appeal.deadline_opposable
         self.rights, self.letters = tuple(analysis.right_ids), tuple(analysis.letters)
+        self.place, self.body = found_place(case), appeal.body or ""
+
+
+def found_place(case: Case) -> str:
+    """« Nantes, Loire-Atlantique (44) »: where the row's address was placed."""
+    c = case.claimant
+    return places.place_name(c.postal_code, c.city, c.commune_code)
 
 
 def known_columns() -> set[str]:
     """Every dotted path of the case file (CONTRACT §1): the columns a batch may have."""
+    return set(model_columns())
+
+
+def model_columns() -> list[str]:
+    """The same, in the case model's order."""
     from pydantic import BaseModel
 
-    def walk(model: type[BaseModel], prefix: str) -> set[str]:
-        out: set[str] = set()
+    def walk(model: type[BaseModel], prefix: str) -> list[str]:
+        out: list[str] = []
         for name, info in model.model_fields.items():
             annotation = info.annotation
             nested = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-            out |= walk(nested, f"{prefix}{name}.") if nested else {f"{prefix}{name}"}
+            out += walk(nested, f"{prefix}{name}.") if nested else [f"{prefix}{name}"]
         return out
 
     return walk(Case, "")
@@ -157,29 +170,63 @@ def _check_header(header: list[str]) -> list[str]:
     return paths
 
 
+def template_columns() -> list[str]:
+    """The template's columns: the interview's questions in the interview's order (the body
+    first, the person's details last), then the case file's other fields in the model's
+    order, the reference date `today` last."""
+    asked = [q.id for q in interview.QUESTIONS.values() if q.in_case]
+    known = model_columns()
+    rest = [p for p in known if p not in asked]
+    # One address column per kind of recipient, side by side (the letters screen asks them).
+    return [p for p in asked if p in known] + sorted(rest, key=lambda p: (p == "today", p in RECIPIENT_ADDRESS_FIELDS))
+
+
+def template_choices(path: str) -> list[str]:
+    """The drop-down list of a closed or yes/no column: the interview's French labels (read
+    back by `_value`, like the codes)."""
+    if path in ENUM_FIELDS:
+        question = interview.QUESTIONS.get(path)
+        if question is not None and question.kind == "tristate":
+            return [o.label for o in question.options]
+        return [o.label for o in interview.case_choices(path)]
+    return [o.label for o in interview.TRISTATE] if path in BOOL_FIELDS else []
+
+
 def template_xlsx() -> bytes:
-    """An empty spreadsheet for volunteers: French headers (the labels the batch reads),
-    the dotted path as a comment, and drop-down lists for the closed fields."""
+    """An empty spreadsheet for volunteers: French headers (the labels the batch reads) in
+    the interview's order, the dotted path as a comment, and drop-down lists of the
+    interview's labels for the closed fields. A list longer than a cell formula allows (255
+    characters, and labels hold commas) lives on a hidden sheet, `gate.LISTS_SHEET`, that the
+    reading skips."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from assistant.law.model import Benefit, Ground, OrganismKind, Situation
-
-    closed = {"organism.kind": [k.value for k in OrganismKind.all()], "benefit": [b.value for b in Benefit.all()],
-              "situation": [x.value for x in Situation], "decision.ground": [g.value for g in Ground]}
-    order = sorted(known_columns(), key=lambda p: (p.split(".")[0] != "claimant", p))
     book = Workbook()
     sheet = book.active
     sheet.title = "Dossiers"
-    for index, path in enumerate(order, start=1):
+    lists = book.create_sheet(gate.LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    ranges: dict[tuple[str, ...], str] = {}
+    for index, path in enumerate(template_columns(), start=1):
         cell = sheet.cell(row=1, column=index, value=label(path))
         cell.comment = Comment(path, "Mes droits face à l'algorithme")
-        choices = closed.get(path) or (["oui", "non", "je ne sais pas"] if path in BOOL_FIELDS else None)
-        if choices:
-            rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-            sheet.add_data_validation(rule)
-            rule.add(f"{cell.column_letter}2:{cell.column_letter}1000")
+        sheet.column_dimensions[cell.column_letter].width = max(14, min(40, len(label(path)) + 2))
+        choices = tuple(template_choices(path))
+        if not choices:
+            continue
+        if choices not in ranges:
+            column = get_column_letter(len(ranges) + 1)
+            yes_no = choices == tuple(o.label for o in interview.TRISTATE)
+            lists.cell(row=1, column=len(ranges) + 1, value=" / ".join(choices) if yes_no else label(path))
+            for row, choice in enumerate(choices, start=2):
+                lists.cell(row=row, column=len(ranges) + 1, value=choice)
+            ranges[choices] = f"{gate.LISTS_SHEET}!${column}$2:${column}${len(choices) + 1}"
+        rule = DataValidation(type="list", formula1=ranges[choices], allow_blank=True)
+        sheet.add_data_validation(rule)
+        rule.add(f"{cell.column_letter}2:{cell.column_letter}1000")
+    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -222,9 +269,100 @@ def row_to_case_dict(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def row_case(raw: dict[str, Any], source: Optional[str] = None) -> Case:
-    """One row as a case; a postcode and city that leave several communes differing in
-    authority or holidays are refused, naming the candidates and the column to add."""
-    return require_commune(parse_case(row_to_case_dict(raw), source), source, hint="batch")
+    """One row as a case. A date or a choice the row cannot mean is worded as the interview
+    words it (`cell_problems`); a city that the postcode sends to another département or
+    authority is refused naming both (`city_problem`); a postcode and city that leave several
+    communes differing in authority or holidays are refused, naming the candidates and the
+    column to add."""
+    typed = cell_problems(raw)
+    try:
+        case = parse_case(row_to_case_dict(raw), source)
+    except InvalidCase as error:
+        raise _with_cell_problems(error, typed, source) from None
+    if typed:   # a cell the model read otherwise (a whole number of seconds as a date)
+        raise InvalidCase([m for m, _ in typed], source, [p for _, p in typed])
+    problem = city_problem(case, raw.get("claimant.postal_code"))
+    if problem is not None:
+        raise InvalidCase([problem[0]], source, [problem[1]])
+    return require_commune(case, source, hint="batch")
+
+
+def cell_problems(raw: dict[str, Any]) -> list[tuple[str, Problem]]:
+    """(message, problem) for each date cell that is no date and each choice cell that is none
+    of the list: the date in the interview's words (« Cette date n'existe pas : février 2026
+    n'a que 28 jours. »), the choice with the template's labels."""
+    import difflib
+
+    out = []
+    for path, value in raw.items():   # in the columns' order
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip().lower() in UNKNOWN_WORDS:
+            continue
+        text = str(value).strip()
+        if path in DATE_FIELDS:
+            try:
+                interview.parse_date(text, path)
+            except interview.DateProblem as error:
+                wording = interview.problem_text(error.problem, lambda message: message)
+                out.append((f"{label(path)} ({path}) : {wording}", error.problem))
+        elif path in ENUM_FIELDS and interview.read_choice(path, text) is None:
+            words = interview.choice_words(path)
+            close = difflib.get_close_matches(interview.fold_words(text), list(words), n=1, cutoff=0.6)
+            labels = {o.value: o.label for o in interview.case_choices(path)}
+            hint = f" Vouliez-vous dire « {labels[words[close[0]]]} » ?" if close else ""
+            out.append((f"{label(path)} ({path}) : « {text[:60]} » n'est pas dans la liste ; choisissez une valeur de "
+                        f"la liste du modèle de tableur (ou son code).{hint}", Problem(path, "enum", {})))
+    return out
+
+
+def _with_cell_problems(error: InvalidCase, typed: list[tuple[str, Problem]], source: Optional[str]) -> InvalidCase:
+    """The case's refusal with the cells' own wording in place of the model's for those cells."""
+    ours = {problem.path: (message, problem) for message, problem in typed}
+    pairs = list(zip(error.messages, error.problems)) if len(error.problems) == len(error.messages) else []
+    if not pairs:
+        return error if not typed else InvalidCase([*error.messages, *(m for m, _ in typed)], source,
+                                                   [*error.problems, *(p for _, p in typed)])
+    kept = [(m, p) for m, p in pairs if p.path not in ours]
+    merged = [*ours.values(), *kept]
+    return InvalidCase([m for m, _ in merged], source, [p for _, p in merged])
+
+
+def _commune_names(communes: tuple[places.NamedCommune, ...], with_postcode: bool, most: int = 6) -> str:
+    """« Barcelonnette, Enchastrayes (Alpes-de-Haute-Provence) » or « Nantes (44000, Loire-Atlantique) »."""
+    if with_postcode:
+        shown = [f"{c.name} ({c.postal_code}, {c.departement})" for c in communes[:most]]
+    else:
+        groups: dict[str, list[str]] = {}
+        for c in communes[:most]:
+            groups.setdefault(c.departement, []).append(c.name)
+        shown = [f"{', '.join(names)} ({departement})" for departement, names in groups.items()]
+    more = f" et {len(communes) - most} autre(s)" if len(communes) > most else ""
+    return ", ".join(shown) + more
+
+
+def city_problem(case: Case, typed_postcode: Any = None) -> Optional[tuple[str, Problem]]:
+    """The postcode sends the case to another département or authority than the city typed
+    (`places.city_elsewhere`): the message names both sides' communes, and says so when a
+    leading zero was added to a 4-digit postcode (« 4400 » read 04400)."""
+    claimant = case.claimant
+    found = places.city_elsewhere(claimant.postal_code, claimant.city, case.decision_date, claimant.commune_code)
+    if found is None:
+        return None
+    typed = str(typed_postcode if typed_postcode is not None else "").strip()
+    if isinstance(typed_postcode, (int, float)) and not isinstance(typed_postcode, bool) and float(typed_postcode).is_integer():
+        typed = str(int(typed_postcode))
+    zero = (f" (« {typed} » a été lu {found.postal_code} : le tableur a peut-être effacé un chiffre)"
+            if typed.isdigit() and len(typed) == 4 else "")
+    if found.postcode_communes:
+        here = _commune_names(found.postcode_communes, with_postcode=False)
+        postcode = f"{found.postal_code}{zero} est le code postal de {here}"
+    else:
+        postcode = f"{found.postal_code}{zero} est un code postal du département {found.postcode_departement}"
+    message = (f"{label('claimant.postal_code')} (claimant.postal_code) : {postcode}, mais la ville « {found.city} » "
+               f"désigne {_commune_names(found.city_communes, with_postcode=True)} : le recours irait à un autre "
+               "département ou organisme. Corrigez le code postal ou la ville (ou donnez le code INSEE de la "
+               "commune dans la colonne claimant.commune_code).")
+    return message, Problem("claimant.postal_code", "city_elsewhere", {
+        "postal_code": found.postal_code, "city": found.city, "candidates": found.city_communes})
 
 
 def _value(path: str, value: Any) -> Any:
@@ -254,15 +392,12 @@ def _value(path: str, value: Any) -> Any:
         except ValueError:
             return text
     if path in DATE_FIELDS:
-        french = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-        if french:
-            day, month, year = (int(x) for x in french.groups())
-            try:
-                return dt.date(year, month, day).isoformat()
-            except ValueError:
-                return text
+        try:   # the interview's reading: 23/11/2026, 23.11.2026, 2026-11-23…
+            return interview.parse_date(text, path).isoformat()
+        except interview.DateProblem:
+            return text   # as typed: `cell_problems` words it
     if path in ENUM_FIELDS:
-        return ENUM_WORDS.get(path, {}).get(lowered, lowered)
+        return interview.read_choice(path, text) or text
     if path in ("claimant.postal_code", "claimant.commune_code") and re.fullmatch(r"\d{4}", text):
         return "0" + text  # spreadsheets drop the leading zero of 01000–09999 (INSEE 01001–09999)
     return text
@@ -292,7 +427,8 @@ def statistics(results: list[RowResult]) -> dict[str, Any]:
 
 
 PARTIAL = ".partiel"      # a case folder being written; renamed when complete
-CHUNK = 100               # rows a worker process takes at once (half of it, see run_batch)
+CHUNK = 24                # rows a worker process takes at once (half of it, see made_in_order): the
+                          # files of the chunks in flight (about 250 KB a row with the PDF) wait in the parent
 
 
 def _row_errors(raw: dict[str, Any]) -> list[str]:
@@ -390,73 +526,85 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _make_cases(out_dir: Path, source_name: str, done: frozenset[str], pdf: bool,
-                rows: list[tuple[int, dict[str, Any]]]) -> list[RowResult]:
-    """One chunk of rows → validated cases, analyses and letters in partial folders. Runs
-    in a worker process; returns only the small summaries (memory stays flat)."""
-    from assistant.letters import build_letters
+# --- What each case becomes: the same files, French names, in a folder or a ZIP -----------------
 
-    out: list[RowResult] = []
-    for row, raw in rows:
+ANALYSIS_FILE = "analyse.json"
+REPORT_FILE = "rapport.csv"
+STATISTICS_FILE = "statistiques.json"
+ZIP_FILE = "dossiers.zip"
+MAILING_FILE = "envoi.pdf"
+
+
+def case_documents(case: Case, analysis: Analysis, pdf: bool = False) -> tuple[list, list[tuple[str, bytes]], str]:
+    """One case's letters, its files — the analysis, each letter's DOCX (and PDF), the guide —
+    as (French file name, bytes), and the PDF status ("" not asked, "ok", "échec": the DOCX
+    are there all the same). The batch's folders and the app's ZIP both hold exactly these."""
+    from assistant.letters import PdfUnavailable, build_letters, render_docx_many, render_guide_docx
+    from assistant.letters.file_names import GUIDE_WORD, letter_word
+    from assistant.letters.pdf import render_guide_pdf, render_pdf_many
+
+    letters = build_letters(case, analysis)
+    words = [letter_word(letter.id, letter.title) for letter in letters]
+    files = [(ANALYSIS_FILE, json.dumps(analysis.to_json_dict(), ensure_ascii=False, indent=2).encode("utf-8"))]
+    if not letters:
+        return letters, files, ""
+    files += [(f"{word}.docx", data) for word, data in zip(words, render_docx_many(letters, workers=1))]
+    files.append((f"{GUIDE_WORD}.docx", render_guide_docx(letters)))
+    if not pdf:
+        return letters, files, ""
+    try:   # Typst, in this process (a worker of the batch): the same text as the DOCX
+        pdfs = [(f"{word}.pdf", data) for word, data in zip(words, render_pdf_many(letters, workers=1))]
+        pdfs.append((f"{GUIDE_WORD}.pdf", render_guide_pdf(letters)))
+    except PdfUnavailable as error:
+        print(f"PDF non produits : {error}", file=sys.stderr)
+        return letters, files, "échec"
+    return letters, files + pdfs, "ok"
+
+
+def _mailed(letters: list) -> tuple:
+    """What the mailing's cover list needs of each letter, with its PDF's file name."""
+    from assistant.letters.file_names import letter_word
+    from assistant.letters.merge import Mailed
+
+    return tuple((f"{letter_word(letter.id, letter.title)}.pdf", Mailed.of(letter)) for letter in letters)
+
+
+Made = tuple[RowResult, list[tuple[str, bytes]]]
+
+
+def _make_cases(source_name: str, done: frozenset[str], pdf: bool, mailing: bool,
+                rows: list[tuple[int, Any]]) -> list[Made]:
+    """One chunk of rows (raw cells, or cases the app already checked) → validated cases,
+    analyses and their files, in memory. Runs in a worker process; the parent writes."""
+    out: list[Made] = []
+    for row, item in rows:
         result = RowResult(row)
-        out.append(result)
-        result.errors = _row_errors(raw)
-        if result.errors:
-            continue
-        try:
-            case = row_case(raw, f"{source_name}, ligne {row}")
-        except InvalidCase as error:
-            result.errors = error.messages
-            continue
+        out.append((result, []))
+        if isinstance(item, Case):
+            case = item
+        else:
+            result.errors = _row_errors(item)
+            if result.errors:
+                continue
+            try:
+                case = row_case(item, f"{source_name}, ligne {row}")
+            except InvalidCase as error:
+                result.errors = error.messages
+                continue
         analysis = analyse(case)
         result.keep(case, analysis)
         result.folder = _folder_name(row)
         if result.folder in done:           # --resume: made by the killed run, kept as it is
-            result.files = sorted(p.name for p in (out_dir / result.folder).iterdir())
             result.pdf = "déjà fait" if pdf else ""
-            if pdf:   # the mailing lists it too (its letters are rebuilt, not rewritten)
-                from assistant.letters.merge import Mailed
-                result.mailed = tuple((l.id, Mailed.of(l)) for l in build_letters(case, analysis))
+            if mailing:   # the mailing lists it too (its letters are rebuilt, not rewritten)
+                from assistant.letters import build_letters
+                result.mailed = _mailed(build_letters(case, analysis))
             continue
-        partial = out_dir / (result.folder + PARTIAL)
-        partial.mkdir()
-        letters, files = case_documents(case, analysis)
-        for name, data in files:
-            _atomic_write(partial / name, data)
-        if pdf and letters:
-            result.pdf = _write_pdfs(partial, letters)
-            from assistant.letters.merge import Mailed
-            result.mailed = tuple((letter.id, Mailed.of(letter)) for letter in letters)
+        letters, files, result.pdf = case_documents(case, analysis, pdf)
+        if mailing:
+            result.mailed = _mailed(letters)
+        out[-1] = (result, files)
     return out
-
-
-def case_documents(case: Case, analysis: Analysis) -> tuple[list, list[tuple[str, bytes]]]:
-    """One case's letters and its files — the analysis, each letter's DOCX and the guide —
-    as (name, bytes): what the batch writes to a folder and the app puts in a ZIP."""
-    from assistant.letters import build_letters, render_docx_many, render_guide_docx
-
-    letters = build_letters(case, analysis)
-    files = [("analyse.json", json.dumps(analysis.to_json_dict(), ensure_ascii=False, indent=2).encode("utf-8"))]
-    files += [(f"{letter.id}.docx", data) for letter, data in zip(letters, render_docx_many(letters))]
-    if letters:
-        files.append(("guide.docx", render_guide_docx(letters)))
-    return letters, files
-
-
-def _write_pdfs(folder: Path, letters: list) -> str:
-    """The same letters as PDF, typeset from the same data as the DOCX (Typst, a few ms a
-    letter, in this worker): "ok", or "échec" with the DOCX still there."""
-    from assistant.letters import PdfUnavailable
-    from assistant.letters.pdf import render_guide_pdf, render_pdf_many
-
-    try:
-        for letter, data in zip(letters, render_pdf_many(letters, workers=1)):
-            _atomic_write(folder / f"{letter.id}.pdf", data)
-        _atomic_write(folder / "guide.pdf", render_guide_pdf(letters))
-    except PdfUnavailable as error:
-        print(f"PDF non produits : {error}", file=sys.stderr)
-        return "échec"
-    return "ok"
 
 
 def _die_with_parent() -> None:
@@ -471,8 +619,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
-    chunk: list[tuple[int, dict[str, Any]]] = []
+def _chunks(rows: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    chunk: list[tuple[int, Any]] = []
     for item in rows:
         chunk.append(item)
         if len(chunk) >= size:
@@ -482,15 +630,202 @@ def _chunks(rows: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[l
         yield chunk
 
 
+def made_in_order(rows: Iterable[tuple[int, Any]], source_name: str, pdf: bool, done: frozenset[str] = frozenset(),
+                  workers: Optional[int] = None, mailing: bool = False, start: str = "fork") -> Iterator[Made]:
+    """Every row's result and files, in row order. Rows are read one at a time and sent by
+    chunks to worker processes (both cores), at most two chunks per worker in flight: memory
+    stays flat for any number of rows. A file of one chunk is made here (no process to start).
+    `start`: "fork" from the command line; "spawn" in the app, whose server has threads (and
+    Typst must never be forked once it has compiled, see letters/typeset.py)."""
+    import concurrent.futures as cf
+    import itertools
+    import multiprocessing
+
+    workers = workers or int(os.environ.get("MESDROITS_BATCH_WORKERS") or min(2, os.cpu_count() or 1))
+    chunks = _chunks(rows, CHUNK // 2)
+    head = list(itertools.islice(chunks, 2))
+    if len(head) < 2 or workers == 1:
+        for chunk in itertools.chain(head, chunks):
+            yield from _make_cases(source_name, done, pdf, mailing, chunk)
+        return
+    context = multiprocessing.get_context(start)
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent) as pool:
+        in_flight: collections.deque[cf.Future] = collections.deque()
+        for chunk in itertools.chain(head, chunks):
+            in_flight.append(pool.submit(_make_cases, source_name, done, pdf, mailing, chunk))
+            while len(in_flight) >= 2 * workers:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+
+
+# Already compressed formats are stored as they are: compressing them again costs time for nothing.
+STORED = {".docx", ".pdf", ".xlsx", ".zip", ".png"}
+
+
+class _Entries:
+    """`ZipFile.filelist` for a big archive: each entry's central-directory fields packed in
+    one bytearray (about 80 bytes an entry instead of about 450 for a ZipInfo and its index),
+    so that memory stays flat for 10,000 cases (120,000 entries). zipfile only appends to
+    it, counts it and, on closing, reads it back to write the central directory."""
+
+    _FIELDS = struct.Struct("<HIQQQHIHBBB")
+
+    def __init__(self, when: tuple[int, ...]):
+        self._packed = bytearray()
+        self._count = 0
+        self._when = when
+
+    def append(self, info: zipfile.ZipInfo) -> None:
+        name = info.filename.encode("utf-8")
+        self._packed += self._FIELDS.pack(len(name), info.CRC, info.compress_size, info.file_size, info.header_offset,
+                                          info.compress_type, info.external_attr, info.flag_bits, info.create_version,
+                                          info.extract_version, info.create_system) + name
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[zipfile.ZipInfo]:
+        offset = 0
+        while offset < len(self._packed):
+            (size, crc, compressed, file_size, header_offset, method, attributes, flags, create_version,
+             extract_version, system) = self._FIELDS.unpack_from(self._packed, offset)
+            offset += self._FIELDS.size
+            info = zipfile.ZipInfo(bytes(self._packed[offset:offset + size]).decode("utf-8"), date_time=self._when)
+            offset += size
+            info.CRC, info.compress_size, info.file_size, info.header_offset = crc, compressed, file_size, header_offset
+            info.compress_type, info.external_attr, info.flag_bits = method, attributes, flags
+            info.create_version, info.extract_version, info.create_system = create_version, extract_version, system
+            yield info
+
+
+class _ZipOut:
+    """Files written into one ZIP as they come (the batch's on disk, the app's in memory):
+    never a second copy of them first; the entries' index stays small (`_Entries`)."""
+
+    def __init__(self, target: Any):
+        self.archive = zipfile.ZipFile(target, "w")
+        self._when = dt.datetime.now().timetuple()[:6]
+        self.archive.filelist = _Entries(self._when)   # type: ignore[assignment]
+
+    def add(self, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=self._when)
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED if Path(name).suffix.lower() in STORED else zipfile.ZIP_DEFLATED
+        self.archive.writestr(info, data)
+        self.archive.NameToInfo.clear()     # names are unique by construction; nothing reads them back
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+class Sink(Protocol):
+    """Where `write_batch` puts what it makes: a case's files under its row number, or one
+    file at the top (the report, the statistics, the mailing)."""
+
+    def case(self, result: RowResult, files: list[tuple[str, bytes]]) -> None: ...
+
+    def add(self, name: str, data: bytes) -> None: ...
+
+
+class _ZipSink:
+    """The app: each case's files into the ZIP, under its row number."""
+
+    def __init__(self, target: Any):
+        self.zip = _ZipOut(target)
+
+    def case(self, result: RowResult, files: list[tuple[str, bytes]]) -> None:
+        for name, data in sorted(files):
+            self.zip.add(f"{result.folder}/{name}", data)
+        result.files = sorted(name for name, _ in files)
+
+    def add(self, name: str, data: bytes) -> None:
+        self.zip.add(name, data)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+class _FolderSink:
+    """The command line (CONTRACT §2): one folder per case, written under NNNN.partiel and
+    renamed once complete, and the same files into dossiers.zip as they come."""
+
+    def __init__(self, out_dir: Path, done: frozenset[str]):
+        self.out_dir, self.done = out_dir, done
+        self._tmp = out_dir / f".{ZIP_FILE}.tmp"
+        self.zip = _ZipOut(self._tmp)
+
+    def case(self, result: RowResult, files: list[tuple[str, bytes]]) -> None:
+        folder = self.out_dir / result.folder
+        if result.folder in self.done:      # --resume: the killed run's folder, shipped as it is
+            files = [(p.name, p.read_bytes()) for p in folder.iterdir()
+                     if p.is_file() and not p.is_symlink() and not p.name.startswith(".")]
+        else:
+            partial = self.out_dir / (result.folder + PARTIAL)
+            partial.mkdir()
+            for name, data in files:
+                (partial / name).write_bytes(data)
+            os.replace(partial, folder)
+        for name, data in sorted(files):
+            self.zip.add(f"{result.folder}/{name}", data)
+        result.files = sorted(name for name, _ in files)
+
+    def add(self, name: str, data: bytes) -> None:
+        _atomic_write(self.out_dir / name, data)
+        self.zip.add(name, data)
+
+    def close(self) -> Path:
+        self.zip.close()
+        target = self.out_dir / ZIP_FILE
+        os.replace(self._tmp, target)
+        return target
+
+
+REPORT_HEADER = ["ligne", "statut", "dossier", "voie de recours", "date limite", "délai opposable", "droits",
+                 "courriers", "fichiers", "pdf", "erreurs", "lieu trouvé", "destinataire du recours"]
+
+
+def _report_row(r: RowResult) -> list[Any]:
+    if r.ok:
+        return [r.row, "ok", r.folder, r.route, r.deadline or "", "oui" if r.opposable else "non",
+                " ".join(r.rights), " ".join(r.letters), " ".join(r.files), r.pdf, "", r.place, r.body]
+    return [r.row, "invalide", "", "", "", "", "", "", "", "", " | ".join(r.errors), "", ""]
+
+
+def write_batch(made: Iterable[Made], sink: Sink, mailing_from: Optional[Path] = None,
+                progress: Optional[Callable[[int], None]] = None) -> list[RowResult]:
+    """What the command line and the app both hand out: each valid case's files under its
+    row number, then `envoi.pdf` (when asked), `rapport.csv` (one line per row, rejected
+    ones with what to correct) and `statistiques.json`, all written to `sink` as they
+    come. `progress(rows done)` is called after each row."""
+    handle = io.StringIO(newline="")
+    report = csv.writer(handle, delimiter=";")
+    report.writerow(REPORT_HEADER)
+    results: list[RowResult] = []
+    for result, files in made:
+        if result.ok:
+            sink.case(result, files)
+        report.writerow(_report_row(result))
+        # Kept for the statistics and the caller: what only the report needed goes, the ids
+        # are shared (unpickled from a worker, each row would hold its own copies).
+        result.files, result.place, result.body = [], "", ""
+        result.rights, result.letters = tuple(map(sys.intern, result.rights)), tuple(map(sys.intern, result.letters))
+        results.append(result)
+        if progress:
+            progress(len(results))
+    if mailing_from is not None:
+        sink.add(MAILING_FILE, _mailing_pdf(mailing_from, results))
+    sink.add(REPORT_FILE, handle.getvalue().encode("utf-8"))
+    sink.add(STATISTICS_FILE, json.dumps(statistics(results), ensure_ascii=False, indent=2).encode("utf-8"))
+    return results
+
+
 def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False,
               workers: Optional[int] = None, mailing: bool = False) -> tuple[list[RowResult], Path]:
     """Process every row; returns the results and the ZIP path. Raises InvalidCase only
-    when the file itself cannot be read or the output folder cannot be used.
-
-    Rows are read one at a time and sent by chunks to worker processes (both cores); at
-    most two chunks per worker are in flight, so memory stays flat for any number of rows."""
-    import concurrent.futures as cf
-    import multiprocessing
+    when the file itself cannot be read or the output folder cannot be used."""
+    import itertools
 
     source = Path(cases_file)
     out_dir = Path(out)
@@ -499,97 +834,30 @@ def run_batch(cases_file: str, out: str, pdf: bool = False, resume: bool = False
     except gate.InputRefused as error:
         raise InvalidCase(error.messages, str(source)) from None
     done = frozenset(_prepare_out(out_dir, resume, run_manifest(source, data, pdf, mailing)))
-    workers = workers or int(os.environ.get("MESDROITS_BATCH_WORKERS") or min(2, os.cpu_count() or 1))
-    results: list[RowResult] = []
-    chunks = _chunks(iter_rows(source, data), CHUNK // 2)
-    first = next(chunks, None)
+    rows = iter_rows(source, data)
+    first = next(rows, None)
     if first is None:
         raise InvalidCase(["aucune ligne de dossier dans le fichier."], str(source))
-    second = next(chunks, None)
-    if second is None or workers == 1:      # a small file: no process to start
-        for chunk in filter(None, (first, second, *chunks)):
-            made = _make_cases(out_dir, source.name, done, pdf, chunk)
-            _finish(out_dir, [r for r in made if r.folder and r.folder not in done], pdf)
-            results += made
-    else:
-        context = multiprocessing.get_context("fork")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent) as pool:
-            in_flight: list[cf.Future] = []
-            for chunk in (first, second, *chunks):
-                in_flight.append(pool.submit(_make_cases, out_dir, source.name, done, pdf, chunk))
-                while len(in_flight) >= 2 * workers:
-                    made = in_flight.pop(0).result()
-                    _finish(out_dir, [r for r in made if r.folder and r.folder not in done], pdf)
-                    results += made
-            for future in in_flight:
-                made = future.result()
-                _finish(out_dir, [r for r in made if r.folder and r.folder not in done], pdf)
-                results += made
-    results.sort(key=lambda r: r.row)
-    extra = []
-    if mailing and pdf:
-        extra.append(_write_mailing(out_dir, results))
-    _write_report(out_dir, results)
-    _atomic_write(out_dir / "statistiques.json",
-                  json.dumps(statistics(results), ensure_ascii=False, indent=2).encode("utf-8"))
-    # This run's rows only, by the row numbers it read: never whatever folders exist.
-    written = [out_dir / r.folder for r in results if r.folder]
-    return results, _zip(out_dir, [*written, *extra, out_dir / "rapport.csv", out_dir / "statistiques.json"])
+    mailing = mailing and pdf
+    made = made_in_order(itertools.chain([first], rows), source.name, pdf, done, workers, mailing=mailing)
+    sink = _FolderSink(out_dir, done)
+    results = write_batch(made, sink, mailing_from=out_dir if mailing else None)
+    return results, sink.close()
 
 
-def _write_mailing(out_dir: Path, results: list[RowResult]) -> Path:
+def _mailing_pdf(out_dir: Path, results: list[RowResult]) -> bytes:
     """envoi.pdf: the cover list, then every letter of every case, in row order."""
     from assistant.letters.merge import mailing_pdf
 
     def cases():
         for r in results:
-            made = [(m, out_dir / r.folder / f"{letter_id}.pdf") for letter_id, m in r.mailed]
+            made = [(m, out_dir / r.folder / name) for name, m in r.mailed] if r.folder else []
             made = [(m, path) for m, path in made if path.is_file()]
             if made:
                 yield f"ligne {r.row}", [m for m, _ in made], [path.read_bytes() for _, path in made]
 
-    target = out_dir / "envoi.pdf"
-    _atomic_write(target, mailing_pdf(cases()))
-    return target
+    return mailing_pdf(cases())
 
-
-def _finish(out_dir: Path, pending: list[RowResult], pdf: bool) -> None:
-    """Each case's folder renamed complete, once all its files are written."""
-    for r in pending:
-        os.replace(out_dir / (r.folder + PARTIAL), out_dir / r.folder)
-        r.files = sorted(p.name for p in (out_dir / r.folder).iterdir())
-
-
-def _write_report(out_dir: Path, results: list[RowResult]) -> None:
-    handle = io.StringIO(newline="")
-    writer = csv.writer(handle, delimiter=";")
-    writer.writerow(["ligne", "statut", "dossier", "voie de recours", "date limite", "délai opposable", "droits",
-                     "courriers", "fichiers", "pdf", "erreurs"])
-    for r in results:
-        if r.ok:
-            writer.writerow([r.row, "ok", r.folder, r.route, r.deadline or "", "oui" if r.opposable else "non",
-                             " ".join(r.rights), " ".join(r.letters), " ".join(r.files), r.pdf, ""])
-        else:
-            writer.writerow([r.row, "invalide", "", "", "", "", "", "", "", "", " | ".join(r.errors)])
-    _atomic_write(out_dir / "rapport.csv", handle.getvalue().encode("utf-8"))
-
-
-# Already compressed formats are stored as they are: compressing them again costs time for nothing.
-STORED = {".docx", ".pdf", ".xlsx", ".zip", ".png"}
-
-
-def _zip(out_dir: Path, paths: list[Path]) -> Path:
-    """Exactly this run's files (never an earlier run's), written atomically."""
-    target = out_dir / "dossiers.zip"
-    tmp = out_dir / ".dossiers.zip.tmp"
-    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.rglob("*"))
-                   if f.is_file() and not f.is_symlink() and not f.name.startswith("."))
-    with zipfile.ZipFile(tmp, "w") as archive:
-        for path in files:
-            method = zipfile.ZIP_STORED if path.suffix.lower() in STORED else zipfile.ZIP_DEFLATED
-            archive.write(path, path.relative_to(out_dir).as_posix(), compress_type=method)
-    os.replace(tmp, target)
-    return target
 
 
 # --- In the app: check first, then make the letters in memory -----------------------------
@@ -602,6 +870,8 @@ class Checked:
     valid: list[tuple[int, Case]]
     problems: list[dict[str, Any]]          # {ligne, colonne, valeur, attendu}: one per problem
     rejected: list[tuple[int, dict[str, Any], list[str]]]   # (row, raw cells, messages)
+    # Each valid row's place and appeal body, for the association to check: {ligne, lieu, recours}.
+    found: list[dict[str, Any]] = field(default_factory=list)
 
 
 # Rows per upload in the app: its checked cases and its ZIP stay in the server's memory
@@ -632,7 +902,10 @@ def check_upload(name: str, data: bytes, max_rows: Optional[int] = None) -> Chec
         problems = [("", message) for message in messages]
         if not messages:
             try:
-                checked.valid.append((row, row_case(raw)))
+                case = row_case(raw)
+                checked.valid.append((row, case))
+                checked.found.append({"ligne": row, "lieu": found_place(case),
+                                      "recours": analyse(case).appeal.body or ""})
                 continue
             except InvalidCase as error:
                 messages = error.messages
@@ -672,18 +945,32 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def letters_zip(cases: list[tuple[int, Case]], progress: Optional[Any] = None) -> bytes:
-    """The letters of every valid row, one folder per row number, in a ZIP built in memory
-    (nothing personal is written to the server's disk); `progress(done, total)` is called."""
+# With the PDF, a row's files weigh about 250 KB instead of about 60 KB, and the ZIP lives in
+# the server's memory until downloaded: the app offers them for this many valid rows at most.
+APP_MAX_PDF_ROWS = 500
+
+
+def pdf_offered(checked: Checked) -> bool:
+    """Whether the app may add the PDF to this upload's ZIP (APP_MAX_PDF_ROWS)."""
+    return len(checked.valid) <= APP_MAX_PDF_ROWS
+
+
+def letters_zip(checked: Checked, pdf: bool = False, progress: Optional[Callable[[int, int], None]] = None,
+                workers: Optional[int] = None) -> bytes:
+    """The app's ZIP: the same files, French names, report and statistics as the command
+    line's dossiers.zip (`write_batch`), streamed into a ZIP in memory (nothing personal is
+    written to the server's disk); the rejected rows are in the report with what to correct.
+    `progress(done, total)` is called after each row."""
+    import heapq
+
+    total = len(checked.valid) + len(checked.rejected)
+    rejected = ((RowResult(row, errors=list(messages)), []) for row, _raw, messages in checked.rejected)
+    made = made_in_order(checked.valid, "", pdf, workers=workers, start="spawn")
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for done, (row, case) in enumerate(cases, start=1):
-            _, files = case_documents(case, analyse(case))
-            for name, data in files:
-                method = zipfile.ZIP_STORED if Path(name).suffix in STORED else zipfile.ZIP_DEFLATED
-                archive.writestr(f"{_folder_name(row)}/{name}", data, compress_type=method)
-            if progress:
-                progress(done, len(cases))
+    sink = _ZipSink(buffer)
+    write_batch(heapq.merge(rejected, made, key=lambda item: item[0].row), sink,
+                progress=(lambda done: progress(done, total)) if progress else None)
+    sink.close()
     return buffer.getvalue()
 
 
@@ -714,17 +1001,21 @@ def review_statuses(store: Any, saved: list[tuple[int, str]], actor: Any) -> Cou
 
 def approved_zip(store: Any, saved: list[tuple[int, str]], actor: Any,
                  template: Optional[bytes] = None) -> tuple[bytes, int]:
-    """The approved letters of the saved rows only (one folder per row number, built in
-    memory) and their count; drafts and letters under review are never in it."""
+    """The approved letters of the saved rows only (one folder per row number, each letter
+    under its French name as in `write_batch`, built in memory) and their count; drafts and
+    letters under review are never in it."""
     from assistant.letters import Letter, render_docx
+    from assistant.letters.file_names import letter_word
 
     buffer, count = io.BytesIO(), 0
     with zipfile.ZipFile(buffer, "w") as archive:
         for row, case_id in saved:
             approved = {letter.letter_id: letter for letter in store.letters(case_id, actor=actor)
                         if letter.status == "approved"}   # the latest approved version of each letter
-            for letter_id, stored in approved.items():
-                data = render_docx(Letter.model_validate(stored.letter), template=template)
-                archive.writestr(f"{_folder_name(row)}/{letter_id}.docx", data, compress_type=zipfile.ZIP_STORED)
+            for stored in approved.values():
+                letter = Letter.model_validate(stored.letter)
+                data = render_docx(letter, template=template)
+                archive.writestr(f"{_folder_name(row)}/{letter_word(letter.id, letter.title)}.docx", data,
+                                 compress_type=zipfile.ZIP_STORED)
                 count += 1
     return buffer.getvalue(), count

@@ -22,11 +22,12 @@ from typing import Any, Iterable, Union
 
 from assistant.core.i18n import N_
 from assistant.law.analysis import analyse
-from assistant.law.model import Case, InvalidCase, parse_case
+from assistant.law import interview
+from assistant.law.model import Case, InvalidCase
 
 SMALL = 5
 HIDDEN = f"< {SMALL}"
-MASKED = "masqué"     # at least SMALL, hidden so that a « < 5 » cannot be recomputed
+MASKED = N_("masqué")     # at least SMALL, hidden so that a « < 5 » cannot be recomputed
 Count = Union[int, str]
 
 
@@ -129,8 +130,9 @@ def tally_cases(cases: Iterable[Case]) -> Tally:
 
 
 def tally_file(path: Path) -> Tally:
-    """Every row of a batch spreadsheet; invalid rows are counted, never shown."""
-    from assistant.associations.batch import _row_errors, iter_rows, row_to_case_dict
+    """Every row of a batch spreadsheet, read and checked as the batch does (`row_case`: the
+    same rows are valid in both); invalid rows are counted, never shown."""
+    from assistant.associations.batch import _row_errors, iter_rows, row_case
 
     tally = Tally()
     for _, raw in iter_rows(path):
@@ -138,10 +140,24 @@ def tally_file(path: Path) -> Tally:
             tally.invalid += 1
             continue
         try:
-            tally.add(parse_case(row_to_case_dict(raw)))
+            tally.add(row_case(raw))
         except InvalidCase:
             tally.invalid += 1
     return tally
+
+
+# A published group's values in the interview's words (the case fields they count).
+GROUP_FIELDS = {"organism": "organism.kind", "benefit": "benefit", "situation": "situation"}
+
+
+def group_rows(stats: dict[str, Any], group: str) -> list[tuple[str, Count]]:
+    """A published group as (label, count) for a chart and its table: the interview's French
+    label of each value (marked for the catalogue: the page translates it), the largest
+    counts first, the hidden cells (« < 5 », « masqué ») last."""
+    labels = {o.value: o.label for o in interview.case_choices(GROUP_FIELDS[group])}
+    cells = stats[f"by_{group}"].items()
+    ordered = sorted(cells, key=lambda item: (not isinstance(item[1], int), -item[1] if isinstance(item[1], int) else 0))
+    return [(labels.get(value, value), count) for value, count in ordered]
 
 
 def to_csv(stats: dict[str, Any]) -> str:

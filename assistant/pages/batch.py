@@ -1,7 +1,9 @@
 """Associations: a spreadsheet of cases in, checked first, then every letter in one ZIP.
 
 Thin: the checking and the letters come from `assistant.associations.batch`; the file is read in memory
-and the ZIP is built in memory (nothing personal is written to the server's disk). So that
+and the ZIP is built in memory (nothing personal is written to the server's disk), by the
+same function as the command line's: the same files with French names, PDF if asked,
+`rapport.csv` and `statistiques.json`. So that
 memory is bounded and given back, a file has at most `APP_MAX_ROWS` rows, and the ZIP is
 forgotten once downloaded, when the file is removed or replaced, or `ZIP_MINUTES` after it
 was made (and with the session when the tab is closed).
@@ -21,27 +23,43 @@ import time
 import streamlit as st
 
 from assistant.associations.batch import (
-    Checked, approved_zip, check_upload, letters_zip, rejected_xlsx, review_statuses, save_for_review, template_xlsx,
+    APP_MAX_PDF_ROWS, Checked, approved_zip, check_upload, letters_zip, pdf_offered, rejected_xlsx, review_statuses,
+    save_for_review, template_xlsx,
 )
-from assistant.associations.stats import FLAG_LABELS, published, tally_cases, to_csv
+from assistant.associations.stats import FLAG_LABELS, MASKED, group_rows, published, tally_cases, to_csv
 from assistant.core.i18n import _
 from assistant.law.model import InvalidCase
-from assistant.pages.common import escape_markdown
+from assistant.pages.common import announce_step, escape_markdown
 from assistant.pages.workspace import (
     REFUSALS, case_store, organisation_name, organisation_requires_review, organisation_template, refusal, today,
     user,
 )
 
+def _count(count: object) -> str:
+    return _(MASKED) if count == MASKED else str(count)
+
+
 def _chart(stats: dict) -> None:
-    """Bars by benefit (Altair, shipped with Streamlit); hidden small cells are not drawn."""
+    """Bars by benefit (Altair, shipped with Streamlit), in whole numbers, and beside them the
+    same numbers as a table (what the chart says, for screen readers and for copying); hidden
+    small cells are not drawn but are in the table."""
     import altair as alt
 
-    rows = [{"benefit": name, "cases": count} for name, count in stats["by_benefit"].items() if isinstance(count, int)]
-    if not rows:
+    labelled = [(_(name), count) for name, count in group_rows(stats, "benefit")]
+    if not labelled:
         return
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("cases:Q", title=_("Dossiers")), y=alt.Y("benefit:N", sort="-x", title=_("Prestation")))
-    st.altair_chart(chart, width="stretch")
+    chart_column, table_column = st.columns([3, 2])
+    rows = [{"benefit": name, "cases": count} for name, count in labelled if isinstance(count, int)]
+    if rows:
+        most = max(row["cases"] for row in rows)
+        axis = alt.Axis(format="d", tickMinStep=1, values=list(range(0, most + 1, max(1, -(-most // 5)))))
+        chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+            x=alt.X("cases:Q", title=_("Dossiers"), axis=axis, scale=alt.Scale(domain=[0, most])),
+            y=alt.Y("benefit:N", sort="-x", title=_("Prestation")))
+        with chart_column:
+            st.altair_chart(chart, width="stretch")
+    with table_column:
+        st.table([{_("Prestation"): escape_markdown(name), _("Dossiers"): _count(count)} for name, count in labelled])
 
 
 CHECKED = "batch.checked"     # the last checked upload: (file name and size, Checked, published numbers)
@@ -117,7 +135,8 @@ def _forget_upload() -> None:
     _forget_zip()
 
 
-st.title(_("Plusieurs dossiers (associations)"))
+st.title(_("Plusieurs dossiers (associations)"), anchor="plusieurs-dossiers")
+announce_step(None, None, "plusieurs-dossiers")
 st.markdown(_("Pour les associations qui suivent beaucoup de personnes : un tableur avec un dossier par ligne, vérifié avant tout, puis tous les courriers dans une archive ZIP."))
 
 st.header(_("1. Le modèle de tableur"))
@@ -164,31 +183,47 @@ if upload is not None and found:
                            file_name=f"lignes-a-corriger-{dt.date.today().isoformat()}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="batch.rejected")
 
+    if checked.found:
+        st.markdown(_("Pour chaque ligne valable, le lieu trouvé d'après le code postal et la ville, et à qui ira le recours : vérifiez-les avant de préparer les courriers."))
+        st.table([{_("Ligne"): f["ligne"], _("Lieu trouvé"): escape_markdown(f["lieu"]),
+                   _("Recours auprès de"): escape_markdown(f["recours"])} for f in checked.found[:500]])
+        if len(checked.found) > 500:
+            st.caption(_("Les 500 premières lignes valables sont montrées ici."))
+
     if checked.valid:
         st.header(_("3. Préparer les courriers"))
         reviewed = organisation_requires_review()   # False for a person alone: no store opened
         if reviewed:
             _for_review(checked, found[0])
-        elif st.button(_("Préparer les courriers des {n} dossier(s) valables").format(n=len(checked.valid)), type="primary", key="batch.run"):
-            bar = st.progress(0.0, text=_("Préparation des courriers…"))
+        else:
+            offered = pdf_offered(checked)
+            with_pdf = st.checkbox(_("Ajouter chaque courrier en PDF, prêt à imprimer"), value=offered, disabled=not offered,
+                                   key="batch.pdf", on_change=_forget_zip,
+                                   help=_("Les courriers sont toujours en DOCX, à modifier dans Word ou LibreOffice ; le PDF s'imprime tel quel."))
+            if not offered:
+                st.caption(_("Pour plus de {n} lignes, l'archive est faite sans PDF : découpez le fichier, ou utilisez la ligne de commande (python -m assistant batch --format both).").format(
+                    n=APP_MAX_PDF_ROWS))
+            if st.button(_("Préparer les courriers des {n} dossier(s) valables").format(n=len(checked.valid)), type="primary", key="batch.run"):
+                bar = st.progress(0.0, text=_("Préparation des courriers…"))
 
-            def _progress(done: int, total: int) -> None:
-                bar.progress(done / total, text=_("Dossier {done} sur {total}").format(done=done, total=total))
+                def _progress(done: int, total: int) -> None:
+                    bar.progress(done / total, text=_("Dossier {done} sur {total}").format(done=done, total=total))
 
-            st.session_state[ZIP] = letters_zip(checked.valid, _progress)
-            st.session_state[ZIP_MADE] = time.monotonic()
-            bar.progress(1.0, text=_("Courriers prêts."))
+                st.session_state[ZIP] = letters_zip(checked, pdf=with_pdf and offered, progress=_progress)
+                st.session_state[ZIP_MADE] = time.monotonic()
+                bar.progress(1.0, text=_("Courriers prêts."))
         if st.session_state.get(ZIP) and not reviewed:
             st.download_button(_("Télécharger tous les courriers (ZIP)"), st.session_state[ZIP],
                                file_name=f"courriers-{dt.date.today().isoformat()}.zip", mime="application/zip",
                                key="batch.zip.download", on_click=_forget_zip)
             st.caption(_("Chaque dossier est dans un dossier nommé par son numéro de ligne : aucun nom dans les noms de fichiers."))
+            st.caption(_("L'archive contient aussi rapport.csv (une ligne par ligne de votre fichier : la voie de recours, la date limite, les fichiers faits, ou ce qu'il faut corriger) et statistiques.json (des comptes anonymes)."))
             st.caption(_("Une fois téléchargée, l'archive est effacée de la mémoire du serveur : pour la télécharger à nouveau, préparez-la encore."))
 
         st.header(_("4. Les chiffres à publier"))
         st.markdown(_("Comptes anonymes des dossiers valables : jamais un nom, un numéro, une date ni un texte libre ; un groupe de moins de 5 dossiers s'affiche « < 5 », et un autre groupe « masqué » quand le total permettrait de retrouver le nombre caché."))
         _chart(stats)
-        st.table([{_("Ce qui est compté"): _(FLAG_LABELS[name]), _("Dossiers"): str(count)}
+        st.table([{_("Ce qui est compté"): _(FLAG_LABELS[name]), _("Dossiers"): _count(count)}
                   for name, count in stats["facts"].items()])
         st.download_button(_("Télécharger les chiffres (CSV)"), to_csv(stats).encode("utf-8"),
                            file_name=f"statistiques-{dt.date.today().isoformat()}.csv", mime="text/csv",
