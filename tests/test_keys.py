@@ -74,6 +74,8 @@ def _fill(store: Store, cases: int = 5) -> dict:
         store.record_sent(case_id, "explanation_request", dt.date(2026, 11, 10), proof=f"AR {number}")
         version = store.add_letter(case_id, _letter())
         store.review_letter(version.id, approve=False, comment=f"à revoir {number}")
+        with store.write() as session:       # an audited reason (e.g. an urgent send's)
+            store.audit(session, None, "letter.urgent_sent", case_id, note=f"raison {number}")
     return _opened(store)
 
 
@@ -81,7 +83,8 @@ def _opened(store: Store) -> dict:
     found = {}
     for saved in store.list():
         [letter] = store.letters(saved.id)
-        found[saved.id] = (saved.case, saved.events[0].note, letter.letter, letter.comment)
+        [note] = [entry["note"] for entry in store.audit_trail(saved.id) if entry["note"]]
+        found[saved.id] = (saved.case, saved.events[0].note, letter.letter, letter.comment, note)
     return found
 
 
@@ -145,7 +148,7 @@ def test_after_rekey_the_new_key_alone_opens_everything(url, monkeypatch):
     store = open_store(url)
     done = store.rekey(batch_size=2)         # several batches per table
     assert done == {"case_files.sealed": 5, "case_events.sealed": 5, "letter_versions.sealed": 5,
-                    "letter_versions.comment_sealed": 5}
+                    "letter_versions.comment_sealed": 5, "audit_log.note_sealed": 5}
     store.close()
 
     _new_process()
@@ -156,7 +159,7 @@ def test_after_rekey_the_new_key_alone_opens_everything(url, monkeypatch):
         tokens = [value for name, _primary, columns in sealed_columns(connection) for column in columns
                   for value in connection.scalars(text(f"SELECT {column} FROM {name} WHERE {column} IS NOT NULL"))]
         recorded = list(connection.scalars(select(SealingKeyRow.fingerprint)))
-    assert len(tokens) == 20 and all(Sealer((new.encode(),)).opener(t) for t in tokens)
+    assert len(tokens) == 25 and all(Sealer((new.encode(),)).opener(t) for t in tokens)
     assert recorded == [fingerprint(new.encode())]
     assert any(entry["action"] == "key.rekey" for entry in store.audit_trail())
     store.close()
