@@ -16,6 +16,7 @@ import re
 import streamlit as st
 
 from assistant.law import interview as iv
+from assistant.core.formatting import number
 from assistant.core.i18n import _, babel_locale
 from assistant.law.model import InvalidCase, Problem, parse_case
 from assistant.pages.banner import deadline_banner, interview_analysis
@@ -196,7 +197,7 @@ def _limit_caption(question: iv.Question) -> str | None:
     limit = question.limit
     # Long texts only: a short field says its limit when a text typed or pasted is cut to it.
     if question.kind == "longtext" and limit:
-        return _("{n} caractères au plus.").format(n=f"{limit:,}".replace(",", "\u202f") if babel_locale().startswith("fr") else f"{limit:,}")
+        return _("{n} caractères au plus.").format(n=number(limit, babel_locale()))
     return None
 
 

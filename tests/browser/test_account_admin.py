@@ -116,7 +116,7 @@ def test_invite_reset_and_change_a_password(server, browser, app_log) -> None:
     # The admin makes a new password link: the old password stops at once.
     _account_page(admin)
     assert "Médiateur ou médiatrice (France Services, conseiller numérique) · Actif · Dernière connexion le" in admin.inner_text("body")
-    admin.get_by_text("Je confirme : le mot de passe actuel de Inès Invitée ne marchera plus").click()
+    admin.get_by_text("Je confirme : le mot de passe actuel d'Inès Invitée ne marchera plus").click()
     settle(admin)
     admin.get_by_role("button", name="Nouveau lien de mot de passe").click()
     reset = _shown_link(admin, "Lien de nouveau mot de passe pour Inès Invitée")

@@ -55,6 +55,10 @@ def test_an_association_checks_its_file_then_gets_every_letter(server, browser, 
     page.get_by_text("Courriers prêts.").wait_for(timeout=120_000)
     name, data = download(page, "Télécharger tous les courriers (ZIP)")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        folders = {n.split("/")[0] for n in archive.namelist()}
-    assert folders == {"0002", "0004"} and name.startswith("courriers-")
+        names = archive.namelist()
+    # As the command line's ZIP: a folder per valid row with French names and the PDFs
+    # (ticked by default), the report and the anonymised counts.
+    assert {n.split("/")[0] for n in names} == {"0002", "0004", "rapport.csv", "statistiques.json"}
+    assert name.startswith("courriers-") and any(n.endswith(".pdf") for n in names)
+    assert all(n.isascii() and n == n.lower() for n in names), names
     page.context.close()
