@@ -132,6 +132,19 @@ def spy_writes(monkeypatch) -> list[str]:
     return written
 
 
+# Streamlit's script runner installs the script it runs as `__main__` and AppTest leaves it
+# there; a child process started later by multiprocessing (spawn, forkserver) would run that
+# script again as its main and die (AppTest.from_function's `script(*__args, **__kwargs)`:
+# NameError). Each test gets the worker's own `__main__` back.
+_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _worker_main_restored():
+    yield
+    sys.modules["__main__"] = _MAIN
+
+
 # The browser modules (xdist group "browser") run as two groups, one per worker: in one group
 # they were the suite's critical path (about 12 of its 15 minutes, mostly waiting on a page),
 # while the other worker ran out of work. Each module stays whole in its group (its server is a
