@@ -6,7 +6,7 @@ so that the forms come back empty.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from typing import Callable, Optional
 
 import streamlit as st
 
@@ -78,15 +78,24 @@ def submit(version_id: int) -> None:
     warn_if_urgent(st.session_state.get(CASE_ID), stored.letter_id)
 
 
+def _sending(form: str) -> Optional[tuple[dt.date, Optional[Channel], Optional[str]]]:
+    """The sending form's date (None, with the field's message, when it is not a date), its
+    channel and its proof."""
+    on = typed_date(f"{form}.on")
+    if on is None:
+        return None
+    channel = st.session_state.get(f"{form}.channel")
+    proof = (st.session_state.get(f"{form}.proof") or "").strip() or None
+    return on, Channel(channel) if channel else None, proof
+
+
 def record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> None:
     """The letter's stored version goes out (where review is required: approved only); a
     letter never stored goes out as prepared."""
-    form = f"pro.sent.{slot}.{current_round()}"
-    on = typed_date(f"{form}.on")
-    if on is None:
+    sending = _sending(f"pro.sent.{slot}.{current_round()}")
+    if sending is None:
         return
-    channel = st.session_state.get(f"{form}.channel")
-    proof = (st.session_state.get(f"{form}.proof") or "").strip() or None
+    on, channel, proof = sending
     try:
         live = live_version(case_store().letters(case_id, actor=acting_user()), letter_id)
         letter = None
@@ -99,7 +108,7 @@ def record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> None
                 return
             letter = made[0].model_dump(mode="json")
         case_store().record_sent(case_id, letter_id, on, letter=letter, version_id=live.id if live else None,
-                                 actor=acting_user(), channel=Channel(channel) if channel else None, proof=proof)
+                                 actor=acting_user(), channel=channel, proof=proof)
     except REFUSALS as error:
         notice(refusal(error), error=True)
         return
@@ -119,14 +128,12 @@ def send_urgent(case_id: str, slot: str, letter_id: str, version_id: int) -> Non
         notice(_("Motif de l'envoi sans approbation : écrivez pourquoi ce courrier part sans l'approbation d'un juriste."),
                error=True)
         return
-    on = typed_date(f"{form}.on")
-    if on is None:
+    sending = _sending(form)
+    if sending is None:
         return
-    channel = st.session_state.get(f"{form}.channel")
-    proof = (st.session_state.get(f"{form}.proof") or "").strip() or None
+    on, channel, proof = sending
     try:
-        case_store().send_urgent(case_id, version_id, on, reason, actor=acting_user(),
-                                 channel=Channel(channel) if channel else None, proof=proof)
+        case_store().send_urgent(case_id, version_id, on, reason, actor=acting_user(), channel=channel, proof=proof)
     except NotUrgent:
         notice(_("Ce courrier n'est pas urgent : sa date limite n'est pas dans les prochains jours. Il attend "
                  "l'approbation d'un juriste."), error=True)
