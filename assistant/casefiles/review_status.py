@@ -16,7 +16,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.casefiles.store import URGENT_DAYS, LetterStatus, NotFound, SavedCase, Store, StoredLetter
+from assistant.casefiles.store import LetterStatus, NotFound, SavedCase, Store, StoredLetter, is_urgent
 
 # A version still to be worked on or sent; sent and superseded ones are history.
 LIVE = (LetterStatus.draft.value, LetterStatus.in_review.value, LetterStatus.approved.value)
@@ -81,12 +81,6 @@ def letter_dues(store: Store, saved: SavedCase) -> dict[str, dt.date]:
 def days_left(due: Optional[dt.date], today: dt.date) -> Optional[int]:
     """Days from `today` to the last day; negative once passed; None without a date."""
     return None if due is None else (due - today).days
-
-
-def is_urgent(due: Optional[dt.date], today: dt.date) -> bool:
-    """Due within URGENT_DAYS (or passed): a review may pass the date."""
-    left = days_left(due, today)
-    return left is not None and left <= URGENT_DAYS
 
 
 class Waiting(BaseModel):

@@ -108,6 +108,11 @@ URGENT_DAYS = 3
 MAX_REASON_CHARS = 500
 
 
+def is_urgent(due: Optional[dt.date], on: dt.date) -> bool:
+    """Due within URGENT_DAYS of `on` (or passed): a review may pass the date."""
+    return due is not None and (due - on).days <= URGENT_DAYS
+
+
 class UrgentSend(str, Enum):
     """Where review is required, who may send without approval a letter due within
     URGENT_DAYS (with a reason, in the audit log). Never a silent block: with `nobody` the
@@ -575,7 +580,7 @@ class Store:
                     current(session, actor).role):
                 raise NotAllowed("votre organisation ne permet pas à votre rôle d'envoyer un courrier sans approbation.")
             due = self.follow_up.letter_dues(self._case_of(row), _event_columns(session, row)).get(version.letter_id)
-            if due is None or (due - on).days > URGENT_DAYS:
+            if not is_urgent(due, on):
                 raise NotUrgent(f"ce courrier n'a pas de date limite dans les {URGENT_DAYS} jours : "
                                 "il attend l'approbation d'un juriste.")
             previous = version.status

@@ -188,13 +188,18 @@ def letter_block(page: Opened, slot: str, letter_id: str, make: Callable) -> Non
     with st.expander(_("Enregistrer l'envoi : {title}").format(title=title)):
         form = f"pro.sent.{slot}.{page.round_}"
         with st.form(form, border=False):
-            st.text_input(_("Date d'envoi"), value=iv.date_text(page.day), key=f"{form}.on", max_chars=10,
-                          help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
-            st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=f"{form}.channel")
-            st.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", max_chars=200,
-                          placeholder=_("Par exemple : numéro du recommandé, référence du message"))
+            sending_fields(form, page.day)
             st.form_submit_button(_("Enregistrer l'envoi"), on_click=act.record_sent,
                                   args=(page.saved.id, slot, letter_id, make), icon=":material/send:")
+
+
+def sending_fields(form: str, day: dt.date) -> None:
+    """The date, channel and proof of a sending (read back by case_file_actions._sending)."""
+    st.text_input(_("Date d'envoi"), value=iv.date_text(day), key=f"{form}.on", max_chars=10,
+                  help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
+    st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=f"{form}.channel")
+    st.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", max_chars=200,
+                  placeholder=_("Par exemple : numéro du recommandé, référence du message"))
 
 
 def urgent_letter(page: Opened, slot: str, letter_id: str, live) -> None:
@@ -215,11 +220,7 @@ def urgent_letter(page: Opened, slot: str, letter_id: str, live) -> None:
             st.text_area(_("Pourquoi ce courrier part sans approbation"), key=f"{form}.reason", max_chars=MAX_REASON_CHARS,
                          help=_("Par exemple : date limite demain, aucun juriste joignable. Le motif est gardé dans le "
                                 "journal de votre organisation."))
-            st.text_input(_("Date d'envoi"), value=iv.date_text(page.day), key=f"{form}.on", max_chars=10,
-                          help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
-            st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=f"{form}.channel")
-            st.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", max_chars=200,
-                          placeholder=_("Par exemple : numéro du recommandé, référence du message"))
+            sending_fields(form, page.day)
             st.form_submit_button(_("Envoyer sans approbation"), on_click=act.send_urgent,
                                   args=(page.saved.id, slot, letter_id, live.id), icon=":material/priority_high:")
 
