@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.law import bodies, gate
 from assistant.law.analysis import analyse
 from assistant.law.appeals import Route, organism_label
+from assistant.law.interview import fold_words
 from assistant.core.formatting import long_date, place_and_date
 from assistant.law.model import _BY_TYPE, Case, InvalidCase, parse_case
 from assistant.letters.build import _env, _is_article, _lines, _references, _sender, cite, cite_paren, clean
@@ -176,19 +177,11 @@ def _matter(case: Case, data: dict[str, Any], words: dict[str, str]) -> str:
     return env.from_string(data["matter"][key]).render(**words, date=long_date(day) if day else "")
 
 
-def _folded(text: str) -> str:
-    """Case, accents, punctuation and spacing aside: « Asso. Droits d'abord » ~ « ASSO DROITS D'ABORD »."""
-    import unicodedata
-
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain.casefold()).split())
-
-
 def _rep_address(rep: Representative) -> list[str]:
     """The representative's address lines without a line that repeats its name: people type
     the address as on an envelope, name first, and the mandate names the organisation already."""
-    name = _folded(rep.organisation)
-    return [line for line in _lines(rep.address) if _folded(line) != name]
+    name = fold_words(rep.organisation)     # case, accents, punctuation and spacing aside
+    return [line for line in _lines(rep.address) if fold_words(line) != name]
 
 
 def _context(request: MandateRequest, route: Route) -> dict[str, Any]:
