@@ -17,6 +17,11 @@ fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
 command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# Reading a photographed letter (assistant/reading/): Tesseract and its French model; strace
+# proves the reading writes nothing (tests/test_reading_privacy.py).
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+[ -e /usr/share/tesseract-ocr/5/tessdata/fra.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/fra.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-fra)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 # The deployment test (tests/test_deploy_stack.py): Debian's Docker daemon (dockerd; a docker
 # client elsewhere on the PATH is not enough) and debootstrap for the images' Debian base.
 command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || need+=(docker.io)
