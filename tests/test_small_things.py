@@ -44,6 +44,62 @@ def test_a_text_longer_than_its_field_is_cut_to_the_limit_and_said() -> None:
     assert not [w for w in at.warning if "seuls les" in w.value]
 
 
+def _texts_limited_in_the_browser(at: AppTest) -> list[str]:
+    """Boxes whose browser limit would drop a paste silently (dates and passwords apart: a
+    date is 10 characters, a password is never cut)."""
+    boxes = [*at.text_input, *at.text_area]
+    return [b.key for b in boxes
+            if b.proto.max_chars and not (b.proto.max_chars == 10 or getattr(b.proto, "type", 0) == 1)]
+
+
+def test_the_review_editor_cuts_a_long_paste_says_it_and_saves_nothing_until_read_again(store) -> None:  # noqa: F811
+    from assistant.letters.diffing import MAX_PARAGRAPH_CHARS
+    from tests.test_app_review import review_app, stored_appeal, submit_form
+
+    volunteer, lawyer = team(store)
+    case_id = save_case(store, volunteer)
+    generated = stored_appeal(store, volunteer, case_id)
+    at = review_app(lawyer, case_id, generated.id)
+    assert _texts_limited_in_the_browser(at) == []
+    form = f"pro.review.edit.{generated.id}"
+    pasted = "Je conteste " + "x" * MAX_PARAGRAPH_CHARS
+    at.text_area(key=f"{form}.p0").input(pasted)
+    submit_form(at, form)
+    said = [w.value for w in at.warning]
+    assert (f"Votre texte faisait {len(pasted):,} caractères : seuls les {MAX_PARAGRAPH_CHARS:,} premiers sont "
+            "gardés. Relisez la fin.").replace(",", "\u202f") in said
+    assert at.text_area(key=f"{form}.p0").value == pasted[:MAX_PARAGRAPH_CHARS]
+    assert len(store.letters(case_id, actor=lawyer)) == 1      # nothing saved before it is read again
+    submit_form(at, form)                                       # read again, saved as it is now
+    versions = store.letters(case_id, actor=lawyer)
+    assert len(versions) == 2 and versions[1].letter["paragraphs"][0]["text"] == pasted[:MAX_PARAGRAPH_CHARS]
+    assert not [w for w in at.warning if "seuls les" in w.value]
+
+
+def test_the_case_page_cuts_a_long_proof_of_sending_and_says_it(store) -> None:  # noqa: F811
+    from assistant.pages.case_file_actions import PROOF_CHARS
+    from tests.test_app_case_files import TODAY, UNWRITTEN, member
+
+    user = member(store)
+    case_id = save_case(store, user, **UNWRITTEN)
+    at = app(user, page="pages/case_file.py", case_id=case_id)
+    at.button(key="pro.prepare.first.explanation_request").click().run()
+    assert _texts_limited_in_the_browser(at) == []
+    form = "pro.sent.first.explanation_request.0"
+    at.text_input(key=f"{form}.on").input(TODAY.strftime("%d/%m/%Y"))
+    pasted = "1A 234 567 8901 2 " + "y" * PROOF_CHARS
+    at.text_input(key=f"{form}.proof").input(pasted)
+    submit = next(b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}"))
+    submit.click().run()
+    assert not at.exception, at.exception
+    assert any(f"Votre texte faisait {len(pasted)} caractères : seuls les {PROOF_CHARS} premiers" in w.value
+               for w in at.warning)
+    assert at.text_input(key=f"{form}.proof").value == pasted[:PROOF_CHARS]
+    assert [v.status for v in store.letters(case_id, actor=user)] == ["draft"]   # not sent before it is read again
+    next(b for b in at.button if b.key and b.key.startswith(f"FormSubmitter:{form}")).click().run()
+    assert [v.status for v in store.letters(case_id, actor=user)] == ["sent"]
+
+
 # --- « Reprendre » a half-done file: the first question left, not a review of errors --------
 
 

@@ -27,6 +27,7 @@ from assistant.casefiles.accounts import (
 from assistant.casefiles.crypto import SealError
 from assistant.core.elision import with_name
 from assistant.core.i18n import N_, _
+from assistant.pages import bounded
 from assistant.pages.common import GOTO, PAGE_FILES, announce_step, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     LOGIN_ERROR, REFUSALS, ROLE_LABELS, USER, acting_user, case_store, client_source, notice, organisation_name,
@@ -41,6 +42,8 @@ LINK = "pro.link"              # the token of a one-time link opened here, until
 LINK_PASSWORDS = ("pro.link.password", "pro.link.confirm")
 OWN_PASSWORDS = ("pro.own.current", "pro.own.new", "pro.own.confirm")
 INVITE_FIELDS = ("pro.invite.name", "pro.invite.email", "pro.invite.role")
+NAME_CHARS = 200               # a person's name; an e-mail address has no limit here: the store's
+                               # check refuses an impossible one with its message (never cut)
 SHOWN_LINK = "pro.users.link"  # a link just made, shown on the next run only
 # The account page's address (app.py's url_path), for a link made where the browser's
 # address is unknown (tests in-process).
@@ -114,6 +117,8 @@ def _show_once(link: Optional[Link]) -> None:
 
 def _invite() -> None:
     """« Créer le lien d'invitation »: a new account of the organisation and its link."""
+    if bounded.cut_to_limits({INVITE_FIELDS[0]: NAME_CHARS}):
+        return
     name, email, role = (st.session_state.get(key) for key in INVITE_FIELDS)
     try:
         link = Accounts(case_store()).invite(email or "", name or "", Role(role or Role.mediator), by=acting_user())
@@ -325,8 +330,8 @@ def _own_password() -> None:
 def _invite_form() -> None:
     with st.expander(_("Inviter une personne"), icon=":material/person_add:"):
         with st.form("pro.invite.form"):
-            st.text_input(_("Nom"), key=INVITE_FIELDS[0], max_chars=200)
-            st.text_input(_("Adresse e-mail"), key=INVITE_FIELDS[1], autocomplete="off", max_chars=320)
+            bounded.text_input(_("Nom"), key=INVITE_FIELDS[0], limit=NAME_CHARS)
+            st.text_input(_("Adresse e-mail"), key=INVITE_FIELDS[1], autocomplete="off")
             roles = list(Role)
             st.selectbox(_("Rôle"), roles, key=INVITE_FIELDS[2], index=roles.index(Role.mediator),
                          format_func=lambda role: _(ROLE_LABELS[role]))
@@ -346,7 +351,7 @@ if current is None:
     st.markdown(_("Pour les médiateurs, les associations et les avocats qui suivent des dossiers : enregistrer un dossier avec l'accord de la personne, voir les échéances, préparer les relances."))
     st.info(_("Sans compte, l'assistant fonctionne comme avant et rien n'est enregistré."), icon=":material/lock:")
     with st.form("pro.login"):
-        st.text_input(_("Adresse e-mail"), key=EMAIL, autocomplete="email", max_chars=320)
+        st.text_input(_("Adresse e-mail"), key=EMAIL, autocomplete="email")
         st.text_input(_("Mot de passe"), key=PASSWORD, type="password", autocomplete="current-password",
                       max_chars=200)
         st.form_submit_button(_("Se connecter"), type="primary", on_click=_submit, icon=":material/login:")

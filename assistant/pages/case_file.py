@@ -34,6 +34,7 @@ from assistant.core.elision import with_name
 from assistant.core.formatting import last_day
 from assistant.core.i18n import _, current_language
 from assistant.letters import Letter, render_docx
+from assistant.pages import bounded
 from assistant.pages import case_file_actions as act
 from assistant.pages.banner import deadline_banner
 from assistant.pages.common import (
@@ -198,8 +199,8 @@ def sending_fields(form: str, day: dt.date) -> None:
     st.text_input(_("Date d'envoi"), value=iv.date_text(day), key=f"{form}.on", max_chars=10,
                   help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
     st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=f"{form}.channel")
-    st.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", max_chars=200,
-                  placeholder=_("Par exemple : numéro du recommandé, référence du message"))
+    bounded.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", limit=act.PROOF_CHARS,
+                       placeholder=_("Par exemple : numéro du recommandé, référence du message"))
 
 
 def urgent_letter(page: Opened, slot: str, letter_id: str, live) -> None:
@@ -217,9 +218,9 @@ def urgent_letter(page: Opened, slot: str, letter_id: str, live) -> None:
     with st.expander(_("Envoyer sans approbation (urgent) : {title}").format(title=title)):
         form = f"pro.urgent.{slot}.{page.round_}"
         with st.form(form, border=False):
-            st.text_area(_("Pourquoi ce courrier part sans approbation"), key=f"{form}.reason", max_chars=MAX_REASON_CHARS,
-                         help=_("Par exemple : date limite demain, aucun juriste joignable. Le motif est gardé dans le "
-                                "journal de votre organisation."))
+            bounded.text_area(_("Pourquoi ce courrier part sans approbation"), key=f"{form}.reason", limit=MAX_REASON_CHARS,
+                              help=_("Par exemple : date limite demain, aucun juriste joignable. Le motif est gardé dans le "
+                                     "journal de votre organisation."))
             sending_fields(form, page.day)
             st.form_submit_button(_("Envoyer sans approbation"), on_click=act.send_urgent,
                                   args=(page.saved.id, slot, letter_id, live.id), icon=":material/priority_high:")
@@ -363,7 +364,7 @@ def answer_form(page: Opened) -> None:
     settled = next_question(replies, page.language) is None
     if settled:
         st.markdown(_("**Type de réponse :** {kind}").format(kind=answer_label(classify(replies))))
-    st.text_area(_("Ce que dit la réponse (facultatif)"), key=f"pro.answer.note.{round_}", max_chars=2000)
+    bounded.text_area(_("Ce que dit la réponse (facultatif)"), key=f"pro.answer.note.{round_}", limit=act.NOTE_CHARS)
     st.button(_("Enregistrer la réponse"), on_click=act.record_answer, args=(page.saved.id,), key=f"pro.answer.save.{round_}",
               type="primary", disabled=not settled, icon=":material/save:")
 
@@ -431,8 +432,8 @@ def mandate(page: Opened) -> None:
     box = f"{MANDATE_ADDRESS}.box"
     if box not in st.session_state:
         st.session_state[box] = st.session_state.get(MANDATE_ADDRESS, "")
-    st.text_area(_("Adresse de votre organisation (elle figure sur le mandat)"), key=box, on_change=act.keep_address,
-                 max_chars=500, height=90)
+    bounded.text_area(_("Adresse de votre organisation (elle figure sur le mandat)"), key=box, on_change=act.keep_address,
+                      limit=act.ADDRESS_CHARS, height=90)
     role = _(ROLE_LABELS[actor.role])
     st.markdown(_("**Mandataire :** {person}, {role}, pour {organisation}").format(
         person=escape_markdown(actor.name), role=escape_markdown(role[:1].lower() + role[1:]),

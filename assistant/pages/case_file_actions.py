@@ -12,10 +12,11 @@ import streamlit as st
 
 from assistant.casefiles.followup import FollowupError, classify, next_question
 from assistant.casefiles.review_status import live_version
-from assistant.casefiles.store import Channel, Consent, MissingReason, NotUrgent, Status
+from assistant.casefiles.store import MAX_REASON_CHARS, Channel, Consent, MissingReason, NotUrgent, Status
 from assistant.core.i18n import _, babel_locale, current_language
 from assistant.law import interview as iv
 from assistant.law.model import InvalidCase
+from assistant.pages import bounded
 from assistant.pages.common import GOTO, MANDATE_ADDRESS, escape_markdown, ui_date
 from assistant.pages.workspace import (
     CASE_ID, REFUSALS, ROLE_LABELS, acting_user, answer_label, case_store, forget_prepared, letter_title, notice,
@@ -78,6 +79,11 @@ def submit(version_id: int) -> None:
     warn_if_urgent(st.session_state.get(CASE_ID), stored.letter_id)
 
 
+PROOF_CHARS = 200        # « Preuve d'envoi »: a registered-mail number, a message reference
+NOTE_CHARS = 2_000       # « Ce que dit la réponse »
+ADDRESS_CHARS = 500      # the organisation's address on the mandate
+
+
 def _sending(form: str) -> Optional[tuple[dt.date, Optional[Channel], Optional[str]]]:
     """The sending form's date (None, with the field's message, when it is not a date), its
     channel and its proof."""
@@ -92,7 +98,10 @@ def _sending(form: str) -> Optional[tuple[dt.date, Optional[Channel], Optional[s
 def record_sent(case_id: str, slot: str, letter_id: str, make: Callable) -> None:
     """The letter's stored version goes out (where review is required: approved only); a
     letter never stored goes out as prepared."""
-    sending = _sending(f"pro.sent.{slot}.{current_round()}")
+    form = f"pro.sent.{slot}.{current_round()}"
+    if bounded.cut_to_limits({f"{form}.proof": PROOF_CHARS}):
+        return
+    sending = _sending(form)
     if sending is None:
         return
     on, channel, proof = sending
@@ -123,6 +132,8 @@ def send_urgent(case_id: str, slot: str, letter_id: str, version_id: int) -> Non
     with the reason typed (the store checks the organisation's rule and the date, and keeps
     who, why and when in the audit log)."""
     form = f"pro.urgent.{slot}.{current_round()}"
+    if bounded.cut_to_limits({f"{form}.reason": MAX_REASON_CHARS, f"{form}.proof": PROOF_CHARS}):
+        return
     reason = (st.session_state.get(f"{form}.reason") or "").strip()
     if not reason:
         notice(_("Motif de l'envoi sans approbation : écrivez pourquoi ce courrier part sans l'approbation d'un juriste."),
@@ -161,6 +172,8 @@ def replies_given(round_: int) -> dict[str, str]:
 
 def record_answer(case_id: str) -> None:
     round_ = current_round()
+    if bounded.cut_to_limits({f"pro.answer.note.{round_}": NOTE_CHARS}):
+        return
     on = typed_date(f"pro.answer.on.{round_}")
     if on is None:
         return
@@ -235,6 +248,7 @@ def forget_mandate() -> None:
 
 
 def keep_address() -> None:
+    bounded.cut_to_limits({f"{MANDATE_ADDRESS}.box": ADDRESS_CHARS})
     st.session_state[MANDATE_ADDRESS] = st.session_state.get(f"{MANDATE_ADDRESS}.box") or ""
     forget_mandate()
 

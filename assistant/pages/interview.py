@@ -19,6 +19,7 @@ from assistant.law import interview as iv
 from assistant.core.formatting import number
 from assistant.core.i18n import _, babel_locale
 from assistant.law.model import InvalidCase, Problem, parse_case
+from assistant.pages import bounded
 from assistant.pages.banner import deadline_banner, interview_analysis
 from assistant.pages.common import (
     ERRORS, GOTO, STEP, answers, announce_step, follow_goto, mediator, reference_date, run_script, sync,
@@ -252,8 +253,7 @@ def render_question(question: iv.Question, problems: dict[str, list[Problem]], l
     if typed:
         cut_key = f"cut.{key}"
         with st.container(key=cut_key):
-            st.warning(_("Votre texte faisait {n} caractères : seuls les {limit} premiers sont gardés. Relisez la fin.").format(
-                n=typed, limit=question.limit), icon=":material/content_cut:")
+            bounded.cut_warning(typed, question.limit)
         described.append(css_key(cut_key))
     found = problems.get(question.id, [])
     if found:

@@ -26,6 +26,7 @@ from assistant.law.analysis import analyse
 from assistant.core.elision import with_name
 from assistant.core.i18n import _, lib
 from assistant.letters.models import Letter
+from assistant.pages import bounded
 from assistant.pages.common import (
     DOCX, announce_step, escape_markdown, file_stem, follow_goto, legal_refs, letter_stem, ui_date,
 )
@@ -91,6 +92,11 @@ def _save_edit(case_id: str, version_id: int) -> None:
     if current is None:
         return
     form = _form(version_id)
+    limits = {f"{form}.subject": diffing.MAX_SUBJECT_CHARS}
+    limits.update({f"{form}.p{index}": diffing.MAX_PARAGRAPH_CHARS
+                   for index in range(len(current.letter.get("paragraphs", [])))})
+    if bounded.cut_to_limits(limits):
+        return
     subject = (st.session_state.get(f"{form}.subject") or "").strip()
     if not subject:
         notice(_("L'objet du courrier ne peut pas être vide."), error=True)
@@ -131,6 +137,8 @@ def _upload(case_id: str, version_id: int, key: str) -> None:
 
 
 def _review(version_id: int, approve: bool) -> None:
+    if bounded.cut_to_limits({f"pro.review.comment.{version_id}": diffing.MAX_COMMENT_CHARS}):
+        return
     try:
         comment = diffing.review_comment(st.session_state.get(f"pro.review.comment.{version_id}"))
     except ValueError as error:
@@ -400,10 +408,10 @@ else:
     st.markdown(_("Chaque modification crée une nouvelle version : le texte généré reste conservé. Videz un paragraphe pour le retirer."))
     form = _form(version.id)
     with st.form(form):
-        st.text_input(_("Objet"), value=letter.subject, key=f"{form}.subject", max_chars=diffing.MAX_SUBJECT_CHARS)
+        bounded.text_input(_("Objet"), value=letter.subject, key=f"{form}.subject", limit=diffing.MAX_SUBJECT_CHARS)
         for index, paragraph in enumerate(letter.paragraphs):
-            st.text_area(_("Paragraphe {n}").format(n=index + 1), value=paragraph.text, key=f"{form}.p{index}",
-                         max_chars=diffing.MAX_PARAGRAPH_CHARS, height=140)
+            bounded.text_area(_("Paragraphe {n}").format(n=index + 1), value=paragraph.text, key=f"{form}.p{index}",
+                              limit=diffing.MAX_PARAGRAPH_CHARS, height=140)
         st.form_submit_button(_("Enregistrer une nouvelle version"), on_click=_save_edit, args=(saved.id, version.id),
                               type="primary", icon=":material/save:")
     upload_key = f"pro.review.upload.{version.id}"
@@ -416,8 +424,8 @@ st.header(_("Décision de relecture"), anchor="decision")
 if version.status not in REVIEWABLE:
     st.info(_("Cette version n'attend pas de décision."))
 elif actor.can("letter.approve"):
-    st.text_area(_("Commentaire pour l'équipe (obligatoire pour renvoyer le courrier)"),
-                 key=f"pro.review.comment.{version.id}", max_chars=diffing.MAX_COMMENT_CHARS)
+    bounded.text_area(_("Commentaire pour l'équipe (obligatoire pour renvoyer le courrier)"),
+                      key=f"pro.review.comment.{version.id}", limit=diffing.MAX_COMMENT_CHARS)
     approve, back = st.columns(2)
     approve.button(_("Approuver"), on_click=_review, args=(version.id, True), key="pro.review.approve", type="primary",
                    icon=":material/verified:")
