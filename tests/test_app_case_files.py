@@ -142,7 +142,7 @@ def test_signing_in_shows_the_dashboard_with_the_organisations_cases(store) -> N
     sign_in(at, user.email, PASSWORD)
     assert titles(at) == ["Dossiers"]
     due = store.get(case_id, actor=user).next_due
-    assert due is not None and f"Prochaine échéance : {long_date(due)}" in texts(at)
+    assert due is not None and f"Prochaine échéance : au plus tard le {long_date(due)} (dans {(due - TODAY).days} jours)" in texts(at)
     assert widget(at, "button", f"pro.open.{case_id}").label == "Ouvrir le dossier : Karim H\\."  # Markdown, escaped
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from assistant.law import interview as iv
 from assistant.casefiles.crypto import SealError
+from assistant.core.formatting import last_day
 from assistant.core.i18n import _
 from assistant.pages.common import GOTO, announce_step, clear_session, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
@@ -104,7 +105,7 @@ for row in board.rows:
         elif row.bucket == "overdue":
             due = _("En retard : échéance du {date}").format(date=ui_date(row.next_due))
         else:
-            due = _("Prochaine échéance : {date}").format(date=ui_date(row.next_due))
+            due = _("Prochaine échéance : {last_day}").format(last_day=last_day(row.next_due, today()))
         style = "mda-overdue" if row.bucket == "overdue" else "mda-due"
         status_text = "" if row.status == Status.open.value else f" — {html.escape(status_label(row.status))}"
         st.markdown(f'<p class="{style}">{html.escape(due)}{status_text}</p>', unsafe_allow_html=True)

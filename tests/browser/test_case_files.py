@@ -112,7 +112,7 @@ def test_a_mediator_saves_follows_and_answers_a_case(server, browser) -> None:
     assert page.get_by_role("link", name="Dossiers", exact=True).count() == 0
     sign_in(page, email)
     short = f"{PERSON['Prénom']} {PERSON['Nom'][0]}."
-    page.get_by_text(f"Prochaine échéance : {long_date(due)}").wait_for()
+    page.get_by_text(f"Prochaine échéance : au plus tard le {long_date(due)}").wait_for()
     shoot(page, "10-dossiers")
     check_accessibility(page, "dossiers")
     page.get_by_role("button", name=f"Ouvrir le dossier : {short}").click()
