@@ -1,0 +1,805 @@
+"""Invented letters for measuring how well a letter is read (issue 21, « Measured, not assumed »).
+
+Decisions and answer letters in the layouts of the CAF, the MSA, France Travail, the CPAM, the
+CARSAT, the conseil départemental / Métropole / Collectivité and the MDPH, written from public
+descriptions of such letters. Every person is invented: seeded random names, street addresses
+on real postcode/city pairs (assistant/law/places.py's communes), file numbers, dates, amounts.
+Each letter is rendered to PDF in memory with the `typst` package, and carries its plain text
+and the fields a reader should propose from it, so the bench never needs a hand-made answer key.
+Nothing is written to disk.
+
+API (deterministic by seed; nothing here runs OCR):
+
+- ``letters(n, seed, held_out=False) -> list[Sample]``: ``n`` letters, about four decisions for
+  one answer letter, bodies and situations in turn. ``held_out=True`` renders the layouts of
+  bench/read_heldout/ (committed before the reading rules, never used to tune them) instead
+  of the training layouts below.
+- ``amina_decision() -> Sample``: a decision like Amina's in CONTRACT §1 (RSA suspension by
+  the CAF de Loire-Atlantique, Nantes; no reasons, no appeal route).
+- ``photo(pdf, seed, page=0) -> bytes`` / ``photos(pdf, seed) -> list[bytes]``: a phone photo
+  of a page (JPEG): the page on a background, perspective, rotation up to 10°, blur, shadow,
+  low light, noise, JPEG quality 40–70 (``photo_params(seed)`` gives the draw).
+- ``scan(pdf, seed, page=0) -> bytes`` / ``scans(pdf, seed) -> list[bytes]``: an office scan
+  (grayscale PNG at 200–300 dpi, skew up to 1.5°, noise, specks; ``scan_params(seed)``).
+
+A ``Sample`` has ``id``, ``body`` (organism kind), ``kind`` ("decision" or "answer"),
+``layout``, ``text`` (the PDF's text layer), ``expected`` (case-file dotted names → case-file
+values, CONTRACT §1; an answer letter: {"answer.kind": AnswerKind id}), ``ignore`` (fields the
+letter prints ambiguously: any proposal there is neither right nor wrong), ``pdf`` and
+``pages``. In ``expected``, a yes/no field is ``False`` only where the letter's text supports
+the « no »: appeal route, reasons and algorithm are stated or not by the letter itself, so
+their absence is a « no »; a control, a hearing or fraud that the letter does not mention is
+left out (the letter says nothing either way), and is ``False`` only when the letter says so.
+
+Claimants live in metropolitan France only (overseas bodies have other names: CGSS, CSSM).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+HELD_OUT = Path(__file__).resolve().parent / "read_heldout"
+FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
+FONTS = ("DejaVu Sans", "DejaVu Serif", "DejaVu Sans Condensed")
+ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
+                "asks_identity", "asks_more_time", "wrong_body", "withdrawn")
+# Photo and scan bounds (issue 21): asserted by tests/test_read_corpus.py.
+PHOTO_MAX_ROTATION = 10.0
+PHOTO_JPEG_QUALITY = (40, 70)
+SCAN_DPI = (200, 300)
+SCAN_MAX_SKEW = 1.5
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One invented letter, with what a reader should find in it."""
+    id: str
+    body: str
+    kind: str
+    layout: str
+    text: str
+    expected: dict[str, Any]
+    pdf: bytes = field(repr=False)
+    pages: int = 1
+    ignore: frozenset[str] = frozenset()
+
+
+# --- Invented people ---------------------------------------------------------------------
+
+FIRST_F = ("Amina", "Sophie", "Nathalie", "Fatoumata", "Léa", "Chloé", "Inès", "Marie-Claire", "Yasmine",
+           "Élodie", "Sandrine", "Aïcha", "Camille", "Hélène", "Nadia", "Josiane", "Maëlle", "Zoé",
+           "Kadiatou", "Valérie", "Linh", "Océane", "Françoise", "Samira", "Anaïs")
+FIRST_M = ("Karim", "Jean-Pierre", "Thomas", "Mamadou", "Lucas", "Éric", "Nicolas", "Rachid", "Hugo",
+           "François", "Didier", "Youssef", "Gaël", "Stéphane", "Moussa", "Bernard", "Théo", "Jérôme",
+           "Ahmed", "Loïc", "Mehdi", "Pascal", "Cédric", "Adrien", "Ibrahima")
+LAST = ("Martin", "Bernard", "Moreau", "Lefèvre", "Garnier", "Nguyen", "Diallo", "Benali", "Le Gall",
+        "Fontaine", "Rousseau", "Da Silva", "Mercier", "Chevalier", "Traoré", "Boyer", "Haddad",
+        "Girard", "Lambert", "Perrin", "N'Diaye", "Morel", "Guérin", "Roux", "Bonnet", "Kerbrat",
+        "Faure", "Lemoine", "Barbier", "Mazouz", "Renaud", "Schmitt", "Dupuis", "Carpentier",
+        "Le Roux", "Brunet", "Colin", "Vidal", "Ferreira", "Benoît", "Huet", "Aubert", "Ménard")
+STREET_TYPES = ("rue", "rue", "rue", "avenue", "boulevard", "allée", "impasse", "place", "chemin", "route", "quai")
+STREET_NAMES = ("des Lilas", "Victor Hugo", "de la République", "Jean Jaurès", "du Moulin", "des Écoles",
+                "Pasteur", "de la Gare", "des Tilleuls", "du Général de Gaulle", "Émile Zola", "des Peupliers",
+                "de la Paix", "Saint-Exupéry", "du Stade", "des Acacias", "Jules Ferry", "de Verdun",
+                "des Rosiers", "Gambetta", "du Château", "de l'Église", "Louise Michel", "Simone Veil")
+COMPLEMENTS = ("Résidence Les Tilleuls", "Bâtiment C", "Appartement 12", "Escalier B, 3e étage", "Chez M. Roux")
+BODY_STREETS = ("2 rue de la Préfecture", "10 boulevard Gaston Serpette", "22 avenue de la Libération",
+                "1 place du Général Leclerc", "35 rue Maréchal Joffre", "8 quai de la Fosse",
+                "14 rue des Carmes", "5 allée des Tanneurs", "60 avenue Jean Mermoz", "3 rue Paul Bert")
+AGENTS = ("M. Durand", "Mme Petitjean", "Mme Leroy", "M. Caron", "Mme Marchand", "M. Fabre")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+
+
+def _long(day: dt.date) -> str:
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _num(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _money(value: float, rng: random.Random) -> str:
+    """An amount as bodies print it: « 1 234,56 € », « 1234,56 € », « 1 234,56 euros »."""
+    units, cents = f"{value:.2f}".split(".")
+    grouped = units if rng.random() < 0.3 else f"{int(units):,}".replace(",", rng.choice((" ", "\u00a0")))
+    return f"{grouped},{cents} {rng.choice(('€', '€', 'euros'))}"
+
+
+@lru_cache(maxsize=1)
+def _communes() -> tuple[tuple[str, str, str, int], ...]:
+    """(postal code, city, département, how many postcodes) of metropolitan communes, in a
+    stable order (a commune with several postcodes is a big city)."""
+    from assistant.law.places import communes
+
+    out = []
+    for code in sorted(communes()):
+        c = communes()[code]
+        if c.postcodes and c.names and not c.dep.startswith("97"):
+            out.append((c.postcodes[0], c.names[0], c.dep, len(c.postcodes)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _by_dep() -> dict[str, tuple[tuple[str, str, str, int], ...]]:
+    out: dict[str, list[tuple[str, str, str, int]]] = {}
+    for row in _communes():
+        out.setdefault(row[2], []).append(row)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _seat(dep: str) -> tuple[str, str]:
+    """A body's city: the département's « …000 » postcode (its main city), else its first commune."""
+    rows = _by_dep()[dep]
+    main = [r for r in rows if r[0].endswith("000")] or list(rows)
+    row = max(main, key=lambda r: (r[3], -len(r[1])))
+    return row[0], row[1]
+
+
+def _place(rng: random.Random, deps: Optional[tuple[str, ...]] = None) -> tuple[str, str, str, int]:
+    if deps:
+        rows = [r for d in deps for r in _by_dep().get(d, ())]
+    else:
+        rows = list(_communes())
+    if rng.random() < 0.5:  # half the people live in a main city
+        towns = [r for r in rows if r[0].endswith("000")]
+        if towns:
+            return rng.choice(towns)
+    return rng.choice(rows)
+
+
+def _person(rng: random.Random) -> dict[str, Any]:
+    woman = rng.random() < 0.55
+    street = f"{rng.randint(1, 148)}{rng.choice(('', '', '', ' bis'))} {rng.choice(STREET_TYPES)} {rng.choice(STREET_NAMES)}"
+    return {"woman": woman, "first_name": rng.choice(FIRST_F if woman else FIRST_M), "last_name": rng.choice(LAST),
+            "civ": "Madame" if woman else "Monsieur", "civ_short": "Mme" if woman else "M.",
+            "street": street, "complement": rng.choice(COMPLEMENTS) if rng.random() < 0.15 else None}
+
+
+# --- Bodies ---------------------------------------------------------------------------------
+
+CARSAT = {"Carsat Pays de la Loire": ("44", "49", "53", "72", "85"), "Carsat Aquitaine": ("33", "24", "40", "47", "64"),
+          "Carsat Rhône-Alpes": ("69", "01", "38", "42", "73", "74", "26", "07"),
+          "Carsat Sud-Est": ("13", "83", "84", "06", "04", "05"), "Carsat Hauts-de-France": ("59", "62", "02", "60", "80"),
+          "Carsat Bretagne": ("29", "22", "35", "56"), "Carsat Midi-Pyrénées": ("31", "09", "12", "32", "46", "65", "81", "82")}
+BENEFITS = {
+    "caf": ("rsa", "rsa", "prime_activite", "prime_activite", "apl", "als", "alf", "allocations_familiales", "paje",
+            "aah", "asf", "complement_familial", "ars", "aeeh"),
+    "msa": ("rsa", "prime_activite", "apl", "allocations_familiales", "indemnites_journalieres", "retraite"),
+    "france_travail": ("are", "are", "ass"),
+    "cpam": ("indemnites_journalieres", "indemnites_journalieres", "css"),
+    "carsat": ("retraite", "retraite", "aspa"),
+    "departement": ("rsa", "rsa", "rsa", "pch", "apa"),
+    "mdph": ("aah", "aeeh", "pch"),
+}
+SITUATIONS = ("suspension", "reduction", "overpayment", "refusal", "termination", "sanction", "penalty")
+# Which situations a body's letter about a benefit can be (a sanction cuts RSA or an allowance
+# of France Travail; an MDPH never claims money back).
+_SANCTIONED = {"rsa", "are", "ass"}
+LOGO = {"caf": "caf", "msa": "MSA", "france_travail": "France Travail", "cpam": "l'Assurance Maladie",
+        "carsat": "l'Assurance retraite", "departement": "", "mdph": "MDPH"}
+FILE_LABEL = {"caf": ("N° allocataire", "Numéro allocataire", "Votre numéro d'allocataire"),
+              "msa": ("N° MSA", "Numéro de sécurité sociale", "Votre numéro d'adhérent"),
+              "france_travail": ("Identifiant", "Identifiant France Travail", "Votre identifiant"),
+              "cpam": ("N° de sécurité sociale", "Numéro d'assuré", "N° d'immatriculation"),
+              "carsat": ("N° de sécurité sociale", "Vos références", "Numéro d'assuré"),
+              "departement": ("N° de dossier", "Dossier n°", "N° de dossier RSA"),
+              "mdph": ("N° de dossier MDPH", "Dossier n°", "Numéro de dossier")}
+
+
+def _situations(body: str, benefit: str) -> list[str]:
+    from assistant.law.bodies import allowed_situations
+
+    out = [s for s in SITUATIONS if s in allowed_situations(body)]
+    if benefit not in _SANCTIONED:
+        out = [s for s in out if s != "sanction"]
+    if body in ("departement",) and benefit != "rsa":
+        out = [s for s in out if s not in ("penalty",)]
+    return out
+
+
+def _file_number(body: str, person: dict, rng: random.Random) -> str:
+    if body in ("caf",):
+        return f"{rng.randint(1000000, 9999999)}"
+    if body == "france_travail":
+        return f"{rng.randint(1000000, 9999999)}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}"
+    if body in ("departement", "mdph"):
+        return f"{rng.choice(('', 'D', 'RSA-'))}{rng.randint(100000, 999999)}" if body == "departement" else f"{rng.randint(10000, 999999)}"
+    # A NIR-like number (sex, year, month, département, commune, order, key): invented.
+    nir = f"{2 if person['woman'] else 1}{rng.randint(50, 99):02d}{rng.randint(1, 12):02d}{rng.randint(1, 95):02d}{rng.randint(1, 999):03d}{rng.randint(1, 999):03d}"
+    return nir + f"{97 - int(nir) % 97:02d}"
+
+
+def _body(kind: str, postal_code: str, city: str, dep: str, on: dt.date, rng: random.Random) -> dict[str, str]:
+    from assistant.law.bodies import organism_name
+    from assistant.law.places import departement, powers_holder
+
+    place = departement(postal_code)
+    of = place.of if place else ""
+    name = {
+        "caf": organism_name("caf", None, postal_code, on),
+        "msa": f"MSA {place.name if place else ''}".strip(),
+        "france_travail": "France Travail",
+        "cpam": organism_name("cpam", None, postal_code, on),
+        "carsat": next((n for n, deps in CARSAT.items() if dep in deps), "Carsat"),
+        "mdph": organism_name("mdph", None, postal_code, on),
+    }.get(kind)
+    if kind == "departement":
+        holder = powers_holder(postal_code, city, on)
+        name = holder.body if holder and holder.body else f"{rng.choice(('Conseil départemental', 'Département'))} {of}"
+    seat_pc, seat_city = _seat(dep)
+    return {"body_name": name, "body_street": rng.choice(BODY_STREETS), "body_postal_code": seat_pc, "body_city": seat_city}
+
+
+def _votre(benefit: str) -> str:
+    from assistant.law.bodies import benefit_words
+
+    mine = benefit_words(benefit)["mine"]
+    for own, yours in (("mon ", "votre "), ("ma ", "votre "), ("mes ", "vos ")):
+        if mine.startswith(own):
+            return yours + mine[len(own):]
+    return mine
+
+
+# --- What a decision says -------------------------------------------------------------------
+
+def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situation: str,
+                   flags: dict[str, Any]) -> tuple[str, list[str], Optional[str]]:
+    """(title, paragraphs, appeal paragraph or None) of a decision; `flags` says what it states."""
+    votre = _votre(benefit)
+    start = d["period_from"]
+    facts: list[str] = []
+    if flags["algorithm"]:
+        facts.append(rng.choice((
+            "Un traitement automatisé de données (rapprochement avec les informations transmises par l'administration fiscale) a signalé votre dossier.",
+            "Votre dossier a été sélectionné par un algorithme de ciblage des contrôles (datamining).",
+            "Un échange automatisé de données avec d'autres organismes a fait apparaître une différence dans vos déclarations.",
+        )))
+    if flags["control"]:
+        facts.append(rng.choice((
+            f"À la suite du contrôle de votre situation effectué le {d['control_long']},",
+            f"Lors du contrôle sur place réalisé à votre domicile le {d['control_long']},",
+            "Après examen des pièces justificatives demandées lors du contrôle de votre dossier,",
+        )) + " " + rng.choice(("nous avons constaté que votre situation avait changé.",
+                               "il est apparu que vos ressources déclarées étaient inexactes.",
+                               "des éléments nouveaux ont été portés à notre connaissance.")))
+    if flags["medical"]:
+        facts.append(rng.choice((
+            "Le médecin-conseil a estimé que votre état de santé ne justifiait plus le versement de cette prestation.",
+            "Après avis du médecin-conseil du service du contrôle médical, votre arrêt de travail n'est plus médicalement justifié.",
+            "Sur avis du service médical, les conditions médicales d'attribution ne sont pas remplies.",
+        )))
+    if flags["heard"]:
+        facts.append(rng.choice((
+            f"Par courrier du {d['heard_long']}, nous vous avons informé(e) de cette décision envisagée et invité(e) à présenter vos observations dans un délai de dix jours.",
+            f"Vous avez été reçu(e) en entretien contradictoire le {d['heard_long']} et avez pu présenter vos observations.",
+            "Vous avez été invité(e) à faire valoir vos observations avant la présente décision ; les éléments transmis n'ont pas modifié notre analyse.",
+        )))
+    if flags["fraud"] is True:
+        facts.append(rng.choice((
+            "Ces faits constituent une fraude : vous avez omis de déclarer des ressources de manière intentionnelle.",
+            "Les éléments recueillis établissent une fausse déclaration intentionnelle de votre part.",
+            "Ces faits sont constitutifs d'une fraude au sens de l'article L. 114-17 du code de la sécurité sociale.",
+        )))
+    elif flags["fraud"] is False:
+        facts.append(rng.choice(("Cette erreur n'est pas considérée comme une fraude.",
+                                 "Aucune fraude n'est retenue à votre encontre.")))
+    reason = rng.choice((
+        "vos ressources du trimestre de référence dépassent le plafond applicable",
+        "vous n'avez pas retourné votre déclaration trimestrielle de ressources dans le délai demandé",
+        "votre situation familiale a changé sans que nous en soyons informés",
+        "vous ne remplissez plus la condition de résidence",
+        "les justificatifs demandés ne nous sont pas parvenus",
+    ))
+    article = rng.choice(("L. 262-37 du code de l'action sociale et des familles", "L. 553-2 du code de la sécurité sociale",
+                          "L. 133-4 du code de la sécurité sociale", "R. 5412-1 du code du travail",
+                          "L. 821-1 du code de la sécurité sociale", "L. 845-3 du code de la sécurité sociale"))
+    if flags["reasons"]:
+        facts.append(rng.choice((f"Motif : {reason}. Cette décision est prise en application de l'article {article}.",
+                                 f"En effet, {reason} (article {article}).",
+                                 f"Nous avons pris cette décision parce que {reason}, en application de l'article {article}.")))
+    amount, withholding = d["amount"], d["withholding"]
+    title, what = {
+        "suspension": (rng.choice(("Suspension de vos droits", f"Objet : suspension de {votre}", "Interruption du versement")),
+                       rng.choice((f"Le versement de {votre} est suspendu à compter du {start}.",
+                                   f"Nous suspendons {votre} à partir du {start}.",
+                                   f"Nous interrompons le paiement de {votre} dès le {start}."))),
+        "reduction": (rng.choice(("Révision de vos droits", f"Objet : diminution de {votre}", "Nouveau calcul de vos droits")),
+                      rng.choice((f"À compter du {start}, le montant de {votre} diminue de {amount} par mois.",
+                                  f"{votre[0].upper() + votre[1:]} est réduit(e) de {amount} par mois à compter du {start}."))),
+        "overpayment": (rng.choice(("Notification d'indu", "Objet : trop-perçu", "Avis de trop-perçu", "Notification de dette")),
+                        rng.choice((f"Vous avez perçu à tort la somme de {amount} au titre de {votre} pour la période du {start} au {d['period_to']}.",
+                                    f"Un trop-perçu de {amount} a été constaté sur {votre} (période du {start} au {d['period_to']}).",
+                                    f"Vous êtes redevable d'un indu de {amount} sur {votre}."))),
+        "refusal": (rng.choice(("Réponse à votre demande", f"Objet : refus de {votre}", "Décision de rejet")),
+                    rng.choice((f"Nous ne pouvons pas donner une suite favorable à votre demande de {votre[6:] if votre.startswith('votre ') else votre}.",
+                                f"Votre demande de {votre[6:] if votre.startswith('votre ') else votre} est refusée.",
+                                "Votre demande est rejetée."))),
+        "termination": (rng.choice(("Fin de vos droits", f"Objet : fin de {votre}", "Clôture de votre dossier")),
+                        rng.choice((f"Votre droit à {votre[6:] if votre.startswith('votre ') else votre} prend fin le {start}.",
+                                    f"{votre[0].upper() + votre[1:]} ne vous sera plus versé(e) à partir du {start} : vos droits sont clos.",
+                                    f"Nous mettons fin au versement de {votre} à compter du {start}."))),
+        "sanction": (rng.choice(("Décision de sanction", "Objet : sanction", "Notification de sanction")),
+                     rng.choice((f"Nous avons décidé de sanctionner le non-respect de vos obligations : {votre} est réduit(e) de {amount} par mois pendant deux mois à compter du {start}.",
+                                 f"À titre de sanction, {votre} est réduit(e) de {amount} par mois à compter du {start}."))),
+        "penalty": (rng.choice(("Notification de pénalité financière", "Objet : pénalité", "Décision de pénalité")),
+                    rng.choice((f"Le directeur a décidé de prononcer à votre encontre une pénalité financière de {d['penalty']}.",
+                                f"Une pénalité d'un montant de {d['penalty']} vous est infligée."))),
+    }[situation]
+    paragraphs = facts[:-1] + [what, facts[-1]] if facts and rng.random() < 0.4 else facts + [what]
+    if situation == "overpayment":
+        if flags["withholding"]:
+            paragraphs.append(rng.choice((f"Ce montant sera récupéré par une retenue de {withholding} par mois sur vos prestations.",
+                                          f"Nous procéderons à une retenue mensuelle de {withholding} sur vos prochains paiements.",
+                                          f"Sans paiement de votre part, une retenue de {withholding} sera effectuée chaque mois sur vos droits.")))
+        else:
+            paragraphs.append("Vous pouvez rembourser cette somme en une fois ou nous proposer un échéancier.")
+    if not flags["reasons"]:
+        paragraphs.append(rng.choice(("Pour tout renseignement, connectez-vous à votre espace personnel.",
+                                      "Nous restons à votre disposition pour toute information complémentaire.", "")))
+    appeal = None
+    if flags["appeal"]:
+        route = {"caf": "la Commission de recours amiable (CRA) de la Caf", "msa": "la Commission de recours amiable de la MSA",
+                 "cpam": "la Commission de recours amiable de la caisse", "carsat": "la Commission de recours amiable de la Carsat",
+                 "france_travail": "le directeur de votre agence (recours préalable)",
+                 "departement": "le Président (recours administratif préalable obligatoire)",
+                 "mdph": "la MDPH (recours administratif préalable obligatoire)"}[body]
+        if flags["medical"] and body in ("cpam", "msa", "carsat"):
+            route = "la commission médicale de recours amiable"
+        court = "tribunal administratif" if body == "departement" else "pôle social du tribunal judiciaire"
+        appeal = rng.choice((
+            f"Si vous contestez cette décision, vous pouvez saisir {route} dans un délai de deux mois à compter de sa notification.",
+            f"Voies et délais de recours : vous disposez d'un délai de 2 mois à compter de la réception de ce courrier pour contester cette décision auprès de {route}, puis devant le {court}.",
+            f"Vous pouvez contester cette décision dans les deux mois suivant sa réception, par écrit, auprès de {route}.",
+        ))
+    return title, [p for p in paragraphs if p], appeal
+
+
+ANSWER_TEXT = {
+    "complete": ("Vous trouverez ci-joint l'ensemble des documents que vous avez demandés, dont le détail du calcul de vos droits.",
+                 "Comme vous nous l'avez demandé, voici les explications complètes sur la décision : les données utilisées, leur source et le calcul effectué figurent en annexe.",
+                 "Nous vous adressons la copie intégrale de votre dossier, y compris le rapport de contrôle."),
+    "partial": ("Vous trouverez ci-joint le détail du calcul de vos droits. En revanche, le rapport d'enquête ne peut vous être communiqué, car il contient des informations concernant des tiers.",
+                "Nous vous transmettons une partie des documents demandés. Les autres pièces ne sont pas communicables (article L. 311-6 du code des relations entre le public et l'administration)."),
+    "refusal_with_reasons": ("Nous ne pouvons pas donner suite à votre demande : les documents demandés sont des documents préparatoires, non communicables en application de l'article L. 311-2 du code des relations entre le public et l'administration.",
+                             "Votre demande est rejetée, au motif que la décision contestée a été prise par un agent et non par un traitement automatisé : l'article L. 311-3-1 du même code ne s'applique donc pas."),
+    "refusal_without_reasons": ("Nous ne pouvons pas donner suite à votre demande.",
+                                "Après étude, votre demande ne peut pas aboutir. Nous vous prions de croire à nos sentiments les meilleurs."),
+    "asks_identity": ("Afin de traiter votre demande, merci de nous transmettre la copie d'une pièce d'identité en cours de validité.",
+                      "Pour des raisons de sécurité, nous devons vérifier votre identité avant de vous communiquer ces informations : merci de joindre une copie de votre carte d'identité ou de votre passeport."),
+    "asks_more_time": ("Votre demande nécessite un examen approfondi. Nous vous répondrons dans un délai supplémentaire d'un mois.",
+                       "Nous ne sommes pas en mesure de vous répondre dans le délai habituel : nous avons besoin d'un délai supplémentaire pour réunir les éléments demandés."),
+    "wrong_body": ("Votre demande ne relève pas de notre compétence. Nous vous invitons à l'adresser à l'organisme qui a pris la décision.",
+                   "Nous ne sommes pas l'organisme compétent pour répondre à votre demande : nous l'avons transmise au service concerné, qui vous répondra directement."),
+    "withdrawn": ("Après réexamen de votre dossier, nous avons annulé la décision que vous contestiez. Vos droits sont rétablis à compter de leur date d'interruption.",
+                  "Nous avons retiré la décision du mois dernier : le trop-perçu qui vous était réclamé est annulé et aucune somme ne vous sera retenue."),
+}
+
+
+# --- Training layouts: Typst source built from a layout's choices -----------------------------
+
+@dataclass(frozen=True)
+class Style:
+    font: str
+    size: float
+    header: str      # "grid" | "banner" | "center"
+    recipient: str   # "pad" | "grid"
+    refs: str        # "top" | "left" | "below"
+    date: str        # "right" | "left" | "refs"
+    title: str       # "bold" | "underline" | "box" | "caps"
+    appeal: str      # "box" | "heading" | "small" | "verso"
+    color: str
+
+
+def _styles(body: str) -> list[Style]:
+    """Three layouts per body, drawn once from the body's name (stable across runs)."""
+    rng = random.Random(f"style:{body}")
+    out = []
+    for _ in range(3):
+        out.append(Style(rng.choice(FONTS), rng.choice((9.0, 9.5, 10.0, 10.5, 11.0)), rng.choice(("grid", "banner", "center")),
+                         rng.choice(("pad", "grid")), rng.choice(("top", "left", "below")), rng.choice(("right", "left", "refs")),
+                         rng.choice(("bold", "underline", "box", "caps")), rng.choice(("box", "heading", "small", "verso")),
+                         rng.choice(("#005ca9", "#006e3c", "#1f3c88", "#0c419a", "#7a1f5c", "#333333"))))
+    return out
+
+
+def _typst(style: Style) -> bytes:
+    """The layout's Typst source: every text comes from `sys.inputs.data` as a string."""
+    s = style
+    src = ['#let d = json(bytes(sys.inputs.data))',
+           '#let lines(xs) = xs.map(x => [#x]).join(linebreak())',
+           f'#set page(paper: "a4", margin: (top: 1.6cm, bottom: 2cm, x: 2.1cm), footer: align(center, text(size: 7pt, d.footer)))',
+           f'#set text(font: "{s.font}", size: {s.size}pt, lang: "fr", hyphenate: false)',
+           '#set par(spacing: 0.9em)']
+    if s.header == "grid":
+        src.append(f'#grid(columns: (1fr, 1fr), [#text(size: 18pt, weight: "bold", fill: rgb("{s.color}"), d.logo) \\ #text(size: 8pt, lines(d.sender))], '
+                   + ('align(right, text(size: 8.5pt, lines(d.refs))))' if s.refs == "top" else '[])'))
+    elif s.header == "banner":
+        src.append(f'#block(width: 100%, fill: rgb("{s.color}"), inset: 8pt, text(fill: white, weight: "bold", size: 14pt, d.logo + "   " + d.body_name))')
+        src.append('#text(size: 8pt, d.sender.slice(1).join(" — "))')
+        if s.refs == "top":
+            src.append('#align(right, text(size: 8.5pt, lines(d.refs)))')
+    else:
+        src.append(f'#align(center)[#text(size: 16pt, weight: "bold", fill: rgb("{s.color}"), d.logo) \\ #text(size: 8pt, d.sender.join(" — "))]')
+        if s.refs == "top":
+            src.append('#text(size: 8.5pt, lines(d.refs))')
+    src.append('#v(1.2cm)')
+    if s.recipient == "grid" or s.refs == "left":
+        left = 'text(size: 8.5pt, lines(d.refs))' if s.refs == "left" else '[]'
+        src.append(f'#grid(columns: (1fr, 1fr), {left}, lines(d.recipient))')
+    else:
+        src.append('#pad(left: 8.5cm, lines(d.recipient))')
+    src.append('#v(0.7cm)')
+    if s.refs == "below":
+        src.append('#text(size: 9pt, lines(d.refs))')
+        src.append('#v(0.3cm)')
+    if s.date != "refs":
+        src.append(f'#align({s.date}, d.place_date)')
+    src.append('#v(0.4cm)')
+    src.append({"bold": '#text(weight: "bold", d.title)', "underline": '#underline(d.title)',
+                "box": '#block(stroke: 0.6pt, inset: 6pt, text(weight: "bold", d.title))',
+                "caps": '#text(weight: "bold", upper(d.title))'}[s.title])
+    src.append('#v(0.2cm)')
+    src.append('#d.salutation')
+    src.append('#for p in d.paras [#par(justify: true, p)]')
+    if s.appeal != "verso":
+        src.append('#if d.appeal != none {' + {
+            "box": 'block(stroke: 0.5pt, inset: 7pt, [#text(weight: "bold", d.appeal_head) \\ #d.appeal])',
+            "heading": '[#text(weight: "bold", d.appeal_head) \\ #d.appeal]',
+            "small": 'text(size: 8pt, d.appeal)'}[s.appeal] + '}')
+    src.append('#par(d.closing)')
+    src.append('#align(right, lines(d.signature))')
+    if s.appeal == "verso":
+        src.append('#if d.appeal != none { pagebreak(); text(weight: "bold", size: 12pt, d.appeal_head); parbreak(); d.appeal }')
+    return "\n".join(src).encode("utf-8")
+
+
+def _compile(source: bytes, data: dict, root: Optional[Path] = None) -> bytes:
+    import typst
+
+    kwargs: dict[str, Any] = {"root": str(root)} if root else {}
+    return typst.compile(source, font_paths=FONT_DIRS, ignore_system_fonts=True,
+                         sys_inputs={"data": json.dumps(data, ensure_ascii=False)}, **kwargs)
+
+
+def _text(pdf: bytes) -> tuple[str, int]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+    return "\n".join(pages), len(pages)
+
+
+# --- Invented facts shared by decisions and answers -------------------------------------------
+
+def _facts(rng: random.Random, body: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(data for the templates, expected fields the data fixes) for one invented letter."""
+    person = _person(rng)
+    deps = tuple(d for ds in CARSAT.values() for d in ds) if body == "carsat" else None
+    postal_code, city, dep, _ = _place(rng, deps)
+    on = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 320))
+    while on.weekday() >= 5:
+        on += dt.timedelta(days=1)
+    b = _body(body, postal_code, city, dep, on, rng)
+    start = (on.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    period_from = on.replace(day=1) - dt.timedelta(days=rng.randint(60, 200))
+    period_from = period_from.replace(day=1)
+    period_to = on.replace(day=1) - dt.timedelta(days=1)
+    amount = round(rng.uniform(40, 4500), 2) if rng.random() < 0.8 else float(rng.randint(50, 3000))
+    withholding = round(rng.uniform(20, 180), 2)
+    file_number = _file_number(body, person, rng)
+    shown_number = file_number
+    if len(file_number) == 15 and rng.random() < 0.5:  # a NIR printed in groups
+        n = file_number
+        shown_number = f"{n[0]} {n[1:3]} {n[3:5]} {n[5:7]} {n[7:10]} {n[10:13]} {n[13:]}"
+    data = {**person, **b, "postal_code": postal_code, "city": city, "file_number": shown_number,
+            "date_long": _long(on), "date_num": _num(on), "amount": _money(amount, rng), "withholding": _money(withholding, rng),
+            "penalty": _money(float(rng.randint(1, 30) * 50), rng),
+            "period_from": _long(period_from if rng.random() < 0.5 else start), "period_to": _long(period_to),
+            "control_long": _long(on - dt.timedelta(days=rng.randint(20, 90))),
+            "heard_long": _long(on - dt.timedelta(days=rng.randint(15, 40))),
+            "letter_date_long": _long(on - dt.timedelta(days=rng.randint(20, 60))),
+            "ref": f"{rng.choice(('DOS', 'REF', 'IND', 'CTL'))}-{on.year}-{rng.randint(100, 99999)}", "agent": rng.choice(AGENTS)}
+    data["period_from_long"] = data["period_from"]
+    expected = {"claimant.first_name": person["first_name"], "claimant.last_name": person["last_name"],
+                "claimant.address": person["street"], "claimant.postal_code": postal_code, "claimant.city": city,
+                "claimant.file_number": file_number, "organism.kind": body, "organism.name": b["body_name"],
+                "organism.address": f"{b['body_street']}, {b['body_postal_code']} {b['body_city']}",
+                "decision.date": on.isoformat(), "context.amount_eur": amount, "context.withholding_eur": withholding}
+    return data, expected
+
+
+def _recipient(rng: random.Random, d: dict) -> list[str]:
+    name = rng.choice((f"{d['civ']} {d['first_name']} {d['last_name'].upper()}", f"{d['civ_short']} {d['last_name'].upper()} {d['first_name']}",
+                       f"{d['civ'].upper()} {d['first_name'].upper()} {d['last_name'].upper()}", f"{d['civ']} {d['first_name']} {d['last_name']}"))
+    lines = [name] + ([d["complement"]] if d["complement"] else []) + [d["street"]]
+    return lines + [f"{d['postal_code']} {d['city'].upper() if rng.random() < 0.5 else d['city']}"]
+
+
+def _layout_data(rng: random.Random, d: dict, body: str, style: Style) -> dict[str, Any]:
+    label = rng.choice(FILE_LABEL[body])
+    date_text = rng.choice((f"{d['body_city']}, le {d['date_long']}", f"Le {d['date_long']}", f"Le {d['date_num']}", f"Date : {d['date_num']}"))
+    refs = [f"{label} : {d['file_number']}", f"Référence : {d['ref']}", f"Dossier suivi par : {d['agent']}"]
+    if style.date == "refs":
+        refs.insert(1, f"Date du courrier : {d['date_num']}")
+    logo = LOGO[body] or d["body_name"]
+    return {"logo": logo, "body_name": d["body_name"],
+            "sender": [d["body_name"], d["body_street"], f"{d['body_postal_code']} {d['body_city']}"],
+            "refs": refs, "recipient": _recipient(rng, d), "place_date": date_text,
+            "salutation": f"{d['civ']},", "appeal_head": rng.choice(("Vos droits de recours", "Voies et délais de recours", "Contester cette décision")),
+            "closing": f"Nous vous prions d'agréer, {d['civ']}, l'expression de nos salutations distinguées.",
+            "signature": [rng.choice(("Le Directeur", "La Directrice", "Pour le directeur et par délégation")), d["agent"]],
+            "footer": f"{d['body_name']} — {d['body_street']} — {d['body_postal_code']} {d['body_city']}"}
+
+
+_DECISION_FIELDS = ("claimant.first_name", "claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city",
+                    "claimant.file_number", "organism.kind", "organism.name", "organism.address", "decision.date")
+
+
+def _decision(i: int, seed: int) -> Sample:
+    rng = random.Random(f"decision:{seed}:{i}")
+    body = list(BENEFITS)[i % len(BENEFITS)]
+    benefit = rng.choice(BENEFITS[body])
+    situation = rng.choice(_situations(body, benefit))
+    d, known = _facts(rng, body)
+    medical_ok = benefit in ("indemnites_journalieres", "retraite") and body in ("cpam", "msa", "carsat") and situation != "penalty"
+    flags = {"reasons": rng.random() < 0.7, "appeal": rng.random() < 0.65, "algorithm": rng.random() < 0.2,
+             "medical": medical_ok and rng.random() < 0.6, "control": rng.random() < 0.35, "heard": rng.random() < 0.3,
+             "fraud": rng.choice((None, None, None, True, False)) if situation in ("overpayment", "penalty", "sanction") else None,
+             "withholding": situation == "overpayment" and rng.random() < 0.6}
+    style_no = rng.randrange(3)
+    style = _styles(body)[style_no]
+    title, paras, appeal = _decision_text(rng, d, body, benefit, situation, flags)
+    data = {**_layout_data(rng, d, body, style), "title": title, "paras": paras, "appeal": appeal}
+    pdf = _compile(_typst(style), data)
+    text, pages = _text(pdf)
+    expected: dict[str, Any] = {k: known[k] for k in _DECISION_FIELDS}
+    ignore = set()
+    if d["complement"]:
+        ignore.add("claimant.address")  # two address lines: either reading is fair
+    expected.update({"benefit": benefit, "situation": situation, "decision.reasons_given": flags["reasons"],
+                     "decision.appeal_info_given": flags["appeal"], "decision.algorithm_mentioned": flags["algorithm"]})
+    if situation in ("overpayment", "reduction", "sanction"):
+        expected["context.amount_eur"] = known["context.amount_eur"]
+    if situation == "penalty":
+        ignore.add("context.amount_eur")  # a fine is neither an overpayment nor a monthly loss
+    if flags["withholding"]:
+        expected["context.withholding_eur"] = known["context.withholding_eur"]
+    if flags["medical"]:
+        expected["decision.ground"] = "medical"
+    if flags["control"] or flags["algorithm"]:
+        expected["context.after_control"] = True
+    if flags["heard"]:
+        expected["context.heard_before"] = True
+    if flags["fraud"] is not None:
+        expected["context.fraud_alleged"] = flags["fraud"]
+    return Sample(f"d{seed}-{i:04d}", body, "decision", f"{body}-{style_no}", text, expected, pdf, pages, frozenset(ignore))
+
+
+def _answer(i: int, seed: int) -> Sample:
+    rng = random.Random(f"answer:{seed}:{i}")
+    body = list(BENEFITS)[(i + i // len(ANSWER_KINDS)) % len(BENEFITS)]
+    kind = ANSWER_KINDS[i % len(ANSWER_KINDS)]
+    d, _ = _facts(rng, body)
+    style_no = rng.randrange(3)
+    style = _styles(body)[style_no]
+    asked = rng.choice(("les explications de la décision prise à votre égard", "la communication de votre dossier",
+                        "les règles et les données du traitement algorithmique utilisé", "la copie du rapport de contrôle"))
+    paras = [f"Nous avons bien reçu votre courrier du {d['letter_date_long']} par lequel vous nous demandez {asked}.",
+             rng.choice(ANSWER_TEXT[kind])]
+    data = {**_layout_data(rng, d, body, style), "title": rng.choice((f"Objet : votre demande du {d['letter_date_long']}",
+                                                                       "Réponse à votre courrier", "Objet : votre réclamation")),
+            "paras": paras, "appeal": None}
+    pdf = _compile(_typst(style), data)
+    text, pages = _text(pdf)
+    return Sample(f"a{seed}-{i:04d}", body, "answer", f"{body}-{style_no}-answer", text, {"answer.kind": kind}, pdf, pages)
+
+
+# --- Held-out layouts --------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _held_out_layouts() -> dict[str, dict[str, Any]]:
+    import yaml
+
+    return yaml.safe_load((HELD_OUT / "layouts.yaml").read_text(encoding="utf-8"))
+
+
+def _held_out(i: int, seed: int) -> Sample:
+    layouts = _held_out_layouts()
+    name = sorted(layouts)[i % len(layouts)]
+    spec = layouts[name]
+    rng = random.Random(f"heldout:{seed}:{i}")
+    d, known = _facts(rng, spec["body"])
+    d["complement"] = None
+    pdf = _compile((HELD_OUT / f"{name}.typ").read_bytes(), d, HELD_OUT)
+    text, pages = _text(pdf)
+    if spec["kind"] == "answer":
+        expected: dict[str, Any] = {"answer.kind": spec["answer"]}
+    else:
+        expected = {k: known[k] for k in spec["prints"]}
+        expected.update({"organism.kind": spec["body"], "benefit": spec["benefit"], "situation": spec["situation"]})
+        expected.update(spec["expected"])
+    return Sample(f"h{seed}-{i:04d}", spec["body"], spec["kind"], name, text, expected, pdf, pages)
+
+
+def letters(n: int, seed: int = 0, held_out: bool = False) -> list[Sample]:
+    """`n` invented letters (about one answer letter for four decisions), deterministic by `seed`."""
+    if held_out:
+        return [_held_out(i, seed) for i in range(n)]
+    return [_answer(i // 5, seed) if i % 5 == 4 else _decision(i - i // 5, seed) for i in range(n)]
+
+
+def amina_decision() -> Sample:
+    """A decision like Amina's (CONTRACT §1): the CAF de Loire-Atlantique suspends her RSA, with
+    neither reasons nor appeal route, dated 2 October 2026."""
+    style = _styles("caf")[0]
+    d = {"civ": "Madame", "civ_short": "Mme", "first_name": "Amina", "last_name": "Benali", "street": "12 rue des Lilas",
+         "complement": None, "postal_code": "44000", "city": "Nantes", "file_number": "1234567",
+         "body_name": "CAF de Loire-Atlantique", "body_street": "22 rue de Malville", "body_postal_code": "44000", "body_city": "Nantes",
+         "date_long": "2 octobre 2026", "date_num": "02/10/2026", "ref": "DOS-2026-4471", "agent": "Mme Leroy"}
+    data = {"logo": "caf", "body_name": d["body_name"], "sender": [d["body_name"], d["body_street"], "44000 Nantes"],
+            "refs": ["N° allocataire : 1234567", "Référence : DOS-2026-4471"] + (["Date du courrier : 02/10/2026"] if style.date == "refs" else []),
+            "recipient": ["Madame Amina BENALI", "12 rue des Lilas", "44000 NANTES"],
+            "place_date": "Nantes, le 2 octobre 2026", "salutation": "Madame,", "title": "Objet : suspension de votre revenu de solidarité active (RSA)",
+            "paras": ["Le versement de votre revenu de solidarité active (RSA) est suspendu à compter du 1er novembre 2026.",
+                      "Pour tout renseignement, connectez-vous à votre espace personnel sur caf.fr."],
+            "appeal": None, "appeal_head": "", "closing": "Nous vous prions d'agréer, Madame, l'expression de nos salutations distinguées.",
+            "signature": ["Le Directeur"], "footer": "CAF de Loire-Atlantique — 22 rue de Malville — 44000 Nantes"}
+    pdf = _compile(_typst(style), data)
+    text, pages = _text(pdf)
+    expected = {"claimant.first_name": "Amina", "claimant.last_name": "Benali", "claimant.address": "12 rue des Lilas",
+                "claimant.postal_code": "44000", "claimant.city": "Nantes", "claimant.file_number": "1234567",
+                "organism.kind": "caf", "organism.name": "CAF de Loire-Atlantique", "organism.address": "22 rue de Malville, 44000 Nantes",
+                "benefit": "rsa", "situation": "suspension", "decision.date": "2026-10-02", "decision.reasons_given": False,
+                "decision.appeal_info_given": False, "decision.algorithm_mentioned": False}
+    return Sample("amina", "caf", "decision", "caf-0", text, expected, pdf, pages)
+
+
+# --- Degradations ------------------------------------------------------------------------------
+
+def _page_image(pdf: bytes, page: int, dpi: float, gray: bool = False):
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        image = doc[page].render(scale=dpi / 72, grayscale=gray).to_pil()
+    finally:
+        doc.close()
+    return np.asarray(image.convert("L" if gray else "RGB"))
+
+
+def page_count(pdf: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+@dataclass(frozen=True)
+class PhotoParams:
+    rotation: float        # degrees, |rotation| ≤ 10
+    corners: tuple[float, ...]  # perspective: 8 corner offsets, fractions of the page size
+    blur: float            # Gaussian sigma in pixels
+    motion: int            # motion-blur length in pixels (0: none)
+    light: float           # overall brightness factor (low light < 1)
+    shadow: float          # darkest point of the shadow gradient (1: none)
+    noise: float           # sensor noise sigma
+    quality: int           # JPEG quality, 40–70
+    dpi: float             # the page's resolution in the photo
+
+
+def photo_params(seed: int) -> PhotoParams:
+    rng = random.Random(f"photo:{seed}")
+    return PhotoParams(rotation=rng.uniform(-PHOTO_MAX_ROTATION, PHOTO_MAX_ROTATION),
+                       corners=tuple(rng.uniform(-0.04, 0.04) for _ in range(8)),
+                       blur=rng.uniform(0.3, 1.4), motion=rng.choice((0, 0, 3, 5)), light=rng.uniform(0.55, 1.0),
+                       shadow=rng.uniform(0.45, 0.95), noise=rng.uniform(2.0, 8.0),
+                       quality=rng.randint(*PHOTO_JPEG_QUALITY), dpi=rng.uniform(150, 220))
+
+
+def photo(pdf: bytes, seed: int, page: int = 0) -> bytes:
+    """A phone photo of one page: JPEG bytes (see PhotoParams for what is drawn)."""
+    import cv2
+    import numpy as np
+
+    p = photo_params(seed * 131 + page)
+    rng = np.random.default_rng(seed * 131 + page)
+    page_img = _page_image(pdf, page, p.dpi)
+    h, w = page_img.shape[:2]
+    # The page on a table: a textured background with a margin around it.
+    margin = int(0.12 * max(h, w))
+    H, W = h + 2 * margin, w + 2 * margin
+    base = rng.uniform(60, 160, size=3)
+    background = np.clip(base + rng.normal(0, 12, size=(H // 8 + 1, W // 8 + 1, 3)), 0, 255).astype(np.uint8)
+    background = cv2.resize(background, (W, H), interpolation=cv2.INTER_LINEAR)
+    # Perspective then rotation of the page's corners around the canvas centre.
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    offsets = np.float32(p.corners).reshape(4, 2) * np.float32([w, h])
+    dst = src + offsets + np.float32([margin, margin])
+    centre = np.float32([W / 2, H / 2])
+    a = np.deg2rad(p.rotation)
+    rot = np.float32([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    dst = (dst - centre) @ rot.T + centre
+    matrix = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
+    warped = cv2.warpPerspective(page_img, matrix, (W, H), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, (W, H), flags=cv2.INTER_NEAREST)
+    img = np.where(mask[..., None] > 0, warped, background).astype(np.float32)
+    # Light: low light overall, a shadow gradient across the page, a warm tint.
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = (np.float32(np.cos(angle)) * np.arange(W, dtype=np.float32)[None, :] / W
+            + np.float32(np.sin(angle)) * np.arange(H, dtype=np.float32)[:, None] / H)
+    ramp = (ramp - ramp.min()) / max(float(ramp.max() - ramp.min()), 1e-6)
+    light = p.light * (p.shadow + (1 - p.shadow) * ramp)
+    img *= light[..., None]
+    img *= np.float32([1.0, 0.97, 0.9])
+    # Blur (focus and hand movement), then sensor noise.
+    img = cv2.GaussianBlur(img, (0, 0), p.blur)
+    if p.motion:
+        kernel = np.zeros((p.motion, p.motion), np.float32)
+        kernel[p.motion // 2, :] = 1.0 / p.motion
+        img = cv2.filter2D(img, -1, kernel)
+    img += (rng.standard_normal((H, W), dtype=np.float32) * np.float32(p.noise))[..., None]  # luminance noise
+    out = np.clip(img, 0, 255).astype(np.uint8)
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, p.quality])
+    assert ok
+    return jpeg.tobytes()
+
+
+def photos(pdf: bytes, seed: int) -> list[bytes]:
+    """A phone photo of every page."""
+    return [photo(pdf, seed, i) for i in range(page_count(pdf))]
+
+
+@dataclass(frozen=True)
+class ScanParams:
+    dpi: int
+    skew: float
+    noise: float
+    specks: int
+    contrast: float
+
+
+def scan_params(seed: int) -> ScanParams:
+    rng = random.Random(f"scan:{seed}")
+    return ScanParams(dpi=rng.choice((200, 240, 300)), skew=rng.uniform(-SCAN_MAX_SKEW, SCAN_MAX_SKEW),
+                      noise=rng.uniform(2.0, 6.0), specks=rng.randint(0, 400), contrast=rng.uniform(0.85, 1.0))
+
+
+def scan(pdf: bytes, seed: int, page: int = 0) -> bytes:
+    """An office scan of one page: grayscale PNG bytes at 200–300 dpi, slightly skewed, noisy."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    p = scan_params(seed * 131 + page)
+    rng = np.random.default_rng(seed * 131 + page)
+    img = _page_image(pdf, page, p.dpi, gray=True).astype(np.float32)
+    h, w = img.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), p.skew, 1.0)
+    img = cv2.warpAffine(img, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255.0)
+    img = 255 - (255 - img) * p.contrast
+    img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(p.noise)
+    ys, xs = rng.integers(0, h, p.specks), rng.integers(0, w, p.specks)
+    img[ys, xs] = rng.uniform(0, 120, p.specks)
+    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "L")
+    buffer = io.BytesIO()
+    out.save(buffer, "PNG", dpi=(p.dpi, p.dpi), compress_level=1)
+    return buffer.getvalue()
+
+
+def scans(pdf: bytes, seed: int) -> list[bytes]:
+    """An office scan of every page."""
+    return [scan(pdf, seed, i) for i in range(page_count(pdf))]
