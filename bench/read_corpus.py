@@ -10,10 +10,10 @@ Nothing is written to disk.
 
 API (deterministic by seed; nothing here runs OCR):
 
-- ``letters(n, seed, held_out=False) -> list[Sample]``: ``n`` letters, about four decisions for
-  one answer letter, bodies and situations in turn. ``held_out=True`` renders the layouts of
-  bench/read_heldout/ (committed before the reading rules, never used to tune them) instead
-  of the training layouts below.
+- ``letters(n, seed, held_out=False) -> list[Sample]``: ``n`` letters, four decisions for one
+  answer letter, bodies in turn (``letter(i, seed, held_out)``: the i-th alone).
+  ``held_out=True`` renders the layouts of bench/read_heldout/ (committed before the reading
+  rules, never used to tune them) instead of the training layouts below.
 - ``amina_decision() -> Sample``: a decision like Amina's in CONTRACT §1 (RSA suspension by
   the CAF de Loire-Atlantique, Nantes; no reasons, no appeal route).
 - ``photo(pdf, seed, page=0) -> bytes`` / ``photos(pdf, seed) -> list[bytes]``: a phone photo
@@ -620,22 +620,30 @@ def _held_out(i: int, seed: int) -> Sample:
     rng = random.Random(f"heldout:{seed}:{i}")
     d, known = _facts(rng, spec["body"])
     d["complement"] = None
-    pdf = _compile((HELD_OUT / f"{name}.typ").read_bytes(), d, HELD_OUT)
+    source = (HELD_OUT / f"{name}.typ").read_bytes()
+    pdf = _compile(source, d, HELD_OUT)
     text, pages = _text(pdf)
     if spec["kind"] == "answer":
         expected: dict[str, Any] = {"answer.kind": spec["answer"]}
     else:
         expected = {k: known[k] for k in spec["prints"]}
+        if b"d.body_street" in source:  # every held-out decision prints its sender's address
+            expected["organism.address"] = known["organism.address"]
         expected.update({"organism.kind": spec["body"], "benefit": spec["benefit"], "situation": spec["situation"]})
         expected.update(spec["expected"])
     return Sample(f"h{seed}-{i:04d}", spec["body"], spec["kind"], name, text, expected, pdf, pages)
 
 
-def letters(n: int, seed: int = 0, held_out: bool = False) -> list[Sample]:
-    """`n` invented letters (about one answer letter for four decisions), deterministic by `seed`."""
+def letter(i: int, seed: int = 0, held_out: bool = False) -> Sample:
+    """The `i`-th letter of `letters(…, seed, held_out)`, made alone (a bench worker's share)."""
     if held_out:
-        return [_held_out(i, seed) for i in range(n)]
-    return [_answer(i // 5, seed) if i % 5 == 4 else _decision(i - i // 5, seed) for i in range(n)]
+        return _held_out(i, seed)
+    return _answer(i // 5, seed) if i % 5 == 4 else _decision(i - i // 5, seed)
+
+
+def letters(n: int, seed: int = 0, held_out: bool = False) -> list[Sample]:
+    """`n` invented letters (one answer letter for four decisions), deterministic by `seed`."""
+    return [letter(i, seed, held_out) for i in range(n)]
 
 
 def amina_decision() -> Sample:
