@@ -46,7 +46,7 @@ from typing import Any, Optional
 
 HELD_OUT = Path(__file__).resolve().parent / "read_heldout"
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
-FONTS = ("DejaVu Sans", "DejaVu Serif", "DejaVu Sans Condensed")
+FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
                 "asks_identity", "asks_more_time", "wrong_body", "withdrawn")
 # Photo and scan bounds (issue 21): asserted by tests/test_read_corpus.py.
@@ -312,7 +312,7 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
                                    f"Nous interrompons le paiement de {votre} dès le {start}."))),
         "reduction": (rng.choice(("Révision de vos droits", f"Objet : diminution de {votre}", "Nouveau calcul de vos droits")),
                       rng.choice((f"À compter du {start}, le montant de {votre} diminue de {amount} par mois.",
-                                  f"{votre[0].upper() + votre[1:]} est réduit(e) de {amount} par mois à compter du {start}."))),
+                                  f"Le montant de {votre} est réduit de {amount} par mois à compter du {start}."))),
         "overpayment": (rng.choice(("Notification d'indu", "Objet : trop-perçu", "Avis de trop-perçu", "Notification de dette")),
                         rng.choice((f"Vous avez perçu à tort la somme de {amount} au titre de {votre} pour la période du {start} au {d['period_to']}.",
                                     f"Un trop-perçu de {amount} a été constaté sur {votre} (période du {start} au {d['period_to']}).",
@@ -326,8 +326,8 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
                                     f"{votre[0].upper() + votre[1:]} ne vous sera plus versé(e) à partir du {start} : vos droits sont clos.",
                                     f"Nous mettons fin au versement de {votre} à compter du {start}."))),
         "sanction": (rng.choice(("Décision de sanction", "Objet : sanction", "Notification de sanction")),
-                     rng.choice((f"Nous avons décidé de sanctionner le non-respect de vos obligations : {votre} est réduit(e) de {amount} par mois pendant deux mois à compter du {start}.",
-                                 f"À titre de sanction, {votre} est réduit(e) de {amount} par mois à compter du {start}."))),
+                     rng.choice((f"Nous avons décidé de sanctionner le non-respect de vos obligations : le montant de {votre} est réduit de {amount} par mois pendant deux mois à compter du {start}.",
+                                 f"À titre de sanction, le montant de {votre} est réduit de {amount} par mois à compter du {start}."))),
         "penalty": (rng.choice(("Notification de pénalité financière", "Objet : pénalité", "Décision de pénalité")),
                     rng.choice((f"Le directeur a décidé de prononcer à votre encontre une pénalité financière de {d['penalty']}.",
                                 f"Une pénalité d'un montant de {d['penalty']} vous est infligée."))),
@@ -421,7 +421,7 @@ def _typst(style: Style) -> bytes:
         src.append(f'#grid(columns: (1fr, 1fr), [#text(size: 18pt, weight: "bold", fill: rgb("{s.color}"), d.logo) \\ #text(size: 8pt, lines(d.sender))], '
                    + ('align(right, text(size: 8.5pt, lines(d.refs))))' if s.refs == "top" else '[])'))
     elif s.header == "banner":
-        src.append(f'#block(width: 100%, fill: rgb("{s.color}"), inset: 8pt, text(fill: white, weight: "bold", size: 14pt, d.logo + "   " + d.body_name))')
+        src.append(f'#block(width: 100%, fill: rgb("{s.color}"), inset: 8pt, text(fill: white, weight: "bold", size: 14pt, d.banner))')
         src.append('#text(size: 8pt, d.sender.slice(1).join(" — "))')
         if s.refs == "top":
             src.append('#align(right, text(size: 8.5pt, lines(d.refs)))')
@@ -532,7 +532,8 @@ def _layout_data(rng: random.Random, d: dict, body: str, style: Style) -> dict[s
     if style.date == "refs":
         refs.insert(1, f"Date du courrier : {d['date_num']}")
     logo = LOGO[body] or d["body_name"]
-    return {"logo": logo, "body_name": d["body_name"],
+    banner = d["body_name"] if logo.casefold() in d["body_name"].casefold() else f"{logo}   {d['body_name']}"
+    return {"logo": logo, "banner": banner, "body_name": d["body_name"],
             "sender": [d["body_name"], d["body_street"], f"{d['body_postal_code']} {d['body_city']}"],
             "refs": refs, "recipient": _recipient(rng, d), "place_date": date_text,
             "salutation": f"{d['civ']},", "appeal_head": rng.choice(("Vos droits de recours", "Voies et délais de recours", "Contester cette décision")),
@@ -654,7 +655,7 @@ def amina_decision() -> Sample:
          "complement": None, "postal_code": "44000", "city": "Nantes", "file_number": "1234567",
          "body_name": "CAF de Loire-Atlantique", "body_street": "22 rue de Malville", "body_postal_code": "44000", "body_city": "Nantes",
          "date_long": "2 octobre 2026", "date_num": "02/10/2026", "ref": "DOS-2026-4471", "agent": "Mme Leroy"}
-    data = {"logo": "caf", "body_name": d["body_name"], "sender": [d["body_name"], d["body_street"], "44000 Nantes"],
+    data = {"logo": "caf", "banner": d["body_name"], "body_name": d["body_name"], "sender": [d["body_name"], d["body_street"], "44000 Nantes"],
             "refs": ["N° allocataire : 1234567", "Référence : DOS-2026-4471"] + (["Date du courrier : 02/10/2026"] if style.date == "refs" else []),
             "recipient": ["Madame Amina BENALI", "12 rue des Lilas", "44000 NANTES"],
             "place_date": "Nantes, le 2 octobre 2026", "salutation": "Madame,", "title": "Objet : suspension de votre revenu de solidarité active (RSA)",
