@@ -274,9 +274,9 @@ def test_mediator_mode_shows_every_question_and_finish_clears_everything() -> No
     at.button(key="nav.clear").click().run()
     assert at.session_state["mediator"] is True
     state = {k: at.session_state[k] for k in at.session_state.keys() if not k.startswith("$$")}
-    leftovers = {k: v for k, v in state.items() if k.startswith("q.") and v not in (None, "", False)}
-    assert not leftovers, leftovers  # the widgets shown again are empty
-    assert set(state) - {k for k in state if k.startswith(("q.", "nav."))} <= {
+    leftovers = {k: v for k, v in state.items() if k.startswith(("q.", "reading.")) and v not in (None, "", False, [])}
+    assert not leftovers, leftovers  # the widgets shown again are empty (the letter's files too)
+    assert set(state) - {k for k in state if k.startswith(("q.", "nav.", "reading."))} <= {
         "lang", "mediator", "generation", "w.lang", "w.mediator", "step", "answers", "field_errors", "field_problems",
         "memory.tab", "memory.runs", "mda.tab",          # how the tab's key was settled (nothing personal)
         "faults.slot"}, state                              # the place of a fault notice (pages/faults.py)

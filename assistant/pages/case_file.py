@@ -1,7 +1,8 @@
 """« Dossier »: one saved case file. Its summary and appeal date; the follow-up steps with
 their dates and texts (`followup.ladder`), each with its letter to prepare and its sending
 to record; the letters of the analysis not sent yet; the answer diagnosis
-(`followup.questions` → `classify` → `Store.record_answer`), after which the steps update;
+(`followup.questions` → `classify` → `Store.record_answer`; « Lire la réponse reçue » pre-selects
+it from a photo of the answer, `case_file_reading`), after which the steps update;
 the person's consent; a complete copy (ZIP), closing, reopening, deleting. Each letter
 prepared here is kept as a draft version that can go to review (« Demander une relecture »,
 then pages/letter_review.py); its versions show with their status in words, and where the
@@ -37,6 +38,7 @@ from assistant.letters import Letter, render_docx
 from assistant.pages import bounded
 from assistant.pages import case_file_actions as act
 from assistant.pages.banner import deadline_banner
+from assistant.pages.case_file_reading import answer_reader, next_step
 from assistant.pages.common import (
     DOCX, MANDATE_ADDRESS, PAGE_FILES, announce_step, escape_markdown, file_stem, follow_goto, letter_stem,
     show_legal_basis, slug, ui_date,
@@ -353,6 +355,7 @@ def answer_form(page: Opened) -> None:
                  key=f"pro.answer.to.{round_}")
     st.text_input(_("Date de la réponse"), value=iv.date_text(page.day), key=f"pro.answer.on.{round_}", max_chars=10,
                   help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
+    answer_reader(round_)     # « Lire la réponse reçue »: the kind read pre-selects the questions
     replies: dict[str, str] = {}
     while (question := next_question(replies, page.language)) is not None:
         value = st.radio(question.text, [c.value for c in question.choices], index=None, horizontal=True,
@@ -364,6 +367,7 @@ def answer_form(page: Opened) -> None:
     settled = next_question(replies, page.language) is None
     if settled:
         st.markdown(_("**Type de réponse :** {kind}").format(kind=answer_label(classify(replies))))
+        next_step(page, classify(replies))
     bounded.text_area(_("Ce que dit la réponse (facultatif)"), key=f"pro.answer.note.{round_}", limit=act.NOTE_CHARS)
     st.button(_("Enregistrer la réponse"), on_click=act.record_answer, args=(page.saved.id,), key=f"pro.answer.save.{round_}",
               type="primary", disabled=not settled, icon=":material/save:")

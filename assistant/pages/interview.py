@@ -20,9 +20,10 @@ from assistant.core.formatting import number
 from assistant.core.i18n import _, babel_locale
 from assistant.law.model import InvalidCase, Problem, parse_case
 from assistant.pages import bounded
+from assistant.pages import letter_reader as reader
 from assistant.pages.banner import deadline_banner, interview_analysis
 from assistant.pages.common import (
-    ERRORS, GOTO, STEP, answers, announce_step, follow_goto, mediator, reference_date, run_script, sync,
+    ERRORS, GOTO, PAGE_FILES, STEP, answers, announce_step, follow_goto, mediator, reference_date, run_script, sync,
     unknown_key, widget_key,
 )
 
@@ -65,6 +66,7 @@ def _seed(question: iv.Question, options: tuple[iv.Option, ...]) -> None:
             st.session_state[key] = shown
         else:
             st.session_state[key] = value
+    reader.seed(question, options)   # a proposal read on the letter, pre-filled (not an answer)
     if question.kind == "date" and question.unknown_allowed and unknown_key(question) not in st.session_state:
         st.session_state[unknown_key(question)] = value == iv.UNKNOWN
 
@@ -103,7 +105,10 @@ def _sync(question: iv.Question) -> None:
 
 
 def _keep(step: iv.Step) -> None:
-    for question in step.visible_questions(answers()):
+    waiting = reader.pending()
+    for question in step.visible_questions(reader.shown()):
+        if question.id in waiting:
+            continue    # a proposal left as read stays a proposal: confirmed on the review
         if question.kind == "date":
             _sync(question)
         else:
@@ -112,25 +117,26 @@ def _keep(step: iv.Step) -> None:
 
 def _problems(step: iv.Step) -> dict[str, list[Problem]]:
     """The problems of one screen's answers, by question (later screens not reached)."""
-    shown = step.visible_questions(answers())
+    seen = reader.shown()
+    shown = step.visible_questions(seen)
     ids = tuple(q.id for q in shown)
     problems: dict[str, list[Problem]] = {}
     for question in shown:
-        value = answers().get(question.id)
+        value = seen.get(question.id)
         if question.kind == "date" and isinstance(value, str) and value != iv.UNKNOWN:
             try:
                 iv.parse_date(value, question.id)
             except iv.DateProblem as error:
                 problems[question.id] = [error.problem]
     try:
-        parse_case(iv.partial_case_dict(answers(), reference_date(), keep=ids))
+        parse_case(iv.partial_case_dict(seen, reference_date(), keep=ids))
     except InvalidCase as error:
         attached, _loose = iv.problems_by_question(error.problems)
         for qid, found in attached.items():
             if qid in ids and qid not in problems:
                 problems[qid] = found
     for question in shown:
-        if question.required and question.kind == "choice" and question.id not in answers():
+        if question.required and question.kind == "choice" and question.id not in seen:
             problems[question.id] = [Problem(question.id, "choice_missing")]
     return problems
 
@@ -147,7 +153,7 @@ def _checked(step: iv.Step) -> bool:
 def _next(step: iv.Step) -> None:
     if not _checked(step):
         return
-    steps = iv.visible_steps(answers())
+    steps = reader.steps()
     ids = [s.id for s in steps]
     index = ids.index(step.id) if step.id in ids else 0
     if index + 1 < len(steps):
@@ -160,7 +166,7 @@ def _next(step: iv.Step) -> None:
 def _back(step: iv.Step) -> None:
     _keep(step)
     st.session_state[PROBLEMS] = {}
-    steps = iv.visible_steps(answers())
+    steps = reader.steps()
     ids = [s.id for s in steps]
     index = ids.index(step.id) if step.id in ids else 0
     st.session_state[STEP] = ids[max(index - 1, 0)]
@@ -176,9 +182,9 @@ def _save_and_return(step: iv.Step) -> None:
 
 def _all_checked() -> None:
     problems: dict[str, list[Problem]] = {}
-    for step in iv.visible_steps(answers()):
+    for step in iv.visible_steps(reader.shown()):
         _keep(step)
-    for step in iv.visible_steps(answers()):
+    for step in iv.visible_steps(reader.shown()):
         problems.update(_problems(step))
     st.session_state[PROBLEMS] = problems
     if not problems:
@@ -212,7 +218,7 @@ AUTOCOMPLETE = {
 
 def render_question(question: iv.Question, problems: dict[str, list[Problem]], links: list[dict]) -> None:
     """The question's widget, then its help, its hints and its problems (linked to it)."""
-    options = iv.options_for(question, answers())
+    options = iv.options_for(question, reader.shown())
     _seed(question, options)
     key = widget_key(question)
     label = _(question.label)
@@ -231,6 +237,9 @@ def render_question(question: iv.Question, problems: dict[str, list[Problem]], l
         st.text_input(label, placeholder=placeholder, autocomplete=AUTOCOMPLETE.get(question.id, "off"), **common)
     described: list[str] = []
     notes = []
+    read = reader.evidence(question.id)
+    if read:
+        notes.append(read)
     if question.kind == "date":
         notes.append(_("Le jour, le mois et l'année, par exemple 06/10/2026."))
     if question.help:
@@ -238,7 +247,7 @@ def render_question(question: iv.Question, problems: dict[str, list[Problem]], l
     limit = _limit_caption(question)
     if limit:
         notes.append(limit)
-    notes += [_(hint.text) for hint in question.hints if hint.visible(answers())]
+    notes += [_(hint.text) for hint in question.hints if hint.visible(reader.shown())]
     if notes:
         help_key = f"help.{key}"
         with st.container(key=help_key):
@@ -323,7 +332,7 @@ def _show_step(step: iv.Step, problems: dict[str, list[Problem]], links: list[di
     heading(_(step.title), anchor=f"etape-{step.id}")
     if step.intro:
         st.markdown(_(step.intro))
-    for question in step.visible_questions(answers()):
+    for question in step.visible_questions(reader.shown()):
         render_question(question, problems, links)
 
 
@@ -335,7 +344,10 @@ st.html("<style>[data-testid='stMain'] [data-testid='stRadio'] label,"
         " { min-height: 1.5rem; align-items: center; }</style>")
 
 problems: dict[str, list[Problem]] = st.session_state.get(PROBLEMS, {})
-steps = iv.visible_steps(answers())
+# After a letter was read, the screens whose every question was read wait on the review.
+steps = iv.visible_steps(reader.shown()) if mediator() else reader.steps()
+if not steps:
+    st.switch_page(PAGE_FILES["review"])
 links: list[dict] = []
 # Focus the first field in error once, right after « Suivant » found problems.
 problem_token = json.dumps(sorted(problems))
@@ -347,7 +359,9 @@ if mediator():
     st.title(_("Votre situation"), anchor="etape-mediateur")
     announce_step(None, None, "etape-mediateur")
     st.markdown(_("Mode médiateur : toutes les questions sur une page."))
-    analysis = interview_analysis(answers(), reference_date())
+    if not reader.pending():
+        reader.letter_reader("interview")
+    analysis = interview_analysis(reader.shown(), reference_date())
     for step in steps:
         _show_step(step, problems, links, st.header)
         if step.id == DATES_STEP:
@@ -358,6 +372,8 @@ if mediator():
 else:
     step = _current(steps)
     st.session_state[STEP] = step.id
+    if reader.pending():
+        reader.open_step(step.id)    # a screen seen stays in « Étape n sur N », even once all read or answered
     ids = [s.id for s in steps]
     position = ids.index(step.id) + 1
     st.progress(position / len(steps), text=_("Étape {n} sur {total}").format(n=position, total=len(steps)))
@@ -365,12 +381,14 @@ else:
     announce_step(position, len(steps), f"etape-{step.id}")
     # The safe date: under the dates themselves on their screen, then at the top of every later one.
     after_dates = DATES_STEP in ids and position > ids.index(DATES_STEP) + 1
-    analysis = interview_analysis(answers(), reference_date()) if DATES_STEP in ids and position >= ids.index(DATES_STEP) + 1 else None
+    analysis = interview_analysis(reader.shown(), reference_date()) if DATES_STEP in ids and position >= ids.index(DATES_STEP) + 1 else None
     if after_dates:
         deadline_banner(analysis)
+    if position == 1 and not reader.pending():
+        reader.letter_reader("interview")    # the letter read instead of typed (issue 21)
     if step.intro:
         st.markdown(_(step.intro))
-    for question in step.visible_questions(answers()):
+    for question in step.visible_questions(reader.shown()):
         render_question(question, problems, links)
     if step.id == DATES_STEP:
         deadline_banner(analysis)

@@ -1,5 +1,6 @@
-"""The first screen: the language, what to have at hand, how long it takes, what happens
-to the data, the mediator mode, and « Reprendre » for an answers file."""
+"""The first screen: the language, what to have at hand, how long it takes, the letter read
+from a photo or a PDF, what happens to the data, the mediator mode, and « Reprendre » for an
+answers file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from assistant.pages.common import (
     GOTO, PAGE_FILES, announce_step, answers, download_answers_button, follow_goto, idle_minutes, mediator,
     memory_hours, resume_widget,
 )
+from assistant.pages.letter_reader import letter_reader
 
 follow_goto()
 
@@ -42,6 +44,8 @@ st.markdown(_("**Comptez environ 10 minutes** (huit écrans de questions)."))
 has_answers = bool(answers())
 st.button(_("Continuer mes réponses →") if has_answers else _("Commencer →"), type="primary", key="nav.start",
           on_click=_start, width="stretch")
+# Or the letter itself, photographed or chosen: what is read fills the questions (issue 21).
+letter_reader("start")
 
 st.info(_("**Vos données** : vos réponses sont gardées chiffrées sur le serveur, pour qu'un rechargement de la page n'en perde aucune, et seul cet onglet les retrouve (l'adresse de la page ne permet pas de les lire). Elles sont effacées {hours} heures après votre dernière action (en mode médiateur, après {minutes} minutes sans activité), ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(
     hours=memory_hours(), minutes=idle_minutes()), icon=":material/lock:")
