@@ -17,8 +17,8 @@ API (deterministic by seed; nothing here runs OCR):
 - ``amina_decision() -> Sample``: a decision like Amina's in CONTRACT §1 (RSA suspension by
   the CAF de Loire-Atlantique, Nantes; no reasons, no appeal route).
 - ``photo(pdf, seed, page=0) -> bytes`` / ``photos(pdf, seed) -> list[bytes]``: a phone photo
-  of a page (JPEG): the page on a background, perspective, rotation up to 10°, blur, shadow,
-  low light, noise, JPEG quality 40–70 (``photo_params(seed)`` gives the draw).
+  of a page (JPEG): the page on a background, perspective, rotation up to 10°, blur, a shadow
+  gradient and sometimes a cast shadow, low light, noise, JPEG quality 40–70 (``photo_params(seed)`` gives the draw).
 - ``scan(pdf, seed, page=0) -> bytes`` / ``scans(pdf, seed) -> list[bytes]``: an office scan
   (grayscale PNG at 200–300 dpi, skew up to 1.5°, noise, specks; ``scan_params(seed)``).
 
@@ -705,6 +705,7 @@ class PhotoParams:
     motion: int            # motion-blur length in pixels (0: none)
     light: float           # overall brightness factor (low light < 1)
     shadow: float          # darkest point of the shadow gradient (1: none)
+    cast: float            # a soft-edged shadow cast by the phone or a hand: how much it darkens (0: none)
     noise: float           # sensor noise sigma
     quality: int           # JPEG quality, 40–70
     dpi: float             # the page's resolution in the photo
@@ -715,7 +716,8 @@ def photo_params(seed: int) -> PhotoParams:
     return PhotoParams(rotation=rng.uniform(-PHOTO_MAX_ROTATION, PHOTO_MAX_ROTATION),
                        corners=tuple(rng.uniform(-0.04, 0.04) for _ in range(8)),
                        blur=rng.uniform(0.3, 1.4), motion=rng.choice((0, 0, 3, 5)), light=rng.uniform(0.55, 1.0),
-                       shadow=rng.uniform(0.45, 0.95), noise=rng.uniform(2.0, 8.0),
+                       shadow=rng.uniform(0.45, 0.95), cast=rng.choice((0.0, rng.uniform(0.2, 0.45))),
+                       noise=rng.uniform(2.0, 8.0),
                        quality=rng.randint(*PHOTO_JPEG_QUALITY), dpi=rng.uniform(150, 220))
 
 
@@ -752,6 +754,13 @@ def photo(pdf: bytes, seed: int, page: int = 0) -> bytes:
             + np.float32(np.sin(angle)) * np.arange(H, dtype=np.float32)[:, None] / H)
     ramp = (ramp - ramp.min()) / max(float(ramp.max() - ramp.min()), 1e-6)
     light = p.light * (p.shadow + (1 - p.shadow) * ramp)
+    if p.cast:
+        small = np.zeros((H // 8, W // 8), np.float32)
+        centre_xy = (int(rng.uniform(0, W // 8)), int(rng.choice((0, H // 8))))
+        axes = (int(rng.uniform(0.3, 0.6) * W // 8), int(rng.uniform(0.2, 0.4) * H // 8))
+        cv2.ellipse(small, centre_xy, axes, float(rng.uniform(0, 180)), 0, 360, 1.0, -1)
+        small = cv2.GaussianBlur(small, (0, 0), max(W // 8, 8) / 40)
+        light *= 1 - p.cast * cv2.resize(small, (W, H), interpolation=cv2.INTER_LINEAR)
     img *= light[..., None]
     img *= np.float32([1.0, 0.97, 0.9])
     # Blur (focus and hand movement), then sensor noise.
