@@ -48,6 +48,7 @@ AMINA_READ = Reading(pages=1, fields={
     "claimant.city": said("Nantes", "44000 NANTES"),
     "claimant.file_number": said("1234567", "N° allocataire : 1234567"),
     "context.amount_eur": said(607.75, "607,75 €"),
+    "organism.address": said("22 rue de Malville, 44000 Nantes", "22 rue de Malville — 44000 Nantes"),
 })
 
 
@@ -169,6 +170,7 @@ def test_a_read_decision_reaches_the_letters_in_six_screens_at_most(monkeypatch)
     # The review shows every read answer with its words, to confirm.
     captions = [c.value for c in at.caption]
     assert "lu sur votre courrier : « Madame Amina BENALI »" in captions
+    assert "lu sur votre courrier : « 22 rue de Malville — 44000 Nantes »" in captions   # asked on the letters page
     assert "Des réponses ont été lues sur votre courrier" in texts(at)
     at.button(key="reading.confirm").click().run()
     assert not at.exception, at.exception
@@ -176,8 +178,8 @@ def test_a_read_decision_reaches_the_letters_in_six_screens_at_most(monkeypatch)
     at.button(key="to_letters_top").click().run()
     assert {"dl.zip", "dl.docx.appeal"} <= {d.key for d in at.download_button}
     case = iv.case_dict(at.session_state["answers"])
-    expected = iv.case_dict(HERS)
-    assert case == expected
+    assert case == iv.case_dict({**HERS, "organism.address": "22 rue de Malville, 44000 Nantes"})
+    assert at.text_area(key="addr.organism.address").value == "22 rue de Malville, 44000 Nantes"
     assert not waiting(at)     # the evidence went with the confirmation
 
 
@@ -257,6 +259,27 @@ def test_the_camera_is_asked_for_after_a_click_and_its_photo_is_read(monkeypatch
     assert given == [[("image.jpg", b"\xff\xd8 photo")]]
     assert at.session_state["step"] == "decision"
     assert widget(at, "camera_input", "reading.photo.interview.0-1") is None   # closed once read
+
+
+def test_mediator_mode_shows_every_question_pre_filled_and_the_review_confirms(monkeypatch) -> None:
+    from tests.test_app import answer
+
+    at, _ = start(monkeypatch)
+    at.toggle(key="w.mediator").set_value(True).run()
+    at.switch_page("pages/interview.py").run()
+    assert at.radio(key="q.organism.kind").value is None      # drawn empty before the reading
+    give(at, "interview", ("decision.pdf", b"%PDF", "application/pdf"))
+    assert at.radio(key="q.organism.kind").value == "caf" and at.text_input(key="q.claimant.last_name").value == "Benali"
+    for question in iv.QUESTIONS.values():
+        if question.id in HERS and question.id not in waiting(at):
+            answer(at, question, HERS[question.id])
+    at.button(key="nav.check").click().run()
+    assert [t.value for t in at.title] == ["Vérifiez vos réponses"]
+    assert "claimant.last_name" not in at.session_state["answers"]     # shown, not yet hers
+    at.button(key="reading.confirm").click().run()
+    assert [t.value for t in at.title] == ["Vos droits"]
+    assert iv.case_dict(at.session_state["answers"]) == iv.case_dict(
+        {**HERS, "organism.address": "22 rue de Malville, 44000 Nantes"})
 
 
 # --- The real reader on a phone photo of a decision like Amina's ---------------------------------

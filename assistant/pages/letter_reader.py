@@ -186,6 +186,13 @@ def _take(result: Reading) -> None:
     """A reading's proposals into the session, the upload widgets emptied, then the screens."""
     st.session_state[PROPOSALS] = prefill.prefills(result, answers())
     st.session_state.pop(OPENED, None)
+    for qid in st.session_state[PROPOSALS]:
+        question = iv.QUESTIONS.get(qid)
+        if question is not None and st.session_state.get(widget_key(question)) in (None, ""):
+            # An empty field already drawn (mediator mode: every question at once) is drawn
+            # again pre-filled.
+            st.session_state.pop(widget_key(question), None)
+            st.session_state.pop(unknown_key(question), None)
     if not st.session_state[PROPOSALS]:
         st.session_state[NOTHING] = True
         st.rerun()

@@ -111,6 +111,17 @@ for step in iv.visible_steps(seen):
         names["st-key-" + key.replace(".", "-")] = edit_name(step)
 name_buttons(names)
 
+# Read on the letter but asked on « Vos courriers » (the body's address, under its name).
+elsewhere = [path for path in waiting if path not in iv.QUESTIONS]
+if elsewhere:
+    with st.container(border=True):
+        st.header(_("Lu aussi sur votre courrier"), anchor=False)
+        for path in elsewhere:
+            label = _("Adresse de l'organisme") if path == "organism.address" else _("Adresse d'un destinataire")
+            st.markdown(f"**{escape_markdown(label)}**  \n{escape_markdown(str(waiting[path].answer))}")
+            st.caption(reader.evidence(path))
+        st.caption(_("Vous pourrez la changer sur la page de vos courriers, au-dessus des courriers."))
+
 for problem in loose:
     st.error(iv.problem_text(problem, _, babel_locale()), icon=":material/error:")
 
