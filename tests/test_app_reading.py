@@ -62,7 +62,7 @@ def start(monkeypatch, result=AMINA_READ) -> tuple[AppTest, list]:
             raise result
         return result
 
-    monkeypatch.setattr(reading, "read_letter", read_letter)
+    monkeypatch.setattr(reading, "read_letter", read_letter, raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["reference_date"] = TODAY
     at.run()
@@ -282,6 +282,24 @@ def test_mediator_mode_shows_every_question_pre_filled_and_the_review_confirms(m
         {**HERS, "organism.address": "22 rue de Malville, 44000 Nantes"})
 
 
+def test_files_read_are_dropped_from_streamlits_memory(monkeypatch) -> None:
+    # Streamlit keeps an upload until the session ends; once read, the page removes it.
+    from types import SimpleNamespace
+
+    from streamlit.runtime import scriptrunner
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+    from assistant.pages import letter_reader
+
+    files = MemoryUploadedFileManager("/_stcore/upload_file")
+    files.add_file("session", UploadedFileRec(file_id="f1", name="decision.pdf", type="application/pdf", data=b"%PDF"))
+    files.add_file("session", UploadedFileRec(file_id="f2", name="autre.pdf", type="application/pdf", data=b"%PDF"))
+    monkeypatch.setattr(scriptrunner, "get_script_run_ctx", lambda: SimpleNamespace(session_id="session", uploaded_file_mgr=files))
+    letter_reader._release([SimpleNamespace(file_id="f1")])
+    assert [f.file_id for f in files.get_files("session", ["f1", "f2"])] == ["f2"]
+
+
 # --- The real reader on a phone photo of a decision like Amina's ---------------------------------
 
 
@@ -321,7 +339,7 @@ def test_a_read_answer_preselects_the_diagnosis_and_says_the_next_letter(monkeyp
     case_id = save_case(store, user, history__explanation_requested_on=ASKED.isoformat())
     evidence = "nous ne sommes pas en mesure de donner une suite favorable à votre demande"
     monkeypatch.setattr(reading, "read_answer_letter", lambda files: Reading(pages=1, fields={
-        "answer.kind": said("refusal_without_reasons", evidence)}))
+        "answer.kind": said("refusal_without_reasons", evidence)}), raising=False)
     at = app(user, page="pages/case_file.py", case_id=case_id)
     at.selectbox(key="pro.answer.to.0").set_value("explanation_request")
     give(at, "answer.0", ("reponse.pdf", b"%PDF la reponse", "application/pdf"))
