@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh Debian machine (root, Python 3.11):
-#   make run   — virtualenv, install, start the app on http://localhost:8501 (SQLite default, this machine only)
+#   make run   — virtualenv, install (and Tesseract, as root), start the app on http://localhost:8501 (SQLite default, this machine only)
 #   make test  — install test needs (Python deps; chromium, LibreOffice, PostgreSQL via apt-get) and run the suite
 PYTHON ?= python3
 VENV := .venv
@@ -55,7 +55,10 @@ install-test: $(VENV)/.test-installed
 system-deps:
 	bash .ci/system-deps.sh
 
+# Tesseract and its French model read a photographed letter (assistant/reading/): installed
+# here when missing, as root (otherwise a French message, and the app starts without it).
 run: install
+	bash .ci/system-deps.sh --ocr
 	$(PY) -m assistant migrate
 	$(VENV)/bin/streamlit run assistant/app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
@@ -67,6 +70,7 @@ bench: install-test system-deps
 	$(PY) bench/letters.py
 	$(PY) bench/batch.py
 	$(PY) bench/store.py
+	$(PY) bench/read.py
 
 # Encrypted backups of the case files' database (assistant/casefiles/backup.py, README's
 # operator section): `make backup` dumps the embedded SQLite file or DATABASE_URL's PostgreSQL

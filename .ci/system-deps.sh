@@ -7,8 +7,26 @@
 # npm (fetches Etalab's commune data for tests/test_communes.py, .ci/official-data.sh).
 # Only what is missing is installed. Without root, a missing component is reported
 # and the tests that need it fail (never a silent skip).
+#
+# `--ocr` (make run): only Tesseract and its French model, which the app needs to read a
+# photographed letter. Without root they are not installed: the app still starts, and says
+# that reading a photo is unavailable.
 set -euo pipefail
 need=()
+if [ "${1:-}" = "--ocr" ]; then
+  command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+  ls /usr/share/tesseract-ocr/*/tessdata/fra.traineddata >/dev/null 2>&1 || need+=(tesseract-ocr-fra)
+  [ ${#need[@]} -eq 0 ] && exit 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Tesseract manque : la lecture des courriers photographiés ne marchera pas. Installez-le en root (« sudo apt-get install ${need[*]} »), ou relancez « make run » en root." >&2
+    exit 0
+  fi
+  echo "Installation de Tesseract pour lire les courriers photographiés : ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  exit 0
+fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)

@@ -45,6 +45,10 @@ ENUM_FIELDS = ("organism.kind", "benefit", "situation", "decision.ground")
 TRUE_WORDS = {"true", "vrai", "oui", "o", "yes", "y", "1", "x"}
 FALSE_WORDS = {"false", "faux", "non", "n", "no", "0"}
 UNKNOWN_WORDS = {"", "null", "?", "je ne sais pas", "ne sait pas", "nsp", "inconnu"}
+# Columns a sheet pre-filled from scanned letters adds for the volunteer (`read FOLDER --xlsx`,
+# associations/prefill.py): where the row was read from, what a human must fill or check.
+# The batch reads past them.
+NOTE_COLUMNS = ("Dossier lu", "À vérifier")
 
 
 @dataclass
@@ -157,7 +161,7 @@ def _check_header(header: list[str]) -> list[str]:
     aliases = column_aliases()
     problems, paths = [], []
     for column in columns:
-        path = aliases.get(_fold(column)) if column else ""
+        path = aliases.get(_fold(column)) if column and _fold(column) not in map(_fold, NOTE_COLUMNS) else ""
         if path is None:
             close = difflib.get_close_matches(column, sorted({*known_columns(), *(label(p) for p in known_columns())}), n=1)
             hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""

@@ -1,4 +1,4 @@
-"""Command line (CONTRACT §2): `python -m assistant analyse|letters|batch …`, plus `stats`.
+"""Command line (CONTRACT §2): `python -m assistant analyse|letters|batch|read …`, plus `stats`.
 
 Exit codes: 0 success; 2 invalid input (French message on stderr, no traceback);
 1 anything else; `refs check` also 3 when some legal references are stale. Imports are
@@ -85,8 +85,10 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="données du paquet npm @socialgouv/legi-data : signale les références dont la version "
                               "citée n'est plus en vigueur ou dont le texte a changé (code de sortie 3)")
     from assistant.cli.cases import add_parsers
+    from assistant.cli.read import add_parser as add_read_parser
 
     add_parsers(sub)
+    add_read_parser(sub)
     return parser
 
 
@@ -206,6 +208,12 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read(args: argparse.Namespace) -> int:
+    from assistant.cli.read import run_read
+
+    return run_read(args)
+
+
 def _stats(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -273,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     handlers = {"analyse": _analyse, "letters": _letters, "batch": _batch, "stats": _stats, "collective": _collective, "template": _template,
                 "migrate": _migrate, "health": _health, "backup": _backup, "restore": _restore, "cases": _cases,
-                "accounts": _accounts, "refs": _refs}
+                "accounts": _accounts, "refs": _refs, "read": _read}
     logs.configure(default="off")   # JSON lines only where MESDROITS_LOG says: stderr is for people here
     with logs.timed("command_done", source="cli", command=args.command) as fields:
         fields["exit_code"] = code = _run(handlers[args.command], args)

@@ -1,0 +1,274 @@
+"""Reading a letter from its files (assistant/reading: sources, ocr, letter_text, read_letter).
+
+Every bad input of issue 21 gives its French message naming the file, never a traceback; the
+limits are checked before the costly part. OCR is slow (~1.5 s of CPU a page): only a handful of
+pages are read here, each once (module fixtures); the rest checks what happens before the OCR.
+"""
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFile
+
+from assistant.reading import letter_text, ocr, read_letter, sources
+from assistant.reading.model import CONFIDENCE_THRESHOLD, UnreadableLetter
+from tests.conftest import SHARED, require_shared, require_tool
+
+LETTERS = SHARED / "letters"
+NO_TEXT = "Aucun texte de courrier n'a pu être lu sur"
+
+
+@pytest.fixture(scope="module")
+def tesseract() -> str:
+    return require_tool("tesseract", "tesseract-ocr")
+
+
+@pytest.fixture(scope="module")
+def scan_png() -> bytes:
+    return require_shared(LETTERS / "caf-apl-suspension-scan.png").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def photo_jpg() -> bytes:
+    return require_shared(LETTERS / "caf-apl-suspension-photo.jpg").read_bytes()
+
+
+def _encoded(image: Image.Image, kind: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=kind, **options)
+    return buffer.getvalue()
+
+
+def text_pdf(body: str) -> bytes:
+    """A PDF with a text layer, as a body's software makes it (Typst, the project's engine)."""
+    import typst
+
+    source = "#set page(paper: \"a4\")\n#set text(lang: \"fr\")\n" + body.replace("\n", " \\\n")
+    return typst.compile(source.encode("utf-8"))
+
+
+LETTER_BODY = """CAF du Nord
+82 rue Brûle-Maison
+59024 Lille Cedex
+Monsieur Thomas Petit
+21 rue Solférino
+59000 Lille
+Lille, le 2 novembre 2026
+Numéro allocataire : 7654321
+Objet : suspension de votre aide personnalisée au logement
+Monsieur, nous n'avons pas reçu les justificatifs demandés le 1er octobre 2026. En conséquence, le versement
+de votre aide personnalisée au logement (APL) est suspendu à compter du 1er novembre 2026.
+Vous pouvez contester cette décision dans un délai de deux mois à compter de sa notification en saisissant le
+directeur de la Caf, qui statue après avis de la commission de recours amiable."""
+
+
+def _refused(files, *words: str) -> str:
+    with pytest.raises(UnreadableLetter) as caught:
+        list(sources.pages(files))
+    message = str(caught.value)
+    assert files[-1][0] in message or any(name in message for name, _ in files)
+    for word in words:
+        assert word in message, message
+    return message
+
+
+# --- Refused before anything is decoded ---------------------------------------------------
+
+def test_an_unsupported_format_is_named_whatever_its_name():
+    _refused([("courrier.pdf", b"Bonjour, ceci est un texte, pas un PDF.")], "format non pris en charge")
+    _refused([("page.docx", b"PK\x03\x04" + bytes(100))], "format non pris en charge")
+
+
+def test_an_empty_or_oversized_file_is_refused_before_it_is_read():
+    _refused([("vide.jpg", b"")], "vide")
+    _refused([("enorme.jpg", b"\xff\xd8\xff" + bytes(sources.MAX_FILE_BYTES))], "trop volumineux", "25 Mo")
+
+
+def test_a_200_page_pdf_is_refused_from_its_page_count_before_any_page_is_rendered(monkeypatch):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(200):
+        pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    pdf.close()
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a page was rendered")
+
+    monkeypatch.setattr(pdfium.PdfPage, "render", no_rendering)
+    monkeypatch.setattr(pdfium.PdfPage, "get_textpage", no_rendering)
+    _refused([("annexes.pdf", buffer.getvalue())], "trop de pages", "20 au plus")
+
+
+def test_pages_of_several_files_count_together(scan_png):
+    small = _encoded(Image.new("L", (50, 70), 255), "PNG")
+    files = [(f"page-{n:02d}.png", small) for n in range(1, sources.MAX_PAGES + 2)]
+    _refused(files, "page-21.png", "trop de pages")
+    assert sources.page_count(files[:sources.MAX_PAGES]) == sources.MAX_PAGES
+
+
+def test_an_encrypted_pdf_asks_for_it_without_password():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    _refused([("protege.pdf", buffer.getvalue())], "mot de passe")
+
+
+def test_a_malformed_or_truncated_pdf_is_said_to_be_damaged():
+    _refused([("casse.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> nonsense")], "abîmé")
+    whole = text_pdf(LETTER_BODY)
+    _refused([("coupe.pdf", whole[: len(whole) // 3])], "abîmé")
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that announces `width`×`height` pixels in a few bytes: what an image bomb is."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = zlib.compress(b"\x00" * (1 + width // 8) * 8)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("width, height", [(40_000, 40_000), (9_000, 9_000)])
+def test_an_image_bomb_is_refused_from_its_header(width, height):
+    """Far above the limit Pillow refuses it itself; just above, its warning is made an error."""
+    assert Image.MAX_IMAGE_PIXELS == sources.MAX_PIXELS
+    _refused([("bombe.png", _png_header(width, height))], "image trop grande")
+
+
+def test_a_truncated_photo_is_said_to_be_damaged(photo_jpg):
+    _refused([("coupee.jpg", photo_jpg[: len(photo_jpg) // 2])], "abîmée")
+
+
+# --- Decoded, bounded, upright, without OCR ------------------------------------------------
+
+def test_a_50_megapixel_photo_is_decoded_already_reduced(scan_png):
+    photo = Image.open(io.BytesIO(scan_png)).convert("RGB").resize((6120, 8160))   # 49.9 MP
+    data = _encoded(photo, "JPEG", quality=70)
+    del photo
+    decoded: list[tuple[int, int]] = []
+    real_load = ImageFile.ImageFile.load
+
+    def spy_load(image):
+        pixels = real_load(image)
+        decoded.append(image.size)
+        return pixels
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ImageFile.ImageFile, "load", spy_load)
+        [page] = sources.pages([("photo-50mp.jpg", data)])
+    assert max(page.image.size) <= sources.WORK_LONG_SIDE
+    assert page.image.mode == "L"
+    assert decoded and max(decoded[0]) <= 2 * sources.WORK_LONG_SIDE, "decoded whole, not at a reduced scale"
+
+
+def test_exif_orientation_is_applied():
+    image = Image.new("RGB", (400, 300), "white")
+    exif = Image.Exif()
+    exif[0x0112] = 6   # the phone was held sideways: turn 90° to show it
+    [page] = sources.pages([("tournee.jpg", _encoded(image, "JPEG", exif=exif))])
+    assert page.image.size == (300, 400)
+
+
+def test_an_iphone_heic_is_decoded_like_the_same_photo_in_png(photo_jpg):
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    photo = Image.open(io.BytesIO(photo_jpg)).reduce(2)   # HEVC encoding is slow: a smaller photo
+    heic = _encoded(photo, "HEIF", quality=80)
+    assert sources.kind_of(heic) == "heif"
+    [from_heic] = sources.pages([("IMG_0001.HEIC", heic)])
+    [from_png] = sources.pages([("photo.png", _encoded(photo, "PNG"))])
+    assert from_heic.image.size == from_png.image.size
+    difference = np.abs(np.asarray(from_heic.image, np.int16) - np.asarray(from_png.image, np.int16))
+    assert difference.mean() < 8
+
+
+def test_a_transparent_png_becomes_white_paper():
+    image = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+    [page] = sources.pages([("transparent.png", _encoded(image, "PNG"))])
+    assert np.asarray(page.image).min() == 255
+
+
+def test_a_text_pdf_is_read_from_its_text_layer_without_ocr(monkeypatch):
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("the OCR ran on a text PDF")
+
+    monkeypatch.setattr(ocr, "read_image", no_ocr)
+    text, pages = letter_text([("decision.pdf", text_pdf(LETTER_BODY))])
+    assert pages == 1
+    assert "Numéro allocataire : 7654321" in text
+    assert "aide personnalisée au logement" in text
+
+
+def test_a_scanned_pdf_gives_its_pages_as_images_at_about_300_dpi(scan_png):
+    scanned = _encoded(Image.open(io.BytesIO(scan_png)).convert("L"), "PDF", resolution=150.0)
+    [page] = sources.pages([("scan.pdf", scanned)])
+    assert page.text is None and page.image is not None
+    assert abs(page.image.height - 297 / 25.4 * sources.PDF_DPI) < 40   # an A4 page at 300 dpi
+
+
+def test_a_page_photographed_sideways_is_turned_level_before_the_ocr(scan_png):
+    scan = np.asarray(Image.open(io.BytesIO(scan_png)).convert("L"))
+    sideways = np.ascontiguousarray(np.rot90(scan))
+    turned = ocr.level(sideways)
+    assert turned.shape == scan.shape   # portrait again (upside down or not: read_image tries both)
+    tilted = ocr.level(np.asarray(Image.fromarray(scan).rotate(7, fillcolor=255, expand=False)))
+    assert abs(ocr._levelling(ocr._ink(tilted))[0]) < 0.5
+
+
+# --- Read by Tesseract: a handful of pages, each once ----------------------------------------
+
+@pytest.fixture(scope="module")
+def public_readings(tesseract, scan_png, photo_jpg):
+    return {"scan": read_letter([("caf-apl-suspension-scan.png", scan_png)]),
+            "photo": read_letter([("caf-apl-suspension-photo.jpg", photo_jpg)])}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["scan", "photo"])
+def test_the_public_example_gives_every_expected_field(public_readings, kind):
+    expected = json.loads(require_shared(LETTERS / "caf-apl-suspension.expected.json").read_text(encoding="utf-8"))
+    reading = public_readings[kind]
+    assert reading.pages == 1
+    found = {name: reading.fields[name].value for name in expected if name in reading.fields}
+    assert found == expected
+    assert all(p.confidence >= CONFIDENCE_THRESHOLD and p.evidence for p in reading.fields.values())
+
+
+def test_a_blank_page_says_no_letter_text_was_read(tesseract):
+    blank = _encoded(Image.new("L", (1240, 1754), 250), "PNG")
+    with pytest.raises(UnreadableLetter, match=f"{NO_TEXT} page-blanche.png"):
+        letter_text([("page-blanche.png", blank)])
+
+
+def test_a_photo_of_something_else_says_no_letter_text_was_read(tesseract):
+    """A made-up snapshot: a sky, a lawn, a sun, leaves; shapes and colours, no writing."""
+    import cv2
+
+    rng = np.random.default_rng(21)
+    scene = np.zeros((1500, 2000, 3), np.uint8)
+    scene[:700] = (235, 190, 120)
+    scene[700:] = (60, 150, 70)
+    cv2.circle(scene, (1600, 250), 140, (80, 220, 250), -1)
+    for _ in range(60):
+        centre = (int(rng.integers(0, 2000)), int(rng.integers(650, 1500)))
+        colour = tuple(int(c) for c in rng.integers(20, 200, 3))
+        cv2.ellipse(scene, centre, (int(rng.integers(10, 80)), int(rng.integers(5, 40))), float(rng.integers(0, 180)),
+                    0, 360, colour, -1)
+    scene = cv2.GaussianBlur(scene, (0, 0), 1.5)
+    photo = _encoded(Image.fromarray(scene[:, :, ::-1]), "JPEG", quality=60)
+    with pytest.raises(UnreadableLetter, match=f"{NO_TEXT} jardin.jpg"):
+        letter_text([("jardin.jpg", photo)])
