@@ -18,7 +18,9 @@ import streamlit as st
 from assistant import reading
 from assistant.core.i18n import _
 from assistant.law import interview as iv
-from assistant.pages.common import GENERATION, GOTO, PAGE_FILES, STEP, answers, escape_markdown, unknown_key, widget_key
+from assistant.pages.common import (
+    ANSWERS, GENERATION, GOTO, PAGE_FILES, STEP, answers, escape_markdown, outcome, unknown_key, widget_key,
+)
 from assistant.reading import prefill_answers as prefill
 from assistant.reading.model import Reading, UnreadableLetter
 
@@ -87,8 +89,6 @@ def drop() -> None:
 def confirm_all() -> None:
     """« Tout confirmer »: every proposal pending becomes the person's answer; the reading
     (evidence included) is dropped. Then her rights, when the answers make a case."""
-    from assistant.pages.common import ANSWERS, outcome
-
     st.session_state[ANSWERS] = prefill.confirmed(answers(), proposals())
     drop()
     if outcome().ok:
