@@ -1,0 +1,54 @@
+"""A body's answer to one of our letters → the answer kind of the follow-up diagnosis.
+
+The kinds are those of assistant.casefiles.followup.AnswerKind, read as its questions ask
+them: does the body withdraw its decision, say it is not the right body, ask for a document
+(an identity document) first, only ask for more time, give what was asked (all, part,
+nothing) and, when it refuses, state the facts and the legal texts. The cues are data
+(patterns.yaml `answers`); an answer with the cues of two kinds is left unanswered.
+"""
+from __future__ import annotations
+
+from assistant.casefiles.followup import AnswerKind
+from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
+from assistant.reading.text import Hit, Letter, compiled, patterns
+
+FIELD = "answer.kind"
+
+
+def _cue(letter: Letter, kind: str) -> Hit | None:
+    found = sorted({(m.start(), m.end()) for regex in patterns()["answers"][kind]
+                    for m in compiled(regex).finditer(letter.flat_folded)})
+    return Hit(found[0][0], found[0][1], letter.evidence(*found[0])) if found else None
+
+
+def _reasons(letter: Letter) -> tuple[bool, bool]:
+    """(a text cited outside the appeal passages, a fact stated): the two halves of reasons."""
+    ground = next((h for h in letter.find("legal_ground") if not letter.sentence_has("not_grounds", h.start)
+                   and not letter.sentence_has("privacy", h.start)), None)
+    return ground is not None, letter.any("facts") is not None
+
+
+def read_answer(text: str) -> dict[str, Proposal]:
+    """{"answer.kind": Proposal} when one kind is read with confidence >= CONFIDENCE_THRESHOLD, else {}."""
+    letter = Letter(text)
+    hits = {kind: hit for kind in patterns()["answers"] if (hit := _cue(letter, kind))}
+    # An answer that refuses part of what was asked is partial, whatever it refuses with.
+    if "partial" in hits and set(hits) <= {"partial", "refusal", "complete"}:
+        return _keep(AnswerKind.partial, hits["partial"], 0.85)
+    if len(hits) != 1:
+        return {}
+    kind, hit = next(iter(hits.items()))
+    if kind != "refusal":
+        return _keep(AnswerKind(kind), hit, 0.88)
+    ground, fact = _reasons(letter)
+    if ground:  # the text applied, with the facts it names (« mettant en cause des tiers »)
+        return _keep(AnswerKind.refusal_with_reasons, hit, 0.88 if fact else 0.84)
+    if not ground and not fact:
+        return _keep(AnswerKind.refusal_without_reasons, hit, 0.85 if letter.complete else 0.7)
+    return {}
+
+
+def _keep(kind: AnswerKind, hit: Hit, confidence: float) -> dict[str, Proposal]:
+    if confidence < CONFIDENCE_THRESHOLD:
+        return {}
+    return {FIELD: Proposal(value=kind.value, evidence=hit.evidence, confidence=confidence)}

@@ -1,0 +1,547 @@
+"""A decision letter's text → proposed case-file fields, each with the words it was read from.
+
+Deterministic, readable rules (issue 21, point 2): the words they look for are data
+(patterns.yaml), the bodies and benefits come from the registry (assistant/law/bodies.py),
+places are checked with assistant/law/places.py. A rule that finds contradictory cues, or
+only weak ones, proposes nothing: unanswered is better than wrong. A « no » is proposed only
+where the letter was read whole (opening, body, closing formula) and says nothing of the kind.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Callable, Optional
+
+from assistant.law import bodies
+from assistant.law.places import normalise, resolve
+from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
+from assistant.reading.text import (
+    AMOUNT, DATE, Hit, Letter, as_number, compiled, fold, parse_amount, parse_date, patterns,
+)
+
+Found = dict[str, Proposal]
+
+_TITLE = re.compile(r"^(?:monsieur|madame|mademoiselle|m\.|mme\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
+_POSTAL = re.compile(r"^(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\d,;:()]{2,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
+_OCR_DIGITS = str.maketrans("OoIlLS", "001115")
+_SALUTATION = re.compile(r"^(madame|monsieur|mademoiselle)\b[^,]{0,30},\s*$|^(objet|concerne)\b")
+
+
+def _p(value, evidence: str, confidence: float) -> Proposal:
+    return Proposal(value=value, evidence=evidence.strip()[:400], confidence=confidence)
+
+
+# --- The sending body -------------------------------------------------------------------------
+
+def _header_end(letter: Letter) -> int:
+    """Index in `letter.lines` of the subject line or the salutation: the letterhead, the
+    addresses and the date come before it."""
+    for i, (_, folded) in enumerate(letter.lines):
+        if _SALUTATION.search(folded):
+            return i
+    return min(len(letter.lines), 15)
+
+
+def _kinds_in(folded_line: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the body names on a line; a name inside a longer one is not
+    counted (« MDMPH » in the Rhône MDPH's full name, « Métropole de Lyon » too)."""
+    found = [(m.start(), m.end(), kind) for kind, regexes in patterns()["organisms"].items()
+             for regex in regexes for m in compiled(regex).finditer(folded_line)]
+    return sorted(f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0]) for o in found))
+
+
+_SEPARATOR = re.compile(r"\s+[—–|]\s+|\s+-\s+")
+
+
+def _header_lines(letter: Letter, end: int) -> list[tuple[str, str]]:
+    """The letterhead's lines, a name cut over two lines joined again (« … de la \\n Métropole »)."""
+    out: list[tuple[str, str]] = []
+    for line, folded in letter.lines[:end]:
+        if out and (re.search(r"\b(de|du|des|de la|et de la|d'|l')$", out[-1][1]) or re.match(r"^[a-z]", line)):
+            out[-1] = (out[-1][0] + " " + line, out[-1][1] + " " + folded)
+        else:
+            out.append((line, folded))
+    return out
+
+
+def _dedouble(name: str) -> str:
+    """« France Travail France Travail » (a logo's text and the name) → « France Travail »."""
+    words = name.split()
+    half = len(words) // 2
+    return " ".join(words[:half]) if len(words) % 2 == 0 and half and words[:half] == words[half:] else name
+
+
+def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
+    """The body's name from its first word, up to a separator (« — ») or a figure; whether it
+    says more than the bare name (« CAF du Nord », not « caf »)."""
+    rest = _SEPARATOR.split(line[start:], maxsplit=1)[0]
+    rest = re.split(r"\s+\d|[,:;]", rest, maxsplit=1)[0].strip(" -")
+    return _dedouble(rest), len(rest) > end - start + 1
+
+
+def organism(letter: Letter) -> Found:
+    """organism.kind, .name, .address from the letterhead: the body named before the subject
+    line. Two kinds there (and none first on its own line) leave the kind unanswered."""
+    end = _header_end(letter)
+    lines = _header_lines(letter, end)
+    hits = [(i, start, stop, kind) for i, (_, folded) in enumerate(lines) for start, stop, kind in _kinds_in(folded)]
+    out: Found = {}
+    if not hits:
+        whole = [(line, kind) for line, folded in letter.lines for _, _, kind in _kinds_in(folded)]
+        if len({kind for _, kind in whole}) == 1:
+            out["organism.kind"] = _p(whole[0][1], whole[0][0], 0.82)
+        return out
+    kinds = {kind for *_, kind in hits}
+    if len(kinds) == 1:
+        kind, confidence = kinds.pop(), 0.95
+    else:
+        first_line = min(h[0] for h in hits)
+        on_first = {k for i, *_, k in hits if i == first_line}
+        if len(on_first) != 1:
+            return out
+        kind, confidence = on_first.pop(), 0.85  # the letterhead's; the others are partners, payers
+    # Of the names printed (a logo's « caf », then « CAF de l'Eure »), the one that says most;
+    # on one line, the last one that is not part of another (« l'Assurance retraite Carsat Aquitaine »).
+    names = []
+    for i, start, stop, k in hits:
+        if k == kind:
+            name, full = _name_at(lines[i][0], start, stop)
+            address = _address_of(lines, i, start)
+            names.append((full, address is not None, i, start, name, address))
+    full, _, i, _, name, address = max(names)
+    out["organism.kind"] = _p(kind, lines[i][0], confidence)
+    if 3 <= len(name) <= 130:
+        out["organism.name"] = _p(name, lines[i][0], min(confidence, 0.9) if full else 0.82)
+    if address:
+        out["organism.address"] = _p(address, address, 0.85)
+    return out
+
+
+def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
+    """The body's address: after its name on the same line (« CAF du Nord — 8 quai … — 59000
+    Lille »), or on the lines under it down to the postal code (at most four)."""
+    parts = _SEPARATOR.split(lines[i][0][start:])
+    if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
+        return ", ".join(p.strip() for p in parts[1:])
+    block: list[str] = []
+    for line, folded in lines[i + 1:i + 5]:
+        if _TITLE.match(folded) or DATE.search(folded) or ":" in line or _kinds_in(folded):
+            return None
+        block += [p.strip() for p in _SEPARATOR.split(line)]
+        if _POSTAL.match(block[-1]) or re.match(r"^(cs|tsa|bp)\s*\d+.*\d{5}", folded):
+            return ", ".join(block)
+    return None
+
+
+# --- The claimant -----------------------------------------------------------------------------
+
+_PARTICLES = {"de", "du", "d'", "da", "le", "la", "van", "von", "del", "des"}
+
+
+def _title(name: str) -> str:
+    """« BENALI » → « Benali », « N'DIAYE » → « N'Diaye », « LE GALL » → « Le Gall »: a name in
+    capitals as the person writes it; a name already in small letters stays as printed."""
+    return name.title() if name.isupper() else name
+
+
+def _split_names(names: str) -> Optional[tuple[str, str, float]]:
+    """(first name, last name, confidence) of « Thomas Petit », « Amina BENALI », « BENALI Amina »,
+    « AMINA BENALI » (all capitals: first name first, as addresses are written); None when the
+    order cannot be told (three names and no capitals, mixed capitals)."""
+    words = names.split()
+    if len(words) < 2 or any(not w[:1].isupper() for w in words if w.lower() not in _PARTICLES):
+        return None
+    capitals = [w.isupper() and len(w.strip("-'")) > 1 for w in words]
+    if all(capitals):
+        if len(words) == 2 or (len(words) > 2 and words[1].lower() in _PARTICLES):
+            return _title(words[0]), _title(" ".join(words[1:])), 0.84
+        return None
+    if any(capitals):
+        caps = [w for w, c in zip(words, capitals) if c]
+        rest = [w for w, c in zip(words, capitals) if not c]
+        if capitals == sorted(capitals) or capitals == sorted(capitals, reverse=True):  # a block, not mixed
+            return " ".join(rest), _title(" ".join(caps)), 0.9
+        return None
+    if len(words) == 2:
+        return words[0], words[1], 0.88
+    if words[1].lower() in _PARTICLES:
+        return words[0], " ".join(words[1:]), 0.84
+    return None
+
+
+def claimant(letter: Letter) -> Found:
+    """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
+    block that ends with a postal code line is read; two such blocks leave it unanswered."""
+    blocks = []
+    for i, (line, folded) in enumerate(letter.lines):
+        m = _TITLE.match(folded)
+        if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or \
+                re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou)\b", m.group("names")):
+            continue
+        for j in range(i + 1, min(i + 5, len(letter.lines))):
+            pm = _POSTAL.match(letter.lines[j][0])
+            if pm:
+                blocks.append((i, j, line[m.start("names"):].strip(), pm))
+                break
+    if len({b[2] for b in blocks}) != 1:
+        return {}
+    i, j, names, pm = blocks[0]
+    head = letter.lines[i][0]
+    out: Found = {}
+    split = _split_names(names)
+    if split:
+        out["claimant.first_name"] = _p(split[0], head, split[2])
+        out["claimant.last_name"] = _p(split[1], head, split[2])
+    street = [line for line, _ in letter.lines[i + 1:j]]
+    if street and any(re.search(r"\d", s) for s in street):
+        out["claimant.address"] = _p(", ".join(street), ", ".join(street), 0.88)
+    postal, city = pm.group("pc").translate(_OCR_DIGITS), pm.group("city").strip()
+    place = resolve(postal, city)
+    named = place.commune and normalise(city) in {normalise(n) for n in place.commune.names}
+    if named:
+        assert place.commune is not None
+        out["claimant.postal_code"] = _p(postal, letter.lines[j][0], 0.95)
+        canonical = next(n for n in place.commune.names if normalise(n) == normalise(city))
+        out["claimant.city"] = _p(canonical, letter.lines[j][0], 0.92)
+    elif place.commune or place.candidates:
+        out["claimant.postal_code"] = _p(postal, letter.lines[j][0], 0.7)
+    return out
+
+
+# --- Numbers and dates ------------------------------------------------------------------------
+
+def nir_key_ok(value: str) -> bool:
+    """A 15-figure social-security number whose last two figures are its key (97 - the first
+    13 modulo 97; Corsica's 2A/2B count as 19/18): an OCR slip in it shows."""
+    if not re.fullmatch(r"[12]\d{2}[01]\d(\d{2}|2A|2B)\d{6}\d{2}", value):
+        return False
+    body = value[:13].replace("2A", "19").replace("2B", "18")
+    return 97 - int(body) % 97 == int(value[13:])
+
+
+def file_number(letter: Letter, kind: Optional[str]) -> Found:
+    """The number printed after its label (« Numéro allocataire : 7654321 »). The label of the
+    body's own kind wins; two different numbers under labels of the same rank: unanswered.
+    A social-security number is proposed only when its key checks; under a vague label
+    (« Vos références ») only such a number is."""
+    ranked: dict[int, set[str]] = {}
+    evidence: dict[str, str] = {}
+    labels = [(k, r, False) for k, regexes in patterns()["file_number_labels"].items() for r in regexes]
+    labels += [(None, r, True) for r in patterns()["file_number_vague_labels"]]
+    for label_kind, regex, vague in labels:
+        rank = 0 if label_kind == kind else 1
+        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.]?\s*(?P<value>[0-9a-z][0-9a-z /-]{3,24}[0-9a-z])\b")
+        for line, folded in letter.lines:
+            for m in value_re.finditer(folded):
+                value = line[m.start("value"):m.end("value")].replace(" ", "").upper()
+                value = re.sub(r"(?<=\d)[OIL](?=\d)", lambda c: c.group().translate(_OCR_DIGITS), value)
+                if sum(c.isdigit() for c in value) < 5 or not re.fullmatch(r"[0-9A-Z]+([/-][0-9A-Z]+)*", value):
+                    continue
+                nir_like = len(value) == 15 and value[:1] in "12" and sum(c.isdigit() for c in value) >= 13
+                if (nir_like and not nir_key_ok(value)) or (vague and not nir_like):
+                    continue
+                ranked.setdefault(rank, set()).add(value)
+                evidence.setdefault(value, line)
+    for rank in sorted(ranked):
+        values = ranked[rank]
+        if len(values) == 1:
+            value = values.pop()
+            return {"claimant.file_number": _p(value, evidence[value], 0.92 if rank == 0 else 0.85)}
+        return {}
+    return {}
+
+
+_DAY_NAME = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) )?"
+# The letter's own date line: « Lille, le 2 novembre 2026 », « Fait à Lille, le … », « Le 02/11/2026 »,
+# « Date : … ». In the letterhead, also after other words on the line (columns OCR'd as one line).
+_DATE_LINE = [
+    re.compile(rf"^(?:a )?[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){{0,3}} ?, (?:le )?{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
+]
+_DATE_IN_HEADER = re.compile(rf"(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$|\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
+_RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribue le|remis(e)? (en main propre )?le|"
+                       r"recu(e)? (par vous )?le)\s*:?\s*(le )?$")
+
+
+def dates(letter: Letter) -> Found:
+    """decision.date: the date on the letter's own date line (« Lille, le 2 novembre 2026 »,
+    « Date : 02/11/2026 »); decision.received_on only after a label of receipt."""
+    out: Found = {}
+    seen: dict[dt.date, str] = {}
+    end = _header_end(letter)
+    for i, (line, folded) in enumerate(letter.lines):
+        found = [m.group("date") for p in _DATE_LINE if (m := p.match(folded))] if i < end else []
+        if not found and (m := _DATE_IN_HEADER.search(folded)) and (i < end or m.group("fait")):
+            found = [m.group("date") or m.group("fait")]
+        for rest in found:
+            d = DATE.match(rest.strip())
+            day = parse_date(d) if d and d.end() >= len(rest.strip()) - 2 else None
+            if day:
+                seen.setdefault(day, line)
+                break
+    if len(seen) == 1:
+        day, line = next(iter(seen.items()))
+        out["decision.date"] = _p(day.isoformat(), line, 0.95)
+    received = set()
+    for line, folded in letter.lines:
+        for m in DATE.finditer(folded):
+            if _RECEIVED.search(folded[:m.start()]):
+                day = parse_date(m)
+                if day:
+                    received.add((day, line))
+    if len({d for d, _ in received}) == 1:
+        day, line = received.pop()
+        if "decision.date" not in out or day >= dt.date.fromisoformat(str(out["decision.date"].value)):
+            out["decision.received_on"] = _p(day.isoformat(), line, 0.88)
+    return out
+
+
+# --- What was decided, about what ---------------------------------------------------------------
+
+def _subject(letter: Letter) -> Optional[tuple[int, int]]:
+    """The subject line's span in the flat text: « Objet : … » up to its sentence's end, or
+    the title just above the salutation (« Révision de vos droits »)."""
+    m = re.search(r"\b(objet|concerne)\s*:", letter.flat_folded)
+    if m:
+        return letter.sentence_of(m.end())
+    end = _header_end(letter)
+    if 0 < end < len(letter.lines) and not letter.lines[end][1].startswith(("objet", "concerne")):
+        title, folded = letter.lines[end - 1]
+        if len(title) < 90 and not re.search(r"\d", title) and not _TITLE.match(folded):
+            at = letter.flat.find(" ".join(title.split()))
+            return (at, at + len(" ".join(title.split()))) if at >= 0 else None
+    return None
+
+
+def _benefit_names() -> dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]]:
+    """Each readable benefit → (patterns on the folded text, acronyms matched in capitals on
+    the letter's own text): the registry's names, patterns.yaml's others."""
+    data = patterns()
+    skip, ignored = set(data["not_readable"]["benefits"]), set(data["benefit_words_ignored"])
+    out: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
+    for benefit_id in bodies.benefit_ids():
+        if benefit_id in skip:
+            continue
+        folded = [compiled(r) for r in data["benefits"].get(benefit_id, [])]
+        short = bodies.benefit_words(benefit_id)["short"]
+        acronyms = [re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])")] if short.isupper() and short not in ignored else []
+        if not short.isupper() and short not in ignored:
+            folded.append(compiled(r"\b" + re.escape(fold(short)) + r"\b"))
+        out[benefit_id] = (folded, acronyms)
+    return out
+
+
+def _benefits_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict[str, Hit]:
+    lo, hi = span or (0, len(letter.flat))
+    found: dict[str, Hit] = {}
+    for benefit_id, (folded, acronyms) in _benefit_names().items():
+        matches = [m for r in folded for m in [r.search(letter.flat_folded, lo, hi)] if m]
+        matches += [m for r in acronyms for m in [r.search(letter.flat, lo, hi)] if m]
+        if matches:
+            m = min(matches, key=lambda m: m.start())
+            found[benefit_id] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
+    return found
+
+
+def benefit(letter: Letter, kind: Optional[str]) -> Found:
+    """The benefit the subject line names, else the only one the letter names. A benefit the
+    body read does not decide on (bodies.yaml) is left unanswered."""
+    subject = _subject(letter)
+    in_subject = _benefits_in(letter, subject) if subject else {}
+    everywhere = _benefits_in(letter)
+    if len(in_subject) == 1:
+        chosen, confidence = next(iter(in_subject.items())), 0.95
+    elif not in_subject and len(everywhere) == 1:
+        chosen, confidence = next(iter(everywhere.items())), 0.88
+    else:
+        return {}
+    benefit_id, hit = chosen
+    if kind and benefit_id not in bodies.organism(kind)["benefits"]:
+        return {}
+    return {"benefit": _p(benefit_id, hit.evidence, confidence)}
+
+
+def _situations_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict[str, Hit]:
+    found: dict[str, Hit] = {}
+    lo, hi = span or (0, len(letter.flat))
+    for situation, regexes in patterns()["situations"].items():
+        for regex in regexes:
+            for m in compiled(regex).finditer(letter.flat_folded, lo, hi):
+                if span is None and letter.sentence_has("not_grounds", m.start()) and situation in {"refusal", "suspension"}:
+                    continue  # « en cas de refus de la commission… », « suspend le délai »
+                if situation not in found or m.start() < found[situation].start:
+                    found[situation] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
+    return found
+
+
+def _one(found: dict[str, Hit]) -> Optional[str]:
+    """The only situation found, or the one that dominates all the others (patterns.yaml)."""
+    if len(found) == 1:
+        return next(iter(found))
+    dominates = patterns()["dominates"]
+    lead = [s for s in found if set(found) - {s} <= set(dominates.get(s, []))]
+    return lead[0] if len(lead) == 1 else None
+
+
+def situation(letter: Letter, kind: Optional[str]) -> Found:
+    """The situation the subject line names, else the one the letter names (or the one that
+    dominates: a penalty for an overpayment, a sanction by a suspension)."""
+    subject = _subject(letter)
+    in_subject = _situations_in(letter, subject) if subject else {}
+    chosen = _one(in_subject) if in_subject else None
+    found = in_subject if chosen else _situations_in(letter)
+    if not chosen:
+        chosen = _one(found)
+        if not chosen:
+            return {}
+        confidence = 0.88 if len(found) == 1 else 0.84
+    else:
+        confidence = 0.95 if len(in_subject) == 1 else 0.88
+        # « Objet : réduction de votre RSA » … « à titre de sanction »: the sanction is the decision.
+        body = _situations_in(letter)
+        over = [s for s in body if chosen in patterns()["dominates"].get(s, [])]
+        if len(over) == 1:
+            chosen, found, confidence = over[0], body, 0.85
+    if kind and chosen not in bodies.organism(kind)["situations"]:
+        return {}
+    return {"situation": _p(chosen, found[chosen].evidence, confidence)}
+
+
+# --- Amounts ------------------------------------------------------------------------------------
+
+def amounts(letter: Letter) -> Found:
+    """context.amount_eur: the amount in the sentence of the overpayment (« un indu de 1 234,50 € »);
+    context.withholding_eur: the amount withheld each month. Two different ones: unanswered."""
+    out: Found = {}
+    claimed: dict[float | int, str] = {}
+    for hit in letter.find("amount_cues"):
+        a, b = letter.sentence_of(hit.start)
+        m = AMOUNT.search(letter.flat_folded, hit.end, b)
+        if m and not letter.sentence_has("withholding_cues", hit.start):
+            claimed.setdefault(as_number(parse_amount(m)), letter.evidence(hit.start, m.end()))
+    if len(claimed) == 1:
+        value, evidence = next(iter(claimed.items()))
+        out["context.amount_eur"] = _p(value, evidence, 0.88)
+    withheld: dict[float | int, str] = {}
+    for hit in letter.find("withholding_cues"):
+        a, b = letter.sentence_of(hit.start)
+        if not letter.any("monthly", (a, b)):
+            continue
+        found = {as_number(parse_amount(m)) for m in AMOUNT.finditer(letter.flat_folded, a, b)}
+        if len(found) == 1:
+            withheld.setdefault(found.pop(), letter.evidence(a, b))
+    if len(withheld) == 1:
+        value, evidence = next(iter(withheld.items()))
+        out["context.withholding_eur"] = _p(value, evidence, 0.88)
+    return out
+
+
+# --- What the letter says, or does not say -----------------------------------------------------
+
+def _said_or_not(letter: Letter, field: str, hit: Optional[Hit], absent: str, unsure: bool = False) -> Found:
+    """True with its words; False only from a letter read whole; nothing when `unsure`."""
+    if hit:
+        return {field: _p(True, hit.evidence, 0.9)}
+    if letter.complete and not unsure:
+        return {field: _p(False, absent, 0.85)}
+    return {}
+
+
+def appeal_info(letter: Letter) -> Found:
+    """decision.appeal_info_given: a route (contester, recours, saisir…) and a time limit in the
+    same passage. A route without a time limit while the letter points to another page
+    (verso, notice, annexe): unanswered."""
+    for route in letter.find("appeal_route"):
+        a, b = letter.sentence_of(route.start)
+        window = (max(0, a - 1), min(len(letter.flat), b + 250))
+        time = letter.any("appeal_time", window)
+        if time:
+            return {"decision.appeal_info_given": _p(True, letter.evidence(route.start, max(route.end, time.end)), 0.92)}
+    elsewhere = letter.any("elsewhere") is not None
+    route = letter.any("appeal_route")
+    absent = ("Courrier lu en entier : aucune voie de recours avec son délai." if route is None
+              else f"Courrier lu en entier : « {route.evidence} », sans délai de recours.")
+    return _said_or_not(letter, "decision.appeal_info_given", None, absent, unsure=elsewhere)
+
+
+def _outside(letter: Letter, name: str, excluded: tuple[str, ...]) -> tuple[Optional[Hit], bool]:
+    """The first cue of `name` not in a sentence of the `excluded` lists, and whether one was
+    set aside there (then the letter's silence means nothing)."""
+    set_aside = False
+    for hit in letter.find(name):
+        if any(letter.sentence_has(ex, hit.start) for ex in excluded):
+            set_aside = True
+            continue
+        return hit, set_aside
+    return None, set_aside
+
+
+def reasons(letter: Letter) -> Found:
+    """decision.reasons_given: a text cited as the decision's ground (not in the appeal or data
+    passages) and facts stated. No text cited in a letter read whole: False."""
+    ground, _ = _outside(letter, "legal_ground", ("not_grounds", "privacy"))
+    fact = letter.any("facts")
+    if ground and fact:
+        return {"decision.reasons_given": _p(True, ground.evidence, 0.88)}
+    if not ground and letter.complete:
+        return {"decision.reasons_given": _p(False, "Courrier lu en entier : aucun texte de loi cité comme fondement de la décision.", 0.85)}
+    return {}
+
+
+def algorithm(letter: Letter) -> Found:
+    """decision.algorithm_mentioned: an algorithm, an automated processing, a data-matching or
+    a score named (a personal-data notice's « traitement automatisé » is not one)."""
+    hit, set_aside = _outside(letter, "algorithm", ("privacy",))
+    return _said_or_not(letter, "decision.algorithm_mentioned", hit,
+                        "Courrier lu en entier : aucune mention d'algorithme, de traitement automatisé ni de croisement de données.",
+                        unsure=set_aside)
+
+
+def ground(letter: Letter) -> Found:
+    """decision.ground = medical when a médecin-conseil or a medical assessment grounds it."""
+    hit = letter.any("medical")
+    return {"decision.ground": _p("medical", hit.evidence, 0.88)} if hit else {}
+
+
+def context(letter: Letter) -> Found:
+    """context.after_control, fraud_alleged, heard_before: True when said; fraud_alleged False
+    only when the letter says so (good faith, no fraud): silence says nothing either way."""
+    out: Found = {}
+    control = letter.any("control")
+    if control:
+        out["context.after_control"] = _p(True, control.evidence, 0.88)
+    said, denied = [], []
+    for hit in letter.find("fraud"):
+        if letter.sentence_has("fraud_generic", hit.start):
+            continue  # « Toute fausse déclaration vous expose… »: printed on every letter
+        denial = letter.sentence_has("fraud_negated", hit.start) or letter.sentence_has("negation", hit.start)
+        (denied if denial else said).append(hit)
+    denied += [h for h in letter.find("fraud_negated") if not any(d.start <= h.start < d.end + 80 for d in denied)]
+    if said and not denied:
+        out["context.fraud_alleged"] = _p(True, said[0].evidence, 0.88)
+    elif denied and not said:
+        out["context.fraud_alleged"] = _p(False, denied[0].evidence, 0.85)
+    heard = letter.any("heard")
+    if heard:
+        out["context.heard_before"] = _p(True, heard.evidence, 0.85)
+    return out
+
+
+RULES: tuple[Callable[[Letter], Found], ...] = (claimant, dates, amounts, appeal_info, reasons, algorithm, ground, context)
+
+
+def read_decision(text: str) -> dict[str, Proposal]:
+    """Every field the rules read from a decision letter's text with confidence >=
+    CONFIDENCE_THRESHOLD."""
+    letter = Letter(text)
+    found: Found = organism(letter)
+    kind = found["organism.kind"].value if "organism.kind" in found else None
+    kind = kind if isinstance(kind, str) else None
+    for rule in RULES:
+        found.update(rule(letter))
+    found.update(file_number(letter, kind))
+    found.update(benefit(letter, kind))
+    found.update(situation(letter, kind))
+    return {name: p for name, p in found.items() if p.confidence >= CONFIDENCE_THRESHOLD}

@@ -1,0 +1,538 @@
+"""The reading rules (assistant/reading/decision.py, answer.py) on letters' texts, no OCR.
+
+Letters written from public descriptions of each body's letters, people invented; each also
+read in a « noisy » variant (accents dropped, words cut at line ends, « ler » for « 1er »),
+as Tesseract gives them. A field the letter does not give is missing, never guessed.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+
+from assistant.casefiles.followup import AnswerKind
+from assistant.law import bodies
+from assistant.reading.answer import read_answer
+from assistant.reading.decision import read_decision
+from assistant.reading.model import CONFIDENCE_THRESHOLD
+from assistant.reading.text import Letter, compiled, fold, patterns
+from tests.conftest import SHARED
+
+# The OCR text of ../shared/letters/caf-apl-suspension-scan.png (tesseract -l fra).
+PETIT_SCAN = """CAF du Nord
+82 rue Brûle-Maison
+59024 Lille Cedex
+
+Monsieur Thomas Petit
+21 rue Solférino
+59000 Lille
+
+Lille, le 2 novembre 2026
+Numéro allocataire : 7654321
+
+Objet : suspension de votre aide personnalisée au logement
+Monsieur,
+
+Nous n'avons pas reçu les justificatifs demandés le ler octobre 2026. En conséquence, le
+versement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er
+novembre 2026.
+
+Vous pouvez contester cette décision dans un délai de deux mois à compter de sa notification
+en saisissant le directeur de la Caf, qui statue après avis de la commission de recours amiable.
+
+Nous vous prions d'agréer, Monsieur, nos salutations distinguées.
+"""
+PETIT_EXPECTED = {
+    "organism.kind": "caf", "organism.name": "CAF du Nord", "benefit": "apl", "situation": "suspension",
+    "decision.date": "2026-11-02", "claimant.file_number": "7654321", "claimant.last_name": "Petit",
+    "claimant.postal_code": "59000", "decision.appeal_info_given": True, "decision.algorithm_mentioned": False,
+}
+
+MSA_OVERPAYMENT = """MSA Nord-Pas de Calais
+33 rue du Metz
+59863 Lille Cedex 9
+
+Madame Claire DUBOIS
+4 chemin des Prés
+62140 Hesdin
+
+Lille, le 14 septembre 2026
+N° allocataire : 0456789
+
+Objet : notification d'un indu de prime d'activité
+
+Madame,
+
+A la suite d'un contrôle sur pièces, nous avons constaté que vos ressources du trimestre
+avaient été sous-évaluées. Vous avez perçu à tort la somme de 1 234,50 € au titre de la prime
+d'activité pour la période de mars à mai 2026, en application de l'article L. 845-3 du code
+de la sécurité sociale.
+
+Cette somme sera récupérée par une retenue de 85,00 € par mois sur vos prestations à venir.
+Le montant de l'indu peut faire l'objet d'une demande de remise de dette.
+
+Vous pouvez contester cette décision devant la commission de recours amiable dans un délai
+de deux mois à compter de sa réception.
+
+Veuillez agréer, Madame, l'expression de nos salutations distinguées.
+"""
+
+FRANCE_TRAVAIL_SANCTION = """France Travail
+Agence de Bordeaux Bastide
+12 quai de Queyries
+33100 Bordeaux
+
+Monsieur Karim HADDAD
+17 rue Fondaudège
+33000 Bordeaux
+
+Bordeaux, le 5 octobre 2026
+Identifiant France Travail : 1234567K
+
+Objet : sanction - suppression de votre allocation
+
+Monsieur,
+
+Par courrier du 10 septembre 2026, nous vous avons informé de notre intention de vous sanctionner
+et invité à présenter vos observations dans un délai de dix jours. Vous n'avez pas répondu.
+
+Vous ne vous êtes pas présenté au rendez-vous du 2 septembre 2026. En application des articles
+L. 5412-1 et R. 5412-1 du code du travail, nous avons décidé la suppression de votre allocation
+d'aide au retour à l'emploi (ARE) pour une durée d'un mois, à titre de sanction.
+
+Vous pouvez former un recours préalable auprès du directeur de votre agence dans un délai de deux
+mois à compter de la notification de la présente décision.
+
+Nous vous prions d'agréer, Monsieur, nos salutations distinguées.
+"""
+
+CPAM_REFUSAL = """Assurance Maladie
+CPAM de la Haute-Garonne
+3 boulevard du Professeur Léopold Escande
+31093 Toulouse Cedex 9
+
+Madame Sophie Martin
+8 allée des Demoiselles
+31400 Toulouse
+
+Toulouse, le 21/10/2026
+N° de sécurité sociale : 2 85 03 31 555 123 95
+
+Objet : refus de vos indemnités journalières
+
+Madame,
+
+Le médecin-conseil a estimé que votre arrêt de travail du 1er au 30 septembre 2026 n'est pas
+médicalement justifié. En conséquence, nous ne pouvons pas vous accorder les indemnités
+journalières pour cette période (article L. 315-1 du code de la sécurité sociale).
+
+Si vous contestez cet avis, vous pouvez saisir la commission médicale de recours amiable dans
+un délai de deux mois à compter de la réception de ce courrier.
+
+Nous vous prions de recevoir, Madame, nos salutations distinguées.
+"""
+
+CARSAT_OVERPAYMENT = """Carsat Rhône-Alpes
+35 rue Maurice Flandin
+69436 Lyon Cedex 03
+
+Monsieur Jean-Pierre ROUX
+2 place Bellecour
+69002 Lyon
+
+Lyon, le 3 novembre 2026
+Numéro de sécurité sociale : 1 52 07 69 123 456 41
+
+Objet : trop-perçu sur votre allocation de solidarité aux personnes âgées
+
+Monsieur,
+
+Le croisement de données avec l'administration fiscale a montré que vos ressources dépassent
+le plafond. Un trop-perçu de 3 600 € a été calculé sur votre allocation de solidarité aux
+personnes âgées (ASPA), conformément à l'article L. 815-11 du code de la sécurité sociale.
+Ces faits constituent une fausse déclaration.
+
+Vous pouvez contester cette décision devant la commission de recours amiable dans un délai de
+deux mois.
+
+Veuillez agréer, Monsieur, nos salutations distinguées.
+"""
+
+DEPARTEMENT_SANCTION = """Conseil départemental de la Gironde
+Direction de l'insertion
+1 esplanade Charles de Gaulle
+33074 Bordeaux Cedex
+
+Madame Nadia BENSALEM
+25 rue Judaïque
+33000 Bordeaux
+
+Bordeaux, le 12 novembre 2026
+Numéro de dossier : 2026-004512
+
+Objet : réduction de votre revenu de solidarité active
+
+Madame,
+
+Vous n'avez pas signé votre contrat d'engagements réciproques. Après avis de l'équipe
+pluridisciplinaire, devant laquelle vous avez été invitée à présenter vos observations, le
+Président du Conseil départemental a décidé, à titre de sanction, la réduction de votre RSA
+de 100 € par mois pendant deux mois (article L. 262-37 du code de l'action sociale et des familles).
+
+Vous pouvez former un recours administratif préalable auprès du Président du Conseil
+départemental dans un délai de deux mois.
+
+Veuillez recevoir, Madame, nos salutations distinguées.
+"""
+
+MDPH_REFUSAL = """Maison départementale des personnes handicapées du Rhône
+146 rue Pierre Corneille
+69003 Lyon
+
+Monsieur Paul GIRARD
+9 rue de la République
+69100 Villeurbanne
+
+Lyon, le 8 octobre 2026
+Numéro de dossier MDPH : 69-2026-77881
+
+Objet : décision de la CDAPH - allocation aux adultes handicapés
+
+Monsieur,
+
+La commission des droits et de l'autonomie des personnes handicapées (CDAPH), dans sa séance du
+1er octobre 2026, a rejeté votre demande d'allocation aux adultes handicapés : votre taux
+d'incapacité est inférieur à 50 % (article L. 821-2 du code de la sécurité sociale). Décision de refus.
+
+Vous pouvez former un recours administratif préalable auprès de la MDPH dans un délai de deux mois.
+
+Veuillez agréer, Monsieur, nos salutations distinguées.
+"""
+
+CAF_PENALTY = """Caisse d'allocations familiales de la Loire-Atlantique
+22 rue de Malville
+44937 Nantes Cedex 9
+
+Madame Amina BENALI
+12 rue des Lilas
+44000 Nantes
+
+Nantes, le 2 octobre 2026
+Numéro allocataire : 1234567
+
+Objet : notification d'une pénalité financière
+
+Madame,
+
+Vous avez omis de déclarer vos revenus, ce qui a entraîné un indu de revenu de solidarité active.
+Après examen de vos observations, le directeur vous inflige une pénalité financière de 300 €,
+en application de l'article L. 114-17 du code de la sécurité sociale. Cette décision a été prise
+à la suite d'un traitement automatisé de vos données (score de risque).
+
+Vous pouvez contester cette pénalité devant le tribunal judiciaire dans un délai de deux mois.
+
+Veuillez agréer, Madame, nos salutations distinguées.
+"""
+
+CAF_TERMINATION = """Caf de la Gironde
+Rue du Docteur Gabriel Péry
+33078 Bordeaux Cedex
+
+Monsieur Lucas Moreau
+5 cours Victor Hugo
+33000 Bordeaux
+
+Bordeaux, le 1er décembre 2026
+Numéro allocataire : 9876543
+
+Objet : fin de droits à l'allocation de rentrée scolaire
+
+Monsieur,
+
+Votre enfant a atteint l'âge de 18 ans. Vos droits à l'allocation de rentrée scolaire prennent fin
+au 1er janvier 2027.
+
+Veuillez agréer, Monsieur, nos salutations distinguées.
+"""
+
+CASES = {
+    "petit": (PETIT_SCAN, PETIT_EXPECTED),
+    "msa_overpayment": (MSA_OVERPAYMENT, {
+        "organism.kind": "msa", "organism.name": "MSA Nord-Pas de Calais", "claimant.first_name": "Claire",
+        "claimant.last_name": "Dubois", "claimant.postal_code": "62140", "claimant.city": "Hesdin",
+        "claimant.address": "4 chemin des Prés", "claimant.file_number": "0456789", "decision.date": "2026-09-14",
+        "benefit": "prime_activite", "situation": "overpayment", "context.amount_eur": 1234.5,
+        "context.withholding_eur": 85, "decision.appeal_info_given": True, "decision.reasons_given": True,
+        "context.after_control": True, "decision.algorithm_mentioned": False}),
+    "france_travail_sanction": (FRANCE_TRAVAIL_SANCTION, {
+        "organism.kind": "france_travail", "claimant.last_name": "Haddad", "claimant.first_name": "Karim",
+        "claimant.file_number": "1234567K", "decision.date": "2026-10-05", "benefit": "are", "situation": "sanction",
+        "context.heard_before": True, "decision.appeal_info_given": True, "decision.reasons_given": True}),
+    "cpam_refusal": (CPAM_REFUSAL, {
+        "organism.kind": "cpam", "organism.name": "CPAM de la Haute-Garonne", "claimant.postal_code": "31400",
+        "claimant.file_number": "285033155512395", "decision.date": "2026-10-21", "benefit": "indemnites_journalieres",
+        "situation": "refusal", "decision.ground": "medical", "decision.appeal_info_given": True}),
+    "carsat_overpayment": (CARSAT_OVERPAYMENT, {
+        "organism.kind": "carsat", "claimant.first_name": "Jean-Pierre", "claimant.last_name": "Roux",
+        "claimant.file_number": "152076912345641",
+        "claimant.postal_code": "69002", "benefit": "aspa", "situation": "overpayment", "context.amount_eur": 3600,
+        "decision.algorithm_mentioned": True, "context.after_control": True, "context.fraud_alleged": True,
+        "decision.appeal_info_given": True}),
+    "departement_sanction": (DEPARTEMENT_SANCTION, {
+        "organism.kind": "departement", "organism.name": "Conseil départemental de la Gironde",
+        "claimant.file_number": "2026-004512", "benefit": "rsa", "situation": "sanction",
+        "context.heard_before": True, "decision.date": "2026-11-12", "decision.reasons_given": True}),
+    "mdph_refusal": (MDPH_REFUSAL, {
+        "organism.kind": "mdph", "benefit": "aah", "situation": "refusal", "claimant.city": "Villeurbanne",
+        "decision.date": "2026-10-08", "decision.appeal_info_given": True}),
+    "caf_penalty": (CAF_PENALTY, {
+        "organism.kind": "caf", "organism.name": "Caisse d'allocations familiales de la Loire-Atlantique",
+        "situation": "penalty", "decision.algorithm_mentioned": True, "context.heard_before": True,
+        "claimant.first_name": "Amina", "claimant.last_name": "Benali", "claimant.file_number": "1234567"}),
+    "caf_termination": (CAF_TERMINATION, {
+        "organism.kind": "caf", "benefit": "ars", "situation": "termination", "decision.date": "2026-12-01",
+        "decision.appeal_info_given": False, "decision.reasons_given": False}),
+}
+
+
+def noisy(text: str) -> str:
+    """As a poor OCR gives it: no accents, long lines cut with a hyphen, « ler », « n0s »."""
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = re.sub(r"\b1er\b", "ler", text).replace(" nos ", " n0S ")
+    return re.sub(r"(\w{4})(\w{5,}) ", r"\1-\n\2 ", text, count=6)
+
+
+def _values(found: dict) -> dict:
+    return {k: p.value for k, p in found.items()}
+
+
+@pytest.mark.parametrize("variant", ["clean", "noisy"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_decision_fields(case: str, variant: str) -> None:
+    text, expected = CASES[case]
+    found = _values(read_decision(noisy(text) if variant == "noisy" else text))
+    accentless = variant == "noisy"
+    for name, value in expected.items():
+        if value is None:
+            assert name not in found, (name, found.get(name))
+            continue
+        assert name in found, f"{name} not read ({case}, {variant})"
+        got = found[name]
+        if accentless and isinstance(value, str):
+            fold_ = lambda s: unicodedata.normalize("NFD", s).encode("ascii", "ignore").decode()  # noqa: E731
+            assert fold_(str(got)) == fold_(value), (name, got)
+        else:
+            assert got == value, (name, got)
+
+
+def test_every_proposal_has_evidence_and_passes_the_threshold() -> None:
+    for text, _ in CASES.values():
+        for name, proposal in read_decision(text).items():
+            assert proposal.confidence >= CONFIDENCE_THRESHOLD
+            assert proposal.evidence.strip() and len(proposal.evidence) <= 400, name
+
+
+def test_evidence_is_the_letters_own_words() -> None:
+    found = read_decision(PETIT_SCAN)
+    assert found["decision.date"].evidence == "Lille, le 2 novembre 2026"
+    assert "aide personnalisée au logement" in found["benefit"].evidence
+    assert "délai de deux mois" in found["decision.appeal_info_given"].evidence
+    assert found["decision.algorithm_mentioned"].evidence.startswith("Courrier lu en entier")
+
+
+def test_public_example_from_its_expected_file() -> None:
+    """../shared/letters/caf-apl-suspension.expected.json, every field, from the scan's OCR text."""
+    path = SHARED / "letters" / "caf-apl-suspension.expected.json"
+    expected = json.loads(path.read_text(encoding="utf-8")) if path.exists() else PETIT_EXPECTED
+    assert expected == PETIT_EXPECTED
+    assert {k: v for k, v in _values(read_decision(PETIT_SCAN)).items() if k in expected} == expected
+
+
+def test_dates_in_french_and_with_ocr_slips() -> None:
+    for line, iso in [("Paris, le 1er mars 2026", "2026-03-01"), ("Paris, le ler mars 2026", "2026-03-01"),
+                      ("Le 02/11/2026", "2026-11-02"), ("Date : 2 fevrier 2026", "2026-02-02"),
+                      ("Nantes, le 3 aout 2O26", "2026-08-03")]:
+        assert _values(read_decision(line + "\nObjet : votre dossier\n"))["decision.date"] == iso, line
+    assert "decision.date" not in read_decision("Paris, le 31 février 2026\nObjet : x\n")
+
+
+def test_received_date_only_when_printed() -> None:
+    text = PETIT_SCAN.replace("Numéro allocataire", "Date de réception : 6 novembre 2026\nNuméro allocataire")
+    assert _values(read_decision(text))["decision.received_on"] == "2026-11-06"
+    assert "decision.received_on" not in read_decision(PETIT_SCAN)
+
+
+def test_absent_fields_are_missing_never_guessed() -> None:
+    """A letter cut before its closing formula: no « no » read from its silence; no body,
+    no person, no number in the text: none proposed."""
+    cut = PETIT_SCAN.split("Vous pouvez contester")[0]
+    found = read_decision(cut)
+    for name in ("decision.appeal_info_given", "decision.algorithm_mentioned", "decision.reasons_given",
+                 "context.fraud_alleged"):
+        assert name not in found
+    bare = "Objet : votre dossier\nMadame,\nNous avons bien reçu votre courrier.\n"
+    assert set(read_decision(bare)) <= {"decision.reasons_given"}
+    assert read_decision("") == {}
+
+
+def test_contradictory_cues_are_left_unanswered() -> None:
+    two_bodies = PETIT_SCAN.replace("CAF du Nord\n", "CAF du Nord - France Travail\n", 1)
+    assert "organism.kind" not in read_decision(two_bodies)
+    two_dates = PETIT_SCAN.replace("Numéro allocataire", "Lille, le 5 novembre 2026\nNuméro allocataire")
+    assert "decision.date" not in read_decision(two_dates)
+    two_benefits = PETIT_SCAN.replace("Objet : suspension de votre aide personnalisée au logement",
+                                      "Objet : suspension de votre APL et de votre RSA")
+    assert "benefit" not in read_decision(two_benefits)
+    two_numbers = PETIT_SCAN.replace("Numéro allocataire : 7654321",
+                                     "Numéro allocataire : 7654321\nNuméro allocataire : 1111111")
+    assert "claimant.file_number" not in read_decision(two_numbers)
+    two_situations = PETIT_SCAN.replace("Objet : suspension de votre aide personnalisée au logement",
+                                        "Objet : votre aide personnalisée au logement").replace(
+        "est suspendu", "est suspendu et un indu de 200 € vous est réclamé, puis vos droits prennent fin")
+    assert "situation" not in read_decision(two_situations)
+    # the privacy notice's « traitement automatisé » is not the decision's algorithm: unsure
+    notice = PETIT_SCAN.replace("Nous vous prions", "Vos données font l'objet d'un traitement automatisé "
+                                "(loi Informatique et libertés).\n\nNous vous prions")
+    assert "decision.algorithm_mentioned" not in read_decision(notice)
+
+
+def test_appeal_route_without_time_limit_is_a_no_unless_another_page_is_named() -> None:
+    no_time = PETIT_SCAN.replace("dans un délai de deux mois à compter de sa notification\n", "")
+    assert _values(read_decision(no_time))["decision.appeal_info_given"] is False
+    verso = no_time.replace("amiable.", "amiable (voir au verso).")
+    assert "decision.appeal_info_given" not in read_decision(verso)
+
+
+def test_a_social_security_number_is_read_only_when_its_key_checks() -> None:
+    assert _values(read_decision(CPAM_REFUSAL))["claimant.file_number"] == "285033155512395"
+    misread = CPAM_REFUSAL.replace("555 123 95", "555 128 95")
+    assert "claimant.file_number" not in read_decision(misread)
+    vague = CPAM_REFUSAL.replace("N° de sécurité sociale", "Vos références")
+    assert _values(read_decision(vague))["claimant.file_number"] == "285033155512395"
+    assert "claimant.file_number" not in read_decision(PETIT_SCAN.replace("Numéro allocataire", "Vos références"))
+
+
+def test_names_in_capitals_are_written_as_names() -> None:
+    for line, first, last in [("Madame Amina BENALI", "Amina", "Benali"), ("Mme BENALI Amina", "Amina", "Benali"),
+                              ("MADAME AMINA BENALI", "Amina", "Benali"), ("M. N'DIAYE Cédric", "Cédric", "N'Diaye"),
+                              ("MONSIEUR RACHID LE GALL", "Rachid", "Le Gall")]:
+        found = _values(read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", line)))
+        assert (found["claimant.first_name"], found["claimant.last_name"]) == (first, last), line
+    for line in ("Madame Marie Claire Dupont", "MONSIEUR JEAN PAUL MARTIN"):
+        found = read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", line))
+        assert "claimant.first_name" not in found and "claimant.last_name" not in found, line
+
+
+def test_a_postcode_the_city_does_not_have_is_not_proposed() -> None:
+    found = read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "75000 Lille\n\nLille, le"))
+    assert "claimant.postal_code" not in found and "claimant.city" not in found
+    ocr = _values(read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille", "59O00 Lille\n\nLille")))
+    assert ocr["claimant.postal_code"] == "59000"
+
+
+def test_fraud_said_negated_or_only_warned() -> None:
+    good_faith = PETIT_SCAN.replace("En conséquence", "Nous retenons votre bonne foi. En conséquence")
+    assert _values(read_decision(good_faith))["context.fraud_alleged"] is False
+    warning = PETIT_SCAN.replace("Nous vous prions", "Toute fausse déclaration vous expose à des poursuites.\n\nNous vous prions")
+    assert "context.fraud_alleged" not in read_decision(warning)
+
+
+# --- The body's answer ------------------------------------------------------------------------
+
+ANSWER_HEAD = """CAF du Nord
+82 rue Brûle-Maison
+59024 Lille Cedex
+
+Monsieur Thomas Petit
+21 rue Solférino
+59000 Lille
+
+Lille, le 4 décembre 2026
+Objet : votre demande du 10 novembre 2026
+
+Monsieur,
+
+"""
+ANSWER_TAIL = "\n\nNous vous prions d'agréer, Monsieur, nos salutations distinguées.\n"
+ANSWERS = {
+    "complete": "Vous trouverez ci-joint les règles de calcul et les données utilisées pour votre aide au logement, "
+                "comme vous l'avez demandé.",
+    "partial": "Vous trouverez ci-joint le détail du calcul. Certains documents ne peuvent vous être communiqués, "
+               "car ils concernent des tiers.",
+    "refusal_with_reasons": "Nous ne pouvons pas faire droit à votre demande : le rapport d'enquête mettant en cause des tiers, "
+                            "sa communication est exclue en application de l'article L. 311-6 du code des relations "
+                            "entre le public et l'administration.",
+    "refusal_without_reasons": "Nous ne pouvons pas donner une suite favorable à votre demande.",
+    "asks_identity": "Afin de traiter votre demande, merci de nous adresser la copie d'une pièce d'identité.",
+    "asks_more_time": "Votre demande est en cours d'examen. Compte tenu de sa complexité, un délai supplémentaire "
+                      "de deux mois nous est nécessaire.",
+    "wrong_body": "Votre demande ne relève pas de notre compétence. Nous l'avons transmise au Conseil départemental.",
+    "withdrawn": "Après réexamen de votre dossier, nous annulons notre décision du 2 novembre 2026 et vos droits "
+                 "sont rétablis.",
+}
+
+
+def test_answer_kinds_cover_followup() -> None:
+    assert set(ANSWERS) == {k.value for k in AnswerKind}
+
+
+@pytest.mark.parametrize("variant", ["clean", "noisy"])
+@pytest.mark.parametrize("kind", sorted(ANSWERS))
+def test_answer_kind(kind: str, variant: str) -> None:
+    text = ANSWER_HEAD + ANSWERS[kind] + ANSWER_TAIL
+    found = read_answer(noisy(text) if variant == "noisy" else text)
+    assert found["answer.kind"].value == kind
+    assert AnswerKind(found["answer.kind"].value)
+    assert found["answer.kind"].evidence and found["answer.kind"].confidence >= CONFIDENCE_THRESHOLD
+
+
+def test_answer_contradictory_or_empty_is_unanswered() -> None:
+    both = ANSWER_HEAD + ANSWERS["withdrawn"] + " " + ANSWERS["asks_identity"] + ANSWER_TAIL
+    assert read_answer(both) == {}
+    assert read_answer(ANSWER_HEAD + "Nous accusons réception de votre courrier." + ANSWER_TAIL) == {}
+    assert read_answer("") == {}
+    # a refusal with facts but no text cited: neither kind is sure
+    half = ANSWER_HEAD + "Nous ne pouvons pas donner une suite favorable à votre demande, car vous n'avez pas fourni les pièces." + ANSWER_TAIL
+    assert read_answer(half) == {}
+
+
+# --- One source for each fact -------------------------------------------------------------------
+
+def test_patterns_use_registry_ids_and_cover_the_registry() -> None:
+    data = patterns()
+    kinds, benefits = set(bodies.organism_kinds()), set(bodies.benefit_ids())
+    skipped_kinds, skipped_benefits = set(data["not_readable"]["organisms"]), set(data["not_readable"]["benefits"])
+    for section in ("organisms", "file_number_labels"):
+        assert set(data[section]) <= kinds, section
+    assert set(data["organisms"]) | skipped_kinds == kinds
+    assert set(data["benefits"]) <= benefits and skipped_benefits <= benefits
+    assert set(data["benefits"]) | skipped_benefits == benefits
+    assert skipped_kinds <= kinds
+    assert set(data["situations"]) == set(bodies.organism("caf")["situations"])
+    assert set(data["answers"]) | {"refusal_with_reasons", "refusal_without_reasons"} - {"refusal"} >= \
+        {k.value for k in AnswerKind} - {"refusal_with_reasons", "refusal_without_reasons"}
+    for section, values in data.items():
+        for regex in (values if isinstance(values, list) else [r for v in values.values() if isinstance(v, list) for r in v]):
+            compiled(regex)
+
+
+def test_every_body_name_and_benefit_name_of_the_registry_is_read() -> None:
+    """The registry's own short names are readable: a name added there is read without a pattern."""
+    for kind in bodies.organism_kinds():
+        short = bodies.organism(kind)["short"]
+        letter = f"{short}\n1 rue de la Paix\n75002 Paris\n\nParis, le 2 novembre 2026\nObjet : votre dossier\n"
+        assert read_decision(letter)["organism.kind"].value == kind, kind
+    for benefit in set(bodies.benefit_ids()) - set(patterns()["not_readable"]["benefits"]):
+        mine = bodies.benefit_words(benefit)["mine"]
+        name = re.sub(r"^(mon|ma|mes|l')\s*", "", re.sub(r"\s*\(.*\)$", "", mine))
+        assert any(compiled(r).search(fold(name)) for r in patterns()["benefits"][benefit]), benefit
+
+
+def test_folding_keeps_places() -> None:
+    text = "Numéro n0S ler octobre Électricité 2O26"
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "numero nos 1er octobre electricite 2026"
+    letter = Letter("suspen-\nsion de l'aide")
+    assert letter.flat == "suspension de l'aide"
