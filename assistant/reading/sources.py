@@ -21,6 +21,10 @@ from assistant.reading.model import UnreadableLetter
 MAX_FILE_BYTES = 25 * 1024 * 1024   # a phone photo is 2–12 MB, a scanned letter PDF well under
 MAX_PAGES = 20                      # for all the files of one letter together
 MAX_PIXELS = 64_000_000             # a 48–50 MP phone photo passes; a bigger image is refused
+# PNG and HEIC are decoded whole (JPEG is decoded reduced): at most 150 MB decoded, a 50 MP
+# colour photo, keeps the read process under 400 MB (a 50 MP PNG: 318 MB measured; with
+# transparency, 4 bytes a pixel, the limit is 37 MP).
+MAX_WHOLE_BYTES = 152_000_000
 # Pillow refuses on its own, while reading the header, an image of more than twice this
 # (DecompressionBombError); between once and twice it only warns, which `_image` makes an error.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -154,14 +158,17 @@ def _image(name: str, data: bytes) -> Image.Image:
     formats = {"jpeg": ["JPEG"], "png": ["PNG"], "heif": ["HEIF"]}[kind or ""]
     broken = UnreadableLetter(f"{name} : cette image est abîmée ou incomplète ; elle ne peut pas être lue. "
                               "Reprenez la photo.")
-    bomb = UnreadableLetter(f"{name} : image trop grande (plus de {MAX_PIXELS // 1_000_000} mégapixels) ; "
-                            "elle n'est pas lue. Reprenez la photo en résolution normale.")
+    bomb = UnreadableLetter(f"{name} : image trop grande ; elle n'est pas lue. Reprenez la photo en "
+                            f"résolution normale ({MAX_WHOLE_BYTES // 3_000_000} mégapixels au plus, "
+                            f"{MAX_PIXELS // 1_000_000} en JPEG).")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=formats)
             width, height = image.size
-            if width * height > MAX_PIXELS or width <= 0 or height <= 0:
+            decoded = width * height * (4 if image.mode in ("P", "PA") else len(image.getbands()))
+            if width * height > MAX_PIXELS or (image.format != "JPEG" and decoded > MAX_WHOLE_BYTES) \
+                    or min(width, height) <= 0:
                 raise bomb
             long_side = max(width, height)
             if image.format == "JPEG" and long_side > WORK_LONG_SIDE:
@@ -169,11 +176,19 @@ def _image(name: str, data: bytes) -> Image.Image:
                 ratio = WORK_LONG_SIDE / long_side
                 image.draft("L", (int(width * ratio), int(height * ratio)))
             image.load()
-            upright = ImageOps.exif_transpose(image)
-            if upright is not image:
+            ImageOps.exif_transpose(image, in_place=True)   # in place: no second copy of a big photo
+            if _transparent(image):   # greyscale first: Pillow reduces RGBA through a full copy
+                grey = _grey(image)
                 image.close()
-                image = upright
+                image = grey
+            if max(image.size) > 2 * WORK_LONG_SIDE and image.mode in ("L", "RGB"):
+                # A big PNG or HEIC, decoded whole: a cheap box reduction before anything else.
+                reduced = image.reduce(max(image.size) // WORK_LONG_SIDE)
+                image.close()
+                image = reduced
             grey = _grey(image)
+            if grey is not image:
+                image.close()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise bomb from None
     except UnreadableLetter:
@@ -187,11 +202,15 @@ def _image(name: str, data: bytes) -> Image.Image:
     return grey
 
 
+def _transparent(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
 def _grey(image: Image.Image) -> Image.Image:
     """Greyscale; a transparent background becomes white paper, not black."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        paper.alpha_composite(rgba)
-        return paper.convert("L")
-    return image.convert("L")
+    if _transparent(image):
+        if image.mode not in ("RGBA", "LA"):
+            image = image.convert("RGBA")
+        alpha, grey = image.getchannel("A"), image.convert("L")
+        return Image.composite(grey, Image.new("L", image.size, 255), alpha)
+    return image if image.mode == "L" else image.convert("L")
