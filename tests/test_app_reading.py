@@ -353,3 +353,25 @@ def test_a_read_answer_preselects_the_diagnosis_and_says_the_next_letter(monkeyp
     saved = store.get(case_id, actor=user)
     assert [(e.kind, e.answer_kind) for e in saved.events] == [("answer", "refusal_without_reasons")]
     assert "reading.answer" not in at.session_state
+
+
+def test_a_generated_answer_letter_asking_for_an_identity_document_is_read_on_the_case_page() -> None:
+    # The real reader on a body's answer made by the bench (a text PDF: no OCR needed).
+    from bench.read_corpus import _answer
+    from tests.test_app_case_files import ASKED, app, member, save_case
+    from assistant.casefiles.service import open_store
+    from assistant.pages.workspace import answer_label
+
+    letter = _answer(4, 0)
+    assert letter.expected == {"answer.kind": "asks_identity"}
+    store = open_store()
+    user = member(store)
+    case_id = save_case(store, user, history__explanation_requested_on=ASKED.isoformat())
+    at = app(user, page="pages/case_file.py", case_id=case_id)
+    at.selectbox(key="pro.answer.to.0").set_value("explanation_request")
+    give(at, "answer.0", ("reponse.pdf", letter.pdf, "application/pdf"))
+    assert any(answer_label("asks_identity") in i.value and "lu sur la réponse" in i.value for i in at.info)
+    assert [(r.key, r.value) for r in at.radio if r.key.startswith("pro.answer.")] == [
+        ("pro.answer.withdrawn.0", "no"), ("pro.answer.wrong_body.0", "no"), ("pro.answer.asks_identity.0", "yes")]
+    at.button(key="pro.answer.save.0").click().run()
+    assert [e.answer_kind for e in store.get(case_id, actor=user).events] == ["asks_identity"]
