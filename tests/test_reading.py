@@ -276,3 +276,36 @@ def test_a_photo_of_something_else_says_no_letter_text_was_read(tesseract):
     photo = _encoded(Image.fromarray(scene[:, :, ::-1]), "JPEG", quality=60)
     with pytest.raises(UnreadableLetter, match=f"{NO_TEXT} jardin.jpg"):
         letter_text([("jardin.jpg", photo)])
+
+
+def _tsv(*words: tuple[str, int, int, float, str]) -> str:
+    """Tesseract's TSV for words given as (block.paragraph.line, left, height, confidence, text)."""
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+            "1\t1\t0\t0\t0\t0\t0\t0\t2000\t2800\t-1\t"]
+    for number, (where, left, height, confidence, text) in enumerate(words, start=1):
+        block, paragraph, line = where.split(".")
+        rows.append(f"5\t1\t{block}\t{paragraph}\t{line}\t{number}\t{left}\t0\t{12 * len(text)}\t{height}\t"
+                    f"{confidence}\t{text}")
+    return "\n".join(rows) + "\n"
+
+
+def test_two_columns_run_together_by_tesseract_are_given_one_after_the_other():
+    read = ocr.parse_tsv(_tsv(
+        ("1.1.1", 100, 30, 95, "Identifiant"), ("1.1.1", 250, 30, 95, ":"), ("1.1.1", 270, 30, 95, "6585435W"),
+        ("1.1.1", 1200, 30, 95, "Madame"), ("1.1.1", 1300, 30, 95, "Amina"), ("1.1.1", 1400, 30, 95, "Renaud"),
+        ("1.1.2", 100, 30, 95, "Référence"), ("1.1.2", 1200, 30, 95, "27"), ("1.1.2", 1240, 30, 95, "route"),
+        ("1.1.3", 1200, 30, 95, "35190"), ("1.1.3", 1290, 30, 95, "Cardroc"),
+    ))
+    assert read.text.splitlines() == ["Identifiant : 6585435W", "Référence", "", "Madame Amina Renaud", "27 route",
+                                      "35190 Cardroc"]
+
+
+def test_a_table_row_stays_one_line_and_marks_that_are_not_words_are_dropped():
+    read = ocr.parse_tsv(_tsv(
+        ("1.1.1", 100, 30, 95, "MSA"), ("1.1.1", 160, 30, 95, "Savoie"), ("1.1.1", 400, 2, 0, "A"),
+        ("1.1.1", 1700, 90, 35, "3"),
+        ("2.1.1", 100, 30, 95, "Trop-perçu"), ("2.1.1", 1500, 30, 95, "3 462,06 €"),
+        ("2.1.2", 100, 30, 95, "Retenue"), ("2.1.2", 1580, 30, 95, "95,34 €"),
+    ))
+    assert read.text.splitlines() == ["MSA Savoie", "", "Trop-perçu 3 462,06 €", "Retenue 95,34 €"]
+    assert read.good_words == 4

@@ -25,6 +25,7 @@ LANGUAGE = "fra"
 TIMEOUT_SECONDS = 60          # per Tesseract run: a page takes 1–2 s; beyond, something is wrong
 MIN_WORDS = 12                # fewer confident words on a page: no letter text was found on it
 GOOD_CONFIDENCE = 60          # Tesseract's confidence (0–100) of a word counted as read
+NOISE_CONFIDENCE = 40         # below, a word of unusual height is a mark (a rule, a bar), not text
 MAX_SKEW = 10.0               # degrees
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -191,7 +192,10 @@ def _run(image: np.ndarray, *options: str) -> subprocess.CompletedProcess:
 def tesseract(image: np.ndarray, psm: int = 3) -> PageText:
     """The page's text, line by line with a blank line between paragraphs (from Tesseract's
     TSV output, which also gives each word's confidence)."""
-    done = _run(image, "-l", LANGUAGE, "--psm", str(psm), "tsv")
+    try:
+        done = _run(image, "-l", LANGUAGE, "--psm", str(psm), "tsv")
+    except subprocess.TimeoutExpired:   # stopped (subprocess kills it): the page counts as unread
+        return PageText("", 0)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace")
         if "traineddata" in message or "language" in message.lower():
@@ -200,32 +204,79 @@ def tesseract(image: np.ndarray, psm: int = 3) -> PageText:
     return parse_tsv(done.stdout.decode("utf-8", "replace"))
 
 
+@dataclass(frozen=True)
+class _Word:
+    key: tuple[str, str, str]    # block, paragraph, line
+    left: int
+    right: int
+    height: int
+    confidence: float
+    text: str
+
+
 def parse_tsv(tsv: str) -> PageText:
-    """Text and count of confident words from `tesseract … tsv`."""
-    lines: list[str] = []
-    words: list[str] = []
-    good = 0
-    last_line: Optional[tuple[str, ...]] = None
-    last_paragraph: Optional[tuple[str, ...]] = None
+    """Text and count of confident words from `tesseract … tsv`. Marks that are not words
+    (a rule, a bar read as « A » or « 3 ») are dropped, and a line that Tesseract ran across
+    two columns (a file number on the left, the person's name on the right) is cut at the wide
+    gap, each column's lines then given in turn: the rules read one thing per line."""
+    words: list[_Word] = []
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
-        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+        if len(cells) < 12:
             continue
-        paragraph, line = tuple(cells[1:4]), tuple(cells[1:5])
-        if line != last_line:
-            if words:
-                lines.append(" ".join(words))
-            if last_paragraph is not None and paragraph != last_paragraph:
-                lines.append("")
-            words, last_line, last_paragraph = [], line, paragraph
-        word = cells[11].strip()
-        words.append(word)
+        if cells[0] != "5" or not cells[11].strip():
+            continue
         try:
-            confidence = float(cells[10])
+            left, width, height, confidence = int(cells[6]), int(cells[8]), int(cells[9]), float(cells[10])
         except ValueError:
-            confidence = 0.0
-        if confidence >= GOOD_CONFIDENCE and _WORD.search(word):
-            good += 1
-    if words:
-        lines.append(" ".join(words))
-    return PageText("\n".join(lines).strip(), good)
+            continue
+        words.append(_Word((cells[2], cells[3], cells[4]), left, left + width, height, confidence, cells[11].strip()))
+    if not words:
+        return PageText("", 0)
+    usual = float(np.median([w.height for w in words]))
+    words = [w for w in words if w.confidence >= NOISE_CONFIDENCE
+             or (0.4 * usual <= w.height <= 2.5 * usual and w.confidence >= NOISE_CONFIDENCE / 2)]
+    good = sum(1 for w in words if w.confidence >= GOOD_CONFIDENCE and _WORD.search(w.text))
+    gap = 3.0 * usual   # between words about one height; between columns, many
+    rows: list[list[list[_Word]]] = []   # Tesseract's lines → pieces split at a wide gap → words
+    for word in words:
+        if rows and rows[-1][-1][-1].key == word.key:
+            if word.left - rows[-1][-1][-1].right > gap:
+                rows[-1].append([word])
+            else:
+                rows[-1][-1].append(word)
+        else:
+            rows.append([[word]])
+    blocks: dict[str, list[list[list[_Word]]]] = {}
+    for row in rows:
+        blocks.setdefault(row[0][0].key[0], []).append(row)
+    out: list[str] = []
+    for block in blocks.values():
+        columns = _columns(block, tolerance=usual)
+        for column in columns:
+            last_paragraph = None
+            for words_of_line in column:   # paragraphs apart, except in columns cut from shared lines
+                if len(columns) == 1 and last_paragraph is not None and words_of_line[0].key[1] != last_paragraph:
+                    out.append("")
+                out.append(" ".join(w.text for w in words_of_line))
+                last_paragraph = words_of_line[0].key[1]
+            out.append("")
+    return PageText("\n".join(out).strip(), good)
+
+
+def _columns(rows: list[list[list[_Word]]], tolerance: float) -> list[list[list[_Word]]]:
+    """A block's lines, as one column, or as two when at least two of its lines are cut by a
+    wide gap whose right pieces start at the same place (a reference block beside the
+    address): the left pieces first, then the right ones. A table's row, whose right pieces
+    do not line up, stays one line."""
+    cut = [row for row in rows if len(row) == 2]
+    starts = sorted(row[1][0].left for row in cut)
+    if len(cut) < 2 or starts[-1] - starts[0] > tolerance:
+        return [[[w for piece in row for w in piece] for row in rows]]
+    split = starts[0] - tolerance
+    left: list[list[_Word]] = []
+    right: list[list[_Word]] = []
+    for row in rows:
+        for piece in row:
+            (right if piece[0].left >= split else left).append(piece)
+    return [left, right]
