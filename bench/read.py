@@ -1,6 +1,6 @@
 """Reading letters, measured (issue 21): how many fields a photo or a scan of a letter gives right.
 
-    python bench/read.py [--letters 300] [--held-out 40] [--workers 2] [--seed 2026]
+    python bench/read.py [--letters 300] [--held-out 40] [--workers 2] [--seed 2026] [--minutes M]
 
 Invents `--letters` decisions and answer letters (bench/read_corpus.py: four decisions for one
 answer), and reads each three ways through assistant.reading (read_letter for a decision,
@@ -41,7 +41,8 @@ import tempfile
 import time
 import unicodedata
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from pathlib import Path
 from typing import Any, Optional
 
@@ -326,15 +327,36 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--brief", action="store_true", help="sans le détail par champ et par organisme")
+    parser.add_argument("--memory-samples", type=int, default=3, help="courriers lus par `assistant read` pour la mémoire (0 : sans)")
+    parser.add_argument("--minutes", type=float, default=0, help="arrêter après ce temps et compter ce qui est lu (0 : tout lire)")
     args = parser.parse_args()
 
-    memory = peak_memory(seed=args.seed)
+    memory = peak_memory(args.memory_samples, seed=args.seed) if args.memory_samples else []
     started = time.perf_counter()
-    tasks = [("train", i, args.seed) for i in range(args.letters)] + [("held_out", i, args.seed) for i in range(args.held_out)]
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        done = list(pool.map(_work, tasks, chunksize=1))
-    train = [r for r, t in zip(done, tasks) if t[0] == "train"]
-    held = [r for r, t in zip(done, tasks) if t[0] == "held_out"]
+    train_tasks = [("train", i, args.seed) for i in range(args.letters)]
+    held_tasks = [("held_out", i, args.seed) for i in range(args.held_out)]
+    # Interleaved, so that a run stopped by --minutes still has both sets in proportion.
+    tasks = sorted(train_tasks + held_tasks,
+                   key=lambda t: t[1] / max(len(train_tasks if t[0] == "train" else held_tasks), 1))
+    deadline = started + args.minutes * 60 if args.minutes else None
+    results: dict[tuple[str, int, int], dict[str, Any]] = {}
+    pool = ProcessPoolExecutor(max_workers=args.workers)
+    pending = {pool.submit(_work, task): task for task in tasks}
+    try:
+        for future in as_completed(pending, timeout=(deadline - time.perf_counter()) if deadline else None):
+            results[pending[future]] = future.result()
+            if len(results) % 20 == 0:
+                print(f"… {len(results)}/{len(tasks)} courriers lus ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    except FuturesTimeout:
+        print(f"--minutes {args.minutes} atteint : {len(results)} courriers lus sur {len(tasks)}, les autres abandonnés.")
+    finally:
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:  # the reads still under way: our own workers, by their handle
+            process.terminate()
+    done = [(task, results[task]) for task in tasks if task in results]
+    train = [r for t, r in done if t[0] == "train"]
+    held = [r for t, r in done if t[0] == "held_out"]
     shared = _shared() if SHARED.is_dir() else []
 
     figures = {"entraînement": report("Modèles d'entraînement (bench/read_corpus.py)", train, not args.brief)}
@@ -357,7 +379,7 @@ def main() -> None:
                       f" {'atteint' if met and f[mode]['seconds'] < AIMS['seconds'] else 'NON atteint'}")
     print(f"  mémoire de pointe {peak:.0f} Mo (objectif < {AIMS['megabytes']:.0f} Mo) : "
           f"{'atteint' if peak < AIMS['megabytes'] else 'NON atteint'}")
-    print(f"\n({len(tasks)} courriers en {time.perf_counter() - started:.0f} s, génération comprise)")
+    print(f"\n({len(done)} courriers sur {len(tasks)} en {time.perf_counter() - started:.0f} s, génération comprise)")
 
 
 if __name__ == "__main__":
