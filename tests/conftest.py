@@ -132,6 +132,16 @@ def spy_writes(monkeypatch) -> list[str]:
     return written
 
 
+@pytest.fixture(scope="session")
+def shared_app_server(worker_id):
+    """The app the browser modules share on this worker (tests/browser/test_browser.py's
+    `server`): started at the first module that asks, stopped at the end of the session.
+    Its log: test-artifacts/browser/streamlit-<worker>.log."""
+    from tests.browser.test_browser import run_server
+
+    yield from run_server(log_name=f"streamlit-{worker_id}.log")
+
+
 # Streamlit's script runner installs the script it runs as `__main__` and AppTest leaves it
 # there; a child process started later by multiprocessing (spawn, forkserver) would run that
 # script again as its main and die (AppTest.from_function's `script(*__args, **__kwargs)`:
@@ -147,11 +157,23 @@ def _worker_main_restored():
 
 # The browser modules (xdist group "browser") run as two groups, one per worker: in one group
 # they were the suite's critical path (about 12 of its 15 minutes, mostly waiting on a page),
-# while the other worker ran out of work. Each module stays whole in its group (its server is a
-# module fixture); the second group holds these, about half of the measured time.
+# while the other worker ran out of work. Each module stays whole in its group (its walks
+# through the interview are module fixtures, the app server is one per worker); the second
+# group holds these, about half of the measured time.
 SECOND_BROWSER_GROUP = frozenset({
     "test_session", "test_tab_key", "test_letters_page", "test_account_admin", "test_interview_flow",
     "test_deploy_tls", "test_batch_page",
+})
+
+
+# Modules whose module fixtures are costly (a PostgreSQL server made with initdb, ~4 s with its
+# migrations; a wheel built; two organisations' world made through the CLI): each runs whole on
+# one worker, so that its fixtures are made once rather than once on each worker (xdist sends
+# every test without a group alone, and both workers went through each module side by side).
+WHOLE_MODULES = frozenset({
+    "tests.test_store", "tests.test_accounts", "tests.test_account_admin", "tests.test_store_review",
+    "tests.test_drafts", "tests.test_health", "tests.test_keys", "tests.test_db_roles", "tests.test_packaging",
+    "tests.test_cases_cli",
 })
 
 
@@ -160,11 +182,34 @@ def _group(item) -> Optional[str]:
     return None if mark is None else (mark.args[0] if mark.args else mark.kwargs.get("name"))
 
 
-def pytest_collection_modifyitems(items: list) -> None:
+def pytest_collection_modifyitems(config, items: list) -> None:
     """The deployment test (tests/test_deploy_stack.py) last: its images are made in the
     background while the rest runs (.ci/pytest.sh), so it rarely waits for them. The browser
-    group split in two (SECOND_BROWSER_GROUP); xdist reads the closest mark after this hook."""
+    group split in two (SECOND_BROWSER_GROUP) and the WHOLE_MODULES, each group one unit of
+    work (`_xdist_groups`)."""
     for item in items:
         if _group(item) == "browser" and item.module.__name__.rsplit(".", 1)[-1] in SECOND_BROWSER_GROUP:
             item.add_marker(pytest.mark.xdist_group("browser-2"))
+        elif _group(item) is None and item.module.__name__ in WHOLE_MODULES:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(key=lambda item: _group(item) == "deploy_stack")
+    _xdist_groups(config, items)
+
+
+def _xdist_groups(config, items: list) -> None:
+    """Make `--dist loadgroup` group again. pytest-xdist 3.8 marks a test of an xdist_group by
+    appending `@<group>` to `item._nodeid`, which pytest 9 no longer reads (`Node.nodeid` is
+    `str(item._id)`): every test was its own unit, a browser module's tests ran on both workers
+    (two servers, its walks done twice) and « one module, one worker » never held. The same
+    suffix, set where pytest 9 reads it. The deployment tests stay out of it: as single tests
+    they keep their place at the end (pytest_collection_modifyitems), while a group would be
+    sent among the first, before its images are made on a new machine."""
+    if not config.getoption("loadgroup", False):
+        return
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        ident = getattr(item, "_id", None)
+        if not names or names == ["deploy_stack"] or ident is None or "@" in item.nodeid:
+            continue
+        object.__setattr__(ident, "_str_cache", f"{item.nodeid}@{'_'.join(names)}")

@@ -16,7 +16,7 @@ import pytest
 from assistant.casefiles.accounts import LINK_PARAM, Accounts, Role
 from assistant.casefiles.service import open_store
 from tests.browser.test_browser import (  # noqa: F401  (browser: fixture)
-    DESKTOP, browser, check_accessibility, new_page, run_server, settle, shoot,
+    DESKTOP, browser, check_accessibility, new_page, run_server, settle, shoot, track,
 )
 from tests.browser.test_case_files import PASSWORD, dashboard_ready
 
@@ -64,7 +64,7 @@ def _shown_link(page, heading: str) -> str:
 def _choose_password(browser, server: str, link: str, password: str):
     """Another browser opens the link and chooses `password`; returns its page, on the sign-in form."""
     assert link.startswith(f"{server}/espace-pro?{LINK_PARAM}=")
-    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    context = track(browser.new_context(viewport=DESKTOP, locale="fr-FR"))
     context.set_default_timeout(30_000)
     page = context.new_page()
     page.goto(link)

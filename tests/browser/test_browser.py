@@ -2,7 +2,8 @@
 
 - a full path on a 360×740 phone screen, from the start screen to the downloaded
   DOCX / PDF / ICS / ZIP files (checked for content), with screenshots of every page
-  (test-artifacts/) and of the three main pages (docs/screenshots/, for the README);
+  (test-artifacts/) and of the three main pages (docs/screenshots/, for the README); on
+  the way, a reload at the fifth screen keeps every answer (one walk, several checks);
 - axe-core on every page: no critical, serious or moderate violation;
 - two browser contexts at once: each sees only its own answers;
 - the keyboard-only path (Tab, Space, arrows, Enter), from the first question to a
@@ -53,10 +54,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(request):
-    """A real `streamlit run assistant/app.py`, ready when its health endpoint answers; one
-    per module, each with its own log (two modules can run at once, see tests/conftest.py)."""
-    yield from run_server(log_name=f"streamlit-{request.module.__name__.rsplit('.', 1)[-1]}.log")
+def server(shared_app_server):
+    """A real `streamlit run assistant/app.py`, ready when its health endpoint answers: one per
+    test worker, shared by the modules that need no other setting (`shared_app_server`,
+    tests/conftest.py; each start took ~4 s). A module with other settings starts its own
+    with `run_server`."""
+    return shared_app_server
 
 
 def run_server(*options: str, log_name: str = "streamlit.log"):
@@ -84,7 +87,7 @@ def browser():
 
 def new_page(browser, url: str, viewport=PHONE, start: bool = True):
     """A new person's browser on the start screen, then (`start`) on the first question."""
-    context = browser.new_context(viewport=viewport, accept_downloads=True, locale="fr-FR")
+    context = track(browser.new_context(viewport=viewport, accept_downloads=True, locale="fr-FR"))
     context.set_default_timeout(30_000)
     page = context.new_page()
     # Leaving a page with answers asks for a confirmation (beforeunload): tests accept it.
@@ -113,8 +116,51 @@ IDLE = """() => {
 }"""
 
 
+# What the page did last, in performance.now() milliseconds: a message sent to the server (a
+# widget's change asks for a run), one received from it, a change of the document. Installed
+# before the page's own scripts (`track`), so that `settle` waits on these, not on fixed delays.
+TRACKER = """(() => {
+  if (window.mdaActivity) return;
+  const seen = window.mdaActivity = {sent: 0, received: 0, changed: 0};
+  const Socket = window.WebSocket;
+  const send = Socket.prototype.send;
+  Socket.prototype.send = function (...args) { seen.sent = performance.now(); return send.apply(this, args); };
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { seen.received = performance.now(); });
+    }
+  };
+  // Elements added, removed or retold, and Streamlit's own run marks. Not every attribute:
+  // the app's script re-labels Streamlit's collapsed-menu button on every animation frame.
+  new MutationObserver(() => { seen.changed = performance.now(); })
+    .observe(document, {subtree: true, childList: true, characterData: true, attributes: true,
+                        attributeFilter: ['data-stale', 'data-test-script-state', 'lang', 'aria-invalid']});
+})();"""
+# Settled: idle, every message sent has had an answer (or 2 s passed: nothing to answer), and
+# nothing was sent, received or changed on the page for QUIET_MS (time for Streamlit to draw
+# what it received, and for an action's own message to leave).
+QUIET_MS = 100
+SETTLED = f"""(quiet) => {{
+  if (!({IDLE})()) return false;
+  const seen = window.mdaActivity, now = performance.now();
+  if (seen.received < seen.sent && now - seen.sent < 2000) return false;
+  return now - Math.max(seen.sent, seen.received, seen.changed) >= quiet;
+}}"""
+
+
+def track(context):
+    """The context's pages record their activity for `settle` (TRACKER); returns `context`."""
+    context.add_init_script(TRACKER)
+    return context
+
+
 def settle(page) -> None:
     """Wait until Streamlit has finished the run triggered by the last action."""
+    if page.evaluate("() => !!window.mdaActivity"):
+        page.wait_for_function(SETTLED, arg=QUIET_MS, timeout=60_000)
+        return
+    # A page made without `track`: fixed delays around the idle state.
     page.wait_for_timeout(150)
     # While a run is in progress Streamlit shows a status widget and fades stale elements.
     page.wait_for_function(IDLE, timeout=60_000)
@@ -155,6 +201,13 @@ def letters_ready(page, count: int = 3) -> None:
     page.get_by_role("heading", name="Vos courriers", exact=True, level=1).wait_for()
     page.get_by_role("button", name="Télécharger (PDF, à imprimer)").nth(count - 1).wait_for()
     settle(page)
+
+
+def stored_key(page) -> str | None:
+    """The answers key as the tab keeps it (its sessionStorage)."""
+    from assistant.pages import tab_key
+
+    return page.evaluate(f"() => window.sessionStorage.getItem({tab_key.NAME!r})")
 
 
 def step_number(page) -> int:
@@ -328,10 +381,34 @@ def test_full_path_on_a_phone_to_the_downloaded_files(server, browser, tmp_path)
     shoot(page, "01-questions", "questions")
     check_accessibility(page, "questions")
     check_zoom_200(page, "questions")
-    answer_interview(page)
+    # The new screen's heading gets the focus, and « Étape 1 sur N » is announced.
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'H1'")
+    assert page.evaluate("window.mdaAnnounced").startswith("Étape 1 sur")
 
+    # A reload in the middle keeps every answer (the store's draft, its key in the tab only).
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.type))
+    pending = answer_interview(page, stop_after=5)
+    assert page.evaluate("window.mdaAnnounced").startswith("Étape 5 sur")
+    key = stored_key(page)
+    assert key and len(key) >= 22 and key not in page.url  # at least 128 random bits, in the tab only
+    before = page.inner_text("[data-testid='stMain']")
+    page.reload()
+    page.get_by_text("Étape 5 sur").wait_for()
+    screen_ready(page)
+    assert "beforeunload" in dialogs  # the browser asked before leaving a page with answers
+    assert stored_key(page) == key
+    assert page.inner_text("[data-testid='stMain']") == before
+    check_accessibility(page, "apres-rechargement")
+    assert len(pending) < len(JOURNEY)
+    answer_interview(page, pending)
+
+    # Every answer given before the reload is still there: the review lists them all.
     shoot(page, "02-verifier")
-    assert PERSON["Nom"] in page.inner_text("body")
+    review = page.inner_text("body")
+    for given in ("La CAF (caisse d'allocations familiales)", "RSA (revenu de solidarité active)",
+                  long_date(RECEIVED), PERSON["Nom"], PERSON["Code postal"]):
+        assert given in review, given
     check_accessibility(page, "verifier")
 
     page.get_by_role("button", name="Voir mes droits →").click()

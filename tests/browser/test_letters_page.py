@@ -1,6 +1,9 @@
 """The letters and rights pages in Debian chromium (real `streamlit run`), and the
-compressed deployment of deploy/nginx.conf.
+compressed deployment of deploy/nginx.conf. One walk through the interview serves the
+module's checks, in order (each walk costs ~20 s of the suite's budget):
 
+- the answers file downloaded from the review, then resumed in another browser (a bad file
+  first: a French message, axe-core clean);
 - file names carry the letter, the person's last name and the date (DOCX, PDF, ZIP, ICS);
 - the PDF carries the DOCX's text; every download button says what it acts on;
 - the English journey: no French sentence on the rights and letters pages outside the
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -24,9 +28,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.formatting import long_date
 from tests.browser.test_browser import (  # noqa: F401  (fixtures)
-    ARTIFACTS, DESKTOP, PERSON, ROOT, TODAY, answer_interview, browser, docx_text, download, new_page,
-    pdf_text, rights_ready, server, settle, _free_port,
+    ARTIFACTS, DESKTOP, PERSON, RECEIVED, ROOT, TODAY, answer_interview, browser, check_accessibility, docx_text,
+    download, new_page, pdf_text, review_ready, rights_ready, server, settle, _free_port,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -60,13 +65,53 @@ def external_links(page) -> list[tuple[str, str]]:
         "links => links.map(a => [a.getAttribute('href'), a.innerText.trim()])")
 
 
-def test_file_names_carry_the_letter_the_person_and_the_date(server, browser, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def walked(server, browser):
+    """One person's page on the review after the whole interview (desktop), shared by the
+    tests below in their order: the review, the French pages, then the English ones."""
+    page = new_page(browser, server, DESKTOP)
+    answer_interview(page)
+    yield page
+    page.context.close()
+
+
+def answers_uploader(page):
+    """The « Reprendre » field of the start screen (the one taking the answers' .json)."""
+    return page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.json']")
+
+
+def test_download_answers_then_resume_in_another_browser(walked, server, browser) -> None:
+    page = walked
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Télécharger mes réponses").click()
+    saved = Path(info.value.path()).read_bytes()
+    assert info.value.suggested_filename.startswith("reponses-testeuse-brouillon-")
+    case = json.loads(saved)  # a case file (CONTRACT §1): the command line reads it too
+    assert case["claimant"]["last_name"] == PERSON["Nom"] and case["benefit"] == "rsa"
+
+    other = new_page(browser, server, DESKTOP, start=False)
+    uploader = answers_uploader(other)
+    uploader.set_input_files(files=[{"name": "pas-des-reponses.json", "mimeType": "application/json",
+                                     "buffer": b"ceci n'est pas du JSON"}])
+    other.get_by_text("Ce fichier n'est pas un fichier de réponses").wait_for()
+    settle(other)
+    assert "Drag and drop" not in other.inner_text("body") and "Browse files" not in other.inner_text("body")
+    check_accessibility(other, "reprendre-erreur")
+
+    uploader.set_input_files(files=[{"name": "reponses.json", "mimeType": "application/json", "buffer": saved}])
+    review_ready(other)
+    review = other.inner_text("body")
+    for given in (PERSON["Nom"], PERSON["Ville"], "RSA (revenu de solidarité active)", long_date(RECEIVED)):
+        assert given in review, given
+    other.context.close()
+
+
+def test_file_names_carry_the_letter_the_person_and_the_date(walked, tmp_path) -> None:
     from assistant.law.legal_refs import load_refs
     from assistant.letters.guides import official_links
 
     texts_of_law = {str(entry.url) for entry in dict(load_refs()).values()}
-    page = new_page(browser, server, DESKTOP)
-    answer_interview(page)
+    page = walked
     page.get_by_role("button", name="Voir mes droits →").click()
     rights_ready(page)
     assert not axe(page, "droits-fr")
@@ -99,7 +144,6 @@ def test_file_names_carry_the_letter_the_person_and_the_date(server, browser, tm
     assert name == f"courriers-{SLUG}-{date}.zip"
     inside = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert f"recours-{SLUG}-{date}.pdf" in inside and f"comment-envoyer-{SLUG}-{date}.pdf" in inside, inside
-    page.context.close()
 
 
 def french_sentences(text: str, allowed: list[str]) -> list[str]:
@@ -115,13 +159,12 @@ def french_sentences(text: str, allowed: list[str]) -> list[str]:
     return found
 
 
-def test_english_rights_and_letters_pages_have_no_french_sentence(server, browser) -> None:
-    page = new_page(browser, server, DESKTOP)
-    answer_interview(page)
-    page.get_by_text("English", exact=True).click()
-    page.get_by_role("button", name="See my rights →").wait_for()
+def test_english_rights_and_letters_pages_have_no_french_sentence(walked) -> None:
+    page = walked     # the same person, after the French pages: the language switched, then the rights
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     settle(page)
-    page.get_by_role("button", name="See my rights →").click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Your rights").click()
     page.get_by_role("button", name="See my letters →").nth(1).wait_for()
     settle(page)
     # Proper names stay French: the appeal body, the body, its court, the letter's mark.
@@ -143,7 +186,6 @@ def test_english_rights_and_letters_pages_have_no_french_sentence(server, browse
     assert not axe(page, "courriers-en")
     (ARTIFACTS / "french-on-english-pages.txt").write_text("\n".join(rights + letters) or "aucune\n", encoding="utf-8")
     assert not rights and not letters, "French on the English pages:\n" + "\n".join(rights + letters)
-    page.context.close()
 
 
 # --- nginx in front of streamlit (deploy/nginx.conf) ---------------------------------------

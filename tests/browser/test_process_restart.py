@@ -16,9 +16,8 @@ import pytest
 from tests import appserver
 from tests.browser.test_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS, JOURNEY, _free_port, answer_interview, answer_screen, browser, new_page, next_screen,
-    screen_ready, settle, step_number,
+    screen_ready, settle, step_number, stored_key,
 )
-from tests.browser.test_tab_key import stored_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

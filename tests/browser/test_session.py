@@ -1,7 +1,7 @@
-"""The start screen, and nothing lost: a reload keeps the answers (the store's draft, its
-key in the tab's sessionStorage), answers download and resume, « Terminer et effacer » asks
-first and forgets the memory and the tab's key too; focus and announcement after a screen
-change; axe-core on each new state."""
+"""The start screen, and nothing lost: « Terminer et effacer » asks first and forgets the
+memory and the tab's key too; axe-core on each new state. A reload in the middle of the
+interview is checked on the phone path's own walk (test_browser.py), the answers file and its
+resumption on the letters page's walk (test_letters_page.py): one walk serves several checks."""
 
 from __future__ import annotations
 
@@ -12,11 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_browser import (  # noqa: F401  (fixtures)
-    DESKTOP, JOURNEY, PERSON, PHONE, RECEIVED, answer_interview, browser, check_accessibility, new_page,
-    review_ready, screen_ready, server, settle, start_ready,
+    DESKTOP, JOURNEY, PHONE, answer_interview, browser, check_accessibility, new_page, review_ready,
+    screen_ready, server, settle, start_ready, stored_key,
 )
-from tests.browser.test_tab_key import stored_key
-from assistant.core.formatting import long_date
 from assistant.pages import session_memory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -53,65 +51,6 @@ def test_start_screen_on_a_phone_language_privacy_and_mediator(server, browser) 
     page.get_by_role("button", name="Start →").click()
     page.get_by_text("Mediator mode: all the questions on one page.").wait_for()
     page.context.close()
-
-
-def test_reload_at_a_middle_step_keeps_every_answer(server, browser) -> None:
-    page = new_page(browser, server, PHONE)
-    # The new screen's heading gets the focus, and « Étape 1 sur N » is announced.
-    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'H1'")
-    assert page.evaluate("window.mdaAnnounced").startswith("Étape 1 sur")
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: dialogs.append(dialog.type))
-    pending = answer_interview(page, stop_after=5)
-    assert page.evaluate("window.mdaAnnounced").startswith("Étape 5 sur")
-    key = stored_key(page)
-    assert key and len(key) >= 22 and key not in page.url  # at least 128 random bits, in the tab only
-    before = page.inner_text("[data-testid='stMain']")
-
-    page.reload()
-    page.get_by_text("Étape 5 sur").wait_for()
-    screen_ready(page)
-    assert "beforeunload" in dialogs  # the browser asked before leaving a page with answers
-    assert stored_key(page) == key
-    assert page.inner_text("[data-testid='stMain']") == before
-    check_accessibility(page, "apres-rechargement")
-
-    # Every answer given before the reload is still there: the review lists them all.
-    assert len(pending) < len(JOURNEY)
-    answer_interview(page, pending)
-    review = page.inner_text("body")
-    for given in ("La CAF (caisse d'allocations familiales)", "RSA (revenu de solidarité active)",
-                  long_date(RECEIVED), PERSON["Nom"], PERSON["Code postal"]):
-        assert given in review, given
-    page.context.close()
-
-
-def test_download_answers_then_resume_in_another_browser(server, browser, tmp_path) -> None:
-    page = new_page(browser, server, DESKTOP)
-    answer_interview(page)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Télécharger mes réponses").click()
-    saved = Path(info.value.path()).read_bytes()
-    assert info.value.suggested_filename.startswith("reponses-testeuse-brouillon-")
-    case = json.loads(saved)  # a case file (CONTRACT §1): the command line reads it too
-    assert case["claimant"]["last_name"] == PERSON["Nom"] and case["benefit"] == "rsa"
-    page.context.close()
-
-    other = new_page(browser, server, DESKTOP, start=False)
-    uploader = other.locator("[data-testid='stFileUploaderDropzoneInput']")
-    uploader.set_input_files(files=[{"name": "pas-des-reponses.json", "mimeType": "application/json",
-                                     "buffer": b"ceci n'est pas du JSON"}])
-    other.get_by_text("Ce fichier n'est pas un fichier de réponses").wait_for()
-    settle(other)
-    assert "Drag and drop" not in other.inner_text("body") and "Browse files" not in other.inner_text("body")
-    check_accessibility(other, "reprendre-erreur")
-
-    uploader.set_input_files(files=[{"name": "reponses.json", "mimeType": "application/json", "buffer": saved}])
-    review_ready(other)
-    review = other.inner_text("body")
-    for given in (PERSON["Nom"], PERSON["Ville"], "RSA (revenu de solidarité active)", long_date(RECEIVED)):
-        assert given in review, given
-    other.context.close()
 
 
 def test_finish_and_clear_asks_first_and_forgets_the_server_memory(server, browser) -> None:
@@ -317,7 +256,7 @@ def test_every_page_speaks_one_language_and_fits_a_phone(server, browser) -> Non
 
     case = json.loads((Path(__file__).resolve().parents[2] / "examples" / "amina-rsa.json").read_text(encoding="utf-8"))
     case.pop("today")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+    page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.json']").set_input_files(
         files=[{"name": "reponses.json", "mimeType": "application/json", "buffer": json.dumps(case).encode()}])
     review_ready(page)
     page.get_by_role("button", name="Voir mes droits →").click()

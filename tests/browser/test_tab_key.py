@@ -13,9 +13,9 @@ import pytest
 
 from tests.browser.test_browser import (  # noqa: F401  (fixtures)
     DESKTOP, JOURNEY, PHONE, answer_interview, browser, check_accessibility, choose, new_page, run_server,
-    screen_ready, server, settle, start_ready,
+    screen_ready, server, settle, start_ready, stored_key, track,
 )
-from assistant.pages import session_memory, tab_key
+from assistant.pages import session_memory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -32,11 +32,6 @@ RECORD_ADDRESSES = """
   }
 })();
 """
-
-
-def stored_key(page) -> str | None:
-    """The answers key as the tab keeps it."""
-    return page.evaluate(f"() => window.sessionStorage.getItem({tab_key.NAME!r})")
 
 
 def checked(page) -> list[str]:
@@ -70,7 +65,7 @@ def test_reload_restores_and_another_tab_at_the_same_address_gets_nothing(server
     assert key not in page.url
 
     # The same address in another tab of the same browser, and in another browser: nothing.
-    for context in (page.context, browser.new_context(viewport=PHONE, locale="fr-FR")):
+    for context in (page.context, track(browser.new_context(viewport=PHONE, locale="fr-FR"))):
         other = context.new_page()
         other.goto(page.url)
         other.get_by_text("Étape 1 sur").wait_for()
