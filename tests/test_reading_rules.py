@@ -432,6 +432,54 @@ def test_a_postcode_the_city_does_not_have_is_not_proposed() -> None:
     assert ocr["claimant.postal_code"] == "59000"
 
 
+# Two columns read as one line by the OCR (the references on the left, the addressee on the right).
+MERGED = PETIT_SCAN.replace("""Monsieur Thomas Petit
+21 rue Solférino
+59000 Lille
+
+Lille, le 2 novembre 2026
+Numéro allocataire : 7654321
+""", """Numéro allocataire : 7654321 Monsieur Thomas Petit
+Référence : DOS-2026-4471 21 rue Solférino
+Dossier suivi par : Mme Leroy 59000 Lille
+
+Lille, le 2 novembre 2026
+""")
+
+
+def test_columns_read_as_one_line() -> None:
+    found = _values(read_decision(MERGED))
+    assert found["claimant.file_number"] == "7654321"
+    assert (found["claimant.first_name"], found["claimant.last_name"]) == ("Thomas", "Petit")
+    assert found["claimant.address"] == "21 rue Solférino"
+    assert (found["claimant.postal_code"], found["claimant.city"]) == ("59000", "Lille")
+
+
+def test_figures_misread_elsewhere_leave_every_figure_unanswered() -> None:
+    """« 2O26 » read « 2826 » in one date: the file number, dates and amounts may hold the same
+    slip, so none is proposed; the words still are."""
+    doubtful = PETIT_SCAN.replace("le ler octobre 2026", "le ler octobre 2826")
+    found = read_decision(doubtful)
+    for name in ("claimant.file_number", "decision.date", "organism.address"):
+        assert name not in found, name
+    assert found["benefit"].value == "apl" and found["situation"].value == "suspension"
+    wrong_postcode = PETIT_SCAN.replace("59000 Lille\n\nLille", "59888 Lille\n\nLille")
+    assert "claimant.file_number" not in read_decision(wrong_postcode)
+
+
+def test_body_name_printed_twice_differently_is_left_unanswered() -> None:
+    footer = PETIT_SCAN + "\nCAF du Nard — 82 rue Brûle-Maison — 59024 Lille Cedex\n"
+    found = read_decision(footer)
+    assert "organism.name" not in found and found["organism.kind"].value == "caf"
+    same = PETIT_SCAN + "\nCAF du Nord — 82 rue Brûle-Maison — 59024 Lille Cedex\n"
+    assert read_decision(same)["organism.name"].value == "CAF du Nord"
+    moved = PETIT_SCAN + "\nCAF du Nord — 82 rue Brûle-Maison — 59824 Lille Cedex\n"
+    assert "organism.address" not in read_decision(moved)
+    logo_only = PETIT_SCAN.replace("CAF du Nord\n", "Caf\n", 1)
+    assert "organism.name" not in read_decision(logo_only)
+    assert read_decision(logo_only)["organism.kind"].value == "caf"
+
+
 def test_fraud_said_negated_or_only_warned() -> None:
     good_faith = PETIT_SCAN.replace("En conséquence", "Nous retenons votre bonne foi. En conséquence")
     assert _values(read_decision(good_faith))["context.fraud_alleged"] is False

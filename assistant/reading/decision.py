@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Callable, Optional
 
 from assistant.law import bodies
-from assistant.law.places import normalise, resolve
+from assistant.law.places import departement, normalise, resolve
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
 from assistant.reading.text import (
-    AMOUNT, DATE, Hit, Letter, as_number, compiled, fold, parse_amount, parse_date, patterns,
+    AMOUNT, DATE, MONTHS, Hit, Letter, as_number, compiled, fold, parse_amount, parse_date, patterns,
 )
 
 Found = dict[str, Proposal]
@@ -71,12 +72,73 @@ def _dedouble(name: str) -> str:
     return " ".join(words[:half]) if len(words) % 2 == 0 and half and words[:half] == words[half:] else name
 
 
+_NAME_LINKS = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "sur", "en", "pays"}
+_NAME_STOPS = {"dossier", "service", "direction", "agence", "site", "pole", "reference", "votre", "vos", "madame",
+               "monsieur", "date", "objet", "numero", "identifiant", "tel", "telephone", "courriel"}
+
+
 def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
-    """The body's name from its first word, up to a separator (« — ») or a figure; whether it
-    says more than the bare name (« CAF du Nord », not « caf »)."""
-    rest = _SEPARATOR.split(line[start:], maxsplit=1)[0]
-    rest = re.split(r"\s+\d|[,:;]", rest, maxsplit=1)[0].strip(" -")
-    return _dedouble(rest), len(rest) > end - start + 1
+    """The body's name: its words (« CAF », « Conseil départemental »), then its place as long as
+    the words are a place's (capitals, « de la », hyphens), up to a separator or anything else
+    (« — 8 quai… », « Dossier suivi par », OCR's specks); whether a place follows the bare name."""
+    head = line[start:end]
+    tail = _SEPARATOR.split(line[end:], maxsplit=1)[0]
+    kept: list[str] = []
+    for word in re.split(r"(?<=['’])|\s+", tail):
+        if not word:
+            continue
+        bare = fold(word).strip("()")
+        if bare in _NAME_STOPS:
+            break
+        if bare in _NAME_LINKS or re.fullmatch(r"[A-ZÀ-Ý][\w'’-]*|\([A-Z]+\)", word):
+            kept.append(word)
+        else:
+            break
+    while kept and fold(kept[-1]) in _NAME_LINKS:
+        kept.pop()
+    name = head
+    for word in kept:
+        name += word if name.endswith(("'", "’")) else " " + word
+    return _article_case(_dedouble(name)).strip(), bool(kept)
+
+
+@lru_cache(maxsize=1)
+def _departement_forms() -> frozenset[str]:
+    """« de la Gironde », « de La Réunion »…: the départements' own « de » forms (places.py)."""
+    codes = [f"{n:02d}" for n in range(1, 96)] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
+    places = [departement(code + "0" * (5 - len(code))) for code in codes]
+    return frozenset(p.of for p in places if p)
+
+
+def _article_case(name: str) -> str:
+    """OCR reads « la » as « La »: « CAF de La Savoie » → « CAF de la Savoie », unless the place's
+    own name has it (« de La Réunion »)."""
+    def lower(m: re.Match[str]) -> str:
+        phrase = m.group(0)
+        own = any(phrase in form for form in _departement_forms())
+        return phrase if own else m.group(1) + " " + m.group(2).lower() + m.group(3)
+    return re.sub(r"\b(de|à) (La|Le|Les|L')(\s?[A-ZÀ-Ý][\w-]*)", lower, name)
+
+
+def _place_known(kind: str, name: str) -> Optional[bool]:
+    """For a body named after its département (« CAF {of} »): whether the name ends with a
+    département's « de » form (an OCR slip in it does not); None for the others."""
+    if "{of}" not in bodies.organism(kind)["generic"]:
+        return None
+    return any(fold(name).endswith(fold(form)) for form in _departement_forms())
+
+
+def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
+    """(start, name, with a place) of each name of `kind` on a line, but a name that runs into
+    the next one (« l'Assurance retraite Carsat Aquitaine ») gives way to it."""
+    hits = [(a, b) for a, b, k in _kinds_in(folded) if k == kind]
+    out = []
+    for n, (a, b) in enumerate(hits):
+        name, full = _name_at(line, a, b)
+        if n + 1 < len(hits) and hits[n + 1][0] < a + len(name):
+            continue
+        out.append((a, name, full))
+    return out
 
 
 def organism(letter: Letter) -> Found:
@@ -103,18 +165,38 @@ def organism(letter: Letter) -> Found:
     # Of the names printed (a logo's « caf », then « CAF de l'Eure »), the one that says most;
     # on one line, the last one that is not part of another (« l'Assurance retraite Carsat Aquitaine »).
     names = []
-    for i, start, stop, k in hits:
-        if k == kind:
-            name, full = _name_at(lines[i][0], start, stop)
+    for i, (line, folded) in enumerate(lines):
+        for start, name, full in _names_on(line, folded, kind):
             address = _address_of(lines, i, start)
             names.append((full, address is not None, i, start, name, address))
+    if not names:
+        return out
     full, _, i, _, name, address = max(names)
     out["organism.kind"] = _p(kind, lines[i][0], confidence)
-    if 3 <= len(name) <= 130:
-        out["organism.name"] = _p(name, lines[i][0], min(confidence, 0.9) if full else 0.82)
-    if address:
+    # The name printed again elsewhere (the footer) must be the same; a bare name (a logo's
+    # « l'Assurance Maladie ») only where it is the body's whole name (« France Travail »).
+    others = {fold(n) for line, folded in letter.lines for _, n, f in _names_on(line, folded, kind) if f}
+    known = _place_known(kind, name)
+    if full and others <= {fold(name)} and known is not False:
+        out["organism.name"] = _p(name, lines[i][0], min(confidence, 0.9))
+    elif not full and not others and fold(name) == fold(bodies.organism(kind)["generic"]):
+        out["organism.name"] = _p(name, lines[i][0], 0.85)
+    if address and _address_agrees(letter, address):
+        address = _article_case(address)
         out["organism.address"] = _p(address, address, 0.85)
     return out
+
+
+def _address_agrees(letter: Letter, address: str) -> bool:
+    """The postal code's commune has the city's name, and where the street is printed again
+    (the footer) the same postcode follows it."""
+    last = address.split(", ")[-1]
+    pm = _POSTAL_IN_LINE.search(last)
+    if not pm or not place_checked(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(last)):
+        return False
+    street = fold(address.split(", ")[0])
+    again = [m.group(1) for m in re.finditer(re.escape(street) + r"\W+(?:\w+\W+){0,3}?(\d{5})\b", letter.flat_folded)]
+    return all(code == pm.group("pc") for code in again)
 
 
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
@@ -169,42 +251,72 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     return None
 
 
+_TITLE_IN_LINE = re.compile(r"(?:^|\s)(?:monsieur|madame|mademoiselle|m\.|mme\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
+_POSTAL_IN_LINE = re.compile(r"(?:^|\s)(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\W\d][^\d,;:()]{1,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
+
+
+def _street_of(line: str, folded: str) -> Optional[str]:
+    """The street in a line that begins with another column's words (« Référence : X  141 bis
+    route Gambetta »): from its number and street type (patterns.yaml `street_types`) on."""
+    types = "|".join(patterns()["street_types"])
+    m = re.search(rf"(?:^|\s)(\d{{1,4}}(?: ?(?:bis|ter|b))? (?:{types})\b.*)$", folded)
+    return line[m.start(1):].strip() if m else None
+
+
+def place_checked(postal: str, city: str, cedex: bool = False) -> Optional[str]:
+    """The commune's own name when `postal` is one of its postcodes and `city` one of its names
+    (a digit misread by OCR makes another postcode: then None). CEDEX codes are the body's own:
+    the city must be in the postcode's département."""
+    place = resolve(postal, city)
+    found = place.commune
+    if not found or normalise(city) not in {normalise(n) for n in found.names}:
+        return None
+    if postal not in found.postcodes and not (cedex and postal[:2] == found.dep[:2]):
+        return None
+    return next(n for n in found.names if normalise(n) == normalise(city))
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
-    block that ends with a postal code line is read; two such blocks leave it unanswered."""
+    block that ends with a postal code line is read; two such blocks leave it unanswered. The
+    block may share its lines with a column on its left (OCR reads both on one line): then
+    only what stands at the lines' ends is read."""
     blocks = []
     for i, (line, folded) in enumerate(letter.lines):
-        m = _TITLE.match(folded)
+        m = _TITLE.match(folded) or _TITLE_IN_LINE.search(folded)
         if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or \
-                re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou)\b", m.group("names")):
+                re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par)\b",
+                          folded[:m.end()]):
             continue
+        merged = m.re is _TITLE_IN_LINE and m.start() > 0
         for j in range(i + 1, min(i + 5, len(letter.lines))):
-            pm = _POSTAL.match(letter.lines[j][0])
+            pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j][0])
             if pm:
-                blocks.append((i, j, line[m.start("names"):].strip(), pm))
+                blocks.append((i, j, line[m.start("names"):].strip(), pm, merged))
                 break
     if len({b[2] for b in blocks}) != 1:
         return {}
-    i, j, names, pm = blocks[0]
+    i, j, names, pm, merged = blocks[0]
     head = letter.lines[i][0]
     out: Found = {}
     split = _split_names(names)
     if split:
-        out["claimant.first_name"] = _p(split[0], head, split[2])
-        out["claimant.last_name"] = _p(split[1], head, split[2])
-    street = [line for line, _ in letter.lines[i + 1:j]]
+        out["claimant.first_name"] = _p(split[0], head, split[2] - (0.02 if merged else 0))
+        out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
+    between = letter.lines[i + 1:j]
+    if merged:
+        streets = [_street_of(line, folded) for line, folded in between]
+        street = [s for s in streets if s] if len(between) == 1 else []
+    else:
+        street = [line for line, _ in between]
     if street and any(re.search(r"\d", s) for s in street):
-        out["claimant.address"] = _p(", ".join(street), ", ".join(street), 0.88)
+        address = _article_case(", ".join(street))
+        out["claimant.address"] = _p(address, ", ".join(street), 0.86 if merged else 0.88)
     postal, city = pm.group("pc").translate(_OCR_DIGITS), pm.group("city").strip()
-    place = resolve(postal, city)
-    named = place.commune and normalise(city) in {normalise(n) for n in place.commune.names}
-    if named:
-        assert place.commune is not None
+    canonical = place_checked(postal, city)
+    if canonical:
         out["claimant.postal_code"] = _p(postal, letter.lines[j][0], 0.95)
-        canonical = next(n for n in place.commune.names if normalise(n) == normalise(city))
         out["claimant.city"] = _p(canonical, letter.lines[j][0], 0.92)
-    elif place.commune or place.candidates:
-        out["claimant.postal_code"] = _p(postal, letter.lines[j][0], 0.7)
     return out
 
 
@@ -230,7 +342,7 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     labels += [(None, r, True) for r in patterns()["file_number_vague_labels"]]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
-        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.]?\s*(?P<value>[0-9a-z][0-9a-z /-]{3,24}[0-9a-z])\b")
+        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?![\d ])|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
         for line, folded in letter.lines:
             for m in value_re.finditer(folded):
                 value = line[m.start("value"):m.end("value")].replace(" ", "").upper()
@@ -326,7 +438,7 @@ def _benefit_names() -> dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[s
             continue
         folded = [compiled(r) for r in data["benefits"].get(benefit_id, [])]
         short = bodies.benefit_words(benefit_id)["short"]
-        acronyms = [re.compile(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])")] if short.isupper() and short not in ignored else []
+        acronyms = [re.compile(r"(?<![\w-])(?<!dossier )" + re.escape(short) + r"(?![\w-])(?!\s*:)")] if short.isupper() and short not in ignored else []
         if not short.isupper() and short not in ignored:
             folded.append(compiled(r"\b" + re.escape(fold(short)) + r"\b"))
         out[benefit_id] = (folded, acronyms)
@@ -481,11 +593,14 @@ def _outside(letter: Letter, name: str, excluded: tuple[str, ...]) -> tuple[Opti
 def reasons(letter: Letter) -> Found:
     """decision.reasons_given: a text cited as the decision's ground (not in the appeal or data
     passages) and facts stated. No text cited in a letter read whole: False."""
-    ground, _ = _outside(letter, "legal_ground", ("not_grounds", "privacy"))
+    ground, _ = _outside(letter, "legal_ground", ("not_grounds", "privacy", "fraud"))
+    # « constitutifs d'une fraude au sens de l'article L. 114-17 » qualifies the facts: it is
+    # not, alone, the decision's ground, nor the proof that none is cited.
+    qualified = any(letter.sentence_has("fraud", h.start) for h in letter.find("legal_ground"))
     fact = letter.any("facts")
     if ground and fact:
         return {"decision.reasons_given": _p(True, ground.evidence, 0.88)}
-    if not ground and letter.complete:
+    if not ground and not qualified and letter.complete:
         return {"decision.reasons_given": _p(False, "Courrier lu en entier : aucun texte de loi cité comme fondement de la décision.", 0.85)}
     return {}
 
@@ -529,6 +644,31 @@ def context(letter: Letter) -> Found:
     return out
 
 
+# Fields whose value is made of figures: where the letter's other figures show OCR slips, they
+# are left for the person (a « 0 » read « 8 » makes another number that nothing can check).
+DIGIT_FIELDS = ("claimant.file_number", "claimant.address", "decision.date", "decision.received_on",
+                "context.amount_eur", "context.withholding_eur", "organism.address")
+
+
+def digits_doubtful(letter: Letter) -> Optional[str]:
+    """The first sign that the OCR misread figures: a date that cannot be (« 27/61/2826 », « le
+    4 mai 2825 »), a postcode line whose commune is not at that postcode. None: no such sign."""
+    for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4,5})\b", letter.flat_folded):
+        d = DATE.fullmatch(m.group(0))
+        if not d or not parse_date(d) or not 1990 <= int(m.group(3)) <= 2099:
+            return letter.flat[m.start():m.end()]
+    for m in re.finditer(rf"\b(?:1er|\d{{1,2}}) (?:{'|'.join(MONTHS)}) (\d{{4,5}})\b", letter.flat_folded):
+        if not 1990 <= int(m.group(1)) <= 2099:
+            return letter.flat[m.start():m.end()]
+    for line, folded in letter.lines:
+        for part in _SEPARATOR.split(line):
+            pm = _POSTAL.match(part.strip())
+            if pm and re.fullmatch(r"\d{5}", pm.group("pc")) and \
+                    not place_checked(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(part)):
+                return part.strip()
+    return None
+
+
 RULES: tuple[Callable[[Letter], Found], ...] = (claimant, dates, amounts, appeal_info, reasons, algorithm, ground, context)
 
 
@@ -544,4 +684,6 @@ def read_decision(text: str) -> dict[str, Proposal]:
     found.update(file_number(letter, kind))
     found.update(benefit(letter, kind))
     found.update(situation(letter, kind))
+    if digits_doubtful(letter):
+        found = {name: p for name, p in found.items() if name not in DIGIT_FIELDS}
     return {name: p for name, p in found.items() if p.confidence >= CONFIDENCE_THRESHOLD}

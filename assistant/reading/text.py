@@ -84,6 +84,8 @@ def unbreak(text: str) -> str:
 
 def parse_date(match: re.Match[str]) -> Optional[dt.date]:
     """A DATE match (on folded text) as a date, or None when it is not one."""
+    if not 1990 <= int(match.group("y") or match.group("ny")) <= 2099:
+        return None
     try:
         if match.group("m"):
             day = 1 if match.group("d") == "1er" else int(match.group("d"))
