@@ -182,17 +182,27 @@ def _group(item) -> Optional[str]:
     return None if mark is None else (mark.args[0] if mark.args else mark.kwargs.get("name"))
 
 
+# Where the deployment tests go among the tests sent one by one: late enough that their images,
+# made in the background from the suite's start, are ready on a new machine; early enough that
+# the other worker still has work while they run (~70 s) — last, it sat idle that long.
+DEPLOY_AT = 0.75
+
+
 def pytest_collection_modifyitems(config, items: list) -> None:
-    """The deployment test (tests/test_deploy_stack.py) last: its images are made in the
-    background while the rest runs (.ci/pytest.sh), so it rarely waits for them. The browser
-    group split in two (SECOND_BROWSER_GROUP) and the WHOLE_MODULES, each group one unit of
-    work (`_xdist_groups`)."""
+    """The deployment test (tests/test_deploy_stack.py) late (DEPLOY_AT): its images are made
+    in the background while the rest runs (.ci/pytest.sh), so it rarely waits for them. The
+    browser group split in two (SECOND_BROWSER_GROUP) and the WHOLE_MODULES, each group one
+    unit of work (`_xdist_groups`; xdist sends the groups first, the largest first)."""
     for item in items:
         if _group(item) == "browser" and item.module.__name__.rsplit(".", 1)[-1] in SECOND_BROWSER_GROUP:
             item.add_marker(pytest.mark.xdist_group("browser-2"))
         elif _group(item) is None and item.module.__name__ in WHOLE_MODULES:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-    items.sort(key=lambda item: _group(item) == "deploy_stack")
+    deploy = [item for item in items if _group(item) == "deploy_stack"]
+    rest = [item for item in items if _group(item) != "deploy_stack"]
+    alone = [index for index, item in enumerate(rest) if _group(item) is None]
+    at = alone[int(len(alone) * DEPLOY_AT)] if alone else len(rest)
+    items[:] = rest[:at] + deploy + rest[at:]
     _xdist_groups(config, items)
 
 
