@@ -133,13 +133,13 @@ def spy_writes(monkeypatch) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def shared_app_server(worker_id):
+def shared_app_server():
     """The app the browser modules share on this worker (tests/browser/test_browser.py's
     `server`): started at the first module that asks, stopped at the end of the session.
     Its log: test-artifacts/browser/streamlit-<worker>.log."""
     from tests.browser.test_browser import run_server
 
-    yield from run_server(log_name=f"streamlit-{worker_id}.log")
+    yield from run_server(log_name=f"streamlit-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log")
 
 
 # Streamlit's script runner installs the script it runs as `__main__` and AppTest leaves it
