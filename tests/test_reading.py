@@ -84,6 +84,14 @@ def test_an_unsupported_format_is_named_whatever_its_name():
     _refused([("page.docx", b"PK\x03\x04" + bytes(100))], "format non pris en charge")
 
 
+def test_the_type_comes_from_the_first_bytes():
+    photo = _encoded(Image.new("RGB", (40, 30), "white"), "JPEG", comment=b"%PDF-1.7 in a comment")
+    assert sources.kind_of(photo) == "jpeg"
+    assert sources.kind_of(b"\n\n%PDF-1.4\n") == "pdf"   # bytes before the header, as readers allow
+    assert sources.kind_of(_encoded(Image.new("L", (4, 4)), "PNG")) == "png"
+    assert sources.kind_of(b"GIF89a" + bytes(20)) is None
+
+
 def test_an_empty_or_oversized_file_is_refused_before_it_is_read():
     _refused([("vide.jpg", b"")], "vide")
     _refused([("enorme.jpg", b"\xff\xd8\xff" + bytes(sources.MAX_FILE_BYTES))], "trop volumineux", "25 Mo")

@@ -46,14 +46,14 @@ class Page:
 
 def kind_of(data: bytes) -> Optional[str]:
     """The file's type from its first bytes, never from its name: "pdf", "jpeg", "png", "heif"."""
-    if data[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:   # the norm allows bytes before the header
-        return "pdf"
     if data[:3] == b"\xff\xd8\xff":
         return "jpeg"
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         return "png"
     if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"):
         return "heif"
+    if b"%PDF-" in data[:1024]:   # PDF readers accept bytes before the header
+        return "pdf"
     return None
 
 
