@@ -257,6 +257,68 @@ au 1er janvier 2027.
 Veuillez agréer, Monsieur, nos salutations distinguées.
 """
 
+CAF_TWO_LINE_NAME = """Caisse d'Allocations Familiales
+de la Gironde
+Rue du Docteur Gabriel Péry
+33078 BORDEAUX CEDEX
+
+                                   Mme LAMBERT Sophie
+                                   Résidence Les Pins, Bât. B
+                                   12 avenue Thiers
+                                   33100 BORDEAUX
+
+Vos références : 2345678
+Bordeaux, le mardi 3 novembre 2026
+
+Objet : Notification de trop-perçu - Revenu de Solidarité Active
+
+Madame,
+
+Suite à l'examen de votre dossier, nous avons constaté un trop-perçu de RSA d'un
+montant de 2 450,00 € pour la période de juin à septembre 2026. En effet, les
+revenus d'activité de votre conjoint n'ont pas été déclarés. Conformément aux
+articles L. 262-46 du Code de l'action sociale et des familles, cette somme doit
+être remboursée.
+
+Sauf réponse de votre part, une retenue de 120 € sera effectuée chaque mois sur
+vos prestations.
+
+Si vous n'êtes pas d'accord avec cette décision, vous pouvez former un recours
+administratif préalable auprès du Président du Conseil départemental dans un
+délai de deux mois.
+
+Nous vous prions d'agréer, Madame, l'expression de nos salutations distinguées.
+
+Le Directeur
+"""
+
+MDPH_CAPITALS = """MAISON DÉPARTEMENTALE DES PERSONNES HANDICAPÉES
+DE LOIRE-ATLANTIQUE
+300 route de Vannes - CS 10017
+44035 NANTES CEDEX 1
+
+N° de dossier : 44-123456
+Nantes, le 14/10/2026
+
+M. Paul GIRARD
+3 impasse des Mésanges
+44300 Nantes
+
+NOTIFICATION DE DÉCISION
+
+Monsieur,
+
+La Commission des droits et de l'autonomie des personnes handicapées (CDAPH), réunie le
+8 octobre 2026, a examiné votre demande d'allocation aux adultes handicapés.
+Elle a décidé de rejeter votre demande au motif que votre taux d'incapacité, évalué par
+l'équipe pluridisciplinaire, est inférieur à 50 %.
+
+Cette décision peut faire l'objet d'un recours administratif préalable obligatoire auprès
+de la MDPH, dans un délai de deux mois à compter de sa notification.
+
+Veuillez agréer, Monsieur, l'expression de nos salutations distinguées.
+"""
+
 CASES = {
     "petit": (PETIT_SCAN, PETIT_EXPECTED),
     "msa_overpayment": (MSA_OVERPAYMENT, {
@@ -291,6 +353,17 @@ CASES = {
         "organism.kind": "caf", "organism.name": "Caisse d'allocations familiales de la Loire-Atlantique",
         "situation": "penalty", "decision.algorithm_mentioned": True, "context.heard_before": True,
         "claimant.first_name": "Amina", "claimant.last_name": "Benali", "claimant.file_number": "1234567"}),
+    "caf_two_line_name": (CAF_TWO_LINE_NAME, {
+        "organism.name": "Caisse d'Allocations Familiales de la Gironde", "organism.address":
+        "Rue du Docteur Gabriel Péry, 33078 BORDEAUX CEDEX", "claimant.first_name": "Sophie", "claimant.last_name": "Lambert",
+        "claimant.city": "Bordeaux", "decision.date": "2026-11-03", "benefit": "rsa", "situation": "overpayment",
+        "context.amount_eur": 2450, "context.withholding_eur": 120, "decision.reasons_given": True,
+        "claimant.file_number": None}),
+    "mdph_capitals": (MDPH_CAPITALS, {
+        "organism.kind": "mdph", "organism.name": "MAISON DÉPARTEMENTALE DES PERSONNES HANDICAPÉES DE LOIRE-ATLANTIQUE",
+        "organism.address": "300 route de Vannes, CS 10017, 44035 NANTES CEDEX 1", "claimant.last_name": "Girard",
+        "claimant.file_number": "44-123456", "decision.date": "2026-10-14", "benefit": "aah", "situation": "refusal",
+        "decision.reasons_given": False, "context.heard_before": None, "decision.ground": None}),
     "caf_termination": (CAF_TERMINATION, {
         "organism.kind": "caf", "benefit": "ars", "situation": "termination", "decision.date": "2026-12-01",
         "decision.appeal_info_given": False, "decision.reasons_given": False}),
@@ -301,7 +374,7 @@ def noisy(text: str) -> str:
     """As a poor OCR gives it: no accents, long lines cut with a hyphen, « ler », « n0s »."""
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     text = re.sub(r"\b1er\b", "ler", text).replace(" nos ", " n0S ")
-    return re.sub(r"(\w{4})(\w{5,}) ", r"\1-\n\2 ", text, count=6)
+    return re.sub(r"([a-z]{4})([a-z]{5,}) ", r"\1-\n\2 ", text, count=6)
 
 
 def _values(found: dict) -> dict:
@@ -362,6 +435,8 @@ def test_received_date_only_when_printed() -> None:
     text = PETIT_SCAN.replace("Numéro allocataire", "Date de réception : 6 novembre 2026\nNuméro allocataire")
     assert _values(read_decision(text))["decision.received_on"] == "2026-11-06"
     assert "decision.received_on" not in read_decision(PETIT_SCAN)
+    said = PETIT_SCAN.replace("Nous n'avons pas reçu", "Nous avons reçu le 3 novembre 2026 votre courrier. Nous n'avons pas reçu")
+    assert "decision.received_on" not in read_decision(said)
 
 
 def test_absent_fields_are_missing_never_guessed() -> None:

@@ -28,7 +28,7 @@ _OCR_DIGITS = str.maketrans("OoIlLS", "001115")
 _SALUTATION = re.compile(r"^(madame|monsieur|mademoiselle)\b[^,]{0,30},\s*$|^(objet|concerne)\b")
 
 
-def _p(value, evidence: str, confidence: float) -> Proposal:
+def _p(value: "bool | int | float | str", evidence: str, confidence: float) -> Proposal:
     return Proposal(value=value, evidence=evidence.strip()[:400], confidence=confidence)
 
 
@@ -58,7 +58,8 @@ def _header_lines(letter: Letter, end: int) -> list[tuple[str, str]]:
     """The letterhead's lines, a name cut over two lines joined again (« … de la \\n Métropole »)."""
     out: list[tuple[str, str]] = []
     for line, folded in letter.lines[:end]:
-        if out and (re.search(r"\b(de|du|des|de la|et de la|d'|l')$", out[-1][1]) or re.match(r"^[a-z]", line)):
+        continued = re.match(r"^[a-z]", line) or re.match(r"^(de|du|des|d')\b[^\d:]{2,40}$", folded)
+        if out and (re.search(r"\b(de|du|des|de la|et de la|d'|l')$", out[-1][1]) or continued):
             out[-1] = (out[-1][0] + " " + line, out[-1][1] + " " + folded)
         else:
             out.append((line, folded))
@@ -110,6 +111,12 @@ def _departement_forms() -> frozenset[str]:
     return frozenset(p.of for p in places if p)
 
 
+@lru_cache(maxsize=1)
+def _departement_names() -> frozenset[str]:
+    codes = [f"{n:02d}" for n in range(1, 96)] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
+    return frozenset(p.name for code in codes if (p := departement(code + "0" * (5 - len(code)))))
+
+
 def _article_case(name: str) -> str:
     """OCR reads « la » as « La »: « CAF de La Savoie » → « CAF de la Savoie », unless the place's
     own name has it (« de La Réunion »)."""
@@ -125,7 +132,7 @@ def _place_known(kind: str, name: str) -> Optional[bool]:
     département's « de » form (an OCR slip in it does not); None for the others."""
     if "{of}" not in bodies.organism(kind)["generic"]:
         return None
-    return any(fold(name).endswith(fold(form)) for form in _departement_forms())
+    return any(fold(name).endswith(fold(place)) for place in _departement_names())
 
 
 def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
@@ -178,7 +185,10 @@ def organism(letter: Letter) -> Found:
     others = {fold(n) for line, folded in letter.lines for _, n, f in _names_on(line, folded, kind) if f}
     known = _place_known(kind, name)
     if full and others <= {fold(name)} and known is not False:
-        out["organism.name"] = _p(name, lines[i][0], min(confidence, 0.9))
+        # a logo's lower-case word (« caf », « carsat ») run into the name: the letter's own
+        # spelling of the name is not known
+        logo = name.split(" ", 1)[0].islower()
+        out["organism.name"] = _p(name, lines[i][0], 0.78 if logo else min(confidence, 0.9))
     elif not full and not others and fold(name) == fold(bodies.organism(kind)["generic"]):
         out["organism.name"] = _p(name, lines[i][0], 0.85)
     if address and _address_agrees(letter, address):
@@ -195,7 +205,7 @@ def _address_agrees(letter: Letter, address: str) -> bool:
     if not pm or not place_checked(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(last)):
         return False
     street = fold(address.split(", ")[0])
-    again = [m.group(1) for m in re.finditer(re.escape(street) + r"\W+(?:\w+\W+){0,3}?(\d{5})\b", letter.flat_folded)]
+    again = [m.group(1) for m in re.finditer(re.escape(street) + r"\W+(?:\w+\W+){0,3}?(?<!cs )(?<!tsa )(?<!bp )(\d{5})(?=\s+[^\W\d])", letter.flat_folded)]
     return all(code == pm.group("pc") for code in again)
 
 
@@ -373,8 +383,9 @@ _DATE_LINE = [
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
 ]
 _DATE_IN_HEADER = re.compile(rf"(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$|\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
-_RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribue le|remis(e)? (en main propre )?le|"
-                       r"recu(e)? (par vous )?le)\s*:?\s*(le )?$")
+# Only a printed label of receipt: « reçu le » in a sentence is about something else.
+_RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribuee? le|remise? en main propre le)"
+                       r"\s*:?\s*(le )?$")
 
 
 def dates(letter: Letter) -> Found:

@@ -168,8 +168,13 @@ class Letter:
         a, b = self.sentence_of(start)
         b = max(b, end)
         if b - a > EVIDENCE_MAX:
+            a0, b0 = a, b
             a = max(a, start - 60)
-            b = min(b, a + EVIDENCE_MAX)
+            b = min(b, max(end, a + EVIDENCE_MAX))
+            if a > a0:  # whole words only
+                a = self.flat.find(" ", a, start) + 1 or a
+            if b < b0:
+                b = self.flat.rfind(" ", end, b) if self.flat.rfind(" ", end, b) > 0 else b
         return self.flat[a:b].strip(" ,;")
 
     def find(self, name: str, within: Optional[tuple[int, int]] = None) -> Iterator[Hit]:
