@@ -412,7 +412,7 @@ def test_evidence_is_the_letters_own_words() -> None:
     assert found["decision.date"].evidence == "Lille, le 2 novembre 2026"
     assert "aide personnalisée au logement" in found["benefit"].evidence
     assert "délai de deux mois" in found["decision.appeal_info_given"].evidence
-    assert found["decision.algorithm_mentioned"].evidence.startswith("Courrier lu en entier")
+    assert found["decision.algorithm_mentioned"].evidence.startswith("Courrier lu du début à la formule de politesse")
 
 
 def test_public_example_from_its_expected_file() -> None:

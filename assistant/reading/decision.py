@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Callable, Optional
 
 from assistant.law import bodies
-from assistant.law.places import departement, normalise, resolve
+from assistant.law.places import Commune, communes, departement, normalise, resolve
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
 from assistant.reading.text import (
     AMOUNT, DATE, MONTHS, Hit, Letter, as_number, compiled, fold, parse_amount, parse_date, patterns,
@@ -284,6 +284,25 @@ def place_checked(postal: str, city: str, cedex: bool = False) -> Optional[str]:
     if postal not in found.postcodes and not (cedex and postal[:2] == found.dep[:2]):
         return None
     return next(n for n in found.names if normalise(n) == normalise(city))
+
+
+def _digit_slip(postal: str, city: str, cedex: bool) -> bool:
+    """A postcode that is not the named commune's, while the name is a commune's (a misread
+    name, « Rare » for « Raze », says nothing of the figures)."""
+    if place_checked(postal, city, cedex) or not re.fullmatch(r"\d{5}", postal):
+        return False
+    named = _communes_named().get(normalise(city), ())
+    return bool(named) and not (cedex and any(postal[:2] == c.dep[:2] for c in named))
+
+
+@lru_cache(maxsize=1)
+def _communes_named() -> dict[str, tuple[Commune, ...]]:
+    """Normalised commune name → the communes that bear it (places.communes())."""
+    out: dict[str, list[Commune]] = {}
+    for c in communes().values():
+        for name in {normalise(n) for n in c.names}:
+            out.setdefault(name, []).append(c)
+    return {name: tuple(cs) for name, cs in out.items()}
 
 
 def claimant(letter: Letter) -> Found:
@@ -563,6 +582,10 @@ def amounts(letter: Letter) -> Found:
 
 # --- What the letter says, or does not say -----------------------------------------------------
 
+# The evidence of a « no »: what was read, and the pages a photo may have missed.
+READ_WHOLE = "Courrier lu du début à la formule de politesse (vérifiez le verso et les autres pages) :"
+
+
 def _said_or_not(letter: Letter, field: str, hit: Optional[Hit], absent: str, unsure: bool = False) -> Found:
     """True with its words; False only from a letter read whole; nothing when `unsure`."""
     if hit:
@@ -584,8 +607,8 @@ def appeal_info(letter: Letter) -> Found:
             return {"decision.appeal_info_given": _p(True, letter.evidence(route.start, max(route.end, time.end)), 0.92)}
     elsewhere = letter.any("elsewhere") is not None
     route = letter.any("appeal_route")
-    absent = ("Courrier lu en entier : aucune voie de recours avec son délai." if route is None
-              else f"Courrier lu en entier : « {route.evidence} », sans délai de recours.")
+    absent = (f"{READ_WHOLE} aucune voie de recours avec son délai." if route is None
+              else f"{READ_WHOLE} « {route.evidence} », sans délai de recours.")
     return _said_or_not(letter, "decision.appeal_info_given", None, absent, unsure=elsewhere)
 
 
@@ -612,7 +635,7 @@ def reasons(letter: Letter) -> Found:
     if ground and fact:
         return {"decision.reasons_given": _p(True, ground.evidence, 0.88)}
     if not ground and not qualified and letter.complete:
-        return {"decision.reasons_given": _p(False, "Courrier lu en entier : aucun texte de loi cité comme fondement de la décision.", 0.85)}
+        return {"decision.reasons_given": _p(False, f"{READ_WHOLE} aucun texte de loi cité comme fondement de la décision.", 0.85)}
     return {}
 
 
@@ -621,7 +644,7 @@ def algorithm(letter: Letter) -> Found:
     a score named (a personal-data notice's « traitement automatisé » is not one)."""
     hit, set_aside = _outside(letter, "algorithm", ("privacy",))
     return _said_or_not(letter, "decision.algorithm_mentioned", hit,
-                        "Courrier lu en entier : aucune mention d'algorithme, de traitement automatisé ni de croisement de données.",
+                        f"{READ_WHOLE} aucune mention d'algorithme, de traitement automatisé ni de croisement de données.",
                         unsure=set_aside)
 
 
@@ -675,7 +698,7 @@ def digits_doubtful(letter: Letter) -> Optional[str]:
         for part in _SEPARATOR.split(line):
             pm = _POSTAL.match(part.strip())
             if pm and re.fullmatch(r"\d{5}", pm.group("pc")) and \
-                    not place_checked(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(part)):
+                    _digit_slip(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(part)):
                 return part.strip()
     return None
 
