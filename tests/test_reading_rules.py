@@ -611,6 +611,18 @@ def test_answer_kind(kind: str, variant: str) -> None:
     assert found["answer.kind"].evidence and found["answer.kind"].confidence >= CONFIDENCE_THRESHOLD
 
 
+@pytest.mark.parametrize("body, kind", [
+    ("La commission de recours amiable a décidé de faire droit à votre recours.", "complete"),
+    ("Nous ne pouvons pas faire droit à votre demande.", "refusal_without_reasons"),
+    ("La commission de recours amiable a rejeté votre recours au motif que vos ressources dépassent le plafond "
+     "(article L. 821-3 du code de la sécurité sociale).", "refusal_with_reasons"),
+    ("Votre courrier a été transmis au service compétent, qui vous répondra directement.", "wrong_body"),
+    ("Afin de traiter votre demande, merci de nous adresser une copie de votre titre de séjour.", "asks_identity"),
+])
+def test_answer_other_wordings(body: str, kind: str) -> None:
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
 def test_answer_contradictory_or_empty_is_unanswered() -> None:
     both = ANSWER_HEAD + ANSWERS["withdrawn"] + " " + ANSWERS["asks_identity"] + ANSWER_TAIL
     assert read_answer(both) == {}

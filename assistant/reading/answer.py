@@ -23,7 +23,7 @@ def _cue(letter: Letter, kind: str) -> Hit | None:
 
 def _reasons(letter: Letter) -> tuple[bool, bool]:
     """(a text cited outside the appeal passages, a fact stated): the two halves of reasons."""
-    ground = next((h for h in letter.find("legal_ground") if not letter.sentence_has("not_grounds", h.start)
+    ground = next((h for h in letter.find("legal_ground") if not letter.sentence_has("answer_not_grounds", h.start)
                    and not letter.sentence_has("privacy", h.start)), None)
     return ground is not None, letter.any("facts") is not None
 

@@ -198,4 +198,4 @@ class Letter:
         closed = self.any("closing") is not None
         pages = [(m.group("n"), m.group("of")) for p in cues("page_of") for _, line in self.lines for m in p.finditer(line)]
         whole = not pages or any(n == of for n, of in pages)
-        return opened and closed and whole and len(self.flat) > 300
+        return opened and closed and whole and len(self.flat) > 200
