@@ -163,7 +163,8 @@ def letter_reader(where: str) -> None:
     """The two ways to give the letter, and « Lire le courrier ». After a reading the
     interview opens on its first screen still to answer (the review when none is left)."""
     with st.container(border=True, key=f"reading.box.{where}"):
-        st.subheader(_("Vous avez le courrier ? Nous pouvons le lire"), anchor=False)
+        # h2: it follows the page's h1 (the start screen's, the first step's) directly.
+        st.header(_("Vous avez le courrier ? Nous pouvons le lire"), anchor=False)
         st.markdown(_("Nous remplissons les réponses que nous y lisons : vous les vérifiez ensuite, rien n'est utilisé sans votre accord."))
         uploads = upload_widgets(where)
         clicked = st.button(_("Lire le courrier"), key=f"reading.read.{where}", type="primary", disabled=not uploads,

@@ -44,12 +44,13 @@ st.markdown(_("**Comptez environ 10 minutes** (huit écrans de questions)."))
 has_answers = bool(answers())
 st.button(_("Continuer mes réponses →") if has_answers else _("Commencer →"), type="primary", key="nav.start",
           on_click=_start, width="stretch")
-# Or the letter itself, photographed or chosen: what is read fills the questions (issue 21).
-letter_reader("start")
 
 st.info(_("**Vos données** : vos réponses sont gardées chiffrées sur le serveur, pour qu'un rechargement de la page n'en perde aucune, et seul cet onglet les retrouve (l'adresse de la page ne permet pas de les lire). Elles sont effacées {hours} heures après votre dernière action (en mode médiateur, après {minutes} minutes sans activité), ou tout de suite avec « Terminer et effacer ». Les fichiers que vous téléchargez sont à vous : sur un ordinateur partagé, supprimez-les après usage.").format(
     hours=memory_hours(), minutes=idle_minutes()), icon=":material/lock:")
 
+# Or the letter itself, photographed or chosen: what is read fills the questions (issue 21).
+# After what happens to the data: on a phone, the first screen shows the start and the privacy.
+letter_reader("start")
 st.header(_("Ce qu'il faut avoir sous la main"), anchor="a-avoir")
 st.markdown(_("- la décision de l'organisme (courrier, e-mail ou message sur votre espace en ligne), si vous l'avez ;\n"
               "- ses dates : la date écrite dessus et le jour où vous l'avez reçue ;\n"
