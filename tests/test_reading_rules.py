@@ -473,11 +473,24 @@ def test_contradictory_cues_are_left_unanswered() -> None:
     assert "decision.algorithm_mentioned" not in read_decision(notice)
 
 
-def test_appeal_route_without_time_limit_is_a_no_unless_another_page_is_named() -> None:
+def test_appeal_info_no_only_where_no_appeal_word_is_read() -> None:
+    """A route without its time limit, or a misread one (« deux moes »), is left for the person;
+    « no » only where nothing of an appeal is printed (and no other page is pointed to)."""
     no_time = PETIT_SCAN.replace("dans un délai de deux mois à compter de sa notification\n", "")
-    assert _values(read_decision(no_time))["decision.appeal_info_given"] is False
-    verso = no_time.replace("amiable.", "amiable (voir au verso).")
+    assert "decision.appeal_info_given" not in read_decision(no_time)
+    misread = PETIT_SCAN.replace("deux mois", "deux moes")
+    assert _values(read_decision(misread))["decision.appeal_info_given"] is True
+    nothing = re.sub(r"Vous pouvez contester.*amiable\.\n", "", PETIT_SCAN, flags=re.S)
+    assert _values(read_decision(nothing))["decision.appeal_info_given"] is False
+    verso = nothing.replace("Nous vous prions", "Voir au verso.\n\nNous vous prions")
     assert "decision.appeal_info_given" not in read_decision(verso)
+
+
+def test_a_misread_word_keeps_a_no_from_being_read() -> None:
+    garbled = PETIT_SCAN.replace("En conséquence", "Votre dossier a été sélectionné par un alganitème. En conséquence")
+    assert "decision.algorithm_mentioned" not in read_decision(garbled)
+    cited = PETIT_SCAN.replace("En conséquence", "Voir l'artcle L. 542-2. En conséquence")
+    assert "decision.reasons_given" not in read_decision(cited)
 
 
 def test_a_social_security_number_is_read_only_when_its_key_checks() -> None:

@@ -597,19 +597,17 @@ def _said_or_not(letter: Letter, field: str, hit: Optional[Hit], absent: str, un
 
 def appeal_info(letter: Letter) -> Found:
     """decision.appeal_info_given: a route (contester, recours, saisir…) and a time limit in the
-    same passage. A route without a time limit while the letter points to another page
-    (verso, notice, annexe): unanswered."""
+    same passage. False only where no word of an appeal is read at all (not even a misread
+    one, patterns.yaml `appeal_fuzzy`) and no other page is pointed to (verso, notice): a route
+    without a time limit is left for the person, since OCR may have broken the time limit."""
     for route in letter.find("appeal_route"):
         a, b = letter.sentence_of(route.start)
         window = (max(0, a - 1), min(len(letter.flat), b + 250))
         time = letter.any("appeal_time", window)
         if time:
             return {"decision.appeal_info_given": _p(True, letter.evidence(route.start, max(route.end, time.end)), 0.92)}
-    elsewhere = letter.any("elsewhere") is not None
-    route = letter.any("appeal_route")
-    absent = (f"{READ_WHOLE} aucune voie de recours avec son délai." if route is None
-              else f"{READ_WHOLE} « {route.evidence} », sans délai de recours.")
-    return _said_or_not(letter, "decision.appeal_info_given", None, absent, unsure=elsewhere)
+    unsure = letter.any("elsewhere") is not None or letter.any("appeal_fuzzy") is not None
+    return _said_or_not(letter, "decision.appeal_info_given", None, f"{READ_WHOLE} aucune voie de recours.", unsure=unsure)
 
 
 def _outside(letter: Letter, name: str, excluded: tuple[str, ...]) -> tuple[Optional[Hit], bool]:
@@ -634,7 +632,7 @@ def reasons(letter: Letter) -> Found:
     fact = letter.any("facts")
     if ground and fact:
         return {"decision.reasons_given": _p(True, ground.evidence, 0.88)}
-    if not ground and not qualified and letter.complete:
+    if not ground and not qualified and not letter.any("ground_fuzzy") and letter.complete:
         return {"decision.reasons_given": _p(False, f"{READ_WHOLE} aucun texte de loi cité comme fondement de la décision.", 0.85)}
     return {}
 
@@ -643,6 +641,8 @@ def algorithm(letter: Letter) -> Found:
     """decision.algorithm_mentioned: an algorithm, an automated processing, a data-matching or
     a score named (a personal-data notice's « traitement automatisé » is not one)."""
     hit, set_aside = _outside(letter, "algorithm", ("privacy",))
+    # a misread « algorithme » (« alganitème ») must not read as silence
+    set_aside = set_aside or (not hit and any(not letter.sentence_has("privacy", h.start) for h in letter.find("algorithm_fuzzy")))
     return _said_or_not(letter, "decision.algorithm_mentioned", hit,
                         f"{READ_WHOLE} aucune mention d'algorithme, de traitement automatisé ni de croisement de données.",
                         unsure=set_aside)
