@@ -198,8 +198,8 @@ _PAGE_SCRIPT = r"""
     }
     // Pop-overs (« Terminer et effacer ») open outside the page's landmarks: name them.
     document.querySelectorAll("[data-floating-ui-portal]").forEach((portal, index) => {
-      portal.setAttribute("role", "region");
-      portal.setAttribute("aria-label", (french ? "Fenêtre ouverte " : "Open window ") + (index + 1));
+      setIfChanged(portal, "role", "region");
+      setIfChanged(portal, "aria-label", (french ? "Fenêtre ouverte " : "Open window ") + (index + 1));
     });
     // A confirmation that opens takes the keyboard focus, rather than leaving it 26 Tab presses
     // away at the end of the page: the dialog itself (read out with its name), so that its
@@ -213,9 +213,12 @@ _PAGE_SCRIPT = r"""
     if (open) {
       open.setAttribute("data-mda-label", "Menu");
       const button = open.tagName === "BUTTON" ? open : open.querySelector("button");
-      if (button) button.setAttribute("aria-label", french ? MENU.fr : MENU.en);
+      if (button) setIfChanged(button, "aria-label", french ? MENU.fr : MENU.en);
     }
   };
+  // Setting an attribute to the value it has is still a change for the observer below: it
+  // would run this again at every frame (60 times a second on a phone, for nothing).
+  const setIfChanged = (el, attr, value) => { if (el.getAttribute(attr) !== value) el.setAttribute(attr, value); };
   let pending = false;
   new MutationObserver(() => {
     if (pending) return;

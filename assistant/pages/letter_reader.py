@@ -146,8 +146,9 @@ def upload_widgets(where: str) -> list[Any]:
         st.button(_("Prendre en photo le courrier"), key=f"reading.camera.{where}", on_click=_open_camera,
                   icon=":material/photo_camera:", width="stretch")
     st.file_uploader(_("Choisir une photo ou un PDF"), type=TYPES, accept_multiple_files=True,
-                     key=f"reading.files.{where}.{generation}", max_upload_size=MAX_MB,
-                     help=_("Photo (JPEG, PNG, HEIC) ou PDF. Plusieurs fichiers : les pages d'un même courrier."))
+                     key=f"reading.files.{where}.{generation}", max_upload_size=MAX_MB)
+    # Said under the field, not in a help icon: the uploader's icon is too small a target on a phone.
+    st.caption(_("Photo (JPEG, PNG, HEIC) ou PDF. Plusieurs fichiers : les pages d'un même courrier."))
     st.caption(_("Le courrier est lu sur notre serveur, sans aucun service extérieur, et n'est pas gardé."))
     return _uploads(where, generation)
 

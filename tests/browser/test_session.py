@@ -30,6 +30,14 @@ def test_start_screen_on_a_phone_language_privacy_and_mediator(server, browser) 
     # The icon that opens the side menu is named, and a word shows next to it.
     opener = page.get_by_role("button", name="Ouvrir le menu : langue, mode médiateur, effacer")
     expect(opener).to_have_count(1)
+    # Named once: the page does not keep renaming it (that ran at every frame, 60 times a second).
+    renamed = page.evaluate("""() => new Promise((done) => {
+        let count = 0;
+        const watch = new MutationObserver((records) => { count += records.length; });
+        watch.observe(document.body, {subtree: true, attributes: true, attributeFilter: ["aria-label", "role"]});
+        setTimeout(() => { watch.disconnect(); done(count); }, 500);
+    })""")
+    assert renamed < 5, renamed
     headings = page.evaluate("() => [...document.querySelectorAll('h1,h2,h3,h4')].map(h => Number(h.tagName[1]))")
     assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:])), headings
     check_accessibility(page, "accueil-telephone")
