@@ -497,6 +497,8 @@ def test_a_social_security_number_is_read_only_when_its_key_checks() -> None:
     assert _values(read_decision(CPAM_REFUSAL))["claimant.file_number"] == "285033155512395"
     misread = CPAM_REFUSAL.replace("555 123 95", "555 128 95")
     assert "claimant.file_number" not in read_decision(misread)
+    figure_lost = CPAM_REFUSAL.replace("555 123 95", "55 123 95")
+    assert "claimant.file_number" not in read_decision(figure_lost)
     vague = CPAM_REFUSAL.replace("N° de sécurité sociale", "Vos références")
     assert _values(read_decision(vague))["claimant.file_number"] == "285033155512395"
     assert "claimant.file_number" not in read_decision(PETIT_SCAN.replace("Numéro allocataire", "Vos références"))
@@ -563,6 +565,8 @@ def test_body_name_printed_twice_differently_is_left_unanswered() -> None:
     assert read_decision(same)["organism.name"].value == "CAF du Nord"
     moved = PETIT_SCAN + "\nCAF du Nord — 82 rue Brûle-Maison — 59824 Lille Cedex\n"
     assert "organism.address" not in read_decision(moved)
+    street_lost = PETIT_SCAN.replace("82 rue Brûle-Maison\n", "", 1)
+    assert "organism.address" not in read_decision(street_lost)
     logo_only = PETIT_SCAN.replace("CAF du Nord\n", "Caf\n", 1)
     assert "organism.name" not in read_decision(logo_only)
     assert read_decision(logo_only)["organism.kind"].value == "caf"

@@ -221,7 +221,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
             return None
         block += [p.strip() for p in _SEPARATOR.split(line)]
         if _POSTAL.match(block[-1]) or re.match(r"^(cs|tsa|bp)\s*\d+.*\d{5}", folded):
-            return ", ".join(block)
+            return ", ".join(block) if len(block) > 1 else None  # a postcode alone: the street was lost
     return None
 
 
@@ -378,7 +378,8 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                 value = re.sub(r"(?<=\d)[OIL](?=\d)", lambda c: c.group().translate(_OCR_DIGITS), value)
                 if sum(c.isdigit() for c in value) < 5 or not re.fullmatch(r"[0-9A-Z]+([/-][0-9A-Z]+)*", value):
                     continue
-                nir_like = len(value) == 15 and value[:1] in "12" and sum(c.isdigit() for c in value) >= 13
+                # a social-security number, or one with a figure lost or added by the OCR
+                nir_like = value[:1] in "12" and 12 <= len(value) <= 16 and sum(c.isdigit() for c in value) >= len(value) - 2
                 if (nir_like and not nir_key_ok(value)) or (vague and not nir_like):
                     continue
                 ranked.setdefault(rank, set()).add(value)
