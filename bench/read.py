@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import resource
@@ -340,7 +341,9 @@ def main() -> None:
                    key=lambda t: t[1] / max(len(train_tasks if t[0] == "train" else held_tasks), 1))
     deadline = started + args.minutes * 60 if args.minutes else None
     results: dict[tuple[str, int, int], dict[str, Any]] = {}
-    pool = ProcessPoolExecutor(max_workers=args.workers)
+    # Spawned, not forked: the memory measure has already started Typst's threads in this
+    # process, and a forked child would wait forever on their locks.
+    pool = ProcessPoolExecutor(max_workers=args.workers, mp_context=multiprocessing.get_context("spawn"))
     pending = {pool.submit(_work, task): task for task in tasks}
     try:
         for future in as_completed(pending, timeout=(deadline - time.perf_counter()) if deadline else None):
