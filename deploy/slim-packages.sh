@@ -9,7 +9,9 @@
 #   - Babel's locale data except French, English and the root they inherit from
 #     (assistant/core/i18n.py: BABEL_LOCALES);
 #   - pydeck (maps: only in Streamlit's « hello » demo, never imported by the app) with its
-#     Jupyter extension (the demo's folder stays: Streamlit's server looks it up at start).
+#     Jupyter extension (the demo's folder stays: Streamlit's server looks it up at start);
+#   - Pillow's AVIF codec, Streamlit's chunks for charts the app does not draw, holidays'
+#     translations of holiday names, lxml's objectify.
 set -eu
 sp="$1"
 cd "$sp"
@@ -32,3 +34,14 @@ done
 find babel/locale-data -name '*.dat' ! -name 'root.dat' ! -name 'fr.dat' ! -name 'fr_*.dat' \
      ! -name 'en.dat' ! -name 'en_*.dat' -delete
 rm -rf pydeck pydeck-* ../../../share/jupyter share/jupyter
+# Pillow's AVIF codec (5 MB): assistant/reading/sources.py opens only JPEG, PNG and HEIF, and
+# Pillow carries on without the module. Streamlit's front-end chunks of the charts the app
+# never draws (Plotly, deck.gl, ECharts, Graphviz; 10 MB): a page loads one only to draw one.
+rm -f PIL/_avif.*.so pillow.libs/libavif-*.so*
+for chart in PlotlyChart DeckGlJsonChart EChartsChart GraphVizChart; do
+    rm -f streamlit/static/static/js/"$chart".*.js
+done
+# Holidays' names in other languages (5 MB): the app takes only French dates from it.
+find holidays/locale -mindepth 1 -maxdepth 1 ! -name fr ! -name en_US ! -name en -exec rm -rf {} +
+# lxml's objectify (3 MB): python-docx, docxtpl and openpyxl use lxml.etree only.
+rm -f lxml/objectify.*.so

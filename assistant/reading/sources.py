@@ -152,9 +152,9 @@ def _image(name: str, data: bytes) -> Image.Image:
     WORK_LONG_SIDE pixels long; decoded already reduced when the format allows it (JPEG)."""
     kind = kind_of(data)
     if kind == "heif":
-        import pillow_heif
+        import pi_heif   # pillow-heif's decode-only build: without its 23 MB HEVC encoder
 
-        pillow_heif.register_heif_opener()
+        pi_heif.register_heif_opener()
     formats = {"jpeg": ["JPEG"], "png": ["PNG"], "heif": ["HEIF"]}[kind or ""]
     broken = UnreadableLetter(f"{name} : cette image est abîmée ou incomplète ; elle ne peut pas être lue. "
                               "Reprenez la photo.")
