@@ -579,6 +579,17 @@ def test_fraud_said_negated_or_only_warned() -> None:
     assert "context.fraud_alleged" not in read_decision(warning)
 
 
+def test_a_situation_said_not_to_apply_is_not_read_as_the_decision() -> None:
+    """« Aucune pénalité n'est prononcée » says there is no penalty: the letter is still an
+    overpayment, never a penalty (which dominates an overpayment when both are said)."""
+    for denial in ("Aucune pénalité financière n'est prononcée à votre encontre.",
+                   "Cette décision ne comporte pas de sanction.", "Sans pénalité de retard."):
+        text = MSA_OVERPAYMENT.replace("Le montant de l'indu peut", denial + "\nLe montant de l'indu peut")
+        assert _values(read_decision(text)).get("situation") == "overpayment", denial
+    said = MSA_OVERPAYMENT.replace("Le montant de l'indu peut", "Une pénalité de 150 € est prononcée.\nLe montant de l'indu peut")
+    assert _values(read_decision(said)).get("situation") == "penalty"
+
+
 # --- The body's answer ------------------------------------------------------------------------
 
 ANSWER_HEAD = """CAF du Nord

@@ -506,6 +506,11 @@ def benefit(letter: Letter, kind: Optional[str]) -> Found:
     return {"benefit": _p(benefit_id, hit.evidence, confidence)}
 
 
+# A situation's word just after a negation says it does not apply: « aucune pénalité »,
+# « pas de sanction », « sans pénalité », « ni sanction ».
+_DENIED = re.compile(r"\b(?:aucune?|pas d(?:e |')|sans|ni|non)\s*(?:\S+\s+){0,2}$")
+
+
 def _situations_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict[str, Hit]:
     found: dict[str, Hit] = {}
     lo, hi = span or (0, len(letter.flat))
@@ -514,6 +519,8 @@ def _situations_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> di
             for m in compiled(regex).finditer(letter.flat_folded, lo, hi):
                 if span is None and letter.sentence_has("not_grounds", m.start()) and situation in {"refusal", "suspension"}:
                     continue  # « en cas de refus de la commission… », « suspend le délai »
+                if _DENIED.search(letter.flat_folded[max(0, m.start() - 40):m.start()]):
+                    continue
                 if situation not in found or m.start() < found[situation].start:
                     found[situation] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
     return found
