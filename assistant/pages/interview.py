@@ -30,7 +30,6 @@ from assistant.pages.common import (
 follow_goto()
 
 PROBLEMS = "field_problems"      # question id → [Problem]: shown under the field
-CUT = "field_cut"                # question id → length of a text cut to the field's limit
 RETURN = "return_to_review"      # set by the review's « Modifier »: offer to go straight back
 DATES_STEP = "decision"          # from this screen on, the safe date is shown
 
@@ -78,14 +77,8 @@ def _sync(question: iv.Question) -> None:
     if question.kind != "date":
         # No limit in the browser (Streamlit drops a whole paste that is too long, silently):
         # what fits is kept here, and the page says the text was cut.
-        key, cut = widget_key(question), st.session_state.setdefault(CUT, {})
-        typed = st.session_state.get(key)
-        kept = iv.within_limit(question, typed)
-        if kept != typed:
-            st.session_state[key] = kept
-            cut[question.id] = len(typed)
-        else:
-            cut.pop(question.id, None)
+        if question.limit:
+            bounded.cut_to_limits({widget_key(question): question.limit})
         sync(question)
         return
     store = answers()
@@ -258,7 +251,7 @@ def render_question(question: iv.Question, problems: dict[str, list[Problem]], l
         # The question in the label: several of these boxes can be on one screen.
         st.checkbox(_("Je ne sais pas — {question}").format(question=label), key=unknown_key(question),
                     on_change=_sync, args=(question,))
-    typed = st.session_state.get(CUT, {}).get(question.id)
+    typed = st.session_state.get(bounded.CUT, {}).get(key)
     if typed:
         cut_key = f"cut.{key}"
         with st.container(key=cut_key):

@@ -20,7 +20,7 @@ from assistant.core import i18n, logs
 from assistant.casefiles.calendar_ics import calendar_bytes
 from assistant.core.formatting import last_day
 from assistant.core.i18n import _, current_language, lib
-from assistant.pages import common, workspace
+from assistant.pages import bounded, common, workspace
 from assistant.pages.common import (
     DOCX, case_fingerprint, escape_markdown, file_stem, follow_goto, letter_stem, linked_markdown, mediator,
     require_outcome, ui_date,
@@ -163,8 +163,7 @@ def address_section(requests: list, letters: list, links: frozenset[str]) -> Non
                          height=100, placeholder=_("Par exemple : 12 rue de la Gare, 44000 Nantes"))
             typed = st.session_state.get("addr.cut", {}).get(request.path)
             if typed:
-                st.warning(_("Votre texte faisait {n} caractères : seuls les {limit} premiers sont gardés. Relisez la fin.").format(
-                    n=typed, limit=iv.model_max_length(request.path)), icon=":material/content_cut:")
+                bounded.cut_warning(typed, iv.model_max_length(request.path))
             used = ", ".join(f"{numbers[i]}. {titles[i]}" for i in request.letters)
             st.caption(escape_markdown(_("Pour : {which}").format(which=used)))
             if len(request.names) > 1:
