@@ -42,17 +42,9 @@ def answer_reader(round_: int) -> None:
         st.subheader(_("Lire la réponse reçue"), anchor=False)
         st.markdown(_("Donnez la réponse de l'organisme : nous proposons le type de réponse, vous le vérifiez avant d'enregistrer."))
         uploads = reader.upload_widgets(where)
-        clicked = st.button(_("Lire la réponse"), key=f"reading.read.{where}", disabled=not uploads,
-                            icon=":material/document_scanner:")
-        if clicked and uploads:
-            st.session_state.pop(reader.FAILED, None)
-            st.session_state.pop(READ, None)
-            result = reader.read_files([(u.name, u.getvalue()) for u in uploads], answer=True)
-            if result is not None:
-                reader.emptied(uploads)
-                _propose(round_, prefill.answer_kind(result))
-        if st.session_state.get(reader.FAILED):
-            st.error(escape_markdown(st.session_state[reader.FAILED]), icon=":material/error:")
+        result = reader.read_button(where, _("Lire la réponse"), uploads, forget=READ, answer=True)
+        if result is not None:
+            _propose(round_, prefill.answer_kind(result))
         found = _read(round_)
         if found is None:
             return

@@ -153,6 +153,26 @@ def upload_widgets(where: str) -> list[Any]:
     return _uploads(where, generation)
 
 
+def read_button(where: str, label: str, uploads: list[Any], forget: str, answer: bool = False,
+                **button: Any) -> Optional[Reading]:
+    """The button that reads the files given (a decision, or with `answer` a body's answer):
+    on a click, the last failure and the caller's last result (`forget`) are dropped, the files
+    read and, once read, emptied. Returns the reading, or None (not clicked, or unreadable: its
+    French message is then shown under the button)."""
+    clicked = st.button(label, key=f"reading.read.{where}", disabled=not uploads,
+                        icon=":material/document_scanner:", **button)
+    result = None
+    if clicked and uploads:
+        st.session_state.pop(FAILED, None)
+        st.session_state.pop(forget, None)
+        result = read_files([(u.name, u.getvalue()) for u in uploads], answer=answer)
+        if result is not None:
+            emptied(uploads)                     # read: the bytes are no longer kept
+    if st.session_state.get(FAILED):
+        st.error(escape_markdown(st.session_state[FAILED]), icon=":material/error:")
+    return result
+
+
 def emptied(uploads: list[Any]) -> None:
     """After a reading: the files dropped from Streamlit's memory, the widgets new and empty."""
     _release(uploads)
@@ -168,17 +188,9 @@ def letter_reader(where: str) -> None:
         st.header(_("Vous avez le courrier ? Nous pouvons le lire"), anchor=False)
         st.markdown(_("Nous remplissons les réponses que nous y lisons : vous les vérifiez ensuite, rien n'est utilisé sans votre accord."))
         uploads = upload_widgets(where)
-        clicked = st.button(_("Lire le courrier"), key=f"reading.read.{where}", type="primary", disabled=not uploads,
-                            icon=":material/document_scanner:", width="stretch")
-        if clicked and uploads:
-            st.session_state.pop(FAILED, None)
-            st.session_state.pop(NOTHING, None)
-            result = read_files([(u.name, u.getvalue()) for u in uploads])
-            if result is not None:
-                emptied(uploads)                     # read: the bytes are no longer kept
-                _take(result)
-        if st.session_state.get(FAILED):
-            st.error(escape_markdown(st.session_state[FAILED]), icon=":material/error:")
+        result = read_button(where, _("Lire le courrier"), uploads, forget=NOTHING, type="primary", width="stretch")
+        if result is not None:
+            _take(result)
         if st.session_state.get(NOTHING):
             st.warning(_("Nous n'avons rien lu de sûr sur ce courrier : répondez aux questions une à une."),
                        icon=":material/help:")
