@@ -1,13 +1,14 @@
 """Reading letters, measured (issue 21): how many fields a photo or a scan of a letter gives right.
 
-    python bench/read.py [--letters 300] [--held-out 40] [--workers 2] [--seed 2026] [--minutes M]
+    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--workers 2] [--seed 2026] [--minutes M]
 
 Invents `--letters` decisions and answer letters (bench/read_corpus.py: four decisions for one
 answer), and reads each three ways through assistant.reading (read_letter for a decision,
 read_answer_letter for an answer): its PDF's text layer (the rules alone), an office scan
 (« clean »: grayscale 200–300 dpi, slight skew) and a phone photo (« photo »: perspective,
 rotation up to 10°, blur, shadow, low light, JPEG 40–70). Then the held-out layouts
-(bench/read_heldout/, never used to tune the rules) the same way, and the public examples of
+(bench/read_heldout/, never used to tune the rules) the same way, then the second held-out set
+(bench/read_heldout2/, « held-out 2 », committed before the rules were changed again) apart, and the public examples of
 ../shared/letters (their expected.json lists only some fields: only those are scored).
 
 For every expected field: right, wrong, or left unanswered. A proposal for a field the letter
@@ -143,7 +144,7 @@ def _work(task: tuple[str, int, int]) -> dict[str, Any]:
     import read_corpus as rc
 
     which, i, seed = task
-    sample = rc.letter(i, seed, held_out=(which == "held_out"))
+    sample = rc.letter(i, seed, held_out={"train": False, "held_out": 1, "held_out2": 2}[which])
     out = {"id": sample.id, "body": sample.body, "kind": sample.kind, "layout": sample.layout, "pages": sample.pages,
            "expected": sample.expected, "ignore": sorted(sample.ignore), "reads": {}}
     out["reads"]["pdf"] = _text_read(sample.kind, sample.text)
@@ -325,6 +326,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--letters", type=int, default=300, help="courriers inventés (modèles d'entraînement)")
     parser.add_argument("--held-out", type=int, default=40, help="courriers des modèles réservés (bench/read_heldout)")
+    parser.add_argument("--held-out-2", type=int, default=40, help="courriers du second jeu réservé (bench/read_heldout2)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--brief", action="store_true", help="sans le détail par champ et par organisme")
@@ -336,9 +338,10 @@ def main() -> None:
     started = time.perf_counter()
     train_tasks = [("train", i, args.seed) for i in range(args.letters)]
     held_tasks = [("held_out", i, args.seed) for i in range(args.held_out)]
-    # Interleaved, so that a run stopped by --minutes still has both sets in proportion.
-    tasks = sorted(train_tasks + held_tasks,
-                   key=lambda t: t[1] / max(len(train_tasks if t[0] == "train" else held_tasks), 1))
+    held2_tasks = [("held_out2", i, args.seed) for i in range(args.held_out_2)]
+    sizes = {"train": len(train_tasks), "held_out": len(held_tasks), "held_out2": len(held2_tasks)}
+    # Interleaved, so that a run stopped by --minutes still has every set in proportion.
+    tasks = sorted(train_tasks + held_tasks + held2_tasks, key=lambda t: t[1] / max(sizes[t[0]], 1))
     deadline = started + args.minutes * 60 if args.minutes else None
     results: dict[tuple[str, int, int], dict[str, Any]] = {}
     # Spawned, not forked: the memory measure has already started Typst's threads in this
@@ -360,11 +363,15 @@ def main() -> None:
     done = [(task, results[task]) for task in tasks if task in results]
     train = [r for t, r in done if t[0] == "train"]
     held = [r for t, r in done if t[0] == "held_out"]
+    held2 = [r for t, r in done if t[0] == "held_out2"]
     shared = _shared() if SHARED.is_dir() else []
 
     figures = {"entraînement": report("Modèles d'entraînement (bench/read_corpus.py)", train, not args.brief)}
     if held:
         figures["réservés"] = report("Modèles réservés (bench/read_heldout, jamais utilisés pour régler les règles)", held, not args.brief)
+    if held2:
+        figures["réservés 2"] = report("Second jeu réservé (bench/read_heldout2, held-out 2, jamais utilisé pour régler les règles)",
+                                       held2, not args.brief)
     if shared:
         figures["../shared/letters"] = report("Exemples publics (../shared/letters, champs listés seulement)", shared)
     print("\n=== Mémoire de pointe de `python -m assistant read … --json` (processus enfant, ru_maxrss) ===")

@@ -13,7 +13,9 @@ API (deterministic by seed; nothing here runs OCR):
 - ``letters(n, seed, held_out=False) -> list[Sample]``: ``n`` letters, four decisions for one
   answer letter, bodies in turn (``letter(i, seed, held_out)``: the i-th alone).
   ``held_out=True`` renders the layouts of bench/read_heldout/ (committed before the reading
-  rules, never used to tune them) instead of the training layouts below.
+  rules, never used to tune them) instead of the training layouts below; ``held_out=2`` the
+  second held-out set, bench/read_heldout2/ (committed after the first measure, before the
+  rules were changed again; its own people and date and amount formats).
 - ``amina_decision() -> Sample``: a decision like Amina's in CONTRACT §1 (RSA suspension by
   the CAF de Loire-Atlantique, Nantes; no reasons, no appeal route).
 - ``photo(pdf, seed, page=0) -> bytes`` / ``photos(pdf, seed) -> list[bytes]``: a phone photo
@@ -42,9 +44,10 @@ import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 HELD_OUT = Path(__file__).resolve().parent / "read_heldout"
+HELD_OUT2 = Path(__file__).resolve().parent / "read_heldout2"  # the second set, after the first measure
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
@@ -481,10 +484,12 @@ def _text(pdf: bytes) -> tuple[str, int]:
 
 # --- Invented facts shared by decisions and answers -------------------------------------------
 
-def _facts(rng: random.Random, body: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(data for the templates, expected fields the data fixes) for one invented letter."""
+def _facts(rng: random.Random, body: str, deps: Optional[tuple[str, ...]] = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(data for the templates, expected fields the data fixes) for one invented letter
+    (`deps`: the départements the person may live in)."""
     person = _person(rng)
-    deps = tuple(d for ds in CARSAT.values() for d in ds) if body == "carsat" else None
+    if body == "carsat":
+        deps = tuple(d for ds in CARSAT.values() for d in ds)
     postal_code, city, dep, _ = _place(rng, deps)
     on = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 320))
     while on.weekday() >= 5:
@@ -607,22 +612,44 @@ def _answer(i: int, seed: int) -> Sample:
 
 # --- Held-out layouts --------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _held_out_layouts() -> dict[str, dict[str, Any]]:
+@lru_cache(maxsize=2)
+def _held_out_layouts(folder: Path = HELD_OUT) -> dict[str, dict[str, Any]]:
     import yaml
 
-    return yaml.safe_load((HELD_OUT / "layouts.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((folder / "layouts.yaml").read_text(encoding="utf-8"))
 
 
-def _held_out(i: int, seed: int) -> Sample:
-    layouts = _held_out_layouts()
+_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def _second_set(rng: random.Random, d: dict, known: dict) -> None:
+    """The second held-out set's own people (read_heldout2/people.yaml) and the formats the
+    training generator never prints: « 3 nov. 2026 », « 1234.56 EUR »."""
+    import yaml
+
+    people = yaml.safe_load((HELD_OUT2 / "people.yaml").read_text(encoding="utf-8"))
+    first, last = rng.choice(people["women" if d["woman"] else "men"]), rng.choice(people["last"])
+    d.update(first_name=first, last_name=last)
+    known.update({"claimant.first_name": first, "claimant.last_name": last})
+    on = dt.date.fromisoformat(known["decision.date"])
+    d["date_abbr"] = f"{on.day} {_ABBR[on.month - 1]} {on.year}"
+    d["amount_dot"] = f"{known['context.amount_eur']:.2f} EUR"
+    d["withholding_dot"] = f"{known['context.withholding_eur']:.2f} EUR"
+
+
+def _held_out(i: int, seed: int, folder: Path = HELD_OUT) -> Sample:
+    layouts = _held_out_layouts(folder)
     name = sorted(layouts)[i % len(layouts)]
     spec = layouts[name]
-    rng = random.Random(f"heldout:{seed}:{i}")
-    d, known = _facts(rng, spec["body"])
+    second = folder == HELD_OUT2
+    rng = random.Random(f"heldout2:{seed}:{i}" if second else f"heldout:{seed}:{i}")
+    deps = tuple(spec["deps"]) if spec.get("deps") else None
+    d, known = _facts(rng, spec["body"], deps)
     d["complement"] = None
-    source = (HELD_OUT / f"{name}.typ").read_bytes()
-    pdf = _compile(source, d, HELD_OUT)
+    if second:
+        _second_set(rng, d, known)
+    source = (folder / f"{name}.typ").read_bytes()
+    pdf = _compile(source, d, folder)
     text, pages = _text(pdf)
     if spec["kind"] == "answer":
         expected: dict[str, Any] = {"answer.kind": spec["answer"]}
@@ -632,17 +659,18 @@ def _held_out(i: int, seed: int) -> Sample:
             expected["organism.address"] = known["organism.address"]
         expected.update({"organism.kind": spec["body"], "benefit": spec["benefit"], "situation": spec["situation"]})
         expected.update(spec["expected"])
-    return Sample(f"h{seed}-{i:04d}", spec["body"], spec["kind"], name, text, expected, pdf, pages)
+    return Sample(f"{'k' if second else 'h'}{seed}-{i:04d}", spec["body"], spec["kind"], name, text, expected, pdf, pages)
 
 
-def letter(i: int, seed: int = 0, held_out: bool = False) -> Sample:
-    """The `i`-th letter of `letters(…, seed, held_out)`, made alone (a bench worker's share)."""
+def letter(i: int, seed: int = 0, held_out: Union[bool, int] = False) -> Sample:
+    """The `i`-th letter of `letters(…, seed, held_out)`, made alone (a bench worker's share).
+    `held_out`: True or 1 for bench/read_heldout/, 2 for bench/read_heldout2/."""
     if held_out:
-        return _held_out(i, seed)
+        return _held_out(i, seed, HELD_OUT2 if held_out == 2 and held_out is not True else HELD_OUT)
     return _answer(i // 5, seed) if i % 5 == 4 else _decision(i - i // 5, seed)
 
 
-def letters(n: int, seed: int = 0, held_out: bool = False) -> list[Sample]:
+def letters(n: int, seed: int = 0, held_out: Union[bool, int] = False) -> list[Sample]:
     """`n` invented letters (one answer letter for four decisions), deterministic by `seed`."""
     return [letter(i, seed, held_out) for i in range(n)]
 

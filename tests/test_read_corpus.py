@@ -34,7 +34,8 @@ rc = _load_corpus()
 
 @pytest.fixture(scope="module")
 def corpus():
-    return rc.letters(12, seed=7) + rc.letters(8, seed=7, held_out=True) + [rc.amina_decision()]
+    return (rc.letters(12, seed=7) + rc.letters(8, seed=7, held_out=True) + rc.letters(8, seed=7, held_out=2)
+            + [rc.amina_decision()])
 
 
 @pytest.fixture(scope="module")
