@@ -31,8 +31,9 @@ import streamlit as st  # noqa: E402
 
 from assistant.core.i18n import LANGUAGES, _, current_language  # noqa: E402
 from assistant.pages.common import (  # noqa: E402
-    GOTO, IDLE_CLEARED, PAGE_FILES, answers, await_tab, clear_session, download_answers_button, escape_markdown, idle_minutes, mediator,
-    memory_hours, persist_session, restore_session, run_script, show_unexpected_error, warn_before_leaving,
+    GOTO, IDLE_CLEARED, PAGE_FILES, answers, await_tab, clear_session, download_answers_button, escape_markdown, idle_minutes,
+    keep_choices_at_language_switch, mediator, memory_hours, persist_session, restore_session, run_script, show_unexpected_error,
+    warn_before_leaving,
 )
 
 from assistant.pages.workspace import organisation_name, user  # noqa: E402
@@ -59,6 +60,8 @@ for _name, _default in SETTINGS.items():
 
 def _keep_setting(name: str) -> None:
     st.session_state[name] = st.session_state[f"w.{name}"]
+    if name == "lang":
+        keep_choices_at_language_switch()
 
 
 st.set_page_config(
@@ -119,7 +122,7 @@ _PAGE_SCRIPT = r"""
     [/^Press Enter to apply$/, "Appuyez sur Entrée pour valider"],
     [/^Press Enter to submit form$/, "Appuyez sur Entrée pour envoyer"],
     [/^Press (⌘|Ctrl)\+Enter to apply$/, "Appuyez sur Ctrl+Entrée pour valider"],
-    [/^Drag and drop files? here$/, "Glissez-déposez le fichier ici"],
+    [/^Drag and drop (?:files?|a file) here$/, "Glissez-déposez le fichier ici"],
     [/^Limit (\d+)MB per file(.*)$/, "$1 Mo au plus$2"],
     [/^(\d+)MB per file(.*)$/, "$1 Mo au plus$2"],
     [/^Skip to main content$/, "Aller au contenu"],
@@ -138,6 +141,13 @@ _PAGE_SCRIPT = r"""
     [/^Connecting to Streamlit server$/, "Connexion au serveur…"],
     [/^Unable to connect to Streamlit server$/, "Connexion au serveur impossible"],
     [/^Error$/, "Erreur"],
+  ];
+  // Inside a file field only: a file's size under its name (1.2KB) in French units with a
+  // decimal comma, and the refusal of a file type.
+  const UPLOADER = '[data-testid="stFileUploader"]';
+  const uploaderRules = [
+    [/^(\d+)(?:\.(\d+))?\s?(B|KB|MB|GB)$/, (all, whole, part, unit) => whole + (part ? "," + part : "") + " " + {B: "o", KB: "Ko", MB: "Mo", GB: "Go"}[unit]],
+    [/^(.+) files are not allowed\.$/, "Les fichiers $1 ne sont pas acceptés."],
   ];
   const labelRules = [
     [/^(Collapse|Close) sidebar$/i, "Fermer le menu"],
@@ -159,7 +169,14 @@ _PAGE_SCRIPT = r"""
     [/^Stopping\.\.\.$/, "Arrêt…"],
     [/^Connecting to Streamlit server$/, "Connexion au serveur…"],
     [/^Unable to connect to Streamlit server$/, "Connexion au serveur impossible"],
+    [/^Running\.\.\.$/, "Chargement…"],
+    [/^Show password$/, "Afficher le mot de passe"],
+    [/^Hide password$/, "Masquer le mot de passe"],
   ];
+  // A widget's label written for markdown (« Loire\-Atlantique ») is its accessible name
+  // too: read out without the backslashes.
+  const ESCAPED = /\\[!-\/:-@[-`{-~]/;
+  const UNESCAPE = /\\([!-\/:-@[-`{-~])/g;
   const fix = (value, rules) => {
     for (const [pattern, french] of rules) if (pattern.test(value)) return value.replace(pattern, french);
     return null;
@@ -176,7 +193,8 @@ _PAGE_SCRIPT = r"""
       if (!text || text.length > 60) continue;
       if (french) {
         const chrome = node.parentElement && node.parentElement.closest(CHROME);
-        const done = fix(text, textRules) || (chrome ? fix(text, chromeRules) : null);
+        const uploader = !chrome && node.parentElement && node.parentElement.closest(UPLOADER);
+        const done = fix(text, textRules) || (chrome ? fix(text, chromeRules) : null) || (uploader ? fix(text, uploaderRules) : null);
         if (done) { frenchText.set(node, [text, done]); node.nodeValue = done; }
       } else if (frenchText.has(node)) {
         const [english, done] = frenchText.get(node);
@@ -188,6 +206,7 @@ _PAGE_SCRIPT = r"""
       for (const attr of ["aria-label", "title"]) {
         const value = el.getAttribute(attr);
         if (!value) continue;
+        if (attr === "aria-label" && ESCAPED.test(value)) { el.setAttribute(attr, value.replace(UNESCAPE, "$1")); continue; }
         if (french) {
           const done = fix(value, labelRules);
           if (done) { el.setAttribute(attr, done); el.setAttribute("data-mda-en-" + attr, value); el.setAttribute("data-mda-fr-" + attr, done); }
@@ -196,6 +215,8 @@ _PAGE_SCRIPT = r"""
         }
       }
     }
+    // What is French by design on an English page (a letter's text) is read out in French.
+    document.querySelectorAll('[class*="st-key-lang-fr"]').forEach((el) => setIfChanged(el, "lang", "fr"));
     // Pop-overs (« Terminer et effacer ») open outside the page's landmarks: name them.
     document.querySelectorAll("[data-floating-ui-portal]").forEach((portal, index) => {
       setIfChanged(portal, "role", "region");

@@ -225,6 +225,17 @@ def widget_key(question: iv.Question) -> str:
     return f"q.{question.id}{_suffix()}"
 
 
+def keep_choices_at_language_switch() -> None:
+    """Called when the language changes. Streamlit keeps a radio's value as its label: the
+    French label, read with the English labels of the next run, is no answer at all (the
+    answer was dropped at the switch). Each choice is written back as its value, which
+    Streamlit keeps over the label the browser sends."""
+    for question in iv.QUESTIONS.values():
+        key = widget_key(question)
+        if question.kind in ("choice", "tristate", "yesno") and key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def unknown_key(question: iv.Question) -> str:
     return f"q.{question.id}.unknown{_suffix()}"
 

@@ -236,7 +236,8 @@ for index, (letter, guide) in enumerate(zip(made.letters, guides), 1):
         if letter.id == "appeal":
             appeal_date_line(result, case, analysis)
         st.markdown(_("**Comment l'envoyer :** {how}").format(how=escape_markdown(guide.how)))
-        with st.expander(_("Lire le courrier (en français) : {title}").format(title=title), expanded=mediator()):
+        with st.expander(_("Lire le courrier (en français) : {title}").format(title=title), expanded=mediator()), \
+                st.container(key=f"lang-fr-{letter.id}"):     # marked lang="fr" by the page script
             for paragraph in letter.plain_text().split("\n"):
                 if paragraph.strip():
                     st.markdown(escape_markdown(paragraph))

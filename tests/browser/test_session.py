@@ -16,6 +16,7 @@ from tests.browser.test_browser import (  # noqa: F401  (fixtures)
     screen_ready, server, settle, start_ready, stored_key,
 )
 from assistant.pages import session_memory
+from tests import one_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -106,7 +107,8 @@ def test_the_keyboard_enters_the_confirmation_when_it_opens(server, browser) -> 
 
 
 # Streamlit's own words, which a French page must never show (text or accessible name).
-STREAMLIT_ENGLISH = ("Skip to main content", "Stop", "Stopping...", "Rerun", "Running...", "Connecting",
+STREAMLIT_ENGLISH = ("Skip to main content", "Stop", "Stopping...", "Rerun", "Running...", "Connecting", "Show password",
+                     "Hide password", "Drag and drop a file here",
                      "Add files", "Browse files", "Drag and drop file here", "Press Enter to apply", "Deploy",
                      "Main menu", "Link to heading", "Page not found", "Upload", "Clear", "Delete")
 STREAMLIT_ENGLISH_START = ("Remove ", "Cancel upload of ", "Help for ", "Open sidebar", "Close sidebar",
@@ -115,12 +117,32 @@ STREAMLIT_ENGLISH_START = ("Remove ", "Cancel upload of ", "Help for ", "Open si
 # file), proper names and the letters' own French titles shown « in French ».
 ALLOWED = {"Langue / Language", "Français", "English"}
 
+# The walk's answers, loaded on the start page as a person's answers file.
+ANSWERS_FILE = Path(__file__).resolve().parents[2] / "examples" / "amina-rsa.json"
+
+
+def _typed(node) -> list[str]:
+    """Every text of an answers file: what the person typed."""
+    if isinstance(node, dict):
+        return [t for value in node.values() for t in _typed(value)]
+    return [node] if isinstance(node, str) else []
+
+
+_case = json.loads(ANSWERS_FILE.read_text(encoding="utf-8"))
+# The values of this walk that no catalogue holds (tests/one_language.py's lists come on top).
+WALK_VALUES = (
+    one_language.AllowList("what the person typed (the walk's answers file), and the name it makes", frozenset(
+        _typed(_case["claimant"]) + _typed(_case["organism"]) + _typed(_case["context"])
+        + [f"{_case['claimant']['first_name']} {_case['claimant']['last_name']}"])),
+)
+
 VISIBLE_TEXTS = """() => {
   const shown = (el) => {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     return (box.width > 0 || box.height > 0) && style.visibility !== 'hidden' && style.display !== 'none';
   };
+  const lang = (el) => el.closest('[lang]').getAttribute('lang');      // a part marked in another language
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -129,16 +151,16 @@ VISIBLE_TEXTS = """() => {
     if (!text || !/[A-Za-zÀ-ÿ]/.test(text) || !el) continue;
     if (el.closest('script, style, [data-testid="stIconMaterial"]') || !shown(el)) continue;
     if (/Material/.test(getComputedStyle(el).fontFamily)) continue;     // an icon's name, not a word
-    out.push(text);
+    out.push([text, lang(el)]);
   }
   for (const el of document.querySelectorAll('[aria-label], [title]')) {
     if (!shown(el)) continue;
     for (const attr of ['aria-label', 'title']) {
       const value = (el.getAttribute(attr) || '').replace(/\\s+/g, ' ').trim();
-      if (/[A-Za-z]/.test(value)) out.push(value);
+      if (/[A-Za-z]/.test(value)) out.push([value, lang(el)]);
     }
   }
-  return [...new Set(out)];
+  return [...new Set(out.map((pair) => JSON.stringify(pair)))].map((pair) => JSON.parse(pair));
 }"""
 
 
@@ -146,9 +168,15 @@ PROBE = """() => {
   const box = document.createElement('div');
   box.id = 'mda-probe';
   box.innerHTML = '<span>Stop</span><span>Connecting</span><span>Running...</span><span>Rerun</span>'
-    + '<button aria-label="Add files">+</button><button aria-label="Remove reponses.json">x</button>'
-    + '<button title="Stop">.</button>';
+    + '<button aria-label="Add files">+</button><button aria-label="Remove reponses.json">×</button>'
+    + '<button title="Stop">.</button><div role="img" aria-label="Running...">.</div>'
+    + '<button aria-label="Show password">.</button><textarea aria-label="Adresse : Loire\\\\-Atlantique"></textarea>';
   document.querySelector('[data-testid="stHeader"]').appendChild(box);
+  const file = document.createElement('div');        // a file field holding a file, being dragged over
+  file.id = 'mda-probe-file';
+  file.setAttribute('data-testid', 'stFileUploader');
+  file.innerHTML = '<span>Drag and drop a file here</span><small>1.2KB</small><span>GIF files are not allowed.</span>';
+  document.querySelector('[data-testid="stMain"]').appendChild(file);
 }"""
 
 
@@ -224,25 +252,40 @@ def _switch(page, language: str) -> None:
     settle(page)
 
 
-def _both_languages(page, leftovers: Leftovers, name: str, found: dict) -> None:
+def _check(page, leftovers: Leftovers, own: dict, shown: str) -> tuple[list[str], list[str]]:
+    """The page's texts of the other language (`Leftovers`), and those in no message of their
+    own language nor on an allow-list: a part marked `lang="fr"` on an English page (a
+    letter, French by design) is read against the French messages."""
+    texts = page.evaluate(VISIBLE_TEXTS)
+    strangers = [text for lang in own for text in own[lang].strangers([t for t, marked in texts if marked == lang])]
+    strangers += [text for text, marked in texts if marked not in own]
+    return leftovers.of([t for t, marked in texts if marked == shown], shown), strangers
+
+
+def _both_languages(page, leftovers: Leftovers, name: str, found: dict, strangers: dict, own: dict) -> None:
     """Check the page in French, switch to English and check, switch back."""
     for language, code in (("English", "en"), ("Français", "fr")):
         if code == "en":
-            found[f"{name} (fr)"] = leftovers.of(page.evaluate(VISIBLE_TEXTS), "fr")
+            found[f"{name} (fr)"], strangers[f"{name} (fr)"] = _check(page, leftovers, own, "fr")
         _switch(page, language)
         if code == "en":
-            found[f"{name} (en)"] = leftovers.of(page.evaluate(VISIBLE_TEXTS), "en")
+            found[f"{name} (en)"], strangers[f"{name} (en)"] = _check(page, leftovers, own, "en")
 
 
 def test_every_page_speaks_one_language_and_fits_a_phone(server, browser) -> None:
     """Issue 20 (12, 13): on every page, in French then English, no text or accessible name of
-    the other language (nor Streamlit's English); a sub-page reloaded is never « not found »;
+    the other language (nor Streamlit's English), and each one a message of the page's own
+    language or on a named allow-list (tests/one_language.py); answers kept across the
+    switches; a sub-page reloaded is never « not found »;
     on a phone « Commencer → » needs no scrolling, help icons are big enough to touch, and the
     download buttons show their whole label."""
     from tests.browser.test_browser import letters_ready, rights_ready
 
     leftovers = Leftovers()
     found: dict[str, list[str]] = {}
+    case = json.loads(ANSWERS_FILE.read_text(encoding="utf-8"))
+    own = {lang: one_language.catalogue(lang, *WALK_VALUES) for lang in ("fr", "en")}
+    strangers: dict[str, list[str]] = {}
     page = new_page(browser, server, PHONE, start=False)
     start = page.get_by_role("button", name="Commencer →").bounding_box()
     assert start["y"] + start["height"] <= PHONE["height"], start
@@ -256,13 +299,13 @@ def test_every_page_speaks_one_language_and_fits_a_phone(server, browser) -> Non
     # field holding a file): put in the page as Streamlit would, they are said in French.
     page.evaluate(PROBE)
     page.wait_for_timeout(300)
-    probed = page.evaluate("() => [...document.querySelectorAll('#mda-probe, #mda-probe *')].flatMap((e) => "
+    probed = page.evaluate("() => [...document.querySelectorAll('[id^=mda-probe], [id^=mda-probe] *')].flatMap((e) => "
                            "[e.childNodes.length === 1 ? e.textContent : '', e.getAttribute('aria-label') || '', "
                            "e.getAttribute('title') || ''].filter(Boolean))")
-    assert leftovers.of(probed, "fr") == [] and "Arrêter" in probed, probed
-    page.evaluate("() => document.getElementById('mda-probe').remove()")
+    assert leftovers.of(probed, "fr") == [] and own["fr"].strangers(probed) == [], (own["fr"].strangers(probed), probed)
+    assert {"Arrêter", "Chargement…", "Afficher le mot de passe", "1,2 Ko", "Adresse : Loire-Atlantique"} <= set(probed), probed
+    page.evaluate("() => document.querySelectorAll('[id^=mda-probe]').forEach((e) => e.remove())")
 
-    case = json.loads((Path(__file__).resolve().parents[2] / "examples" / "amina-rsa.json").read_text(encoding="utf-8"))
     case.pop("today")
     page.locator("[data-testid='stFileUploaderDropzoneInput'][accept*='.json']").set_input_files(
         files=[{"name": "reponses.json", "mimeType": "application/json", "buffer": json.dumps(case).encode()}])
@@ -285,14 +328,18 @@ def test_every_page_speaks_one_language_and_fits_a_phone(server, browser) -> Non
         page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link).click()
         page.wait_for_url(f"**/{name}" if name != "accueil" else "**/")
         settle(page)
-        _both_languages(page, leftovers, name, found)
+        if name in ("droits", "courriers"):       # the answers outlived the switches on « Vos réponses »
+            (rights_ready if name == "droits" else letters_ready)(page)
+        _both_languages(page, leftovers, name, found, strangers, own)
 
     # A reload of a professional page, signed out: the page says to sign in, never « not found ».
     page.goto(server.rstrip("/") + "/dossiers")
     page.get_by_text("Cette page est réservée aux professionnels connectés.").wait_for()
     settle(page)
     assert "Page not found" not in page.inner_text("body")
-    _both_languages(page, leftovers, "dossiers", found)
+    _both_languages(page, leftovers, "dossiers", found, strangers, own)
     page.context.close()
     bad = {name: texts for name, texts in found.items() if texts}
     assert not bad, f"words of the other language: {bad}"
+    bad = {name: texts for name, texts in strangers.items() if texts}
+    assert not bad, f"in no message of the page's language and on no allow-list: {bad}"
