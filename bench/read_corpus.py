@@ -572,6 +572,12 @@ def _decision(i: int, seed: int) -> Sample:
     ignore = set()
     if d["complement"]:
         ignore.add("claimant.address")  # two address lines: either reading is fair
+    votre = _votre(benefit)
+    named = votre[6:] if votre.startswith("votre ") else votre
+    if not any(named.casefold() in part.casefold() for part in (title, *paras)):
+        # « Votre demande est rejetée. », « Une pénalité … vous est infligée. »: a letter that
+        # names no benefit; no reader can propose one, the person answers it
+        ignore.add("benefit")
     expected.update({"benefit": benefit, "situation": situation, "decision.reasons_given": flags["reasons"],
                      "decision.appeal_info_given": flags["appeal"], "decision.algorithm_mentioned": flags["algorithm"]})
     if situation in ("overpayment", "reduction", "sanction"):

@@ -545,16 +545,24 @@ def test_columns_read_as_one_line() -> None:
     assert (found["claimant.postal_code"], found["claimant.city"]) == ("59000", "Lille")
 
 
-def test_figures_misread_elsewhere_leave_every_figure_unanswered() -> None:
-    """« 2O26 » read « 2826 » in one date: the file number, dates and amounts may hold the same
-    slip, so none is proposed; the words still are."""
+def test_a_figure_is_judged_by_its_own_lines() -> None:
+    """« 2O26 » read « 2826 » in one date of the body: the figures read in that passage are left
+    for the person, those of other blocks (the file number, the letter's date, the body's
+    address) read cleanly stay; a slip on two lines doubts every figure of the page."""
     doubtful = PETIT_SCAN.replace("le ler octobre 2026", "le ler octobre 2826")
-    found = read_decision(doubtful)
-    for name in ("claimant.file_number", "decision.date", "organism.address"):
-        assert name not in found, name
-    assert found["benefit"].value == "apl" and found["situation"].value == "suspension"
-    wrong_postcode = PETIT_SCAN.replace("59000 Lille\n\nLille", "59888 Lille\n\nLille")
-    assert "claimant.file_number" not in read_decision(wrong_postcode)
+    found = _values(read_decision(doubtful))
+    assert found["claimant.file_number"] == "7654321" and found["decision.date"] == "2026-11-02"
+    assert found["organism.address"] == "82 rue Brûle-Maison, 59024 Lille Cedex"
+    assert found["benefit"] == "apl" and found["situation"] == "suspension"
+    # the claimant's postcode misread: its block's street is doubted, not the date far below
+    wrong_postcode = _values(read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille", "59888 Lille\n\nLille")))
+    assert "claimant.address" not in wrong_postcode and wrong_postcode["claimant.file_number"] == "7654321"
+    amount = MSA_OVERPAYMENT.replace("période de mars à mai 2026", "période du 1er mars au 31 mai 2826")
+    assert "context.amount_eur" not in read_decision(amount)
+    assert _values(read_decision(amount))["context.withholding_eur"] == 85
+    twice = doubtful.replace("Lille, le 2 novembre 2026", "Lille, le 2 novembre 2826")
+    for name in ("claimant.file_number", "decision.date", "organism.address", "claimant.address"):
+        assert name not in read_decision(twice), name
 
 
 def test_body_name_printed_twice_differently_is_left_unanswered() -> None:

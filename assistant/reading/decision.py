@@ -91,7 +91,10 @@ def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
         bare = fold(word).strip("()")
         if bare in _NAME_STOPS:
             break
-        if bare in _NAME_LINKS or re.fullmatch(r"[A-ZÀ-Ý][\w'’-]*|\([A-Z]+\)", word):
+        # a word of one or two small letters is OCR's speck, not a place (but « Côte-d'Or »)
+        elided = bool(kept) and kept[-1].endswith(("'", "’"))
+        if bare in _NAME_LINKS or re.fullmatch(r"[A-ZÀ-Ý][\w'’-]{2,}|[A-Z]{2,}|\([A-Z]+\)", word) or \
+                (elided and re.fullmatch(r"[A-ZÀ-Ý]\w", word)):
             kept.append(word)
         else:
             break
@@ -150,51 +153,107 @@ def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
 
 def organism(letter: Letter) -> Found:
     """organism.kind, .name, .address from the letterhead: the body named before the subject
-    line. Two kinds there (and none first on its own line) leave the kind unanswered."""
+    line. Two kinds there (and none first on its own line) leave the kind unanswered. Where the
+    letterhead gives no name with its address (a logo OCR cannot read), the sender's block
+    printed again at the foot (« CAF du Jura — 60 avenue … — 39000 Lons-le-Saunier ») gives them."""
     end = _header_end(letter)
     lines = _header_lines(letter, end)
     hits = [(i, start, stop, kind) for i, (_, folded) in enumerate(lines) for start, stop, kind in _kinds_in(folded)]
     out: Found = {}
+    names: list[tuple[bool, bool, int, int, str, Optional[str], str]] = []
     if not hits:
         whole = [(line, kind) for line, folded in letter.lines for _, _, kind in _kinds_in(folded)]
-        if len({kind for _, kind in whole}) == 1:
-            out["organism.kind"] = _p(whole[0][1], whole[0][0], 0.82)
-        return out
-    kinds = {kind for *_, kind in hits}
-    if len(kinds) == 1:
-        kind, confidence = kinds.pop(), 0.95
-    else:
-        first_line = min(h[0] for h in hits)
-        on_first = {k for i, *_, k in hits if i == first_line}
-        if len(on_first) != 1:
+        if len({kind for _, kind in whole}) != 1:
             return out
-        kind, confidence = on_first.pop(), 0.85  # the letterhead's; the others are partners, payers
-    # Of the names printed (a logo's « caf », then « CAF de l'Eure »), the one that says most;
-    # on one line, the last one that is not part of another (« l'Assurance retraite Carsat Aquitaine »).
-    names = []
-    for i, (line, folded) in enumerate(lines):
-        for start, name, full in _names_on(line, folded, kind):
-            address = _address_of(lines, i, start)
-            names.append((full, address is not None, i, start, name, address))
+        kind, confidence = whole[0][1], 0.82
+        out["organism.kind"] = _p(kind, whole[0][0], confidence)
+    else:
+        kinds = {kind for *_, kind in hits}
+        if len(kinds) == 1:
+            kind, confidence = kinds.pop(), 0.95
+        else:
+            first_line = min(h[0] for h in hits)
+            on_first = {k for i, *_, k in hits if i == first_line}
+            if len(on_first) != 1:
+                return out
+            kind, confidence = on_first.pop(), 0.85  # the letterhead's; the others are partners, payers
+        # Of the names printed (a logo's « caf », then « CAF de l'Eure »), the one that says most;
+        # on one line, the last one that is not part of another (« l'Assurance retraite Carsat Aquitaine »).
+        for i, (line, folded) in enumerate(lines):
+            for start, name, full in _names_on(line, folded, kind):
+                address = _address_of(lines, i, start)
+                names.append((full, address is not None, i, start, name, address, line))
+    if not any(full and address for full, address, *_ in names):
+        for j, (line, folded) in enumerate(letter.lines[end:], start=end):
+            for start, name, full in _names_on(line, folded, kind):
+                address = _address_of(letter.lines, j, start)
+                if full and address:
+                    names.append((True, True, len(lines) + j, start, name, address, line))
     if not names:
         return out
-    full, _, i, _, name, address = max(names)
-    out["organism.kind"] = _p(kind, lines[i][0], confidence)
+    full, _, _, _, name, address, evidence = max(names)
+    if "organism.kind" not in out or full:
+        out["organism.kind"] = _p(kind, evidence, max(confidence, 0.9) if full and address else confidence)
     # The name printed again elsewhere (the footer) must be the same; a bare name (a logo's
     # « l'Assurance Maladie ») only where it is the body's whole name (« France Travail »).
     others = {fold(n) for line, folded in letter.lines for _, n, f in _names_on(line, folded, kind) if f}
     known = _place_known(kind, name)
-    if full and others <= {fold(name)} and known is not False:
+    if full and others <= {fold(name)} and known is not False and (not known or _place_agrees(name, address) is not False):
         # a logo's lower-case word (« caf », « carsat ») run into the name: the letter's own
         # spelling of the name is not known
         logo = name.split(" ", 1)[0].islower()
-        out["organism.name"] = _p(name, lines[i][0], 0.78 if logo else min(confidence, 0.9))
+        out["organism.name"] = _p(name, evidence, 0.78 if logo else min(confidence, 0.9) if hits else 0.85)
     elif not full and not others and fold(name) == fold(bodies.organism(kind)["generic"]):
-        out["organism.name"] = _p(name, lines[i][0], 0.85)
-    if address and _address_agrees(letter, address):
-        address = _article_case(address)
-        out["organism.address"] = _p(address, address, 0.85)
+        out["organism.name"] = _p(name, evidence, 0.85)
+    if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[0]):
+        out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
     return out
+
+
+def _canonical_city(address: str) -> str:
+    """The address with its city as the commune's own name (« Nimes » → « Nîmes »): OCR drops
+    or changes accents, places.py has the name."""
+    head, _, last = address.rpartition(", ")
+    pm = _POSTAL_IN_LINE.search(last)
+    if not pm:
+        return address
+    city = place_checked(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(last))
+    if not city:
+        return address
+    city = city.upper() if pm.group("city").isupper() else city
+    return f"{head}, {last[:pm.start('city')]}{city}{last[pm.end('city'):]}" if head else address
+
+
+def _street_again_agrees(letter: Letter, street: str) -> bool:
+    """The body's street is a street (a kind of street, its number), and where the letter prints
+    it again (the footer) it is printed the same: another number on the same street, or the
+    same number and kind of street followed by other words (« 3 rue Pal Bert » against « 3 rue
+    Paul Bert »), shows an OCR slip in one of them."""
+    types = "|".join(patterns()["street_types"])
+    own = re.match(rf"(?:(\d+(?: ?(?:bis|ter))?) )?((?:{types})\b.*)$", _flat(street))
+    if not own:
+        return False
+    number, rest = own.groups()
+    if number is None:
+        return True
+    for _, folded in letter.lines:
+        for part in _SEPARATOR.split(folded):
+            for m in re.finditer(rf"\b(\d+(?: ?(?:bis|ter))?) ((?:{types})\b.*)$", " ".join(part.split())):
+                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,")
+                if (other == rest and m.group(1) != number) or \
+                        (m.group(1) == number and other.split()[0] == rest.split()[0] and other != rest):
+                    return False
+    return True
+
+
+def _place_agrees(name: str, address: Optional[str]) -> Optional[bool]:
+    """For a body named after its département (« CAF de la Manche »): whether its address's
+    postcode is in that département (places.py); None where either is not known."""
+    pm = _POSTAL_IN_LINE.search(address.split(", ")[-1]) if address else None
+    place = departement(pm.group("pc").translate(_OCR_DIGITS)) if pm else None
+    if place is None or not any(fold(name).endswith(fold(p)) for p in _departement_names()):
+        return None
+    return fold(name).endswith(fold(place.name))
 
 
 def _address_agrees(letter: Letter, address: str) -> bool:
@@ -686,29 +745,73 @@ def context(letter: Letter) -> Found:
     return out
 
 
-# Fields whose value is made of figures: where the letter's other figures show OCR slips, they
-# are left for the person (a « 0 » read « 8 » makes another number that nothing can check).
+# Fields whose value is made of figures: where a line shows OCR slips in figures, the fields
+# read from it, or from the lines next to it in its block, are left for the person (a « 0 »
+# read « 8 » makes another number that nothing can check). A slip in another block says
+# nothing of a figure read cleanly on its own line.
 DIGIT_FIELDS = ("claimant.file_number", "claimant.address", "decision.date", "decision.received_on",
                 "context.amount_eur", "context.withholding_eur", "organism.address")
+DOUBT_REACH = 1  # lines either side of a doubtful line whose figures are doubted too
+DOUBT_EVERYWHERE = 2  # this many doubtful lines: the page's figures are all doubted
 
 
-def digits_doubtful(letter: Letter) -> Optional[str]:
-    """The first sign that the OCR misread figures: a date that cannot be (« 27/61/2826 », « le
-    4 mai 2825 »), a postcode line whose commune is not at that postcode. None: no such sign."""
-    for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4,5})\b", letter.flat_folded):
+def _doubtful_line(line: str, folded: str) -> bool:
+    """A line showing that the OCR misread figures: a date that cannot be (« 27/61/2826 », « le
+    4 mai 2825 »), a postcode whose commune is not at that postcode."""
+    for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4,5})\b", folded):
         d = DATE.fullmatch(m.group(0))
         if not d or not parse_date(d) or not 1990 <= int(m.group(3)) <= 2099:
-            return letter.flat[m.start():m.end()]
-    for m in re.finditer(rf"\b(?:1er|\d{{1,2}}) (?:{'|'.join(MONTHS)}) (\d{{4,5}})\b", letter.flat_folded):
+            return True
+    for m in re.finditer(rf"\b(?:1er|\d{{1,2}}) (?:{'|'.join(MONTHS)}) (\d{{4,5}})\b", folded):
         if not 1990 <= int(m.group(1)) <= 2099:
-            return letter.flat[m.start():m.end()]
-    for line, folded in letter.lines:
-        for part in _SEPARATOR.split(line):
-            pm = _POSTAL.match(part.strip())
-            if pm and re.fullmatch(r"\d{5}", pm.group("pc")) and \
-                    _digit_slip(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(part)):
-                return part.strip()
-    return None
+            return True
+    for part in _SEPARATOR.split(line):
+        pm = _POSTAL.match(part.strip())
+        if pm and re.fullmatch(r"\d{5}", pm.group("pc")) and \
+                _digit_slip(pm.group("pc"), pm.group("city").strip(), "cedex" in fold(part)):
+            return True
+    return False
+
+
+def doubtful_lines(letter: Letter) -> list[int]:
+    """Indices in `letter.lines` of the lines whose figures show OCR slips."""
+    return [i for i, (line, folded) in enumerate(letter.lines) if _doubtful_line(line, folded)]
+
+
+def _flat(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def _lines_of(letter: Letter, evidence: str) -> list[int]:
+    """Indices of the lines a proposal was read from: each line (or each part of a line cut by
+    « — ») that its evidence holds."""
+    said = _flat(evidence)
+    out = []
+    for i, (line, _) in enumerate(letter.lines):
+        parts = [_flat(p) for p in _SEPARATOR.split(line)] + [_flat(line)]
+        if any(p and (p in said or said in p) for p in parts):
+            out.append(i)
+    return out
+
+
+def _doubted(letter: Letter, proposal: Proposal, doubtful: list[int]) -> bool:
+    """Whether a figure's own lines, or those next to them, show OCR slips; slips on several
+    lines doubt every figure of the page; a proposal whose lines cannot be found is doubted."""
+    own = _lines_of(letter, proposal.evidence)
+    block = _blocks(letter)
+    return not own or len(doubtful) >= DOUBT_EVERYWHERE or \
+        any(abs(i - j) <= DOUBT_REACH and block[i] == block[j] for i in own for j in doubtful)
+
+
+def _blocks(letter: Letter) -> list[int]:
+    """For each of `letter.lines`, the number of its block (lines between blank lines)."""
+    out, block = [], 0
+    for line in letter.text.split("\n"):
+        if line.strip():
+            out.append(block)
+        else:
+            block += 1
+    return out
 
 
 RULES: tuple[Callable[[Letter], Found], ...] = (claimant, dates, amounts, appeal_info, reasons, algorithm, ground, context)
@@ -726,6 +829,7 @@ def read_decision(text: str) -> dict[str, Proposal]:
     found.update(file_number(letter, kind))
     found.update(benefit(letter, kind))
     found.update(situation(letter, kind))
-    if digits_doubtful(letter):
-        found = {name: p for name, p in found.items() if name not in DIGIT_FIELDS}
+    doubtful = doubtful_lines(letter)
+    if doubtful:
+        found = {name: p for name, p in found.items() if name not in DIGIT_FIELDS or not _doubted(letter, p, doubtful)}
     return {name: p for name, p in found.items() if p.confidence >= CONFIDENCE_THRESHOLD}
