@@ -565,6 +565,28 @@ def test_a_figure_is_judged_by_its_own_lines() -> None:
         assert name not in read_decision(twice), name
 
 
+def test_the_sender_block_at_the_foot_when_the_letterhead_is_unread() -> None:
+    """A logo OCR cannot read: the name and address printed again at the foot give them; a
+    street printed twice differently, a street lost, a postcode outside the named département,
+    leave the address or the name for the person; the city is the commune's own spelling."""
+    logo_lost = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "caf\n", 1)
+    footer = logo_lost + "\nCAF du Nord — 82 rue Brûle-Maison — 59024 Lille Cedex\n"
+    found = _values(read_decision(footer))
+    assert found["organism.name"] == "CAF du Nord" and found["organism.address"] == "82 rue Brûle-Maison, 59024 Lille Cedex"
+    assert "organism.address" not in read_decision(logo_lost)
+    twice = PETIT_SCAN + "\nCAF du Nord — 32 rue Brûle-Maison — 59024 Lille Cedex\n"
+    assert "organism.address" not in read_decision(twice)
+    cut = PETIT_SCAN.replace("82 rue Brûle-Maison\n", "82 rue Brûle\n", 1) + "\nCAF du Nord — 82 rue Brûle Maison — 59024 Lille Cedex\n"
+    assert "organism.address" not in read_decision(cut)
+    no_street = PETIT_SCAN.replace("82 rue Brûle-Maison\n", "82 de ke Maison\n", 1)
+    assert "organism.address" not in read_decision(no_street)
+    accents = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "CAF du Gard\n2 rue Paul Bert\n30000 Nimes", 1)
+    found = _values(read_decision(accents))
+    assert found["organism.address"] == "2 rue Paul Bert, 30000 Nîmes" and found["organism.name"] == "CAF du Gard"
+    elsewhere = accents.replace("30000 Nimes", "34000 Montpellier", 1)
+    assert "organism.name" not in read_decision(elsewhere)
+
+
 def test_body_name_printed_twice_differently_is_left_unanswered() -> None:
     footer = PETIT_SCAN + "\nCAF du Nard — 82 rue Brûle-Maison — 59024 Lille Cedex\n"
     found = read_decision(footer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Callable, Optional
 
@@ -183,15 +184,20 @@ def organism(letter: Letter) -> Found:
             for start, name, full in _names_on(line, folded, kind):
                 address = _address_of(lines, i, start)
                 names.append((full, address is not None, i, start, name, address, line))
-    if not any(full and address for full, address, *_ in names):
-        for j, (line, folded) in enumerate(letter.lines[end:], start=end):
-            for start, name, full in _names_on(line, folded, kind):
-                address = _address_of(letter.lines, j, start)
-                if full and address:
-                    names.append((True, True, len(lines) + j, start, name, address, line))
+    footer = []
+    generic = fold(bodies.organism(kind)["generic"])
+    for j, (line, folded) in enumerate(letter.lines[end:], start=end):
+        for start, name, full in _names_on(line, folded, kind):
+            address = _address_of(letter.lines, j, start)
+            if address and (full or fold(name) == generic):
+                footer.append((full, True, len(lines) + j, start, name, address, line))
+    if not any(address and (full or fold(name) == generic) for full, address, _, _, name, *_ in names):
+        names += footer
     if not names:
         return out
     full, _, _, _, name, address, evidence = max(names)
+    # The letterhead's address misread (« 39008 » for « 39000 »), the footer's may be read whole.
+    addresses = [address] + [f[5] for f in footer if fold(f[4]) == fold(name)]
     if "organism.kind" not in out or full:
         out["organism.kind"] = _p(kind, evidence, max(confidence, 0.9) if full and address else confidence)
     # The name printed again elsewhere (the footer) must be the same; a bare name (a logo's
@@ -205,8 +211,10 @@ def organism(letter: Letter) -> Found:
         out["organism.name"] = _p(name, evidence, 0.78 if logo else min(confidence, 0.9) if hits else 0.85)
     elif not full and not others and fold(name) == fold(bodies.organism(kind)["generic"]):
         out["organism.name"] = _p(name, evidence, 0.85)
-    if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[0]):
-        out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
+    for address in addresses:
+        if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[0]):
+            out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
+            break
     return out
 
 
@@ -224,6 +232,15 @@ def _canonical_city(address: str) -> str:
     return f"{head}, {last[:pm.start('city')]}{city}{last[pm.end('city'):]}" if head else address
 
 
+def _cut_short(one: str, other: str) -> bool:
+    """Whether one street is the other with its last words lost (« rue maréchal » against « rue
+    maréchal joffre »), not with another column's words run into it (« … dossier suivi par »)."""
+    short, long = sorted((one, other), key=len)
+    if not long.startswith(short + " "):
+        return False
+    return long[len(short) + 1:].split()[0] not in _NAME_STOPS
+
+
 def _street_again_agrees(letter: Letter, street: str) -> bool:
     """The body's street is a street (a kind of street, its number), and where the letter prints
     it again (the footer) it is printed the same: another number on the same street, or the
@@ -239,10 +256,12 @@ def _street_again_agrees(letter: Letter, street: str) -> bool:
     for _, folded in letter.lines:
         for part in _SEPARATOR.split(folded):
             for m in re.finditer(rf"\b(\d+(?: ?(?:bis|ter))?) ((?:{types})\b.*)$", " ".join(part.split())):
-                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,")
-                if (other == rest and m.group(1) != number) or \
-                        (m.group(1) == number and other.split()[0] == rest.split()[0] and other != rest):
-                    return False
+                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,;—–|-")
+                same_words = other == rest
+                if (same_words and m.group(1) != number) or \
+                        (not same_words and SequenceMatcher(None, other, rest).ratio() >= 0.8) or \
+                        (m.group(1) == number and _cut_short(rest, other)):
+                    return False  # the same street printed twice, differently
     return True
 
 
