@@ -548,7 +548,7 @@ def test_columns_read_as_one_line() -> None:
 def test_a_figure_is_judged_by_its_own_lines() -> None:
     """« 2O26 » read « 2826 » in one date of the body: the figures read in that passage are left
     for the person, those of other blocks (the file number, the letter's date, the body's
-    address) read cleanly stay; a slip on two lines doubts every figure of the page."""
+    address) read cleanly stay; slips on three lines doubt every figure of the page."""
     doubtful = PETIT_SCAN.replace("le ler octobre 2026", "le ler octobre 2826")
     found = _values(read_decision(doubtful))
     assert found["claimant.file_number"] == "7654321" and found["decision.date"] == "2026-11-02"
@@ -560,9 +560,10 @@ def test_a_figure_is_judged_by_its_own_lines() -> None:
     amount = MSA_OVERPAYMENT.replace("période de mars à mai 2026", "période du 1er mars au 31 mai 2826")
     assert "context.amount_eur" not in read_decision(amount)
     assert _values(read_decision(amount))["context.withholding_eur"] == 85
-    twice = doubtful.replace("Lille, le 2 novembre 2026", "Lille, le 2 novembre 2826")
+    thrice = doubtful.replace("Lille, le 2 novembre 2026", "Lille, le 2 novembre 2826").replace(
+        "59000 Lille\n\nLille", "59888 Lille\n\nLille")
     for name in ("claimant.file_number", "decision.date", "organism.address", "claimant.address"):
-        assert name not in read_decision(twice), name
+        assert name not in read_decision(thrice), name
 
 
 def test_the_sender_block_at_the_foot_when_the_letterhead_is_unread() -> None:
@@ -585,6 +586,14 @@ def test_the_sender_block_at_the_foot_when_the_letterhead_is_unread() -> None:
     assert found["organism.address"] == "2 rue Paul Bert, 30000 Nîmes" and found["organism.name"] == "CAF du Gard"
     elsewhere = accents.replace("30000 Nimes", "34000 Montpellier", 1)
     assert "organism.name" not in read_decision(elsewhere)
+
+
+def test_a_postcode_one_figure_off_and_a_date_years_off() -> None:
+    """« 59008 Lille » in the address block: the only postcode of Lille one figure away is read;
+    a letter dated twenty years before everything it speaks of is a misread year."""
+    found = _values(read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille", "59008 Lille\n\nLille")))
+    assert (found["claimant.postal_code"], found["claimant.city"]) == ("59000", "Lille")
+    assert "decision.date" not in read_decision(PETIT_SCAN.replace("Lille, le 2 novembre 2026", "Lille, le 2 novembre 2006"))
 
 
 def test_body_name_printed_twice_differently_is_left_unanswered() -> None:

@@ -419,12 +419,27 @@ def claimant(letter: Letter) -> Found:
     if street and any(re.search(r"\d", s) for s in street):
         address = _article_case(", ".join(street))
         out["claimant.address"] = _p(address, ", ".join(street), 0.86 if merged else 0.88)
-    postal, city = pm.group("pc").translate(_OCR_DIGITS), pm.group("city").strip()
+    postal, city = pm.group("pc").translate(_OCR_DIGITS), re.sub(r"\s*-\s*", "-", pm.group("city").strip())
     canonical = place_checked(postal, city)
     if canonical:
         out["claimant.postal_code"] = _p(postal, letter.lines[j][0], 0.95)
         out["claimant.city"] = _p(canonical, letter.lines[j][0], 0.92)
+    elif (mended := _one_figure_off(postal, city)):
+        out["claimant.postal_code"] = _p(mended[0], letter.lines[j][0], 0.85)
+        out["claimant.city"] = _p(mended[1], letter.lines[j][0], 0.85)
     return out
+
+
+def _one_figure_off(postal: str, city: str) -> Optional[tuple[str, str]]:
+    """(postcode, commune's name) when the city is read whole and the postcode with one figure
+    misread (« 50008 Saint-Georges-Montcocq »): the only postcode of a commune of that name
+    one figure away (places.py). None when there are several, or none."""
+    if not re.fullmatch(r"\d{5}", postal):
+        return None
+    near = {(code, next(n for n in c.names if normalise(n) == normalise(city)))
+            for c in _communes_named().get(normalise(city), ())
+            for code in c.postcodes if sum(a != b for a, b in zip(code, postal)) == 1}
+    return near.pop() if len(near) == 1 else None
 
 
 # --- Numbers and dates ------------------------------------------------------------------------
@@ -504,7 +519,11 @@ def dates(letter: Letter) -> Found:
                 break
     if len(seen) == 1:
         day, line = next(iter(seen.items()))
-        out["decision.date"] = _p(day.isoformat(), line, 0.95)
+        # A letter's date is near the dates it speaks of (the period, the control, the start):
+        # one years away from all of them is a misread figure (« 30/06/2006 » for 2026).
+        others = [d for m in DATE.finditer(letter.flat_folded) if (d := parse_date(m)) and d != day]
+        if not others or any(abs((d - day).days) <= 2 * 366 for d in others):
+            out["decision.date"] = _p(day.isoformat(), line, 0.95)
     received = set()
     for line, folded in letter.lines:
         for m in DATE.finditer(folded):
@@ -771,7 +790,7 @@ def context(letter: Letter) -> Found:
 DIGIT_FIELDS = ("claimant.file_number", "claimant.address", "decision.date", "decision.received_on",
                 "context.amount_eur", "context.withholding_eur", "organism.address")
 DOUBT_REACH = 1  # lines either side of a doubtful line whose figures are doubted too
-DOUBT_EVERYWHERE = 2  # this many doubtful lines: the page's figures are all doubted
+DOUBT_EVERYWHERE = 3  # this many doubtful lines: the page's figures are all doubted
 
 
 def _doubtful_line(line: str, folded: str) -> bool:
