@@ -565,6 +565,11 @@ def _benefit_names() -> dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[s
         if benefit_id in skip:
             continue
         folded = [compiled(r) for r in data["benefits"].get(benefit_id, [])]
+        # the registry's own full name: « mon revenu de solidarité active (RSA) » → « revenu de
+        # solidarité active »; patterns.yaml holds only the other ways letters write it
+        full = re.sub(r"^(mon|ma|mes|l')\s*|\s*\([^)]*\)$", "", bodies.benefit_words(benefit_id)["mine"])
+        if full and fold(full) not in ignored:
+            folded.append(compiled(r"\b" + re.escape(fold(full)) + r"\b"))
         short = bodies.benefit_words(benefit_id)["short"]
         acronyms = [re.compile(r"(?<![\w-])(?<!dossier )" + re.escape(short) + r"(?![\w-])(?!\s*:)")] if short.isupper() and short not in ignored else []
         if not short.isupper() and short not in ignored:
