@@ -225,6 +225,19 @@ def test_a_text_pdf_is_read_from_its_text_layer_without_ocr(monkeypatch):
     assert "aide personnalisée au logement" in text
 
 
+def test_a_page_that_gave_no_text_keeps_the_letters_silence_from_reading_as_a_no(monkeypatch):
+    """A blurred verso (the appeal route is often there): what the letter does not say on the
+    pages read is not proposed as a « no »; what it says still is."""
+    monkeypatch.setattr(ocr, "read_image", lambda image: ocr.PageText("", 0))
+    whole = text_pdf(LETTER_BODY + "\nNous vous prions d'agréer, Monsieur, nos salutations distinguées.")
+    alone = read_letter([("recto.pdf", whole)]).fields
+    assert alone["decision.algorithm_mentioned"].value is False
+    verso = _encoded(Image.new("L", (620, 877), 250), "PNG")
+    with_verso = read_letter([("recto.pdf", whole), ("verso.png", verso)])
+    assert with_verso.pages == 2 and "decision.algorithm_mentioned" not in with_verso.fields
+    assert with_verso.fields["decision.appeal_info_given"].value is True
+
+
 def test_a_scanned_pdf_gives_its_pages_as_images_at_about_300_dpi(scan_png):
     scanned = _encoded(Image.open(io.BytesIO(scan_png)).convert("L"), "PDF", resolution=150.0)
     [page] = sources.pages([("scan.pdf", scanned)])

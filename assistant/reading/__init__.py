@@ -18,11 +18,18 @@ def letter_text(files: Sequence[tuple[str, bytes]]) -> tuple[str, int]:
     """The text of all the pages of one letter, in order, and the number of pages. Raises
     UnreadableLetter (French, naming the files) when a file is refused or no page holds the
     text of a letter (a blank page, a photo of something else)."""
+    text, count, _ = _pages_text(files)
+    return text, count
+
+
+def _pages_text(files: Sequence[tuple[str, bytes]]) -> tuple[str, int, int]:
+    """letter_text's text and page count, and how many photographed or scanned pages gave no
+    text (a text PDF's near-empty page is empty; an image's may be a blurred verso)."""
     from assistant.reading import ocr, sources
 
     texts: list[str] = []
     words = 0
-    count = 0
+    count = unread = 0
     for page in sources.pages(files):
         count += 1
         if page.text is not None:
@@ -34,19 +41,26 @@ def letter_text(files: Sequence[tuple[str, bytes]]) -> tuple[str, int]:
         if good >= ocr.MIN_WORDS and text.strip():
             texts.append(text.strip())
             words += good
+        elif page.text is None:
+            unread += 1
     if not texts:
         names = ", ".join(name for name, _ in files) or "le courrier"
         raise UnreadableLetter(f"Aucun texte de courrier n'a pu être lu sur {names}. Photographiez la page à plat, "
                                "en entier, bien éclairée, ou donnez le PDF reçu.")
-    return "\n\n".join(texts), count
+    return "\n\n".join(texts), count, unread
 
 
 def read_letter(files: Sequence[tuple[str, bytes]]) -> Reading:
-    """A decision letter read: the interview's fields it proposes, with their evidence."""
-    text, count = letter_text(files)   # the files refused before anything else is loaded
-    from assistant.reading.decision import read_decision
+    """A decision letter read: the interview's fields it proposes, with their evidence. A page
+    that gave no text (a blurred verso) may hold what the others do not say: then no « no »
+    read from the letter's silence is proposed."""
+    text, count, unread = _pages_text(files)   # the files refused before anything else is loaded
+    from assistant.reading.decision import READ_WHOLE, read_decision
 
-    return Reading(fields=read_decision(text), pages=count)
+    fields = read_decision(text)
+    if unread:
+        fields = {k: p for k, p in fields.items() if not (p.value is False and p.evidence.startswith(READ_WHOLE))}
+    return Reading(fields=fields, pages=count)
 
 
 def read_answer_letter(files: Sequence[tuple[str, bytes]]) -> Reading:
