@@ -596,6 +596,19 @@ def test_a_postcode_one_figure_off_and_a_date_years_off() -> None:
     assert "decision.date" not in read_decision(PETIT_SCAN.replace("Lille, le 2 novembre 2026", "Lille, le 2 novembre 2006"))
 
 
+def test_a_misread_title_and_a_label_run_into_the_postcode_line() -> None:
+    """« Mne » for « Mme », « M » without its dot; « Dossier suivi par : Mme Leroy 62140 Hesdin »
+    (the refs' column read on the postcode's line): the addressee's block is still read."""
+    misread = MSA_OVERPAYMENT.replace("Madame Claire DUBOIS", "Mne Claire DUBOIS").replace(
+        "62140 Hesdin", "Dossier suivi par : Mme Leroy 62140 Hesdin")
+    found = _values(read_decision(misread))
+    assert (found["claimant.first_name"], found["claimant.last_name"]) == ("Claire", "Dubois")
+    assert (found["claimant.postal_code"], found["claimant.city"]) == ("62140", "Hesdin")
+    assert found["claimant.address"] == "4 chemin des Prés"
+    no_dot = _values(read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", "M PETIT Thomas")))
+    assert (no_dot["claimant.first_name"], no_dot["claimant.last_name"]) == ("Thomas", "Petit")
+
+
 def test_body_name_printed_twice_differently_is_left_unanswered() -> None:
     footer = PETIT_SCAN + "\nCAF du Nard — 82 rue Brûle-Maison — 59024 Lille Cedex\n"
     found = read_decision(footer)

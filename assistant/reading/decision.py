@@ -23,7 +23,7 @@ from assistant.reading.text import (
 
 Found = dict[str, Proposal]
 
-_TITLE = re.compile(r"^(?:monsieur|madame|mademoiselle|m\.|mme\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
+_TITLE = re.compile(r"^(?:monsieur|madame|mademoiselle|m\.?|mme\.?|mne\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
 _POSTAL = re.compile(r"^(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\d,;:()]{2,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
 _OCR_DIGITS = str.maketrans("OoIlLS", "001115")
 _SALUTATION = re.compile(r"^(madame|monsieur|mademoiselle)\b[^,]{0,30},\s*$|^(objet|concerne)\b")
@@ -339,7 +339,7 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     return None
 
 
-_TITLE_IN_LINE = re.compile(r"(?:^|\s)(?:monsieur|madame|mademoiselle|m\.|mme\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
+_TITLE_IN_LINE = re.compile(r"(?:^|\s)(?:monsieur|madame|mademoiselle|m\.|mme\.?|mne\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
 _POSTAL_IN_LINE = re.compile(r"(?:^|\s)(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\W\d][^\d,;:()]{1,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
 
 
@@ -398,6 +398,8 @@ def claimant(letter: Letter) -> Found:
         merged = m.re is _TITLE_IN_LINE and m.start() > 0
         for j in range(i + 1, min(i + 5, len(letter.lines))):
             pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j][0])
+            if not pm and ":" in letter.lines[j][0]:  # a label's column run into the postcode's line
+                pm = _POSTAL_IN_LINE.search(letter.lines[j][0])
             if pm:
                 blocks.append((i, j, line[m.start("names"):].strip(), pm, merged))
                 break
