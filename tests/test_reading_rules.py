@@ -586,6 +586,8 @@ def test_the_sender_block_at_the_foot_when_the_letterhead_is_unread() -> None:
     assert found["organism.address"] == "2 rue Paul Bert, 30000 Nîmes" and found["organism.name"] == "CAF du Gard"
     elsewhere = accents.replace("30000 Nimes", "34000 Montpellier", 1)
     assert "organism.name" not in read_decision(elsewhere)
+    service = PETIT_SCAN.replace("CAF du Nord\n", "CAF du Nord\nService des prestations\n", 1)
+    assert _values(read_decision(service))["organism.address"].endswith("82 rue Brûle-Maison, 59024 Lille Cedex")
 
 
 def test_a_postcode_one_figure_off_and_a_date_years_off() -> None:

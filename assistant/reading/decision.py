@@ -212,7 +212,7 @@ def organism(letter: Letter) -> Found:
     elif not full and not others and fold(name) == fold(bodies.organism(kind)["generic"]):
         out["organism.name"] = _p(name, evidence, 0.85)
     for address in addresses:
-        if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[0]):
+        if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[:-1]):
             out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
             break
     return out
@@ -241,13 +241,14 @@ def _cut_short(one: str, other: str) -> bool:
     return long[len(short) + 1:].split()[0] not in _NAME_STOPS
 
 
-def _street_again_agrees(letter: Letter, street: str) -> bool:
-    """The body's street is a street (a kind of street, its number), and where the letter prints
-    it again (the footer) it is printed the same: another number on the same street, or the
-    same number and kind of street followed by other words (« 3 rue Pal Bert » against « 3 rue
-    Paul Bert »), shows an OCR slip in one of them."""
+def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
+    """The body's address lines before its postcode hold a street (a kind of street, its
+    number; a service's line may come first), and where the letter prints it again (the
+    footer) it is printed the same: another number on the same street, or the same number and
+    kind of street followed by other words (« 3 rue Pal Bert » against « 3 rue Paul Bert »),
+    shows an OCR slip in one of them."""
     types = "|".join(patterns()["street_types"])
-    own = re.match(rf"(?:(\d+(?: ?(?:bis|ter))?) )?((?:{types})\b.*)$", _flat(street))
+    own = next((m for line in lines if (m := re.match(rf"(?:(\d+(?: ?(?:bis|ter))?) )?((?:{types})\b.*)$", _flat(line)))), None)
     if not own:
         return False
     number, rest = own.groups()
