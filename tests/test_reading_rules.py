@@ -611,6 +611,15 @@ def test_a_misread_title_and_a_label_run_into_the_postcode_line() -> None:
     assert (no_dot["claimant.first_name"], no_dot["claimant.last_name"]) == ("Thomas", "Petit")
 
 
+def test_an_amount_with_a_point_before_its_cents() -> None:
+    """« 1234.50 € » (a body's software, or OCR reading the comma as a point) is 1 234,50 €;
+    « 1.234 € » stays one thousand two hundred and thirty-four euros."""
+    point = MSA_OVERPAYMENT.replace("1 234,50 €", "1234.50 €")
+    assert _values(read_decision(point))["context.amount_eur"] == 1234.5
+    thousands = MSA_OVERPAYMENT.replace("1 234,50 €", "1.234 €")
+    assert _values(read_decision(thousands))["context.amount_eur"] == 1234
+
+
 def test_body_name_printed_twice_differently_is_left_unanswered() -> None:
     footer = PETIT_SCAN + "\nCAF du Nard — 82 rue Brûle-Maison — 59024 Lille Cedex\n"
     found = read_decision(footer)

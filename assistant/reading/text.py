@@ -24,8 +24,10 @@ _MONTH = "|".join(MONTHS)
 # « 2 novembre 2026 », « 1er octobre 2026 » (OCR: « ler », « Ier »); « 02/11/2026 ».
 DATE = re.compile(rf"\b(?P<d>[0-3]?\d|1er)\s+(?P<m>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"
                   rf"|\b(?P<nd>[0-3]?\d)[/.-](?P<nm>[01]?\d)[/.-](?P<ny>(?:19|20)\d\d)\b")
-# « 1 234,50 € », « 1234.50 euros », « 80 EUR ».
-AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+)(?:,(?P<dec>\d{1,2}))?\s?(?:€|euros?\b|eur\b)")
+# « 1 234,50 € », « 1234.50 euros » (a point before two figures and the currency: cents),
+# « 1.234 € », « 80 EUR ».
+AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+)(?:(?:,|\.(?=\d\d\s?(?:€|euros?\b|eur\b)))(?P<dec>\d{1,2}))?"
+                    r"\s?(?:€|euros?\b|eur\b)")
 EVIDENCE_MAX = 160
 
 
