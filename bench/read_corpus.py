@@ -96,8 +96,67 @@ BODY_STREETS = ("2 rue de la Préfecture", "10 boulevard Gaston Serpette", "22 a
                 "1 place du Général Leclerc", "35 rue Maréchal Joffre", "8 quai de la Fosse",
                 "14 rue des Carmes", "5 allée des Tanneurs", "60 avenue Jean Mermoz", "3 rue Paul Bert")
 AGENTS = ("M. Durand", "Mme Petitjean", "Mme Leroy", "M. Caron", "Mme Marchand", "M. Fabre")
+SERVICES = ("Service des prestations", "Pôle contrôle", "Direction de l'autonomie", "Service recouvrement")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
+
+# The ways decisions write what they state, from public descriptions of CAF, MSA, France
+# Travail, CPAM, CARSAT, département and MDPH letters (service-public.fr's pages on « indu »,
+# « contrôle », « contester une décision »; associations' descriptions of CAF letters): each
+# list's first entries are the first wordings, the later ones the variants added so that the
+# rules learn the wording, not one sentence. Placeholders are the letter's data (`_facts`).
+WORDING: dict[str, tuple[str, ...]] = {
+    "algorithm": (
+        "Un traitement automatisé de données (rapprochement avec les informations transmises par l'administration fiscale) a signalé votre dossier.",
+        "Votre dossier a été sélectionné par un algorithme de ciblage des contrôles (datamining).",
+        "Un échange automatisé de données avec d'autres organismes a fait apparaître une différence dans vos déclarations.",
+        "Votre dossier a été signalé à la suite d'un échange de données avec la DGFiP (administration fiscale).",
+        "Un croisement de fichiers avec les données de France Travail a mis en évidence des revenus non déclarés.",
+        "Votre dossier a été retenu par un contrôle automatisé : un score de risque est calculé par un modèle de data mining.",
+        "Le traitement automatisé des informations transmises par la DGFiP a fait apparaître une différence avec vos déclarations.",
+        "Ce réexamen fait suite à un signalement issu du croisement des données de Pôle emploi avec votre dossier.",
+    ),
+    "control": (
+        "À la suite du contrôle de votre situation effectué le {control_long},",
+        "Lors du contrôle sur place réalisé à votre domicile le {control_long},",
+        "Après examen des pièces justificatives demandées lors du contrôle de votre dossier,",
+        "Suite au contrôle effectué le {control_long} par un contrôleur assermenté,",
+        "À l'issue de la vérification de vos ressources,",
+        "Un agent assermenté s'est rendu à votre domicile le {control_long} ;",
+        "Au vu du rapport de contrôle établi le {control_long},",
+    ),
+    "control_found": ("nous avons constaté que votre situation avait changé.",
+                      "il est apparu que vos ressources déclarées étaient inexactes.",
+                      "des éléments nouveaux ont été portés à notre connaissance."),
+    "heard": (
+        "Par courrier du {heard_long}, nous vous avons informé(e) de cette décision envisagée et invité(e) à présenter vos observations dans un délai de dix jours.",
+        "Vous avez été reçu(e) en entretien contradictoire le {heard_long} et avez pu présenter vos observations.",
+        "Vous avez été invité(e) à faire valoir vos observations avant la présente décision ; les éléments transmis n'ont pas modifié notre analyse.",
+        "Vous avez été reçu(e) le {heard_long} par un agent et avez pu exprimer votre point de vue.",
+        "Lors de l'entretien du {heard_long}, vous avez pu nous présenter votre situation.",
+        "Conformément à la procédure contradictoire, nous avons examiné vos observations du {heard_long}.",
+        "Nous avons pris connaissance des observations que vous nous avez adressées le {heard_long}.",
+    ),
+    "reason": (
+        "vos ressources du trimestre de référence dépassent le plafond applicable",
+        "vous n'avez pas retourné votre déclaration trimestrielle de ressources dans le délai demandé",
+        "votre situation familiale a changé sans que nous en soyons informés",
+        "vous ne remplissez plus la condition de résidence",
+        "les justificatifs demandés ne nous sont pas parvenus",
+        "votre activité professionnelle a repris depuis le mois dernier",
+        "vos revenus d'activité n'ont pas été déclarés",
+    ),
+    "reasons": (
+        "Motif : {reason}. Cette décision est prise en application de l'article {article}.",
+        "En effet, {reason} (article {article}).",
+        "Nous avons pris cette décision parce que {reason}, en application de l'article {article}.",
+        "Cette décision est prise au motif que {reason}, conformément à l'article {article}.",
+        "Vu l'article {article}, et compte tenu de ce que {reason}, nous avons pris cette décision.",
+        "Cette décision est motivée par le fait que {reason} (application de l'article {article}).",
+        "En raison des éléments suivants : {reason}. Texte applicable : article {article}.",
+        "Dans la mesure où {reason}, les conditions fixées par l'article {article} ne sont pas remplies.",
+    ),
+}
 
 
 def _long(day: dt.date) -> str:
@@ -259,19 +318,9 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
     start = d["period_from"]
     facts: list[str] = []
     if flags["algorithm"]:
-        facts.append(rng.choice((
-            "Un traitement automatisé de données (rapprochement avec les informations transmises par l'administration fiscale) a signalé votre dossier.",
-            "Votre dossier a été sélectionné par un algorithme de ciblage des contrôles (datamining).",
-            "Un échange automatisé de données avec d'autres organismes a fait apparaître une différence dans vos déclarations.",
-        )))
+        facts.append(rng.choice(WORDING["algorithm"]))
     if flags["control"]:
-        facts.append(rng.choice((
-            f"À la suite du contrôle de votre situation effectué le {d['control_long']},",
-            f"Lors du contrôle sur place réalisé à votre domicile le {d['control_long']},",
-            "Après examen des pièces justificatives demandées lors du contrôle de votre dossier,",
-        )) + " " + rng.choice(("nous avons constaté que votre situation avait changé.",
-                               "il est apparu que vos ressources déclarées étaient inexactes.",
-                               "des éléments nouveaux ont été portés à notre connaissance.")))
+        facts.append(rng.choice(WORDING["control"]).format(**d) + " " + rng.choice(WORDING["control_found"]))
     if flags["medical"]:
         facts.append(rng.choice((
             "Le médecin-conseil a estimé que votre état de santé ne justifiait plus le versement de cette prestation.",
@@ -279,11 +328,7 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
             "Sur avis du service médical, les conditions médicales d'attribution ne sont pas remplies.",
         )))
     if flags["heard"]:
-        facts.append(rng.choice((
-            f"Par courrier du {d['heard_long']}, nous vous avons informé(e) de cette décision envisagée et invité(e) à présenter vos observations dans un délai de dix jours.",
-            f"Vous avez été reçu(e) en entretien contradictoire le {d['heard_long']} et avez pu présenter vos observations.",
-            "Vous avez été invité(e) à faire valoir vos observations avant la présente décision ; les éléments transmis n'ont pas modifié notre analyse.",
-        )))
+        facts.append(rng.choice(WORDING["heard"]).format(**d))
     if flags["fraud"] is True:
         facts.append(rng.choice((
             "Ces faits constituent une fraude : vous avez omis de déclarer des ressources de manière intentionnelle.",
@@ -293,47 +338,50 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
     elif flags["fraud"] is False:
         facts.append(rng.choice(("Cette erreur n'est pas considérée comme une fraude.",
                                  "Aucune fraude n'est retenue à votre encontre.")))
-    reason = rng.choice((
-        "vos ressources du trimestre de référence dépassent le plafond applicable",
-        "vous n'avez pas retourné votre déclaration trimestrielle de ressources dans le délai demandé",
-        "votre situation familiale a changé sans que nous en soyons informés",
-        "vous ne remplissez plus la condition de résidence",
-        "les justificatifs demandés ne nous sont pas parvenus",
-    ))
+    reason = rng.choice(WORDING["reason"])
     article = rng.choice(("L. 262-37 du code de l'action sociale et des familles", "L. 553-2 du code de la sécurité sociale",
                           "L. 133-4 du code de la sécurité sociale", "R. 5412-1 du code du travail",
                           "L. 821-1 du code de la sécurité sociale", "L. 845-3 du code de la sécurité sociale"))
     if flags["reasons"]:
-        facts.append(rng.choice((f"Motif : {reason}. Cette décision est prise en application de l'article {article}.",
-                                 f"En effet, {reason} (article {article}).",
-                                 f"Nous avons pris cette décision parce que {reason}, en application de l'article {article}.")))
+        facts.append(rng.choice(WORDING["reasons"]).format(reason=reason, article=article))
     amount, withholding = d["amount"], d["withholding"]
+    named = votre[6:] if votre.startswith("votre ") else votre
     title, what = {
         "suspension": (rng.choice(("Suspension de vos droits", f"Objet : suspension de {votre}", "Interruption du versement")),
                        rng.choice((f"Le versement de {votre} est suspendu à compter du {start}.",
                                    f"Nous suspendons {votre} à partir du {start}.",
-                                   f"Nous interrompons le paiement de {votre} dès le {start}."))),
+                                   f"Nous interrompons le paiement de {votre} dès le {start}.",
+                                   f"Votre droit à {named} est interrompu à compter du {start}.",
+                                   f"Nous avons décidé de suspendre le versement de {votre} à compter du {start}."))),
         "reduction": (rng.choice(("Révision de vos droits", f"Objet : diminution de {votre}", "Nouveau calcul de vos droits")),
                       rng.choice((f"À compter du {start}, le montant de {votre} diminue de {amount} par mois.",
-                                  f"Le montant de {votre} est réduit de {amount} par mois à compter du {start}."))),
+                                  f"Le montant de {votre} est réduit de {amount} par mois à compter du {start}.",
+                                  f"Nous avons recalculé vos droits : à compter du {start}, le montant de {votre} baisse de {amount} par mois."))),
         "overpayment": (rng.choice(("Notification d'indu", "Objet : trop-perçu", "Avis de trop-perçu", "Notification de dette")),
                         rng.choice((f"Vous avez perçu à tort la somme de {amount} au titre de {votre} pour la période du {start} au {d['period_to']}.",
                                     f"Un trop-perçu de {amount} a été constaté sur {votre} (période du {start} au {d['period_to']}).",
-                                    f"Vous êtes redevable d'un indu de {amount} sur {votre}."))),
+                                    f"Vous êtes redevable d'un indu de {amount} sur {votre}.",
+                                    f"Vous devez nous rembourser la somme de {amount}, trop versée au titre de {votre} du {start} au {d['period_to']}.",
+                                    f"Montant de l'indu : {amount} ({votre}, période du {start} au {d['period_to']})."))),
         "refusal": (rng.choice(("Réponse à votre demande", f"Objet : refus de {votre}", "Décision de rejet")),
                     rng.choice((f"Nous ne pouvons pas donner une suite favorable à votre demande de {votre[6:] if votre.startswith('votre ') else votre}.",
                                 f"Votre demande de {votre[6:] if votre.startswith('votre ') else votre} est refusée.",
-                                "Votre demande est rejetée."))),
+                                "Votre demande est rejetée.",
+                                f"Nous ne sommes pas en mesure de donner une suite favorable à votre demande de {named}.",
+                                f"Nous avons décidé de rejeter votre demande de {named}."))),
         "termination": (rng.choice(("Fin de vos droits", f"Objet : fin de {votre}", "Clôture de votre dossier")),
                         rng.choice((f"Votre droit à {votre[6:] if votre.startswith('votre ') else votre} prend fin le {start}.",
                                     f"{votre[0].upper() + votre[1:]} ne vous sera plus versé(e) à partir du {start} : vos droits sont clos.",
-                                    f"Nous mettons fin au versement de {votre} à compter du {start}."))),
+                                    f"Nous mettons fin au versement de {votre} à compter du {start}.",
+                                    f"Nous avons mis fin à votre droit à {named} à compter du {start}."))),
         "sanction": (rng.choice(("Décision de sanction", "Objet : sanction", "Notification de sanction")),
                      rng.choice((f"Nous avons décidé de sanctionner le non-respect de vos obligations : le montant de {votre} est réduit de {amount} par mois pendant deux mois à compter du {start}.",
-                                 f"À titre de sanction, le montant de {votre} est réduit de {amount} par mois à compter du {start}."))),
+                                 f"À titre de sanction, le montant de {votre} est réduit de {amount} par mois à compter du {start}.",
+                                 f"Une sanction est prononcée en raison du non-respect de vos engagements : le montant de {votre} est réduit de {amount} par mois à compter du {start}."))),
         "penalty": (rng.choice(("Notification de pénalité financière", "Objet : pénalité", "Décision de pénalité")),
                     rng.choice((f"Le directeur a décidé de prononcer à votre encontre une pénalité financière de {d['penalty']}.",
-                                f"Une pénalité d'un montant de {d['penalty']} vous est infligée."))),
+                                f"Une pénalité d'un montant de {d['penalty']} vous est infligée.",
+                                f"Une pénalité financière de {d['penalty']} est prononcée à votre encontre."))),
     }[situation]
     paragraphs = facts[:-1] + [what, facts[-1]] if facts and rng.random() < 0.4 else facts + [what]
     if situation == "overpayment":
@@ -360,28 +408,41 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
             f"Si vous contestez cette décision, vous pouvez saisir {route} dans un délai de deux mois à compter de sa notification.",
             f"Voies et délais de recours : vous disposez d'un délai de 2 mois à compter de la réception de ce courrier pour contester cette décision auprès de {route}, puis devant le {court}.",
             f"Vous pouvez contester cette décision dans les deux mois suivant sa réception, par écrit, auprès de {route}.",
+            f"Si vous n'êtes pas d'accord avec cette décision, vous pouvez former un recours auprès de {route} dans les deux mois qui suivent la réception de ce courrier.",
+            f"En cas de désaccord, vous disposez de deux mois à compter de la notification de la présente décision pour saisir {route}.",
         ))
     return title, [p for p in paragraphs if p], appeal
 
 
 ANSWER_TEXT = {
     "complete": ("Vous trouverez ci-joint l'ensemble des documents que vous avez demandés, dont le détail du calcul de vos droits.",
+                 "Veuillez trouver ci-joint la copie des pièces de votre dossier que vous avez demandées.",
+                 "Nous faisons droit à votre demande : les informations demandées vous sont communiquées ci-après.",
                  "Comme vous nous l'avez demandé, voici les explications complètes sur la décision : les données utilisées, leur source et le calcul effectué figurent en annexe.",
                  "Nous vous adressons la copie intégrale de votre dossier, y compris le rapport de contrôle."),
     "partial": ("Vous trouverez ci-joint le détail du calcul de vos droits. En revanche, le rapport d'enquête ne peut vous être communiqué, car il contient des informations concernant des tiers.",
-                "Nous vous transmettons une partie des documents demandés. Les autres pièces ne sont pas communicables (article L. 311-6 du code des relations entre le public et l'administration)."),
+                "Nous vous transmettons une partie des documents demandés. Les autres pièces ne sont pas communicables (article L. 311-6 du code des relations entre le public et l'administration).",
+                "Nous faisons droit à votre demande en partie : le rapport d'enquête, qui mentionne des tiers, reste non communicable."),
     "refusal_with_reasons": ("Nous ne pouvons pas donner suite à votre demande : les documents demandés sont des documents préparatoires, non communicables en application de l'article L. 311-2 du code des relations entre le public et l'administration.",
-                             "Votre demande est rejetée, au motif que la décision contestée a été prise par un agent et non par un traitement automatisé : l'article L. 311-3-1 du même code ne s'applique donc pas."),
+                             "Votre demande est rejetée, au motif que la décision contestée a été prise par un agent et non par un traitement automatisé : l'article L. 311-3-1 du même code ne s'applique donc pas.",
+                             "Nous ne sommes pas en mesure de vous communiquer ces éléments, en raison du secret prévu par l'article L. 311-5 du code des relations entre le public et l'administration."),
     "refusal_without_reasons": ("Nous ne pouvons pas donner suite à votre demande.",
-                                "Après étude, votre demande ne peut pas aboutir. Nous vous prions de croire à nos sentiments les meilleurs."),
+                                "Après étude, votre demande ne peut pas aboutir. Nous vous prions de croire à nos sentiments les meilleurs.",
+                                "Nous ne sommes pas en mesure de donner une suite favorable à votre demande.",
+                                "Votre demande ne peut être satisfaite."),
     "asks_identity": ("Afin de traiter votre demande, merci de nous transmettre la copie d'une pièce d'identité en cours de validité.",
                       "Pour des raisons de sécurité, nous devons vérifier votre identité avant de vous communiquer ces informations : merci de joindre une copie de votre carte d'identité ou de votre passeport."),
     "asks_more_time": ("Votre demande nécessite un examen approfondi. Nous vous répondrons dans un délai supplémentaire d'un mois.",
-                       "Nous ne sommes pas en mesure de vous répondre dans le délai habituel : nous avons besoin d'un délai supplémentaire pour réunir les éléments demandés."),
+                       "Nous ne sommes pas en mesure de vous répondre dans le délai habituel : nous avons besoin d'un délai supplémentaire pour réunir les éléments demandés.",
+                       "Votre demande est en cours d'instruction par nos services. Une réponse vous sera apportée dans un délai de deux mois.",
+                       "L'examen de votre demande demande plus de temps que prévu : nous reviendrons vers vous d'ici six semaines."),
     "wrong_body": ("Votre demande ne relève pas de notre compétence. Nous vous invitons à l'adresser à l'organisme qui a pris la décision.",
-                   "Nous ne sommes pas l'organisme compétent pour répondre à votre demande : nous l'avons transmise au service concerné, qui vous répondra directement."),
+                   "Nous ne sommes pas l'organisme compétent pour répondre à votre demande : nous l'avons transmise au service concerné, qui vous répondra directement.",
+                   "Votre demande a été transmise au conseil départemental, seul compétent pour statuer sur ce point.",
+                   "Cette décision a été prise par un autre organisme : nous vous invitons à vous adresser directement à lui."),
     "withdrawn": ("Après réexamen de votre dossier, nous avons annulé la décision que vous contestiez. Vos droits sont rétablis à compter de leur date d'interruption.",
-                  "Nous avons retiré la décision du mois dernier : le trop-perçu qui vous était réclamé est annulé et aucune somme ne vous sera retenue."),
+                  "Nous avons retiré la décision du mois dernier : le trop-perçu qui vous était réclamé est annulé et aucune somme ne vous sera retenue.",
+                  "Après un nouvel examen, la décision que vous contestiez est annulée."),
 }
 
 
@@ -532,14 +593,19 @@ def _recipient(rng: random.Random, d: dict) -> list[str]:
 
 def _layout_data(rng: random.Random, d: dict, body: str, style: Style) -> dict[str, Any]:
     label = rng.choice(FILE_LABEL[body])
-    date_text = rng.choice((f"{d['body_city']}, le {d['date_long']}", f"Le {d['date_long']}", f"Le {d['date_num']}", f"Date : {d['date_num']}"))
+    on = dt.datetime.strptime(d["date_num"], "%d/%m/%Y").date()
+    abbr = f"{on.day} {('janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.')[on.month - 1]} {on.year}"
+    date_text = rng.choice((f"{d['body_city']}, le {d['date_long']}", f"Le {d['date_long']}", f"Le {d['date_num']}", f"Date : {d['date_num']}",
+                            f"Fait à {d['body_city']}, le {d['date_long']}", f"{d['body_city']}, le {abbr}", f"Le {abbr}",
+                            f"Date d'envoi : {d['date_num']}"))
     refs = [f"{label} : {d['file_number']}", f"Référence : {d['ref']}", f"Dossier suivi par : {d['agent']}"]
     if style.date == "refs":
         refs.insert(1, f"Date du courrier : {d['date_num']}")
     logo = LOGO[body] or d["body_name"]
     banner = d["body_name"] if logo.casefold() in d["body_name"].casefold() else f"{logo}   {d['body_name']}"
     return {"logo": logo, "banner": banner, "body_name": d["body_name"],
-            "sender": [d["body_name"], d["body_street"], f"{d['body_postal_code']} {d['body_city']}"],
+            "sender": [d["body_name"]] + ([rng.choice(SERVICES)] if rng.random() < 0.25 else [])
+            + [d["body_street"], f"{d['body_postal_code']} {d['body_city']}"],
             "refs": refs, "recipient": _recipient(rng, d), "place_date": date_text,
             "salutation": f"{d['civ']},", "appeal_head": rng.choice(("Vos droits de recours", "Voies et délais de recours", "Contester cette décision")),
             "closing": f"Nous vous prions d'agréer, {d['civ']}, l'expression de nos salutations distinguées.",
