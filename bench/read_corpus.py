@@ -158,6 +158,20 @@ WORDING: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Closing formulas (the first one was the only one), and the personal-data notices printed at
+# the foot of many letters (their « traitement automatisé » and « loi n° 78-17 » are neither an
+# algorithm behind the decision nor its legal ground).
+CLOSINGS = ("Nous vous prions d'agréer, {civ}, l'expression de nos salutations distinguées.",
+            "Je vous prie de croire, {civ}, à l'assurance de ma considération distinguée.",
+            "Veuillez recevoir, {civ}, nos salutations distinguées.",
+            "Nous vous prions de croire, {civ}, en l'assurance de nos sentiments les meilleurs.")
+PRIVACY_NOTICES = (
+    "Les informations vous concernant font l'objet d'un traitement automatisé destiné à la gestion de votre dossier. "
+    "Conformément au règlement général sur la protection des données (RGPD), vous disposez d'un droit d'accès et de rectification.",
+    "Vos données personnelles sont traitées conformément à la loi n° 78-17 du 6 janvier 1978 relative à l'informatique, "
+    "aux fichiers et aux libertés ; vous pouvez exercer vos droits auprès du délégué à la protection des données.",
+)
+
 
 def _long(day: dt.date) -> str:
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
@@ -608,7 +622,7 @@ def _layout_data(rng: random.Random, d: dict, body: str, style: Style) -> dict[s
             + [d["body_street"], f"{d['body_postal_code']} {d['body_city']}"],
             "refs": refs, "recipient": _recipient(rng, d), "place_date": date_text,
             "salutation": f"{d['civ']},", "appeal_head": rng.choice(("Vos droits de recours", "Voies et délais de recours", "Contester cette décision")),
-            "closing": f"Nous vous prions d'agréer, {d['civ']}, l'expression de nos salutations distinguées.",
+            "closing": rng.choice(CLOSINGS).format(civ=d["civ"]),
             "signature": [rng.choice(("Le Directeur", "La Directrice", "Pour le directeur et par délégation")), d["agent"]],
             "footer": f"{d['body_name']} — {d['body_street']} — {d['body_postal_code']} {d['body_city']}"}
 
@@ -631,6 +645,8 @@ def _decision(i: int, seed: int) -> Sample:
     style_no = rng.randrange(3)
     style = _styles(body)[style_no]
     title, paras, appeal = _decision_text(rng, d, body, benefit, situation, flags)
+    if rng.random() < 0.3:  # the personal-data notice many letters print: not the decision's algorithm nor its ground
+        paras.append(rng.choice(PRIVACY_NOTICES))
     data = {**_layout_data(rng, d, body, style), "title": title, "paras": paras, "appeal": appeal}
     pdf = _compile(_typst(style), data)
     text, pages = _text(pdf)
