@@ -624,7 +624,7 @@ def _layout_data(rng: random.Random, d: dict, body: str, style: Style) -> dict[s
             "salutation": f"{d['civ']},", "appeal_head": rng.choice(("Vos droits de recours", "Voies et délais de recours", "Contester cette décision")),
             "closing": rng.choice(CLOSINGS).format(civ=d["civ"]),
             "signature": [rng.choice(("Le Directeur", "La Directrice", "Pour le directeur et par délégation")), d["agent"]],
-            "footer": f"{d['body_name']} — {d['body_street']} — {d['body_postal_code']} {d['body_city']}"}
+            "footer": rng.choice((" — ", " — ", " • ", ", ")).join((d["body_name"], d["body_street"], f"{d['body_postal_code']} {d['body_city']}"))}
 
 
 _DECISION_FIELDS = ("claimant.first_name", "claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city",
