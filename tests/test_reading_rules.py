@@ -467,8 +467,9 @@ def test_contradictory_cues_are_left_unanswered() -> None:
                                         "Objet : votre aide personnalisée au logement").replace(
         "est suspendu", "est suspendu et un indu de 200 € vous est réclamé, puis vos droits prennent fin")
     assert "situation" not in read_decision(two_situations)
-    # the privacy notice's « traitement automatisé » is not the decision's algorithm: unsure
-    notice = PETIT_SCAN.replace("Nous vous prions", "Vos données font l'objet d'un traitement automatisé "
+    # the privacy notice's « traitement automatisé » is not the decision's algorithm, but a
+    # score named there might be: unsure
+    notice = PETIT_SCAN.replace("Nous vous prions", "Vos données font l'objet d'un score de risque "
                                 "(loi Informatique et libertés).\n\nNous vous prions")
     assert "decision.algorithm_mentioned" not in read_decision(notice)
 
@@ -761,3 +762,127 @@ def test_folding_keeps_places() -> None:
     assert fold(text) == "numero nos 1er octobre electricite 2026"
     letter = Letter("suspen-\nsion de l'aide")
     assert letter.flat == "suspension de l'aide"
+
+
+# --- Other wordings of the same things (issue 21: the rules read the wording, not one sentence) --
+
+def _petit_body(body: str) -> str:
+    """PETIT_SCAN with its two paragraphs of facts and decision replaced by `body`."""
+    start = PETIT_SCAN.index("Nous n'avons pas reçu")
+    end = PETIT_SCAN.index("Vous pouvez contester")
+    return PETIT_SCAN[:start] + body + "\n\n" + PETIT_SCAN[end:]
+
+
+@pytest.mark.parametrize("body", [
+    "Votre dossier a été retenu par un contrôle automatisé. Votre APL est suspendue.",
+    "Un croisement avec vos déclarations a été effectué. Votre APL est suspendue.",
+    "Un échange d'informations avec la DGFiP a été effectué. Votre APL est suspendue.",
+])
+def test_algorithm_and_data_matching_wordings(body: str) -> None:
+    """An exchange of data with the DGFiP, a cross-check of files, an automated check: the
+    algorithm is mentioned, and the file was checked."""
+    found = _values(read_decision(_petit_body(body)))
+    assert found["decision.algorithm_mentioned"] is True
+    assert found["context.after_control"] is True
+
+
+@pytest.mark.parametrize("body, field", [
+    ("Suite au contrôle effectué le 3 octobre 2026, votre APL est suspendue.", "context.after_control"),
+    ("À l'issue de la vérification de vos ressources, votre APL est suspendue.", "context.after_control"),
+    ("Vous avez été reçu le 3 octobre 2026 par un agent. Votre APL est suspendue.", "context.heard_before"),
+    ("Lors de l'entretien du 3 octobre 2026, vous avez exposé votre situation. Votre APL est suspendue.", "context.heard_before"),
+    ("Nous avons pris connaissance des observations que vous nous avez adressées. Votre APL est suspendue.", "context.heard_before"),
+])
+def test_control_and_hearing_wordings(body: str, field: str) -> None:
+    assert read_decision(_petit_body(body))[field].value is True
+
+
+@pytest.mark.parametrize("body", [
+    "Dans la mesure où vos justificatifs manquent, les conditions fixées par l'article R. 823-10 ne sont pas remplies. "
+    "Votre APL est suspendue.",
+])
+def test_reasons_wordings(body: str) -> None:
+    assert read_decision(_petit_body(body))["decision.reasons_given"].value is True
+
+
+def test_a_code_cited_in_the_appeal_passage_keeps_the_no_of_reasons() -> None:
+    """A text cited only where the letter says how to appeal is not the decision's ground: the
+    letter read whole, with no ground, gives reasons « no », with evidence."""
+    cited = PETIT_SCAN.replace("en saisissant le directeur de la Caf",
+                               "en saisissant le directeur de la Caf (article R. 142-1 du code de la sécurité sociale)")
+    found = read_decision(cited)
+    assert found["decision.reasons_given"].value is False and found["decision.reasons_given"].evidence
+
+
+def test_a_payment_done_automatically_is_not_a_misread_algorithm() -> None:
+    """« prélevée automatiquement » is not a misread « automatisé »: the « no » is read."""
+    paid = PETIT_SCAN.replace("Nous vous prions", "Toute somme due sera prélevée automatiquement.\n\nNous vous prions")
+    assert read_decision(paid)["decision.algorithm_mentioned"].value is False
+
+
+@pytest.mark.parametrize("body, situation", [
+    ("Votre droit à l'aide personnalisée au logement est interrompu à compter du 1er novembre 2026.", "suspension"),
+    ("Vous devez nous rembourser la somme de 312,40 € au titre de l'aide personnalisée au logement.", "overpayment"),
+    ("Nous ne sommes pas en mesure de donner une suite favorable à votre demande d'aide personnalisée au logement.", "refusal"),
+])
+def test_situation_wordings(body: str, situation: str) -> None:
+    text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
+    assert read_decision(text)["situation"].value == situation
+
+
+@pytest.mark.parametrize("line", ["Lille, le 2 nov. 2026", "Le 2 nov. 2026"])
+def test_decision_date_wordings(line: str) -> None:
+    assert read_decision(PETIT_SCAN.replace("Lille, le 2 novembre 2026", line))["decision.date"].value == "2026-11-02"
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("Nous ne sommes pas en mesure de donner une suite favorable à votre demande.", "refusal_without_reasons"),
+    ("Votre demande ne peut être satisfaite.", "refusal_without_reasons"),
+    ("Votre demande a été transmise au conseil départemental, seul compétent pour statuer.", "wrong_body"),
+    ("Une réponse vous sera apportée dans un délai complémentaire d'un mois.", "asks_more_time"),
+    ("Veuillez trouver ci-joint la copie des pièces de votre dossier.", "complete"),
+    ("Après un nouvel examen, la décision que vous contestiez est annulée.", "withdrawn"),
+])
+def test_answer_kind_wordings(body: str, kind: str) -> None:
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+def test_a_personal_data_notice_leaves_the_no_of_algorithm_and_reasons() -> None:
+    """The notice printed at the foot (« traitement automatisé destiné à la gestion de votre
+    dossier », « loi n° 78-17 ») is not the decision's algorithm nor its ground; the letter read
+    whole, with its other closing formula, still says neither."""
+    notice = PETIT_SCAN.replace(
+        "Nous vous prions d'agréer, Monsieur, nos salutations distinguées.",
+        "Les informations vous concernant font l'objet d'un traitement automatisé destiné à la gestion de votre dossier, "
+        "conformément à la loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés.\n\n"
+        "Je vous prie de croire, Monsieur, à l'assurance de ma considération distinguée.")
+    found = _values(read_decision(notice))
+    assert found["decision.algorithm_mentioned"] is False
+    assert found["decision.reasons_given"] is False
+
+
+def test_an_appeal_time_limit_written_otherwise() -> None:
+    appeal = PETIT_SCAN.replace("dans un délai de deux mois à compter de sa notification",
+                                "et vous disposez pour cela d'un délai maximum de deux (2) mois")
+    assert read_decision(appeal)["decision.appeal_info_given"].value is True
+
+
+def test_a_body_address_on_one_line_with_commas_or_dots() -> None:
+    for line in ("CAF du Nord, 82 rue Brûle-Maison, 59000 Lille", "CAF du Nord • 82 rue Brûle-Maison • 59000 Lille"):
+        text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", line)
+        assert read_decision(text)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("Nous regrettons de ne pouvoir répondre favorablement à votre demande.", "refusal_without_reasons"),
+    ("La décision initiale est maintenue.", "refusal_without_reasons"),
+    ("Nous vous invitons à vous adresser directement à la MDPH.", "wrong_body"),
+])
+def test_answer_kind_more_wordings(body: str, kind: str) -> None:
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+def test_an_overpayment_from_a_recalculation_is_the_overpayment() -> None:
+    text = _petit_body("Suite au recalcul de vos droits, un indu de 312,40 € a été constaté sur votre aide personnalisée au logement.")
+    text = text.replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
+    assert read_decision(text)["situation"].value == "overpayment"

@@ -52,7 +52,7 @@ def _kinds_in(folded_line: str) -> list[tuple[int, int, str]]:
     return sorted(f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0]) for o in found))
 
 
-_SEPARATOR = re.compile(r"\s+[—–|]\s+|\s+-\s+")
+_SEPARATOR = re.compile(r"\s+[—–|•·]\s+|\s+-\s+")
 
 
 def _header_lines(letter: Letter, end: int) -> list[tuple[str, str]]:
@@ -294,6 +294,11 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     parts = _SEPARATOR.split(lines[i][0][start:])
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(p.strip() for p in parts[1:])
+    # on one line with commas: « CAF de l'Ain, 4 rue Aristide Briand, 01000 Bourg-en-Bresse »
+    types = "|".join(patterns()["street_types"])
+    one = re.match(rf"^[^,\d]+,\s*(\d+(?: ?(?:bis|ter))? (?:{types})\b[^,]*),\s*(\d{{5}}\s+[^,\d]+)$", lines[i][0][start:], re.IGNORECASE)
+    if one and _POSTAL.match(one.group(2).strip()):
+        return f"{one.group(1).strip()}, {one.group(2).strip()}"
     block: list[str] = []
     for line, folded in lines[i + 1:i + 5]:
         if _TITLE.match(folded) or DATE.search(folded) or ":" in line or _kinds_in(folded):
@@ -496,7 +501,9 @@ _DATE_LINE = [
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){{0,3}} ?, (?:le )?{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
-    re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:edite|envoye|emis|redige)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:courrier|lettre|decision|notification) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
 ]
 _DATE_IN_HEADER = re.compile(rf"(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$|\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
 # Only a printed label of receipt: « reçu le » in a sentence is about something else.
@@ -742,18 +749,27 @@ def reasons(letter: Letter) -> Found:
     # « constitutifs d'une fraude au sens de l'article L. 114-17 » qualifies the facts: it is
     # not, alone, the decision's ground, nor the proof that none is cited.
     qualified = any(letter.sentence_has("fraud", h.start) for h in letter.find("legal_ground"))
-    fact = letter.any("facts")
+    fact = letter.any("facts") or letter.any("decision_facts")
     if ground and fact:
         return {"decision.reasons_given": _p(True, ground.evidence, 0.88)}
-    if not ground and not qualified and not letter.any("ground_fuzzy") and letter.complete:
+    fuzzy = any(not letter.sentence_has("not_grounds", h.start) and not letter.sentence_has("privacy", h.start)
+                for h in letter.find("ground_fuzzy"))
+    if not ground and not qualified and not fuzzy and letter.complete:
         return {"decision.reasons_given": _p(False, f"{READ_WHOLE} aucun texte de loi cité comme fondement de la décision.", 0.85)}
     return {}
+
+
+_NOTICE_PROCESSING = re.compile(r"traitements? (automatises?|informatises?)\b")
 
 
 def algorithm(letter: Letter) -> Found:
     """decision.algorithm_mentioned: an algorithm, an automated processing, a data-matching or
     a score named (a personal-data notice's « traitement automatisé » is not one)."""
-    hit, set_aside = _outside(letter, "algorithm", ("privacy",))
+    hit, _ = _outside(letter, "algorithm", ("privacy",))
+    # The notice's own « traitement automatisé » (its data processing) says nothing of the
+    # decision; anything else named there (an algorithm, a score, a data-matching) might.
+    set_aside = any(letter.sentence_has("privacy", h.start) and not _NOTICE_PROCESSING.match(letter.flat_folded, h.start)
+                    for h in letter.find("algorithm"))
     # a misread « algorithme » (« alganitème ») must not read as silence
     set_aside = set_aside or (not hit and any(not letter.sentence_has("privacy", h.start) for h in letter.find("algorithm_fuzzy")))
     return _said_or_not(letter, "decision.algorithm_mentioned", hit,
@@ -771,7 +787,8 @@ def context(letter: Letter) -> Found:
     """context.after_control, fraud_alleged, heard_before: True when said; fraud_alleged False
     only when the letter says so (good faith, no fraud): silence says nothing either way."""
     out: Found = {}
-    control = letter.any("control")
+    # a data-matching or an automated check that flagged the file is a control too
+    control = letter.any("control") or _outside(letter, "algorithm", ("privacy",))[0]
     if control:
         out["context.after_control"] = _p(True, control.evidence, 0.88)
     said, denied = [], []

@@ -20,9 +20,12 @@ PATTERNS = Path(__file__).resolve().parent / "patterns.yaml"
 
 MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
           "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
-_MONTH = "|".join(MONTHS)
-# « 2 novembre 2026 », « 1er octobre 2026 » (OCR: « ler », « Ier »); « 02/11/2026 ».
-DATE = re.compile(rf"\b(?P<d>[0-3]?\d|1er)\s+(?P<m>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"
+# The months as letters shorten them (« 3 nov. 2026 », « 12 janv. 2026 »), after the full names
+# so that a full name is read whole.
+MONTHS_SHORT = {"janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH = "|".join([*MONTHS, *MONTHS_SHORT])
+# « 2 novembre 2026 », « 1er octobre 2026 » (OCR: « ler », « Ier »), « 3 nov. 2026 »; « 02/11/2026 ».
+DATE = re.compile(rf"\b(?P<d>[0-3]?\d|1er)\s+(?P<m>{_MONTH})\.?\s+(?P<y>(?:19|20)\d\d)\b"
                   rf"|\b(?P<nd>[0-3]?\d)[/.-](?P<nm>[01]?\d)[/.-](?P<ny>(?:19|20)\d\d)\b")
 # « 1 234,50 € », « 1234.50 euros » (a point before two figures and the currency: cents),
 # « 1.234 € », « 80 EUR ».
@@ -91,7 +94,8 @@ def parse_date(match: re.Match[str]) -> Optional[dt.date]:
     try:
         if match.group("m"):
             day = 1 if match.group("d") == "1er" else int(match.group("d"))
-            return dt.date(int(match.group("y")), MONTHS[match.group("m")], day)
+            month = MONTHS.get(match.group("m")) or MONTHS_SHORT[match.group("m")]
+            return dt.date(int(match.group("y")), month, day)
         return dt.date(int(match.group("ny")), int(match.group("nm")), int(match.group("nd")))
     except ValueError:
         return None
