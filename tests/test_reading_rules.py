@@ -886,3 +886,11 @@ def test_an_overpayment_from_a_recalculation_is_the_overpayment() -> None:
     text = _petit_body("Suite au recalcul de vos droits, un indu de 312,40 € a été constaté sur votre aide personnalisée au logement.")
     text = text.replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
     assert read_decision(text)["situation"].value == "overpayment"
+
+
+def test_a_footer_with_commas_gives_the_whole_name() -> None:
+    """« CAF du Nord, 82 rue …, 59000 Lille » at the foot, the letterhead's logo alone: the name
+    is the footer's whole name, not the bare « CAF »."""
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "caf") + \
+        "\nCAF du Nord, 82 rue Brûle-Maison, 59000 Lille\n"
+    assert read_decision(text)["organism.name"].value == "CAF du Nord"

@@ -81,10 +81,10 @@ _NAME_STOPS = {"dossier", "service", "direction", "agence", "site", "pole", "ref
 
 def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
     """The body's name: its words (« CAF », « Conseil départemental »), then its place as long as
-    the words are a place's (capitals, « de la », hyphens), up to a separator or anything else
+    the words are a place's (capitals, « de la », hyphens), up to a separator, a comma or anything else
     (« — 8 quai… », « Dossier suivi par », OCR's specks); whether a place follows the bare name."""
     head = line[start:end]
-    tail = _SEPARATOR.split(line[end:], maxsplit=1)[0]
+    tail = _SEPARATOR.split(line[end:], maxsplit=1)[0].split(",", 1)[0]  # a comma ends the name too
     kept: list[str] = []
     for word in re.split(r"(?<=['’])|\s+", tail):
         if not word:
@@ -752,7 +752,10 @@ def reasons(letter: Letter) -> Found:
     fact = letter.any("facts") or letter.any("decision_facts")
     if ground and fact:
         return {"decision.reasons_given": _p(True, ground.evidence, 0.88)}
-    fuzzy = any(not letter.sentence_has("not_grounds", h.start) and not letter.sentence_has("privacy", h.start)
+    # a text named only in the appeal passage or the data notice is not a ground misread; but
+    # an appeal sentence that also states facts may be the ground run into it (OCR joins lines)
+    fuzzy = any(not letter.sentence_has("privacy", h.start) and
+                (not letter.sentence_has("not_grounds", h.start) or letter.sentence_has("facts", h.start))
                 for h in letter.find("ground_fuzzy"))
     if not ground and not qualified and not fuzzy and letter.complete:
         return {"decision.reasons_given": _p(False, f"{READ_WHOLE} aucun texte de loi cité comme fondement de la décision.", 0.85)}
