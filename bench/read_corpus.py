@@ -99,6 +99,7 @@ AGENTS = ("M. Durand", "Mme Petitjean", "Mme Leroy", "M. Caron", "Mme Marchand",
 SERVICES = ("Service des prestations", "Pôle contrôle", "Direction de l'autonomie", "Service recouvrement")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
+_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 # The ways decisions write what they state, from public descriptions of CAF, MSA, France
 # Travail, CPAM, CARSAT, département and MDPH letters (service-public.fr's pages on « indu »,
@@ -175,6 +176,11 @@ PRIVACY_NOTICES = (
 
 def _long(day: dt.date) -> str:
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _short(day: dt.date) -> str:
+    """« 3 nov. 2026 »: the month as letters shorten it."""
+    return f"{day.day} {_ABBR[day.month - 1]} {day.year}"
 
 
 def _num(day: dt.date) -> str:
@@ -313,6 +319,11 @@ def _body(kind: str, postal_code: str, city: str, dep: str, on: dt.date, rng: ra
     return {"body_name": name, "body_street": rng.choice(BODY_STREETS), "body_postal_code": seat_pc, "body_city": seat_city}
 
 
+def _named(votre: str) -> str:
+    """« votre aide personnalisée au logement » → « aide personnalisée au logement »."""
+    return votre[6:] if votre.startswith("votre ") else votre
+
+
 def _votre(benefit: str) -> str:
     from assistant.law.bodies import benefit_words
 
@@ -359,7 +370,7 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
     if flags["reasons"]:
         facts.append(rng.choice(WORDING["reasons"]).format(reason=reason, article=article))
     amount, withholding = d["amount"], d["withholding"]
-    named = votre[6:] if votre.startswith("votre ") else votre
+    named = _named(votre)
     title, what = {
         "suspension": (rng.choice(("Suspension de vos droits", f"Objet : suspension de {votre}", "Interruption du versement")),
                        rng.choice((f"Le versement de {votre} est suspendu à compter du {start}.",
@@ -378,13 +389,13 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
                                     f"Vous devez nous rembourser la somme de {amount}, trop versée au titre de {votre} du {start} au {d['period_to']}.",
                                     f"Montant de l'indu : {amount} ({votre}, période du {start} au {d['period_to']})."))),
         "refusal": (rng.choice(("Réponse à votre demande", f"Objet : refus de {votre}", "Décision de rejet")),
-                    rng.choice((f"Nous ne pouvons pas donner une suite favorable à votre demande de {votre[6:] if votre.startswith('votre ') else votre}.",
-                                f"Votre demande de {votre[6:] if votre.startswith('votre ') else votre} est refusée.",
+                    rng.choice((f"Nous ne pouvons pas donner une suite favorable à votre demande de {named}.",
+                                f"Votre demande de {named} est refusée.",
                                 "Votre demande est rejetée.",
                                 f"Nous ne sommes pas en mesure de donner une suite favorable à votre demande de {named}.",
                                 f"Nous avons décidé de rejeter votre demande de {named}."))),
         "termination": (rng.choice(("Fin de vos droits", f"Objet : fin de {votre}", "Clôture de votre dossier")),
-                        rng.choice((f"Votre droit à {votre[6:] if votre.startswith('votre ') else votre} prend fin le {start}.",
+                        rng.choice((f"Votre droit à {named} prend fin le {start}.",
                                     f"{votre[0].upper() + votre[1:]} ne vous sera plus versé(e) à partir du {start} : vos droits sont clos.",
                                     f"Nous mettons fin au versement de {votre} à compter du {start}.",
                                     f"Nous avons mis fin à votre droit à {named} à compter du {start}."))),
@@ -608,7 +619,7 @@ def _recipient(rng: random.Random, d: dict) -> list[str]:
 def _layout_data(rng: random.Random, d: dict, body: str, style: Style) -> dict[str, Any]:
     label = rng.choice(FILE_LABEL[body])
     on = dt.datetime.strptime(d["date_num"], "%d/%m/%Y").date()
-    abbr = f"{on.day} {('janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.')[on.month - 1]} {on.year}"
+    abbr = _short(on)
     date_text = rng.choice((f"{d['body_city']}, le {d['date_long']}", f"Le {d['date_long']}", f"Le {d['date_num']}", f"Date : {d['date_num']}",
                             f"Fait à {d['body_city']}, le {d['date_long']}", f"{d['body_city']}, le {abbr}", f"Le {abbr}",
                             f"Date d'envoi : {d['date_num']}"))
@@ -654,8 +665,7 @@ def _decision(i: int, seed: int) -> Sample:
     ignore = set()
     if d["complement"]:
         ignore.add("claimant.address")  # two address lines: either reading is fair
-    votre = _votre(benefit)
-    named = votre[6:] if votre.startswith("votre ") else votre
+    named = _named(_votre(benefit))
     if not any(named.casefold() in part.casefold() for part in (title, *paras)):
         # « Votre demande est rejetée. », « Une pénalité … vous est infligée. »: a letter that
         # names no benefit; no reader can propose one, the person answers it
@@ -707,7 +717,6 @@ def _held_out_layouts(folder: Path = HELD_OUT) -> dict[str, dict[str, Any]]:
     return yaml.safe_load((folder / "layouts.yaml").read_text(encoding="utf-8"))
 
 
-_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def _second_set(rng: random.Random, d: dict, known: dict) -> None:
@@ -720,7 +729,7 @@ def _second_set(rng: random.Random, d: dict, known: dict) -> None:
     d.update(first_name=first, last_name=last)
     known.update({"claimant.first_name": first, "claimant.last_name": last})
     on = dt.date.fromisoformat(known["decision.date"])
-    d["date_abbr"] = f"{on.day} {_ABBR[on.month - 1]} {on.year}"
+    d["date_abbr"] = _short(on)
     d["amount_dot"] = f"{known['context.amount_eur']:.2f} EUR"
     d["withholding_dot"] = f"{known['context.withholding_eur']:.2f} EUR"
 

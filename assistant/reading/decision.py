@@ -186,12 +186,17 @@ def organism(letter: Letter) -> Found:
                 names.append((full, address is not None, i, start, name, address, line))
     footer = []
     generic = fold(bodies.organism(kind)["generic"])
+
+    def identifies(full: bool, name: str, address: object) -> bool:
+        """A name with its address that says which body: a place, or the body's whole name."""
+        return bool(address) and (full or fold(name) == generic)
+
     for j, (line, folded) in enumerate(letter.lines[end:], start=end):
         for start, name, full in _names_on(line, folded, kind):
             address = _address_of(letter.lines, j, start)
-            if address and (full or fold(name) == generic):
+            if identifies(full, name, address):
                 footer.append((full, True, len(lines) + j, start, name, address, line))
-    if not any(address and (full or fold(name) == generic) for full, address, _, _, name, *_ in names):
+    if not any(identifies(full, name, address) for full, address, _, _, name, *_ in names):
         names += footer
     if not names:
         return out
@@ -209,7 +214,7 @@ def organism(letter: Letter) -> Found:
         # spelling of the name is not known
         logo = name.split(" ", 1)[0].islower()
         out["organism.name"] = _p(name, evidence, 0.78 if logo else min(confidence, 0.9) if hits else 0.85)
-    elif not full and not others and fold(name) == fold(bodies.organism(kind)["generic"]):
+    elif not full and not others and fold(name) == generic:
         out["organism.name"] = _p(name, evidence, 0.85)
     for address in addresses:
         if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[:-1]):
@@ -232,6 +237,15 @@ def _canonical_city(address: str) -> str:
     return f"{head}, {last[:pm.start('city')]}{city}{last[pm.end('city'):]}" if head else address
 
 
+_HOUSE_NUMBER = r"\d+(?: ?(?:bis|ter))?"  # « 12 », « 12 bis », « 12ter »
+
+
+@lru_cache(maxsize=1)
+def _street_types() -> str:
+    """The kinds of street (patterns.yaml `street_types`) as one alternation."""
+    return "|".join(patterns()["street_types"])
+
+
 def _cut_short(one: str, other: str) -> bool:
     """Whether one street is the other with its last words lost (« rue maréchal » against « rue
     maréchal joffre »), not with another column's words run into it (« … dossier suivi par »)."""
@@ -247,8 +261,8 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
     footer) it is printed the same: another number on the same street, or the same number and
     kind of street followed by other words (« 3 rue Pal Bert » against « 3 rue Paul Bert »),
     shows an OCR slip in one of them."""
-    types = "|".join(patterns()["street_types"])
-    own = next((m for line in lines if (m := re.match(rf"(?:(\d+(?: ?(?:bis|ter))?) )?((?:{types})\b.*)$", _flat(line)))), None)
+    types = _street_types()
+    own = next((m for line in lines if (m := re.match(rf"(?:({_HOUSE_NUMBER}) )?((?:{types})\b.*)$", _flat(line)))), None)
     if not own:
         return False
     number, rest = own.groups()
@@ -256,7 +270,7 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
         return True
     for _, folded in letter.lines:
         for part in _SEPARATOR.split(folded):
-            for m in re.finditer(rf"\b(\d+(?: ?(?:bis|ter))?) ((?:{types})\b.*)$", " ".join(part.split())):
+            for m in re.finditer(rf"\b({_HOUSE_NUMBER}) ((?:{types})\b.*)$", " ".join(part.split())):
                 other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,;—–|-")
                 same_words = other == rest
                 if (same_words and m.group(1) != number) or \
@@ -295,8 +309,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(p.strip() for p in parts[1:])
     # on one line with commas: « CAF de l'Ain, 4 rue Aristide Briand, 01000 Bourg-en-Bresse »
-    types = "|".join(patterns()["street_types"])
-    one = re.match(rf"^[^,\d]+,\s*(\d+(?: ?(?:bis|ter))? (?:{types})\b[^,]*),\s*(\d{{5}}\s+[^,\d]+)$", lines[i][0][start:], re.IGNORECASE)
+    one = re.match(rf"^[^,\d]+,\s*({_HOUSE_NUMBER} (?:{_street_types()})\b[^,]*),\s*(\d{{5}}\s+[^,\d]+)$", lines[i][0][start:], re.IGNORECASE)
     if one and _POSTAL.match(one.group(2).strip()):
         return f"{one.group(1).strip()}, {one.group(2).strip()}"
     block: list[str] = []
@@ -352,8 +365,7 @@ _POSTAL_IN_LINE = re.compile(r"(?:^|\s)(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\W\d][
 def _street_of(line: str, folded: str) -> Optional[str]:
     """The street in a line that begins with another column's words (« Référence : X  141 bis
     route Gambetta »): from its number and street type (patterns.yaml `street_types`) on."""
-    types = "|".join(patterns()["street_types"])
-    m = re.search(rf"(?:^|\s)(\d{{1,4}}(?: ?(?:bis|ter|b))? (?:{types})\b.*)$", folded)
+    m = re.search(rf"(?:^|\s)(\d{{1,4}}(?: ?(?:bis|ter|b))? (?:{_street_types()})\b.*)$", folded)
     return line[m.start(1):].strip() if m else None
 
 
@@ -860,11 +872,10 @@ def _lines_of(letter: Letter, evidence: str) -> list[int]:
     return out
 
 
-def _doubted(letter: Letter, proposal: Proposal, doubtful: list[int]) -> bool:
+def _doubted(letter: Letter, proposal: Proposal, doubtful: list[int], block: list[int]) -> bool:
     """Whether a figure's own lines, or those next to them, show OCR slips; slips on several
     lines doubt every figure of the page; a proposal whose lines cannot be found is doubted."""
     own = _lines_of(letter, proposal.evidence)
-    block = _blocks(letter)
     return not own or len(doubtful) >= DOUBT_EVERYWHERE or \
         any(abs(i - j) <= DOUBT_REACH and block[i] == block[j] for i in own for j in doubtful)
 
@@ -897,5 +908,6 @@ def read_decision(text: str) -> dict[str, Proposal]:
     found.update(situation(letter, kind))
     doubtful = doubtful_lines(letter)
     if doubtful:
-        found = {name: p for name, p in found.items() if name not in DIGIT_FIELDS or not _doubted(letter, p, doubtful)}
+        block = _blocks(letter)
+        found = {name: p for name, p in found.items() if name not in DIGIT_FIELDS or not _doubted(letter, p, doubtful, block)}
     return {name: p for name, p in found.items() if p.confidence >= CONFIDENCE_THRESHOLD}
