@@ -206,6 +206,12 @@ def _yaml(*path: str) -> object:
     return yaml.safe_load((ROOT.joinpath(*path)).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _legal_refs() -> tuple[dict, ...]:
+    """Every entry of legal_refs/*.yaml, read once for the catalogues and the citations."""
+    return tuple(entry for path in sorted((ROOT / "legal_refs").glob("*.yaml")) for entry in _yaml("legal_refs", path.name) or ())
+
+
 @lru_cache(maxsize=4)
 def messages(language: str) -> tuple[str, ...]:
     """The active catalogue: the interface's gettext messages (French msgids, or their English
@@ -224,9 +230,8 @@ def messages(language: str) -> tuple[str, ...]:
             found += list(ids) if language == "fr" else [s for s in strings if s and not message.fuzzy]
     sentences = _yaml("assistant", "law", "data", "sentences.yaml")
     found += [entry[language] for entry in sentences.values() if isinstance(entry, dict) and language in entry]
-    for path in sorted((ROOT / "legal_refs").glob("*.yaml")):       # « elle retire … (article L. 211-2, 4°) »
-        for entry in _yaml("legal_refs", path.name) or ():
-            found += [words[language] for words in (entry.get("categories") or {}).values() if language in words]
+    for entry in _legal_refs():                                      # « elle retire … (article L. 211-2, 4°) »
+        found += [words[language] for words in (entry.get("categories") or {}).values() if language in words]
     if language == "fr":
         from assistant.letters.guides import FRENCH_LABELS
 
@@ -266,11 +271,10 @@ def citations() -> AllowList:
     """The law's texts as the registry cites and sums them up: in French by design (an
     English page says « en français »)."""
     texts: list[str] = []
-    for path in sorted((ROOT / "legal_refs").glob("*.yaml")):
-        for entry in _yaml("legal_refs", path.name) or ():
-            texts += [entry[k] for k in ("code", "article", "citation", "summary") if isinstance(entry.get(k), str)]
-            if isinstance(entry.get("code"), str):
-                texts.append(f"{entry['code']}, art. {{n}}")           # the English guide's form (guides.cite_in)
+    for entry in _legal_refs():
+        texts += [entry[k] for k in ("code", "article", "citation", "summary") if isinstance(entry.get(k), str)]
+        if isinstance(entry.get("code"), str):
+            texts.append(f"{entry['code']}, art. {{n}}")               # the English guide's form (guides.cite_in)
     return AllowList("citations of the law (legal_refs/*.yaml: code, article, citation, summary), in French by design",
                      messages=tuple(texts))
 

@@ -842,6 +842,9 @@ def test_decision_date_wordings(line: str) -> None:
     ("Une réponse vous sera apportée dans un délai complémentaire d'un mois.", "asks_more_time"),
     ("Veuillez trouver ci-joint la copie des pièces de votre dossier.", "complete"),
     ("Après un nouvel examen, la décision que vous contestiez est annulée.", "withdrawn"),
+    ("Nous regrettons de ne pouvoir répondre favorablement à votre demande.", "refusal_without_reasons"),
+    ("La décision initiale est maintenue.", "refusal_without_reasons"),
+    ("Nous vous invitons à vous adresser directement à la MDPH.", "wrong_body"),
 ])
 def test_answer_kind_wordings(body: str, kind: str) -> None:
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
@@ -871,15 +874,6 @@ def test_a_body_address_on_one_line_with_commas_or_dots() -> None:
     for line in ("CAF du Nord, 82 rue Brûle-Maison, 59000 Lille", "CAF du Nord • 82 rue Brûle-Maison • 59000 Lille"):
         text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", line)
         assert read_decision(text)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
-
-
-@pytest.mark.parametrize("body, kind", [
-    ("Nous regrettons de ne pouvoir répondre favorablement à votre demande.", "refusal_without_reasons"),
-    ("La décision initiale est maintenue.", "refusal_without_reasons"),
-    ("Nous vous invitons à vous adresser directement à la MDPH.", "wrong_body"),
-])
-def test_answer_kind_more_wordings(body: str, kind: str) -> None:
-    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
 
 
 def test_an_overpayment_from_a_recalculation_is_the_overpayment() -> None:
