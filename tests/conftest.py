@@ -20,8 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # The store's database and key file of the tests live in a throwaway folder, never in the
 # tester's own data folder (the browser tests' servers inherit it).
 # (Not named "mesdroits-…": that prefix marks the PDF engine's transient folders.)
-if not os.environ.get("MESDROITS_DATA_DIR"):
+# One folder per xdist worker: the workers inherit the controller's environment, and a test
+# comparing the store before and after saw a case the other worker had just saved.
+_MADE_FOR = os.environ.get("MESDROITS_TESTS_DATA_FOR")   # set when this file made the folder
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if not os.environ.get("MESDROITS_DATA_DIR") or (_MADE_FOR is not None and _MADE_FOR != _WORKER):
     os.environ["MESDROITS_DATA_DIR"] = __import__("tempfile").mkdtemp(prefix="md-tests-data-")
+    os.environ["MESDROITS_TESTS_DATA_FOR"] = _WORKER
 # A page's unexpected error reaches `at.exception` as Streamlit shows it, so that a test still
 # sees every bug, instead of the French message with a number that people see
 # (`show_unexpected_error` in assistant/pages/common.py; the test of that message unsets it).
