@@ -1,6 +1,6 @@
 """Reading letters, measured (issue 21): how many fields a photo or a scan of a letter gives right.
 
-    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--workers 2] [--seed 2026] [--minutes M]
+    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--held-out-3 36] [--workers 2] [--seed 2026] [--minutes M]
 
 Invents `--letters` decisions and answer letters (bench/read_corpus.py: four decisions for one
 answer), and reads each three ways through assistant.reading (read_letter for a decision,
@@ -8,7 +8,8 @@ read_answer_letter for an answer): its PDF's text layer (the rules alone), an of
 (« clean »: grayscale 200–300 dpi, slight skew) and a phone photo (« photo »: perspective,
 rotation up to 10°, blur, shadow, low light, JPEG 40–70). Then the held-out layouts
 (bench/read_heldout/, never used to tune the rules) the same way, then the second held-out set
-(bench/read_heldout2/, « held-out 2 », committed before the rules were changed again) apart, and the public examples of
+(bench/read_heldout2/, « held-out 2 », committed before the rules were changed again) apart, the third
+(bench/read_heldout3/, « held-out 3 », written blind to the rules) apart too, and the public examples of
 ../shared/letters (their expected.json lists only some fields: only those are scored).
 
 For every expected field: right, wrong, or left unanswered. A proposal for a field the letter
@@ -144,7 +145,7 @@ def _work(task: tuple[str, int, int]) -> dict[str, Any]:
     import read_corpus as rc
 
     which, i, seed = task
-    sample = rc.letter(i, seed, held_out={"train": False, "held_out": 1, "held_out2": 2}[which])
+    sample = rc.letter(i, seed, held_out={"train": False, "held_out": 1, "held_out2": 2, "held_out3": 3}[which])
     out = {"id": sample.id, "body": sample.body, "kind": sample.kind, "layout": sample.layout, "pages": sample.pages,
            "expected": sample.expected, "ignore": sorted(sample.ignore), "reads": {}}
     out["reads"]["pdf"] = _text_read(sample.kind, sample.text)
@@ -327,6 +328,7 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=300, help="courriers inventés (modèles d'entraînement)")
     parser.add_argument("--held-out", type=int, default=40, help="courriers des modèles réservés (bench/read_heldout)")
     parser.add_argument("--held-out-2", type=int, default=40, help="courriers du second jeu réservé (bench/read_heldout2)")
+    parser.add_argument("--held-out-3", type=int, default=36, help="courriers du troisième jeu réservé, écrit sans voir les règles (bench/read_heldout3)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--brief", action="store_true", help="sans le détail par champ et par organisme")
@@ -339,9 +341,10 @@ def main() -> None:
     train_tasks = [("train", i, args.seed) for i in range(args.letters)]
     held_tasks = [("held_out", i, args.seed) for i in range(args.held_out)]
     held2_tasks = [("held_out2", i, args.seed) for i in range(args.held_out_2)]
-    sizes = {"train": len(train_tasks), "held_out": len(held_tasks), "held_out2": len(held2_tasks)}
+    held3_tasks = [("held_out3", i, args.seed) for i in range(args.held_out_3)]
+    sizes = {"train": len(train_tasks), "held_out": len(held_tasks), "held_out2": len(held2_tasks), "held_out3": len(held3_tasks)}
     # Interleaved, so that a run stopped by --minutes still has every set in proportion.
-    tasks = sorted(train_tasks + held_tasks + held2_tasks, key=lambda t: t[1] / max(sizes[t[0]], 1))
+    tasks = sorted(train_tasks + held_tasks + held2_tasks + held3_tasks, key=lambda t: t[1] / max(sizes[t[0]], 1))
     deadline = started + args.minutes * 60 if args.minutes else None
     results: dict[tuple[str, int, int], dict[str, Any]] = {}
     # Spawned, not forked: the memory measure has already started Typst's threads in this
@@ -364,6 +367,7 @@ def main() -> None:
     train = [r for t, r in done if t[0] == "train"]
     held = [r for t, r in done if t[0] == "held_out"]
     held2 = [r for t, r in done if t[0] == "held_out2"]
+    held3 = [r for t, r in done if t[0] == "held_out3"]
     shared = _shared() if SHARED.is_dir() else []
 
     figures = {"entraînement": report("Modèles d'entraînement (bench/read_corpus.py)", train, not args.brief)}
@@ -372,6 +376,9 @@ def main() -> None:
     if held2:
         figures["réservés 2"] = report("Second jeu réservé (bench/read_heldout2, held-out 2, jamais utilisé pour régler les règles)",
                                        held2, not args.brief)
+    if held3:
+        figures["réservés 3"] = report("Troisième jeu réservé (bench/read_heldout3, held-out 3, écrit sans voir les règles, jamais utilisé pour les régler)",
+                                       held3, not args.brief)
     if shared:
         figures["../shared/letters"] = report("Exemples publics (../shared/letters, champs listés seulement)", shared)
     print("\n=== Mémoire de pointe de `python -m assistant read … --json` (processus enfant, ru_maxrss) ===")

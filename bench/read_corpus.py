@@ -15,7 +15,8 @@ API (deterministic by seed; nothing here runs OCR):
   ``held_out=True`` renders the layouts of bench/read_heldout/ (committed before the reading
   rules, never used to tune them) instead of the training layouts below; ``held_out=2`` the
   second held-out set, bench/read_heldout2/ (committed after the first measure, before the
-  rules were changed again; its own people and date and amount formats).
+  rules were changed again; its own people and date and amount formats); ``held_out=3`` the
+  third, bench/read_heldout3/ (written blind to the rules; its own people, more formats).
 - ``amina_decision() -> Sample``: a decision like Amina's in CONTRACT §1 (RSA suspension by
   the CAF de Loire-Atlantique, Nantes; no reasons, no appeal route).
 - ``photo(pdf, seed, page=0) -> bytes`` / ``photos(pdf, seed) -> list[bytes]``: a phone photo
@@ -48,6 +49,9 @@ from typing import Any, Optional, Union
 
 HELD_OUT = Path(__file__).resolve().parent / "read_heldout"
 HELD_OUT2 = Path(__file__).resolve().parent / "read_heldout2"  # the second set, after the first measure
+HELD_OUT3 = Path(__file__).resolve().parent / "read_heldout3"  # the third, written blind to the rules
+HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3}
+_SET_PREFIX = {1: "h", 2: "k", 3: "t"}  # a sample id's first letter: which set it comes from
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
@@ -719,32 +723,44 @@ def _held_out_layouts(folder: Path = HELD_OUT) -> dict[str, dict[str, Any]]:
 
 
 
-def _second_set(rng: random.Random, d: dict, known: dict) -> None:
-    """The second held-out set's own people (read_heldout2/people.yaml) and the formats the
-    training generator never prints: « 3 nov. 2026 », « 1234.56 EUR »."""
+def _own_people(rng: random.Random, d: dict, known: dict, folder: Path) -> None:
+    """A later held-out set's own people (its people.yaml) and the formats the training
+    generator never prints: « 3 nov. 2026 », « 3-11-2026 », « 03.11.2026 », « 1234.56 EUR »,
+    « 1234,56 » in a column headed in euros, a repayment plan's first instalments."""
     import yaml
 
-    people = yaml.safe_load((HELD_OUT2 / "people.yaml").read_text(encoding="utf-8"))
+    people = yaml.safe_load((folder / "people.yaml").read_text(encoding="utf-8"))
     first, last = rng.choice(people["women" if d["woman"] else "men"]), rng.choice(people["last"])
     d.update(first_name=first, last_name=last)
     known.update({"claimant.first_name": first, "claimant.last_name": last})
     on = dt.date.fromisoformat(known["decision.date"])
+    amount, withholding = known["context.amount_eur"], known["context.withholding_eur"]
     d["date_abbr"] = _short(on)
-    d["amount_dot"] = f"{known['context.amount_eur']:.2f} EUR"
-    d["withholding_dot"] = f"{known['context.withholding_eur']:.2f} EUR"
+    d["date_dash"] = f"{on.day}-{on.month}-{on.year}"
+    d["date_dot"] = on.strftime("%d.%m.%Y")
+    d["amount_dot"] = f"{amount:.2f} EUR"
+    d["withholding_dot"] = f"{withholding:.2f} EUR"
+    d["amount_plain"] = f"{amount:.2f}".replace(".", ",")
+    d["withholding_plain"] = f"{withholding:.2f}".replace(".", ",")
+    schedule, left, month = [], round(amount, 2), (on.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    while left > 0 and len(schedule) < 3:
+        due = min(withholding, left)
+        schedule.append([f"{MONTHS[month.month - 1]} {month.year}", f"{due:.2f}".replace(".", ",")])
+        left, month = round(left - due, 2), (month + dt.timedelta(days=32)).replace(day=1)
+    d["schedule"] = schedule
 
 
-def _held_out(i: int, seed: int, folder: Path = HELD_OUT) -> Sample:
+def _held_out(i: int, seed: int, number: int = 1) -> Sample:
+    folder = HELD_OUT_SETS[number]
     layouts = _held_out_layouts(folder)
     name = sorted(layouts)[i % len(layouts)]
     spec = layouts[name]
-    second = folder == HELD_OUT2
-    rng = random.Random(f"heldout2:{seed}:{i}" if second else f"heldout:{seed}:{i}")
+    rng = random.Random(f"heldout{number}:{seed}:{i}" if number > 1 else f"heldout:{seed}:{i}")
     deps = tuple(spec["deps"]) if spec.get("deps") else None
     d, known = _facts(rng, spec["body"], deps)
     d["complement"] = None
-    if second:
-        _second_set(rng, d, known)
+    if number > 1:
+        _own_people(rng, d, known, folder)
     source = (folder / f"{name}.typ").read_bytes()
     pdf = _compile(source, d, folder)
     text, pages = _text(pdf)
@@ -756,14 +772,15 @@ def _held_out(i: int, seed: int, folder: Path = HELD_OUT) -> Sample:
             expected["organism.address"] = known["organism.address"]
         expected.update({"organism.kind": spec["body"], "benefit": spec["benefit"], "situation": spec["situation"]})
         expected.update(spec["expected"])
-    return Sample(f"{'k' if second else 'h'}{seed}-{i:04d}", spec["body"], spec["kind"], name, text, expected, pdf, pages)
+    return Sample(f"{_SET_PREFIX[number]}{seed}-{i:04d}", spec["body"], spec["kind"], name, text, expected, pdf, pages)
 
 
 def letter(i: int, seed: int = 0, held_out: Union[bool, int] = False) -> Sample:
     """The `i`-th letter of `letters(…, seed, held_out)`, made alone (a bench worker's share).
-    `held_out`: True or 1 for bench/read_heldout/, 2 for bench/read_heldout2/."""
+    `held_out`: True or 1 for bench/read_heldout/, 2 for bench/read_heldout2/, 3 for
+    bench/read_heldout3/."""
     if held_out:
-        return _held_out(i, seed, HELD_OUT2 if held_out == 2 and held_out is not True else HELD_OUT)
+        return _held_out(i, seed, int(held_out))
     return _answer(i // 5, seed) if i % 5 == 4 else _decision(i - i // 5, seed)
 
 

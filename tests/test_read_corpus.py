@@ -116,6 +116,37 @@ def test_amina_is_contract_example(corpus):
         "CAF de Loire-Atlantique", "Nantes", "rsa", "suspension")
 
 
+def test_every_third_held_out_layout_renders_and_prints_what_it_expects():
+    """bench/read_heldout3/ (written blind to the rules): one letter of each layout, its own
+    people, valid case-file values, and every expected value in its text (in the set's own
+    date and amount formats)."""
+    import yaml
+
+    layouts = yaml.safe_load((rc.HELD_OUT3 / "layouts.yaml").read_text(encoding="utf-8"))
+    people = yaml.safe_load((rc.HELD_OUT3 / "people.yaml").read_text(encoding="utf-8"))
+    sample = rc.letters(len(layouts), seed=7, held_out=3)
+    assert {s.layout for s in sample} == set(layouts) and all(s.id.startswith("t7-") for s in sample)
+    fields = _dotted(Case)
+    for s in sample:
+        flat = "".join(s.text.split()).casefold()
+        if s.kind == "answer":
+            assert s.expected == {"answer.kind": layouts[s.layout]["answer"]}
+            continue
+        assert set(s.expected) <= fields, s.layout
+        parse_case(_case(s.expected), s.id)
+        assert s.expected["claimant.first_name"] in people["women"] + people["men"]
+        assert s.expected["claimant.last_name"] in people["last"]
+        for key in ("claimant.first_name", "claimant.last_name", "claimant.address", "claimant.postal_code",
+                    "claimant.city", "claimant.file_number", "organism.name"):
+            assert "".join(s.expected[key].split()).casefold() in flat, (s.layout, key)
+        day = dt.date.fromisoformat(s.expected["decision.date"])
+        forms = (rc._long(day), rc._num(day), rc._short(day), f"{day.day}-{day.month}-{day.year}", day.strftime("%d.%m.%Y"))
+        assert any("".join(f.split()).casefold() in flat for f in forms), s.layout
+        for key in ("context.amount_eur", "context.withholding_eur"):
+            if key in s.expected:
+                assert f"{s.expected[key]:.2f}".replace(".", ",") in flat, (s.layout, key)
+
+
 def test_the_corpus_covers_every_body_situation_and_answer_kind():
     sample = rc.letters(40, seed=0)
     assert {s.body for s in sample} == {"caf", "msa", "france_travail", "cpam", "carsat", "departement", "mdph"}
