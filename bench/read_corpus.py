@@ -141,6 +141,10 @@ WORDING: dict[str, tuple[str, ...]] = {
         "Lors de l'entretien du {heard_long}, vous avez pu nous présenter votre situation.",
         "Conformément à la procédure contradictoire, nous avons examiné vos observations du {heard_long}.",
         "Nous avons pris connaissance des observations que vous nous avez adressées le {heard_long}.",
+        "Par lettre du {heard_long}, nous vous avons demandé de nous faire connaître vos explications ; celles-ci ne modifient pas notre position.",
+        "Vous aviez la possibilité de nous faire part de vos remarques avant cette décision ; vous n'avez pas répondu.",
+        "Les explications que vous avez fournies le {heard_long} ne permettent pas de revenir sur ce constat.",
+        "Un échange préalable a eu lieu le {heard_long} au sujet de cette mesure.",
     ),
     "reason": (
         "vos ressources du trimestre de référence dépassent le plafond applicable",
@@ -381,32 +385,44 @@ def _decision_text(rng: random.Random, d: dict, body: str, benefit: str, situati
                                    f"Nous suspendons {votre} à partir du {start}.",
                                    f"Nous interrompons le paiement de {votre} dès le {start}.",
                                    f"Votre droit à {named} est interrompu à compter du {start}.",
-                                   f"Nous avons décidé de suspendre le versement de {votre} à compter du {start}."))),
+                                   f"Nous avons décidé de suspendre le versement de {votre} à compter du {start}.",
+                                   f"Dans l'attente des justificatifs demandés, le paiement de {votre} est mis en attente à compter du {start}."))),
         "reduction": (rng.choice(("Révision de vos droits", f"Objet : diminution de {votre}", "Nouveau calcul de vos droits")),
                       rng.choice((f"À compter du {start}, le montant de {votre} diminue de {amount} par mois.",
                                   f"Le montant de {votre} est réduit de {amount} par mois à compter du {start}.",
-                                  f"Nous avons recalculé vos droits : à compter du {start}, le montant de {votre} baisse de {amount} par mois."))),
+                                  f"Nous avons recalculé vos droits : à compter du {start}, le montant de {votre} baisse de {amount} par mois.",
+                                  f"Le montant de {votre} est revu à la baisse de {amount} par mois à partir du {start}."))),
         "overpayment": (rng.choice(("Notification d'indu", "Objet : trop-perçu", "Avis de trop-perçu", "Notification de dette")),
                         rng.choice((f"Vous avez perçu à tort la somme de {amount} au titre de {votre} pour la période du {start} au {d['period_to']}.",
                                     f"Un trop-perçu de {amount} a été constaté sur {votre} (période du {start} au {d['period_to']}).",
                                     f"Vous êtes redevable d'un indu de {amount} sur {votre}.",
                                     f"Vous devez nous rembourser la somme de {amount}, trop versée au titre de {votre} du {start} au {d['period_to']}.",
-                                    f"Montant de l'indu : {amount} ({votre}, période du {start} au {d['period_to']})."))),
+                                    f"Montant de l'indu : {amount} ({votre}, période du {start} au {d['period_to']}).",
+                                    f"Une somme de {amount} vous a été versée en trop au titre de {votre} du {start} au {d['period_to']}.",
+                                    f"Vous restez nous devoir la somme de {amount} au titre de {votre}."))),
         "refusal": (rng.choice(("Réponse à votre demande", f"Objet : refus de {votre}", "Décision de rejet")),
                     rng.choice((f"Nous ne pouvons pas donner une suite favorable à votre demande de {named}.",
                                 f"Votre demande de {named} est refusée.",
                                 "Votre demande est rejetée.",
                                 f"Nous ne sommes pas en mesure de donner une suite favorable à votre demande de {named}.",
-                                f"Nous avons décidé de rejeter votre demande de {named}."))),
+                                f"Nous avons décidé de rejeter votre demande de {named}.",
+                                f"Nous ne pouvons pas vous attribuer {named} : les conditions d'ouverture du droit ne sont pas réunies.",
+                                f"Décision de la commission : refus ({named})."))),
         "termination": (rng.choice(("Fin de vos droits", f"Objet : fin de {votre}", "Clôture de votre dossier")),
                         rng.choice((f"Votre droit à {named} prend fin le {start}.",
                                     f"{votre[0].upper() + votre[1:]} ne vous sera plus versé(e) à partir du {start} : vos droits sont clos.",
                                     f"Nous mettons fin au versement de {votre} à compter du {start}.",
-                                    f"Nous avons mis fin à votre droit à {named} à compter du {start}."))),
-        "sanction": (rng.choice(("Décision de sanction", "Objet : sanction", "Notification de sanction")),
+                                    f"Nous avons mis fin à votre droit à {named} à compter du {start}.",
+                                    f"Vous n'êtes plus bénéficiaire de {named} depuis le {start}.",
+                                    f"Nous cessons de vous verser {votre} à compter du {start}."))),
+        "sanction": (rng.choice(("Décision de sanction", "Objet : sanction", "Notification de sanction")
+                                + (("Objet : radiation de la liste des demandeurs d'emploi",) if body == "france_travail" else ())),
                      rng.choice((f"Nous avons décidé de sanctionner le non-respect de vos obligations : le montant de {votre} est réduit de {amount} par mois pendant deux mois à compter du {start}.",
                                  f"À titre de sanction, le montant de {votre} est réduit de {amount} par mois à compter du {start}.",
-                                 f"Une sanction est prononcée en raison du non-respect de vos engagements : le montant de {votre} est réduit de {amount} par mois à compter du {start}."))),
+                                 f"Une sanction est prononcée en raison du non-respect de vos engagements : le montant de {votre} est réduit de {amount} par mois à compter du {start}.")
+                                + ((f"Vous êtes radié(e) de la liste des demandeurs d'emploi pour un mois à compter du {start} ; le montant de {votre} est réduit de {amount} par mois pendant cette durée.",
+                                    f"Nous prononçons votre radiation de la liste des demandeurs d'emploi : le montant de {votre} est réduit de {amount} par mois à compter du {start}.")
+                                   if body == "france_travail" else ()))),
         "penalty": (rng.choice(("Notification de pénalité financière", "Objet : pénalité", "Décision de pénalité")),
                     rng.choice((f"Le directeur a décidé de prononcer à votre encontre une pénalité financière de {d['penalty']}.",
                                 f"Une pénalité d'un montant de {d['penalty']} vous est infligée.",
@@ -448,30 +464,49 @@ ANSWER_TEXT = {
                  "Veuillez trouver ci-joint la copie des pièces de votre dossier que vous avez demandées.",
                  "Nous faisons droit à votre demande : les informations demandées vous sont communiquées ci-après.",
                  "Comme vous nous l'avez demandé, voici les explications complètes sur la décision : les données utilisées, leur source et le calcul effectué figurent en annexe.",
-                 "Nous vous adressons la copie intégrale de votre dossier, y compris le rapport de contrôle."),
+                 "Nous vous adressons la copie intégrale de votre dossier, y compris le rapport de contrôle.",
+                 # later variants: the documents joined to the letter, said from their side
+                 "Les documents que vous avez sollicités sont joints au présent courrier.",
+                 "Voici les informations demandées : les règles de calcul appliquées à votre dossier et les données prises en compte.",
+                 "L'ensemble des pièces de votre dossier vous est transmis en pièce jointe."),
     "partial": ("Vous trouverez ci-joint le détail du calcul de vos droits. En revanche, le rapport d'enquête ne peut vous être communiqué, car il contient des informations concernant des tiers.",
                 "Nous vous transmettons une partie des documents demandés. Les autres pièces ne sont pas communicables (article L. 311-6 du code des relations entre le public et l'administration).",
-                "Nous faisons droit à votre demande en partie : le rapport d'enquête, qui mentionne des tiers, reste non communicable."),
+                "Nous faisons droit à votre demande en partie : le rapport d'enquête, qui mentionne des tiers, reste non communicable.",
+                "Nous ne pouvons vous communiquer que les éléments qui vous concernent directement ; le reste du dossier porte sur d'autres personnes.",
+                "Le rapport vous est adressé ci-joint. Les noms des personnes entendues ont été occultés, conformément à la loi.",
+                "Vous trouverez ci-joint votre relevé de situation. Pour le surplus, votre demande ne peut être satisfaite."),
     "refusal_with_reasons": ("Nous ne pouvons pas donner suite à votre demande : les documents demandés sont des documents préparatoires, non communicables en application de l'article L. 311-2 du code des relations entre le public et l'administration.",
                              "Votre demande est rejetée, au motif que la décision contestée a été prise par un agent et non par un traitement automatisé : l'article L. 311-3-1 du même code ne s'applique donc pas.",
-                             "Nous ne sommes pas en mesure de vous communiquer ces éléments, en raison du secret prévu par l'article L. 311-5 du code des relations entre le public et l'administration."),
+                             "Nous ne sommes pas en mesure de vous communiquer ces éléments, en raison du secret prévu par l'article L. 311-5 du code des relations entre le public et l'administration.",
+                             "Le rapport de contrôle n'est pas communicable : il contient des appréciations sur des tiers (article L. 311-6 du code des relations entre le public et l'administration).",
+                             "Nous sommes contraints d'opposer un refus à votre demande, l'enquête étant toujours en cours (article L. 311-5 du code des relations entre le public et l'administration)."),
     "refusal_without_reasons": ("Nous ne pouvons pas donner suite à votre demande.",
                                 "Après étude, votre demande ne peut pas aboutir. Nous vous prions de croire à nos sentiments les meilleurs.",
                                 "Nous ne sommes pas en mesure de donner une suite favorable à votre demande.",
-                                "Votre demande ne peut être satisfaite."),
+                                "Votre demande ne peut être satisfaite.",
+                                "Nous ne pouvons pas vous transmettre les documents demandés.",
+                                "Il ne nous est pas possible de donner suite à votre demande."),
     "asks_identity": ("Afin de traiter votre demande, merci de nous transmettre la copie d'une pièce d'identité en cours de validité.",
-                      "Pour des raisons de sécurité, nous devons vérifier votre identité avant de vous communiquer ces informations : merci de joindre une copie de votre carte d'identité ou de votre passeport."),
+                      "Pour des raisons de sécurité, nous devons vérifier votre identité avant de vous communiquer ces informations : merci de joindre une copie de votre carte d'identité ou de votre passeport.",
+                      "Nous ne pourrons vous répondre qu'à réception d'un document officiel justifiant votre identité.",
+                      "Ces données étant personnelles, nous devons nous assurer de votre identité : merci de nous faire parvenir la copie d'un justificatif d'identité."),
     "asks_more_time": ("Votre demande nécessite un examen approfondi. Nous vous répondrons dans un délai supplémentaire d'un mois.",
                        "Nous ne sommes pas en mesure de vous répondre dans le délai habituel : nous avons besoin d'un délai supplémentaire pour réunir les éléments demandés.",
                        "Votre demande est en cours d'instruction par nos services. Une réponse vous sera apportée dans un délai de deux mois.",
-                       "L'examen de votre demande demande plus de temps que prévu : nous reviendrons vers vous d'ici six semaines."),
+                       "L'examen de votre demande demande plus de temps que prévu : nous reviendrons vers vous d'ici six semaines.",
+                       "Votre dossier est toujours en cours d'analyse par le service concerné ; nous vous répondrons au plus tard dans un mois.",
+                       "Afin de réunir l'ensemble des pièces, nous prolongeons le délai de réponse d'un mois."),
     "wrong_body": ("Votre demande ne relève pas de notre compétence. Nous vous invitons à l'adresser à l'organisme qui a pris la décision.",
                    "Nous ne sommes pas l'organisme compétent pour répondre à votre demande : nous l'avons transmise au service concerné, qui vous répondra directement.",
                    "Votre demande a été transmise au conseil départemental, seul compétent pour statuer sur ce point.",
-                   "Cette décision a été prise par un autre organisme : nous vous invitons à vous adresser directement à lui."),
+                   "Cette décision a été prise par un autre organisme : nous vous invitons à vous adresser directement à lui.",
+                   "Cette aide n'est pas versée par nos services : votre demande relève de l'organisme qui vous la paie.",
+                   "Nous ne gérons pas cette prestation. Nous vous invitons à lui adresser votre demande à l'adresse figurant sur la décision."),
     "withdrawn": ("Après réexamen de votre dossier, nous avons annulé la décision que vous contestiez. Vos droits sont rétablis à compter de leur date d'interruption.",
                   "Nous avons retiré la décision du mois dernier : le trop-perçu qui vous était réclamé est annulé et aucune somme ne vous sera retenue.",
-                  "Après un nouvel examen, la décision que vous contestiez est annulée."),
+                  "Après un nouvel examen, la décision que vous contestiez est annulée.",
+                  "Nous avons décidé de revenir sur notre décision : le versement de votre allocation reprend dès le mois prochain.",
+                  "Au vu des pièces transmises, nous avons décidé d'annuler la décision de suspension ; vos droits sont rétablis."),
 }
 
 
@@ -512,10 +547,11 @@ def _typst(style: Style) -> bytes:
            '#set par(spacing: 0.9em)']
     if s.header == "grid":
         src.append(f'#grid(columns: (1fr, 1fr), [#text(size: 18pt, weight: "bold", fill: rgb("{s.color}"), d.logo) \\ #text(size: 8pt, lines(d.sender))], '
-                   + ('align(right, text(size: 8.5pt, lines(d.refs))))' if s.refs == "top" else '[])'))
+                   + ('align(right, text(size: 8.5pt, lines(d.refs))))' if s.refs == "top" else 'if d.at("beside", default: false) { v(0.9cm); lines(d.recipient) } else [])'))
     elif s.header == "banner":
         src.append(f'#block(width: 100%, fill: rgb("{s.color}"), inset: 8pt, text(fill: white, weight: "bold", size: 14pt, d.banner))')
-        src.append('#text(size: 8pt, d.sender.slice(1).join(" — "))')
+        src.append('#if d.at("beside", default: false) { grid(columns: (1fr, 1fr), text(size: 8pt, lines(d.sender.slice(1))), lines(d.recipient)) }'
+                   ' else { text(size: 8pt, d.sender.slice(1).join(" — ")) }')
         if s.refs == "top":
             src.append('#align(right, text(size: 8.5pt, lines(d.refs)))')
     else:
@@ -525,9 +561,10 @@ def _typst(style: Style) -> bytes:
     src.append('#v(1.2cm)')
     if s.recipient == "grid" or s.refs == "left":
         left = 'text(size: 8.5pt, lines(d.refs))' if s.refs == "left" else '[]'
-        src.append(f'#grid(columns: (1fr, 1fr), {left}, lines(d.recipient))')
+        src.append(f'#if not d.at("beside", default: false) {{ grid(columns: (1fr, 1fr), {left}, lines(d.recipient)) }}'
+                   + (' else { text(size: 8.5pt, lines(d.refs)) }' if s.refs == "left" else ''))
     else:
-        src.append('#pad(left: 8.5cm, lines(d.recipient))')
+        src.append('#if not d.at("beside", default: false) { pad(left: 8.5cm, lines(d.recipient)) }')
     src.append('#v(0.7cm)')
     if s.refs == "below":
         src.append('#text(size: 9pt, lines(d.refs))')
@@ -634,7 +671,10 @@ def _layout_data(rng: random.Random, d: dict, body: str, style: Style) -> dict[s
     banner = d["body_name"] if logo.casefold() in d["body_name"].casefold() else f"{logo}   {d['body_name']}"
     return {"logo": logo, "banner": banner, "body_name": d["body_name"],
             "sender": [d["body_name"]] + ([rng.choice(SERVICES)] if rng.random() < 0.25 else [])
-            + [d["body_street"], f"{d['body_postal_code']} {d['body_city']}"],
+            + ([f"{d['body_street']}, {d['body_postal_code']} {d['body_city']}"] if rng.random() < 0.25
+               else [d["body_street"], f"{d['body_postal_code']} {d['body_city']}"]),
+            # the body's block and the addressee's side by side (their lines run together in the text)
+            "beside": (style.header == "banner" or (style.header == "grid" and style.refs != "top")) and rng.random() < 0.3,
             "refs": refs, "recipient": _recipient(rng, d), "place_date": date_text,
             "salutation": f"{d['civ']},", "appeal_head": rng.choice(("Vos droits de recours", "Voies et délais de recours", "Contester cette décision")),
             "closing": rng.choice(CLOSINGS).format(civ=d["civ"]),

@@ -888,3 +888,95 @@ def test_a_footer_with_commas_gives_the_whole_name() -> None:
     text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "caf") + \
         "\nCAF du Nord, 82 rue Brûle-Maison, 59000 Lille\n"
     assert read_decision(text)["organism.name"].value == "CAF du Nord"
+
+
+# --- Wordings of layouts the rules were not written for (issue 21: generalisation) ------------
+
+@pytest.mark.parametrize("body, situation", [
+    ("Dans l'attente de vos justificatifs, le paiement de votre aide personnalisée au logement est mis en attente.", "suspension"),
+    ("Nous bloquons le versement de votre aide personnalisée au logement.", "suspension"),
+    ("Le montant de votre aide personnalisée au logement est revu à la baisse à partir du 1er novembre 2026.", "reduction"),
+    ("Une somme de 312,40 € vous a été versée en trop au titre de l'aide personnalisée au logement.", "overpayment"),
+    ("Vous restez nous devoir la somme de 312,40 € au titre de l'aide personnalisée au logement.", "overpayment"),
+    ("Avis de créance : aide personnalisée au logement.", "overpayment"),
+    ("Objet : refus d'attribution. Les conditions ne sont pas réunies pour l'aide personnalisée au logement.", "refusal"),
+    ("Nous ne pouvons pas vous verser l'aide personnalisée au logement pour cette période.", "refusal"),
+    ("L'aide personnalisée au logement ne peut pas vous être accordée.", "refusal"),
+    ("La commission a pris la décision suivante : aide personnalisée au logement, refus.", "refusal"),
+    ("Nous cessons de vous verser l'aide personnalisée au logement à compter du 1er novembre 2026.", "termination"),
+    ("Vous n'êtes plus bénéficiaire de l'aide personnalisée au logement depuis le 1er novembre 2026.", "termination"),
+])
+def test_situation_wordings_of_other_layouts(body: str, situation: str) -> None:
+    text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
+    assert read_decision(text)["situation"].value == situation
+
+
+def test_a_radiation_is_france_travail_s_sanction_and_elsewhere_an_end_of_rights() -> None:
+    """France Travail's « radiation de la liste des demandeurs d'emploi » is a sanction (code du
+    travail L. 5412-1); a « radiation » by another body ends a right."""
+    body = "Vous êtes radié de la liste des demandeurs d'emploi pour une durée d'un mois."
+    ft = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement",
+                                   "Objet : décision de radiation et de suppression du revenu de remplacement")
+    ft = ft.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "France Travail\n3 rue Paul Bert\n59000 Lille")
+    assert read_decision(ft)["situation"].value == "sanction"
+    caf = _petit_body("Nous procédons à la radiation de votre dossier d'aide personnalisée au logement.")
+    caf = caf.replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
+    assert read_decision(caf)["situation"].value == "termination"
+
+
+@pytest.mark.parametrize("body", [
+    "Après examen des explications que vous nous avez transmises, votre APL est suspendue.",
+    "Nous vous avons demandé de nous faire connaître vos explications. Votre APL est suspendue.",
+    "Vous aviez la possibilité de présenter vos observations avant cette décision. Votre APL est suspendue.",
+    "Vos explications ne justifient pas votre absence. Votre APL est suspendue.",
+    "Les explications que vous avez fournies le 3 octobre 2026 ne modifient pas ce constat. Votre APL est suspendue.",
+    "Un échange préalable a eu lieu le 3 octobre 2026. Votre APL est suspendue.",
+    "Vous n'avez pas répondu à notre courrier du 3 octobre 2026. Votre APL est suspendue.",
+])
+def test_hearing_wordings_of_other_layouts(body: str) -> None:
+    assert read_decision(_petit_body(body))["context.heard_before"].value is True
+
+
+def test_a_hearing_said_not_to_have_taken_place_is_not_read_as_one() -> None:
+    body = ("Vos observations du 3 octobre 2026 n'ont pas été reçues : la décision est prise sans avoir été entendu. "
+            "Votre APL est suspendue.")
+    assert "context.heard_before" not in read_decision(_petit_body(body))
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("Les documents que vous avez sollicités sont joints au présent courrier.", "complete"),
+    ("Voici la copie des pièces de votre dossier.", "complete"),
+    ("Nous ne pouvons vous communiquer que les pièces qui vous concernent.", "partial"),
+    ("Le rapport vous est adressé ci-joint ; les noms des personnes entendues ont été occultés.", "partial"),
+    ("Le rapport de contrôle n'est pas communicable (article L. 311-6 du code des relations entre le public et "
+     "l'administration).", "refusal_with_reasons"),
+    ("Nous ne pouvons pas vous transmettre les documents demandés.", "refusal_without_reasons"),
+    ("Nous ne pouvons donner suite à votre demande qu'après vérification de votre identité : merci de nous "
+     "retourner une copie de votre pièce d'identité.", "asks_identity"),
+    ("Nous devons nous assurer de votre identité avant de vous répondre.", "asks_identity"),
+    ("Votre dossier est toujours en cours d'analyse ; nous vous répondrons au plus tard dans un mois.", "asks_more_time"),
+    ("Nous prorogeons ce délai d'un mois.", "asks_more_time"),
+    ("Cette prestation n'est pas versée par l'Assurance Maladie : votre demande relève de la caisse d'allocations "
+     "familiales.", "wrong_body"),
+    ("Nous ne gérons pas cette prestation : nous vous invitons à lui adresser directement votre courrier.", "wrong_body"),
+    ("Nous sommes revenus sur notre décision : le versement de votre allocation reprendra le mois prochain.", "withdrawn"),
+    ("Au vu des pièces transmises, nous avons décidé d'annuler la décision de suspension.", "withdrawn"),
+])
+def test_answer_kind_wordings_of_other_layouts(body: str, kind: str) -> None:
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+@pytest.mark.parametrize("head", [
+    # the addressee's block printed beside the body's: its title runs into the postcode line
+    "CAF du Nord\n82 rue Brûle-Maison\n59000 Lille Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+    # the street and the postcode on one line under the name
+    "CAF du Nord — Agence de Lille\n82 rue Brûle-Maison, 59000 Lille\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+    # the long name under the short one, with the address on its line
+    "CAF du Nord\nCaisse d'allocations familiales — 82 rue Brûle-Maison — 59000 Lille\n\n"
+    "Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+])
+def test_a_body_address_in_other_shapes(head: str) -> None:
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille", head)
+    found = read_decision(text)
+    assert found["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
+    assert found["claimant.address"].value == "21 rue Solférino"

@@ -305,7 +305,9 @@ def _address_agrees(letter: Letter, address: str) -> bool:
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
     """The body's address: after its name on the same line (« CAF du Nord — 8 quai … — 59000
     Lille »), or on the lines under it down to the postal code (at most four)."""
-    parts = _SEPARATOR.split(lines[i][0][start:])
+    # « CAF du Gard — 8 rue …, 30000 Nîmes »: a comma before the postcode parts it too
+    first, *rest = _SEPARATOR.split(lines[i][0][start:])
+    parts = [first] + [p for part in rest for p in re.split(r",\s*(?=\d{5}\s)", part)]
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(p.strip() for p in parts[1:])
     # on one line with commas: « CAF de l'Ain, 4 rue Aristide Briand, 01000 Bourg-en-Bresse »
@@ -314,12 +316,37 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         return f"{one.group(1).strip()}, {one.group(2).strip()}"
     block: list[str] = []
     for line, folded in lines[i + 1:i + 5]:
-        if _TITLE.match(folded) or DATE.search(folded) or ":" in line or _kinds_in(folded):
+        if _TITLE.match(folded) or DATE.search(folded) or ":" in line:
             return None
-        block += [p.strip() for p in _SEPARATOR.split(line)]
+        if _kinds_in(folded):
+            # the body's long name under its short one, with the address after it on its line
+            # (« MDPH du Gers » then « Maison départementale … — 3 rue … — 32000 Auch »)
+            parts = _SEPARATOR.split(line)
+            if block or len(parts) < 3 or not _POSTAL.match(parts[-1].strip()):
+                return None
+            return ", ".join(p.strip() for p in parts[1:])
+        # « 3 rue Paul Bert, 09000 Foix »: the street and the postcode on one line
+        block += [p.strip() for part in _SEPARATOR.split(line) for p in re.split(r",\s*(?=\d{5}\s)", part)]
         if _POSTAL.match(block[-1]) or re.match(r"^(cs|tsa|bp)\s*\d+.*\d{5}", folded):
+            block[-1] = _postal_alone(block[-1])
             return ", ".join(block) if len(block) > 1 else None  # a postcode alone: the street was lost
     return None
+
+
+def _postal_alone(line: str) -> str:
+    """The postcode line without the next column run into it (« 43000 Le Puy-en-Velay Madame
+    Jeanne Roux »: the addressee's block printed beside the body's): the longest start of the
+    city that is the postcode's commune, when the whole is not."""
+    pm = _POSTAL.match(line)
+    if not pm or "cedex" in fold(line):
+        return line
+    words = pm.group("city").split()
+    if place_checked(pm.group("pc"), " ".join(words)):
+        return line
+    for n in range(len(words) - 1, 0, -1):
+        if re.match(r"[A-ZÀ-Ý]", words[n]) and place_checked(pm.group("pc"), " ".join(words[:n])):
+            return f"{pm.group('pc')} {' '.join(words[:n])}"
+    return line
 
 
 # --- The claimant -----------------------------------------------------------------------------
@@ -635,12 +662,19 @@ def benefit(letter: Letter, kind: Optional[str]) -> Found:
 _DENIED = re.compile(r"\b(?:aucune?|pas d(?:e |')|sans|ni|non)\s*(?:\S+\s+){0,2}$")
 
 
-def _situations_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict[str, Hit]:
+def _situations_in(letter: Letter, span: Optional[tuple[int, int]] = None, kind: Optional[str] = None) -> dict[str, Hit]:
+    """Each situation the letter (or the span) names, at its first mention; a body's own word
+    for a situation (patterns.yaml `situations_of_body`) is read as that one only."""
     found: dict[str, Hit] = {}
     lo, hi = span or (0, len(letter.flat))
+    own = patterns().get("situations_of_body", {}).get(kind or "", {})
+    owned = [(m.start(), m.end()) for regexes in own.values() for r in regexes
+             for m in compiled(r).finditer(letter.flat_folded, lo, hi)]
     for situation, regexes in patterns()["situations"].items():
-        for regex in regexes:
+        for regex in regexes + own.get(situation, []):
             for m in compiled(regex).finditer(letter.flat_folded, lo, hi):
+                if any(a <= m.start() < b for a, b in owned) and regex not in own.get(situation, []):
+                    continue  # the body's own word, read as its own situation
                 if span is None and letter.sentence_has("not_grounds", m.start()) and situation in {"refusal", "suspension"}:
                     continue  # « en cas de refus de la commission… », « suspend le délai »
                 if _DENIED.search(letter.flat_folded[max(0, m.start() - 40):m.start()]):
@@ -663,9 +697,9 @@ def situation(letter: Letter, kind: Optional[str]) -> Found:
     """The situation the subject line names, else the one the letter names (or the one that
     dominates: a penalty for an overpayment, a sanction by a suspension)."""
     subject = _subject(letter)
-    in_subject = _situations_in(letter, subject) if subject else {}
+    in_subject = _situations_in(letter, subject, kind) if subject else {}
     chosen = _one(in_subject) if in_subject else None
-    found = in_subject if chosen else _situations_in(letter)
+    found = in_subject if chosen else _situations_in(letter, kind=kind)
     if not chosen:
         chosen = _one(found)
         if not chosen:
@@ -674,7 +708,7 @@ def situation(letter: Letter, kind: Optional[str]) -> Found:
     else:
         confidence = 0.95 if len(in_subject) == 1 else 0.88
         # « Objet : réduction de votre RSA » … « à titre de sanction »: the sanction is the decision.
-        body = _situations_in(letter)
+        body = _situations_in(letter, kind=kind)
         over = [s for s in body if chosen in patterns()["dominates"].get(s, [])]
         if len(over) == 1:
             chosen, found, confidence = over[0], body, 0.85
@@ -693,6 +727,9 @@ def amounts(letter: Letter) -> Found:
     for hit in letter.find("amount_cues"):
         a, b = letter.sentence_of(hit.start)
         m = AMOUNT.search(letter.flat_folded, hit.end, b)
+        if not m:  # « une somme de 312,40 € vous a été versée en trop »: the sentence's only amount, before
+            before = list(AMOUNT.finditer(letter.flat_folded, a, b))
+            m = before[0] if len(before) == 1 else None
         if m and not letter.sentence_has("withholding_cues", hit.start):
             claimed.setdefault(as_number(parse_amount(m)), letter.evidence(hit.start, m.end()))
     if len(claimed) == 1:
@@ -818,7 +855,7 @@ def context(letter: Letter) -> Found:
     elif denied and not said:
         out["context.fraud_alleged"] = _p(False, denied[0].evidence, 0.85)
     heard = letter.any("heard")
-    if heard:
+    if heard and not letter.any("heard_negated"):
         out["context.heard_before"] = _p(True, heard.evidence, 0.85)
     return out
 
