@@ -31,7 +31,7 @@ import streamlit as st  # noqa: E402
 
 from assistant.core.i18n import LANGUAGES, _, current_language  # noqa: E402
 from assistant.pages.common import (  # noqa: E402
-    GOTO, IDLE_CLEARED, PAGE_FILES, answers, await_tab, clear_session, download_answers_button, escape_markdown, idle_minutes,
+    GOTO, IDLE_CLEARED, PAGE_FILES, answers, await_tab, choice_key, clear_session, download_answers_button, escape_markdown, idle_minutes,
     keep_choices_at_language_switch, mediator, memory_hours, persist_session, restore_session, run_script, show_unexpected_error,
     warn_before_leaving,
 )
@@ -303,7 +303,7 @@ def _sidebar() -> None:
             "Langue / Language",
             list(LANGUAGES),
             format_func=LANGUAGES.__getitem__,
-            key="w.lang",
+            key=choice_key("w.lang"),
             on_change=_keep_setting,
             args=("lang",),
             horizontal=True,

@@ -279,6 +279,7 @@ def test_mediator_mode_shows_every_question_and_finish_clears_everything() -> No
     assert set(state) - {k for k in state if k.startswith(("q.", "nav.", "reading."))} <= {
         "lang", "mediator", "generation", "w.lang", "w.mediator", "step", "answers", "field_errors", "field_problems",
         "memory.tab", "memory.runs", "mda.tab",          # how the tab's key was settled (nothing personal)
+        "choices.translated",                            # names of the choice widgets shown (common.choice_key)
         "faults.slot"}, state                              # the place of a fault notice (pages/faults.py)
     assert not at.session_state["answers"]
     assert case["claimant"]["last_name"] not in texts(at)
@@ -286,11 +287,46 @@ def test_mediator_mode_shows_every_question_and_finish_clears_everything() -> No
     assert widget(at, "text_input", "q.claimant.last_name#1").value == ""
 
 
+def told_to_show(element) -> str | None:
+    """The option a choice widget's message tells the browser to show, or None when it
+    leaves the browser to match the label it holds (the French one, after a switch: none)."""
+    return element.proto.raw_value if element.proto.set_value else None
+
+
 def test_english_interface() -> None:
     at = new_app()
+    at.radio(key="q.organism.kind").set_value("msa").run()
     at.radio(key="w.lang").set_value("en").run()
+    # The answer outlives the switch: the browser is told its English label (common.choice_key).
+    assert told_to_show(at.radio(key="q.organism.kind")) == "The MSA (agricultural social insurance)"
     assert at.radio(key="q.organism.kind").label != "Quel organisme vous verse (ou vous refuse) l'aide ?"
     assert "Suivant" not in at.button(key="nav.next").label
+
+
+CHOICE_WIDGETS = {"radio", "selectbox", "multiselect", "pills", "segmented_control"}
+
+
+def test_every_choice_with_shown_labels_is_kept_at_a_switch_of_language() -> None:
+    """Issue 20 §12, principle 4: a choice shown through `format_func` (translated labels)
+    is lost at a switch of language unless its key goes through common.choice_key, which
+    keep_choices_at_language_switch writes back as values. A new page cannot forget it."""
+    import ast
+
+    sources = [Path(APP), *sorted((Path(APP).parent / "pages").glob("*.py"))]
+    found, forgotten = 0, []
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in CHOICE_WIDGETS):
+                continue
+            given = {k.arg: k.value for k in node.keywords}
+            if "format_func" not in given:
+                continue
+            found += 1
+            key = given.get("key")
+            if not (isinstance(key, ast.Call) and isinstance(key.func, ast.Name) and key.func.id == "choice_key"):
+                forgotten.append(f"{source.name}:{node.lineno}")
+    assert found >= 12 and not forgotten, (found, forgotten)
 
 
 def test_two_sessions_share_nothing() -> None:

@@ -24,7 +24,7 @@ from assistant.pages.workspace import CASE_ID, PREPARED, USER
 from assistant.casefiles.service import open_store
 from assistant.casefiles.store import Consent, Store
 from tests.conftest import VALID_SCENARIOS, with_changes
-from tests.test_app import APP, texts, walk_interview, widget
+from tests.test_app import APP, texts, told_to_show, walk_interview, widget
 
 PASSWORD = "un-mot-de-passe-solide"
 RAW = copy.deepcopy(dict(VALID_SCENARIOS)["p01_rsa_suspended_without_reasons"]["case"])
@@ -193,6 +193,10 @@ def test_dashboard_counts_sorts_and_filters(store) -> None:
     assert "Aucun dossier ne correspond à ces filtres." in texts(at)
     # The filters show the registry's labels, not codes.
     assert "La MSA (mutualité sociale agricole)" in at.selectbox(key="pro.f.organism").options
+    # Issue 20 §12: the filter outlives a switch of language (the browser is told the English label).
+    at.radio(key="w.lang").set_value("en").run()
+    assert "No case file matches these filters." in texts(at)
+    assert told_to_show(at.selectbox(key="pro.f.organism")) == "The MSA (agricultural social insurance)"
 
 
 def test_one_click_opens_the_case_file(store) -> None:
@@ -462,3 +466,22 @@ def test_typed_urls_and_markdown_show_as_text_on_the_dashboard_and_the_case_page
     assert titles(at)[0].startswith("Dossier de Karim")
     assert_shown_as_text(at, f"{first} {last}")
     assert_shown_as_text(at, "www.evil.example/**gras**")
+
+
+
+def test_the_choices_made_on_a_case_page_outlive_a_switch_of_language(store) -> None:
+    """Issue 20 §12, principle 4: Streamlit keeps a choice as its shown label; the French one,
+    matched against the English labels of the next run, was no answer (the consent's « how »
+    fell back to the first, the answer's questions emptied). The English page now tells the
+    browser each choice. (AppTest reads lazy labels outside the run, in French: no run after.)"""
+    user = member(store)
+    case_id = save_case(store, user, **UNWRITTEN)
+    store.record_sent(case_id, "explanation_request", TODAY, actor=user)
+    store.withdraw_consent(case_id, TODAY, actor=user)       # the consent's question is shown
+    at = app(user, page="pages/case_file.py", case_id=case_id)
+    at.radio(key="pro.consent.how.0").set_value("electronic")
+    at.radio(key="pro.answer.withdrawn.0").set_value("no").run()
+    at.radio(key="w.lang").set_value("en").run()
+    assert not at.exception, at.exception
+    chosen = {"pro.consent.how.0": ("electronic", "Electronically"), "pro.answer.withdrawn.0": ("no", "No")}
+    assert {key: (at.radio(key=key).value, told_to_show(at.radio(key=key))) for key in chosen} == chosen

@@ -28,7 +28,7 @@ from assistant.casefiles.crypto import SealError
 from assistant.core.elision import with_name
 from assistant.core.i18n import N_, _
 from assistant.pages import bounded
-from assistant.pages.common import GOTO, PAGE_FILES, announce_step, escape_markdown, follow_goto, ui_date
+from assistant.pages.common import GOTO, PAGE_FILES, announce_step, choice_key, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     LOGIN_ERROR, REFUSALS, ROLE_LABELS, USER, acting_user, case_store, client_source, notice, organisation_name,
     refreshed_user, refusal, show_notice, sign_in, sign_out, store_unavailable,
@@ -227,7 +227,7 @@ def _account_row(account: Member, me: bool) -> None:
         left, right = st.columns(2)
         with left:
             st.selectbox(with_name(_("Rôle de {name}"), escape_markdown(account.name)), roles, index=roles.index(account.role),
-                         format_func=lambda role: _(ROLE_LABELS[role]), key=f"pro.users.role.{key}")
+                         format_func=lambda role: _(ROLE_LABELS[role]), key=choice_key(f"pro.users.role.{key}"))
             st.button(_("Changer le rôle"), on_click=_set_role, args=(account,), key=f"pro.users.set_role.{key}",
                       icon=":material/manage_accounts:")
         with right:
@@ -333,7 +333,7 @@ def _invite_form() -> None:
             bounded.text_input(_("Nom"), key=INVITE_FIELDS[0], limit=NAME_CHARS)
             st.text_input(_("Adresse e-mail"), key=INVITE_FIELDS[1], autocomplete="off")
             roles = list(Role)
-            st.selectbox(_("Rôle"), roles, key=INVITE_FIELDS[2], index=roles.index(Role.mediator),
+            st.selectbox(_("Rôle"), roles, key=choice_key(INVITE_FIELDS[2]), index=roles.index(Role.mediator),
                          format_func=lambda role: _(ROLE_LABELS[role]))
             st.caption(_("Un lien à usage unique s'affiche ensuite : vous l'envoyez à la personne, qui choisit elle-même son mot de passe. Personne d'autre ne le connaît, même pas vous."))
             st.form_submit_button(_("Créer le lien d'invitation"), type="primary", on_click=_invite,

@@ -40,7 +40,7 @@ from assistant.pages import case_file_actions as act
 from assistant.pages.banner import deadline_banner
 from assistant.pages.case_file_reading import answer_reader, next_step
 from assistant.pages.common import (
-    DOCX, MANDATE_ADDRESS, PAGE_FILES, announce_step, escape_markdown, file_stem, follow_goto, letter_stem,
+    DOCX, MANDATE_ADDRESS, PAGE_FILES, announce_step, choice_key, escape_markdown, file_stem, follow_goto, letter_stem,
     show_legal_basis, slug, ui_date,
 )
 from assistant.pages.workspace import (
@@ -200,7 +200,7 @@ def sending_fields(form: str, day: dt.date) -> None:
     """The date, channel and proof of a sending (read back by case_file_actions._sending)."""
     st.text_input(_("Date d'envoi"), value=iv.date_text(day), key=f"{form}.on", max_chars=10,
                   help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
-    st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=f"{form}.channel")
+    st.selectbox(_("Mode d'envoi"), [c.value for c in Channel], format_func=channel_label, key=choice_key(f"{form}.channel"))
     bounded.text_input(_("Preuve d'envoi (facultatif)"), key=f"{form}.proof", limit=act.PROOF_CHARS,
                        placeholder=_("Par exemple : numéro du recommandé, référence du message"))
 
@@ -352,7 +352,7 @@ def answer_form(page: Opened) -> None:
         st.info(_("Enregistrez d'abord l'envoi d'un courrier : une réponse se rattache au courrier auquel elle répond."))
         return
     st.selectbox(_("À quel courrier l'organisme répond-il ?"), page.sent_ids, format_func=letter_title,
-                 key=f"pro.answer.to.{round_}")
+                 key=choice_key(f"pro.answer.to.{round_}"))
     st.text_input(_("Date de la réponse"), value=iv.date_text(page.day), key=f"pro.answer.on.{round_}", max_chars=10,
                   help=_("Le jour, le mois et l'année, par exemple 06/10/2026."))
     answer_reader(round_)     # « Lire la réponse reçue »: the kind read pre-selects the questions
@@ -360,7 +360,7 @@ def answer_form(page: Opened) -> None:
     while (question := next_question(replies, page.language)) is not None:
         value = st.radio(question.text, [c.value for c in question.choices], index=None, horizontal=True,
                          format_func={c.value: c.text for c in question.choices}.__getitem__,
-                         key=f"pro.answer.{question.id}.{round_}")
+                         key=choice_key(f"pro.answer.{question.id}.{round_}"))
         if value is None:
             break
         replies[question.id] = value
@@ -417,7 +417,7 @@ def consent(page: Opened) -> None:
         st.checkbox(_("La personne accepte que son dossier soit conservé par {organisation}").format(
             organisation=organisation_name() or _("votre organisation")), key=f"pro.consent.yes.{page.round_}")
         st.radio(_("Comment a-t-elle donné son accord ?"), list(CONSENT_HOW), format_func=lambda how: _(CONSENT_HOW[how]),
-                 key=f"pro.consent.how.{page.round_}", horizontal=True)
+                 key=choice_key(f"pro.consent.how.{page.round_}"), horizontal=True)
         st.button(_("Enregistrer l'accord"), on_click=act.give_consent, args=(page.saved.id,), key="pro.consent.give",
                   icon=":material/how_to_reg:")
 

@@ -53,6 +53,7 @@ IDLE_CLEARED = "nav.idle_cleared"
 PRO_KEYS = ("pro.user", "pro.organisation")
 # The organisation's address typed for the mandate (case page) stays for the next person.
 MANDATE_ADDRESS = "pro.mandate.address"
+TRANSLATED_CHOICES = "choices.translated"   # keys of the choice widgets with translated labels (`choice_key`)
 KEEP_ON_CLEAR = ("lang", "mediator", GENERATION, *PRO_KEYS, MANDATE_ADDRESS, MEMORY_TAB, MEMORY_RUNS,
                  tab_key.WIDGET_KEY)
 # The URL's query parameters: the two settings (nothing personal). `s` carried the answers
@@ -225,15 +226,25 @@ def widget_key(question: iv.Question) -> str:
     return f"q.{question.id}{_suffix()}"
 
 
+def choice_key(key: str) -> str:
+    """The key of a radio, selectbox, multiselect, pills or segmented control whose options
+    are shown through translated labels, recorded for `keep_choices_at_language_switch`.
+    Only choice widgets: Streamlit refuses a value written for a button, a download button,
+    a file uploader or a form's submit button. Keys are names, never personal data."""
+    st.session_state.setdefault(TRANSLATED_CHOICES, set()).add(key)
+    return key
+
+
 def keep_choices_at_language_switch() -> None:
-    """Called when the language changes. Streamlit keeps a radio's value as its label: the
+    """Called when the language changes. Streamlit keeps a choice as its shown label: the
     French label, read with the English labels of the next run, is no answer at all (the
-    answer was dropped at the switch). Each choice is written back as its value, which
-    Streamlit keeps over the label the browser sends."""
-    for question in iv.QUESTIONS.values():
-        key = widget_key(question)
-        if question.kind in ("choice", "tristate", "yesno") and key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+    choice was dropped at the switch, or fell back to the first option). Each recorded
+    choice is written back as its value, which Streamlit keeps over the label the browser
+    sends. (A choice inside a form not yet submitted is only in the browser: not kept.)"""
+    recorded = st.session_state.get(TRANSLATED_CHOICES, set()) & set(st.session_state.keys())
+    st.session_state[TRANSLATED_CHOICES] = recorded      # the others' widgets are gone
+    for key in recorded:
+        st.session_state[key] = st.session_state[key]
 
 
 def unknown_key(question: iv.Question) -> str:

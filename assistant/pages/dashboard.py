@@ -14,7 +14,7 @@ from assistant.law import interview as iv
 from assistant.casefiles.crypto import SealError
 from assistant.core.formatting import last_day
 from assistant.core.i18n import _
-from assistant.pages.common import GOTO, announce_step, clear_session, escape_markdown, follow_goto, ui_date
+from assistant.pages.common import GOTO, announce_step, choice_key, clear_session, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     BUCKET_LABELS, CASE_ID, REFUSALS, benefit_label, case_store, organism_label, refusal,
     require_user, review_line, show_notice, situation_label, status_label, store_unavailable, today,
@@ -46,7 +46,7 @@ def _filters_changed() -> None:
 
 def _filter(label: str, values: list[str], shown, key: str, default: str = ALL) -> str:
     options = [ALL, *values]
-    return st.selectbox(label, options, index=options.index(default), key=key, on_change=_filters_changed,
+    return st.selectbox(label, options, index=options.index(default), key=choice_key(key), on_change=_filters_changed,
                         format_func=lambda v: _("Tous") if v == ALL else shown(v))
 
 

@@ -23,7 +23,7 @@ from assistant.pages import bounded
 from assistant.pages import letter_reader as reader
 from assistant.pages.banner import deadline_banner, interview_analysis
 from assistant.pages.common import (
-    ERRORS, GOTO, PAGE_FILES, STEP, answers, announce_step, follow_goto, mediator, reference_date, run_script, sync,
+    ERRORS, GOTO, PAGE_FILES, STEP, answers, announce_step, choice_key, follow_goto, mediator, reference_date, run_script, sync,
     unknown_key, widget_key,
 )
 
@@ -216,18 +216,19 @@ def render_question(question: iv.Question, problems: dict[str, list[Problem]], l
     key = widget_key(question)
     label = _(question.label)
     placeholder = _(question.placeholder) if question.placeholder else None
-    common = dict(key=key, on_change=_sync, args=(question,))
+    common = dict(on_change=_sync, args=(question,))
     if question.kind in ("choice", "tristate", "yesno"):
         labels = {o.value: _(o.label) for o in options}
-        st.radio(label, [o.value for o in options], format_func=labels.__getitem__, index=None, **common)
+        st.radio(label, [o.value for o in options], format_func=labels.__getitem__, index=None,
+                 key=choice_key(key), **common)
     elif question.kind == "date":
         unknown = bool(st.session_state.get(unknown_key(question)))
         st.text_input(label, max_chars=question.limit, placeholder=_("JJ/MM/AAAA"), disabled=unknown,
-                      autocomplete="off", **common)
+                      autocomplete="off", key=key, **common)
     elif question.kind == "longtext":
-        st.text_area(label, placeholder=placeholder, **common)
+        st.text_area(label, placeholder=placeholder, key=key, **common)
     else:
-        st.text_input(label, placeholder=placeholder, autocomplete=AUTOCOMPLETE.get(question.id, "off"), **common)
+        st.text_input(label, placeholder=placeholder, autocomplete=AUTOCOMPLETE.get(question.id, "off"), key=key, **common)
     described: list[str] = []
     notes = []
     read = reader.evidence(question.id)

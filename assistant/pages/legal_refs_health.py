@@ -20,7 +20,7 @@ from babel.dates import format_date
 
 from assistant.law import legal_refs as law
 from assistant.core.i18n import N_, _, babel_locale
-from assistant.pages.common import announce_step, escape_markdown, follow_goto, ui_date
+from assistant.pages.common import announce_step, choice_key, escape_markdown, follow_goto, ui_date
 from assistant.pages.workspace import (
     REFUSALS, case_store, letter_status_label, letter_title, open_case, organisation_name, refusal, require_user,
     today,
@@ -173,7 +173,7 @@ st.markdown(_table(shown, refs), unsafe_allow_html=True)
 
 st.header(_("Où un texte est employé"), anchor="ou-un-texte-est-employe")
 by_id = {s.id: s for s in rows}
-chosen = st.selectbox(_("Texte"), [s.id for s in rows], key=DETAIL,
+chosen = st.selectbox(_("Texte"), [s.id for s in rows], key=choice_key(DETAIL),
                       format_func=lambda ref_id: f"{by_id[ref_id].citation} ({ref_id})")
 if chosen:
     status, ref = by_id[chosen], refs.get(chosen)

@@ -19,7 +19,7 @@ from assistant.casefiles.accounts import Accounts
 from assistant.core.i18n import _
 from assistant.letters.org_templates import check_template, diff_against_standard, sample_letter
 from assistant.letters.render import LETTER_TEMPLATE, render_docx
-from assistant.pages.common import DOCX, announce_step, escape_markdown, follow_goto, ui_date
+from assistant.pages.common import DOCX, announce_step, choice_key, escape_markdown, follow_goto, ui_date
 from assistant.casefiles.store import URGENT_DAYS, UrgentSend
 from assistant.pages.workspace import (
     REFUSALS, acting_user, case_store, forget_organisation_template, notice, organisation_name, refusal,
@@ -143,7 +143,7 @@ if requires:
     if actor.can("user.manage"):
         if URGENT not in st.session_state:
             st.session_state[URGENT] = urgent.value
-        st.radio(question, [u.value for u in UrgentSend], key=URGENT, format_func=urgent_send_label,
+        st.radio(question, [u.value for u in UrgentSend], key=choice_key(URGENT), format_func=urgent_send_label,
                  on_change=_urgent_changed)
     else:
         st.markdown(f"{escape_markdown(question)}  \n**{escape_markdown(urgent_send_label(urgent))}**")

@@ -29,7 +29,7 @@ from assistant.core.i18n import N_, _, lib
 from assistant.letters.models import Letter
 from assistant.law.model import Case, InvalidCase, parse_case
 from assistant.pages.common import (
-    GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, clear_session, escape_markdown,
+    GENERATION, GOTO, MANDATE_ADDRESS, PAGE_FILES, PRO_KEYS, case_fingerprint, choice_key, clear_session, escape_markdown,
     reference_date, ui_date,
 )
 from assistant.casefiles.service import open_store
@@ -334,7 +334,7 @@ def save_section(case: Case) -> None:
             st.markdown(_("Pour suivre les réponses et les relances dans « Dossiers ». Le dossier est conservé chiffré par votre organisation ; la personne peut en demander une copie ou l'effacement à tout moment."))
             st.checkbox(_("La personne accepte que son dossier soit conservé par {organisation}").format(
                 organisation=organisation_name() or _("votre organisation")), key=_widget("pro.consent"))
-            st.radio(_("Comment a-t-elle donné son accord ?"), list(CONSENT_HOW), key=_widget("pro.consent.how"),
+            st.radio(_("Comment a-t-elle donné son accord ?"), list(CONSENT_HOW), key=choice_key(_widget("pro.consent.how")),
                      format_func=lambda how: _(CONSENT_HOW[how]), horizontal=True)
             st.button(_("Enregistrer le dossier"), on_click=_save, args=(case,), key="pro.save", type="primary",
                       icon=":material/save:")
