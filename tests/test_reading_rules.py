@@ -905,6 +905,9 @@ def test_a_footer_with_commas_gives_the_whole_name() -> None:
     ("La commission a pris la décision suivante : aide personnalisée au logement, refus.", "refusal"),
     ("Nous cessons de vous verser l'aide personnalisée au logement à compter du 1er novembre 2026.", "termination"),
     ("Vous n'êtes plus bénéficiaire de l'aide personnalisée au logement depuis le 1er novembre 2026.", "termination"),
+    ("Votre droit à l'aide personnalisée au logement est fermé depuis le 1er novembre 2026.", "termination"),
+    ("Le paiement de l'aide personnalisée au logement est mis en suspens.", "suspension"),
+    ("Votre demande d'aide personnalisée au logement est déclarée irrecevable.", "refusal"),
 ])
 def test_situation_wordings_of_other_layouts(body: str, situation: str) -> None:
     text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
@@ -932,6 +935,8 @@ def test_a_radiation_is_france_travail_s_sanction_and_elsewhere_an_end_of_rights
     "Les explications que vous avez fournies le 3 octobre 2026 ne modifient pas ce constat. Votre APL est suspendue.",
     "Un échange préalable a eu lieu le 3 octobre 2026. Votre APL est suspendue.",
     "Vous n'avez pas répondu à notre courrier du 3 octobre 2026. Votre APL est suspendue.",
+    "Vous avez été mis en mesure de présenter des observations. Votre APL est suspendue.",
+    "Notre lettre préalable du 3 octobre 2026 vous annonçait cette mesure. Votre APL est suspendue.",
 ])
 def test_hearing_wordings_of_other_layouts(body: str) -> None:
     assert read_decision(_petit_body(body))["context.heard_before"].value is True
@@ -961,6 +966,12 @@ def test_a_hearing_said_not_to_have_taken_place_is_not_read_as_one() -> None:
     ("Nous ne gérons pas cette prestation : nous vous invitons à lui adresser directement votre courrier.", "wrong_body"),
     ("Nous sommes revenus sur notre décision : le versement de votre allocation reprendra le mois prochain.", "withdrawn"),
     ("Au vu des pièces transmises, nous avons décidé d'annuler la décision de suspension.", "withdrawn"),
+    ("Nous vous prions de trouver ci-joint les pièces demandées.", "complete"),
+    ("Il n'est pas donné suite à votre demande.", "refusal_without_reasons"),
+    ("Nous ne sommes pas tenus de vous communiquer ces éléments.", "refusal_without_reasons"),
+    ("Merci de nous adresser une copie officielle d'identité.", "asks_identity"),
+    ("Nous avons fait suivre votre courrier à la MSA.", "wrong_body"),
+    ("Nous procédons au retrait de la décision du 2 novembre 2026.", "withdrawn"),
 ])
 def test_answer_kind_wordings_of_other_layouts(body: str, kind: str) -> None:
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
