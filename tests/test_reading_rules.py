@@ -991,3 +991,19 @@ def test_a_body_address_in_other_shapes(head: str) -> None:
     found = read_decision(text)
     assert found["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
     assert found["claimant.address"].value == "21 rue Solférino"
+
+
+def test_a_complete_answer_with_a_misread_restriction_is_left_to_the_person() -> None:
+    """« … ont été occult6s » (OCR): the partial cue is lost, « ci-joint » remains; a word of
+    restriction left (« occult… ») keeps « complete » from being proposed."""
+    body = "Le rapport vous est adressé ci-joint. Les noms des tiers ont été occult6s."
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL) == {}
+    assert read_answer(ANSWER_HEAD + "Le rapport vous est adressé ci-joint." + ANSWER_TAIL)["answer.kind"].value == "complete"
+
+
+def test_an_amount_broken_by_ocr_is_not_read_as_its_cents() -> None:
+    body = "Une somme de 2 913, 98 € vous a été versée en trop au titre de l'aide personnalisée au logement."
+    text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
+    assert "context.amount_eur" not in read_decision(text)
+    whole = text.replace("2 913, 98 €", "2 913,98 €")
+    assert read_decision(whole)["context.amount_eur"].value == 2913.98

@@ -42,6 +42,8 @@ def read_answer(text: str) -> dict[str, Proposal]:
     if len(hits) != 1:
         return {}
     kind, hit = next(iter(hits.items()))
+    if kind == "complete" and letter.any("answer_restricted_fuzzy"):
+        return {}  # « … ont été occult6s »: a restriction misread may make a partial answer look complete
     if kind != "refusal":
         return _keep(AnswerKind(kind), hit, 0.88)
     ground, fact = _reasons(letter)

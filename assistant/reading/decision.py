@@ -730,6 +730,8 @@ def amounts(letter: Letter) -> Found:
         if not m:  # « une somme de 312,40 € vous a été versée en trop »: the sentence's only amount, before
             before = list(AMOUNT.finditer(letter.flat_folded, a, b))
             m = before[0] if len(before) == 1 else None
+        if m and re.search(r"\d[\s,.]*$", letter.flat_folded[max(a, m.start() - 4):m.start()]):
+            m = None  # figures just before it (« 2 913, 98 € » misread): a part of a broken amount
         if m and not letter.sentence_has("withholding_cues", hit.start):
             claimed.setdefault(as_number(parse_amount(m)), letter.evidence(hit.start, m.end()))
     if len(claimed) == 1:
