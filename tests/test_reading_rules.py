@@ -908,6 +908,7 @@ def test_a_footer_with_commas_gives_the_whole_name() -> None:
     ("Votre droit à l'aide personnalisée au logement est fermé depuis le 1er novembre 2026.", "termination"),
     ("Le paiement de l'aide personnalisée au logement est mis en suspens.", "suspension"),
     ("Votre demande d'aide personnalisée au logement est déclarée irrecevable.", "refusal"),
+    ("La condition d'ouverture du droit n'est donc pas remplie pour l'aide personnalisée au logement.", "refusal"),
 ])
 def test_situation_wordings_of_other_layouts(body: str, situation: str) -> None:
     text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
@@ -1007,3 +1008,14 @@ def test_an_amount_broken_by_ocr_is_not_read_as_its_cents() -> None:
     assert "context.amount_eur" not in read_decision(text)
     whole = text.replace("2 913, 98 €", "2 913,98 €")
     assert read_decision(whole)["context.amount_eur"].value == 2913.98
+
+
+def test_a_body_address_apart_from_its_name_with_references_between() -> None:
+    """A side column: the name, then the references, then the street and the postcode; the
+    addressee's block (after its title line) is never read as the body's."""
+    head = ("MSA du Nord Dossier suivi par : M. Caron\nRéférence : CTL-2026-4646\nService Prestations familiales\n"
+            "82 rue Brûle-Maison\n59000 Lille\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille")
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille", head)
+    assert read_decision(text)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
+    untitled = text.replace("Monsieur Thomas Petit\n", "")
+    assert "organism.address" not in read_decision(untitled)

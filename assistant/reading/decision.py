@@ -216,11 +216,30 @@ def organism(letter: Letter) -> Found:
         out["organism.name"] = _p(name, evidence, 0.78 if logo else min(confidence, 0.9) if hits else 0.85)
     elif not full and not others and fold(name) == generic:
         out["organism.name"] = _p(name, evidence, 0.85)
+    if not any(addresses):
+        addresses = [_address_apart(letter, name)]
     for address in addresses:
         if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[:-1]):
             out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
             break
     return out
+
+
+def _address_apart(letter: Letter, name: str) -> Optional[str]:
+    """The body's street and postcode printed apart from its name, its references between them
+    (a side column: « MSA … », « Référence : … », then « 22 avenue … », « 71000 Mâcon »): the
+    only such pair of lines between the name and the addressee's title line, and none without
+    that title line (the addressee's own block is never taken for it)."""
+    lines = letter.lines
+    start = next((k for k, (_, folded) in enumerate(lines) if fold(name) in folded), None)
+    end = next((k for k, (_, folded) in enumerate(lines) if start is not None and k > start and _TITLE.match(folded)), None)
+    if start is None or end is None:
+        return None
+    street = rf"^{_HOUSE_NUMBER} (?:{_street_types()})\b"
+    found = [f"{lines[k - 1][0].strip()}, {lines[k][0].strip()}" for k in range(start + 2, end)
+             if _POSTAL.match(lines[k][0].strip()) and re.match(street, lines[k - 1][1])
+             and not _TITLE_IN_LINE.search(lines[k - 2][1])]
+    return found[0] if len(found) == 1 else None
 
 
 def _canonical_city(address: str) -> str:
