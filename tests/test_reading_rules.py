@@ -1019,3 +1019,9 @@ def test_a_body_address_apart_from_its_name_with_references_between() -> None:
     assert read_decision(text)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
     untitled = text.replace("Monsieur Thomas Petit\n", "")
     assert "organism.address" not in read_decision(untitled)
+
+
+def test_a_misread_postcode_line_does_not_run_the_body_s_address_into_the_addressee_s() -> None:
+    head = "CAF du Nord\n82 rue Brûle-Maison\nRens M. Thomas Petit\n21 rue Solférino\n59000 Lille"
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille", head)
+    assert "organism.address" not in read_decision(text)

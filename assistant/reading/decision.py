@@ -337,6 +337,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     for line, folded in lines[i + 1:i + 5]:
         if _TITLE.match(folded) or DATE.search(folded) or ":" in line:
             return None
+        if _TITLE_IN_LINE.search(folded) and not _POSTAL.match(line.strip()):
+            return None  # the addressee's title after a misread postcode (« Rens M. Jean Roux »): their block begins
         if _kinds_in(folded):
             # the body's long name under its short one, with the address after it on its line
             # (« MDPH du Gers » then « Maison départementale … — 3 rue … — 32000 Auch »)
