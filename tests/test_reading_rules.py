@@ -1025,3 +1025,12 @@ def test_a_misread_postcode_line_does_not_run_the_body_s_address_into_the_addres
     head = "CAF du Nord\n82 rue Brûle-Maison\nRens M. Thomas Petit\n21 rue Solférino\n59000 Lille"
     text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille", head)
     assert "organism.address" not in read_decision(text)
+
+
+def test_a_ground_run_into_the_appeal_passage_keeps_the_no_of_reasons_from_being_read() -> None:
+    """« En application de l'article L. 315-1 …, je ne » then the appeal passage (a line OCR
+    lost): the text cited may be the decision's ground; no « no » is read."""
+    text = PETIT_SCAN.replace("Vous pouvez contester", "En application de l'article L. 315-1 du code de la sécurité sociale, je ne "
+                              "vous pouvez contester")
+    assert "decision.reasons_given" not in read_decision(text)
+    assert read_decision(PETIT_SCAN)["decision.reasons_given"].value is False

@@ -18,7 +18,7 @@ from assistant.law import bodies
 from assistant.law.places import Commune, communes, departement, normalise, resolve
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
 from assistant.reading.text import (
-    AMOUNT, DATE, MONTHS, Hit, Letter, as_number, compiled, fold, parse_amount, parse_date, patterns,
+    AMOUNT, DATE, MONTHS, Hit, Letter, as_number, compiled, cues, fold, parse_amount, parse_date, patterns,
 )
 
 Found = dict[str, Proposal]
@@ -829,6 +829,11 @@ def reasons(letter: Letter) -> Found:
     fuzzy = any(not letter.sentence_has("privacy", h.start) and
                 (not letter.sentence_has("not_grounds", h.start) or letter.sentence_has("facts", h.start))
                 for h in letter.find("ground_fuzzy"))
+    # « en application de l'article … » states a decision's ground: in an appeal sentence, the
+    # sentence's end was lost and the appeal passage run into it (a line OCR did not read)
+    fuzzy = fuzzy or any(p.search(letter.flat_folded[max(0, h.start - 60):h.start]) for h in letter.find("legal_ground")
+                         if letter.sentence_has("not_grounds", h.start) and not letter.sentence_has("privacy", h.start)
+                         for p in cues("ground_intro"))
     if not ground and not qualified and not fuzzy and letter.complete:
         return {"decision.reasons_given": _p(False, f"{READ_WHOLE} aucun texte de loi cité comme fondement de la décision.", 0.85)}
     return {}
