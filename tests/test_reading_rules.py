@@ -1034,3 +1034,10 @@ def test_a_ground_run_into_the_appeal_passage_keeps_the_no_of_reasons_from_being
                               "vous pouvez contester")
     assert "decision.reasons_given" not in read_decision(text)
     assert read_decision(PETIT_SCAN)["decision.reasons_given"].value is False
+
+
+def test_a_reference_line_run_into_the_addressee_s_block_is_not_read_as_their_address() -> None:
+    head = "Monsieur Thomas Petit\n21 rue Solférino\nRéférence : IND-2026-57155\n59000 Lille"
+    text = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille", head)
+    found = read_decision(text)
+    assert "claimant.address" not in found and found["claimant.postal_code"].value == "59000"

@@ -484,7 +484,8 @@ def claimant(letter: Letter) -> Found:
         street = [s for s in streets if s] if len(between) == 1 else []
     else:
         street = [line for line, _ in between]
-    if street and any(re.search(r"\d", s) for s in street):
+    # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
+    if street and any(re.search(r"\d", s) for s in street) and not any(":" in s for s in street):
         address = _article_case(", ".join(street))
         out["claimant.address"] = _p(address, ", ".join(street), 0.86 if merged else 0.88)
     postal, city = pm.group("pc").translate(_OCR_DIGITS), re.sub(r"\s*-\s*", "-", pm.group("city").strip())
