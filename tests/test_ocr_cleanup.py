@@ -89,3 +89,44 @@ def test_shadow_is_divided_out():
     paper = np.delete(even, np.s_[195:211], axis=0)
     assert paper.min() >= 240
     assert even[203, 60] < 110 and even[203, 540] < 110
+
+
+def _banner_page() -> np.ndarray:
+    """A page with the body's name in light letters on a dark band, a line of ink just under
+    the band, and ordinary ink lines in a deep shadow lower down."""
+    page = np.full((700, 500), 235, np.uint8)
+    page[60:110, 40:460] = 60                    # the band
+    for x in range(60, 300, 20):
+        page[70:100, x:x + 8] = 240              # its light letters
+    page[125:131, 40:460] = 30                   # the address line under it
+    page[400:, :] = (page[400:, :] * 0.5).astype(np.uint8)   # a shadow over the lower part
+    for y in range(430, 680, 30):
+        page[y:y + 6, 40:460] = 15               # ink lines in the shadow
+    return page
+
+
+def test_light_letters_on_a_dark_band_are_turned_dark_on_light():
+    page = _banner_page()
+    turned = ocr.light_on_dark(page)
+    assert turned[85, 64] < 40 and turned[65, 250] > 170   # a letter now dark, its ground light
+    assert turned[85, 440] > 170                           # the band's empty end too: no edge left in it
+    even = ocr.normalise(turned)
+    assert even[85, 64] < 60 and even[85, 74] > 200         # dark on white, as Tesseract reads best
+
+
+def test_ink_next_to_a_band_or_in_a_shadow_is_left_as_it_is():
+    page = _banner_page()
+    turned = ocr.light_on_dark(page)
+    assert np.array_equal(turned[118:], page[118:])        # the address line and the shadowed text
+    plain = page.copy()
+    plain[60:110] = 235                                    # no band: the page comes back untouched
+    assert ocr.light_on_dark(plain) is plain
+
+
+def test_a_scan_is_not_cut_down_to_its_block_of_text():
+    scan = np.full((800, 600), 232, np.uint8)
+    scan[40:52, 60:300] = 30                      # the heading, away from the block
+    for y in range(200, 760, 14):
+        scan[y:y + 6, 60:540] = 30                # a dense block of text lines
+    assert ocr.straighten(scan) is scan
+    assert ocr._sheet_corners(_photo()) is not None   # a sheet on a darker table still stands out

@@ -4,7 +4,8 @@ and output: the image and the text never touch the disk. (Not OpenCV: its wheel 
 
 The clean-up does what a phone photo needs and a scan does not mind: the sheet found on its
 background and its perspective straightened, the remaining tilt (up to ±10°) corrected,
-shadows and low light evened out (the paper's brightness divided away). A page turned by
+shadows and low light evened out (the paper's brightness divided away), light letters on a
+dark band (a body's name in a banner) turned dark on light. A page turned by
 90° is turned back by the direction of its lines, one upside down by reading it both ways
 when the first reading finds few words. Tesseract runs single-threaded (OMP_THREAD_LIMIT=1): the server's
 cores serve several people at once.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 LANGUAGE = "fra"
 TIMEOUT_SECONDS = 60          # per Tesseract run: a page takes 1–2 s; beyond, something is wrong
@@ -46,7 +47,7 @@ def read_image(image: Image.Image) -> PageText:
     """The text of one page image: cleaned, levelled, read, and read again upside down when
     the first reading finds few words."""
     grey = np.asarray(image.convert("L"))
-    page = normalise(level(straighten(grey)))
+    page = normalise(light_on_dark(level(straighten(grey))))
     if _ink(page).sum() < 200:
         return PageText("", 0)   # a blank page: nothing for Tesseract
     first = tesseract(page)
@@ -243,10 +244,25 @@ def _sheet_corners(small: np.ndarray) -> Optional[np.ndarray]:
             continue
         sums, diffs = hull.sum(axis=1), hull[:, 0] - hull[:, 1]
         corners = hull[[np.argmin(sums), np.argmax(diffs), np.argmax(sums), np.argmin(diffs)]]
-        if _area(corners) > 0.9 * area:
+        if _area(corners) > 0.9 * area and _stands_out(small, corners):
             inward = corners.mean(axis=0) - corners
             return corners + inset * inward / np.linalg.norm(inward, axis=1, keepdims=True)
     return None
+
+
+SHEET_CONTRAST = 0.85   # the background around a photographed sheet: darker than this share of it
+
+
+def _stands_out(small: np.ndarray, corners: np.ndarray) -> bool:
+    """Whether what lies outside the quadrilateral is darker than what lies inside (a table
+    around a sheet), and not more of the same paper (a scan, whose block of text alone made
+    the outline: cutting it out lost the letter's heading)."""
+    inside = Image.new("1", (small.shape[1], small.shape[0]), 0)
+    ImageDraw.Draw(inside).polygon([tuple(map(float, c)) for c in corners], fill=1)
+    within = np.asarray(inside, dtype=bool)
+    if within.all():
+        return True
+    return float(np.median(small[~within])) < SHEET_CONTRAST * float(np.median(small[within]))
 
 
 def _largest_region(mask: np.ndarray) -> Optional[np.ndarray]:
@@ -362,6 +378,57 @@ def level(grey: np.ndarray) -> np.ndarray:
     if abs(angle) < 0.2:
         return grey
     return np.asarray(_image(grey).rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=_edge_fill(grey)))
+
+
+BANNER_SHARE = 0.6     # a band darker than this share of the paper's grey may hold light text
+CONTRAST = 80          # between the lightest and the darkest grey around a stroke, at least
+BANNER_HEIGHT = 0.12   # of the page's height, at most
+
+
+def light_on_dark(grey: np.ndarray) -> np.ndarray:
+    """Light text on a dark band (a body's name in a banner) turned into dark text on light:
+    Tesseract takes such a band for a picture and reads nothing of it, and `normalise` would
+    whiten the band around the letters. A band is dark ground whose strokes are lighter than it: a
+    shadow over ordinary text, however dark, has darker strokes, and is left alone."""
+    scale = min(1.0, 1000 / max(grey.shape))
+    small = _reduced(grey, scale)
+    paper = float(np.percentile(small, 90))
+    highest, lowest = _extreme(small, 17, np.maximum).astype(np.int16), _extreme(small, 17, np.minimum).astype(np.int16)
+    mean = _filtered(small, ImageFilter.BoxBlur(8)).astype(np.int16)
+    # Around light strokes on dark ground the mean lies near the darkest grey; around ink on
+    # paper, near the lightest. And the light strokes are thin (gone when opened by a 9-pixel
+    # square), not the paper beside a shadow's edge.
+    thin_light = small.astype(np.int16) - _extreme(_extreme(small, 9, np.minimum), 9, np.maximum)
+    seeds = ((2 * mean < highest + lowest - CONTRAST / 2) & (highest - lowest > CONTRAST)
+             & (mean < BANNER_SHARE * paper) & (thin_light > CONTRAST))
+    if seeds.sum() < 20:
+        return grey   # the usual page: nothing to turn
+    # The band itself: its dark ground with the letters' holes closed, without the lines of ink
+    # nearby (opened away: thinner than a band), the whole of it (half a band turned left its
+    # edge to be read as letters), but not a shadow as tall as a good part of the page.
+    band = _extreme(_extreme(_closed((small < BANNER_SHARE * paper).astype(np.uint8), 9), 11, np.minimum),
+                    11, np.maximum)
+    near = _runs_touching(band, _extreme(seeds.astype(np.uint8), 31, np.maximum))   # along the rows,
+    band = _runs_touching(band.T, near.T, longest=BANNER_HEIGHT * band.shape[0]).T   # then down the columns
+    if not band.any():
+        return grey
+    mask = np.asarray(_image(band * 255).resize((grey.shape[1], grey.shape[0]), Image.Resampling.NEAREST)) > 0
+    out = grey.copy()
+    out[mask] = 255 - grey[mask]
+    return out
+
+
+def _runs_touching(mask: np.ndarray, marks: np.ndarray, longest: float = np.inf) -> np.ndarray:
+    """The stretches of 1 along the rows of a mask that hold a mark and are not longer than
+    `longest`."""
+    padded = np.pad(mask.astype(bool), ((0, 0), (1, 0)))   # a 0 before each row: runs end there
+    flat = padded.ravel()
+    run = np.cumsum(flat & ~np.roll(flat, 1)) * flat
+    marked = np.pad(marks.astype(bool) & mask.astype(bool), ((0, 0), (1, 0))).ravel()
+    held = np.bincount(run, weights=marked, minlength=int(run.max()) + 1) > 0
+    held &= np.bincount(run, minlength=int(run.max()) + 1) <= longest
+    held[0] = False
+    return held[run].reshape(padded.shape)[:, 1:].astype(np.uint8)
 
 
 def normalise(grey: np.ndarray) -> np.ndarray:
