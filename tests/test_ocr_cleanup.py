@@ -130,3 +130,25 @@ def test_a_scan_is_not_cut_down_to_its_block_of_text():
         scan[y:y + 6, 60:540] = 30                # a dense block of text lines
     assert ocr.straighten(scan) is scan
     assert ocr._sheet_corners(_photo()) is not None   # a sheet on a darker table still stands out
+
+
+def _tsv(*words: tuple[str, int, int, str]) -> str:
+    """Tesseract's TSV for words given as (block.paragraph.line, left, top, text), all sure."""
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"]
+    for number, (where, left, top, text) in enumerate(words, start=1):
+        block, paragraph, line = where.split(".")
+        rows.append(f"5\t1\t{block}\t{paragraph}\t{line}\t{number}\t{left}\t{top}\t{12 * len(text)}\t30\t95\t{text}")
+    return "\n".join(rows) + "\n"
+
+
+def test_blocks_under_two_columns_continue_the_column_they_lie_in():
+    read = ocr.parse_tsv(_tsv(
+        ("1.1.1", 100, 100, "Identifiant"), ("1.1.1", 250, 100, "6585435W"), ("1.1.1", 1200, 100, "Madame"),
+        ("1.1.1", 1300, 100, "Amina"), ("1.1.2", 100, 140, "Date"), ("1.1.2", 160, 140, "02/10/2026"),
+        ("1.1.2", 1200, 140, "27"), ("1.1.2", 1240, 140, "route"),
+        ("2.1.1", 100, 180, "Référence"), ("2.1.1", 230, 180, "IND-2026-57155"),   # the references' end
+        ("3.1.1", 1200, 185, "35190"), ("3.1.1", 1290, 185, "Cardroc"),             # the town, on the right
+        ("4.1.1", 100, 600, "Madame,"),                                             # the letter, further down
+    ))
+    assert read.text.splitlines() == ["Identifiant 6585435W", "Date 02/10/2026", "Référence IND-2026-57155", "",
+                                      "Madame Amina", "27 route", "35190 Cardroc", "", "Madame,"]

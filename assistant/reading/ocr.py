@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -486,6 +486,7 @@ def tesseract(image: np.ndarray, psm: int = 3) -> PageText:
 class _Word:
     key: tuple[str, str, str]    # block, paragraph, line
     left: int
+    top: int
     right: int
     height: int
     confidence: float
@@ -505,10 +506,11 @@ def parse_tsv(tsv: str) -> PageText:
         if cells[0] != "5" or not cells[11].strip():
             continue
         try:
-            left, width, height, confidence = int(cells[6]), int(cells[8]), int(cells[9]), float(cells[10])
+            left, top, width, height = int(cells[6]), int(cells[7]), int(cells[8]), int(cells[9])
+            confidence = float(cells[10])
         except ValueError:
             continue
-        words.append(_Word((cells[2], cells[3], cells[4]), left, left + width, height, confidence, cells[11].strip()))
+        words.append(_Word((cells[2], cells[3], cells[4]), left, top, left + width, height, confidence, cells[11].strip()))
     if not words:
         return PageText("", 0)
     usual = float(np.median([w.height for w in words]))
@@ -529,17 +531,45 @@ def parse_tsv(tsv: str) -> PageText:
     for row in rows:
         blocks.setdefault(row[0][0].key[0], []).append(row)
     out: list[str] = []
+    # Two columns cut from one block stay open for the blocks right under them that lie wholly
+    # on one side (Tesseract put the rest of the references, or the town under the address, in
+    # blocks of their own): each column is given whole, the address not broken by references.
+    held: Optional[tuple[float, float, list[list[_Word]], list[list[_Word]]]] = None   # split, bottom, left, right
     for block in blocks.values():
         columns = _columns(block, tolerance=usual)
-        for column in columns:
-            last_paragraph = None
-            for words_of_line in column:   # paragraphs apart, except in columns cut from shared lines
-                if len(columns) == 1 and last_paragraph is not None and words_of_line[0].key[1] != last_paragraph:
-                    out.append("")
-                out.append(" ".join(w.text for w in words_of_line))
-                last_paragraph = words_of_line[0].key[1]
-            out.append("")
+        words_of_block = [w for row in block for piece in row for w in piece]
+        top, bottom = min(w.top for w in words_of_block), max(w.top + w.height for w in words_of_block)
+        if held is not None and len(columns) == 1 and top - held[1] <= 3 * usual:
+            split, _, left, right = held
+            if all(w.right < split for w in words_of_block):
+                held = (split, bottom, left + columns[0], right)
+                continue
+            if all(w.left >= split for w in words_of_block):
+                held = (split, bottom, left, right + columns[0])
+                continue
+        if held is not None:
+            _give(held[2:], out)
+            held = None
+        if len(columns) == 2:
+            held = (min(line[0].left for line in columns[1]) - usual, bottom, columns[0], columns[1])
+        else:
+            _give(columns, out)
+    if held is not None:
+        _give(held[2:], out)
     return PageText("\n".join(out).strip(), good)
+
+
+def _give(columns: Sequence[list[list[_Word]]], out: list[str]) -> None:
+    """A block's column(s) as lines of text, paragraphs apart except in columns cut from shared
+    lines, a blank line after each column."""
+    for column in columns:
+        last_paragraph = None
+        for words_of_line in column:
+            if len(columns) == 1 and last_paragraph is not None and words_of_line[0].key[1] != last_paragraph:
+                out.append("")
+            out.append(" ".join(w.text for w in words_of_line))
+            last_paragraph = words_of_line[0].key[1]
+        out.append("")
 
 
 def _columns(rows: list[list[list[_Word]]], tolerance: float) -> list[list[list[_Word]]]:
