@@ -516,6 +516,17 @@ def test_names_in_capitals_are_written_as_names() -> None:
         assert "claimant.first_name" not in found and "claimant.last_name" not in found, line
 
 
+def test_the_greeting_tells_which_of_two_small_letter_names_is_the_last_name() -> None:
+    """« Mme Benhamou Brigitte » without capitals: the first name first is only a custom; the
+    greeting « Madame Benhamou, » says which is the last name."""
+    for line, greeting, first, last in [("Madame Benhamou Brigitte", "Madame Benhamou,", "Brigitte", "Benhamou"),
+                                        ("Madame Brigitte Benhamou", "Madame Benhamou,", "Brigitte", "Benhamou"),
+                                        ("Madame Brigitte Benhamou", "Madame,", "Brigitte", "Benhamou")]:
+        text = PETIT_SCAN.replace("Monsieur Thomas Petit", line).replace("Monsieur,\n", greeting + "\n", 1)
+        found = _values(read_decision(text))
+        assert (found["claimant.first_name"], found["claimant.last_name"]) == (first, last), (line, greeting)
+
+
 def test_a_postcode_the_city_does_not_have_is_not_proposed() -> None:
     found = read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "75000 Lille\n\nLille, le"))
     assert "claimant.postal_code" not in found and "claimant.city" not in found
@@ -652,6 +663,20 @@ def test_a_situation_said_not_to_apply_is_not_read_as_the_decision() -> None:
         assert _values(read_decision(text)).get("situation") == "overpayment", denial
     said = MSA_OVERPAYMENT.replace("Le montant de l'indu peut", "Une pénalité de 150 € est prononcée.\nLe montant de l'indu peut")
     assert _values(read_decision(said)).get("situation") == "penalty"
+
+
+@pytest.mark.parametrize("announced", [
+    "Par ailleurs, le directeur de la caisse peut prononcer une pénalité financière.",
+    "Une pénalité financière pourra être prononcée ; elle fera l'objet d'un courrier distinct.",
+    "Vous êtes susceptible de faire l'objet d'une sanction administrative.",
+    "Toute fausse déclaration vous expose à une pénalité.",
+    "Une éventuelle pénalité vous sera notifiée par ailleurs.",
+])
+def test_a_penalty_or_sanction_only_announced_leaves_the_overpayment(announced: str) -> None:
+    """A penalty the letter says may come (another procedure, another letter) is not this
+    letter's decision: the overpayment is (a penalty said as decided dominates it, above)."""
+    text = MSA_OVERPAYMENT.replace("Le montant de l'indu peut", announced + "\nLe montant de l'indu peut")
+    assert _values(read_decision(text)).get("situation") == "overpayment"
 
 
 # --- The body's answer ------------------------------------------------------------------------

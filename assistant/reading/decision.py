@@ -381,6 +381,26 @@ def _title(name: str) -> str:
     return name.title() if name.isupper() else name
 
 
+# Two names in small letters, no capitals to tell the last name: the first name first, as most
+# letters write it (« Benhamou Brigitte » is read wrong so), unless the letter's greeting names
+# one of them (« Madame Benhamou, »: `_greeted`).
+ORDER_UNSURE = 0.86
+_GREETING = re.compile(r"^(?:madame|monsieur|mademoiselle)\s+(?P<name>[^\W\d][^\d,;:()]{1,40}?)\s*,")
+
+
+def _greeted(letter: Letter, first: str, last: str) -> Optional[tuple[str, str]]:
+    """(first, last) as the greeting tells them: « Madame Benhamou, » names the last name."""
+    for _, folded in letter.lines:
+        m = _GREETING.match(folded)
+        if m:
+            named = m.group("name").strip()
+            if named == fold(last):
+                return first, last
+            if named == fold(first):
+                return last, first
+    return None
+
+
 def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     """(first name, last name, confidence) of « Thomas Petit », « Amina BENALI », « BENALI Amina »,
     « AMINA BENALI » (all capitals: first name first, as addresses are written); None when the
@@ -399,8 +419,8 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
         if capitals == sorted(capitals) or capitals == sorted(capitals, reverse=True):  # a block, not mixed
             return " ".join(rest), _title(" ".join(caps)), 0.9
         return None
-    if len(words) == 2:
-        return words[0], words[1], 0.88
+    if len(words) == 2:   # « Brigitte Benhamou » or « Benhamou Brigitte »: the order is a custom only
+        return words[0], words[1], ORDER_UNSURE
     if words[1].lower() in _PARTICLES:
         return words[0], " ".join(words[1:]), 0.84
     return None
@@ -475,6 +495,8 @@ def claimant(letter: Letter) -> Found:
     head = letter.lines[i][0]
     out: Found = {}
     split = _split_names(names)
+    if split and split[2] == ORDER_UNSURE and (told := _greeted(letter, split[0], split[1])):
+        split = (*told, 0.9)
     if split:
         out["claimant.first_name"] = _p(split[0], head, split[2] - (0.02 if merged else 0))
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
@@ -701,6 +723,8 @@ def _situations_in(letter: Letter, span: Optional[tuple[int, int]] = None, kind:
                     continue  # « en cas de refus de la commission… », « suspend le délai »
                 if _DENIED.search(letter.flat_folded[max(0, m.start() - 40):m.start()]):
                     continue
+                if situation in patterns()["situations_possible_only"] and letter.sentence_has("situation_possible", m.start()):
+                    continue  # « le directeur peut prononcer une pénalité » : announced, not decided
                 if situation not in found or m.start() < found[situation].start:
                     found[situation] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
     return found
