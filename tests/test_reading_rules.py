@@ -15,8 +15,8 @@ import pytest
 from assistant.casefiles.followup import AnswerKind
 from assistant.law import bodies
 from assistant.reading.answer import read_answer
-from assistant.reading.decision import _benefits_in, read_decision
-from assistant.reading.model import CONFIDENCE_THRESHOLD
+from assistant.reading.decision import _benefits_in, _one_block_for_two, read_decision
+from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
 from assistant.reading.text import Letter, compiled, fold, patterns
 from tests.conftest import SHARED
 
@@ -525,6 +525,34 @@ def test_the_greeting_tells_which_of_two_small_letter_names_is_the_last_name() -
         text = PETIT_SCAN.replace("Monsieur Thomas Petit", line).replace("Monsieur,\n", greeting + "\n", 1)
         found = _values(read_decision(text))
         assert (found["claimant.first_name"], found["claimant.last_name"]) == (first, last), (line, greeting)
+
+
+def test_a_street_with_an_ocr_slip_in_small_letters_is_left_to_the_person() -> None:
+    """« de ls Libération », « au 21 rue … »: no commune check catches a slip in a street's words."""
+    body = _values(read_decision(PETIT_SCAN.replace("82 rue Brûle-Maison", "82 rue de ls Brûle-Maison")))
+    assert "organism.address" not in body and body["claimant.address"] == "21 rue Solférino"
+    claimant = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino", "au 21 rue Solférino")))
+    assert "claimant.address" not in claimant and "organism.address" in claimant
+    kept = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino", "21 bis rue de la Paix").replace(
+        "82 rue Brûle-Maison", "Service des prestations, 82 rue Brûle-Maison")))
+    assert kept["claimant.address"] == "21 bis rue de la Paix" and "organism.address" in kept
+
+
+def test_the_bodys_and_the_persons_address_read_from_one_block_are_left() -> None:
+    """OCR ran the body's block into the person's: the person does not live at the body's
+    street, and a body's address on the person's postcode line may be the person's."""
+    def proposals(**said: str) -> dict[str, Proposal]:
+        return {name.replace("_", ".", 1): Proposal(value=v, evidence=v, confidence=0.9) for name, v in said.items()}
+
+    one_street = proposals(organism_address="22 avenue de la Libération, 49000 Angers", claimant_address="22 avenue de la Libération",
+                           claimant_postal_code="49000", claimant_city="Angers", claimant_last_name="Moreau")
+    assert set(_one_block_for_two(one_street)) == {"claimant.last_name"}
+    said = {"organism.address": "36 rue Saint-Exupéry, 67490 Printzheim", "claimant.postal_code": "67490",
+            "claimant.city": "Printzheim"}
+    place = proposals(**{name.replace(".", "_"): value for name, value in said.items()})
+    assert set(_one_block_for_two(place)) == {"claimant.postal_code", "claimant.city"}
+    lives_there = {**place, **proposals(claimant_address="2 rue du Lac")}
+    assert _one_block_for_two(lives_there) == lives_there   # the person lives in the body's town
 
 
 def test_a_postcode_the_city_does_not_have_is_not_proposed() -> None:

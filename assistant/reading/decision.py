@@ -941,6 +941,48 @@ def _doubtful_line(line: str, folded: str) -> bool:
     return False
 
 
+def plausible_street(address: str, postcode_last: bool = True) -> bool:
+    """Whether the street lines of an address (its parts holding a house number; the body's last
+    part, its postcode and city, aside) hold no word in small letters that addresses do not
+    write so (street kinds, patterns.yaml `street_small_words`), and no article before the house
+    number: « 22 avenue de ls Libération », « au 37 rue Pasteur » are OCR slips that no commune
+    check catches. Service lines (« Service médical ») have no number: not read."""
+    allowed = set(patterns()["street_small_words"]) | {re.sub(r"[\\.?]", "", t) for t in patterns()["street_types"]}
+    parts = address.split(", ")
+    for part in (parts[:-1] if postcode_last and len(parts) > 1 else parts):
+        number = re.search(r"\d", part)
+        if not number:
+            continue
+        for m in re.finditer(r"[^\W\d_][\w'’-]*", part):
+            word = fold(m.group())
+            if not m.group().islower():
+                continue
+            if re.split(r"['’]", word)[0] not in allowed and re.split(r"['’]", word)[-1] not in allowed:
+                return False
+            if m.start() < number.start() and word in ("au", "aux", "a", "en", "et", "de", "du", "des", "la", "le", "les"):
+                return False
+    return True
+
+
+def _one_block_for_two(found: Found) -> Found:
+    """The body's address and the person's read from the same block (OCR ran the two blocks
+    together): the person does not live at the body's street, so when the two streets are one,
+    both are left to the person; and a body's address at the person's postcode line while the
+    person's street was not read may be the person's: left too."""
+    body = found.get("organism.address")
+    if body is None:
+        return found
+    *street, place = str(body.value).split(", ")
+    person = found.get("claimant.address")
+    drop: set[str] = set()
+    if person is not None and street and fold(str(person.value)) == fold(", ".join(street)):
+        drop = {"organism.address", "claimant.address", "claimant.postal_code", "claimant.city"}
+    elif person is None and "claimant.postal_code" in found and "claimant.city" in found and \
+            fold(place) == fold(f"{found['claimant.postal_code'].value} {found['claimant.city'].value}"):
+        drop = {"organism.address"}
+    return {name: p for name, p in found.items() if name not in drop}
+
+
 def doubtful_lines(letter: Letter) -> list[int]:
     """Indices in `letter.lines` of the lines whose figures show OCR slips."""
     return [i for i, (line, folded) in enumerate(letter.lines) if _doubtful_line(line, folded)]
@@ -1000,4 +1042,7 @@ def read_decision(text: str) -> dict[str, Proposal]:
     if doubtful:
         block = _blocks(letter)
         found = {name: p for name, p in found.items() if name not in DIGIT_FIELDS or not _doubted(letter, p, doubtful, block)}
+    found = {name: p for name, p in found.items()
+             if name not in ("claimant.address", "organism.address") or plausible_street(str(p.value), name == "organism.address")}
+    found = _one_block_for_two(found)
     return {name: p for name, p in found.items() if p.confidence >= CONFIDENCE_THRESHOLD}
