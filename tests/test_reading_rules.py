@@ -756,18 +756,6 @@ def test_answer_kind(kind: str, variant: str) -> None:
     assert found["answer.kind"].evidence and found["answer.kind"].confidence >= CONFIDENCE_THRESHOLD
 
 
-@pytest.mark.parametrize("body, kind", [
-    ("La commission de recours amiable a décidé de faire droit à votre recours.", "complete"),
-    ("Nous ne pouvons pas faire droit à votre demande.", "refusal_without_reasons"),
-    ("La commission de recours amiable a rejeté votre recours au motif que vos ressources dépassent le plafond "
-     "(article L. 821-3 du code de la sécurité sociale).", "refusal_with_reasons"),
-    ("Votre courrier a été transmis au service compétent, qui vous répondra directement.", "wrong_body"),
-    ("Afin de traiter votre demande, merci de nous adresser une copie de votre titre de séjour.", "asks_identity"),
-])
-def test_answer_other_wordings(body: str, kind: str) -> None:
-    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
-
-
 def test_answer_contradictory_or_empty_is_unanswered() -> None:
     both = ANSWER_HEAD + ANSWERS["withdrawn"] + " " + ANSWERS["asks_identity"] + ANSWER_TAIL
     assert read_answer(both) == {}
@@ -845,6 +833,15 @@ def test_algorithm_and_data_matching_wordings(body: str) -> None:
     ("Vous avez été reçu le 3 octobre 2026 par un agent. Votre APL est suspendue.", "context.heard_before"),
     ("Lors de l'entretien du 3 octobre 2026, vous avez exposé votre situation. Votre APL est suspendue.", "context.heard_before"),
     ("Nous avons pris connaissance des observations que vous nous avez adressées. Votre APL est suspendue.", "context.heard_before"),
+    ("Après examen des explications que vous nous avez transmises, votre APL est suspendue.", "context.heard_before"),
+    ("Nous vous avons demandé de nous faire connaître vos explications. Votre APL est suspendue.", "context.heard_before"),
+    ("Vous aviez la possibilité de présenter vos observations avant cette décision. Votre APL est suspendue.", "context.heard_before"),
+    ("Vos explications ne justifient pas votre absence. Votre APL est suspendue.", "context.heard_before"),
+    ("Les explications que vous avez fournies le 3 octobre 2026 ne modifient pas ce constat. Votre APL est suspendue.", "context.heard_before"),
+    ("Un échange préalable a eu lieu le 3 octobre 2026. Votre APL est suspendue.", "context.heard_before"),
+    ("Vous n'avez pas répondu à notre courrier du 3 octobre 2026. Votre APL est suspendue.", "context.heard_before"),
+    ("Vous avez été mis en mesure de présenter des observations. Votre APL est suspendue.", "context.heard_before"),
+    ("Notre lettre préalable du 3 octobre 2026 vous annonçait cette mesure. Votre APL est suspendue.", "context.heard_before"),
 ])
 def test_control_and_hearing_wordings(body: str, field: str) -> None:
     assert read_decision(_petit_body(body))[field].value is True
@@ -877,6 +874,22 @@ def test_a_payment_done_automatically_is_not_a_misread_algorithm() -> None:
     ("Votre droit à l'aide personnalisée au logement est interrompu à compter du 1er novembre 2026.", "suspension"),
     ("Vous devez nous rembourser la somme de 312,40 € au titre de l'aide personnalisée au logement.", "overpayment"),
     ("Nous ne sommes pas en mesure de donner une suite favorable à votre demande d'aide personnalisée au logement.", "refusal"),
+    ("Dans l'attente de vos justificatifs, le paiement de votre aide personnalisée au logement est mis en attente.", "suspension"),
+    ("Nous bloquons le versement de votre aide personnalisée au logement.", "suspension"),
+    ("Le montant de votre aide personnalisée au logement est revu à la baisse à partir du 1er novembre 2026.", "reduction"),
+    ("Une somme de 312,40 € vous a été versée en trop au titre de l'aide personnalisée au logement.", "overpayment"),
+    ("Vous restez nous devoir la somme de 312,40 € au titre de l'aide personnalisée au logement.", "overpayment"),
+    ("Avis de créance : aide personnalisée au logement.", "overpayment"),
+    ("Objet : refus d'attribution. Les conditions ne sont pas réunies pour l'aide personnalisée au logement.", "refusal"),
+    ("Nous ne pouvons pas vous verser l'aide personnalisée au logement pour cette période.", "refusal"),
+    ("L'aide personnalisée au logement ne peut pas vous être accordée.", "refusal"),
+    ("La commission a pris la décision suivante : aide personnalisée au logement, refus.", "refusal"),
+    ("Nous cessons de vous verser l'aide personnalisée au logement à compter du 1er novembre 2026.", "termination"),
+    ("Vous n'êtes plus bénéficiaire de l'aide personnalisée au logement depuis le 1er novembre 2026.", "termination"),
+    ("Votre droit à l'aide personnalisée au logement est fermé depuis le 1er novembre 2026.", "termination"),
+    ("Le paiement de l'aide personnalisée au logement est mis en suspens.", "suspension"),
+    ("Votre demande d'aide personnalisée au logement est déclarée irrecevable.", "refusal"),
+    ("La condition d'ouverture du droit n'est donc pas remplie pour l'aide personnalisée au logement.", "refusal"),
 ])
 def test_situation_wordings(body: str, situation: str) -> None:
     text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
@@ -898,6 +911,35 @@ def test_decision_date_wordings(line: str) -> None:
     ("Nous regrettons de ne pouvoir répondre favorablement à votre demande.", "refusal_without_reasons"),
     ("La décision initiale est maintenue.", "refusal_without_reasons"),
     ("Nous vous invitons à vous adresser directement à la MDPH.", "wrong_body"),
+    ("Les documents que vous avez sollicités sont joints au présent courrier.", "complete"),
+    ("Voici la copie des pièces de votre dossier.", "complete"),
+    ("Nous ne pouvons vous communiquer que les pièces qui vous concernent.", "partial"),
+    ("Le rapport vous est adressé ci-joint ; les noms des personnes entendues ont été occultés.", "partial"),
+    ("Le rapport de contrôle n'est pas communicable (article L. 311-6 du code des relations entre le public et "
+     "l'administration).", "refusal_with_reasons"),
+    ("Nous ne pouvons pas vous transmettre les documents demandés.", "refusal_without_reasons"),
+    ("Nous ne pouvons donner suite à votre demande qu'après vérification de votre identité : merci de nous "
+     "retourner une copie de votre pièce d'identité.", "asks_identity"),
+    ("Nous devons nous assurer de votre identité avant de vous répondre.", "asks_identity"),
+    ("Votre dossier est toujours en cours d'analyse ; nous vous répondrons au plus tard dans un mois.", "asks_more_time"),
+    ("Nous prorogeons ce délai d'un mois.", "asks_more_time"),
+    ("Cette prestation n'est pas versée par l'Assurance Maladie : votre demande relève de la caisse d'allocations "
+     "familiales.", "wrong_body"),
+    ("Nous ne gérons pas cette prestation : nous vous invitons à lui adresser directement votre courrier.", "wrong_body"),
+    ("Nous sommes revenus sur notre décision : le versement de votre allocation reprendra le mois prochain.", "withdrawn"),
+    ("Au vu des pièces transmises, nous avons décidé d'annuler la décision de suspension.", "withdrawn"),
+    ("Nous vous prions de trouver ci-joint les pièces demandées.", "complete"),
+    ("Il n'est pas donné suite à votre demande.", "refusal_without_reasons"),
+    ("Nous ne sommes pas tenus de vous communiquer ces éléments.", "refusal_without_reasons"),
+    ("Merci de nous adresser une copie officielle d'identité.", "asks_identity"),
+    ("Nous avons fait suivre votre courrier à la MSA.", "wrong_body"),
+    ("Nous procédons au retrait de la décision du 2 novembre 2026.", "withdrawn"),
+    ("La commission de recours amiable a décidé de faire droit à votre recours.", "complete"),
+    ("Nous ne pouvons pas faire droit à votre demande.", "refusal_without_reasons"),
+    ("La commission de recours amiable a rejeté votre recours au motif que vos ressources dépassent le plafond "
+     "(article L. 821-3 du code de la sécurité sociale).", "refusal_with_reasons"),
+    ("Votre courrier a été transmis au service compétent, qui vous répondra directement.", "wrong_body"),
+    ("Afin de traiter votre demande, merci de nous adresser une copie de votre titre de séjour.", "asks_identity"),
 ])
 def test_answer_kind_wordings(body: str, kind: str) -> None:
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
@@ -945,29 +987,6 @@ def test_a_footer_with_commas_gives_the_whole_name() -> None:
 
 # --- Wordings of layouts the rules were not written for (issue 21: generalisation) ------------
 
-@pytest.mark.parametrize("body, situation", [
-    ("Dans l'attente de vos justificatifs, le paiement de votre aide personnalisée au logement est mis en attente.", "suspension"),
-    ("Nous bloquons le versement de votre aide personnalisée au logement.", "suspension"),
-    ("Le montant de votre aide personnalisée au logement est revu à la baisse à partir du 1er novembre 2026.", "reduction"),
-    ("Une somme de 312,40 € vous a été versée en trop au titre de l'aide personnalisée au logement.", "overpayment"),
-    ("Vous restez nous devoir la somme de 312,40 € au titre de l'aide personnalisée au logement.", "overpayment"),
-    ("Avis de créance : aide personnalisée au logement.", "overpayment"),
-    ("Objet : refus d'attribution. Les conditions ne sont pas réunies pour l'aide personnalisée au logement.", "refusal"),
-    ("Nous ne pouvons pas vous verser l'aide personnalisée au logement pour cette période.", "refusal"),
-    ("L'aide personnalisée au logement ne peut pas vous être accordée.", "refusal"),
-    ("La commission a pris la décision suivante : aide personnalisée au logement, refus.", "refusal"),
-    ("Nous cessons de vous verser l'aide personnalisée au logement à compter du 1er novembre 2026.", "termination"),
-    ("Vous n'êtes plus bénéficiaire de l'aide personnalisée au logement depuis le 1er novembre 2026.", "termination"),
-    ("Votre droit à l'aide personnalisée au logement est fermé depuis le 1er novembre 2026.", "termination"),
-    ("Le paiement de l'aide personnalisée au logement est mis en suspens.", "suspension"),
-    ("Votre demande d'aide personnalisée au logement est déclarée irrecevable.", "refusal"),
-    ("La condition d'ouverture du droit n'est donc pas remplie pour l'aide personnalisée au logement.", "refusal"),
-])
-def test_situation_wordings_of_other_layouts(body: str, situation: str) -> None:
-    text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
-    assert read_decision(text)["situation"].value == situation
-
-
 def test_a_radiation_is_france_travail_s_sanction_and_elsewhere_an_end_of_rights() -> None:
     """France Travail's « radiation de la liste des demandeurs d'emploi » is a sanction (code du
     travail L. 5412-1); a « radiation » by another body ends a right."""
@@ -981,54 +1000,10 @@ def test_a_radiation_is_france_travail_s_sanction_and_elsewhere_an_end_of_rights
     assert read_decision(caf)["situation"].value == "termination"
 
 
-@pytest.mark.parametrize("body", [
-    "Après examen des explications que vous nous avez transmises, votre APL est suspendue.",
-    "Nous vous avons demandé de nous faire connaître vos explications. Votre APL est suspendue.",
-    "Vous aviez la possibilité de présenter vos observations avant cette décision. Votre APL est suspendue.",
-    "Vos explications ne justifient pas votre absence. Votre APL est suspendue.",
-    "Les explications que vous avez fournies le 3 octobre 2026 ne modifient pas ce constat. Votre APL est suspendue.",
-    "Un échange préalable a eu lieu le 3 octobre 2026. Votre APL est suspendue.",
-    "Vous n'avez pas répondu à notre courrier du 3 octobre 2026. Votre APL est suspendue.",
-    "Vous avez été mis en mesure de présenter des observations. Votre APL est suspendue.",
-    "Notre lettre préalable du 3 octobre 2026 vous annonçait cette mesure. Votre APL est suspendue.",
-])
-def test_hearing_wordings_of_other_layouts(body: str) -> None:
-    assert read_decision(_petit_body(body))["context.heard_before"].value is True
-
-
 def test_a_hearing_said_not_to_have_taken_place_is_not_read_as_one() -> None:
     body = ("Vos observations du 3 octobre 2026 n'ont pas été reçues : la décision est prise sans avoir été entendu. "
             "Votre APL est suspendue.")
     assert "context.heard_before" not in read_decision(_petit_body(body))
-
-
-@pytest.mark.parametrize("body, kind", [
-    ("Les documents que vous avez sollicités sont joints au présent courrier.", "complete"),
-    ("Voici la copie des pièces de votre dossier.", "complete"),
-    ("Nous ne pouvons vous communiquer que les pièces qui vous concernent.", "partial"),
-    ("Le rapport vous est adressé ci-joint ; les noms des personnes entendues ont été occultés.", "partial"),
-    ("Le rapport de contrôle n'est pas communicable (article L. 311-6 du code des relations entre le public et "
-     "l'administration).", "refusal_with_reasons"),
-    ("Nous ne pouvons pas vous transmettre les documents demandés.", "refusal_without_reasons"),
-    ("Nous ne pouvons donner suite à votre demande qu'après vérification de votre identité : merci de nous "
-     "retourner une copie de votre pièce d'identité.", "asks_identity"),
-    ("Nous devons nous assurer de votre identité avant de vous répondre.", "asks_identity"),
-    ("Votre dossier est toujours en cours d'analyse ; nous vous répondrons au plus tard dans un mois.", "asks_more_time"),
-    ("Nous prorogeons ce délai d'un mois.", "asks_more_time"),
-    ("Cette prestation n'est pas versée par l'Assurance Maladie : votre demande relève de la caisse d'allocations "
-     "familiales.", "wrong_body"),
-    ("Nous ne gérons pas cette prestation : nous vous invitons à lui adresser directement votre courrier.", "wrong_body"),
-    ("Nous sommes revenus sur notre décision : le versement de votre allocation reprendra le mois prochain.", "withdrawn"),
-    ("Au vu des pièces transmises, nous avons décidé d'annuler la décision de suspension.", "withdrawn"),
-    ("Nous vous prions de trouver ci-joint les pièces demandées.", "complete"),
-    ("Il n'est pas donné suite à votre demande.", "refusal_without_reasons"),
-    ("Nous ne sommes pas tenus de vous communiquer ces éléments.", "refusal_without_reasons"),
-    ("Merci de nous adresser une copie officielle d'identité.", "asks_identity"),
-    ("Nous avons fait suivre votre courrier à la MSA.", "wrong_body"),
-    ("Nous procédons au retrait de la décision du 2 novembre 2026.", "withdrawn"),
-])
-def test_answer_kind_wordings_of_other_layouts(body: str, kind: str) -> None:
-    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
 
 
 @pytest.mark.parametrize("head", [
