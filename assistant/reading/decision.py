@@ -941,25 +941,35 @@ def _doubtful_line(line: str, folded: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _street_words() -> frozenset[str]:
+    """The words an address writes in small letters: patterns.yaml `street_small_words` and the
+    street kinds (without their regex marks: « av\\.? » → « av »)."""
+    return frozenset(patterns()["street_small_words"]) | {re.sub(r"[\\.?]", "", t) for t in patterns()["street_types"]}
+
+
+_ARTICLES = frozenset({"au", "aux", "a", "en", "et", "de", "du", "des", "la", "le", "les"})   # never before a house number
+
+
 def plausible_street(address: str, postcode_last: bool = True) -> bool:
     """Whether the street lines of an address (its parts holding a house number; the body's last
     part, its postcode and city, aside) hold no word in small letters that addresses do not
-    write so (street kinds, patterns.yaml `street_small_words`), and no article before the house
-    number: « 22 avenue de ls Libération », « au 37 rue Pasteur » are OCR slips that no commune
-    check catches. Service lines (« Service médical ») have no number: not read."""
-    allowed = set(patterns()["street_small_words"]) | {re.sub(r"[\\.?]", "", t) for t in patterns()["street_types"]}
+    write so (`_street_words`), and no article before the house number: « 22 avenue de ls
+    Libération », « au 37 rue Pasteur » are OCR slips that no commune check catches. Service
+    lines (« Service médical ») have no number: not read."""
     parts = address.split(", ")
     for part in (parts[:-1] if postcode_last and len(parts) > 1 else parts):
         number = re.search(r"\d", part)
         if not number:
             continue
         for m in re.finditer(r"[^\W\d_][\w'’-]*", part):
-            word = fold(m.group())
             if not m.group().islower():
                 continue
-            if re.split(r"['’]", word)[0] not in allowed and re.split(r"['’]", word)[-1] not in allowed:
+            word = fold(m.group())
+            pieces = re.split(r"['’]", word)
+            if pieces[0] not in _street_words() and pieces[-1] not in _street_words():
                 return False
-            if m.start() < number.start() and word in ("au", "aux", "a", "en", "et", "de", "du", "des", "la", "le", "les"):
+            if m.start() < number.start() and word in _ARTICLES:
                 return False
     return True
 
