@@ -140,12 +140,24 @@ def _text_read(kind: str, text: str) -> dict[str, Any]:
         return {"fields": {}, "error": f"{type(crash).__name__}: {crash}", "wall": 0.0, "cpu": 0.0}
 
 
+# The sets read, training first: (task key, read_corpus.letter's `held_out`, the option giving
+# how many letters, the name in the aims' summary, the title of its report).
+SETS = (
+    ("train", False, "letters", "entraînement", "Modèles d'entraînement (bench/read_corpus.py)"),
+    ("held_out", 1, "held_out", "réservés", "Modèles réservés (bench/read_heldout, jamais utilisés pour régler les règles)"),
+    ("held_out2", 2, "held_out_2", "réservés 2",
+     "Second jeu réservé (bench/read_heldout2, held-out 2, jamais utilisé pour régler les règles)"),
+    ("held_out3", 3, "held_out_3", "réservés 3",
+     "Troisième jeu réservé (bench/read_heldout3, held-out 3, écrit sans voir les règles, jamais utilisé pour les régler)"),
+)
+
+
 def _work(task: tuple[str, int, int]) -> dict[str, Any]:
     """Make one letter, its scan and its photo, and read all three."""
     import read_corpus as rc
 
     which, i, seed = task
-    sample = rc.letter(i, seed, held_out={"train": False, "held_out": 1, "held_out2": 2, "held_out3": 3}[which])
+    sample = rc.letter(i, seed, held_out=next(held for key, held, *_ in SETS if key == which))
     out = {"id": sample.id, "body": sample.body, "kind": sample.kind, "layout": sample.layout, "pages": sample.pages,
            "expected": sample.expected, "ignore": sorted(sample.ignore), "reads": {}}
     out["reads"]["pdf"] = _text_read(sample.kind, sample.text)
@@ -338,13 +350,10 @@ def main() -> None:
 
     memory = peak_memory(args.memory_samples, seed=args.seed) if args.memory_samples else []
     started = time.perf_counter()
-    train_tasks = [("train", i, args.seed) for i in range(args.letters)]
-    held_tasks = [("held_out", i, args.seed) for i in range(args.held_out)]
-    held2_tasks = [("held_out2", i, args.seed) for i in range(args.held_out_2)]
-    held3_tasks = [("held_out3", i, args.seed) for i in range(args.held_out_3)]
-    sizes = {"train": len(train_tasks), "held_out": len(held_tasks), "held_out2": len(held2_tasks), "held_out3": len(held3_tasks)}
+    sizes = {key: getattr(args, option) for key, _, option, *_ in SETS}
     # Interleaved, so that a run stopped by --minutes still has every set in proportion.
-    tasks = sorted(train_tasks + held_tasks + held2_tasks + held3_tasks, key=lambda t: t[1] / max(sizes[t[0]], 1))
+    tasks = sorted(((key, i, args.seed) for key, size in sizes.items() for i in range(size)),
+                   key=lambda t: t[1] / max(sizes[t[0]], 1))
     deadline = started + args.minutes * 60 if args.minutes else None
     results: dict[tuple[str, int, int], dict[str, Any]] = {}
     # Spawned, not forked: the memory measure has already started Typst's threads in this
@@ -364,21 +373,13 @@ def main() -> None:
         for process in workers:  # the reads still under way: our own workers, by their handle
             process.terminate()
     done = [(task, results[task]) for task in tasks if task in results]
-    train = [r for t, r in done if t[0] == "train"]
-    held = [r for t, r in done if t[0] == "held_out"]
-    held2 = [r for t, r in done if t[0] == "held_out2"]
-    held3 = [r for t, r in done if t[0] == "held_out3"]
     shared = _shared() if SHARED.is_dir() else []
 
-    figures = {"entraînement": report("Modèles d'entraînement (bench/read_corpus.py)", train, not args.brief)}
-    if held:
-        figures["réservés"] = report("Modèles réservés (bench/read_heldout, jamais utilisés pour régler les règles)", held, not args.brief)
-    if held2:
-        figures["réservés 2"] = report("Second jeu réservé (bench/read_heldout2, held-out 2, jamais utilisé pour régler les règles)",
-                                       held2, not args.brief)
-    if held3:
-        figures["réservés 3"] = report("Troisième jeu réservé (bench/read_heldout3, held-out 3, écrit sans voir les règles, jamais utilisé pour les régler)",
-                                       held3, not args.brief)
+    figures = {}
+    for key, _, _, name, title in SETS:   # training always; a held-out set when it was read
+        read = [r for t, r in done if t[0] == key]
+        if read or key == "train":
+            figures[name] = report(title, read, not args.brief)
     if shared:
         figures["../shared/letters"] = report("Exemples publics (../shared/letters, champs listés seulement)", shared)
     print("\n=== Mémoire de pointe de `python -m assistant read … --json` (processus enfant, ru_maxrss) ===")
