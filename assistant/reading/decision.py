@@ -17,6 +17,7 @@ from typing import Callable, Optional
 from assistant.law import bodies
 from assistant.law.places import Commune, communes, departement, normalise, resolve
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
+from assistant.reading.names import order as first_name_order
 from assistant.reading.text import (
     AMOUNT, DATE, MONTHS, Hit, Letter, as_number, compiled, cues, fold, parse_amount, parse_date, patterns,
 )
@@ -381,10 +382,12 @@ def _title(name: str) -> str:
     return name.title() if name.isupper() else name
 
 
-# Two names in small letters, no capitals to tell the last name: the first name first, as most
-# letters write it (« Benhamou Brigitte » is read wrong so), unless the letter's greeting names
-# one of them (« Madame Benhamou, »: `_greeted`).
+# Two names in small letters, no capitals to tell the last name: the letter's greeting tells when
+# it names one of them (« Madame Benhamou, »: `_greeted`), else INSEE's first names when only one
+# of the two is a first name (« Benhamou Brigitte »: `names.order`); else the first name first,
+# as most letters write it, a guess (« Martin Laurent »).
 ORDER_UNSURE = 0.86
+ORDER_TOLD = 0.9
 _GREETING = re.compile(r"^(?:madame|monsieur|mademoiselle)\s+(?P<name>[^\W\d][^\d,;:()]{1,40}?)\s*,")
 
 
@@ -495,8 +498,9 @@ def claimant(letter: Letter) -> Found:
     head = letter.lines[i][0]
     out: Found = {}
     split = _split_names(names)
-    if split and split[2] == ORDER_UNSURE and (told := _greeted(letter, split[0], split[1])):
-        split = (*told, 0.9)
+    if split and split[2] == ORDER_UNSURE and \
+            (told := _greeted(letter, split[0], split[1]) or first_name_order(split[0], split[1])):
+        split = (*told, ORDER_TOLD)
     if split:
         out["claimant.first_name"] = _p(split[0], head, split[2] - (0.02 if merged else 0))
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
