@@ -1,6 +1,6 @@
 """Reading letters, measured (issue 21): how many fields a photo or a scan of a letter gives right.
 
-    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--held-out-3 36] [--workers 2] [--seed 2026] [--minutes M]
+    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--held-out-3 36] [--held-out-4 0] [--workers 2] [--seed 2026] [--minutes M]
 
 Invents `--letters` decisions and answer letters (bench/read_corpus.py: four decisions for one
 answer), and reads each three ways through assistant.reading (read_letter for a decision,
@@ -9,7 +9,8 @@ read_answer_letter for an answer): its PDF's text layer (the rules alone), an of
 rotation up to 10°, blur, shadow, low light, JPEG 40–70). Then the held-out layouts
 (bench/read_heldout/, never used to tune the rules) the same way, then the second held-out set
 (bench/read_heldout2/, « held-out 2 », committed before the rules were changed again) apart, the third
-(bench/read_heldout3/, « held-out 3 », written blind to the rules) apart too, and the public examples of
+(bench/read_heldout3/, « held-out 3 », written blind to the rules) apart too, the fourth
+(bench/read_heldout4/, « held-out 4 », blind too, on other bodies and layouts) apart, and the public examples of
 ../shared/letters (their expected.json lists only some fields: only those are scored).
 
 For every expected field: right, wrong, or left unanswered. A proposal for a field the letter
@@ -149,6 +150,8 @@ SETS = (
      "Second jeu réservé (bench/read_heldout2, held-out 2, jamais utilisé pour régler les règles)"),
     ("held_out3", 3, "held_out_3", "réservés 3",
      "Troisième jeu réservé (bench/read_heldout3, held-out 3, écrit sans voir les règles, jamais utilisé pour les régler)"),
+    ("held_out4", 4, "held_out_4", "réservés 4",
+     "Quatrième jeu réservé (bench/read_heldout4, held-out 4, écrit sans voir les règles, jamais utilisé pour les régler)"),
 )
 
 
@@ -341,6 +344,9 @@ def main() -> None:
     parser.add_argument("--held-out", type=int, default=40, help="courriers des modèles réservés (bench/read_heldout)")
     parser.add_argument("--held-out-2", type=int, default=40, help="courriers du second jeu réservé (bench/read_heldout2)")
     parser.add_argument("--held-out-3", type=int, default=36, help="courriers du troisième jeu réservé, écrit sans voir les règles (bench/read_heldout3)")
+    # 0 by default: the fourth set is read only when asked, so that no routine run shows its score
+    parser.add_argument("--held-out-4", type=int, default=0,
+                        help="courriers du quatrième jeu réservé, écrit sans voir les règles (bench/read_heldout4) ; 0 : non lu")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--brief", action="store_true", help="sans le détail par champ et par organisme")

@@ -50,8 +50,9 @@ from typing import Any, Optional, Union
 HELD_OUT = Path(__file__).resolve().parent / "read_heldout"
 HELD_OUT2 = Path(__file__).resolve().parent / "read_heldout2"  # the second set, after the first measure
 HELD_OUT3 = Path(__file__).resolve().parent / "read_heldout3"  # the third, written blind to the rules
-HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3}
-_SET_PREFIX = {1: "h", 2: "k", 3: "t"}  # a sample id's first letter: which set it comes from
+HELD_OUT4 = Path(__file__).resolve().parent / "read_heldout4"  # the fourth, blind too, other bodies and layouts
+HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4}
+_SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q"}  # a sample id's first letter: which set it comes from
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",

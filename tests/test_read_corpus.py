@@ -116,16 +116,19 @@ def test_amina_is_contract_example(corpus):
         "CAF de Loire-Atlantique", "Nantes", "rsa", "suspension")
 
 
-def test_every_third_held_out_layout_renders_and_prints_what_it_expects():
-    """bench/read_heldout3/ (written blind to the rules): one letter of each layout, its own
-    people, valid case-file values, and every expected value in its text (in the set's own
-    date and amount formats)."""
+@pytest.mark.parametrize("number", [3, 4])
+def test_every_blind_held_out_layout_renders_and_prints_what_it_expects(number):
+    """bench/read_heldout3/ and bench/read_heldout4/ (written blind to the rules): one letter of
+    each layout, its own people, valid case-file values, and every expected value in its text
+    (in the set's own date and amount formats)."""
     import yaml
 
-    layouts = yaml.safe_load((rc.HELD_OUT3 / "layouts.yaml").read_text(encoding="utf-8"))
-    people = yaml.safe_load((rc.HELD_OUT3 / "people.yaml").read_text(encoding="utf-8"))
-    sample = rc.letters(len(layouts), seed=7, held_out=3)
-    assert {s.layout for s in sample} == set(layouts) and all(s.id.startswith("t7-") for s in sample)
+    folder = rc.HELD_OUT_SETS[number]
+    layouts = yaml.safe_load((folder / "layouts.yaml").read_text(encoding="utf-8"))
+    people = yaml.safe_load((folder / "people.yaml").read_text(encoding="utf-8"))
+    sample = rc.letters(len(layouts), seed=7, held_out=number)
+    assert {s.layout for s in sample} == set(layouts)
+    assert all(s.id.startswith(f"{rc._SET_PREFIX[number]}7-") for s in sample)
     fields = _dotted(Case)
     for s in sample:
         flat = "".join(s.text.split()).casefold()
