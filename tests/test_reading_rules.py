@@ -17,7 +17,7 @@ from assistant.law import bodies
 from assistant.reading.answer import read_answer
 from assistant.reading.decision import _benefits_in, _one_block_for_two, read_decision
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
-from assistant.reading.text import Letter, compiled, fold, patterns
+from assistant.reading.text import Letter, compiled, fold, patterns, unbreak
 from tests.conftest import SHARED
 
 # The OCR text of ../shared/letters/caf-apl-suspension-scan.png (tesseract -l fra).
@@ -850,6 +850,11 @@ def test_control_and_hearing_wordings(body: str, field: str) -> None:
 @pytest.mark.parametrize("body", [
     "Dans la mesure où vos justificatifs manquent, les conditions fixées par l'article R. 823-10 ne sont pas remplies. "
     "Votre APL est suspendue.",
+    "Le médecin-conseil a estimé que votre arrêt n'était plus médicalement justifié. En application de l'article "
+    "L. 315-1 du code de la sécurité sociale, votre APL est suspendue.",
+    "Les sommes versées du 1er mai au 31 août 2026 ne vous étaient pas dues (article 26 du règlement d'assurance chômage). "
+    "Votre APL est suspendue.",
+    "Au vu de cette évaluation, et en application de l'article R. 823-10, votre APL est suspendue.",
 ])
 def test_reasons_wordings(body: str) -> None:
     assert read_decision(_petit_body(body))["decision.reasons_given"].value is True
@@ -896,9 +901,68 @@ def test_situation_wordings(body: str, situation: str) -> None:
     assert read_decision(text)["situation"].value == situation
 
 
-@pytest.mark.parametrize("line", ["Lille, le 2 nov. 2026", "Le 2 nov. 2026"])
+@pytest.mark.parametrize("line", ["Lille, le 2 nov. 2026", "Le 2 nov. 2026", "Séance de la CDAPH du 2 novembre 2026"])
 def test_decision_date_wordings(line: str) -> None:
     assert read_decision(PETIT_SCAN.replace("Lille, le 2 novembre 2026", line))["decision.date"].value == "2026-11-02"
+
+
+_HEAD = "CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille"
+_SUBJECT = "\n\nObjet : suspension de votre aide personnalisée au logement\nMonsieur,\n"
+
+
+@pytest.mark.parametrize("head, date", [
+    # the subject and the greeting read before the column holding the date, which stands apart
+    ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex" + _SUBJECT + "\nMonsieur Thomas Petit\n21 rue Solférino\n"
+     "59000 Lille\n\nLe 2 novembre 2026\n", "2026-11-02"),
+    # … right under the addressee's postcode line
+    ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex" + _SUBJECT + "\nMonsieur Thomas Petit\n21 rue Solférino\n"
+     "59000 Lille\nLe 2 novembre 2026\n", "2026-11-02"),
+    # … after a label naming the letter's date, among references
+    ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex" + _SUBJECT + "\nNuméro allocataire : 7654321\n"
+     "Date du courrier : 02/11/2026\nRéférence : IND-2026-1\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n",
+     "2026-11-02"),
+    # a sentence of the body ending with a date is not the letter's date line
+    ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex" + _SUBJECT + "\nMonsieur Thomas Petit\n21 rue Solférino\n"
+     "59000 Lille\n\nVotre APL a été contrôlée et le résultat vous a été notifié\nle 2 novembre 2026.\n", None),
+])
+def test_a_date_line_read_after_the_subject(head: str, date: "str | None") -> None:
+    text = PETIT_SCAN.replace("\nObjet : suspension de votre aide personnalisée au logement\nMonsieur,\n", "").replace(
+        _HEAD + "\n\nLille, le 2 novembre 2026", head)
+    found = read_decision(text).get("decision.date")
+    assert (found.value if found else None) == date
+
+
+def test_a_name_given_as_a_label_s_value_is_not_the_addressee() -> None:
+    """« Votre interlocuteur : Mme Marchand » above the addressee's block: the agent, not a
+    second addressee that would leave the block unanswered."""
+    text = PETIT_SCAN.replace("59024 Lille Cedex\n", "59024 Lille Cedex\nVotre interlocuteur : Mme Marchand\n")
+    found = read_decision(text)
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Thomas", "Petit")
+
+
+@pytest.mark.parametrize("closing", ["Nous restons à votre disposition pour tout renseignement.\nLe Directeur",
+                                     "Pour le Président et par délégation,\nla Directrice de l'insertion"])
+def test_other_closings_make_a_letter_read_whole(closing: str) -> None:
+    text = PETIT_SCAN.replace("Nous vous prions d'agréer, Monsieur, nos salutations distinguées.", closing)
+    assert read_decision(text)["decision.algorithm_mentioned"].value is False
+    assert "decision.algorithm_mentioned" not in read_decision(text.replace(closing, "Le Directeur"))
+
+
+def test_the_footer_s_copy_of_the_body_address_with_a_misread_postcode() -> None:
+    """« • » read « + » parts the footer; a copy whose postcode is none of the city's (« 59088 »)
+    is a slip that neither contradicts the letterhead's address nor is read; a copy with
+    another of the city's postcodes contradicts it."""
+    body = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "CAF du Nord\n82 rue Brûle-Maison\n59000 Lille")
+    footer = "\nCAF du Nord + 82 rue Brûle-Maison + {} Lille\n"
+    found = read_decision(body + footer.format("59088"))
+    assert found["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
+    assert "organism.address" not in read_decision(body + footer.format("59800"))
+    head_slip = body.replace("\n82 rue Brûle-Maison\n59000 Lille", " — 82 rue Brûle-Maison — 59008 Lille") + footer.format("59000")
+    assert read_decision(head_slip)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
+
+
+def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
+    assert unbreak("MSA Alpes-de-Haute\ufffeProvence, suspen\ufffesion") == "MSA Alpes-de-Haute-Provence, suspension"
 
 
 @pytest.mark.parametrize("body, kind", [

@@ -53,7 +53,8 @@ def _kinds_in(folded_line: str) -> list[tuple[int, int, str]]:
     return sorted(f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0]) for o in found))
 
 
-_SEPARATOR = re.compile(r"\s+[—–|•·]\s+|\s+-\s+")
+# « • » between the parts of a letterhead or footer is often read « + » by the OCR
+_SEPARATOR = re.compile(r"\s+[—–|•·+]\s+|\s+-\s+")
 
 
 def _header_lines(letter: Letter, end: int) -> list[tuple[str, str]]:
@@ -319,7 +320,10 @@ def _address_agrees(letter: Letter, address: str) -> bool:
         return False
     street = fold(address.split(", ")[0])
     again = [m.group(1) for m in re.finditer(re.escape(street) + r"\W+(?:\w+\W+){0,3}?(?<!cs )(?<!tsa )(?<!bp )(\d{5})(?=\s+[^\W\d])", letter.flat_folded)]
-    return all(code == pm.group("pc") for code in again)
+    # a copy whose postcode is none of the city's is an OCR slip (« 72008 » for « 72000 »), not
+    # another address: only another of the city's own postcodes contradicts this one
+    city, cedex = pm.group("city").strip(), "cedex" in fold(last)
+    return all(code == pm.group("pc") or not place_checked(code, city, cedex) for code in again)
 
 
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
@@ -480,7 +484,8 @@ def claimant(letter: Letter) -> Found:
     blocks = []
     for i, (line, folded) in enumerate(letter.lines):
         m = _TITLE.match(folded) or _TITLE_IN_LINE.search(folded)
-        if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or \
+        # « Votre interlocuteur : Mme Marchand »: a name given as a label's value is the agent's
+        if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or re.search(r":\s*$", folded[:m.start()]) or \
                 re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par)\b",
                           folded[:m.end()]):
             continue
@@ -591,8 +596,11 @@ _DATE_LINE = [
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:edite|envoye|emis|redige)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier|lettre|decision|notification) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
+    # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
+    re.compile(rf"^(?:seance|reunion|deliberation) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
 ]
 _DATE_IN_HEADER = re.compile(rf"(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$|\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
+_LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
 # Only a printed label of receipt: « reçu le » in a sentence is about something else.
 _RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribuee? le|remise? en main propre le)"
                        r"\s*:?\s*(le )?$")
@@ -603,17 +611,28 @@ def dates(letter: Letter) -> Found:
     « Date : 02/11/2026 »); decision.received_on only after a label of receipt."""
     out: Found = {}
     seen: dict[dt.date, str] = {}
-    end = _header_end(letter)
-    for i, (line, folded) in enumerate(letter.lines):
-        found = [m.group("date") for p in _DATE_LINE if (m := p.match(folded))] if i < end else []
-        if not found and (m := _DATE_IN_HEADER.search(folded)) and (i < end or m.group("fait")):
-            found = [m.group("date") or m.group("fait")]
+    # OCR may give the subject and the greeting before the column that holds the date: below
+    # them, a date line counts where it ends its paragraph and begins it or follows an address's
+    # postcode line (a body's sentence that ends « … le 12 mars 2026. » does neither), or after a
+    # label naming the letter's date; and only if the letterhead gave none
+    later: dict[dt.date, str] = {}
+    end, block, lines = _header_end(letter), _blocks(letter), letter.lines
+    apart = [(i + 1 == len(block) or block[i + 1] != b) and
+             (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
+    for i, (line, folded) in enumerate(lines):
+        found = [m.group("date") for p in _DATE_LINE if (m := p.match(folded))] if i < end or apart[i] else []
+        if not found and (m := _LETTER_DATE_LABEL.search(folded)):
+            found = [m.group("date")]
+        signed = False  # « Fait à Lyon, le … » under the signature
+        if not found and (h := _DATE_IN_HEADER.search(folded)) and (i < end or h.group("fait")):
+            found, signed = [h.group("date") or h.group("fait")], bool(h.group("fait"))
         for rest in found:
             d = DATE.match(rest.strip())
             day = parse_date(d) if d and d.end() >= len(rest.strip()) - 2 else None
             if day:
-                seen.setdefault(day, line)
+                (seen if i < end or signed else later).setdefault(day, line)
                 break
+    seen = seen or later
     if len(seen) == 1:
         day, line = next(iter(seen.items()))
         # A letter's date is near the dates it speaks of (the period, the control, the start):
@@ -1012,8 +1031,12 @@ def _lines_of(letter: Letter, evidence: str) -> list[int]:
     said = _flat(evidence)
     out = []
     for i, (line, _) in enumerate(letter.lines):
-        parts = [_flat(p) for p in _SEPARATOR.split(line)] + [_flat(line)]
-        if any(p and (p in said or said in p) for p in parts):
+        whole, parts = _flat(line), [_flat(p) for p in _SEPARATOR.split(line)]
+        if whole in said or any(p and said in p for p in parts + [whole]):
+            out.append(i)
+        elif any(p and p in said for p in parts) and all(p in said for p in parts if re.search(r"\d", p)):
+            # a line sharing only some parts with the evidence (the body's name and street, printed
+            # again with another postcode) is another line, unless all its figures are the evidence's
             out.append(i)
     return out
 
