@@ -254,6 +254,25 @@ def test_a_page_photographed_sideways_is_turned_level_before_the_ocr(scan_png):
     assert abs(ocr._levelling(ocr._ink(tilted))[0]) < 0.5
 
 
+def test_a_sheet_whose_edge_lies_in_a_cast_shadow_is_found_whole():
+    """A hand's shadow over the top of the sheet and the table beside it: the sheet's border
+    under it is faint in grey levels but not in ratio; the shadow's own edge is no border."""
+    from PIL import ImageDraw, ImageFilter
+
+    sheet = [(70, 50), (540, 80), (560, 720), (40, 700)]
+    image = Image.new("L", (620, 800), 110)
+    draw = ImageDraw.Draw(image)
+    draw.polygon(sheet, fill=210)
+    for y in range(140, 640, 40):
+        draw.line([(130, y), (460, y + 6)], fill=40, width=5)
+    shade = Image.new("L", image.size, 0)
+    ImageDraw.Draw(shade).ellipse((-200, -250, 500, 220), fill=255)
+    shade = np.asarray(shade.filter(ImageFilter.GaussianBlur(25)), np.float32) / 255
+    photo = (np.asarray(image, np.float32) * (1 - 0.8 * shade)).astype(np.uint8)
+    corners = ocr._sheet_corners(photo)
+    assert corners is not None and np.abs(corners - np.array(sheet, float)).max() <= 4
+
+
 # --- Read by Tesseract: a handful of pages, each once ----------------------------------------
 
 @pytest.fixture(scope="module")

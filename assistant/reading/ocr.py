@@ -227,10 +227,15 @@ def _sheet_corners(small: np.ndarray) -> Optional[np.ndarray]:
     table or in a shadow), then from a global threshold (works where the outline is blurred);
     None when neither finds a sheet."""
     blurred = _filtered(small, ImageFilter.GaussianBlur(1.4)).astype(np.int16)
-    gradient = np.zeros_like(blurred)   # the change of brightness across 2 pixels, both ways
-    gradient[1:-1, 1:-1] = (np.abs(blurred[1:-1, 2:] - blurred[1:-1, :-2])
-                            + np.abs(blurred[2:, 1:-1] - blurred[:-2, 1:-1]))
-    edges = _extreme((gradient > 20).astype(np.uint8), 5, np.maximum)
+    # The change of brightness across 2 pixels, both ways, in ratio (of the logarithm): a cast
+    # shadow dims the sheet and the table alike, so their border keeps its ratio where its
+    # difference falls (measured in grey levels, the border under a shadow was lost and the
+    # shadow's own edge taken for the sheet's).
+    logarithm = np.log(blurred.astype(np.float32) + SHEET_DARKEST)
+    gradient = np.zeros_like(logarithm)
+    gradient[1:-1, 1:-1] = (np.abs(logarithm[1:-1, 2:] - logarithm[1:-1, :-2])
+                            + np.abs(logarithm[2:, 1:-1] - logarithm[:-2, 1:-1]))
+    edges = _extreme((gradient > SHEET_EDGE).astype(np.uint8), 5, np.maximum)
     bright = _closed((blurred > _otsu(blurred.astype(np.uint8))).astype(np.uint8), 25)
     # The band of strong gradient, widened, lies about 3 pixels outside the sheet's border on
     # each corner's diagonal (measured on the bench's photos): its corners are moved in by as
@@ -251,6 +256,8 @@ def _sheet_corners(small: np.ndarray) -> Optional[np.ndarray]:
 
 
 SHEET_CONTRAST = 0.85   # the background around a photographed sheet: darker than this share of it
+SHEET_EDGE = 0.2        # the sheet's border: brightness changing by this much in log across 2 pixels
+SHEET_DARKEST = 8.0     # added to the grey before its log: a dark table's noise is not an edge
 
 
 def _stands_out(small: np.ndarray, corners: np.ndarray) -> bool:
