@@ -961,6 +961,34 @@ def test_the_footer_s_copy_of_the_body_address_with_a_misread_postcode() -> None
     assert read_decision(head_slip)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
 
 
+def test_amounts_in_a_table_headed_in_euros() -> None:
+    """« Montant (€) » heads the column: « Montant total de la dette  2048,00 » is the amount
+    claimed, « Retenue mensuelle … 52,76 » the monthly withholding; a schedule's rows are neither."""
+    body = ("Les sommes versées en trop constituent une dette au titre de votre aide personnalisée au logement.\n"
+            "Détail Montant (€)\nMontant total de la dette 2048,00\nRetenue mensuelle sur vos prestations 52,76\n\n"
+            "Échéance Retenue (€)\nfévrier 2026 52,76\nmars 2026 52,76")
+    found = read_decision(_petit_body(body))
+    assert (found["context.amount_eur"].value, found["context.withholding_eur"].value) == (2048, 52.76)
+    unheaded = read_decision(_petit_body(body.replace("Montant (€)", "Montant")))
+    assert "context.amount_eur" not in unheaded and "context.withholding_eur" not in unheaded
+
+
+@pytest.mark.parametrize("old, new, field, value", [
+    # a label with its number alone on the next line
+    ("Numéro allocataire : 7654321", "Numéro allocataire :\n7654321", "claimant.file_number", "7654321"),
+    # the date after a column's separator on a letterhead line
+    ("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321", "Numéro allocataire : 7654321 | Le 02.11.2026",
+     "decision.date", "2026-11-02"),
+    ("Lille, le 2 novembre 2026", "Décision de la CDAPH du 2 novembre 2026", "decision.date", "2026-11-02"),
+    # the body's commission named alone between its name and its address
+    ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "MDPH du Nord\nCommission des droits et de l'autonomie des "
+     "personnes handicapées (CDAPH)\n82 rue Brûle-Maison, 59024 Lille Cedex", "organism.address", "82 rue Brûle-Maison, 59024 Lille Cedex"),
+])
+def test_letterhead_shapes(old: str, new: str, field: str, value: str) -> None:
+    assert old in PETIT_SCAN
+    assert read_decision(PETIT_SCAN.replace(old, new))[field].value == value
+
+
 def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
     assert unbreak("MSA Alpes-de-Haute\ufffeProvence, suspen\ufffesion") == "MSA Alpes-de-Haute-Provence, suspension"
 
@@ -1004,6 +1032,9 @@ def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
      "(article L. 821-3 du code de la sécurité sociale).", "refusal_with_reasons"),
     ("Votre courrier a été transmis au service compétent, qui vous répondra directement.", "wrong_body"),
     ("Afin de traiter votre demande, merci de nous adresser une copie de votre titre de séjour.", "asks_identity"),
+    # documents sent and another refused: partial
+    ("Vous trouverez ci-joint la copie de vos déclarations. En revanche, le rapport d'enquête ne peut pas vous être "
+     "transmis.", "partial"),
 ])
 def test_answer_kind_wordings(body: str, kind: str) -> None:
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
@@ -1059,6 +1090,12 @@ def test_a_radiation_is_france_travail_s_sanction_and_elsewhere_an_end_of_rights
                                    "Objet : décision de radiation et de suppression du revenu de remplacement")
     ft = ft.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "France Travail\n3 rue Paul Bert\n59000 Lille")
     assert read_decision(ft)["situation"].value == "sanction"
+    # its « suppression » of the allowance too (L. 5426-2), said in the subject or the body
+    suppressed = _petit_body("En application de l'article L. 5426-2 du code du travail, votre revenu de remplacement est "
+                             "supprimé pour une durée d'un mois.").replace(
+        "Objet : suspension de votre aide personnalisée au logement", "Objet : votre allocation d'aide au retour à l'emploi")
+    suppressed = suppressed.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "France Travail\n3 rue Paul Bert\n59000 Lille")
+    assert read_decision(suppressed)["situation"].value == "sanction"
     caf = _petit_body("Nous procédons à la radiation de votre dossier d'aide personnalisée au logement.")
     caf = caf.replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
     assert read_decision(caf)["situation"].value == "termination"

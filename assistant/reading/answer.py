@@ -36,9 +36,13 @@ def read_answer(text: str) -> dict[str, Proposal]:
     """{"answer.kind": Proposal} when one kind is read with confidence >= CONFIDENCE_THRESHOLD, else {}."""
     letter = Letter(text)
     hits = {kind: hit for kind in patterns()["answers"] if (hit := _cue(letter, kind))}
-    # An answer that refuses part of what was asked is partial, whatever it refuses with.
+    # An answer that refuses part of what was asked is partial, whatever it refuses with; one
+    # that sends documents and refuses another (« ci-joint la copie … ; le rapport ne peut pas
+    # vous être transmis ») too.
     if "partial" in hits and set(hits) <= {"partial", "refusal", "complete"}:
         return _keep(AnswerKind.partial, hits["partial"], 0.85)
+    if set(hits) == {"refusal", "complete"}:
+        return _keep(AnswerKind.partial, hits["refusal"], 0.82)
     if len(hits) != 1:
         return {}
     kind, hit = next(iter(hits.items()))

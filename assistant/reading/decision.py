@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from assistant.law import bodies
 from assistant.law.places import Commune, communes, departement, normalise, resolve
@@ -348,6 +348,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
             # the body's long name under its short one, with the address after it on its line
             # (« MDPH du Gers » then « Maison départementale … — 3 rue … — 32000 Auch »)
             parts = _SEPARATOR.split(line)
+            if not block and len(parts) == 1 and not re.search(r"\d", line):
+                continue  # the long name, or its commission, alone on its line: the address follows
             if block or len(parts) < 3 or not _POSTAL.match(parts[-1].strip()):
                 return None
             return ", ".join(p.strip() for p in parts[1:])
@@ -562,10 +564,13 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     evidence: dict[str, str] = {}
     labels = [(k, r, False) for k, regexes in patterns()["file_number_labels"].items() for r in regexes]
     labels += [(None, r, True) for r in patterns()["file_number_vague_labels"]]
+    # « Numéro de sécurité sociale : » with its number alone on the next line: read as one line
+    lines = letter.lines + [(f"{a} {b}", f"{fa} {fb}") for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])
+                            if fa.endswith(":") and re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) and re.search(r"\d", fb)]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
         value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?![\d ])|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
-        for line, folded in letter.lines:
+        for line, folded in lines:
             for m in value_re.finditer(folded):
                 value = line[m.start("value"):m.end("value")].replace(" ", "").upper()
                 value = re.sub(r"(?<=\d)[OIL](?=\d)", lambda c: c.group().translate(_OCR_DIGITS), value)
@@ -597,7 +602,7 @@ _DATE_LINE = [
     re.compile(rf"^(?:edite|envoye|emis|redige)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier|lettre|decision|notification) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
-    re.compile(rf"^(?:seance|reunion|deliberation) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
 ]
 _DATE_IN_HEADER = re.compile(rf"(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$|\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
@@ -620,7 +625,9 @@ def dates(letter: Letter) -> Found:
     apart = [(i + 1 == len(block) or block[i + 1] != b) and
              (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
     for i, (line, folded) in enumerate(lines):
-        found = [m.group("date") for p in _DATE_LINE if (m := p.match(folded))] if i < end or apart[i] else []
+        # in the letterhead, each part of a line (« N° MSA 15… | Le 09.11.2026 »: columns run together)
+        parts = [folded] + ([p.strip() for p in _SEPARATOR.split(folded)][1:] if i < end else [])
+        found = [m.group("date") for part in parts for p in _DATE_LINE if (m := p.match(part))] if i < end or apart[i] else []
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
         signed = False  # « Fait à Lyon, le … » under the signature
@@ -788,6 +795,23 @@ def situation(letter: Letter, kind: Optional[str]) -> Found:
 
 # --- Amounts ------------------------------------------------------------------------------------
 
+_EURO_HEADING = re.compile(r"\((?:en )?(?:€|euros?|eur)\)|\ben (?:€|euros)$")
+_ROW_AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<dec>\d{2})$")
+
+
+def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
+    """(row's label, amount, line) of a table whose heading says its figures are in euros
+    (« Détail  Montant (€) » then « Montant total de la dette  2048,00 »): the rows right
+    under the heading that end with an amount in cents."""
+    table = False
+    for line, folded in letter.lines:
+        m = _ROW_AMOUNT.search(folded)
+        if table and m:
+            yield folded[:m.start()].strip(), as_number(parse_amount(m)), line
+        else:
+            table = bool(_EURO_HEADING.search(folded)) and not m
+
+
 def amounts(letter: Letter) -> Found:
     """context.amount_eur: the amount in the sentence of the overpayment (« un indu de 1 234,50 € »);
     context.withholding_eur: the amount withheld each month. Two different ones: unanswered."""
@@ -803,10 +827,16 @@ def amounts(letter: Letter) -> Found:
             m = None  # figures just before it (« 2 913, 98 € » misread): a part of a broken amount
         if m and not letter.sentence_has("withholding_cues", hit.start):
             claimed.setdefault(as_number(parse_amount(m)), letter.evidence(hit.start, m.end()))
+    withheld: dict[float | int, str] = {}
+    for label, value, line in _euro_rows(letter):
+        if any(p.search(label) for p in cues("withholding_cues")):
+            if any(p.search(label) for p in cues("monthly")):
+                withheld.setdefault(value, line)
+        elif any(p.search(label) for p in cues("amount_cues")):
+            claimed.setdefault(value, line)
     if len(claimed) == 1:
         value, evidence = next(iter(claimed.items()))
         out["context.amount_eur"] = _p(value, evidence, 0.88)
-    withheld: dict[float | int, str] = {}
     for hit in letter.find("withholding_cues"):
         a, b = letter.sentence_of(hit.start)
         if not letter.any("monthly", (a, b)):
