@@ -577,8 +577,15 @@ Lille, le 2 novembre 2026
 """)
 
 
-def test_columns_read_as_one_line() -> None:
-    found = _values(read_decision(MERGED))
+# the other column's labelled lines alone between the addressee's lines
+MERGED_APART = MERGED.replace("Référence : DOS-2026-4471 21 rue Solférino\nDossier suivi par : Mme Leroy 59000 Lille",
+                              "Référence : DOS-2026-4471\nDate du courrier : 02/11/2026\n21 rue Solférino\n"
+                              "Dossier suivi par : Mme Leroy\n59000 Lille")
+
+
+@pytest.mark.parametrize("text", [MERGED, MERGED_APART], ids=["side by side", "lines apart"])
+def test_columns_read_as_one_line(text: str) -> None:
+    found = _values(read_decision(text))
     assert found["claimant.file_number"] == "7654321"
     assert (found["claimant.first_name"], found["claimant.last_name"]) == ("Thomas", "Petit")
     assert found["claimant.address"] == "21 rue Solférino"

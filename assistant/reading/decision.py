@@ -478,6 +478,15 @@ def _communes_named() -> dict[str, tuple[Commune, ...]]:
     return {name: tuple(cs) for name, cs in out.items()}
 
 
+_LABELLED = re.compile(r"^[^\d:]{2,40}\s?:\s")  # « Dossier suivi par : M. Durand »
+
+
+def _label_only(line: str, folded: str) -> bool:
+    """A line of the other column alone (« Référence : IND-2026-1 »): a label, and no street
+    nor postcode of the addressee's block run into it."""
+    return bool(_LABELLED.match(folded)) and not _street_of(line, folded) and not _POSTAL_IN_LINE.search(line)
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
     block that ends with a postal code line is read; two such blocks leave it unanswered. The
@@ -492,7 +501,14 @@ def claimant(letter: Letter) -> Found:
                           folded[:m.end()]):
             continue
         merged = m.re is _TITLE_IN_LINE and m.start() > 0
-        for j in range(i + 1, min(i + 5, len(letter.lines))):
+        # the other column's labelled lines (« Référence : … ») between the block's lines when
+        # OCR ran the two columns together: not counted among the block's four lines
+        labelled = 0
+        for j in range(i + 1, len(letter.lines)):
+            if merged and _label_only(*letter.lines[j]):
+                labelled += 1
+            if j - i - labelled > 4:
+                break
             pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j][0])
             if not pm and ":" in letter.lines[j][0]:  # a label's column run into the postcode's line
                 pm = _POSTAL_IN_LINE.search(letter.lines[j][0])
@@ -513,6 +529,7 @@ def claimant(letter: Letter) -> Found:
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
     between = letter.lines[i + 1:j]
     if merged:
+        between = [(line, folded) for line, folded in between if not _label_only(line, folded)]
         streets = [_street_of(line, folded) for line, folded in between]
         street = [s for s in streets if s] if len(between) == 1 else []
     else:
