@@ -996,6 +996,16 @@ def test_letterhead_shapes(old: str, new: str, field: str, value: str) -> None:
     assert read_decision(PETIT_SCAN.replace(old, new))[field].value == value
 
 
+@pytest.mark.parametrize("printed, read", [("9147591L", "9147591L"), ("12345678901", "12345678901"),
+                                           ("91475911", None), ("96071024H", None)])
+def test_a_france_travail_identifier_in_another_shape_is_left(printed: str, read: "str | None") -> None:
+    """France Travail's identifier is 7 figures and a letter (or 11 figures): « 91475911 » is
+    « 9147591L » misread, left to the person rather than proposed."""
+    ft = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "France Travail\n3 rue Paul Bert\n59000 Lille")
+    found = read_decision(ft.replace("Numéro allocataire : 7654321", f"Identifiant : {printed}")).get("claimant.file_number")
+    assert (found.value if found else None) == read
+
+
 def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
     assert unbreak("MSA Alpes-de-Haute\ufffeProvence, suspen\ufffesion") == "MSA Alpes-de-Haute-Provence, suspension"
 

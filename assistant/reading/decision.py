@@ -597,6 +597,9 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                 nir_like = value[:1] in "12" and 12 <= len(value) <= 16 and sum(c.isdigit() for c in value) >= len(value) - 2
                 if (nir_like and not nir_key_ok(value)) or (vague and not nir_like):
                     continue
+                shapes = patterns()["file_number_shapes"].get(kind or "", []) if label_kind == kind else []
+                if shapes and not any(re.fullmatch(shape, value) for shape in shapes):
+                    continue
                 ranked.setdefault(rank, set()).add(value)
                 evidence.setdefault(value, line)
     for rank in sorted(ranked):
