@@ -536,6 +536,9 @@ def test_a_street_with_an_ocr_slip_in_small_letters_is_left_to_the_person() -> N
     kept = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino", "21 bis rue de la Paix").replace(
         "82 rue Brûle-Maison", "Service des prestations, 82 rue Brûle-Maison")))
     assert kept["claimant.address"] == "21 bis rue de la Paix" and "organism.address" in kept
+    # a first name whose capital OCR lost is a street's word
+    named = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino", "21 avenue jean Jaurès")))
+    assert named["claimant.address"] == "21 avenue jean Jaurès"
 
 
 def test_the_bodys_and_the_persons_address_read_from_one_block_are_left() -> None:
@@ -1081,6 +1084,12 @@ def test_a_body_address_on_one_line_with_commas_or_dots() -> None:
     for line in ("CAF du Nord, 82 rue Brûle-Maison, 59000 Lille", "CAF du Nord • 82 rue Brûle-Maison • 59000 Lille"):
         text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", line)
         assert read_decision(text)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
+    # a street type with an accent (« allée »), and the footer's copy with a full stop for its comma
+    head = "CAF du Nord, 82 allée Brûle-Maison, 59000 Lille"
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", head)
+    assert read_decision(text)["organism.address"].value == "82 allée Brûle-Maison, 59000 Lille"
+    text = PETIT_SCAN.replace("59024 Lille Cedex", "59000 Lille") + "\nCAF du Nord, 82 rue Brûle-Maison. 59000 Lille\n"
+    assert read_decision(text)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
 
 
 def test_an_overpayment_from_a_recalculation_is_the_overpayment() -> None:

@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Optional
 from assistant.law import bodies
 from assistant.law.places import Commune, communes, departement, normalise, resolve
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
-from assistant.reading.names import order as first_name_order
+from assistant.reading.names import is_first_name, order as first_name_order
 from assistant.reading.text import (
     AMOUNT, DATE, MONTHS, Hit, Letter, as_number, compiled, cues, fold, parse_amount, parse_date, patterns,
 )
@@ -292,7 +292,7 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
     for _, folded in letter.lines:
         for part in _SEPARATOR.split(folded):
             for m in re.finditer(rf"\b({_HOUSE_NUMBER}) ((?:{types})\b.*)$", " ".join(part.split())):
-                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,;—–|-")
+                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,.;—–|-+")
                 same_words = other == rest
                 if (same_words and m.group(1) != number) or \
                         (not same_words and SequenceMatcher(None, other, rest).ratio() >= 0.8) or \
@@ -335,9 +335,13 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(p.strip() for p in parts[1:])
     # on one line with commas: « CAF de l'Ain, 4 rue Aristide Briand, 01000 Bourg-en-Bresse »
-    one = re.match(rf"^[^,\d]+,\s*({_HOUSE_NUMBER} (?:{_street_types()})\b[^,]*),\s*(\d{{5}}\s+[^,\d]+)$", lines[i][0][start:], re.IGNORECASE)
-    if one and _POSTAL.match(one.group(2).strip()):
-        return f"{one.group(1).strip()}, {one.group(2).strip()}"
+    # (matched on the folded line: « allée » is the street type « allee »)
+    one = re.match(rf"^[^,\d]+,\s*({_HOUSE_NUMBER} (?:{_street_types()})\b[^,]*),\s*(\d{{5}}\s+[^,\d]+)$", lines[i][1][start:])
+    if one:
+        line = lines[i][0][start:]
+        street, place = line[one.start(1):one.end(1)].strip(), line[one.start(2):one.end(2)].strip()
+        if _POSTAL.match(place):
+            return f"{street}, {place}"
     block: list[str] = []
     for line, folded in lines[i + 1:i + 5]:
         if _TITLE.match(folded) or DATE.search(folded) or ":" in line:
@@ -1027,9 +1031,9 @@ _ARTICLES = frozenset({"au", "aux", "a", "en", "et", "de", "du", "des", "la", "l
 def plausible_street(address: str, postcode_last: bool = True) -> bool:
     """Whether the street lines of an address (its parts holding a house number; the body's last
     part, its postcode and city, aside) hold no word in small letters that addresses do not
-    write so (`_street_words`), and no article before the house number: « 22 avenue de ls
-    Libération », « au 37 rue Pasteur » are OCR slips that no commune check catches. Service
-    lines (« Service médical ») have no number: not read."""
+    write so (`_street_words`) but a first name whose capital OCR lost, and no article before
+    the house number: « 22 avenue de ls Libération », « au 37 rue Pasteur » are OCR slips that
+    no commune check catches. Service lines (« Service médical ») have no number: not read."""
     parts = address.split(", ")
     for part in (parts[:-1] if postcode_last and len(parts) > 1 else parts):
         number = re.search(r"\d", part)
@@ -1040,7 +1044,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
                 continue
             word = fold(m.group())
             pieces = re.split(r"['’]", word)
-            if pieces[0] not in _street_words() and pieces[-1] not in _street_words():
+            # a person's first name lost its capital (« avenue jean Mermoz »): streets bear them
+            if pieces[0] not in _street_words() and pieces[-1] not in _street_words() and not is_first_name(word):
                 return False
             if m.start() < number.start() and word in _ARTICLES:
                 return False
