@@ -984,8 +984,9 @@ def test_amounts_in_a_table_headed_in_euros() -> None:
 
 
 @pytest.mark.parametrize("old, new, field, value", [
-    # a label with its number alone on the next line
+    # a label with its number alone on the next line; « N° » read « N' »
     ("Numéro allocataire : 7654321", "Numéro allocataire :\n7654321", "claimant.file_number", "7654321"),
+    ("Numéro allocataire : 7654321", "N' de dossier : 7654321", "claimant.file_number", "7654321"),
     # the date after a column's separator on a letterhead line
     ("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321", "Numéro allocataire : 7654321 | Le 02.11.2026",
      "decision.date", "2026-11-02"),
