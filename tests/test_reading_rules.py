@@ -981,6 +981,12 @@ def test_amounts_in_a_table_headed_in_euros() -> None:
     assert (found["context.amount_eur"].value, found["context.withholding_eur"].value) == (2048, 52.76)
     unheaded = read_decision(_petit_body(body.replace("Montant (€)", "Montant")))
     assert "context.amount_eur" not in unheaded and "context.withholding_eur" not in unheaded
+    # the table read column after column: the labels, then the heading and the amounts alone
+    columns = ("Les sommes versées en trop constituent une dette au titre de votre aide personnalisée au logement.\n"
+               "Détail\nMontant total de la dette\nRetenue mensuelle sur vos prestations\nMontant (€)\n2048,00\n52,76\n\n"
+               "Échéance\nfévrier 2026\nmars 2026\nRetenue (€)\n52,76\n52,76")
+    found = read_decision(_petit_body(columns))
+    assert (found["context.amount_eur"].value, found["context.withholding_eur"].value) == (2048, 52.76)
 
 
 @pytest.mark.parametrize("old, new, field, value", [
@@ -991,6 +997,9 @@ def test_amounts_in_a_table_headed_in_euros() -> None:
     ("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321", "Numéro allocataire : 7654321 | Le 02.11.2026",
      "decision.date", "2026-11-02"),
     ("Lille, le 2 novembre 2026", "Décision de la CDAPH du 2 novembre 2026", "decision.date", "2026-11-02"),
+    ("Lille, le 2 novembre 2026", "Décision de la CDAPH du | 2 novembre 2026 |", "decision.date", "2026-11-02"),
+    (_HEAD + "\n\nLille, le 2 novembre 2026", _HEAD.replace("CAF du Nord", "CAF du Nord Date : 02/11/2026"),
+     "decision.date", "2026-11-02"),
     # the body's commission named alone between its name and its address
     ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "MDPH du Nord\nCommission des droits et de l'autonomie des "
      "personnes handicapées (CDAPH)\n82 rue Brûle-Maison, 59024 Lille Cedex", "organism.address", "82 rue Brûle-Maison, 59024 Lille Cedex"),

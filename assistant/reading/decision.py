@@ -649,8 +649,11 @@ def dates(letter: Letter) -> Found:
     apart = [(i + 1 == len(block) or block[i + 1] != b) and
              (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
     for i, (line, folded) in enumerate(lines):
-        # in the letterhead, each part of a line (« N° MSA 15… | Le 09.11.2026 »: columns run together)
-        parts = [folded] + ([p.strip() for p in _SEPARATOR.split(folded)][1:] if i < end else [])
+        # in the letterhead, each part of a line (« N° MSA 15… | Le 09.11.2026 »: columns run
+        # together), the line without a table's bars (« Décision de la CDAPH du | 7 mai 2026 »),
+        # and a date label after another column's words (« France Travail Date : 30/03/2026 »)
+        parts = [folded] + ([p.strip() for p in _SEPARATOR.split(folded)][1:] + [" ".join(folded.replace("|", " ").split())] +
+                            [folded[h.start() + 1:] for h in re.finditer(r"\sdate\s*:", folded)] if i < end else [])
         found = [m.group("date") for part in parts for p in _DATE_LINE if (m := p.match(part))] if i < end or apart[i] else []
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
@@ -826,14 +829,29 @@ _ROW_AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<dec
 def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     """(row's label, amount, line) of a table whose heading says its figures are in euros
     (« Détail  Montant (€) » then « Montant total de la dette  2048,00 »): the rows right
-    under the heading that end with an amount in cents."""
+    under the heading that end with an amount in cents. OCR may read such a table column
+    after column (the labels, then « Montant (€) » and the amounts alone): then the k amounts
+    under the heading go with the k lines before it, in order."""
+    lines = letter.lines
     table = False
-    for line, folded in letter.lines:
+    for i, (line, folded) in enumerate(lines):
         m = _ROW_AMOUNT.search(folded)
         if table and m:
             yield folded[:m.start()].strip(), as_number(parse_amount(m)), line
-        else:
-            table = bool(_EURO_HEADING.search(folded)) and not m
+            continue
+        table = bool(_EURO_HEADING.search(folded)) and not m
+        if table:
+            amounts = []
+            for _, below in lines[i + 1:]:
+                alone = _ROW_AMOUNT.fullmatch(below.strip())
+                if not alone:
+                    break
+                amounts.append(alone)
+            labels = lines[max(0, i - len(amounts)):i]
+            if amounts and len(labels) == len(amounts) and not any(_ROW_AMOUNT.search(f) for _, f in labels):
+                for (label, folded_label), amount in zip(labels, amounts):
+                    yield folded_label, as_number(parse_amount(amount)), f"{label} {amount.group()}"
+                table = False
 
 
 def amounts(letter: Letter) -> Found:
