@@ -1019,6 +1019,14 @@ def test_a_france_travail_identifier_in_another_shape_is_left(printed: str, read
     assert (found.value if found else None) == read
 
 
+def test_a_departement_s_name_with_the_date_s_column_run_into_it() -> None:
+    """« Département du Nord Lille, le 2 novembre 2026 »: the name ends with the département's."""
+    text = PETIT_SCAN.replace("CAF du Nord\n", "Département du Nord Lille, le 2 novembre 2026\n").replace(
+        "\n\nLille, le 2 novembre 2026", "")
+    found = read_decision(text)
+    assert (found["organism.name"].value, found["decision.date"].value) == ("Département du Nord", "2026-11-02")
+
+
 def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
     assert unbreak("MSA Alpes-de-Haute\ufffeProvence, suspen\ufffesion") == "MSA Alpes-de-Haute-Provence, suspension"
 

@@ -141,6 +141,16 @@ def _place_known(kind: str, name: str) -> Optional[bool]:
     return any(fold(name).endswith(fold(place)) for place in _departement_names())
 
 
+def _up_to_place(kind: str, name: str) -> str:
+    """A body named after its département with the next column's word run into it
+    (« Département du Rhône Lyon, 13 mai 2026 »): the name up to the département's name."""
+    words = name.split()
+    for k in range(len(words) - 1, 1, -1):
+        if _place_known(kind, " ".join(words[:k])):
+            return " ".join(words[:k])
+    return name
+
+
 def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
     """(start, name, with a place) of each name of `kind` on a line, but a name that runs into
     the next one (« l'Assurance retraite Carsat Aquitaine ») gives way to it."""
@@ -148,6 +158,8 @@ def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
     out = []
     for n, (a, b) in enumerate(hits):
         name, full = _name_at(line, a, b)
+        if full and _place_known(kind, name) is False:
+            name = _up_to_place(kind, name)
         if n + 1 < len(hits) and hits[n + 1][0] < a + len(name):
             continue
         out.append((a, name, full))
