@@ -254,6 +254,18 @@ def test_a_page_photographed_sideways_is_turned_level_before_the_ocr(scan_png):
     assert abs(ocr._levelling(ocr._ink(tilted))[0]) < 0.5
 
 
+def test_a_page_taller_than_wide_is_never_turned_a_quarter():
+    """A letter stands upright on its sheet: strokes running up and down in a portrait page
+    (a short letter's aligned margins, blur) do not turn it; the same page wider than tall does."""
+    lying = np.full((560, 800), 235, np.uint8)
+    for y in range(60, 260, 28):
+        lying[y:y + 8, 60:740] = 30
+    standing = np.ascontiguousarray(np.rot90(lying))   # 800 × 560, its strokes up and down
+    ink = ocr._ink(standing)
+    assert ocr._levelling(np.ascontiguousarray(np.rot90(ink)))[1] > 1.5 * ocr._levelling(ink)[1]   # sharper turned
+    assert ocr.level(standing).shape == standing.shape
+
+
 def test_a_sheet_whose_edge_lies_in_a_cast_shadow_is_found_whole():
     """A hand's shadow over the top of the sheet and the table beside it: the sheet's border
     under it is faint in grey levels but not in ratio; the shadow's own edge is no border."""

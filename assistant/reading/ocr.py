@@ -371,17 +371,23 @@ def _levelling(ink: np.ndarray) -> tuple[float, float]:
     return float(np.clip(fine, -MAX_SKEW, MAX_SKEW)), sharpness(fine)
 
 
+PORTRAIT = 1.2   # height / width of a page standing upright (A4: 1.41): never turned a quarter
+
+
 def level(grey: np.ndarray) -> np.ndarray:
     """The page turned so that its lines are level: a quarter turn when its lines run up and
     down (a page photographed sideways), then the tilt (up to ±MAX_SKEW) corrected. Whether
-    it is upside down is left to `read_image`."""
+    it is upside down is left to `read_image`. A page taller than wide is never turned: a
+    letter is printed upright on its sheet, and a short one (its lines in the top third) often
+    looked sharper turned, and was then read as nothing."""
     ink = _ink(grey)
     if ink.sum() < 200:
         return grey
     angle, across = _levelling(ink)
-    sideways_angle, sideways = _levelling(np.ascontiguousarray(np.rot90(ink)))
-    if sideways > 1.5 * across:
-        grey, angle = np.ascontiguousarray(np.rot90(grey)), sideways_angle
+    if grey.shape[0] < PORTRAIT * grey.shape[1]:
+        sideways_angle, sideways = _levelling(np.ascontiguousarray(np.rot90(ink)))
+        if sideways > 1.5 * across:
+            grey, angle = np.ascontiguousarray(np.rot90(grey)), sideways_angle
     if abs(angle) < 0.2:
         return grey
     return np.asarray(_image(grey).rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=_edge_fill(grey)))
