@@ -602,7 +602,7 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                             if fa.endswith(":") and re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) and re.search(r"\d", fb)]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
-        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?![\d ])|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
+        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?![\d ])|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
         for line, folded in lines:
             for m in value_re.finditer(folded):
                 value = line[m.start("value"):m.end("value")].replace(" ", "").upper()
