@@ -1021,6 +1021,14 @@ def test_a_france_travail_identifier_in_another_shape_is_left(printed: str, read
     assert (found.value if found else None) == read
 
 
+def test_a_label_in_small_letters_under_the_address_line_is_not_part_of_the_name() -> None:
+    """« identifiant : … » (its capital lost) under « Service … — 82 rue … — 59000 Lille » is
+    a label, not the end of a name cut over two lines."""
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
+                              "CAF du Nord\nService des prestations — 82 rue Brûle-Maison — 59000 Lille\nidentifiant : 7654321")
+    assert read_decision(text)["organism.address"].value.endswith("82 rue Brûle-Maison, 59000 Lille")
+
+
 def test_a_departement_s_name_with_the_date_s_column_run_into_it() -> None:
     """« Département du Nord Lille, le 2 novembre 2026 »: the name ends with the département's."""
     text = PETIT_SCAN.replace("CAF du Nord\n", "Département du Nord Lille, le 2 novembre 2026\n").replace(

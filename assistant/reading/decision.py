@@ -61,7 +61,8 @@ def _header_lines(letter: Letter, end: int) -> list[tuple[str, str]]:
     """The letterhead's lines, a name cut over two lines joined again (« … de la \\n Métropole »)."""
     out: list[tuple[str, str]] = []
     for line, folded in letter.lines[:end]:
-        continued = re.match(r"^[a-z]", line) or re.match(r"^(de|du|des|d')\b[^\d:]{2,40}$", folded)
+        # (a label in small letters, « identifiant : … », is not a name's end)
+        continued = re.match(r"^[a-z][^:]*$", line) or re.match(r"^(de|du|des|d')\b[^\d:]{2,40}$", folded)
         if out and (re.search(r"\b(de|du|des|de la|et de la|d'|l')$", out[-1][1]) or continued):
             out[-1] = (out[-1][0] + " " + line, out[-1][1] + " " + folded)
         else:
