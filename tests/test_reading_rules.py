@@ -994,6 +994,9 @@ def test_amounts_in_a_table_headed_in_euros() -> None:
     ("Numéro allocataire : 7654321", "Numéro allocataire :\n7654321", "claimant.file_number", "7654321"),
     ("Numéro allocataire : 7654321", "N' de dossier : 7654321", "claimant.file_number", "7654321"),
     ("Numéro allocataire : 7654321", "N° allocataire|7654321 |", "claimant.file_number", "7654321"),   # a table's bar
+    # the name printed again after a logo's, misread
+    ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "France Travail France Tevall — Agence de Lille\n"
+     "82 rue Brûle-Maison, 59000 Lille", "organism.name", "France Travail"),
     ("Numéro allocataire : 7654321", "Réf. dossier : RSA-7654321 Gestionnaire : M. Durand", "claimant.file_number", "RSA-7654321"),
     # the date after a column's separator on a letterhead line
     ("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321", "Numéro allocataire : 7654321 | Le 02.11.2026",

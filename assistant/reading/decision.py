@@ -93,7 +93,8 @@ def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
         if not word:
             continue
         bare = fold(word).strip("()")
-        if bare in _NAME_STOPS:
+        # the name printed again, misread (a logo's « France Travail » then « France Tevall »)
+        if bare in _NAME_STOPS or (bare not in _NAME_LINKS and bare in fold(head).split()):
             break
         # a word of one or two small letters is OCR's speck, not a place (but « Côte-d'Or »)
         elided = bool(kept) and kept[-1].endswith(("'", "’"))
