@@ -604,13 +604,19 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                             if fa.endswith(":") and re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) and re.search(r"\d", fb)]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
-        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?![\d ])|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
+        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
         for line, folded in lines:
             for m in value_re.finditer(folded):
                 value = line[m.start("value"):m.end("value")].replace(" ", "").upper()
                 value = re.sub(r"(?<=\d)[OIL](?=\d)", lambda c: c.group().translate(_OCR_DIGITS), value)
                 if sum(c.isdigit() for c in value) < 5 or not re.fullmatch(r"[0-9A-Z]+([/-][0-9A-Z]+)*", value):
                     continue
+                # a social-security number printed in groups with the next column's figures run
+                # into it (« 2 98 02 77 815 294 26 68 RUE DES ÉCOLES »): its first 15 figures
+                spaced = line[m.start("value"):m.end("value")]
+                if len(value) > 16 and " " in spaced and value.isdigit() and nir_key_ok(value[:15]) and \
+                        re.sub(r"\s", "", spaced.rsplit(" ", 1)[0]) == value[:15]:
+                    value = value[:15]
                 # a social-security number, or one with a figure lost or added by the OCR
                 nir_like = value[:1] in "12" and 12 <= len(value) <= 16 and sum(c.isdigit() for c in value) >= len(value) - 2
                 if (nir_like and not nir_key_ok(value)) or (vague and not nir_like):
