@@ -1035,6 +1035,15 @@ def test_a_label_in_small_letters_under_the_address_line_is_not_part_of_the_name
     assert read_decision(text)["organism.address"].value.endswith("82 rue Brûle-Maison, 59000 Lille")
 
 
+def test_a_body_named_only_in_a_number_s_label_gives_its_kind_not_its_name() -> None:
+    """The letterhead not read, « N° MSA : … » left: the kind is MSA, but « MSA » alone is not
+    the name of one of its 35 caisses."""
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "82 rue Brûle-Maison\n").replace(
+        "Numéro allocataire : 7654321", "N° MSA : 7654321").replace("directeur de la Caf", "directeur")
+    found = read_decision(text)
+    assert found["organism.kind"].value == "msa" and "organism.name" not in found
+
+
 def test_a_departement_s_name_with_the_date_s_column_run_into_it() -> None:
     """« Département du Nord Lille, le 2 novembre 2026 »: the name ends with the département's."""
     text = PETIT_SCAN.replace("CAF du Nord\n", "Département du Nord Lille, le 2 novembre 2026\n").replace(

@@ -143,6 +143,9 @@ def _place_known(kind: str, name: str) -> Optional[bool]:
     return any(fold(name).endswith(fold(place)) for place in _departement_names())
 
 
+_NUMBER_LABEL = re.compile(r"\b(?:n[o0°*'.]{1,2}|numero|identifiant)\s*$")
+
+
 def _up_to_place(kind: str, name: str) -> str:
     """A body named after its département with the next column's word run into it
     (« Département du Rhône Lyon, 13 mai 2026 »): the name up to the département's name."""
@@ -156,7 +159,8 @@ def _up_to_place(kind: str, name: str) -> str:
 def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
     """(start, name, with a place) of each name of `kind` on a line, but a name that runs into
     the next one (« l'Assurance retraite Carsat Aquitaine ») gives way to it."""
-    hits = [(a, b) for a, b, k in _kinds_in(folded) if k == kind]
+    # « N° MSA : … », « Numéro CAF » label a number: not the body's name
+    hits = [(a, b) for a, b, k in _kinds_in(folded) if k == kind and not _NUMBER_LABEL.search(folded[:a])]
     out = []
     for n, (a, b) in enumerate(hits):
         name, full = _name_at(line, a, b)
@@ -215,6 +219,8 @@ def organism(letter: Letter) -> Found:
     if not any(identifies(full, name, address) for full, address, _, _, name, *_ in names):
         names += footer
     if not names:
+        if hits and "organism.kind" not in out:  # named only in a label (« N° MSA : … »)
+            out["organism.kind"] = _p(kind, lines[hits[0][0]][0], confidence)
         return out
     full, _, _, _, name, address, evidence = max(names)
     # The letterhead's address misread (« 39008 » for « 39000 »), the footer's may be read whole.
