@@ -1006,6 +1006,7 @@ def test_amounts_in_a_table_headed_in_euros() -> None:
      "decision.date", "2026-11-02"),
     ("Lille, le 2 novembre 2026", "Décision de la CDAPH du 2 novembre 2026", "decision.date", "2026-11-02"),
     ("Lille, le 2 novembre 2026", "Décision de la CDAPH du | 2 novembre 2026 |", "decision.date", "2026-11-02"),
+    ("Lille, le 2 novembre 2026", "Émis le 2 nov. 2026 59000 Lille", "decision.date", "2026-11-02"),   # a postcode run after
     (_HEAD + "\n\nLille, le 2 novembre 2026", _HEAD.replace("CAF du Nord", "CAF du Nord Date : 02/11/2026"),
      "decision.date", "2026-11-02"),
     # the body's commission named alone between its name and its address

@@ -688,7 +688,11 @@ def dates(letter: Letter) -> Found:
             found, signed = [h.group("date") or h.group("fait")], bool(h.group("fait"))
         for rest in found:
             d = DATE.match(rest.strip())
-            day = parse_date(d) if d and d.end() >= len(rest.strip()) - 2 else None
+            # the date ends its line, or the addressee's postcode line runs after it in the
+            # letterhead (« Émis le 14 avr. 2026 48500 La Tieule »: two columns on one line)
+            after = rest.strip()[d.end():] if d else ""
+            ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip())))
+            day = parse_date(d) if d and ends else None
             if day:
                 (seen if i < end or signed else later).setdefault(day, line)
                 break
