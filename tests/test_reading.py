@@ -266,6 +266,26 @@ def test_a_page_taller_than_wide_is_never_turned_a_quarter():
     assert ocr.level(standing).shape == standing.shape
 
 
+def test_tesseract_gets_the_blurred_strokes_of_a_photo_sharpened(monkeypatch):
+    """A phone's blur runs a figure's strokes together (a dotted zero read 8): the page handed
+    to Tesseract has steeper edges than the cleaned photo."""
+    from PIL import ImageFilter
+
+    page = Image.new("L", (300, 400), 235)
+    for y in range(60, 340, 20):
+        page.paste(40, (40, y, 260, y + 4))
+    blurred = np.asarray(page.filter(ImageFilter.GaussianBlur(1.4)))
+    seen: list[np.ndarray] = []
+    monkeypatch.setattr(ocr, "tesseract", lambda image, psm=3: seen.append(image) or ocr.PageText("mot " * 40, 40))
+    ocr.read_image(Image.fromarray(blurred))
+    cleaned = ocr.normalise(ocr.light_on_dark(ocr.level(ocr.straighten(blurred))))
+
+    def steepest(grey: np.ndarray) -> int:
+        return int(np.abs(np.diff(grey.astype(np.int16), axis=0)).max())
+
+    assert len(seen) == 1 and steepest(seen[0]) > 1.3 * steepest(cleaned)
+
+
 def test_a_sheet_whose_edge_lies_in_a_cast_shadow_is_found_whole():
     """A hand's shadow over the top of the sheet and the table beside it: the sheet's border
     under it is faint in grey levels but not in ratio; the shadow's own edge is no border."""

