@@ -15,7 +15,7 @@ import pytest
 from assistant.casefiles.followup import AnswerKind
 from assistant.law import bodies
 from assistant.reading.answer import read_answer
-from assistant.reading.decision import _benefits_in, _one_block_for_two, read_decision
+from assistant.reading.decision import _benefits_in, _one_block_for_two, plausible_street, read_decision
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
 from assistant.reading.text import Letter, compiled, fold, patterns, unbreak
 from tests.conftest import SHARED
@@ -1043,6 +1043,25 @@ def test_a_body_named_only_in_a_number_s_label_gives_its_kind_not_its_name() -> 
         "Numéro allocataire : 7654321", "N° MSA : 7654321").replace("directeur de la Caf", "directeur")
     found = read_decision(text)
     assert found["organism.kind"].value == "msa" and "organism.name" not in found
+
+
+def test_a_body_address_with_the_addressee_s_run_into_it_is_left() -> None:
+    """« 82 rue Brûle-Maison, 59000 Lille 21 rue Solférino, 59000 Lille »: two postcodes, two
+    blocks read as one; a CEDEX address's « CS 10017 » is not a second postcode."""
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
+                              "CAF du Nord\n82 rue Brûle-Maison\n59000 Lille 15 chemin Vert, 59000 Lille")
+    assert "organism.address" not in read_decision(text)
+    assert plausible_street("300 route de Vannes - CS 10017, 44035 NANTES CEDEX 1")
+
+
+@pytest.mark.parametrize("logo, name", [("France Travail", "France Travail"), ("MSA", None), ("Carsat", None)])
+def test_a_bare_name_is_the_name_only_of_a_single_body(logo: str, name: "str | None") -> None:
+    """A logo's bare « MSA » or « Carsat » does not say which regional caisse wrote: unnamed;
+    « France Travail » is one body's whole name."""
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", logo).replace(
+        "directeur de la Caf", "directeur")
+    found = read_decision(text).get("organism.name")
+    assert (found.value if found else None) == name
 
 
 def test_a_departement_s_name_with_the_date_s_column_run_into_it() -> None:

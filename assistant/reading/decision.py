@@ -236,7 +236,7 @@ def organism(letter: Letter) -> Found:
         # spelling of the name is not known
         logo = name.split(" ", 1)[0].islower()
         out["organism.name"] = _p(name, evidence, 0.78 if logo else min(confidence, 0.9) if hits else 0.85)
-    elif not full and not others and fold(name) == generic:
+    elif not full and not others and fold(name) == generic and kind in patterns()["bare_name_kinds"]:
         out["organism.name"] = _p(name, evidence, 0.85)
     if not any(addresses):
         addresses = [_address_apart(letter, name)]
@@ -1081,8 +1081,11 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
     part, its postcode and city, aside) hold no word in small letters that addresses do not
     write so (`_street_words`) but a first name whose capital OCR lost, and no article before
     the house number: « 22 avenue de ls Libération », « au 37 rue Pasteur » are OCR slips that
-    no commune check catches. Service lines (« Service médical ») have no number: not read."""
+    no commune check catches; nor two postcodes (two blocks run together). Service lines
+    (« Service médical ») have no number: not read."""
     parts = address.split(", ")
+    if len(re.findall(r"(?<![\d])(?<!cs )(?<!bp )(?<!tsa )\d{5}(?=\s+[^\W\d])", fold(address))) > 1:
+        return False   # two postcodes: two blocks read as one
     for part in (parts[:-1] if postcode_last and len(parts) > 1 else parts):
         number = re.search(r"\d", part)
         if not number:
