@@ -828,6 +828,7 @@ def _petit_body(body: str) -> str:
     "Votre dossier a été retenu par un contrôle automatisé. Votre APL est suspendue.",
     "Un croisement avec vos déclarations a été effectué. Votre APL est suspendue.",
     "Un échange d'informations avec la DGFiP a été effectué. Votre APL est suspendue.",
+    "Vos ressources sont rapprochées, par un traitement informatique automatisé, des revenus déclarés. Votre APL est suspendue.",
 ])
 def test_algorithm_and_data_matching_wordings(body: str) -> None:
     """An exchange of data with the DGFiP, a cross-check of files, an automated check: the
@@ -852,6 +853,9 @@ def test_algorithm_and_data_matching_wordings(body: str) -> None:
     ("Vous n'avez pas répondu à notre courrier du 3 octobre 2026. Votre APL est suspendue.", "context.heard_before"),
     ("Vous avez été mis en mesure de présenter des observations. Votre APL est suspendue.", "context.heard_before"),
     ("Notre lettre préalable du 3 octobre 2026 vous annonçait cette mesure. Votre APL est suspendue.", "context.heard_before"),
+    ("Au cours du contrôle de vos droits, nous avons examiné vos déclarations. Votre APL est suspendue.", "context.after_control"),
+    ("Le 22 juin 2026, nos services ont contrôlé l'utilisation de l'aide. Votre APL est suspendue.", "context.after_control"),
+    ("Ce contrôle de cohérence avec vos revenus déclarés aux impôts a été fait. Votre APL est suspendue.", "context.after_control"),
 ])
 def test_control_and_hearing_wordings(body: str, field: str) -> None:
     assert read_decision(_petit_body(body))[field].value is True
@@ -865,6 +869,10 @@ def test_control_and_hearing_wordings(body: str, field: str) -> None:
     "Les sommes versées du 1er mai au 31 août 2026 ne vous étaient pas dues (article 26 du règlement d'assurance chômage). "
     "Votre APL est suspendue.",
     "Au vu de cette évaluation, et en application de l'article R. 823-10, votre APL est suspendue.",
+    "Vos ressources dépassent le plafond fixé à l'article R. 823-10. Votre APL est suspendue.",
+    "Il en ressort que vos revenus sont plus élevés. Les conditions prévues par le code de la construction et de "
+    "l'habitation ne sont donc pas remplies : votre APL est suspendue.",
+    "Ce contrôle a fait apparaître un écart de ressources ; conformément à l'article R. 823-10, votre APL est suspendue.",
 ])
 def test_reasons_wordings(body: str) -> None:
     assert read_decision(_petit_body(body))["decision.reasons_given"].value is True
@@ -905,6 +913,7 @@ def test_a_payment_done_automatically_is_not_a_misread_algorithm() -> None:
     ("Le paiement de l'aide personnalisée au logement est mis en suspens.", "suspension"),
     ("Votre demande d'aide personnalisée au logement est déclarée irrecevable.", "refusal"),
     ("La condition d'ouverture du droit n'est donc pas remplie pour l'aide personnalisée au logement.", "refusal"),
+    ("La part de l'aide personnalisée au logement qui n'a pas été employée doit être reversée.", "overpayment"),
 ])
 def test_situation_wordings(body: str, situation: str) -> None:
     text = _petit_body(body).replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre dossier")
@@ -1007,6 +1016,12 @@ def test_amounts_in_a_table_headed_in_euros() -> None:
     ("Lille, le 2 novembre 2026", "Décision de la CDAPH du 2 novembre 2026", "decision.date", "2026-11-02"),
     ("Lille, le 2 novembre 2026", "Décision de la CDAPH du | 2 novembre 2026 |", "decision.date", "2026-11-02"),
     ("Lille, le 2 novembre 2026", "Émis le 2 nov. 2026 59000 Lille", "decision.date", "2026-11-02"),   # a postcode run after
+    ("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321", "Numéro allocataire : 7654321 Le 2 nov. 2026",
+     "decision.date", "2026-11-02"),
+    ("Numéro allocataire : 7654321", "Dossier PCH n° D648739 Instructeur : Mme Marchand", "claimant.file_number", "D648739"),
+    ("Numéro allocataire : 7654321", "Dossier RSA : 325164 REF-2026-56130", "claimant.file_number", "325164"),
+    ("CAF du Nord\n82 rue Brûle-Maison", "Carsat Nord-Picardie\nAssurance retraite — Direction des retraites\n82 rue Brûle-Maison",
+     "organism.address", "82 rue Brûle-Maison, 59024 Lille Cedex"),
     (_HEAD + "\n\nLille, le 2 novembre 2026", _HEAD.replace("CAF du Nord", "CAF du Nord Date : 02/11/2026"),
      "decision.date", "2026-11-02"),
     # the body's commission named alone between its name and its address
@@ -1064,6 +1079,21 @@ def test_a_bare_name_is_the_name_only_of_a_single_body(logo: str, name: "str | N
     assert (found.value if found else None) == name
 
 
+def test_a_collectivite_exercising_a_departement_s_powers_is_named() -> None:
+    """« Collectivité européenne d'Alsace »: its name holds its place (rsa_authorities.yaml)."""
+    text = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
+                              "Collectivité européenne d'Alsace Direction de l'insertion\n82 rue Brûle-Maison · 67000 Strasbourg")
+    assert read_decision(text)["organism.name"].value == "Collectivité européenne d'Alsace"
+
+
+def test_an_amount_given_in_the_next_sentence_and_a_date_signed_at_the_foot() -> None:
+    body = ("La part de l'aide personnalisée au logement qui n'a pas été employée doit être reversée. "
+            "Elle s'élève à 2 010,80 euros.")
+    text = _petit_body(body).replace("Lille, le 2 novembre 2026\n", "") + "\nFait à Lille, le 3 novembre 2026\n"
+    found = read_decision(text)
+    assert (found["context.amount_eur"].value, found["decision.date"].value) == (2010.8, "2026-11-03")
+
+
 def test_a_departement_s_name_with_the_date_s_column_run_into_it() -> None:
     """« Département du Nord Lille, le 2 novembre 2026 »: the name ends with the département's."""
     text = PETIT_SCAN.replace("CAF du Nord\n", "Département du Nord Lille, le 2 novembre 2026\n").replace(
@@ -1115,6 +1145,9 @@ def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
      "(article L. 821-3 du code de la sécurité sociale).", "refusal_with_reasons"),
     ("Votre courrier a été transmis au service compétent, qui vous répondra directement.", "wrong_body"),
     ("Afin de traiter votre demande, merci de nous adresser une copie de votre titre de séjour.", "asks_identity"),
+    ("Vous trouverez joints à ce courrier : la copie de la décision et le détail du calcul.", "complete"),
+    ("Le Département n'attribue pas cette prestation et ne détient pas votre dossier : nous avons transmis ce jour "
+     "votre courrier à la caisse, qui vous répondra.", "wrong_body"),
     # documents sent and another refused: partial
     ("Vous trouverez ci-joint la copie de vos déclarations. En revanche, le rapport d'enquête ne peut pas vous être "
      "transmis.", "partial"),

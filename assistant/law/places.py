@@ -207,6 +207,13 @@ def _in_force(rules: list, dep: str, lyon: bool, on) -> Optional[dict]:
     return None  # not yet, or no longer (after `until`): the default
 
 
+def powers_bodies() -> frozenset[str]:
+    """The own names of the collectivités that exercise, or exercised, a département's powers
+    (rsa_authorities.yaml `powers`: « Métropole de Lyon », « Collectivité européenne d'Alsace »…):
+    a letter's sender named so names its place in its name."""
+    return frozenset(value["body"] for rule in _authorities()["powers"] for value in rule["values"])
+
+
 def powers_holder(postal_code: str, city: str, on, commune_code: Optional[str] = None) -> Optional[Authority]:
     """The collectivité exercising the département's powers for this address on the date `on`
     (rsa_authorities.yaml `powers`), or the conseil départemental of its département; None

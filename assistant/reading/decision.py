@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Callable, Iterator, Optional
 
 from assistant.law import bodies
-from assistant.law.places import Commune, communes, departement, normalise, resolve
+from assistant.law.places import Commune, communes, departement, normalise, powers_bodies, resolve
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
 from assistant.reading.names import is_first_name, order as first_name_order
 from assistant.reading.text import (
@@ -140,7 +140,7 @@ def _place_known(kind: str, name: str) -> Optional[bool]:
     département's « de » form (an OCR slip in it does not); None for the others."""
     if "{of}" not in bodies.organism(kind)["generic"]:
         return None
-    return any(fold(name).endswith(fold(place)) for place in _departement_names())
+    return any(fold(name).endswith(fold(place)) for place in _departement_names() | powers_bodies())
 
 
 _NUMBER_LABEL = re.compile(r"\b(?:n[o0°*'.]{1,2}|numero|identifiant)\s*$")
@@ -166,6 +166,8 @@ def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
         name, full = _name_at(line, a, b)
         if full and _place_known(kind, name) is False:
             name = _up_to_place(kind, name)
+        # « Collectivité européenne d'Alsace », « Métropole de Lyon »: a whole name with its place
+        full = full or fold(name) in {fold(body) for body in powers_bodies()}
         if n + 1 < len(hits) and hits[n + 1][0] < a + len(name):
             continue
         out.append((a, name, full))
@@ -372,8 +374,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
             # the body's long name under its short one, with the address after it on its line
             # (« MDPH du Gers » then « Maison départementale … — 3 rue … — 32000 Auch »)
             parts = _SEPARATOR.split(line)
-            if not block and len(parts) == 1 and not re.search(r"\d", line):
-                continue  # the long name, or its commission, alone on its line: the address follows
+            if not block and not re.search(r"\d", line):
+                continue  # the long name, its commission or service, alone on its line: the address follows
             if block or len(parts) < 3 or not _POSTAL.match(parts[-1].strip()):
                 return None
             return ", ".join(p.strip() for p in parts[1:])
@@ -654,7 +656,7 @@ _DATE_LINE = [
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
     re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
 ]
-_DATE_IN_HEADER = re.compile(rf"(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$|\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
+_DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
 # Only a printed label of receipt: « reçu le » in a sentence is about something else.
 _RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribuee? le|remise? en main propre le)"
@@ -677,9 +679,10 @@ def dates(letter: Letter) -> Found:
     for i, (line, folded) in enumerate(lines):
         # in the letterhead, each part of a line (« N° MSA 15… | Le 09.11.2026 »: columns run
         # together), the line without a table's bars (« Décision de la CDAPH du | 7 mai 2026 »),
-        # and a date label after another column's words (« France Travail Date : 30/03/2026 »)
+        # and a date label or « Le … » after another column's words (« France Travail Date : 30/03/2026 »,
+        # « N° d'immatriculation : 2981… Le 26 oct. 2026 »)
         parts = [folded] + ([p.strip() for p in _SEPARATOR.split(folded)][1:] + [" ".join(folded.replace("|", " ").split())] +
-                            [folded[h.start() + 1:] for h in re.finditer(r"\sdate\s*:", folded)] if i < end else [])
+                            [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er))", folded)] if i < end else [])
         found = [m.group("date") for part in parts for p in _DATE_LINE if (m := p.match(part))] if i < end or apart[i] else []
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
@@ -884,6 +887,11 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
                 table = False
 
 
+# the next sentence giving the amount of the one before (« Elle s'élève à … », « Ce montant est de … »)
+_REFERS_BACK = re.compile(r"(elle|il|celle-ci|celui-ci|cette somme|ce montant|la somme|le montant)( totale?| due?)? "
+                          r"(s'eleve|s'elevent|est de|represente|atteint)\b")
+
+
 def amounts(letter: Letter) -> Found:
     """context.amount_eur: the amount in the sentence of the overpayment (« un indu de 1 234,50 € »);
     context.withholding_eur: the amount withheld each month. Two different ones: unanswered."""
@@ -895,6 +903,10 @@ def amounts(letter: Letter) -> Found:
         if not m:  # « une somme de 312,40 € vous a été versée en trop »: the sentence's only amount, before
             before = list(AMOUNT.finditer(letter.flat_folded, a, b))
             m = before[0] if len(before) == 1 else None
+        if not m and b < len(letter.flat_folded):  # « … doit être reversée. Elle s'élève à 2 010,80 euros. »
+            c, d = letter.sentence_of(b + 1)
+            if _REFERS_BACK.match(letter.flat_folded[c:d].lstrip()):
+                m = AMOUNT.search(letter.flat_folded, c, d)
         if m and re.search(r"\d[\s,.]*$", letter.flat_folded[max(a, m.start() - 4):m.start()]):
             m = None  # figures just before it (« 2 913, 98 € » misread): a part of a broken amount
         if m and not letter.sentence_has("withholding_cues", hit.start):
