@@ -663,6 +663,16 @@ _RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere pres
                        r"\s*:?\s*(le )?$")
 
 
+def _header_parts(folded: str) -> list[str]:
+    """A letterhead line and the pieces of it where a date line may begin: each part between
+    separators (« N° MSA 15… | Le 09.11.2026 »: columns run together), the line without a
+    table's bars (« Décision de la CDAPH du | 7 mai 2026 »), and from a date label or « Le … »
+    after another column's words (« France Travail Date : 30/03/2026 », « N° d'immatriculation :
+    2981… Le 26 oct. 2026 »)."""
+    return [folded] + [p.strip() for p in _SEPARATOR.split(folded)][1:] + [" ".join(folded.replace("|", " ").split())] + \
+        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er))", folded)]
+
+
 def dates(letter: Letter) -> Found:
     """decision.date: the date on the letter's own date line (« Lille, le 2 novembre 2026 »,
     « Date : 02/11/2026 »); decision.received_on only after a label of receipt."""
@@ -677,12 +687,7 @@ def dates(letter: Letter) -> Found:
     apart = [(i + 1 == len(block) or block[i + 1] != b) and
              (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
     for i, (line, folded) in enumerate(lines):
-        # in the letterhead, each part of a line (« N° MSA 15… | Le 09.11.2026 »: columns run
-        # together), the line without a table's bars (« Décision de la CDAPH du | 7 mai 2026 »),
-        # and a date label or « Le … » after another column's words (« France Travail Date : 30/03/2026 »,
-        # « N° d'immatriculation : 2981… Le 26 oct. 2026 »)
-        parts = [folded] + ([p.strip() for p in _SEPARATOR.split(folded)][1:] + [" ".join(folded.replace("|", " ").split())] +
-                            [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er))", folded)] if i < end else [])
+        parts = _header_parts(folded) if i < end else [folded]
         found = [m.group("date") for part in parts for p in _DATE_LINE if (m := p.match(part))] if i < end or apart[i] else []
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
