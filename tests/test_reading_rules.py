@@ -1006,6 +1006,9 @@ def test_amounts_in_a_table_headed_in_euros() -> None:
     # a social-security number in groups, the next column's house number run into it
     ("Numéro allocataire : 7654321", "N° de sécurité sociale : 1 79 01 49 258 750 56 68 RUE DES ÉCOLES",
      "claimant.file_number", "179014925875056"),
+    # the registered-letter mention run after a logo's bare name is not its place
+    ("CAF du Nord\n82", "l'Assurance Maladie Lettre recommandée avec avis de réception\nCPAM du Nord\n82",
+     "organism.name", "CPAM du Nord"),
     # the name printed again after a logo's, misread
     ("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex", "France Travail France Tevall — Agence de Lille\n"
      "82 rue Brûle-Maison, 59000 Lille", "organism.name", "France Travail"),

@@ -79,7 +79,8 @@ def _dedouble(name: str) -> str:
 
 _NAME_LINKS = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "sur", "en", "pays"}
 _NAME_STOPS = {"dossier", "service", "direction", "agence", "site", "pole", "reference", "votre", "vos", "madame",
-               "monsieur", "date", "objet", "numero", "identifiant", "tel", "telephone", "courriel"}
+               "monsieur", "date", "objet", "numero", "identifiant", "tel", "telephone", "courriel",
+               "lettre", "courrier", "recommandee", "recommande", "avis"}   # « … Lettre recommandée avec avis … »
 
 
 def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
