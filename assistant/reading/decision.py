@@ -136,12 +136,26 @@ def _article_case(name: str) -> str:
     return re.sub(r"\b(de|à) (La|Le|Les|L')(\s?[A-ZÀ-Ý][\w-]*)", lower, name)
 
 
+@lru_cache(maxsize=1)
+def _powers_names() -> frozenset[str]:
+    """The folded own names of the collectivités exercising a département's powers
+    (places.powers_bodies: « metropole de lyon », « collectivite europeenne d'alsace »…)."""
+    return frozenset(fold(body) for body in powers_bodies())
+
+
+@lru_cache(maxsize=1)
+def _place_endings() -> tuple[str, ...]:
+    """What a body named after its place ends with, folded: a département's name or a
+    collectivité's own name."""
+    return tuple(sorted({fold(place) for place in _departement_names()} | _powers_names()))
+
+
 def _place_known(kind: str, name: str) -> Optional[bool]:
     """For a body named after its département (« CAF {of} »): whether the name ends with a
     département's « de » form (an OCR slip in it does not); None for the others."""
     if "{of}" not in bodies.organism(kind)["generic"]:
         return None
-    return any(fold(name).endswith(fold(place)) for place in _departement_names() | powers_bodies())
+    return fold(name).endswith(_place_endings())
 
 
 _NUMBER_LABEL = re.compile(r"\b(?:n[o0°*'.]{1,2}|numero|identifiant)\s*$")
@@ -168,7 +182,7 @@ def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
         if full and _place_known(kind, name) is False:
             name = _up_to_place(kind, name)
         # « Collectivité européenne d'Alsace », « Métropole de Lyon »: a whole name with its place
-        full = full or fold(name) in {fold(body) for body in powers_bodies()}
+        full = full or fold(name) in _powers_names()
         if n + 1 < len(hits) and hits[n + 1][0] < a + len(name):
             continue
         out.append((a, name, full))
