@@ -241,9 +241,32 @@ def next_screen(page) -> None:
     screen_ready(page)
 
 
-def choose(page, question: str, option: str) -> None:
-    page.get_by_role("radiogroup", name=question, exact=True).get_by_text(option, exact=True).click()
+# A changed widget value asks the server for a run. On a loaded machine the frontend may send
+# it more than QUIET_MS after the click, and the server may answer more than 2 s after it: then
+# `settle` alone saw a quiet page and returned before the run, and the question that run reveals
+# was not there yet (a walk failed in CI so). An action that changes a value waits for its
+# message to leave, then for the server's first answer to it, then settles.
+SENT_SINCE = "(since) => window.mdaActivity.sent > since"
+ANSWERED_SINCE = "(since) => window.mdaActivity.received > since"
+RUN_MS = 60_000
+
+
+def act(page, action, changes: bool = True) -> None:
+    """Do `action`; when it `changes` a value, wait for the run it asks for, then settle."""
+    tracked = changes and page.evaluate("() => !!window.mdaActivity")
+    since = page.evaluate("() => performance.now()") if tracked else 0
+    action()
+    if tracked:
+        page.wait_for_function(SENT_SINCE, arg=since, timeout=RUN_MS)
+        sent = page.evaluate("() => window.mdaActivity.sent")
+        page.wait_for_function(ANSWERED_SINCE, arg=sent, timeout=RUN_MS)
     settle(page)
+
+
+def choose(page, question: str, option: str) -> None:
+    group = page.get_by_role("radiogroup", name=question, exact=True)
+    picked = group.get_by_role("radio", name=option, exact=True).is_checked()
+    act(page, group.get_by_text(option, exact=True).click, changes=not picked)
 
 
 def type_date(page, label: str, day: dt.date) -> None:
@@ -253,9 +276,8 @@ def type_date(page, label: str, day: dt.date) -> None:
 
 def fill(page, label: str, value: str) -> None:
     box = page.get_by_label(label, exact=True)
-    box.fill(value)
-    box.press("Tab")
-    settle(page)
+    changes = box.input_value() != value
+    act(page, lambda: (box.fill(value), box.press("Tab")), changes=changes)
 
 
 def shoot(page, name: str, readme_name: str | None = None) -> None:
