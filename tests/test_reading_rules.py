@@ -807,6 +807,20 @@ def test_every_body_name_and_benefit_name_of_the_registry_is_read() -> None:
         assert list(_benefits_in(Letter(f"Objet : fin de votre {name}"))) == [benefit], benefit
 
 
+@pytest.mark.parametrize("named, expected", [
+    ("Objet : suspension de votre pension d'invalidité", "autre"),
+    ("Objet : révision de votre rente accident du travail", "autre"),
+    ("Objet : suspension de votre pension d'invalidité et de vos indemnités journalières", None),
+    ("Objet : fin de votre prestation", None),
+])
+def test_a_benefit_the_registry_files_under_autre_is_read_autre(named: str, expected: str | None) -> None:
+    """Invalidity and work-accident pensions have no id of their own (bodies.yaml: `autre`): a
+    letter naming one, and no other benefit, is read `autre`; with another, nothing is proposed."""
+    letter = f"CPAM de la Sarthe\n2 place de la République\n72000 Le Mans\n\nLe Mans, le 2 novembre 2026\n{named}\n"
+    found = read_decision(letter).get("benefit")
+    assert (found.value if found else None) == expected
+
+
 def test_folding_keeps_places() -> None:
     text = "Numéro n0S ler octobre Électricité 2O26"
     assert len(fold(text)) == len(text)

@@ -790,6 +790,10 @@ def _benefits_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict
         if matches:
             m = min(matches, key=lambda m: m.start())
             found[benefit_id] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
+    others = [m for r in patterns()["benefits_under_autre"] for m in [compiled(r).search(letter.flat_folded, lo, hi)] if m]
+    if others:
+        m = min(others, key=lambda m: m.start())
+        found["autre"] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
     return found
 
 
