@@ -363,9 +363,17 @@ def _address_agrees(letter: Letter, address: str) -> bool:
     return all(code == pm.group("pc") or not place_checked(code, city, cedex) for code in again)
 
 
+# A footer's website, e-mail or phone number after the body's address, matched on the folded line.
+_CONTACT_TAIL = re.compile(r"\s+[—–|•·+-]\s+(?:www\.|https?:|[\w.-]+\.(?:fr|com|org)\b|[\w.-]+@|"
+                           r"(?:tel(?:ephone)?\.?\s*:?\s*)?\d[\d .]{3,13}$).*$")
+
+
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
     """The body's address: after its name on the same line (« CAF du Nord — 8 quai … — 59000
     Lille »), or on the lines under it down to the postal code (at most four)."""
+    # « … — 16000 Angoulême — francetravail.fr — 3949 »: the website and phone after the address
+    cut = _CONTACT_TAIL.search(lines[i][1], start)
+    lines = lines[:i] + [tuple(text[:cut.start()] for text in lines[i])] + lines[i + 1:] if cut else lines
     # « CAF du Gard — 8 rue …, 30000 Nîmes »: a comma before the postcode parts it too
     first, *rest = _SEPARATOR.split(lines[i][0][start:])
     parts = [first] + [p for part in rest for p in re.split(r",\s*(?=\d{5}\s)", part)]
@@ -379,6 +387,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         street, place = line[one.start(1):one.end(1)].strip(), line[one.start(2):one.end(2)].strip()
         if _POSTAL.match(place):
             return f"{street}, {place}"
+    if _TITLE_IN_LINE.search(lines[i][1][start:]):
+        return None  # « CAF de l'Ariège   Monsieur Yacine Caradec »: the lines under are the addressee's
     block: list[str] = []
     for line, folded in lines[i + 1:i + 5]:
         if _TITLE.match(folded) or DATE.search(folded) or ":" in line:
@@ -1020,7 +1030,12 @@ def reasons(letter: Letter) -> Found:
     fuzzy = fuzzy or any(p.search(letter.flat_folded[max(0, h.start - 60):h.start]) for h in letter.find("legal_ground")
                          if letter.sentence_has("not_grounds", h.start) and not letter.sentence_has("privacy", h.start)
                          for p in cues("ground_intro"))
-    if not ground and not qualified and not fuzzy and letter.complete:
+    # No text cited, but the rule applied stated in words (« n'est due qu'au parent qui élève
+    # seul son enfant », « dépasse le plafond applicable »): whether that states the
+    # considérations de droit (CRPA L. 211-5) is the person's to judge, not a « no » to read.
+    # Facts alone, with no rule, are not the legal ground: the « no » stands.
+    in_words, _ = _outside(letter, "rule_in_words", ("not_grounds", "privacy"))
+    if not ground and not qualified and not fuzzy and not in_words and letter.complete:
         return {"decision.reasons_given": _p(False, f"{READ_WHOLE} aucun texte de loi cité comme fondement de la décision.", 0.85)}
     return {}
 

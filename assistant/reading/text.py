@@ -67,6 +67,8 @@ _OCR_MENDS = (
     (re.compile(r"(?<=\d)[o](?=\d)"), "0"),                                  # « 2o26 »
     (re.compile(r"(?<=\d)[li|](?=\d)"), "1"),                                # « 2l »
     (re.compile(rf"\b[li|]er(?=\s+(?:{_MONTH})\b)"), "1er"),                 # « ler octobre »
+    # an elision printed without its apostrophe (a mainframe's capitals: « PRIME D ACTIVITE »)
+    (re.compile(r"(?:(?<=(?<![\w'])[cdjlns])|(?<=(?<![\w'])qu)) (?=[aeiouyh]\w)"), "'"),
 )
 
 
