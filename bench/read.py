@@ -20,7 +20,8 @@ is counted in « wrong » and shown apart as « en trop ». Values (dates, amoun
 names) are counted apart from yes/no answers; a « no » is expected only where the letter's text
 supports it (bench/read_corpus.py). Names and cities compare without case, an organism's name
 also without its article (« CAF de la Loire-Atlantique » = « CAF de Loire-Atlantique ») or
-abbreviation, its address with or without a service's line before the street, file numbers
+abbreviation, its address with or without a service's line before the street (the person's with or without
+the complement's lines: apartment, building, residence), file numbers
 without spaces, amounts to the cent.
 
 Time per page is the wall time of the read in its worker (and the CPU time of the worker and
@@ -83,6 +84,9 @@ def _organism(name: str) -> str:
     return re.sub(r" (de la|de l'|du|des|de|d') ?", " de ", text).replace("  ", " ")
 
 
+_COMPLEMENT = re.compile(r"(appartement|appt|apt|batiment|bat|residence|escalier|esc|etage|porte|chez|lieu dit|immeuble)\b")
+
+
 def same(field: str, expected: Any, proposed: Any) -> bool:
     """Whether a proposed value is the expected one, as a person checking it would judge."""
     if isinstance(expected, bool) or isinstance(proposed, bool):
@@ -100,6 +104,11 @@ def same(field: str, expected: Any, proposed: Any) -> bool:
         return _organism(proposed) == _organism(expected)
     if field.endswith("address"):  # a service's line before the street is part of the address
         got, want = _fold(str(proposed).replace(",", " ")), _fold(str(expected).replace(",", " "))
+        if field == "claimant.address" and got != want:
+            # the complement's lines before the street (« Appartement 34, Résidence Les Glycines,
+            # 20 bis rue du Moulin »): the whole postal address, as fair as the street alone
+            *before, street = [_fold(part, accents=False) for part in str(proposed).split(",")]
+            return street == _fold(expected, accents=False) and bool(before) and all(_COMPLEMENT.match(part) for part in before)
         return got == want or (field == "organism.address" and got.endswith(" " + want))
     return _fold(proposed) == _fold(expected)
 

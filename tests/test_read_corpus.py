@@ -215,3 +215,21 @@ def test_scan_is_grayscale_at_office_resolution_and_slightly_skewed(corpus):
     assert image.size == (round(595 * p.dpi / 72), round(842 * p.dpi / 72)) or abs(image.size[0] - 8.27 * p.dpi) < 3
     clean = rc._page_image(letter.pdf, 0, p.dpi, gray=True).astype(np.float32)
     assert 1 < np.abs(np.asarray(image, dtype=np.float32) - clean).mean() < 40  # noisy, still a page
+
+
+@pytest.mark.parametrize("proposed, right", [
+    ("20 bis rue du Moulin", True),
+    ("Appartement 34 - Escalier C, Résidence Les Glycines, 20 bis rue du Moulin", True),
+    ("Bât. B, 20 bis rue du Moulin", True),
+    ("Xx, 20 bis rue du Moulin", False),
+    ("20 bis rue du Moulin, À, ;", False),
+    ("20 bis rue du Mouiin", False),
+])
+def test_the_bench_counts_the_addressee_s_complement_lines_as_part_of_the_address(proposed: str, right: bool) -> None:
+    """The bench's judge (bench/read.py `same`): the complement's lines before the street
+    (apartment, building, residence) make the whole postal address, as fair as the street alone;
+    anything else before or after it is wrong."""
+    spec = importlib.util.spec_from_file_location("read_bench", ROOT / "bench" / "read.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.same("claimant.address", "20 bis rue du Moulin", proposed) is right
