@@ -1168,6 +1168,11 @@ def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
     # documents sent and another refused: partial
     ("Vous trouverez ci-joint la copie de vos déclarations. En revanche, le rapport d'enquête ne peut pas vous être "
      "transmis.", "partial"),
+    # the data kept for the person alone is the reason for the identity document, not a refusal
+    ("Votre dossier contient des informations que nous ne pouvons transmettre qu'à vous-même. Merci de nous adresser "
+     "une copie de votre pièce d'identité.", "asks_identity"),
+    ("Après réexamen, l'erreur venait de nos services. Nous avons donc retiré la décision qui vous réclamait ce "
+     "trop-perçu.", "withdrawn"),
 ])
 def test_answer_kind_wordings(body: str, kind: str) -> None:
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind

@@ -16,11 +16,12 @@ FIELD = "answer.kind"
 
 
 def _cue(letter: Letter, kind: str) -> Hit | None:
-    """The first cue of `kind`; a refusal said on a condition (« … qu'après vérification de votre
-    identité ») is not one: it says what the body waits for."""
+    """The first cue of `kind`; a refusal or a restriction said on a condition (« … qu'après
+    vérification de votre identité », « que nous ne pouvons transmettre qu'à vous-même ») is not
+    one: it says what the body waits for."""
     found = sorted({(m.start(), m.end()) for regex in patterns()["answers"][kind]
                     for m in compiled(regex).finditer(letter.flat_folded)})
-    if kind == "refusal":
+    if kind in ("refusal", "partial"):
         found = [f for f in found if not letter.sentence_has("answer_conditional", f[0])]
     return Hit(found[0][0], found[0][1], letter.evidence(*found[0])) if found else None
 
