@@ -1379,3 +1379,18 @@ def test_a_footer_address_followed_by_a_website_or_a_phone_is_read(footer: str) 
               "Foix, le 18 novembre 2026\nObjet : votre aide au logement\nMonsieur,\nTexte.\n"
               "Nous vous prions de recevoir, Monsieur, nos salutations distinguées.\n" + footer)
     assert read_decision(letter)["organism.address"].value == "3 rue Paul Bert, 09000 Foix"
+
+
+@pytest.mark.parametrize("head, foot", [
+    ("Le 13 janvier 2026 Numéro d'allocataire : 7948066", ""),       # another column's label after the date
+    ("Émis le\n13 janvier 2026", ""),                                 # the label alone, the date under it
+    ("", "Le responsable du service\nLe mardi 13 janvier 2026\nNotre référence\nREF-2026-84742"),  # a side column read last
+])
+def test_a_letter_date_in_a_column(head: str, foot: str) -> None:
+    """The letter's date printed in a column of labels, or in a side column OCR reads after the
+    signature: read. A date in a sentence of the body is not the letter's date."""
+    letter = ("CAF de la Dordogne\n1 place du Général Leclerc\n24000 Périgueux\n" + (head + "\n" if head else "") +
+              "Monsieur Jean Abdallah\n97 quai des Rosiers\n24610 Saint-Méard-de-Gurçon\n"
+              "Objet : fin de votre droit\nMonsieur,\nLe 21 novembre 2025, un contrôleur s'est rendu chez vous.\n"
+              "Veuillez agréer, Monsieur, nos salutations distinguées.\n" + foot)
+    assert read_decision(letter)["decision.date"].value == "2026-01-13"

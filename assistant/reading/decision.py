@@ -683,6 +683,12 @@ _DATE_LINE = [
 ]
 _DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
+# A letterhead's date label alone on its line, the date on the next one.
+_DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|"
+                               r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
+_LE_DATE = _DATE_LINE[2]
+# Another column's label run after the date: « Numéro d'allocataire : », « Réf. : ».
+_LABEL_AFTER = re.compile(r"^\s+[^\W\d][^:\d]{1,40}:")
 # Only a printed label of receipt: « reçu le » in a sentence is about something else.
 _RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribuee? le|remise? en main propre le)"
                        r"\s*:?\s*(le )?$")
@@ -719,15 +725,23 @@ def dates(letter: Letter) -> Found:
         signed = False  # « Fait à Lyon, le … » under the signature
         if not found and (h := _DATE_IN_HEADER.search(folded)) and (i < end or h.group("fait")):
             found, signed = [h.group("date") or h.group("fait")], bool(h.group("fait"))
+        if not found and i and i < end and _DATE_LABEL_ALONE.match(lines[i - 1][1]):
+            found = [folded]  # « Émis le » then, on the next line, « 2 avril 2026 » (a column of labels)
+        # « Le jeudi 2 avril 2026 » alone on its line, with its capital: a side column's date line,
+        # wherever OCR put the column
+        alone = not found and line.lstrip().startswith("Le ") and (m := _LE_DATE.match(folded.strip())) is not None
+        if alone:
+            found = [m.group("date")]
         for rest in found:
             d = DATE.match(rest.strip())
             # the date ends its line, or the addressee's postcode line runs after it in the
-            # letterhead (« Émis le 14 avr. 2026 48500 La Tieule »: two columns on one line)
+            # letterhead (« Émis le 14 avr. 2026 48500 La Tieule »: two columns on one line), or
+            # another column's label (« Le 13 janvier 2026 Numéro d'allocataire : 7948066 »)
             after = rest.strip()[d.end():] if d else ""
-            ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip())))
+            ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip()) or _LABEL_AFTER.match(after)))
             day = parse_date(d) if d and ends else None
             if day:
-                (seen if i < end or signed else later).setdefault(day, line)
+                (seen if (i < end and not alone) or signed else later).setdefault(day, line)
                 break
     seen = seen or later
     if len(seen) == 1:
