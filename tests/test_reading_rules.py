@@ -670,6 +670,12 @@ def test_an_amount_with_a_point_before_its_cents() -> None:
     assert _values(read_decision(thousands))["context.amount_eur"] == 1234
 
 
+@pytest.mark.parametrize("printed, value", [("EUR 1234,50", 1234.5), ("EUR 1.234,50", 1234.5), ("€ 1 234,50", 1234.5)])
+def test_an_amount_with_its_currency_first(printed: str, value: float) -> None:
+    """Some systems print the currency first (« Montant du trop-perçu EUR 920,22 »)."""
+    assert _values(read_decision(MSA_OVERPAYMENT.replace("1 234,50 €", printed)))["context.amount_eur"] == value
+
+
 def test_body_name_printed_twice_differently_is_left_unanswered() -> None:
     footer = PETIT_SCAN + "\nCAF du Nard — 82 rue Brûle-Maison — 59024 Lille Cedex\n"
     found = read_decision(footer)

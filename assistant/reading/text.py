@@ -28,9 +28,10 @@ _MONTH = "|".join([*MONTHS, *MONTHS_SHORT])
 DATE = re.compile(rf"\b(?P<d>[0-3]?\d|1er)\s+(?P<m>{_MONTH})\.?\s+(?P<y>(?:19|20)\d\d)\b"
                   rf"|\b(?P<nd>[0-3]?\d)[/.-](?P<nm>[01]?\d)[/.-](?P<ny>(?:19|20)\d\d)\b")
 # « 1 234,50 € », « 1234.50 euros » (a point before two figures and the currency: cents),
-# « 1.234 € », « 80 EUR ».
+# « 1.234 € », « 80 EUR »; the currency first, as some systems print it: « EUR 920,22 ».
 AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+)(?:(?:,|\.(?=\d\d\s?(?:€|euros?\b|eur\b)))(?P<dec>\d{1,2}))?"
-                    r"\s?(?:€|euros?\b|eur\b)")
+                    r"\s?(?:€|euros?\b|eur\b)"
+                    r"|(?:\beur|€) ?(?P<pint>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<pdec>\d{2})(?!\d|[,.]\d)")
 EVIDENCE_MAX = 160
 
 
@@ -107,8 +108,11 @@ def parse_date(match: re.Match[str]) -> Optional[dt.date]:
 
 
 def parse_amount(match: re.Match[str]) -> Decimal:
-    whole = re.sub(r"[ .]", "", match.group("int"))
-    return Decimal(f"{whole}.{(match.group('dec') or '0').ljust(2, '0')}")
+    """An AMOUNT (or a table row's amount) as a Decimal, whichever side its currency is on."""
+    prefixed = "pint" in match.re.groupindex and match.group("pint") is not None
+    whole = re.sub(r"[ .]", "", match.group("pint") if prefixed else match.group("int"))
+    cents = match.group("pdec") if prefixed else match.group("dec")
+    return Decimal(f"{whole}.{(cents or '0').ljust(2, '0')}")
 
 
 def as_number(amount: Decimal) -> float | int:
