@@ -1400,3 +1400,26 @@ def test_a_letter_date_in_a_column(head: str, foot: str) -> None:
               "Objet : fin de votre droit\nMonsieur,\nLe 21 novembre 2025, un contrôleur s'est rendu chez vous.\n"
               "Veuillez agréer, Monsieur, nos salutations distinguées.\n" + foot)
     assert read_decision(letter)["decision.date"].value == "2026-01-13"
+
+
+@pytest.mark.parametrize("block, address", [
+    ("Département du Pas-de-Calais\nService RSA\nBP 30417\n62008 ARRAS CEDEX", "Service RSA, BP 30417, 62008 ARRAS CEDEX"),
+    ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais · 2 rue Ferdinand Buisson · 62000 Arras · "
+     "Accueil du lundi au vendredi, 9 h – 12 h 30", "2 rue Ferdinand Buisson, 62000 Arras"),
+    ("Département du Pas-de-Calais | 2 rue Ferdinand Buisson | 62000 Arras pasdecalais.fr", "2 rue Ferdinand Buisson, 62000 Arras"),
+])
+def test_a_body_address_with_a_postal_box_only_or_opening_hours_after_it(block: str, address: str) -> None:
+    """A postal box with no street is the body's address; opening hours or a website printed
+    after the city are not part of it."""
+    letter = RSA_NOTICE.replace("Département du Pas-de-Calais\nService RSA\nBP 30417\n62008 ARRAS CEDEX", block)
+    assert read_decision(letter)["organism.address"].value == address
+
+
+@pytest.mark.parametrize("body, field, value", [
+    ("Vos ressources dépassent le plafond. Nous ne pouvons donc pas vous attribuer l'allocation.", "situation", "refusal"),
+    ("Au cours de l'entretien, vous avez pu donner vos explications.", "context.heard_before", True),
+    ("Le service du contrôle médical a examiné votre situation le 18 février 2026.", "context.after_control", True),
+])
+def test_fifth_set_wordings(body: str, field: str, value: object) -> None:
+    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    assert read_decision(letter)[field].value == value

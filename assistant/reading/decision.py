@@ -322,7 +322,8 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
     types = _street_types()
     own = next((m for line in lines if (m := re.match(rf"(?:({_HOUSE_NUMBER}) )?((?:{types})\b.*)$", _flat(line)))), None)
     if not own:
-        return False
+        # a postal box with no street (« BP 30417 » then « 62008 ARRAS CEDEX »): the box is the address
+        return bool(lines) and re.fullmatch(r"(?:bp|cs|tsa) ?\d{3,6}", _flat(lines[-1])) is not None
     number, rest = own.groups()
     if number is None:
         return True
@@ -363,9 +364,11 @@ def _address_agrees(letter: Letter, address: str) -> bool:
     return all(code == pm.group("pc") or not place_checked(code, city, cedex) for code in again)
 
 
-# A footer's website, e-mail or phone number after the body's address, matched on the folded line.
-_CONTACT_TAIL = re.compile(r"\s+[—–|•·+-]\s+(?:www\.|https?:|[\w.-]+\.(?:fr|com|org)\b|[\w.-]+@|"
-                           r"(?:tel(?:ephone)?\.?\s*:?\s*)?\d[\d .]{3,13}$).*$")
+# A footer's website, e-mail, phone number or opening hours after the body's address, matched on
+# the folded line; a website may follow the city with a space only (« 24000 Périgueux caf.fr »).
+_CONTACT_TAIL = re.compile(r"(?:\s+[—–|•·+-]\s+(?:www\.|https?:|[\w.-]+\.(?:fr|com|org)\b|[\w.-]+@|"
+                           r"(?:tel(?:ephone)?\.?\s*:?\s*)?\d[\d .]{3,13}$|accueil\b|horaires?\b|ouvert)"
+                           r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b).*$")
 
 
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
