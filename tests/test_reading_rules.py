@@ -1423,3 +1423,11 @@ def test_a_body_address_with_a_postal_box_only_or_opening_hours_after_it(block: 
 def test_fifth_set_wordings(body: str, field: str, value: object) -> None:
     letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
     assert read_decision(letter)[field].value == value
+
+
+def test_a_benefit_s_name_inside_a_body_s_name_is_not_the_benefit() -> None:
+    """« versée par la caisse d'allocations familiales » names the CAF, not the allocations
+    familiales: the letter's one benefit is the AEEH."""
+    letter = Letter("Objet : notification\nRejet de l'allocation d'éducation de l'enfant handicapé (AEEH).\n"
+                    "L'allocation est versée par la caisse d’allocations familiales lorsqu'elle est accordée.")
+    assert list(_benefits_in(letter)) == ["aeeh"]

@@ -812,7 +812,9 @@ def _benefits_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict
     lo, hi = span or (0, len(letter.flat))
     found: dict[str, Hit] = {}
     for benefit_id, (folded, acronyms) in _benefit_names().items():
-        matches = [m for r in folded for m in [r.search(letter.flat_folded, lo, hi)] if m]
+        # « caisse d'allocations familiales » names a body, not the benefit
+        matches = [m for r in folded for m in r.finditer(letter.flat_folded, lo, hi)
+                   if not letter.flat_folded[max(0, m.start() - 10):m.start()].endswith(("caisse d'", "caisses d'"))][:1]
         matches += [m for r in acronyms for m in [r.search(letter.flat, lo, hi)] if m]
         if matches:
             m = min(matches, key=lambda m: m.start())
