@@ -1407,6 +1407,9 @@ def test_a_letter_date_in_a_column(head: str, foot: str) -> None:
     ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais · 2 rue Ferdinand Buisson · 62000 Arras · "
      "Accueil du lundi au vendredi, 9 h – 12 h 30", "2 rue Ferdinand Buisson, 62000 Arras"),
     ("Département du Pas-de-Calais | 2 rue Ferdinand Buisson | 62000 Arras pasdecalais.fr", "2 rue Ferdinand Buisson, 62000 Arras"),
+    # a footer's « · » read « : » by OCR
+    ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais : 2 rue Ferdinand Buisson : 62000 Arras : "
+     "Accueil du lundi au vendredi", "2 rue Ferdinand Buisson, 62000 Arras"),
 ])
 def test_a_body_address_with_a_postal_box_only_or_opening_hours_after_it(block: str, address: str) -> None:
     """A postal box with no street is the body's address; opening hours or a website printed

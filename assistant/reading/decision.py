@@ -330,7 +330,7 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
     for _, folded in letter.lines:
         for part in _SEPARATOR.split(folded):
             for m in re.finditer(rf"\b({_HOUSE_NUMBER}) ((?:{types})\b.*)$", " ".join(part.split())):
-                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,.;—–|-+")
+                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,.;:—–|-+")
                 same_words = other == rest
                 if (same_words and m.group(1) != number) or \
                         (not same_words and SequenceMatcher(None, other, rest).ratio() >= 0.8) or \
@@ -366,7 +366,7 @@ def _address_agrees(letter: Letter, address: str) -> bool:
 
 # A footer's website, e-mail, phone number or opening hours after the body's address, matched on
 # the folded line; a website may follow the city with a space only (« 24000 Périgueux caf.fr »).
-_CONTACT_TAIL = re.compile(r"(?:\s+[—–|•·+-]\s+(?:www\.|https?:|[\w.-]+\.(?:fr|com|org)\b|[\w.-]+@|"
+_CONTACT_TAIL = re.compile(r"(?:\s+[—–|•·+:-]\s+(?:www\.|https?:|[\w.-]+\.(?:fr|com|org)\b|[\w.-]+@|"
                            r"(?:tel(?:ephone)?\.?\s*:?\s*)?\d[\d .]{3,13}$|accueil\b|horaires?\b|ouvert)"
                            r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b).*$")
 
@@ -377,8 +377,11 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     # « … — 16000 Angoulême — francetravail.fr — 3949 »: the website and phone after the address
     cut = _CONTACT_TAIL.search(lines[i][1], start)
     lines = lines[:i] + [tuple(text[:cut.start()] for text in lines[i])] + lines[i + 1:] if cut else lines
-    # « CAF du Gard — 8 rue …, 30000 Nîmes »: a comma before the postcode parts it too
+    # « CAF du Gard — 8 rue …, 30000 Nîmes »: a comma before the postcode parts it too; OCR may
+    # read a footer's « · » as « : », which parts it when it does so twice or more
     first, *rest = _SEPARATOR.split(lines[i][0][start:])
+    if not rest and lines[i][0][start:].count(" : ") >= 2:
+        first, *rest = lines[i][0][start:].split(" : ")
     parts = [first] + [p for part in rest for p in re.split(r",\s*(?=\d{5}\s)", part)]
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(p.strip() for p in parts[1:])
