@@ -1434,3 +1434,12 @@ def test_a_benefit_s_name_inside_a_body_s_name_is_not_the_benefit() -> None:
     letter = Letter("Objet : notification\nRejet de l'allocation d'éducation de l'enfant handicapé (AEEH).\n"
                     "L'allocation est versée par la caisse d’allocations familiales lorsqu'elle est accordée.")
     assert list(_benefits_in(letter)) == ["aeeh"]
+
+
+def test_a_number_under_its_label_in_a_column_of_labels() -> None:
+    """« Votre numéro de sécurité sociale » ending its line, no colon, the number on the next
+    one (a side column of labels): read, its key checked."""
+    letter = ("Carsat Midi-Pyrénées\n22 avenue de la Libération\n32000 Auch Votre numéro de sécurité sociale\n"
+              "1 63 07 88 319 061 03\nMonsieur Octave ÉTIENNE\n94 bis avenue de la Paix\n32200 Juilles\n")
+    assert read_decision(letter)["claimant.file_number"].value == "163078831906103"
+    assert "claimant.file_number" not in read_decision(letter.replace("061 03", "061 04"))

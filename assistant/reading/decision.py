@@ -638,9 +638,12 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     evidence: dict[str, str] = {}
     labels = [(k, r, False) for k, regexes in patterns()["file_number_labels"].items() for r in regexes]
     labels += [(None, r, True) for r in patterns()["file_number_vague_labels"]]
-    # « Numéro de sécurité sociale : » with its number alone on the next line: read as one line
+    # « Numéro de sécurité sociale : » (or a label ending its line without a colon, a column of
+    # labels) with its number alone on the next line: read as one line
+    label_ends = [compiled(r + r"\s*$") for _, r, _ in labels]
     lines = letter.lines + [(f"{a} {b}", f"{fa} {fb}") for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])
-                            if fa.endswith(":") and re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) and re.search(r"\d", fb)]
+                            if re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) and re.search(r"\d", fb)
+                            and (fa.endswith(":") or any(r.search(fa) for r in label_ends))]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
         value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
