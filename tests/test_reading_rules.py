@@ -1391,6 +1391,7 @@ def test_a_footer_address_followed_by_a_website_or_a_phone_is_read(footer: str) 
     ("Le 13 janvier 2026 Numéro d'allocataire : 7948066", ""),       # another column's label after the date
     ("Émis le\n13 janvier 2026", ""),                                 # the label alone, the date under it
     ("", "Le responsable du service\nLe mardi 13 janvier 2026\nNotre référence\nREF-2026-84742"),  # a side column read last
+    ("Date du courrier : 13/01/2026 44 allée des Tilleuls", ""),       # the addressee's street run after it
 ])
 def test_a_letter_date_in_a_column(head: str, foot: str) -> None:
     """The letter's date printed in a column of labels, or in a side column OCR reads after the
@@ -1443,3 +1444,9 @@ def test_a_number_under_its_label_in_a_column_of_labels() -> None:
               "1 63 07 88 319 061 03\nMonsieur Octave ÉTIENNE\n94 bis avenue de la Paix\n32200 Juilles\n")
     assert read_decision(letter)["claimant.file_number"].value == "163078831906103"
     assert "claimant.file_number" not in read_decision(letter.replace("061 03", "061 04"))
+
+
+def test_a_decision_date_after_the_body_s_name_on_its_line() -> None:
+    """« CPAM de l'Ain Décision du 16/03/2026 »: two columns of the letterhead on one line."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n", "CAF du Nord Décision du 02/11/2026\n").replace("Lille, le 2 novembre 2026\n", "")
+    assert read_decision(letter)["decision.date"].value == "2026-11-02"

@@ -708,9 +708,9 @@ def _header_parts(folded: str) -> list[str]:
     separators (« N° MSA 15… | Le 09.11.2026 »: columns run together), the line without a
     table's bars (« Décision de la CDAPH du | 7 mai 2026 »), and from a date label or « Le … »
     after another column's words (« France Travail Date : 30/03/2026 », « N° d'immatriculation :
-    2981… Le 26 oct. 2026 »)."""
+    2981… Le 26 oct. 2026 », « CPAM de l'Ain Décision du 16/03/2026 »)."""
     return [folded] + [p.strip() for p in _SEPARATOR.split(folded)][1:] + [" ".join(folded.replace("|", " ").split())] + \
-        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er))", folded)]
+        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier) du (?=\d|1er))", folded)]
 
 
 def dates(letter: Letter) -> Found:
@@ -747,7 +747,8 @@ def dates(letter: Letter) -> Found:
             # letterhead (« Émis le 14 avr. 2026 48500 La Tieule »: two columns on one line), or
             # another column's label (« Le 13 janvier 2026 Numéro d'allocataire : 7948066 »)
             after = rest.strip()[d.end():] if d else ""
-            ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip()) or _LABEL_AFTER.match(after)))
+            ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip()) or _LABEL_AFTER.match(after)
+                                                         or re.match(rf"\s+{_HOUSE_NUMBER} (?:{_street_types()})\b", after)))
             day = parse_date(d) if d and ends else None
             if day:
                 (seen if (i < end and not alone) or signed else later).setdefault(day, line)
