@@ -1450,3 +1450,16 @@ def test_a_decision_date_after_the_body_s_name_on_its_line() -> None:
     """« CPAM de l'Ain Décision du 16/03/2026 »: two columns of the letterhead on one line."""
     letter = PETIT_SCAN.replace("CAF du Nord\n", "CAF du Nord Décision du 02/11/2026\n").replace("Lille, le 2 novembre 2026\n", "")
     assert read_decision(letter)["decision.date"].value == "2026-11-02"
+
+
+def test_a_postcode_whose_city_ocr_lost() -> None:
+    """« 59000 » alone under the street (the city lost): the name, the street and the postcode
+    are read; the city only where the postcode has one commune."""
+    found = _values(read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "59000\n\nLille, le")))
+    assert (found["claimant.last_name"], found["claimant.address"], found["claimant.postal_code"]) == \
+        ("Petit", "21 rue Solférino", "59000")
+    assert found["claimant.city"] == "Lille"
+    several = _values(read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "71000\n\nLille, le")))
+    assert several["claimant.postal_code"] == "71000" and "claimant.city" not in several
+    unknown = _values(read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "59999\n\nLille, le")))
+    assert "claimant.postal_code" not in unknown

@@ -536,6 +536,7 @@ def _communes_named() -> dict[str, tuple[Commune, ...]]:
 
 
 _LABELLED = re.compile(r"^[^\d:]{2,40}\s?:\s")  # « Dossier suivi par : M. Durand »
+_POSTCODE_ALONE = re.compile(r"(?P<pc>\d{5})(?P<city>)")
 
 
 def _label_only(line: str, folded: str) -> bool:
@@ -569,6 +570,8 @@ def claimant(letter: Letter) -> Found:
             pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j][0])
             if not pm and ":" in letter.lines[j][0]:  # a label's column run into the postcode's line
                 pm = _POSTAL_IN_LINE.search(letter.lines[j][0])
+            if not pm and not merged and j > i + 1:  # the city lost by OCR: « 71000 » alone under the street
+                pm = _POSTCODE_ALONE.fullmatch(letter.lines[j][0].strip())
             if pm:
                 blocks.append((i, j, line[m.start("names"):].strip(), pm, merged))
                 break
@@ -597,7 +600,14 @@ def claimant(letter: Letter) -> Found:
         out["claimant.address"] = _p(address, ", ".join(street), 0.86 if merged else 0.88)
     postal, city = pm.group("pc").translate(_OCR_DIGITS), re.sub(r"\s*-\s*", "-", pm.group("city").strip())
     canonical = place_checked(postal, city)
-    if canonical:
+    if not city:
+        # the postcode alone: read when it is a commune's, its city only when it has one commune
+        local = resolve(postal).candidates
+        if local and all(postal in c.postcodes for c in local):
+            out["claimant.postal_code"] = _p(postal, letter.lines[j][0], 0.88)
+            if len(local) == 1:
+                out["claimant.city"] = _p(local[0].names[0], letter.lines[j][0], 0.85)
+    elif canonical:
         out["claimant.postal_code"] = _p(postal, letter.lines[j][0], 0.95)
         out["claimant.city"] = _p(canonical, letter.lines[j][0], 0.92)
     elif (mended := _one_figure_off(postal, city)):
