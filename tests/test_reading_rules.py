@@ -1463,3 +1463,12 @@ def test_a_postcode_whose_city_ocr_lost() -> None:
     assert several["claimant.postal_code"] == "71000" and "claimant.city" not in several
     unknown = _values(read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "59999\n\nLille, le")))
     assert "claimant.postal_code" not in unknown
+
+
+def test_a_framed_table_read_column_by_column() -> None:
+    """OCR reads a letterhead's framed table column by column: the labels, then the values in
+    the same order. The number and the date are read from their labels."""
+    table = "N° d'allocataire\nCourrier du\n9916920\n9 juillet 2026\nVotre conseiller\nRéférence\nM. Caron\nCTL-2026-29383\n"
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321\n", table)
+    found = _values(read_decision(letter))
+    assert (found["claimant.file_number"], found["decision.date"]) == ("9916920", "2026-07-09")

@@ -45,6 +45,31 @@ def _header_end(letter: Letter) -> int:
     return min(len(letter.lines), 15)
 
 
+# A framed table's label cell: words without figures nor colon, short (« N° d'allocataire » has
+# « n° », no figure).
+_LABEL_CELL = re.compile(r"(?=.*[a-z]{3})[^\d:]{3,40}")
+
+
+def _column_pairs(letter: Letter) -> list[tuple[str, str]]:
+    """The letterhead's framed table read column by column by OCR (« N° d'allocataire »,
+    « Courrier du », then « 9916920 », « 9 juillet 2026 »): each label joined to its value, in
+    order, as one line (« N° d'allocataire : 9916920 »). k ≥ 2 labels, then k short cells of
+    which one at least holds a figure; a title line (« Monsieur … ») is no label."""
+    lines, out, i = letter.lines[:_header_end(letter)], [], 0
+    while i < len(lines):
+        k = 0
+        while i + k < len(lines) and _LABEL_CELL.fullmatch(lines[i + k][1]) and not _TITLE.match(lines[i + k][1]):
+            k += 1
+        values = lines[i + k:i + 2 * k]
+        if k >= 2 and len(values) == k and all(len(v) <= 40 and not _LABEL_CELL.fullmatch(fv) for v, fv in values) \
+                and any(re.search(r"\d", fv) for _, fv in values):
+            out += [(f"{a} : {b}", f"{fa} : {fb}") for (a, fa), (b, fb) in zip(lines[i:i + k], values)]
+            i += 2 * k
+        else:
+            i += max(k, 1)
+    return out
+
+
 def _kinds_in(folded_line: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of the body names on a line; a name inside a longer one is not
     counted (« MDMPH » in the Rhône MDPH's full name, « Métropole de Lyon » too)."""
@@ -653,7 +678,7 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     label_ends = [compiled(r + r"\s*$") for _, r, _ in labels]
     lines = letter.lines + [(f"{a} {b}", f"{fa} {fb}") for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])
                             if re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) and re.search(r"\d", fb)
-                            and (fa.endswith(":") or any(r.search(fa) for r in label_ends))]
+                            and (fa.endswith(":") or any(r.search(fa) for r in label_ends))] + _column_pairs(letter)
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
         value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
@@ -763,6 +788,12 @@ def dates(letter: Letter) -> Found:
             if day:
                 (seen if (i < end and not alone) or signed else later).setdefault(day, line)
                 break
+    if not seen:  # a framed table read column by column: « Courrier du » … « 9 juillet 2026 »
+        for line, folded in _column_pairs(letter):
+            d = next((m for p in _DATE_LINE if (m := p.match(folded))), None)
+            day = parse_date(dm) if d and (dm := DATE.fullmatch(d.group("date").strip())) else None
+            if day:
+                seen.setdefault(day, line)
     seen = seen or later
     if len(seen) == 1:
         day, line = next(iter(seen.items()))
