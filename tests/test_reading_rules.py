@@ -1472,3 +1472,10 @@ def test_a_framed_table_read_column_by_column() -> None:
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321\n", table)
     found = _values(read_decision(letter))
     assert (found["claimant.file_number"], found["decision.date"]) == ("9916920", "2026-07-09")
+    # a title above the labels, bars and empty cells, the salutation read between the columns
+    table = ("NOTIFICATION DE DÉCISION\nNuméro de dossier\n| Décision de la CDAPH du\n| Prestation demandée\n| Décision\n"
+             "Monsieur,\n| 806419\n| 7 mai 2026\n| Allocation aux adultes handicapés (AAH)\n|\n| Rejet\n|\n")
+    letter = MDPH_CAPITALS.replace("N° de dossier : 44-123456\nNantes, le 14/10/2026\n", "").replace(
+        "NOTIFICATION DE DÉCISION\n\nMonsieur,\n", table)
+    found = _values(read_decision(letter))
+    assert (found["claimant.file_number"], found["decision.date"]) == ("806419", "2026-05-07")

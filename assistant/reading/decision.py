@@ -53,20 +53,25 @@ _LABEL_CELL = re.compile(r"(?=.*[a-z]{3})[^\d:]{3,40}")
 def _column_pairs(letter: Letter) -> list[tuple[str, str]]:
     """The letterhead's framed table read column by column by OCR (« N° d'allocataire »,
     « Courrier du », then « 9916920 », « 9 juillet 2026 »): each label joined to its value, in
-    order, as one line (« N° d'allocataire : 9916920 »). k ≥ 2 labels, then k short cells of
-    which one at least holds a figure; a title line (« Monsieur … ») is no label."""
-    lines, out, i = letter.lines[:_header_end(letter)], [], 0
-    while i < len(lines):
+    order, as one line (« N° d'allocataire : 9916920 »). k ≥ 2 labels, then the next k cells
+    that are not empty (a table's bars « | » stripped), one at least with a figure. A title line
+    (« Monsieur … ») is no label; the salutation OCR may read between the columns is skipped."""
+    end = _header_end(letter)
+    cells = [(line.strip(" |"), folded.strip(" |")) for line, folded in letter.lines[:end + 12]]
+    cells = [(c, f) for c, f in cells if f and not _SALUTATION.search(f)]
+    out, i = [], 0
+    while i < len(cells):
         k = 0
-        while i + k < len(lines) and _LABEL_CELL.fullmatch(lines[i + k][1]) and not _TITLE.match(lines[i + k][1]):
+        while i + k < len(cells) and _LABEL_CELL.fullmatch(cells[i + k][1]) and not _TITLE.match(cells[i + k][1]):
             k += 1
-        values = lines[i + k:i + 2 * k]
-        if k >= 2 and len(values) == k and all(len(v) <= 40 and not _LABEL_CELL.fullmatch(fv) for v, fv in values) \
-                and any(re.search(r"\d", fv) for _, fv in values):
-            out += [(f"{a} : {b}", f"{fa} : {fb}") for (a, fa), (b, fb) in zip(lines[i:i + k], values)]
+        values = cells[i + k:i + 2 * k]
+        if k >= 2 and len(values) == k and all(len(v) <= 60 for v, _ in values) and re.search(r"\d", values[0][1]):
+            # « Décision de la CDAPH du » + « 7 mai 2026 »: no colon after a label that ends with its preposition
+            join = [" " if re.search(r"\b(du|le|de|au)$", fa) else " : " for _, fa in cells[i:i + k]]
+            out += [(f"{a}{j}{b}", f"{fa}{j}{fb}") for (a, fa), (b, fb), j in zip(cells[i:i + k], values, join)]
             i += 2 * k
         else:
-            i += max(k, 1)
+            i += 1  # a title above the labels (« NOTIFICATION DE DÉCISION »): the labels may start below it
     return out
 
 
