@@ -116,11 +116,11 @@ def test_amina_is_contract_example(corpus):
         "CAF de Loire-Atlantique", "Nantes", "rsa", "suspension")
 
 
-@pytest.mark.parametrize("number", [3, 4, 5])
+@pytest.mark.parametrize("number", [3, 4, 5, 6])
 def test_every_blind_held_out_layout_renders_and_prints_what_it_expects(number):
-    """bench/read_heldout3/, bench/read_heldout4/ and bench/read_heldout5/ (written blind to the
-    rules): one letter of each layout, its own people, valid case-file values, and every expected
-    value in its text (in the set's own date and amount formats, « 1.234,56 » among them)."""
+    """bench/read_heldout3/ to bench/read_heldout6/ (written blind to the rules): one letter of
+    each layout, its own people, valid case-file values, and every expected value in its text (in
+    the set's own date and amount formats, « 1.234,56 » and « 07-12-2026 » among them)."""
     import yaml
 
     folder = rc.HELD_OUT_SETS[number]
@@ -143,7 +143,8 @@ def test_every_blind_held_out_layout_renders_and_prints_what_it_expects(number):
                     "claimant.city", "claimant.file_number", "organism.name"):
             assert "".join(s.expected[key].split()).casefold() in flat, (s.layout, key)
         day = dt.date.fromisoformat(s.expected["decision.date"])
-        forms = (rc._long(day), rc._num(day), rc._short(day), f"{day.day}-{day.month}-{day.year}", day.strftime("%d.%m.%Y"))
+        forms = (rc._long(day), rc._num(day), rc._short(day), f"{day.day}-{day.month}-{day.year}", day.strftime("%d.%m.%Y"),
+                 day.strftime("%d-%m-%Y"))
         assert any("".join(f.split()).casefold() in flat for f in forms), s.layout
         for key in ("context.amount_eur", "context.withholding_eur"):
             if key in s.expected:
