@@ -1408,6 +1408,12 @@ def test_a_letter_date_in_a_column(head: str, foot: str) -> None:
     ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais · 2 rue Ferdinand Buisson · 62000 Arras · "
      "Accueil du lundi au vendredi, 9 h – 12 h 30", "2 rue Ferdinand Buisson, 62000 Arras"),
     ("Département du Pas-de-Calais | 2 rue Ferdinand Buisson | 62000 Arras pasdecalais.fr", "2 rue Ferdinand Buisson, 62000 Arras"),
+    # the page's number after the city
+    ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais — 2 rue Ferdinand Buisson — "
+     "62000 Arras Page 1/2", "2 rue Ferdinand Buisson, 62000 Arras"),
+    # the « · » between the street and the city, under the name, read « : »
+    ("Département du Pas-de-Calais Direction de l'insertion\n\n2 rue Ferdinand Buisson : 62000 Arras",
+     "2 rue Ferdinand Buisson, 62000 Arras"),
     # a footer's « · » read « : » by OCR
     ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais : 2 rue Ferdinand Buisson : 62000 Arras : "
      "Accueil du lundi au vendredi", "2 rue Ferdinand Buisson, 62000 Arras"),

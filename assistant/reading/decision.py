@@ -395,10 +395,11 @@ def _address_agrees(letter: Letter, address: str) -> bool:
 
 
 # A footer's website, e-mail, phone number or opening hours after the body's address, matched on
-# the folded line; a website may follow the city with a space only (« 24000 Périgueux caf.fr »).
+# the folded line; a website or the page's number may follow the city with a space only
+# (« 24000 Périgueux caf.fr », « 14000 Caen Page 1/2 »).
 _CONTACT_TAIL = re.compile(r"(?:\s+[—–|•·+:-]\s+(?:www\.|https?:|[\w.-]+\.(?:fr|com|org)\b|[\w.-]+@|"
                            r"(?:tel(?:ephone)?\.?\s*:?\s*)?\d[\d .]{3,13}$|accueil\b|horaires?\b|ouvert)"
-                           r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b).*$")
+                           r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b|\s+page \d+ ?(?:/|sur) ?\d+\b).*$")
 
 
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
@@ -427,6 +428,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         return None  # « CAF de l'Ariège   Monsieur Yacine Caradec »: the lines under are the addressee's
     block: list[str] = []
     for line, folded in lines[i + 1:i + 5]:
+        # « 10 boulevard Gaston Serpette : 67000 Strasbourg »: a « · » read « : » before the postcode
+        line, folded = (re.sub(r"\s:\s(?=\d{5}\s)", ", ", text) for text in (line, folded))
         if _TITLE.match(folded) or DATE.search(folded) or ":" in line:
             return None
         if _TITLE_IN_LINE.search(folded) and not _POSTAL.match(line.strip()):
