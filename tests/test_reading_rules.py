@@ -1485,3 +1485,14 @@ def test_a_framed_table_read_column_by_column() -> None:
         "NOTIFICATION DE DÉCISION\n\nMonsieur,\n", table)
     found = _values(read_decision(letter))
     assert (found["claimant.file_number"], found["decision.date"]) == ("806419", "2026-05-07")
+
+
+def test_two_columns_of_labels_and_amounts_read_one_after_the_other() -> None:
+    """OCR reads a two-column block with no heading column by column: the labels, then the
+    amounts alone. Each amount goes with its label in order; a column of months is no label."""
+    block = ("Montant du trop-perçu\nRetenue sur vos allocations, chaque mois\n\nEUR 3008,13\nEUR 60,53\n\n"
+             "Mois\navril 2026\nmai 2026\n\nRetenue\nEUR 60,53\nEUR 60,53\n")
+    letter = MSA_OVERPAYMENT.split("Objet")[0] + "Objet : trop-perçu\nMadame,\n" + block + \
+        "Veuillez agréer, Madame, nos salutations distinguées.\n"
+    found = _values(read_decision(letter))
+    assert (found["context.amount_eur"], found["context.withholding_eur"]) == (3008.13, 60.53)

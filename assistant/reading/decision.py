@@ -973,7 +973,8 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     (« Détail  Montant (€) » then « Montant total de la dette  2048,00 »): the rows right
     under the heading that end with an amount in cents. OCR may read such a table column
     after column (the labels, then « Montant (€) » and the amounts alone): then the k amounts
-    under the heading go with the k lines before it, in order."""
+    under the heading go with the k lines before it, in order. Two columns with no heading read
+    one after the other (k labels, then k amounts alone with their currency) pair the same way."""
     lines = letter.lines
     table = False
     for i, (line, folded) in enumerate(lines):
@@ -994,6 +995,20 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
                 for (label, folded_label), amount in zip(labels, amounts):
                     yield folded_label, as_number(parse_amount(amount)), f"{label} {amount.group()}"
                 table = False
+    # two columns with no heading, read one after the other: k labels without figures, then k
+    # amounts alone with their currency (« Montant du trop-perçu », « Retenue … chaque mois »,
+    # then « EUR 3008,13 », « EUR 60,53 »)
+    alone = [AMOUNT.fullmatch(folded.strip()) for _, folded in lines]
+    i = 0
+    while i < len(lines):
+        k = 0
+        while i + k < len(lines) and alone[i + k]:
+            k += 1
+        labels = lines[i - k:i] if k >= 2 and i >= k else []
+        if labels and not any(re.search(r"\d", f) for _, f in labels):
+            for (label, folded_label), amount in zip(labels, alone[i:i + k]):
+                yield folded_label, as_number(parse_amount(amount)), f"{label} {amount.group()}"
+        i += max(k, 1)
 
 
 # the next sentence giving the amount of the one before (« Elle s'élève à … », « Ce montant est de … »)
