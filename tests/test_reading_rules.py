@@ -1496,3 +1496,12 @@ def test_two_columns_of_labels_and_amounts_read_one_after_the_other() -> None:
         "Veuillez agréer, Madame, nos salutations distinguées.\n"
     found = _values(read_decision(letter))
     assert (found["context.amount_eur"], found["context.withholding_eur"]) == (3008.13, 60.53)
+
+
+def test_a_letter_all_in_capitals_names_its_body() -> None:
+    """All in capitals, a sentence's words after the body's bare name (« … A VOTRE MSA DANS UN
+    DELAI … ») are no place: the letterhead's « MSA LOZÈRE » is the body's one name."""
+    letter = ("MSA LOZÈRE\n1 PLACE DU GÉNÉRAL LECLERC\n48000 MENDE\n\nMADAME YASMINA FONTAINE\n124 ROUTE DE LA RÉPUBLIQUE\n"
+              "48000 MENDE\nLE 03/08/2026\nOBJET : PRIME D ACTIVITE\nMADAME,\nVOIES DE RECOURS : ADRESSEZ UN RECOURS ECRIT A VOTRE "
+              "MSA DANS UN DELAI DE DEUX MOIS.\nVEUILLEZ AGREER, MADAME, NOS SALUTATIONS DISTINGUEES.\n")
+    assert read_decision(letter)["organism.name"].value == "MSA LOZÈRE"

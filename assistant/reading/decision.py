@@ -110,7 +110,9 @@ def _dedouble(name: str) -> str:
 _NAME_LINKS = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "sur", "en", "pays"}
 _NAME_STOPS = {"dossier", "service", "direction", "agence", "site", "pole", "reference", "votre", "vos", "madame",
                "monsieur", "date", "objet", "numero", "identifiant", "tel", "telephone", "courriel",
-               "lettre", "courrier", "recommandee", "recommande", "avis"}   # « … Lettre recommandée avec avis … »
+               "lettre", "courrier", "recommandee", "recommande", "avis",   # « … Lettre recommandée avec avis … »
+               # a sentence's words after a name in a letter printed all in capitals (« … A LA MSA DANS UN DELAI … »)
+               "dans", "pour", "par", "avec", "qui", "que", "vous", "nous", "un", "une", "aupres", "delai"}
 
 
 def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
