@@ -1505,3 +1505,15 @@ def test_a_letter_all_in_capitals_names_its_body() -> None:
               "48000 MENDE\nLE 03/08/2026\nOBJET : PRIME D ACTIVITE\nMADAME,\nVOIES DE RECOURS : ADRESSEZ UN RECOURS ECRIT A VOTRE "
               "MSA DANS UN DELAI DE DEUX MOIS.\nVEUILLEZ AGREER, MADAME, NOS SALUTATIONS DISTINGUEES.\n")
     assert read_decision(letter)["organism.name"].value == "MSA LOZÈRE"
+
+
+@pytest.mark.parametrize("names, first, last", [
+    ("Nolwenn Ferreira da Silva", "Nolwenn", "Ferreira da Silva"),
+    ("Ferreira da Silva Nolwenn", "Nolwenn", "Ferreira da Silva"),
+    ("Florian Le Meur", "Florian", "Le Meur"),
+])
+def test_three_names_in_small_letters_ordered_by_the_first_names(names: str, first: str, last: str) -> None:
+    """Three names or more and no capitals: the one that is a first name (INSEE's), when it is
+    the only one, at the start or at the end."""
+    found = _values(read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", f"Monsieur {names}")))
+    assert (found["claimant.first_name"], found["claimant.last_name"]) == (first, last)

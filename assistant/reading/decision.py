@@ -522,6 +522,13 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
         return None
     if len(words) == 2:   # « Brigitte Benhamou » or « Benhamou Brigitte »: the order is a custom only
         return words[0], words[1], ORDER_UNSURE
+    # three names or more in small letters: INSEE's first names tell when only the first, or
+    # only the last, is one (« Nolwenn Ferreira da Silva », « Ferreira da Silva Nolwenn »)
+    given = [is_first_name(w) for w in words]
+    if given[0] and not any(given[1:]):
+        return words[0], " ".join(words[1:]), ORDER_TOLD
+    if given[-1] and not any(given[:-1]):
+        return words[-1], " ".join(words[:-1]), ORDER_TOLD
     if words[1].lower() in _PARTICLES:
         return words[0], " ".join(words[1:]), 0.84
     return None
