@@ -1179,6 +1179,9 @@ def test_a_hyphen_marked_by_the_pdf_text_layer() -> None:
      "une copie de votre pièce d'identité.", "asks_identity"),
     ("Après réexamen, l'erreur venait de nos services. Nous avons donc retiré la décision qui vous réclamait ce "
      "trop-perçu.", "withdrawn"),
+    ("La caisse verse votre retraite de base, mais elle ne gère pas votre retraite complémentaire : celle-ci relève de "
+     "l'Agirc-Arrco. Nous vous invitons à l'adresser à votre caisse de retraite complémentaire.", "wrong_body"),
+    ("Vous trouverez ci-joints la décision et la fiche de calcul. Votre demande est ainsi entièrement satisfaite.", "complete"),
 ])
 def test_answer_kind_wordings(body: str, kind: str) -> None:
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
@@ -1517,3 +1520,24 @@ def test_three_names_in_small_letters_ordered_by_the_first_names(names: str, fir
     the only one, at the start or at the end."""
     found = _values(read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", f"Monsieur {names}")))
     assert (found["claimant.first_name"], found["claimant.last_name"]) == (first, last)
+
+
+def test_the_body_s_name_above_an_addressee_without_title() -> None:
+    """« LAMARQUE Rosine » under the body's name and its motto, with no « Madame »: the lines
+    under it are the addressee's, never the body's address."""
+    letter = ("Caisse primaire d'assurance maladie de la Gironde\nAgir ensemble, protéger chacun\nLAMARQUE Rosine\n"
+              "45 boulevard Pasteur\n33000 BORDEAUX\nBordeaux, le 16/11/2026\nFin de votre complémentaire santé solidaire\n"
+              "Madame, Monsieur,\nTexte.\n")
+    assert "organism.address" not in read_decision(letter)
+
+
+@pytest.mark.parametrize("head, field, value", [
+    ("Courrier déposé le 09/03/2026 à 14:32 · Identifiant : 5198230Z", "decision.date", "2026-03-09"),
+    ("Objet : suspension du paiement de votre retraite", "benefit", "retraite"),
+])
+def test_sixth_set_wordings(head: str, field: str, value: str) -> None:
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "").replace(
+        "Objet : suspension de votre aide personnalisée au logement", head).replace(" (APL)", "").replace(
+        "aide personnalisée au logement", "aide")
+    letter = letter.replace("CAF du Nord", "Carsat Nord-Picardie") if field == "benefit" else letter
+    assert read_decision(letter)[field].value == value

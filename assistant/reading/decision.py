@@ -404,6 +404,14 @@ _CONTACT_TAIL = re.compile(r"(?:\s+[—–|•·+:-]\s+(?:www\.|https?:|[\w.-]+\
                            r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b|\s+page \d+ ?(?:/|sur) ?\d+\b).*$")
 
 
+def _person_line(line: str) -> bool:
+    """« LAMARQUE Rosine », « Rosine LAMARQUE »: a person's name with no title, a last name in
+    capitals beside one of INSEE's first names; the addressee's block, not the body's."""
+    words = line.split()
+    return 2 <= len(words) <= 4 and not re.search(r"\d", line) and \
+        any(w.isupper() and len(w) > 1 for w in words) and any(not w.isupper() and is_first_name(w) for w in words)
+
+
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
     """The body's address: after its name on the same line (« CAF du Nord — 8 quai … — 59000
     Lille »), or on the lines under it down to the postal code (at most four)."""
@@ -432,7 +440,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     for line, folded in lines[i + 1:i + 5]:
         # « 10 boulevard Gaston Serpette : 67000 Strasbourg »: a « · » read « : » before the postcode
         line, folded = (re.sub(r"\s:\s(?=\d{5}\s)", ", ", text) for text in (line, folded))
-        if _TITLE.match(folded) or DATE.search(folded) or ":" in line:
+        if _TITLE.match(folded) or DATE.search(folded) or ":" in line or _person_line(line):
             return None
         if _TITLE_IN_LINE.search(folded) and not _POSTAL.match(line.strip()):
             return None  # the addressee's title after a misread postcode (« Rens M. Jean Roux »): their block begins
@@ -737,7 +745,7 @@ _DATE_LINE = [
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
-    re.compile(rf"^(?:edite|envoye|emis|redige)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier|lettre|decision|notification) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
     re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
@@ -761,7 +769,7 @@ def _header_parts(folded: str) -> list[str]:
     table's bars (« Décision de la CDAPH du | 7 mai 2026 »), and from a date label or « Le … »
     after another column's words (« France Travail Date : 30/03/2026 », « N° d'immatriculation :
     2981… Le 26 oct. 2026 », « CPAM de l'Ain Décision du 16/03/2026 »)."""
-    return [folded] + [p.strip() for p in _SEPARATOR.split(folded)][1:] + [" ".join(folded.replace("|", " ").split())] + \
+    return [folded] + [p.strip() for p in _SEPARATOR.split(folded)] + [" ".join(folded.replace("|", " ").split())] + \
         [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier) du (?=\d|1er))", folded)]
 
 
@@ -800,7 +808,8 @@ def dates(letter: Letter) -> Found:
             # another column's label (« Le 13 janvier 2026 Numéro d'allocataire : 7948066 »)
             after = rest.strip()[d.end():] if d else ""
             ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip()) or _LABEL_AFTER.match(after)
-                                                         or re.match(rf"\s+{_HOUSE_NUMBER} (?:{_street_types()})\b", after)))
+                                                         or re.match(rf"\s+{_HOUSE_NUMBER} (?:{_street_types()})\b", after)
+                                                         or re.fullmatch(r"\s+a \d{1,2}[:h]\d{2}", after)))  # « … à 14:32 »
             day = parse_date(d) if d and ends else None
             if day:
                 (seen if (i < end and not alone) or signed else later).setdefault(day, line)
