@@ -1541,3 +1541,18 @@ def test_sixth_set_wordings(head: str, field: str, value: str) -> None:
         "aide personnalisée au logement", "aide")
     letter = letter.replace("CAF du Nord", "Carsat Nord-Picardie") if field == "benefit" else letter
     assert read_decision(letter)[field].value == value
+
+
+@pytest.mark.parametrize("body, field, value", [
+    # the amount on the line after a short one (« Elle s'élève » ends a sentence for the rules)
+    ("En application de l'article L. 232-7 du code de l'action sociale et des familles, la part non utilisée de l'allocation\n"
+     "doit être reversée. Elle s'élève\nà 2475,02 €.", "context.amount_eur", 2475.02),
+    ("Vous avez ainsi perçu 2 667,26 euros auxquels vous n'aviez pas droit.", "context.amount_eur", 2667.26),
+    ("Nous vous avons demandé, par courrier du 20 octobre 2026, de nous adresser vos factures et de nous faire part de "
+     "vos observations.", "context.heard_before", True),
+    ("Les justificatifs que vous nous avez transmis ne couvrent qu'une partie des heures. En application de l'article "
+     "L. 232-7 du code de l'action sociale et des familles, la somme doit être reversée.", "decision.reasons_given", True),
+])
+def test_sixth_set_decision_wordings(body: str, field: str, value: object) -> None:
+    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    assert read_decision(letter)[field].value == value

@@ -1049,6 +1049,8 @@ def amounts(letter: Letter) -> Found:
             c, d = letter.sentence_of(b + 1)
             if _REFERS_BACK.match(letter.flat_folded[c:d].lstrip()):
                 m = AMOUNT.search(letter.flat_folded, c, d)
+                if not m and not letter.flat_folded[c:d].rstrip().endswith(".") and d < len(letter.flat_folded):
+                    m = AMOUNT.search(letter.flat_folded, d, letter.sentence_of(d + 1)[1])  # « Elle s'élève » / « à 2475,02 € »
         if m and re.search(r"\d[\s,.]*$", letter.flat_folded[max(a, m.start() - 4):m.start()]):
             m = None  # figures just before it (« 2 913, 98 € » misread): a part of a broken amount
         if m and not letter.sentence_has("withholding_cues", hit.start):
