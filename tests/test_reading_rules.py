@@ -1556,3 +1556,11 @@ def test_sixth_set_wordings(head: str, field: str, value: str) -> None:
 def test_sixth_set_decision_wordings(body: str, field: str, value: object) -> None:
     letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
     assert read_decision(letter)[field].value == value
+
+
+@pytest.mark.parametrize("address", ["3 rue Pau] Bert, 53000 Laval", "= IND-2026-73209, 91 quai du Général de Gaulle, 62750 Loos-en-Gohelle"])
+def test_a_street_with_a_bracket_or_a_reference_is_an_ocr_slip(address: str) -> None:
+    """A bracket or bar in a street's words, or a reference (« IND-2026-73209 ») run into the
+    block: no street is written so; the address is left to the person."""
+    assert not plausible_street(address)
+    assert plausible_street("3 rue Paul Bert, 53000 Laval")

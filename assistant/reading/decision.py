@@ -1242,7 +1242,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
     part, its postcode and city, aside) hold no word in small letters that addresses do not
     write so (`_street_words`) but a first name whose capital OCR lost, and no article before
     the house number: « 22 avenue de ls Libération », « au 37 rue Pasteur » are OCR slips that
-    no commune check catches; nor two postcodes (two blocks run together). Service lines
+    no commune check catches; no bracket, bar or reference (« 3 rue Pau] Bert », « IND-2026-7 »);
+    nor two postcodes (two blocks run together). Service lines
     (« Service médical ») have no number: not read."""
     parts = address.split(", ")
     if len(re.findall(r"(?<![\d])(?<!cs )(?<!bp )(?<!tsa )\d{5}(?=\s+[^\W\d])", fold(address))) > 1:
@@ -1251,6 +1252,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
         number = re.search(r"\d", part)
         if not number:
             continue
+        if re.search(r"[\[\]{}|=_!<>]|[A-Za-z]{2,}-\d{4}-\d", part):
+            return False  # « 3 rue Pau] Bert », a reference « IND-2026-73209 » run into the block
         for m in re.finditer(r"[^\W\d_][\w'’-]*", part):
             if not m.group().islower():
                 continue
