@@ -1564,3 +1564,14 @@ def test_a_street_with_a_bracket_or_a_reference_is_an_ocr_slip(address: str) -> 
     block: no street is written so; the address is left to the person."""
     assert not plausible_street(address)
     assert plausible_street("3 rue Paul Bert, 53000 Laval")
+
+
+def test_one_body_named_in_full_and_by_its_acronym() -> None:
+    """« Caisse primaire d'assurance maladie de la Gironde » at the top, « CPAM de la Gironde »
+    at the foot: one body, its name read; another place still leaves it unanswered."""
+    head = "Caisse primaire d'assurance maladie de la Gironde\n\nMonsieur Paul Martin\n12 rue des Lilas\n33000 Bordeaux\n"
+    body = "Bordeaux, le 16/11/2026\nObjet : fin de vos droits\nMonsieur,\nTexte.\nVeuillez agréer, Monsieur, nos salutations.\n"
+    same = head + body + "CPAM de la Gironde — TSA 61234 — 33085 BORDEAUX CEDEX\n"
+    assert read_decision(same)["organism.name"].value == "CPAM de la Gironde"
+    other = head + body + "CPAM des Landes — TSA 61234 — 40000 Mont-de-Marsan\n"
+    assert "organism.name" not in read_decision(other)

@@ -115,6 +115,16 @@ _NAME_STOPS = {"dossier", "service", "direction", "agence", "site", "pole", "ref
                "dans", "pour", "par", "avec", "qui", "que", "vous", "nous", "un", "une", "aupres", "delai"}
 
 
+def _short_named(kind: str, name: str) -> str:
+    """The folded name with its kind's long form made its short one (« Caisse primaire
+    d'assurance maladie de la Gironde » → « cpam de la gironde »): one body printed both ways."""
+    short = fold(bodies.organism(kind)["short"])
+    folded = fold(name)
+    for regex in patterns()["organisms"][kind]:
+        folded = compiled(regex).sub(short, folded)
+    return folded
+
+
 def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
     """The body's name: its words (« CAF », « Conseil départemental »), then its place as long as
     the words are a place's (capitals, « de la », hyphens), up to a separator, a comma or anything else
@@ -278,9 +288,9 @@ def organism(letter: Letter) -> Found:
         out["organism.kind"] = _p(kind, evidence, max(confidence, 0.9) if full and address else confidence)
     # The name printed again elsewhere (the footer) must be the same; a bare name (a logo's
     # « l'Assurance Maladie ») only where it is the body's whole name (« France Travail »).
-    others = {fold(n) for line, folded in letter.lines for _, n, f in _names_on(line, folded, kind) if f}
+    others = {_short_named(kind, n) for line, folded in letter.lines for _, n, f in _names_on(line, folded, kind) if f}
     known = _place_known(kind, name)
-    if full and others <= {fold(name)} and known is not False and (not known or _place_agrees(name, address) is not False):
+    if full and others <= {_short_named(kind, name)} and known is not False and (not known or _place_agrees(name, address) is not False):
         # a logo's lower-case word (« caf », « carsat ») run into the name: the letter's own
         # spelling of the name is not known
         logo = name.split(" ", 1)[0].islower()
