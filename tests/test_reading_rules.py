@@ -1575,3 +1575,16 @@ def test_one_body_named_in_full_and_by_its_acronym() -> None:
     assert read_decision(same)["organism.name"].value == "CPAM de la Gironde"
     other = head + body + "CPAM des Landes — TSA 61234 — 40000 Mont-de-Marsan\n"
     assert "organism.name" not in read_decision(other)
+
+
+def test_an_addressee_without_title() -> None:
+    """« LAMARQUE Rosine », her street and postcode, no « Madame » (the letter says « Madame,
+    Monsieur »): read, and only when no titled block is there."""
+    letter = ("Caisse primaire d'assurance maladie de la Gironde\nAgir ensemble, protéger chacun\nLAMARQUE Rosine\n"
+              "45 boulevard Pasteur\n33000 BORDEAUX\nBordeaux, le 16/11/2026\nFin de votre complémentaire santé solidaire\n"
+              "Madame, Monsieur,\nTexte.\n")
+    found = _values(read_decision(letter))
+    assert (found["claimant.first_name"], found["claimant.last_name"], found["claimant.address"], found["claimant.city"]) == \
+        ("Rosine", "Lamarque", "45 boulevard Pasteur", "Bordeaux")
+    titled = _values(read_decision(PETIT_SCAN.replace("CAF du Nord\n", "CAF du Nord\nDUPONT Claire\n")))
+    assert found and titled["claimant.last_name"] == "Petit"

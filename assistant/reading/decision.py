@@ -605,6 +605,23 @@ def _label_only(line: str, folded: str) -> bool:
     return bool(_LABELLED.match(folded)) and not _street_of(line, folded) and not _POSTAL_IN_LINE.search(line)
 
 
+def _untitled_blocks(letter: Letter) -> list[tuple[int, int, str, re.Match[str], bool]]:
+    """The addressee's block with no « Madame » or « Monsieur » (« LAMARQUE Rosine », its
+    street, its postcode line), in the letterhead: a person's name (`_person_line`), then one to
+    three lines, the last a postcode line. Read only when no titled block is found."""
+    found = []
+    end = _header_end(letter)
+    for i, (line, _) in enumerate(letter.lines[:end]):
+        if not _person_line(line):
+            continue
+        for j in range(i + 2, min(i + 5, end)):
+            pm = _POSTAL.match(letter.lines[j][0])
+            if pm:
+                found.append((i, j, line.strip(), pm, False))
+                break
+    return found
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
     block that ends with a postal code line is read; two such blocks leave it unanswered. The
@@ -635,6 +652,8 @@ def claimant(letter: Letter) -> Found:
             if pm:
                 blocks.append((i, j, line[m.start("names"):].strip(), pm, merged))
                 break
+    if not blocks:
+        blocks = _untitled_blocks(letter)
     if len({b[2] for b in blocks}) != 1:
         return {}
     i, j, names, pm, merged = blocks[0]
