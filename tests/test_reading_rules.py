@@ -1432,6 +1432,9 @@ def test_a_body_address_with_a_postal_box_only_or_opening_hours_after_it(block: 
     ("Vos ressources dépassent le plafond. Nous ne pouvons donc pas vous attribuer l'allocation.", "situation", "refusal"),
     ("Au cours de l'entretien, vous avez pu donner vos explications.", "context.heard_before", True),
     ("Le service du contrôle médical a examiné votre situation le 18 février 2026.", "context.after_control", True),
+    ("Dans le cadre du contrôle de la condition de résidence, nous avons examiné votre dossier.", "context.after_control", True),
+    ("Les déclarations de votre employeur montrent que vous avez repris une activité. Or, selon l'article L. 161-22 du "
+     "code de la sécurité sociale, la reprise ne peut intervenir qu'après six mois.", "decision.reasons_given", True),
 ])
 def test_fifth_set_wordings(body: str, field: str, value: object) -> None:
     letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
