@@ -1417,6 +1417,9 @@ def test_a_letter_date_in_a_column(head: str, foot: str) -> None:
     # the « · » between the street and the city, under the name, read « : »
     ("Département du Pas-de-Calais Direction de l'insertion\n\n2 rue Ferdinand Buisson : 62000 Arras",
      "2 rue Ferdinand Buisson, 62000 Arras"),
+    # other words after the city in the footer
+    ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais — 2 rue Ferdinand Buisson — "
+     "62000 Arras Notification RSA — exemplaire bénéficiaire", "2 rue Ferdinand Buisson, 62000 Arras"),
     # a footer's « · » read « : » by OCR
     ("Département du Pas-de-Calais\n\n\nLe président\n\n\n\nDépartement du Pas-de-Calais : 2 rue Ferdinand Buisson : 62000 Arras : "
      "Accueil du lundi au vendredi", "2 rue Ferdinand Buisson, 62000 Arras"),
@@ -1561,7 +1564,7 @@ def test_sixth_set_decision_wordings(body: str, field: str, value: object) -> No
     assert read_decision(letter)[field].value == value
 
 
-@pytest.mark.parametrize("address", ["3 rue Pau] Bert, 53000 Laval", "= IND-2026-73209, 91 quai du Général de Gaulle, 62750 Loos-en-Gohelle"])
+@pytest.mark.parametrize("address", ["3 rue Pau] Bert, 53000 Laval", "1 place du, 57000 Metz", "= IND-2026-73209, 91 quai du Général de Gaulle, 62750 Loos-en-Gohelle"])
 def test_a_street_with_a_bracket_or_a_reference_is_an_ocr_slip(address: str) -> None:
     """A bracket or bar in a street's words, or a reference (« IND-2026-73209 ») run into the
     block: no street is written so; the address is left to the person."""

@@ -436,6 +436,11 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     parts = [first] + [p for part in rest for p in re.split(r",\s*(?=\d{5}\s)", part)]
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(p.strip() for p in parts[1:])
+    # other words after the city (« 57000 Metz Notification CDAPH — exemplaire bénéficiaire »):
+    # the address up to its postcode part, that part cut to the commune's name
+    at = next((k for k in range(2, len(parts)) if _POSTAL.match(parts[k].strip())), None)
+    if at is not None and (city := _postal_alone(parts[at].strip())) != parts[at].strip():
+        return ", ".join([p.strip() for p in parts[1:at]] + [city])
     # on one line with commas: « CAF de l'Ain, 4 rue Aristide Briand, 01000 Bourg-en-Bresse »
     # (matched on the folded line: « allée » is the street type « allee »)
     one = re.match(rf"^[^,\d]+,\s*({_HOUSE_NUMBER} (?:{_street_types()})\b[^,]*),\s*(\d{{5}}\s+[^,\d]+)$", lines[i][1][start:])
@@ -1271,7 +1276,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
     part, its postcode and city, aside) hold no word in small letters that addresses do not
     write so (`_street_words`) but a first name whose capital OCR lost, and no article before
     the house number: « 22 avenue de ls Libération », « au 37 rue Pasteur » are OCR slips that
-    no commune check catches; no bracket, bar or reference (« 3 rue Pau] Bert », « IND-2026-7 »);
+    no commune check catches; no bracket, bar or reference (« 3 rue Pau] Bert », « IND-2026-7 »),
+    no street ending on its article (« 1 place du »);
     nor two postcodes (two blocks run together). Service lines
     (« Service médical ») have no number: not read."""
     parts = address.split(", ")
@@ -1283,6 +1289,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
             continue
         if re.search(r"[\[\]{}|=_!<>]|[A-Za-z]{2,}-\d{4}-\d", part):
             return False  # « 3 rue Pau] Bert », a reference « IND-2026-73209 » run into the block
+        if fold(part).split()[-1] in _ARTICLES | {"de", "du", "des", "d", "au", "aux"}:
+            return False  # « 1 place du »: the street's name lost by OCR
         for m in re.finditer(r"[^\W\d_][\w'’-]*", part):
             if not m.group().islower():
                 continue
