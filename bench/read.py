@@ -1,6 +1,6 @@
 """Reading letters, measured (issue 21): how many fields a photo or a scan of a letter gives right.
 
-    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--held-out-3 36] [--held-out-4 0] [--held-out-5 0] [--held-out-6 0] [--workers 2] [--seed 2026] [--minutes M]
+    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--held-out-3 36] [--held-out-4 0] [--held-out-5 0] [--held-out-6 0] [--held-out-7 0] [--workers 2] [--seed 2026] [--minutes M]
 
 Invents `--letters` decisions and answer letters (bench/read_corpus.py: four decisions for one
 answer), and reads each three ways through assistant.reading (read_letter for a decision,
@@ -12,7 +12,8 @@ rotation up to 10°, blur, shadow, low light, JPEG 40–70). Then the held-out l
 (bench/read_heldout3/, « held-out 3 », written blind to the rules) apart too, the fourth
 (bench/read_heldout4/, « held-out 4 », blind too, on other bodies and layouts) apart, the fifth
 (bench/read_heldout5/, « held-out 5 », blind too, on what the four others lack) apart, the sixth
-(bench/read_heldout6/, « held-out 6 », blind too, on what the five others lack) apart, and the public examples of
+(bench/read_heldout6/, « held-out 6 », blind too, on what the five others lack) apart, the seventh
+(bench/read_heldout7/, « held-out 7 », blind too, on what the six others lack) apart, and the public examples of
 ../shared/letters (their expected.json lists only some fields: only those are scored).
 
 For every expected field: right, wrong, or left unanswered. A proposal for a field the letter
@@ -167,6 +168,8 @@ SETS = (
      "Cinquième jeu réservé (bench/read_heldout5, held-out 5, écrit sans voir les règles, jamais utilisé pour les régler)"),
     ("held_out6", 6, "held_out_6", "réservés 6",
      "Sixième jeu réservé (bench/read_heldout6, held-out 6, écrit sans voir les règles, jamais utilisé pour les régler)"),
+    ("held_out7", 7, "held_out_7", "réservés 7",
+     "Septième jeu réservé (bench/read_heldout7, held-out 7, écrit sans voir les règles, jamais utilisé pour les régler)"),
 )
 
 
@@ -368,6 +371,9 @@ def main() -> None:
     # 0 by default too: the sixth set is read only when asked
     parser.add_argument("--held-out-6", type=int, default=0,
                         help="courriers du sixième jeu réservé, écrit sans voir les règles (bench/read_heldout6) ; 0 : non lu")
+    # 0 by default too: the seventh set is read only when asked
+    parser.add_argument("--held-out-7", type=int, default=0,
+                        help="courriers du septième jeu réservé, écrit sans voir les règles (bench/read_heldout7) ; 0 : non lu")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--brief", action="store_true", help="sans le détail par champ et par organisme")
