@@ -160,17 +160,12 @@ SETS = (
     ("held_out", 1, "held_out", "réservés", "Modèles réservés (bench/read_heldout, jamais utilisés pour régler les règles)"),
     ("held_out2", 2, "held_out_2", "réservés 2",
      "Second jeu réservé (bench/read_heldout2, held-out 2, jamais utilisé pour régler les règles)"),
-    ("held_out3", 3, "held_out_3", "réservés 3",
-     "Troisième jeu réservé (bench/read_heldout3, held-out 3, écrit sans voir les règles, jamais utilisé pour les régler)"),
-    ("held_out4", 4, "held_out_4", "réservés 4",
-     "Quatrième jeu réservé (bench/read_heldout4, held-out 4, écrit sans voir les règles, jamais utilisé pour les régler)"),
-    ("held_out5", 5, "held_out_5", "réservés 5",
-     "Cinquième jeu réservé (bench/read_heldout5, held-out 5, écrit sans voir les règles, jamais utilisé pour les régler)"),
-    ("held_out6", 6, "held_out_6", "réservés 6",
-     "Sixième jeu réservé (bench/read_heldout6, held-out 6, écrit sans voir les règles, jamais utilisé pour les régler)"),
-    ("held_out7", 7, "held_out_7", "réservés 7",
-     "Septième jeu réservé (bench/read_heldout7, held-out 7, écrit sans voir les règles, jamais utilisé pour les régler)"),
 )
+# The sets written blind to the rules (bench/read_heldout3 onwards): their ordinal in the report.
+BLIND = {3: "Troisième", 4: "Quatrième", 5: "Cinquième", 6: "Sixième", 7: "Septième"}
+SETS += tuple((f"held_out{n}", n, f"held_out_{n}", f"réservés {n}",
+               f"{name} jeu réservé (bench/read_heldout{n}, held-out {n}, écrit sans voir les règles, jamais utilisé pour les régler)")
+              for n, name in BLIND.items())
 
 
 def _work(task: tuple[str, int, int]) -> dict[str, Any]:
@@ -361,19 +356,11 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=300, help="courriers inventés (modèles d'entraînement)")
     parser.add_argument("--held-out", type=int, default=40, help="courriers des modèles réservés (bench/read_heldout)")
     parser.add_argument("--held-out-2", type=int, default=40, help="courriers du second jeu réservé (bench/read_heldout2)")
-    parser.add_argument("--held-out-3", type=int, default=36, help="courriers du troisième jeu réservé, écrit sans voir les règles (bench/read_heldout3)")
-    # 0 by default: the fourth set is read only when asked, so that no routine run shows its score
-    parser.add_argument("--held-out-4", type=int, default=0,
-                        help="courriers du quatrième jeu réservé, écrit sans voir les règles (bench/read_heldout4) ; 0 : non lu")
-    # 0 by default too: the fifth set is read only when asked
-    parser.add_argument("--held-out-5", type=int, default=0,
-                        help="courriers du cinquième jeu réservé, écrit sans voir les règles (bench/read_heldout5) ; 0 : non lu")
-    # 0 by default too: the sixth set is read only when asked
-    parser.add_argument("--held-out-6", type=int, default=0,
-                        help="courriers du sixième jeu réservé, écrit sans voir les règles (bench/read_heldout6) ; 0 : non lu")
-    # 0 by default too: the seventh set is read only when asked
-    parser.add_argument("--held-out-7", type=int, default=0,
-                        help="courriers du septième jeu réservé, écrit sans voir les règles (bench/read_heldout7) ; 0 : non lu")
+    # 0 by default from the fourth set on: read only when asked, so that no routine run shows its score
+    for n, name in BLIND.items():
+        parser.add_argument(f"--held-out-{n}", type=int, default=36 if n == 3 else 0,
+                            help=f"courriers du {name.lower()} jeu réservé, écrit sans voir les règles (bench/read_heldout{n})"
+                                 + ("" if n == 3 else " ; 0 : non lu"))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--brief", action="store_true", help="sans le détail par champ et par organisme")
