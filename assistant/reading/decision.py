@@ -893,9 +893,11 @@ def _subject(letter: Letter) -> Optional[tuple[int, int]]:
     return None
 
 
+@lru_cache(maxsize=1)
 def _benefit_names() -> dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]]:
     """Each readable benefit → (patterns on the folded text, acronyms matched in capitals on
-    the letter's own text): the registry's names, patterns.yaml's others."""
+    the letter's own text): the registry's names, patterns.yaml's others; `autre` by the names
+    of the benefits the registry files under it (`benefits_under_autre`) only."""
     data = patterns()
     skip, ignored = set(data["not_readable"]["benefits"]), set(data["benefit_words_ignored"])
     out: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
@@ -913,6 +915,7 @@ def _benefit_names() -> dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[s
         if not short.isupper() and short not in ignored:
             folded.append(compiled(r"\b" + re.escape(fold(short)) + r"\b"))
         out[benefit_id] = (folded, acronyms)
+    out["autre"] = ([compiled(r) for r in data["benefits_under_autre"]], [])
     return out
 
 
@@ -920,17 +923,14 @@ def _benefits_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict
     lo, hi = span or (0, len(letter.flat))
     found: dict[str, Hit] = {}
     for benefit_id, (folded, acronyms) in _benefit_names().items():
-        # « caisse d'allocations familiales » names a body, not the benefit
-        matches = [m for r in folded for m in r.finditer(letter.flat_folded, lo, hi)
-                   if not letter.flat_folded[max(0, m.start() - 10):m.start()].endswith(("caisse d'", "caisses d'"))][:1]
+        # each name's first mention that is not a body's name (« caisse d'allocations familiales »)
+        matches = [m for r in folded if (m := next((x for x in r.finditer(letter.flat_folded, lo, hi)
+                                                    if not letter.flat_folded[max(0, x.start() - 10):x.start()]
+                                                    .endswith(("caisse d'", "caisses d'"))), None))]
         matches += [m for r in acronyms for m in [r.search(letter.flat, lo, hi)] if m]
         if matches:
             m = min(matches, key=lambda m: m.start())
             found[benefit_id] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
-    others = [m for r in patterns()["benefits_under_autre"] for m in [compiled(r).search(letter.flat_folded, lo, hi)] if m]
-    if others:
-        m = min(others, key=lambda m: m.start())
-        found["autre"] = Hit(m.start(), m.end(), letter.evidence(m.start(), m.end()))
     return found
 
 
@@ -1289,7 +1289,7 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
             continue
         if re.search(r"[\[\]{}|=_!<>]|[A-Za-z]{2,}-\d{4}-\d", part):
             return False  # « 3 rue Pau] Bert », a reference « IND-2026-73209 » run into the block
-        if fold(part).split()[-1] in _ARTICLES | {"de", "du", "des", "d", "au", "aux"}:
+        if fold(part).split()[-1] in _ARTICLES | {"d"}:
             return False  # « 1 place du »: the street's name lost by OCR
         for m in re.finditer(r"[^\W\d_][\w'’-]*", part):
             if not m.group().islower():

@@ -109,10 +109,9 @@ def parse_date(match: re.Match[str]) -> Optional[dt.date]:
 
 def parse_amount(match: re.Match[str]) -> Decimal:
     """An AMOUNT (or a table row's amount) as a Decimal, whichever side its currency is on."""
-    prefixed = "pint" in match.re.groupindex and match.group("pint") is not None
-    whole = re.sub(r"[ .]", "", match.group("pint") if prefixed else match.group("int"))
-    cents = match.group("pdec") if prefixed else match.group("dec")
-    return Decimal(f"{whole}.{(cents or '0').ljust(2, '0')}")
+    groups = match.groupdict()
+    whole, cents = (groups["pint"], groups["pdec"]) if groups.get("pint") else (groups["int"], groups["dec"])
+    return Decimal(f"{re.sub(r'[ .]', '', whole)}.{(cents or '0').ljust(2, '0')}")
 
 
 def as_number(amount: Decimal) -> float | int:
