@@ -1,6 +1,6 @@
 """Reading letters, measured (issue 21): how many fields a photo or a scan of a letter gives right.
 
-    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--held-out-3 36] [--held-out-4 0] [--held-out-5 0] [--held-out-6 0] [--held-out-7 0] [--workers 2] [--seed 2026] [--minutes M]
+    python bench/read.py [--letters 300] [--held-out 40] [--held-out-2 40] [--held-out-3 36] [--held-out-4 0] [--held-out-5 0] [--held-out-6 0] [--held-out-7 0] [--held-out-8 0] [--workers 2] [--seed 2026] [--minutes M]
 
 Invents `--letters` decisions and answer letters (bench/read_corpus.py: four decisions for one
 answer), and reads each three ways through assistant.reading (read_letter for a decision,
@@ -13,7 +13,8 @@ rotation up to 10°, blur, shadow, low light, JPEG 40–70). Then the held-out l
 (bench/read_heldout4/, « held-out 4 », blind too, on other bodies and layouts) apart, the fifth
 (bench/read_heldout5/, « held-out 5 », blind too, on what the four others lack) apart, the sixth
 (bench/read_heldout6/, « held-out 6 », blind too, on what the five others lack) apart, the seventh
-(bench/read_heldout7/, « held-out 7 », blind too, on what the six others lack) apart, and the public examples of
+(bench/read_heldout7/, « held-out 7 », blind too, on what the six others lack) apart, the eighth
+(bench/read_heldout8/, « held-out 8 », blind too, on what the seven others lack) apart, and the public examples of
 ../shared/letters (their expected.json lists only some fields: only those are scored).
 
 For every expected field: right, wrong, or left unanswered. A proposal for a field the letter
@@ -162,7 +163,7 @@ SETS = (
      "Second jeu réservé (bench/read_heldout2, held-out 2, jamais utilisé pour régler les règles)"),
 )
 # The sets written blind to the rules (bench/read_heldout3 onwards): their ordinal in the report.
-BLIND = {3: "Troisième", 4: "Quatrième", 5: "Cinquième", 6: "Sixième", 7: "Septième"}
+BLIND = {3: "Troisième", 4: "Quatrième", 5: "Cinquième", 6: "Sixième", 7: "Septième", 8: "Huitième"}
 SETS += tuple((f"held_out{n}", n, f"held_out_{n}", f"réservés {n}",
                f"{name} jeu réservé (bench/read_heldout{n}, held-out {n}, écrit sans voir les règles, jamais utilisé pour les régler)")
               for n, name in BLIND.items())

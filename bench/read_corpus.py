@@ -54,8 +54,9 @@ HELD_OUT4 = Path(__file__).resolve().parent / "read_heldout4"  # the fourth, bli
 HELD_OUT5 = Path(__file__).resolve().parent / "read_heldout5"  # the fifth, blind too, on what the four others lack
 HELD_OUT6 = Path(__file__).resolve().parent / "read_heldout6"  # the sixth, blind too, on what the five others lack
 HELD_OUT7 = Path(__file__).resolve().parent / "read_heldout7"  # the seventh, blind too, on what the six others lack
-HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4, 5: HELD_OUT5, 6: HELD_OUT6, 7: HELD_OUT7}
-_SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y"}  # a sample id's first letter: which set it comes from
+HELD_OUT8 = Path(__file__).resolve().parent / "read_heldout8"  # the eighth, blind too, on what the seven others lack
+HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4, 5: HELD_OUT5, 6: HELD_OUT6, 7: HELD_OUT7, 8: HELD_OUT8}
+_SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y", 8: "z"}  # a sample id's first letter: which set it comes from
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
@@ -831,7 +832,7 @@ def letter(i: int, seed: int = 0, held_out: Union[bool, int] = False) -> Sample:
     """The `i`-th letter of `letters(…, seed, held_out)`, made alone (a bench worker's share).
     `held_out`: True or 1 for bench/read_heldout/, 2 for bench/read_heldout2/, 3 for
     bench/read_heldout3/, 4 for bench/read_heldout4/, 5 for bench/read_heldout5/, 6 for
-    bench/read_heldout6/, 7 for bench/read_heldout7/."""
+    bench/read_heldout6/, 7 for bench/read_heldout7/, 8 for bench/read_heldout8/."""
     if held_out:
         return _held_out(i, seed, int(held_out))
     return _answer(i // 5, seed) if i % 5 == 4 else _decision(i - i // 5, seed)
