@@ -1594,3 +1594,109 @@ def test_an_addressee_without_title() -> None:
         ("Rosine", "Lamarque", "45 boulevard Pasteur", "Bordeaux")
     titled = _values(read_decision(PETIT_SCAN.replace("CAF du Nord\n", "CAF du Nord\nDUPONT Claire\n")))
     assert found and titled["claimant.last_name"] == "Petit"
+
+
+@pytest.mark.parametrize("body, field, value", [
+    # facts stated in other words, with the text cited: reasons given
+    ("Le propriétaire de votre logement nous a signalé un impayé de loyer. En application de l'article L. 823-9 du code de "
+     "la construction et de l'habitation, votre aide est suspendue.", "decision.reasons_given", True),
+    ("Votre dernier enfant a eu 20 ans : vous n'avez plus d'enfant à charge (article L. 512-3 du code de la sécurité "
+     "sociale).", "decision.reasons_given", True),
+    ("Vos périodes d'emploi ne sont pas suffisantes pour ouvrir un droit (article 3 du règlement d'assurance chômage).",
+     "decision.reasons_given", True),
+    ("Votre conjoint perçoit désormais une pension (article L. 815-9 du code de la sécurité sociale).",
+     "decision.reasons_given", True),
+    # a linking word between the verb and its participle
+    ("Votre allocation est donc diminuée à compter du 1er octobre 2026.", "situation", "reduction"),
+    ("Votre demande est en conséquence rejetée.", "situation", "refusal"),
+    ("Votre demande de versement pour cinq ans n'est donc pas retenue.", "situation", "refusal"),
+    # the monthly amount lost: suspended, or paid less each month
+    ("Le versement de votre aide, d'un montant de 412,05 € par mois, est donc suspendu à compter du 1er avril 2026.",
+     "context.amount_eur", 412.05),
+    ("Votre allocation est réduite : vous percevrez 91,19 € de moins chaque mois.", "context.amount_eur", 91.19),
+])
+def test_seventh_set_decision_wordings(body: str, field: str, value: object) -> None:
+    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    assert read_decision(letter)[field].value == value
+
+
+@pytest.mark.parametrize("body", [
+    "Le versement de votre aide est suspendu. Une retenue de 40,00 € par mois reste prévue.",   # a withholding
+    "Votre aide est suspendue depuis le 1er mars. Elle était de 300,00 € par mois, puis de 320,00 € par mois.",   # two
+    "Votre aide est suspendue : nous l'avions versée à tort.",   # no amount
+])
+def test_a_monthly_loss_needs_one_monthly_amount_and_no_withholding(body: str) -> None:
+    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    assert "context.amount_eur" not in read_decision(letter)
+
+
+@pytest.mark.parametrize("label, value", [
+    ("V/Réf : 2543086", "2543086"),
+    ("V/Réf : dossier 886727", "886727"),
+    ("Votre numéro\n7541148", "7541148"),
+    ("Assuré : 1 51 08 76 100 663 12", "151087610066312"),
+])
+def test_the_persons_number_under_a_label_any_body_prints(label: str, value: str) -> None:
+    """« V/Réf » (your reference), « Votre numéro » over it in a side column, « Assuré : » before
+    a social-security number whose key checks: the person's own number."""
+    letter = PETIT_SCAN.replace("Numéro allocataire : 7654321", label + "\nN/Réf : IND-2026-78450")
+    assert read_decision(letter)["claimant.file_number"].value == value
+
+
+def test_assure_reads_only_a_social_security_number_whose_key_checks() -> None:
+    letter = PETIT_SCAN.replace("Numéro allocataire : 7654321", "Assuré : 1 51 08 76 100 663 13")
+    assert "claimant.file_number" not in read_decision(letter)
+
+
+@pytest.mark.parametrize("head", [
+    "CAF du Nord\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n\nNous écrire\n82 rue Brûle-Maison\n59024 Lille Cedex\n",
+    "CAF du Nord\nAllocations familiales — 82 rue Brûle-Maison — 59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n",
+])
+def test_the_bodys_address_under_a_label_or_after_its_motto(head: str) -> None:
+    """« Nous écrire » over the address, apart from the body's name; a service or motto before
+    the street on the address's line: the address from the street on."""
+    letter = head + PETIT_SCAN.split("59000 Lille\n", 1)[1]
+    assert read_decision(letter)["organism.address"].value == "82 rue Brûle-Maison, 59024 Lille Cedex"
+
+
+@pytest.mark.parametrize("head, foot, date", [
+    ("Objet : suspension de votre aide — Lille, le\n02/11/2026\n", "", "2026-11-02"),
+    ("Objet : suspension de votre aide\n", "Pour le directeur,\nle responsable\nLille, le 2 nov. 2026\n", "2026-11-02"),
+    ("CAF du Nord Édition du 02.11.2026\nObjet : suspension de votre aide\n", "", "2026-11-02"),
+])
+def test_a_date_run_to_its_next_line_under_the_signature_or_of_the_edition(head: str, foot: str, date: str) -> None:
+    """« …, le » then the date on the next line; « Ajaccio, le 19 oct. 2026 » under the
+    signature when the letterhead has none; « Édition du … », with a decree's date far from it
+    in the text (a text's own date says nothing of the letter's)."""
+    body = ("Monsieur,\nVous ne remplissez pas les conditions (décret n° 2019-797 du 26 juillet 2019).\n"
+            "Nous vous prions d'agréer, Monsieur, nos salutations distinguées.\n")
+    letter = "CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n" + \
+        head + body + foot
+    assert read_decision(letter)["decision.date"].value == date
+
+
+def test_a_table_row_with_its_amount_and_currency_at_the_end_of_its_line() -> None:
+    """« Indemnités journalières versées à tort jusqu'au 31 mai 2026   3 390,33 € » and the
+    monthly withholding on the next row, no heading in euros: each read from its row; a
+    sentence's amount broken across a double space is not one."""
+    rows = ("Objet Montant\nIndemnités journalières versées à tort jusqu'au 31 mai 2026 3 390,33 €\n"
+            "Retenue mensuelle sur vos prochaines prestations 116,97 euros\nCette somme sera récupérée par retenues.\n")
+    letter = MSA_OVERPAYMENT.split("Objet")[0] + "Objet : indu\nMadame,\n" + rows + \
+        "Veuillez agréer, Madame, nos salutations distinguées.\n"
+    found = _values(read_decision(letter))
+    assert (found["context.amount_eur"], found["context.withholding_eur"]) == (3390.33, 116.97)
+    broken = MSA_OVERPAYMENT.split("Objet")[0] + "Objet : baisse\nMadame,\nLe montant de votre aide baisse de 3  499,70 €\n" + \
+        "par mois.\nVeuillez agréer, Madame, nos salutations distinguées.\n"
+    read = read_decision(broken).get("context.amount_eur")
+    assert read is None or read.value == 3499.7
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nous sommes au regret de vous informer qu'une suite favorable ne peut y être réservée.",
+    "Nous ne pouvons pas réserver une suite favorable à votre demande.",
+])
+def test_a_refusal_in_the_words_of_a_short_answer(sentence: str) -> None:
+    answer = ("CPAM de la Haute-Marne\n\nMonsieur Lazare Mbarek\n\nMonsieur,\nNous accusons réception de votre courrier par "
+              f"lequel vous demandiez la copie des pièces de votre dossier.\n{sentence}\n"
+              "Nous vous prions d'agréer, Monsieur, nos salutations distinguées.\n")
+    assert read_answer(answer)["answer.kind"].value == AnswerKind.refusal_without_reasons.value

@@ -111,6 +111,7 @@ _NAME_LINKS = {"de", "du", "des", "la", "le", "les", "l'", "d'", "et", "sur", "e
 _NAME_STOPS = {"dossier", "service", "direction", "agence", "site", "pole", "reference", "votre", "vos", "madame",
                "monsieur", "date", "objet", "numero", "identifiant", "tel", "telephone", "courriel",
                "lettre", "courrier", "recommandee", "recommande", "avis",   # « … Lettre recommandée avec avis … »
+               "edition", "edite", "editee",   # « France Travail Édition du 04.08.2026 »
                # a sentence's words after a name in a letter printed all in capitals (« … A LA MSA DANS UN DELAI … »)
                "dans", "pour", "par", "avec", "qui", "que", "vous", "nous", "un", "une", "aupres", "delai"}
 
@@ -298,7 +299,7 @@ def organism(letter: Letter) -> Found:
     elif not full and not others and fold(name) == generic and kind in patterns()["bare_name_kinds"]:
         out["organism.name"] = _p(name, evidence, 0.85)
     if not any(addresses):
-        addresses = [_address_apart(letter, name)]
+        addresses = [_address_apart(letter, name) or _address_labelled(letter)]
     for address in addresses:
         if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[:-1]):
             out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
@@ -321,6 +322,17 @@ def _address_apart(letter: Letter, name: str) -> Optional[str]:
              if _POSTAL.match(lines[k][0].strip()) and re.match(street, lines[k - 1][1])
              and not _TITLE_IN_LINE.search(lines[k - 2][1])]
     return found[0] if len(found) == 1 else None
+
+
+def _address_labelled(letter: Letter) -> Optional[str]:
+    """The body's address under a label that says it is where to write (« Nous écrire », then
+    « 8 quai de la Fosse », « 69001 Lyon »): the only such address in the letter."""
+    label = re.compile(rf"^(?:{'|'.join(patterns()['body_address_labels'])})\s*:?$")
+    street = re.compile(rf"^{_HOUSE_NUMBER} (?:{_street_types()})\b|^(?:bp|cs|tsa)\s*\d")
+    lines = letter.lines
+    found = {f"{lines[k + 1][0].strip()}, {lines[k + 2][0].strip()}" for k, (_, folded) in enumerate(lines[:-2])
+             if label.match(folded.strip()) and street.match(lines[k + 1][1].strip()) and _POSTAL.match(lines[k + 2][0].strip())}
+    return found.pop() if len(found) == 1 else None
 
 
 def _canonical_city(address: str) -> str:
@@ -435,7 +447,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         first, *rest = lines[i][0][start:].split(" : ")
     parts = [first] + [p for part in rest for p in re.split(r",\s*(?=\d{5}\s)", part)]
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
-        return ", ".join(p.strip() for p in parts[1:])
+        return ", ".join(_from_street([p.strip() for p in parts[1:]]))
     # other words after the city (« 57000 Metz Notification CDAPH — exemplaire bénéficiaire »):
     # the address up to its postcode part, that part cut to the commune's name
     at = next((k for k in range(2, len(parts)) if _POSTAL.match(parts[k].strip())), None)
@@ -469,11 +481,20 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
                 return None
             return ", ".join(p.strip() for p in parts[1:])
         # « 3 rue Paul Bert, 09000 Foix »: the street and the postcode on one line
-        block += [p.strip() for part in _SEPARATOR.split(line) for p in re.split(r",\s*(?=\d{5}\s)", part)]
+        block += _from_street([p.strip() for part in _SEPARATOR.split(line) for p in re.split(r",\s*(?=\d{5}\s)", part)])
         if _POSTAL.match(block[-1]) or re.match(r"^(cs|tsa|bp)\s*\d+.*\d{5}", folded):
             block[-1] = _postal_alone(block[-1])
             return ", ".join(block) if len(block) > 1 else None  # a postcode alone: the street was lost
     return None
+
+
+def _from_street(parts: list[str]) -> list[str]:
+    """One line's parts from its street on: a service or a motto printed before the street on
+    that line (« Retraite et santé au travail — 5 allée … — 33000 Bordeaux », « Direction de
+    l'insertion — 2 rue … ») is not the address."""
+    street = re.compile(rf"^(?:{_HOUSE_NUMBER} (?:{_street_types()})\b|(?:bp|cs|tsa)\s*\d)")
+    at = next((k for k, part in enumerate(parts) if street.match(fold(part))), 0)
+    return parts[at:] if not any(re.search(r"\d", part) for part in parts[:at]) else parts
 
 
 def _postal_alone(line: str) -> str:
@@ -731,6 +752,7 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     ranked: dict[int, set[str]] = {}
     evidence: dict[str, str] = {}
     labels = [(k, r, False) for k, regexes in patterns()["file_number_labels"].items() for r in regexes]
+    labels += [(None, r, False) for r in patterns()["file_number_any_labels"]]
     labels += [(None, r, True) for r in patterns()["file_number_vague_labels"]]
     # « Numéro de sécurité sociale : » (or a label ending its line without a colon, a column of
     # labels) with its number alone on the next line: read as one line
@@ -780,7 +802,7 @@ _DATE_LINE = [
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
-    re.compile(rf"^(?:courrier|lettre|decision|notification) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:courrier|lettre|decision|notification|edition) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
     re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
 ]
@@ -790,6 +812,10 @@ _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'en
 _DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|"
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
+# A legal text named with its date: « décret n° 2019-797 du », « loi du », « arrêté du ».
+_TEXT_DATED = re.compile(r"\b(?:decret|loi|arrete|ordonnance|circulaire|reglement|convention)\b[^.()]{0,40}\bdu (?:1er )?$")
+# A line ending with its place and « le », the date on the next line.
+_PLACE_LE_ENDS = re.compile(r"(?:^|\s)[a-z][a-z' -]{1,40}, le$")
 # Another column's label run after the date: « Numéro d'allocataire : », « Réf. : ».
 _LABEL_AFTER = re.compile(r"^\s+[^\W\d][^:\d]{1,40}:")
 # Only a printed label of receipt: « reçu le » in a sentence is about something else.
@@ -804,7 +830,7 @@ def _header_parts(folded: str) -> list[str]:
     after another column's words (« France Travail Date : 30/03/2026 », « N° d'immatriculation :
     2981… Le 26 oct. 2026 », « CPAM de l'Ain Décision du 16/03/2026 »)."""
     return [folded] + [p.strip() for p in _SEPARATOR.split(folded)] + [" ".join(folded.replace("|", " ").split())] + \
-        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier) du (?=\d|1er))", folded)]
+        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier|edition) du (?=\d|1er))", folded)]
 
 
 def dates(letter: Letter) -> Found:
@@ -828,11 +854,18 @@ def dates(letter: Letter) -> Found:
         signed = False  # « Fait à Lyon, le … » under the signature
         if not found and (h := _DATE_IN_HEADER.search(folded)) and (i < end or h.group("fait")):
             found, signed = [h.group("date") or h.group("fait")], bool(h.group("fait"))
-        if not found and i and i < end and _DATE_LABEL_ALONE.match(lines[i - 1][1]):
-            found = [folded]  # « Émis le » then, on the next line, « 2 avril 2026 » (a column of labels)
+        if not found and i and ((i < end and _DATE_LABEL_ALONE.match(lines[i - 1][1])) or
+                                _PLACE_LE_ENDS.search(lines[i - 1][1])):
+            # « Émis le » then, on the next line, « 2 avril 2026 » (a column of labels); « Objet :
+            # … — Bordeaux, le » then « 16/03/2026 » (the date run to the next line)
+            found = [folded]
         # « Le jeudi 2 avril 2026 » alone on its line, with its capital: a side column's date line,
         # wherever OCR put the column
         alone = not found and line.lstrip().startswith("Le ") and (m := _LE_DATE.match(folded.strip())) is not None
+        # « Ajaccio, le 19 oct. 2026 » alone on a line under the signature: the letter's date
+        # where the letterhead has none
+        alone = alone or (not found and i >= end and line.lstrip()[:1].isupper() and
+                          (m := _DATE_LINE[0].match(folded.strip())) is not None)
         if alone:
             found = [m.group("date")]
         for rest in found:
@@ -859,7 +892,9 @@ def dates(letter: Letter) -> Found:
         day, line = next(iter(seen.items()))
         # A letter's date is near the dates it speaks of (the period, the control, the start):
         # one years away from all of them is a misread figure (« 30/06/2006 » for 2026).
-        others = [d for m in DATE.finditer(letter.flat_folded) if (d := parse_date(m)) and d != day]
+        # (a text's own date, « décret n° 2019-797 du 26 juillet 2019 », says nothing of it)
+        others = [d for m in DATE.finditer(letter.flat_folded) if (d := parse_date(m)) and d != day
+                  and not _TEXT_DATED.search(letter.flat_folded[max(0, m.start() - 60):m.start()])]
         if not others or any(abs((d - day).days) <= 2 * 366 for d in others):
             out["decision.date"] = _p(day.isoformat(), line, 0.95)
     received = set()
@@ -1017,6 +1052,9 @@ def situation(letter: Letter, kind: Optional[str]) -> Found:
 # --- Amounts ------------------------------------------------------------------------------------
 
 _EURO_HEADING = re.compile(r"\((?:en )?(?:€|euros?|eur)\)|\ben (?:€|euros)$")
+# A line's last words that run it into its amount as a sentence does (« … la somme de 312,40 € »).
+# Or ends with figures that may be its thousands cut off (« … baisse de 3  499,70 € »).
+_ROW_LINKED = re.compile(r"\b(?:de|du|des|d'|a|au|aux|soit|est|sont|sera|seront|egale?|totale?|environ|montant)$|(?<!\d)\d{1,3}$")
 _ROW_AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<dec>\d{2})$")
 
 
@@ -1047,6 +1085,13 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
                 for (label, folded_label), amount in zip(labels, amounts):
                     yield folded_label, as_number(parse_amount(amount)), f"{label} {amount.group()}"
                 table = False
+    # a table's row on its line, its amount with the currency at the end (« Indemnités journalières
+    # versées à tort jusqu'au 31 mai 2026   3 390,33 € »): not a sentence's end (« … la somme de »)
+    for line, folded in lines:
+        ends = [m for m in AMOUNT.finditer(folded) if not folded[m.end():].strip()]
+        label = folded[:ends[0].start()].strip() if ends else ""
+        if label and not AMOUNT.search(label) and not _ROW_LINKED.search(label):
+            yield label, as_number(parse_amount(ends[0])), line
     # two columns with no heading, read one after the other: k labels without figures, then k
     # amounts alone with their currency (« Montant du trop-perçu », « Retenue … chaque mois »,
     # then « EUR 3008,13 », « EUR 60,53 »)
@@ -1089,6 +1134,11 @@ def amounts(letter: Letter) -> Found:
             m = None  # figures just before it (« 2 913, 98 € » misread): a part of a broken amount
         if m and not letter.sentence_has("withholding_cues", hit.start):
             claimed.setdefault(as_number(parse_amount(m)), letter.evidence(hit.start, m.end()))
+    for hit in letter.find("monthly_loss_cues"):
+        a, b = letter.sentence_of(hit.start)
+        found = list(AMOUNT.finditer(letter.flat_folded, a, b))
+        if len(found) == 1 and letter.any("monthly", (a, b)) and not letter.any("withholding_cues", (a, b)):
+            claimed.setdefault(as_number(parse_amount(found[0])), letter.evidence(a, b))
     withheld: dict[float | int, str] = {}
     for label, value, line in _euro_rows(letter):
         if any(p.search(label) for p in cues("withholding_cues")):
