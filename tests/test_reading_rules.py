@@ -1700,3 +1700,21 @@ def test_a_refusal_in_the_words_of_a_short_answer(sentence: str) -> None:
               f"lequel vous demandiez la copie des pièces de votre dossier.\n{sentence}\n"
               "Nous vous prions d'agréer, Monsieur, nos salutations distinguées.\n")
     assert read_answer(answer)["answer.kind"].value == AnswerKind.refusal_without_reasons.value
+
+
+def test_another_columns_postcode_between_the_name_and_the_street() -> None:
+    """OCR put the body's city (« 59024 Lille ») right under the addressee's name, their street
+    and postcode after it: the addressee's postcode is the one under the street."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n",
+                                "7 Monsieur Thomas Petit\n59024 Lille\n\n21 rue Solférino\n59800 Lille\n")
+    found = _values(read_decision(letter))
+    assert (found["claimant.address"], found["claimant.postal_code"]) == ("21 rue Solférino", "59800")
+
+
+def test_ocr_specks_read_as_accents_no_name_nor_street_has() -> None:
+    """« Delaunaÿ »: no French name carries « ÿ », the name is left to the person; « place de
+    là Gare »: no street has « là », it is « la »."""
+    found = _values(read_decision(PETIT_SCAN.replace("Thomas Petit", "Thomas Delaunaÿ")))
+    assert "claimant.last_name" not in found and "claimant.first_name" not in found
+    found = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino", "21 place de là Gare")))
+    assert found["claimant.address"] == "21 place de la Gare"

@@ -546,6 +546,11 @@ def _greeted(letter: Letter, first: str, last: str) -> Optional[tuple[str, str]]
     return None
 
 
+# Marks OCR puts on a name's letters that French civil-status names do not carry, or that are
+# no letters at all.
+_NOT_IN_NAMES = re.compile(r"[ÿŸ]|[^\w' .-]|[\d_]")
+
+
 def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     """(first name, last name, confidence) of « Thomas Petit », « Amina BENALI », « BENALI Amina »,
     « AMINA BENALI » (all capitals: first name first, as addresses are written); None when the
@@ -553,6 +558,8 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     words = names.split()
     if len(words) < 2 or any(not w[:1].isupper() for w in words if w.lower() not in _PARTICLES):
         return None
+    if _NOT_IN_NAMES.search(names):
+        return None  # « Delaunaÿ »: a speck over a letter, read as an accent no name has
     capitals = [w.isupper() and len(w.strip("-'")) > 1 for w in words]
     if all(capitals):
         if len(words) == 2 or (len(words) > 2 and words[1].lower() in _PARTICLES):
@@ -675,6 +682,11 @@ def claimant(letter: Letter) -> Found:
                 pm = _POSTAL_IN_LINE.search(letter.lines[j][0])
             if not pm and not merged and j > i + 1:  # the city lost by OCR: « 71000 » alone under the street
                 pm = _POSTCODE_ALONE.fullmatch(letter.lines[j][0].strip())
+            if pm and j == i + 1 and j + 2 < len(letter.lines) and _street_of(*letter.lines[j + 1]):
+                # a postcode line right under the name, then a street and another postcode
+                # line: the first is another column's (the body's city beside the name)
+                pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j + 2][0]) or pm
+                j += 2 if pm.string == letter.lines[j + 2][0] else 0
             if pm:
                 blocks.append((i, j, line[m.start("names"):].strip(), pm, merged))
                 break
@@ -692,7 +704,7 @@ def claimant(letter: Letter) -> Found:
     if split:
         out["claimant.first_name"] = _p(split[0], head, split[2] - (0.02 if merged else 0))
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
-    between = letter.lines[i + 1:j]
+    between = [(line, folded) for line, folded in letter.lines[i + 1:j] if not _POSTAL.match(line.strip())]
     if merged:
         between = [(line, folded) for line, folded in between if not _label_only(line, folded)]
         streets = [_street_of(line, folded) for line, folded in between]
@@ -701,7 +713,8 @@ def claimant(letter: Letter) -> Found:
         street = [line for line, _ in between]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
     if street and any(re.search(r"\d", s) for s in street) and not any(":" in s for s in street):
-        address = _article_case(", ".join(street))
+        # « place de là Gare »: a speck read as an accent; no street name has « là »
+        address = re.sub(r"\b([Ll])à\b", r"\1a", _article_case(", ".join(street)))
         out["claimant.address"] = _p(address, ", ".join(street), 0.86 if merged else 0.88)
     postal, city = pm.group("pc").translate(_OCR_DIGITS), re.sub(r"\s*-\s*", "-", pm.group("city").strip())
     canonical = place_checked(postal, city)
