@@ -1718,3 +1718,24 @@ def test_ocr_specks_read_as_accents_no_name_nor_street_has() -> None:
     assert "claimant.last_name" not in found and "claimant.first_name" not in found
     found = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino", "21 place de là Gare")))
     assert found["claimant.address"] == "21 place de la Gare"
+
+
+@pytest.mark.parametrize("label, value", [
+    ("VIRéf : 2543086", "2543086"), ("| VARéf : dossier 141930", "141930"),
+    ("N° de sécurité sociale : ;\n1 51 08 76 100 663 12 Fin de vos allocations familiales", "151087610066312"),
+])
+def test_a_number_label_as_ocr_reads_it(label: str, value: str) -> None:
+    """OCR reads « V/Réf »'s slash as « I » or « A », adds a mark after a label's colon, and runs
+    another column's words after a number in groups on the next line."""
+    letter = PETIT_SCAN.replace("Numéro allocataire : 7654321", label)
+    assert read_decision(letter)["claimant.file_number"].value == value
+
+
+def test_the_bodys_column_run_after_the_addressees_name_and_city() -> None:
+    """« Madame … Le Floc'h 24000 », « Monsieur … Obadia 20200 Bastia »: the body's postcode
+    line run after the name; « 59800 Lille Votre numéro »: a label run after the city."""
+    for name_line in ("Monsieur Thomas Petit 59024", "Monsieur Thomas Petit 59024 Lille Cedex"):
+        letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n",
+                                    f"{name_line}\n21 rue Solférino\n59800 Lille Votre numéro\n")
+        found = _values(read_decision(letter))
+        assert (found["claimant.last_name"], found["claimant.postal_code"], found["claimant.city"]) == ("Petit", "59800", "Lille")

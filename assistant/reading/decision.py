@@ -655,6 +655,9 @@ def _untitled_blocks(letter: Letter) -> list[tuple[int, int, str, re.Match[str],
     return found
 
 
+_COLUMN_POSTCODE_AFTER = re.compile(r"(?<=[^\W\d])\s+\d{5}(?:\s+[^\W\d][\w' -]{1,40})?$")
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
     block that ends with a postal code line is read; two such blocks leave it unanswered. The
@@ -662,6 +665,9 @@ def claimant(letter: Letter) -> Found:
     only what stands at the lines' ends is read."""
     blocks = []
     for i, (line, folded) in enumerate(letter.lines):
+        # « Madame Bérengère Le Floc'h 24000 », « … Obadia 20200 Bastia »: the body's postcode
+        # line, a column on the right, run after the name
+        folded = _COLUMN_POSTCODE_AFTER.sub("", folded) if not _TITLE.match(folded) else folded
         m = _TITLE.match(folded) or _TITLE_IN_LINE.search(folded)
         # « Votre interlocuteur : Mme Marchand »: a name given as a label's value is the agent's
         if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or re.search(r":\s*$", folded[:m.start()]) or \
@@ -688,7 +694,7 @@ def claimant(letter: Letter) -> Found:
                 pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j + 2][0]) or pm
                 j += 2 if pm.string == letter.lines[j + 2][0] else 0
             if pm:
-                blocks.append((i, j, line[m.start("names"):].strip(), pm, merged))
+                blocks.append((i, j, line[m.start("names"):m.end("names")].strip(), pm, merged))
                 break
     if not blocks:
         blocks = _untitled_blocks(letter)
@@ -717,6 +723,9 @@ def claimant(letter: Letter) -> Found:
         address = re.sub(r"\b([Ll])à\b", r"\1a", _article_case(", ".join(street)))
         out["claimant.address"] = _p(address, ", ".join(street), 0.86 if merged else 0.88)
     postal, city = pm.group("pc").translate(_OCR_DIGITS), re.sub(r"\s*-\s*", "-", pm.group("city").strip())
+    if city and not merged and not place_checked(postal, city):
+        # « 20224 Albertacce Votre numéro »: a column's label run after the city
+        city = _postal_alone(f"{postal} {city}")[len(postal) + 1:]
     canonical = place_checked(postal, city)
     if not city:
         # the postcode alone: read when it is a commune's, its city only when it has one commune
@@ -757,6 +766,9 @@ def nir_key_ok(value: str) -> bool:
     return 97 - int(body) % 97 == int(value[13:])
 
 
+_MARKS_AFTER = re.compile(r"(?<=:)[\s;|}\]]+$")
+
+
 def file_number(letter: Letter, kind: Optional[str]) -> Found:
     """The number printed after its label (« Numéro allocataire : 7654321 »). The label of the
     body's own kind wins; two different numbers under labels of the same rank: unanswered.
@@ -770,9 +782,12 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     # « Numéro de sécurité sociale : » (or a label ending its line without a colon, a column of
     # labels) with its number alone on the next line: read as one line
     label_ends = [compiled(r + r"\s*$") for _, r, _ in labels]
-    lines = letter.lines + [(f"{a} {b}", f"{fa} {fb}") for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])
-                            if re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) and re.search(r"\d", fb)
-                            and (fa.endswith(":") or any(r.search(fa) for r in label_ends))] + _column_pairs(letter)
+    # (OCR may add a mark after the label's colon, « N° de sécurité sociale : ; », and run
+    # another column's words after a number in groups, « 2 51 12 25 251 015 43 Fin de vos … »)
+    pairs = [(_MARKS_AFTER.sub("", a), _MARKS_AFTER.sub("", fa), b, fb) for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])]
+    lines = letter.lines + [(f"{a} {b}", f"{fa} {fb}") for a, fa, b, fb in pairs
+                            if (re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) or re.match(r"\d{1,3}(?: \d{1,3}){3,7} [^\W\d]", fb))
+                            and re.search(r"\d", fb) and (fa.endswith(":") or any(r.search(fa) for r in label_ends))] + _column_pairs(letter)
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
         value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
