@@ -1739,3 +1739,10 @@ def test_the_bodys_column_run_after_the_addressees_name_and_city() -> None:
                                     f"{name_line}\n21 rue Solférino\n59800 Lille Votre numéro\n")
         found = _values(read_decision(letter))
         assert (found["claimant.last_name"], found["claimant.postal_code"], found["claimant.city"]) == ("Petit", "59800", "Lille")
+
+
+def test_a_date_with_its_hour_then_another_columns_label() -> None:
+    """« Courrier déposé le 09/03/2026 à 14:32 : Identifiant : … » (a « · » read « : »): the
+    letter's date, its hour and the next label after it."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026", "Courrier déposé le 02/11/2026 à 14:32 : Identifiant : : Réf. CTL-2026-1")
+    assert read_decision(letter)["decision.date"].value == "2026-11-02"

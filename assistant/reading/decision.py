@@ -904,7 +904,7 @@ def dates(letter: Letter) -> Found:
             after = rest.strip()[d.end():] if d else ""
             ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip()) or _LABEL_AFTER.match(after)
                                                          or re.match(rf"\s+{_HOUSE_NUMBER} (?:{_street_types()})\b", after)
-                                                         or re.fullmatch(r"\s+a \d{1,2}[:h]\d{2}", after)))  # « … à 14:32 »
+                                                         or re.match(r"\s+a \d{1,2}[:h]\d{2}(?:$|\s+[—–|•·+:-]\s)", after)))  # « … à 14:32 » (· Identifiant …)
             day = parse_date(d) if d and ends else None
             if day:
                 (seen if (i < end and not alone) or signed else later).setdefault(day, line)
