@@ -1746,3 +1746,13 @@ def test_a_date_with_its_hour_then_another_columns_label() -> None:
     letter's date, its hour and the next label after it."""
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026", "Courrier déposé le 02/11/2026 à 14:32 : Identifiant : : Réf. CTL-2026-1")
     assert read_decision(letter)["decision.date"].value == "2026-11-02"
+
+
+def test_the_agents_column_beside_the_addressees_block() -> None:
+    """« Affaire suivie par » on the line under the name, « Mme Petitjean » run after the street:
+    the agent's column, not the address nor a second addressee."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n",
+                                "Monsieur Thomas Petit\nAffaire suivie par\n21 rue Solférino Mme Petitjean\n59000 Lille\n")
+    found = _values(read_decision(letter))
+    assert (found["claimant.last_name"], found["claimant.address"], found["claimant.postal_code"]) == \
+        ("Petit", "21 rue Solférino", "59000")

@@ -632,6 +632,10 @@ _LABELLED = re.compile(r"^[^\d:]{2,40}\s?:\s")  # « Dossier suivi par : M. Dura
 _POSTCODE_ALONE = re.compile(r"(?P<pc>\d{5})(?P<city>)")
 
 
+_AGENT_LABEL = re.compile(r"^(?:affaire|dossier|courrier) suivie? par\s*:?$|^nous contacter$|^votre (?:contact|interlocut\w+)\s*:?$")
+_AGENT_AFTER = re.compile(r"(?<=[^\W\d])\s+(?:M\.|Mme|Mlle)\s+[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?$")
+
+
 def _label_only(line: str, folded: str) -> bool:
     """A line of the other column alone (« Référence : IND-2026-1 »): a label, and no street
     nor postcode of the addressee's block run into it."""
@@ -674,6 +678,8 @@ def claimant(letter: Letter) -> Found:
                 re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par)\b",
                           folded[:m.end()]):
             continue
+        if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
+            continue  # « Affaire suivie par », then « 94 bis avenue … Mme Petitjean »: the agent's name
         merged = m.re is _TITLE_IN_LINE and m.start() > 0
         # the other column's labelled lines (« Référence : … ») between the block's lines when
         # OCR ran the two columns together: not counted among the block's four lines
@@ -716,7 +722,9 @@ def claimant(letter: Letter) -> Found:
         streets = [_street_of(line, folded) for line, folded in between]
         street = [s for s in streets if s] if len(between) == 1 else []
     else:
-        street = [line for line, _ in between]
+        # the agent's column beside the block (« Affaire suivie par », then « Mme Petitjean »
+        # after the street): neither is the address
+        street = [_AGENT_AFTER.sub("", line) for line, folded in between if not _AGENT_LABEL.match(folded.strip())]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
     if street and any(re.search(r"\d", s) for s in street) and not any(":" in s for s in street):
         # « place de là Gare »: a speck read as an accent; no street name has « là »
