@@ -1756,3 +1756,33 @@ def test_the_agents_column_beside_the_addressees_block() -> None:
     found = _values(read_decision(letter))
     assert (found["claimant.last_name"], found["claimant.address"], found["claimant.postal_code"]) == \
         ("Petit", "21 rue Solférino", "59000")
+
+
+BODY_HEAD = "CAF du Nord\n{top}\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n"
+
+
+@pytest.mark.parametrize("top, foot, address", [
+    # a figure of the postcode misread: the commune's only postcode one figure away
+    ("82 rue Brûle-Maison 59008 Lille", "", "82 rue Brûle-Maison, 59000 Lille"),
+    # a letter of the city misread: the only commune of that postcode so close in name
+    ("82 rue Brûle-Maison — 59650 Vileneuve-d'Ascq", "", "82 rue Brûle-Maison, 59650 Villeneuve-d'Ascq"),
+    # printed three times, one copy with a slip: the two that agree
+    ("82 rue Brûle-Maison — 59000 Lille", "CAF du Nord — 82 rue Brûle-Maison — 59000 Lille\nCAF du Nord — 82 rue Brûle-Masion — 59000 Lille",
+     "82 rue Brûle-Maison, 59000 Lille"),
+    # the addressee's column run after the footer's street is no other spelling of it
+    ("82 rue Brûle-Maison — 59000 Lille", "CAF du Nord — 82 rue Brûle-Maison nm. Monsieur Thomas PETIT — 59000 Lille",
+     "82 rue Brûle-Maison, 59000 Lille"),
+])
+def test_the_bodys_address_with_one_ocr_slip_mended_or_outvoted(top: str, foot: str, address: str) -> None:
+    letter = BODY_HEAD.format(top=top) + PETIT_SCAN.split("59000 Lille\n", 1)[1] + foot + "\n"
+    assert read_decision(letter)["organism.address"].value == address
+
+
+@pytest.mark.parametrize("top, foot", [
+    ("82 rue Brûle-Maison — 59000 Lille", "CAF du Nord — 82 rue Brûle-Masion — 59000 Lille"),   # two copies, two spellings
+    ("82 rue Brûle-Maison — 59000 Lile Cedex", ""),   # a CEDEX line is the body's own: not mended
+    ("Service contrôle\nMme Claire BERTHELOT 82 rue Brûle-Maison\n59000 Lille", ""),   # the addressee's column in the block
+])
+def test_the_bodys_address_left_when_its_copies_or_its_lines_disagree(top: str, foot: str) -> None:
+    letter = BODY_HEAD.format(top=top) + PETIT_SCAN.split("59000 Lille\n", 1)[1] + foot + "\n"
+    assert "organism.address" not in read_decision(letter)

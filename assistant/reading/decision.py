@@ -301,6 +301,7 @@ def organism(letter: Letter) -> Found:
     if not any(addresses):
         addresses = [_address_apart(letter, name) or _address_labelled(letter)]
     for address in addresses:
+        address = _mended_place(address) if address else address
         if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[:-1]):
             out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
             break
@@ -324,10 +325,31 @@ def _address_apart(letter: Letter, name: str) -> Optional[str]:
     return found[0] if len(found) == 1 else None
 
 
+_ADDRESS_LABEL_LINE = compiled(rf"^(?:{'|'.join(patterns()['body_address_labels'])})\s*:?$")
+
+
+def _mended_place(address: str) -> str:
+    """The body's postcode line with one OCR slip mended where only one reading fits
+    (places.py): a figure misread (« 09008 Cos » → 09000, the commune's only postcode one
+    figure away) or a letter of the city (« 12000 Druelle Baisac » → Druelle Balsac, the only
+    commune of that postcode so close in name). A CEDEX line is the body's own: left."""
+    head, _, last = address.rpartition(", ")
+    pm = _POSTAL.match(last)
+    if not pm or "cedex" in fold(last) or place_checked(pm.group("pc"), pm.group("city").strip()):
+        return address
+    postal, city = pm.group("pc"), pm.group("city").strip()
+    mended = _one_figure_off(postal, city)
+    if not mended and len(normalise(city)) >= 5:
+        close = {n for c in resolve(postal).candidates if postal in c.postcodes for n in c.names[:1]
+                 if SequenceMatcher(None, normalise(n), normalise(city)).ratio() >= 0.85}
+        mended = (postal, close.pop()) if len(close) == 1 else None
+    return f"{head}, {mended[0]} {mended[1]}" if mended and head else address
+
+
 def _address_labelled(letter: Letter) -> Optional[str]:
     """The body's address under a label that says it is where to write (« Nous écrire », then
     « 8 quai de la Fosse », « 69001 Lyon »): the only such address in the letter."""
-    label = re.compile(rf"^(?:{'|'.join(patterns()['body_address_labels'])})\s*:?$")
+    label = _ADDRESS_LABEL_LINE
     street = re.compile(rf"^{_HOUSE_NUMBER} (?:{_street_types()})\b|^(?:bp|cs|tsa)\s*\d")
     lines = letter.lines
     found = {f"{lines[k + 1][0].strip()}, {lines[k + 2][0].strip()}" for k, (_, folded) in enumerate(lines[:-2])
@@ -364,7 +386,8 @@ def _cut_short(one: str, other: str) -> bool:
     short, long = sorted((one, other), key=len)
     if not long.startswith(short + " "):
         return False
-    return long[len(short) + 1:].split()[0] not in _NAME_STOPS
+    # (« 8 quai de la fosse nm. monsieur … »: a mark, then the addressee's column)
+    return not any(word.strip(".,;:") in _NAME_STOPS for word in long[len(short) + 1:].split()[:3])
 
 
 def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
@@ -381,6 +404,8 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
     number, rest = own.groups()
     if number is None:
         return True
+    # printed three times, two the same: the odd one is the slip (its own copy is among them)
+    same = differ = 0
     for _, folded in letter.lines:
         for part in _SEPARATOR.split(folded):
             for m in re.finditer(rf"\b({_HOUSE_NUMBER}) ((?:{types})\b.*)$", " ".join(part.split())):
@@ -389,8 +414,10 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
                 if (same_words and m.group(1) != number) or \
                         (not same_words and SequenceMatcher(None, other, rest).ratio() >= 0.8) or \
                         (m.group(1) == number and _cut_short(rest, other)):
-                    return False  # the same street printed twice, differently
-    return True
+                    differ += 1  # the same street printed twice, differently
+                elif same_words:
+                    same += 1
+    return differ == 0 or (differ == 1 and same >= 2)
 
 
 def _place_agrees(name: str, address: Optional[str]) -> Optional[bool]:
@@ -426,6 +453,15 @@ _CONTACT_TAIL = re.compile(r"(?:\s+[—–|•·+:-]\s+(?:www\.|https?:|[\w.-]+\
                            r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b|\s+page \d+ ?(?:/|sur) ?\d+\b).*$")
 
 
+# Where a street ends and its postcode begins on one line: a comma, or only a space after the
+# street's last word (« 60 avenue Jean Mermoz 09000 Cos »).
+_BEFORE_POSTCODE = re.compile(r",\s*(?=\d{5}\s)|(?<=[^\W\d])\s+(?=\d{5}\s+[^\W\d])")
+
+
+# A title and a name anywhere on a line (« … Mme Clotilde BERTHELOT 5 allée … »).
+_TITLED_NAME = re.compile(r"(?:^|\s)(?:Monsieur|Madame|Mademoiselle|M\.|Mme\.?|Mlle\.?)\s+[A-ZÀ-Ý][\w'-]+\s+[A-ZÀ-Ý]")
+
+
 def _person_line(line: str) -> bool:
     """« LAMARQUE Rosine », « Rosine LAMARQUE »: a person's name with no title, a last name in
     capitals beside one of INSEE's first names; the addressee's block, not the body's."""
@@ -445,7 +481,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     first, *rest = _SEPARATOR.split(lines[i][0][start:])
     if not rest and lines[i][0][start:].count(" : ") >= 2:
         first, *rest = lines[i][0][start:].split(" : ")
-    parts = [first] + [p for part in rest for p in re.split(r",\s*(?=\d{5}\s)", part)]
+    parts = [first] + [p for part in rest for p in _BEFORE_POSTCODE.split(part)]
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(_from_street([p.strip() for p in parts[1:]]))
     # other words after the city (« 57000 Metz Notification CDAPH — exemplaire bénéficiaire »):
@@ -471,6 +507,10 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
             return None
         if _TITLE_IN_LINE.search(folded) and not _POSTAL.match(line.strip()):
             return None  # the addressee's title after a misread postcode (« Rens M. Jean Roux »): their block begins
+        if _TITLED_NAME.search(line) and not _POSTAL.match(line.strip()):
+            return None  # « Mme Clotilde BERTHELOT 5 allée … »: the addressee's column run into the body's
+        if not block and _ADDRESS_LABEL_LINE.match(folded.strip()):
+            continue  # « Nous écrire » over the address
         if _kinds_in(folded):
             # the body's long name under its short one, with the address after it on its line
             # (« MDPH du Gers » then « Maison départementale … — 3 rue … — 32000 Auch »)
@@ -481,7 +521,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
                 return None
             return ", ".join(p.strip() for p in parts[1:])
         # « 3 rue Paul Bert, 09000 Foix »: the street and the postcode on one line
-        block += _from_street([p.strip() for part in _SEPARATOR.split(line) for p in re.split(r",\s*(?=\d{5}\s)", part)])
+        block += _from_street([p.strip() for part in _SEPARATOR.split(line) for p in _BEFORE_POSTCODE.split(part)])
         if _POSTAL.match(block[-1]) or re.match(r"^(cs|tsa|bp)\s*\d+.*\d{5}", folded):
             block[-1] = _postal_alone(block[-1])
             return ", ".join(block) if len(block) > 1 else None  # a postcode alone: the street was lost
