@@ -1786,3 +1786,96 @@ def test_the_bodys_address_with_one_ocr_slip_mended_or_outvoted(top: str, foot: 
 def test_the_bodys_address_left_when_its_copies_or_its_lines_disagree(top: str, foot: str) -> None:
     letter = BODY_HEAD.format(top=top) + PETIT_SCAN.split("59000 Lille\n", 1)[1] + foot + "\n"
     assert "organism.address" not in read_decision(letter)
+
+
+@pytest.mark.parametrize("body, field, value", [
+    # a sum « payée à tort » is an overpayment, its amount on its row; that it must be repaid is
+    # the rule said in words (the reasons are the person's to judge)
+    ("Retraite versée jusqu'au 28 février 2026 16 870,88 €\nMontant payé à tort 180,00 euros\nLa somme payée à tort doit "
+     "néanmoins être remboursée.", "situation", "overpayment"),
+    ("Retraite versée jusqu'au 28 février 2026 16 870,88 €\nMontant payé à tort 180,00 euros\nLa somme payée à tort doit "
+     "néanmoins être remboursée.", "context.amount_eur", 180.0),
+    ("Cette erreur est imputable à nos services : aucune faute ne vous est reprochée.", "context.fraud_alleged", False),
+    ("Vous avez été invité(e) à présenter vos observations devant l'équipe pluridisciplinaire.", "context.heard_before", True),
+    ("Vous ne remplissez donc pas les conditions d'ouverture du droit : les indemnités ne peuvent pas vous être versées.",
+     "situation", "refusal"),
+    ("D'après les attestations de votre employeur, vous avez travaillé 112 heures, comme le prévoit le code de la "
+     "sécurité sociale. Votre demande est rejetée.", "decision.reasons_given", True),
+    ("Vous avez reçu 3 801,74 euros de plus que ce à quoi vous aviez droit.", "context.amount_eur", 3801.74),
+    ("Le complément versé pour cette période n'était donc pas dû : il s'élève à 912,00 €.", "context.amount_eur", 912.0),
+])
+def test_eighth_set_decision_wordings(body: str, field: str, value: object) -> None:
+    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    assert read_decision(letter)[field].value == value
+
+
+def test_a_retirement_named_by_its_payment() -> None:
+    body = "Objet : somme payée à tort sur votre retraite\nMadame,\nNous avons recalculé votre pension.\n"
+    letter = ("Carsat Midi-Pyrénées\n22 avenue de la Libération\n09000 Cos\n\nMadame Maïwenn Duchâteau\n141 allée Émile Zola\n"
+              "09000 Ferrières-sur-Ariège\nCos, le 2 mars 2026\n" + body + "Veuillez agréer, Madame, nos salutations.\n")
+    assert read_decision(letter)["benefit"].value == "retraite"
+
+
+@pytest.mark.parametrize("head, date", [
+    ("Décision n° IND-2026-2114 du 14 janvier 2026\nVu l'avis de l'équipe pluridisciplinaire réunie le 17 décembre 2025 ;\n",
+     "2026-01-14"),
+    ("Mes courriers Courrier mis à disposition le 24/03/2026\n", "2026-03-24"),
+    ("Agen. le 20 nov. 2026\n", "2026-11-20"),
+    ("", None),   # no date line: the foot's print date, below
+])
+def test_dates_of_decisions_printed_pages_and_sittings(head: str, date: "str | None") -> None:
+    """« Décision n° … du … » dates the letter; a date in a sentence of the letterhead (« réunie
+    le … ») does not; « Courrier mis à disposition le »; a place run into « le » by a point.
+    With no date line: « Document édité le … » at the foot, « en séance du … » in a sentence."""
+    base = ("Département du Nord\n22 avenue de la Libération\n59000 Lille\n\nMadame Claire Roux\n50 avenue du Stade\n59000 Lille\n"
+            + head + "Madame,\nLa commission, en séance du 23.06.2026, a pris la décision suivante.\n"
+            "Veuillez agréer, Madame, nos salutations.\nDocument édité le 25/06/2026 ARS — page 1/1\n")
+    found = read_decision(base)
+    if date is None:   # a sitting and a print date, two dates: the person's to say
+        assert "decision.date" not in found
+        alone = read_decision(base.replace("Document édité le 25/06/2026 ARS — page 1/1\n", ""))
+        assert alone["decision.date"].value == "2026-06-23"
+    else:
+        assert found["decision.date"].value == date
+
+
+@pytest.mark.parametrize("rows", [
+    "Votre numéro de sécurité sociale Notre référence Date\n270042344456966 REF-2026-8554 18 mai 2026\n",
+    "| Votre numéro de sécurité sociale | Notre référence | Date |\n| 270042344456966 | REF-2026-8554 | 18 mai 2026\n",
+])
+def test_a_row_of_labels_over_a_row_of_values(rows: str) -> None:
+    """A letterhead's table read row by row: the number under its label, the date under « Date »
+    (by the frame's bars when OCR read them, an empty cell kept empty)."""
+    letter = ("CPAM du Nord\nCS 20231\n59863 LILLE CEDEX 9\n" + rows + "Madame Anne Ollivier\n17 chemin Simone Veil\n59173 Sercus\n"
+              "Objet : vos indemnités journalières\nMadame,\nTexte.\nVeuillez agréer, Madame, nos salutations.\n")
+    found = _values(read_decision(letter))
+    assert (found["claimant.file_number"], found["decision.date"]) == ("270042344456966", "2026-05-18")
+    empty = letter.replace("| 270042344456966 |", "| |")
+    if "|" in rows:
+        assert "claimant.file_number" not in read_decision(empty)
+
+
+def test_the_bodys_column_between_the_addressees_name_and_street() -> None:
+    """« Monsieur … », then the body's service, street and postcode (its column), then the
+    person's street and postcode: the person's are the last two."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n",
+                                "Monsieur Thomas Petit\nService prestations familiales\n82 rue Brûle-Maison\n59000 Lille\n"
+                                "21 rue Solférino\n59800 Lille\n")
+    found = _values(read_decision(letter))
+    assert (found["claimant.address"], found["claimant.postal_code"]) == ("21 rue Solférino", "59800")
+
+
+def test_a_france_travail_agency_is_france_travail() -> None:
+    """France Travail is one body for all France: « France Travail Bobigny » is its agency."""
+    letter = ("France Travail Bobigny\n14 rue des Carmes\n93000 Bobigny\n\nMonsieur Paul Roux\n12 rue des Lilas\n93000 Bobigny\n"
+              "Bobigny, le 9 mars 2026\nObjet : trop-perçu\nMonsieur,\nTexte.\nVeuillez agréer, Monsieur, nos salutations.\n")
+    assert read_decision(letter)["organism.name"].value == "France Travail"
+
+
+def test_a_document_kept_for_someone_else_is_no_part_given() -> None:
+    """« … ne peuvent être communiquées qu'à lui-même (article L. 311-6 …) » and nothing sent:
+    a refusal with its reasons, not a partial answer."""
+    answer = ("CAF de la Haute-Saône\n\nMonsieur,\nNous ne pouvons pas donner suite à votre demande : le rapport n'existe pas ; "
+              "les ressources de votre ancien conjoint ne peuvent être communiquées qu'à lui-même (article L. 311-6 du code des "
+              "relations entre le public et l'administration).\nVeuillez agréer, Monsieur, nos salutations distinguées.\n")
+    assert read_answer(answer)["answer.kind"].value == AnswerKind.refusal_with_reasons.value

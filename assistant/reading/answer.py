@@ -23,6 +23,8 @@ def _cue(letter: Letter, kind: str) -> Hit | None:
                     for m in compiled(regex).finditer(letter.flat_folded)})
     if kind in ("refusal", "partial"):
         found = [f for f in found if not letter.sentence_has("answer_conditional", f[0])]
+    if kind == "partial":   # « … ne peuvent être communiquées qu'à lui-même »: that part refused, for another's sake
+        found = [f for f in found if not letter.sentence_has("answer_third_party_only", f[0])]
     return Hit(found[0][0], found[0][1], letter.evidence(*found[0])) if found else None
 
 

@@ -72,7 +72,40 @@ def _column_pairs(letter: Letter) -> list[tuple[str, str]]:
             i += 2 * k
         else:
             i += 1  # a title above the labels (« NOTIFICATION DE DÉCISION »): the labels may start below it
+    return out + _row_pairs(letter.lines[:end + 12])
+
+
+_FIRST_VALUE = re.compile(r"^(?:\d{1,3}(?: \d{1,3}){3,7}(?= [^\d\s])|[0-9a-z][0-9a-z/-]{3,24}(?= ))")
+
+
+def _row_pairs(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A table's row of labels over its row of values (« Votre numéro de sécurité sociale
+    Notre référence Date » then « 2700423… REF-2026-8554 18 mai 2026 »): the first label with
+    the first value when that label is a number's, « Date » at the row's end with the date
+    ending the next row. Each as one line (« Date : 18 mai 2026 »)."""
+    out = []
+    for (a, fa), (b, fb) in zip(lines, lines[1:]):
+        if fa.lstrip().startswith("|") and fb.lstrip().startswith("|"):
+            # the frame's bars read: cell under cell, an empty cell kept empty
+            out += [(f"{la} : {lb}", f"{lfa} : {lfb}") for la, lfa, lb, lfb in
+                    zip(*(([c.strip() for c in text.split("|")]) for text in (a, fa, b, fb)))
+                    if lfa and lfb and _LABEL_CELL.fullmatch(lfa) and re.search(r"\d", lfb)]
+            continue
+        fa, fb = fa.strip(" |"), fb.strip(" |")
+        if re.search(r"\d", fa) or not re.search(r"\d", fb) or len(fa.split()) < 3:
+            continue
+        if fa.endswith(" date") and (d := re.search(rf"(?:^|\s)({DATE.pattern})$", fb)):
+            out.append((f"Date : {b.strip(' |')[d.start(1):]}", f"date : {fb[d.start(1):]}"))
+        label = next((m for r in _number_labels() if (m := compiled(r).search(fa)) and m.start() <= len("votre ")), None)
+        if label and (v := _FIRST_VALUE.match(fb)):
+            out.append((f"{a.strip(' |')[:label.end()]} : {b.strip(' |')[:v.end()]}", f"{fa[:label.end()]} : {v.group()}"))
     return out
+
+
+def _number_labels() -> list[str]:
+    """Every label a person's number is printed under (patterns.yaml), whatever the body."""
+    return [r for regexes in patterns()["file_number_labels"].values() for r in regexes] + \
+        patterns()["file_number_any_labels"] + patterns()["file_number_vague_labels"]
 
 
 def _kinds_in(folded_line: str) -> list[tuple[int, int, str]]:
@@ -291,7 +324,10 @@ def organism(letter: Letter) -> Found:
     # « l'Assurance Maladie ») only where it is the body's whole name (« France Travail »).
     others = {_short_named(kind, n) for line, folded in letter.lines for _, n, f in _names_on(line, folded, kind) if f}
     known = _place_known(kind, name)
-    if full and others <= {_short_named(kind, name)} and known is not False and (not known or _place_agrees(name, address) is not False):
+    if kind in patterns()["bare_name_kinds"] and fold(name).startswith(generic):
+        # one body for all France (« France Travail Bobigny » is its agency): its own name
+        out["organism.name"] = _p(bodies.organism(kind)["generic"], evidence, 0.9)
+    elif full and others <= {_short_named(kind, name)} and known is not False and (not known or _place_agrees(name, address) is not False):
         # a logo's lower-case word (« caf », « carsat ») run into the name: the letter's own
         # spelling of the name is not known
         logo = name.split(" ", 1)[0].islower()
@@ -672,6 +708,8 @@ _LABELLED = re.compile(r"^[^\d:]{2,40}\s?:\s")  # « Dossier suivi par : M. Dura
 _POSTCODE_ALONE = re.compile(r"(?P<pc>\d{5})(?P<city>)")
 
 
+# A body's service named on its own line (« Service prestations familiales »): the body's column.
+_SERVICE_LINE = re.compile(r"^(?:service|direction|pole|agence|mission|cellule|plateforme|unite)s?\b")
 _AGENT_LABEL = re.compile(r"^(?:affaire|dossier|courrier) suivie? par\s*:?$|^nous contacter$|^votre (?:contact|interlocut\w+)\s*:?$")
 _AGENT_AFTER = re.compile(r"(?<=[^\W\d])\s+(?:M\.|Mme|Mlle)\s+[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?$")
 
@@ -734,9 +772,11 @@ def claimant(letter: Letter) -> Found:
                 pm = _POSTAL_IN_LINE.search(letter.lines[j][0])
             if not pm and not merged and j > i + 1:  # the city lost by OCR: « 71000 » alone under the street
                 pm = _POSTCODE_ALONE.fullmatch(letter.lines[j][0].strip())
-            if pm and j == i + 1 and j + 2 < len(letter.lines) and _street_of(*letter.lines[j + 1]):
-                # a postcode line right under the name, then a street and another postcode
-                # line: the first is another column's (the body's city beside the name)
+            foreign = j == i + 1 or any(_SERVICE_LINE.match(f) for _, f in letter.lines[i + 1:j])
+            if pm and foreign and j + 2 < len(letter.lines) and _street_of(*letter.lines[j + 1]):
+                # a postcode line right under the name (or a service's line above it), then a
+                # street and another postcode line: the first is another column's (the body's
+                # city, or its whole address, beside the name)
                 pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j + 2][0]) or pm
                 j += 2 if pm.string == letter.lines[j + 2][0] else 0
             if pm:
@@ -757,6 +797,8 @@ def claimant(letter: Letter) -> Found:
         out["claimant.first_name"] = _p(split[0], head, split[2] - (0.02 if merged else 0))
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
     between = [(line, folded) for line, folded in letter.lines[i + 1:j] if not _POSTAL.match(line.strip())]
+    if len(between) > 1 and any(_SERVICE_LINE.match(f) for _, f in between):
+        between = between[-1:]   # the body's column above the street (the look-ahead above): the street alone
     if merged:
         between = [(line, folded) for line, folded in between if not _label_only(line, folded)]
         streets = [_street_of(line, folded) for line, folded in between]
@@ -877,8 +919,9 @@ _DATE_LINE = [
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
-    re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose|mis a disposition)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier|lettre|decision|notification|edition) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:decision|arrete|notification) n[o°]\s?\S+ (?:du|en date du) {_DAY_NAME}(?P<date>.+)$"),
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
     re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
 ]
@@ -888,6 +931,8 @@ _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'en
 _DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|"
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
+# Where the letter dates itself outside a date line: its print date, a commission's sitting.
+_DATED_ELSEWHERE = re.compile(r"\b(?:(?:document |courrier )?(?:edite|imprime|genere|mis a disposition)e? le|en seance (?:pleniere )?du)\s*:?\s*")
 # A legal text named with its date: « décret n° 2019-797 du », « loi du », « arrêté du ».
 _TEXT_DATED = re.compile(r"\b(?:decret|loi|arrete|ordonnance|circulaire|reglement|convention)\b[^.()]{0,40}\bdu (?:1er )?$")
 # A line ending with its place and « le », the date on the next line.
@@ -899,14 +944,18 @@ _RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere pres
                        r"\s*:?\s*(le )?$")
 
 
-def _header_parts(folded: str) -> list[str]:
+def _header_parts(folded: str, line: str = "") -> list[str]:
     """A letterhead line and the pieces of it where a date line may begin: each part between
     separators (« N° MSA 15… | Le 09.11.2026 »: columns run together), the line without a
     table's bars (« Décision de la CDAPH du | 7 mai 2026 »), and from a date label or « Le … »
     after another column's words (« France Travail Date : 30/03/2026 », « N° d'immatriculation :
     2981… Le 26 oct. 2026 », « CPAM de l'Ain Décision du 16/03/2026 »)."""
     return [folded] + [p.strip() for p in _SEPARATOR.split(folded)] + [" ".join(folded.replace("|", " ").split())] + \
-        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier|edition) du (?=\d|1er))", folded)]
+        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier|edition) du (?=\d|1er)|courrier (?=(?:edite|envoye|emis|depose|mis a disposition)e? le))", folded)
+         # « … réunie le 17 décembre 2025 » in a sentence: « le » after a place (« Agen. le … »,
+         # « Paris le … ») or a column's « Le », not after a participle in small letters
+         if not line or folded[h.start() + 1:h.start() + 3] != "le" or line[h.start() + 1:h.start() + 2] == "L"
+         or re.search(r"(?:[.,;:|—–-]|\b[A-ZÀ-Ý][\w'-]*)\s*$", line[:h.start() + 1])]
 
 
 def dates(letter: Letter) -> Found:
@@ -923,7 +972,7 @@ def dates(letter: Letter) -> Found:
     apart = [(i + 1 == len(block) or block[i + 1] != b) and
              (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
     for i, (line, folded) in enumerate(lines):
-        parts = _header_parts(folded) if i < end else [folded]
+        parts = _header_parts(folded, line) if i < end else [folded]
         found = [m.group("date") for part in parts for p in _DATE_LINE if (m := p.match(part))] if i < end or apart[i] else []
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
@@ -963,6 +1012,13 @@ def dates(letter: Letter) -> Found:
             day = parse_date(dm) if d and (dm := DATE.fullmatch(d.group("date").strip())) else None
             if day:
                 seen.setdefault(day, line)
+    if not seen and not later:
+        # no date line: the page's print date (« Document édité le 06/07/2026 ») or the
+        # commission's sitting named in a sentence (« la CDAPH, en séance du 23.06.2026, a pris … »)
+        for m in _DATED_ELSEWHERE.finditer(letter.flat_folded):
+            d = DATE.match(letter.flat_folded, m.end())
+            if d and (day := parse_date(d)):
+                later.setdefault(day, letter.evidence(m.start(), d.end()))
     seen = seen or later
     if len(seen) == 1:
         day, line = next(iter(seen.items()))
