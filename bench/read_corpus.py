@@ -55,8 +55,12 @@ HELD_OUT5 = Path(__file__).resolve().parent / "read_heldout5"  # the fifth, blin
 HELD_OUT6 = Path(__file__).resolve().parent / "read_heldout6"  # the sixth, blind too, on what the five others lack
 HELD_OUT7 = Path(__file__).resolve().parent / "read_heldout7"  # the seventh, blind too, on what the six others lack
 HELD_OUT8 = Path(__file__).resolve().parent / "read_heldout8"  # the eighth, blind too, on what the seven others lack
-HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4, 5: HELD_OUT5, 6: HELD_OUT6, 7: HELD_OUT7, 8: HELD_OUT8}
-_SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y", 8: "z"}  # a sample id's first letter: which set it comes from
+HELD_OUT9 = Path(__file__).resolve().parent / "read_heldout9"  # the ninth, blind too: caisses' letters as printed from their sites
+HELD_OUT10 = Path(__file__).resolve().parent / "read_heldout10"  # the tenth, blind too: départements, MDPH, Carsat
+HELD_OUT11 = Path(__file__).resolve().parent / "read_heldout11"  # the eleventh, blind too: France Travail, CPAM, e-mails printed
+HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4, 5: HELD_OUT5, 6: HELD_OUT6, 7: HELD_OUT7, 8: HELD_OUT8,
+                 9: HELD_OUT9, 10: HELD_OUT10, 11: HELD_OUT11}
+_SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y", 8: "z", 9: "m", 10: "n", 11: "p"}  # a sample id's first letter: which set it comes from
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
