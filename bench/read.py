@@ -87,7 +87,8 @@ def _organism(name: str) -> str:
     return re.sub(r" (de la|de l'|du|des|de|d') ?", " de ", text).replace("  ", " ")
 
 
-_COMPLEMENT = re.compile(r"(appartement|appt|apt|batiment|bat|residence|escalier|esc|etage|porte|chez|lieu dit|immeuble)\b")
+_COMPLEMENT = re.compile(r"(appartement|appt|apt|batiment|bat|residence|escalier|esc|etage|porte|chez|lieu dit|immeuble|"
+                         r"ehpad|chambre|foyer|maison de retraite)\b")
 
 
 def same(field: str, expected: Any, proposed: Any) -> bool:

@@ -44,6 +44,9 @@ en saisissant le directeur de la Caf, qui statue après avis de la commission de
 
 Nous vous prions d'agréer, Monsieur, nos salutations distinguées.
 """
+# The same letter without its facts (nothing says why): reasons « no » where no text is cited.
+PETIT_BARE = PETIT_SCAN.replace("Nous n'avons pas reçu les justificatifs demandés le ler octobre 2026. En conséquence, le\nversement",
+                                "Le\nversement")
 PETIT_EXPECTED = {
     "organism.kind": "caf", "organism.name": "CAF du Nord", "benefit": "apl", "situation": "suspension",
     "decision.date": "2026-11-02", "claimant.file_number": "7654321", "claimant.last_name": "Petit",
@@ -363,7 +366,7 @@ CASES = {
         "organism.kind": "mdph", "organism.name": "MAISON DÉPARTEMENTALE DES PERSONNES HANDICAPÉES DE LOIRE-ATLANTIQUE",
         "organism.address": "300 route de Vannes, CS 10017, 44035 NANTES CEDEX 1", "claimant.last_name": "Girard",
         "claimant.file_number": "44-123456", "decision.date": "2026-10-14", "benefit": "aah", "situation": "refusal",
-        "decision.reasons_given": False, "context.heard_before": None, "decision.ground": None}),
+        "decision.reasons_given": None, "context.heard_before": None, "decision.ground": None}),   # a motive, no text: the person's
     "caf_termination": (CAF_TERMINATION, {
         "organism.kind": "caf", "benefit": "ars", "situation": "termination", "decision.date": "2026-12-01",
         "decision.appeal_info_given": False, "decision.reasons_given": False}),
@@ -901,7 +904,7 @@ def test_reasons_wordings(body: str) -> None:
 def test_a_code_cited_in_the_appeal_passage_keeps_the_no_of_reasons() -> None:
     """A text cited only where the letter says how to appeal is not the decision's ground: the
     letter read whole, with no ground, gives reasons « no », with evidence."""
-    cited = PETIT_SCAN.replace("en saisissant le directeur de la Caf",
+    cited = PETIT_BARE.replace("en saisissant le directeur de la Caf",
                                "en saisissant le directeur de la Caf (article R. 142-1 du code de la sécurité sociale)")
     found = read_decision(cited)
     assert found["decision.reasons_given"].value is False and found["decision.reasons_given"].evidence
@@ -1191,7 +1194,7 @@ def test_a_personal_data_notice_leaves_the_no_of_algorithm_and_reasons() -> None
     """The notice printed at the foot (« traitement automatisé destiné à la gestion de votre
     dossier », « loi n° 78-17 ») is not the decision's algorithm nor its ground; the letter read
     whole, with its other closing formula, still says neither."""
-    notice = PETIT_SCAN.replace(
+    notice = PETIT_BARE.replace(
         "Nous vous prions d'agréer, Monsieur, nos salutations distinguées.",
         "Les informations vous concernant font l'objet d'un traitement automatisé destiné à la gestion de votre dossier, "
         "conformément à la loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés.\n\n"
@@ -1312,10 +1315,10 @@ def test_a_misread_postcode_line_does_not_run_the_body_s_address_into_the_addres
 def test_a_ground_run_into_the_appeal_passage_keeps_the_no_of_reasons_from_being_read() -> None:
     """« En application de l'article L. 315-1 …, je ne » then the appeal passage (a line OCR
     lost): the text cited may be the decision's ground; no « no » is read."""
-    text = PETIT_SCAN.replace("Vous pouvez contester", "En application de l'article L. 315-1 du code de la sécurité sociale, je ne "
+    text = PETIT_BARE.replace("Vous pouvez contester", "En application de l'article L. 315-1 du code de la sécurité sociale, je ne "
                               "vous pouvez contester")
     assert "decision.reasons_given" not in read_decision(text)
-    assert read_decision(PETIT_SCAN)["decision.reasons_given"].value is False
+    assert read_decision(PETIT_BARE)["decision.reasons_given"].value is False
 
 
 @pytest.mark.parametrize("rule", [
@@ -1326,10 +1329,12 @@ def test_a_ground_run_into_the_appeal_passage_keeps_the_no_of_reasons_from_being
 def test_a_rule_in_words_without_a_text_leaves_the_reasons_to_the_person(rule: str) -> None:
     """No text cited, but the rule applied said in words: whether that states the considérations
     de droit (CRPA L. 211-5) is for the person to judge, no « no ». Facts alone (PETIT_SCAN: the
-    documents not received) are no legal ground: the « no » stands."""
+    documents not received) too: four blind writers out of four counted them as reasons. Neither
+    facts nor text: « no »."""
     text = PETIT_SCAN.replace("En conséquence, le", rule + " En conséquence, le")
     assert "decision.reasons_given" not in read_decision(text)
-    assert read_decision(PETIT_SCAN)["decision.reasons_given"].value is False
+    assert "decision.reasons_given" not in read_decision(PETIT_SCAN)
+    assert read_decision(PETIT_BARE)["decision.reasons_given"].value is False
 
 
 def test_a_reference_line_run_into_the_addressee_s_block_is_not_read_as_their_address() -> None:
@@ -1879,3 +1884,71 @@ def test_a_document_kept_for_someone_else_is_no_part_given() -> None:
               "les ressources de votre ancien conjoint ne peuvent être communiquées qu'à lui-même (article L. 311-6 du code des "
               "relations entre le public et l'administration).\nVeuillez agréer, Monsieur, nos salutations distinguées.\n")
     assert read_answer(answer)["answer.kind"].value == AnswerKind.refusal_with_reasons.value
+
+
+@pytest.mark.parametrize("body, field, value", [
+    ("Cette décision a été prise sans échange préalable avec vous : elle découle de la date de naissance de votre enfant.",
+     "context.heard_before", False),
+    ("Vous devez rembourser un indu. Sauf remboursement, nous retiendrons 151,92 euros sur chacun de vos prochains versements.",
+     "context.withholding_eur", 151.92),
+    ("Un croisement automatisé de vos déclarations avec les données de la DGFiP fait apparaître des revenus non déclarés.",
+     "decision.algorithm_mentioned", True),
+    # a negation elsewhere in the sentence does not deny the fraud
+    ("Les éléments recueillis laissent présumer une manœuvre frauduleuse : une fausse déclaration faite pour obtenir des "
+     "prestations qui n'étaient pas dues.", "context.fraud_alleged", True),
+    ("Aucune fraude ne vous est reprochée.", "context.fraud_alleged", False),
+    # a sentence ends after « € » and after an accented letter
+    ("Les sommes versées à tort s'élèvent à 847,74 €. Elles seront récupérées par une retenue de 167,59 euros par mois.",
+     "context.amount_eur", 847.74),
+    ("Les sommes versées à tort s'élèvent à 847,74 €. Elles seront récupérées par une retenue de 167,59 euros par mois.",
+     "context.withholding_eur", 167.59),
+    ("Votre aide diminue donc de 61,00 € par mois.", "context.amount_eur", 61.0),
+    ("Votre allocation est fixée à 591,22 € au lieu de 718,32 €, soit une diminution de 127,10 € par mois.", "situation", "reduction"),
+    ("Votre allocation est fixée à 591,22 € au lieu de 718,32 €, soit une diminution de 127,10 € par mois.", "context.amount_eur", 127.1),
+    ("Dans le cadre de ce contrôle de l'utilisation de l'aide, notre courrier vous invitait à nous faire part de vos observations.",
+     "context.after_control", True),
+    ("Dans le cadre de ce contrôle de l'utilisation de l'aide, notre courrier vous invitait à nous faire part de vos observations.",
+     "context.heard_before", True),
+])
+def test_ninth_and_tenth_sets_decision_wordings(body: str, field: str, value: object) -> None:
+    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    assert read_decision(letter)[field].value == value
+
+
+@pytest.mark.parametrize("label, value", [
+    ("Allocataire n° 9399535", "9399535"), ("N° de dossier MDMPH : 59871", "59871"),
+    ("Dossier d'aide sociale n° RSA-264191", "RSA-264191"),
+])
+def test_more_number_labels(label: str, value: str) -> None:
+    assert read_decision(PETIT_SCAN.replace("Numéro allocataire : 7654321", label))["claimant.file_number"].value == value
+
+
+def test_an_addressee_at_a_lieu_dit_and_a_date_before_the_page_number() -> None:
+    letter = PETIT_SCAN.replace("21 rue Solférino\n59000 Lille", "Lieu-dit La Brande Haute\n59000 Lille").replace(
+        "Lille, le 2 novembre 2026", "Lille, le 02.11.2026 Page 1/1")
+    found = _values(read_decision(letter))
+    assert (found["claimant.address"], found["decision.date"]) == ("Lieu-dit La Brande Haute", "2026-11-02")
+
+
+@pytest.mark.parametrize("foot, address", [
+    ("CAF du Nord · 82 rue Brûle-Maison · 59000 Lille · Service des prestations familiales", "82 rue Brûle-Maison, 59000 Lille"),
+    ("CAF du Nord — TSA 61234 — 59024 LILLE CEDEX 36 46 (service gratuit + prix d'un appel)", "TSA 61234, 59024 LILLE CEDEX"),
+])
+def test_the_bodys_address_in_a_footer_with_words_after_the_city(foot: str, address: str) -> None:
+    """A service's name, or a phone number and its note after a CEDEX, after the footer's city:
+    the address stops at the city (and at « CEDEX »)."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "CAF du Nord\n") + foot + "\n"
+    assert read_decision(letter)["organism.address"].value == address
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("Le traitement de votre demande prendra donc plus de temps que prévu : nous vous adresserons les pièces dans un mois.",
+     "asks_more_time"),
+    ("Ce dossier contient des informations que nous ne pouvons transmettre qu'à la personne qu'elles concernent. Avant de "
+     "donner suite, nous devons nous assurer que la demande émane bien de vous.", "asks_identity"),
+    ("Suite à votre message, vous trouverez en pièces jointes les documents demandés. Tous les documents demandés vous sont "
+     "ainsi transmis.", "complete"),
+])
+def test_ninth_and_tenth_sets_answer_wordings(sentence: str, kind: str) -> None:
+    answer = f"CAF du Nord\n\nMonsieur,\nNous avons bien reçu votre demande.\n{sentence}\nVeuillez agréer, Monsieur, nos salutations.\n"
+    assert read_answer(answer)["answer.kind"].value == kind

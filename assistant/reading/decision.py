@@ -522,8 +522,10 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         return ", ".join(_from_street([p.strip() for p in parts[1:]]))
     # other words after the city (« 57000 Metz Notification CDAPH — exemplaire bénéficiaire »):
     # the address up to its postcode part, that part cut to the commune's name
+    # (or a service's name, « · France Retraite – Service international », after it)
     at = next((k for k in range(2, len(parts)) if _POSTAL.match(parts[k].strip())), None)
-    if at is not None and (city := _postal_alone(parts[at].strip())) != parts[at].strip():
+    if at is not None and ((city := _postal_alone(parts[at].strip())) != parts[at].strip()
+                           or not any(re.search(r"\d", p) for p in parts[at + 1:])):
         return ", ".join([p.strip() for p in parts[1:at]] + [city])
     # on one line with commas: « CAF de l'Ain, 4 rue Aristide Briand, 01000 Bourg-en-Bresse »
     # (matched on the folded line: « allée » is the street type « allee »)
@@ -578,7 +580,11 @@ def _postal_alone(line: str) -> str:
     Jeanne Roux »: the addressee's block printed beside the body's): the longest start of the
     city that is the postcode's commune, when the whole is not."""
     pm = _POSTAL.match(line)
-    if not pm or "cedex" in fold(line):
+    if pm and (cedex := re.match(r"(.*?\bcedex)(?: (\d{1,2}))?\b(.*)$", line, re.IGNORECASE)):
+        # « 33085 BORDEAUX CEDEX 36 46 (service gratuit …) »: a phone or a note after it, the
+        # figures then none of the CEDEX's own
+        return cedex.group(1) if cedex.group(3).strip() else line
+    if not pm:
         return line
     words = pm.group("city").split()
     if place_checked(pm.group("pc"), " ".join(words)):
@@ -808,7 +814,7 @@ def claimant(letter: Letter) -> Found:
         # after the street): neither is the address
         street = [_AGENT_AFTER.sub("", line) for line, folded in between if not _AGENT_LABEL.match(folded.strip())]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
-    if street and any(re.search(r"\d", s) for s in street) and not any(":" in s for s in street):
+    if street and any(re.search(r"\d", s) or re.match(r"(?i)lieu[- ]dit\b", s) for s in street) and not any(":" in s for s in street):
         # « place de là Gare »: a speck read as an accent; no street name has « là »
         address = re.sub(r"\b([Ll])à\b", r"\1a", _article_case(", ".join(street)))
         out["claimant.address"] = _p(address, ", ".join(street), 0.86 if merged else 0.88)
@@ -1001,7 +1007,8 @@ def dates(letter: Letter) -> Found:
             after = rest.strip()[d.end():] if d else ""
             ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip()) or _LABEL_AFTER.match(after)
                                                          or re.match(rf"\s+{_HOUSE_NUMBER} (?:{_street_types()})\b", after)
-                                                         or re.match(r"\s+a \d{1,2}[:h]\d{2}(?:$|\s+[—–|•·+:-]\s)", after)))  # « … à 14:32 » (· Identifiant …)
+                                                         or re.match(r"\s+a \d{1,2}[:h]\d{2}(?:$|\s+[—–|•·+:-]\s)", after)  # « … à 14:32 » (· Identifiant …)
+                                                         or re.fullmatch(r"\s+page \d+ ?(?:/|sur) ?\d+", after)))  # « … Page 1/1 »
             day = parse_date(d) if d and ends else None
             if day:
                 (seen if (i < end and not alone) or signed else later).setdefault(day, line)
@@ -1359,9 +1366,11 @@ def reasons(letter: Letter) -> Found:
     # No text cited, but the rule applied stated in words (« n'est due qu'au parent qui élève
     # seul son enfant », « dépasse le plafond applicable »): whether that states the
     # considérations de droit (CRPA L. 211-5) is the person's to judge, not a « no » to read.
-    # Facts alone, with no rule, are not the legal ground: the « no » stands.
+    # Facts stated with no text cited: whether they, and the rule they imply, are the reasons
+    # is the person's to judge too (the bodies' own letters, and most readers, count them).
+    # Neither facts nor text: « no ».
     in_words, _ = _outside(letter, "rule_in_words", ("not_grounds", "privacy"))
-    if not ground and not qualified and not fuzzy and not in_words and letter.complete:
+    if not ground and not qualified and not fuzzy and not in_words and not fact and letter.complete:
         return {"decision.reasons_given": _p(False, f"{READ_WHOLE} aucun texte de loi cité comme fondement de la décision.", 0.85)}
     return {}
 
@@ -1402,15 +1411,21 @@ def context(letter: Letter) -> Found:
     for hit in letter.find("fraud"):
         if letter.sentence_has("fraud_generic", hit.start):
             continue  # « Toute fausse déclaration vous expose… »: printed on every letter
-        denial = letter.sentence_has("fraud_negated", hit.start) or letter.sentence_has("negation", hit.start)
+        # a negation near the word (« aucune fraude », « la fraude n'est pas retenue »), not
+        # anywhere in its sentence (« … manœuvre frauduleuse : … qui n'étaient pas dues »)
+        a, b = letter.sentence_of(hit.start)
+        near = letter.flat_folded[max(a, hit.start - 50):min(b, hit.end + 25)]
+        denial = letter.sentence_has("fraud_negated", hit.start) or any(p.search(near) for p in cues("negation"))
         (denied if denial else said).append(hit)
     denied += [h for h in letter.find("fraud_negated") if not any(d.start <= h.start < d.end + 80 for d in denied)]
     if said and not denied:
         out["context.fraud_alleged"] = _p(True, said[0].evidence, 0.88)
     elif denied and not said:
         out["context.fraud_alleged"] = _p(False, denied[0].evidence, 0.85)
-    heard = letter.any("heard")
-    if heard and not letter.any("heard_negated"):
+    heard, denied = letter.any("heard"), letter.any("heard_denied")
+    if denied:   # « Cette décision a été prise sans échange préalable avec vous »
+        out["context.heard_before"] = _p(False, denied.evidence, 0.85)
+    elif heard and not letter.any("heard_negated"):
         out["context.heard_before"] = _p(True, heard.evidence, 0.85)
     return out
 

@@ -163,7 +163,9 @@ class Letter:
     def sentences(self) -> list[tuple[int, int]]:
         """Spans of the flat text's sentences: a full stop, a paragraph's end, a short line's end
         (a letterhead's or an address's line)."""
-        cuts = {m.end() for m in re.finditer(r"(?<=[a-z\d)»\]])[.!?](?= )", self.flat)} | set(self.breaks)
+        # (after a small letter, accented too, a figure, a bracket or the euro sign: « versée. »,
+        # « 847,74 €. »; not after a capital, « L. 262-46 », « M. Durand »)
+        cuts = {m.end() for m in re.finditer(r"(?<=[a-zà-öø-ÿœ\d)»\]€])[.!?](?= )", self.flat)} | set(self.breaks)
         spans, start = [], 0
         for cut in sorted(cuts | {len(self.flat)}):
             if self.flat[start:cut].strip():
