@@ -1952,3 +1952,24 @@ def test_the_bodys_address_in_a_footer_with_words_after_the_city(foot: str, addr
 def test_ninth_and_tenth_sets_answer_wordings(sentence: str, kind: str) -> None:
     answer = f"CAF du Nord\n\nMonsieur,\nNous avons bien reçu votre demande.\n{sentence}\nVeuillez agréer, Monsieur, nos salutations.\n"
     assert read_answer(answer)["answer.kind"].value == kind
+
+
+def test_a_body_named_only_inside_a_sentence_is_not_the_sender() -> None:
+    """No body in the letterhead: « … effectué par la Caf » in a sentence is not the sender (a
+    département's letter); « la commission de recours amiable de la MSA » names it."""
+    letter = ("Ville de Pa ris\n5 allée des Tanneurs\n75001 Paris\n\nMadame Marie HASSANI\n23 quai de la Paix\n75018 PARIS\n"
+              "Paris, le 23/02/2026\nObjet : indu\nMadame,\nUn contrôle effectué par la Caf de Paris a montré que vos ressources "
+              "étaient plus élevées.\n{appeal}Veuillez agréer, Madame, nos salutations.\n")
+    assert "organism.kind" not in read_decision(letter.format(appeal=""))
+    appeal = "Vous pouvez saisir la commission de recours amiable de la MSA dans les deux mois.\n"
+    assert read_decision(letter.replace("par la Caf de Paris", "par nos services").format(appeal=appeal))["organism.kind"].value == "msa"
+
+
+def test_a_column_heading_in_the_block_and_an_address_abroad() -> None:
+    """« Références » on a line of the addressee's block is no part of the address; a block
+    whose postcode line is followed by a country (« ESPAGNE ») is read for the name only."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n", "Monsieur Thomas Petit\nRéférences\n21 rue Solférino\n")
+    assert read_decision(letter)["claimant.address"].value == "21 rue Solférino"
+    abroad = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino\n59000 Lille\n", "Calle Mayor 8, 2º B\n03001 ALICANTE\nESPAGNE\n")))
+    assert abroad["claimant.last_name"] == "Petit"
+    assert not {"claimant.address", "claimant.postal_code", "claimant.city"} & set(abroad)

@@ -276,7 +276,12 @@ def organism(letter: Letter) -> Found:
     out: Found = {}
     names: list[tuple[bool, bool, int, int, str, Optional[str], str]] = []
     if not hits:
-        whole = [(line, kind) for line, folded in letter.lines for _, _, kind in _kinds_in(folded)]
+        # named on a line of its own (a footer, a signature) or as the body to appeal to (« la
+        # commission de recours amiable de la MSA »), not inside another sentence (« … effectué
+        # par la Caf » in a département's letter)
+        whole = [(line, kind) for line, folded in letter.lines for start, _, kind in _kinds_in(folded)
+                 if not re.search(r"\b(?:la|le|les|de|du|des|par|a|au|aux|votre|vos|sa|son|d'|l')\s*$", folded[:start])
+                 or re.search(r"\b(?:recours|commission|contester)\b", folded)]
         if len({kind for _, kind in whole}) != 1:
             return out
         kind, confidence = whole[0][1], 0.82
@@ -714,6 +719,8 @@ _LABELLED = re.compile(r"^[^\d:]{2,40}\s?:\s")  # « Dossier suivi par : M. Dura
 _POSTCODE_ALONE = re.compile(r"(?P<pc>\d{5})(?P<city>)")
 
 
+# A column's heading alone on a line of the addressee's block (« Références », « Vos contacts »).
+_COLUMN_HEADING = re.compile(r"^(?:(?:vos|nos) )?(?:references?|contacts?|coordonnees|interlocuteurs?)\s*:?$")
 # A body's service named on its own line (« Service prestations familiales »): the body's column.
 _SERVICE_LINE = re.compile(r"^(?:service|direction|pole|agence|mission|cellule|plateforme|unite)s?\b")
 _AGENT_LABEL = re.compile(r"^(?:affaire|dossier|courrier) suivie? par\s*:?$|^nous contacter$|^votre (?:contact|interlocut\w+)\s*:?$")
@@ -793,6 +800,8 @@ def claimant(letter: Letter) -> Found:
     if len({b[2] for b in blocks}) != 1:
         return {}
     i, j, names, pm, merged = blocks[0]
+    # « 03001 ALICANTE » then « ESPAGNE »: an address abroad, none of whose parts the rules check
+    abroad = j + 1 < len(letter.lines) and fold(letter.lines[j + 1][0]).strip(" .") in patterns()["countries"]
     head = letter.lines[i][0]
     out: Found = {}
     split = _split_names(names)
@@ -802,7 +811,10 @@ def claimant(letter: Letter) -> Found:
     if split:
         out["claimant.first_name"] = _p(split[0], head, split[2] - (0.02 if merged else 0))
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
-    between = [(line, folded) for line, folded in letter.lines[i + 1:j] if not _POSTAL.match(line.strip())]
+    if abroad:
+        return out
+    between = [(line, folded) for line, folded in letter.lines[i + 1:j]
+               if not _POSTAL.match(line.strip()) and not _COLUMN_HEADING.match(folded.strip())]
     if len(between) > 1 and any(_SERVICE_LINE.match(f) for _, f in between):
         between = between[-1:]   # the body's column above the street (the look-ahead above): the street alone
     if merged:
