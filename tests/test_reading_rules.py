@@ -1973,3 +1973,36 @@ def test_a_column_heading_in_the_block_and_an_address_abroad() -> None:
     abroad = _values(read_decision(PETIT_SCAN.replace("21 rue Solférino\n59000 Lille\n", "Calle Mayor 8, 2º B\n03001 ALICANTE\nESPAGNE\n")))
     assert abroad["claimant.last_name"] == "Petit"
     assert not {"claimant.address", "claimant.postal_code", "claimant.city"} & set(abroad)
+
+
+@pytest.mark.parametrize("head, address", [
+    ("MSA DORDOGNE 2 rue de la Préfecture 24000 Périgueux msa.fr", "2 rue de la Préfecture, 24000 Périgueux"),
+    ("Caf de la Gironde CS 81009 — 33078 BORDEAUX CEDEX caf.fr : 3230", "CS 81009, 33078 BORDEAUX CEDEX"),
+    ("Carsat Rhône-Alpes - 10 boulevard Gaston Serpette : 74000 Annecy : France Retraite - Service international",
+     "10 boulevard Gaston Serpette, 74000 Annecy"),
+    ("CAF du Nord\n82 rue Brûle-Maison - 59000 Lille Monsieur Paul ROUX", "82 rue Brûle-Maison, 59000 Lille"),
+    ("CAF du Nord\nS allée des Tanneurs\n59000 Lille", "5 allée des Tanneurs, 59000 Lille"),
+    ("CAF du Nord\n82 rue Brûle-Maison\n59000 Lille 59800 Lille", "82 rue Brûle-Maison, 59000 Lille"),
+    ("CAF du Nord\n82 rue Brûle-Maison\n59000 Lill", "82 rue Brûle-Maison, 59000 Lille"),
+    ("MOPH du Nord — 82 rue Brûle-Maison — 59000 Lille", "82 rue Brûle-Maison, 59000 Lille"),
+])
+def test_the_bodys_address_as_ocr_runs_it_together(head: str, address: str) -> None:
+    """The name and its street or box parted by a space only; « · » read « : » with another
+    separator on the line; the addressee's name after the body's postcode on its line; « S »
+    for a 5 before a street; another column's postcode after the city; a city's letter lost
+    (the postcode's only commune); « MOPH » for MDPH."""
+    letter = head + "\n\nMonsieur Thomas Petit\n21 rue Solférino\n59800 Lille\n" + PETIT_SCAN.split("59000 Lille\n", 1)[1]
+    found = read_decision(letter)
+    assert found["organism.address"].value == address
+    if head.startswith("MOPH"):
+        assert found["organism.name"].value == "MDPH du Nord"
+
+
+def test_a_body_named_in_a_sentence_starts_no_address() -> None:
+    """« … le médiateur régional de France Travail. Le tribunal … » then « pour juger d'un litige
+    sur l'allocation. » then a footer whose name OCR lost: no address from the sentence's name."""
+    letter = PETIT_SCAN.replace("Nous vous prions d'agréer", "Vous pouvez aussi saisir le médiateur régional de la CAF du Nord. Le "
+                                "tribunal judiciaire est compétent\npour juger d'un litige sur l'allocation d'aide au logement.\n"
+                                "Coisse aval — 82 rue Brûle-Maison — 59650 Vileneuve-d'Ascq\nNous vous prions d'agréer").replace(
+        "CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "CAF du Nord\n")
+    assert "organism.address" not in read_decision(letter)

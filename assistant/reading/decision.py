@@ -328,6 +328,7 @@ def organism(letter: Letter) -> Found:
     # The name printed again elsewhere (the footer) must be the same; a bare name (a logo's
     # « l'Assurance Maladie ») only where it is the body's whole name (« France Travail »).
     others = {_short_named(kind, n) for line, folded in letter.lines for _, n, f in _names_on(line, folded, kind) if f}
+    name = re.sub(r"\bM[O0]PH\b", "MDPH", name)   # the acronym as OCR may read it (patterns.yaml's « moph »)
     known = _place_known(kind, name)
     if kind in patterns()["bare_name_kinds"] and fold(name).startswith(generic):
         # one body for all France (« France Travail Bobigny » is its agency): its own name
@@ -380,7 +381,7 @@ def _mended_place(address: str) -> str:
         return address
     postal, city = pm.group("pc"), pm.group("city").strip()
     mended = _one_figure_off(postal, city)
-    if not mended and len(normalise(city)) >= 5:
+    if not mended and len(normalise(city)) >= 4:
         close = {n for c in resolve(postal).candidates if postal in c.postcodes for n in c.names[:1]
                  if SequenceMatcher(None, normalise(n), normalise(city)).ratio() >= 0.85}
         mended = (postal, close.pop()) if len(close) == 1 else None
@@ -413,6 +414,8 @@ def _canonical_city(address: str) -> str:
 
 
 _HOUSE_NUMBER = r"\d+(?: ?(?:bis|ter))?"  # « 12 », « 12 bis », « 12ter »
+# The street types as printed, any case (« 2 rue », « 8 QUAI »), for a line not folded.
+_STREET_TYPES_CASED = r"(?i:rue|avenue|av\.?|boulevard|bd|all[ée]e|impasse|place|chemin|route|quai|cours|square|passage)"
 
 
 @lru_cache(maxsize=1)
@@ -519,9 +522,13 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     lines = lines[:i] + [tuple(text[:cut.start()] for text in lines[i])] + lines[i + 1:] if cut else lines
     # « CAF du Gard — 8 rue …, 30000 Nîmes »: a comma before the postcode parts it too; OCR may
     # read a footer's « · » as « : », which parts it when it does so twice or more
-    first, *rest = _SEPARATOR.split(lines[i][0][start:])
-    if not rest and lines[i][0][start:].count(" : ") >= 2:
-        first, *rest = lines[i][0][start:].split(" : ")
+    text = lines[i][0][start:]
+    if text.count(" : ") >= 2:
+        text = text.replace(" : ", " — ")
+    # « MSA DORDOGNE 2 rue de la Préfecture 24000 Périgueux », « Caf de la Gironde CS 81009 — … »:
+    # the name and its street or box parted by a space only
+    text = re.sub(rf"(?<=[^\W\d])\s+(?=(?:{_HOUSE_NUMBER} (?:{_STREET_TYPES_CASED})\b|(?:CS|BP|TSA) \d))", " — ", text, count=1)
+    first, *rest = _SEPARATOR.split(text)
     parts = [first] + [p for part in rest for p in _BEFORE_POSTCODE.split(part)]
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
         return ", ".join(_from_street([p.strip() for p in parts[1:]]))
@@ -548,10 +555,18 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         line, folded = (re.sub(r"\s:\s(?=\d{5}\s)", ", ", text) for text in (line, folded))
         if _TITLE.match(folded) or DATE.search(folded) or ":" in line or _person_line(line):
             return None
+        if line.rstrip().endswith(".") and len(line.split()) > 4:
+            return None   # a sentence's end (« … pour juger d'un litige sur l'allocation. »): the name was in a sentence
+        titled = _TITLED_NAME.search(line)
+        if titled and re.search(r"\d{5}", line[:titled.start()]):
+            line, folded = line[:titled.start()], folded[:titled.start()]   # « … - 13001 Marseille Madame … »
+        elif titled and not _POSTAL.match(line.strip()):
+            return None  # « Mme Clotilde BERTHELOT 5 allée … »: the addressee's column run into the body's
         if _TITLE_IN_LINE.search(folded) and not _POSTAL.match(line.strip()):
             return None  # the addressee's title after a misread postcode (« Rens M. Jean Roux »): their block begins
-        if _TITLED_NAME.search(line) and not _POSTAL.match(line.strip()):
-            return None  # « Mme Clotilde BERTHELOT 5 allée … »: the addressee's column run into the body's
+        line, folded = line.strip(), folded.strip()
+        if misread := re.match(rf"^s'? ?(?=(?:{_street_types()})\b)", folded):   # (fold reads « s allée » as « s'allée »)
+            line, folded = "5 " + line[1:].lstrip(), "5 " + folded[misread.end():]   # « S allée des Tanneurs »: a 5 read as an S
         if not block and _ADDRESS_LABEL_LINE.match(folded.strip()):
             continue  # « Nous écrire » over the address
         if _kinds_in(folded):
@@ -564,7 +579,9 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
                 return None
             return ", ".join(p.strip() for p in parts[1:])
         # « 3 rue Paul Bert, 09000 Foix »: the street and the postcode on one line
-        block += _from_street([p.strip() for part in _SEPARATOR.split(line) for p in _BEFORE_POSTCODE.split(part)])
+        pieces = _from_street([p.strip() for part in _SEPARATOR.split(line) for p in _BEFORE_POSTCODE.split(part)])
+        at = next((k for k, piece in enumerate(pieces) if _POSTAL.match(piece)), None)
+        block += pieces if at is None else pieces[:at + 1]   # (« 69001 Lyon 69910 Villié-Morgon »: the next column's)
         if _POSTAL.match(block[-1]) or re.match(r"^(cs|tsa|bp)\s*\d+.*\d{5}", folded):
             block[-1] = _postal_alone(block[-1])
             return ", ".join(block) if len(block) > 1 else None  # a postcode alone: the street was lost
@@ -585,6 +602,8 @@ def _postal_alone(line: str) -> str:
     Jeanne Roux »: the addressee's block printed beside the body's): the longest start of the
     city that is the postcode's commune, when the whole is not."""
     pm = _POSTAL.match(line)
+    if pm and (other := re.search(r"\s\d{5}\s", pm.group("city") + " ")):
+        return f"{pm.group('pc')} {pm.group('city')[:other.start()]}"   # « 69001 Lyon 69910 Villié-Morgon »: the next column's
     if pm and (cedex := re.match(r"(.*?\bcedex)(?: (\d{1,2}))?\b(.*)$", line, re.IGNORECASE)):
         # « 33085 BORDEAUX CEDEX 36 46 (service gratuit …) »: a phone or a note after it, the
         # figures then none of the CEDEX's own
