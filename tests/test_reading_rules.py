@@ -2006,3 +2006,14 @@ def test_a_body_named_in_a_sentence_starts_no_address() -> None:
                                 "Coisse aval — 82 rue Brûle-Maison — 59650 Vileneuve-d'Ascq\nNous vous prions d'agréer").replace(
         "CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "CAF du Nord\n")
     assert "organism.address" not in read_decision(letter)
+
+
+@pytest.mark.parametrize("block", [
+    "M SA MSA du Nord\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n",          # a logo's letters read as a title
+    "Monsieur Thomas Petit\n21 rue Solférino\nDossier RSA n° 671729 59000 Lille\n",        # a label's column before the postcode
+    "Monsieur Thomas Petit\n21 rue Solférino\nVos références 59000 Lille\n",
+])
+def test_the_addressee_beside_a_logo_or_a_labels_column(block: str) -> None:
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n", block)
+    found = _values(read_decision(letter))
+    assert (found["claimant.last_name"], found["claimant.address"], found["claimant.postal_code"]) == ("Petit", "21 rue Solférino", "59000")

@@ -790,6 +790,8 @@ def claimant(letter: Letter) -> Found:
             continue
         if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
             continue  # « Affaire suivie par », then « 94 bis avenue … Mme Petitjean »: the agent's name
+        if _kinds_in(folded[m.start("names"):]):
+            continue  # « M SA MSA Finistère »: a logo's letters read as a title, then the body's name
         merged = m.re is _TITLE_IN_LINE and m.start() > 0
         # the other column's labelled lines (« Référence : … ») between the block's lines when
         # OCR ran the two columns together: not counted among the block's four lines
@@ -800,7 +802,8 @@ def claimant(letter: Letter) -> Found:
             if j - i - labelled > 4:
                 break
             pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j][0])
-            if not pm and ":" in letter.lines[j][0]:  # a label's column run into the postcode's line
+            if not pm and re.search(r":|\bn[o°](?!\w)|\bref|\breferences?\b", letter.lines[j][1]):
+                # a label's column run into the postcode's line (« Dossier RSA n° 671729 59000 Lille »)
                 pm = _POSTAL_IN_LINE.search(letter.lines[j][0])
             if not pm and not merged and j > i + 1:  # the city lost by OCR: « 71000 » alone under the street
                 pm = _POSTCODE_ALONE.fullmatch(letter.lines[j][0].strip())
