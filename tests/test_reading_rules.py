@@ -2017,3 +2017,24 @@ def test_the_addressee_beside_a_logo_or_a_labels_column(block: str) -> None:
     letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille\n", block)
     found = _values(read_decision(letter))
     assert (found["claimant.last_name"], found["claimant.address"], found["claimant.postal_code"]) == ("Petit", "21 rue Solférino", "59000")
+
+
+def test_a_sentence_opening_with_another_body_is_not_the_sender() -> None:
+    """No body in the letterhead: « L'Assurance Maladie nous a informés … » opens a sentence of
+    a France Travail letter; the CPAM is not the sender."""
+    letter = ("Agence de Bobigny\n\nMonsieur Paul Roux\n12 rue des Lilas\n93000 Bobigny\nBobigny, le 9 mars 2026\n"
+              "Objet : notification d'un trop-perçu d'allocation au retour à l'emploi\nMonsieur,\nL'Assurance Maladie nous a "
+              "informés qu'elle vous a versé des indemnités journalières.\nVeuillez agréer, Monsieur, nos salutations.\n")
+    found = read_decision(letter)
+    assert "organism.kind" not in found
+    assert found["benefit"].value == "are"
+
+
+def test_a_logo_above_and_the_name_with_its_box_below() -> None:
+    """The letterhead has only a logo (« caf »); below, « Caf de la Gironde » alone on its line,
+    then its box and CEDEX with the website and the phone after: the name and the address."""
+    letter = ("caf\n\nMonsieur Paul Roux\n12 rue des Lilas\n33000 Bordeaux\nBordeaux, le 9 mars 2026\nObjet : aide\nMonsieur,\n"
+              "Texte.\nVeuillez agréer, Monsieur, nos salutations.\nLe directeur\nCaf de la Gironde\n"
+              "CS 81009 — 33078 BORDEAUX CEDEX caf.fr : 3230 (service gratuit)\n")
+    found = _values(read_decision(letter))
+    assert (found["organism.name"], found["organism.address"]) == ("Caf de la Gironde", "CS 81009, 33078 BORDEAUX CEDEX")

@@ -279,8 +279,11 @@ def organism(letter: Letter) -> Found:
         # named on a line of its own (a footer, a signature) or as the body to appeal to (« la
         # commission de recours amiable de la MSA »), not inside another sentence (« … effectué
         # par la Caf » in a département's letter)
-        whole = [(line, kind) for line, folded in letter.lines for start, _, kind in _kinds_in(folded)
-                 if not re.search(r"\b(?:la|le|les|de|du|des|par|a|au|aux|votre|vos|sa|son|d'|l')\s*$", folded[:start])
+        # (a line of its own: short, or the name followed by its address, not « L'Assurance
+        # Maladie nous a informés … » opening a sentence)
+        whole = [(line, kind) for line, folded in letter.lines for start, stop, kind in _kinds_in(folded)
+                 if (not re.search(r"\b(?:la|le|les|de|du|des|par|a|au|aux|votre|vos|sa|son|d'|l')\s*$", folded[:start])
+                     and (len(folded.split()) <= 6 or re.match(r"\s*[—–|•·,:-]", folded[stop:]) or re.search(r"\d{5}", folded[stop:])))
                  or re.search(r"\b(?:recours|commission|contester)\b", folded)]
         if len({kind for _, kind in whole}) != 1:
             return out
@@ -309,13 +312,18 @@ def organism(letter: Letter) -> Found:
         """A name with its address that says which body: a place, or the body's whole name."""
         return bool(address) and (full or fold(name) == generic)
 
+    alone = []   # a full name alone on its line below (a signature's « Caf de la Gironde »)
     for j, (line, folded) in enumerate(letter.lines[end:], start=end):
         for start, name, full in _names_on(line, folded, kind):
             address = _address_of(letter.lines, j, start)
             if identifies(full, name, address):
                 footer.append((full, True, len(lines) + j, start, name, address, line))
+            elif full and len(line.strip()) <= len(name) + 2:
+                alone.append((full, False, len(lines) + j, start, name, None, line))
     if not any(identifies(full, name, address) for full, address, _, _, name, *_ in names):
         names += footer
+    if not any(n[0] for n in names) and len({fold(n[4]) for n in alone}) == 1:
+        names += alone[:1]   # the letterhead has only a logo (« caf »): the name printed alone below
     if not names:
         if hits and "organism.kind" not in out:  # named only in a label (« N° MSA : … »)
             out["organism.kind"] = _p(kind, lines[hits[0][0]][0], confidence)
@@ -553,6 +561,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     for line, folded in lines[i + 1:i + 5]:
         # « 10 boulevard Gaston Serpette : 67000 Strasbourg »: a « · » read « : » before the postcode
         line, folded = (re.sub(r"\s:\s(?=\d{5}\s)", ", ", text) for text in (line, folded))
+        if cut := _CONTACT_TAIL.search(folded):   # « … 33078 BORDEAUX CEDEX caf.fr : 3230 »
+            line, folded = line[:cut.start()], folded[:cut.start()]
         if _TITLE.match(folded) or DATE.search(folded) or ":" in line or _person_line(line):
             return None
         if line.rstrip().endswith(".") and len(line.split()) > 4:
