@@ -2038,3 +2038,10 @@ def test_a_logo_above_and_the_name_with_its_box_below() -> None:
               "CS 81009 — 33078 BORDEAUX CEDEX caf.fr : 3230 (service gratuit)\n")
     found = _values(read_decision(letter))
     assert (found["organism.name"], found["organism.address"]) == ("Caf de la Gironde", "CS 81009, 33078 BORDEAUX CEDEX")
+
+
+@pytest.mark.parametrize("line", ["Lille, te 02.11.2026", "CAF du Nord Séance de la CDAPH du 02/11/2026 |"])
+def test_a_date_line_as_ocr_reads_it(line: str) -> None:
+    """« le » read « te »; a commission's sitting after another column's words on its line."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026", line)
+    assert read_decision(letter)["decision.date"].value == "2026-11-02"

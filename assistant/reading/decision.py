@@ -965,7 +965,7 @@ _DAY_NAME = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) )?"
 # The letter's own date line: « Lille, le 2 novembre 2026 », « Fait à Lille, le … », « Le 02/11/2026 »,
 # « Date : … ». In the letterhead, also after other words on the line (columns OCR'd as one line).
 _DATE_LINE = [
-    re.compile(rf"^(?:a )?[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){{0,3}} ?, (?:le )?{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:a )?[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){{0,3}} ?, (?:[lti1]e )?{_DAY_NAME}(?P<date>.+)$"),   # (« te » : OCR's « le »)
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
@@ -1001,7 +1001,7 @@ def _header_parts(folded: str, line: str = "") -> list[str]:
     after another column's words (« France Travail Date : 30/03/2026 », « N° d'immatriculation :
     2981… Le 26 oct. 2026 », « CPAM de l'Ain Décision du 16/03/2026 »)."""
     return [folded] + [p.strip() for p in _SEPARATOR.split(folded)] + [" ".join(folded.replace("|", " ").split())] + \
-        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier|edition) du (?=\d|1er)|courrier (?=(?:edite|envoye|emis|depose|mis a disposition)e? le))", folded)
+        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier|edition) du (?=\d|1er)|courrier (?=(?:edite|envoye|emis|depose|mis a disposition)e? le)|(?:seance|reunion|deliberation) (?=(?:de la [a-z]+ )?du (?:\d|1er)))", folded)
          # « … réunie le 17 décembre 2025 » in a sentence: « le » after a place (« Agen. le … »,
          # « Paris le … ») or a column's « Le », not after a participle in small letters
          if not line or folded[h.start() + 1:h.start() + 3] != "le" or line[h.start() + 1:h.start() + 2] == "L"
