@@ -2045,3 +2045,18 @@ def test_a_date_line_as_ocr_reads_it(line: str) -> None:
     """« le » read « te »; a commission's sitting after another column's words on its line."""
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026", line)
     assert read_decision(letter)["decision.date"].value == "2026-11-02"
+
+
+@pytest.mark.parametrize("benefit, kind", [("allocation de solidarité aux personnes âgées", "carsat"),
+                                           ("complémentaire santé solidaire", "cpam"), ("aide", None)])
+def test_a_cgss_is_the_carsat_or_the_cpam_by_its_benefit(benefit: str, kind: "str | None") -> None:
+    """Overseas, one caisse générale de sécurité sociale runs pensions and health: the benefit
+    named says which; none, no kind. Its address may take five lines under the name."""
+    letter = ("CGSS de la Martinique\nCaisse générale de sécurité sociale\nPôle Retraite – Service des prestations\nPlace d'Armes\n"
+              "BP 7\n97232 LE LAMENTIN\n\nMonsieur Paul Roux\n14 bis rue Ernest Deproge\n97200 Fort-de-France\n"
+              f"Le Lamentin, le 26 février 2026\nObjet : votre {benefit}\nMonsieur,\nTexte.\nVeuillez agréer, Monsieur, nos salutations.\n")
+    found = _values(read_decision(letter))
+    assert found.get("organism.kind") == kind
+    if kind:
+        assert found["organism.name"] == "CGSS de la Martinique"
+        assert found["organism.address"].casefold().endswith("place d'armes, bp 7, 97232 le lamentin")

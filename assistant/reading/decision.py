@@ -296,6 +296,8 @@ def organism(letter: Letter) -> Found:
         else:
             first_line = min(h[0] for h in hits)
             on_first = {k for i, *_, k in hits if i == first_line}
+            if on_first == set(bodies.registry()["overseas_shared"]):
+                on_first = _shared_kind(letter)   # « CGSS de la Martinique »: health or pensions, by the benefit
             if len(on_first) != 1:
                 return out
             kind, confidence = on_first.pop(), 0.85  # the letterhead's; the others are partners, payers
@@ -356,6 +358,14 @@ def organism(letter: Letter) -> Found:
             out["organism.address"] = _p(_canonical_city(_article_case(address)), address, 0.85)
             break
     return out
+
+
+def _shared_kind(letter: Letter) -> set[str]:
+    """Overseas, one caisse générale de sécurité sociale is the CPAM and the Carsat
+    (bodies.yaml `overseas_shared`): the kind whose benefits include the one the letter names."""
+    named = benefit(letter, None).get("benefit")
+    return {k for k in bodies.registry()["overseas_shared"]
+            if named is not None and named.value in bodies.organism(k)["benefits"] and named.value != "autre"}
 
 
 def _address_apart(letter: Letter, name: str) -> Optional[str]:
@@ -524,7 +534,7 @@ def _person_line(line: str) -> bool:
 
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
     """The body's address: after its name on the same line (« CAF du Nord — 8 quai … — 59000
-    Lille »), or on the lines under it down to the postal code (at most four)."""
+    Lille »), or on the lines under it down to the postal code (at most five)."""
     # « … — 16000 Angoulême — francetravail.fr — 3949 »: the website and phone after the address
     cut = _CONTACT_TAIL.search(lines[i][1], start)
     lines = lines[:i] + [tuple(text[:cut.start()] for text in lines[i])] + lines[i + 1:] if cut else lines
@@ -558,7 +568,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     if _TITLE_IN_LINE.search(lines[i][1][start:]):
         return None  # « CAF de l'Ariège   Monsieur Yacine Caradec »: the lines under are the addressee's
     block: list[str] = []
-    for line, folded in lines[i + 1:i + 5]:
+    for line, folded in lines[i + 1:i + 6]:
         # « 10 boulevard Gaston Serpette : 67000 Strasbourg »: a « · » read « : » before the postcode
         line, folded = (re.sub(r"\s:\s(?=\d{5}\s)", ", ", text) for text in (line, folded))
         if cut := _CONTACT_TAIL.search(folded):   # « … 33078 BORDEAUX CEDEX caf.fr : 3230 »
