@@ -2060,3 +2060,13 @@ def test_a_cgss_is_the_carsat_or_the_cpam_by_its_benefit(benefit: str, kind: "st
     if kind:
         assert found["organism.name"] == "CGSS de la Martinique"
         assert found["organism.address"].casefold().endswith("place d'armes, bp 7, 97232 le lamentin")
+
+
+@pytest.mark.parametrize("foot", [
+    "CAF du Nord + 82 rue Brûle-Maison » 59000 Lille",                            # « · » read « + » and « » »
+    "CAF du Nord : 82 rue Brûle-Maison - 59000 Lille - Accueil du lundi au vendredi",  # « : » once, other separators
+    "CAF du Nord\n82rue Brûle-Maison\n59000 Lille ca£fr",                          # a number glued, marks after the city
+])
+def test_a_footer_address_as_ocr_reads_its_separators(foot: str) -> None:
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "CAF du Nord\n") + foot + "\n"
+    assert read_decision(letter)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"

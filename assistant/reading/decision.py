@@ -117,7 +117,7 @@ def _kinds_in(folded_line: str) -> list[tuple[int, int, str]]:
 
 
 # « • » between the parts of a letterhead or footer is often read « + » by the OCR
-_SEPARATOR = re.compile(r"\s+[—–|•·+]\s+|\s+-\s+")
+_SEPARATOR = re.compile(r"\s+[—–|•·+»«]\s+|\s+-\s+")   # (« » » and « « »: OCR's readings of « · »)
 
 
 def _header_lines(letter: Letter, end: int) -> list[tuple[str, str]]:
@@ -540,8 +540,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     lines = lines[:i] + [tuple(text[:cut.start()] for text in lines[i])] + lines[i + 1:] if cut else lines
     # « CAF du Gard — 8 rue …, 30000 Nîmes »: a comma before the postcode parts it too; OCR may
     # read a footer's « · » as « : », which parts it when it does so twice or more
-    text = lines[i][0][start:]
-    if text.count(" : ") >= 2:
+    text = _glued_number(lines[i][0][start:])
+    if text.count(" : ") >= 2 or (" : " in text and _SEPARATOR.search(text)):
         text = text.replace(" : ", " — ")
     # « MSA DORDOGNE 2 rue de la Préfecture 24000 Périgueux », « Caf de la Gironde CS 81009 — … »:
     # the name and its street or box parted by a space only
@@ -584,7 +584,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
             return None  # « Mme Clotilde BERTHELOT 5 allée … »: the addressee's column run into the body's
         if _TITLE_IN_LINE.search(folded) and not _POSTAL.match(line.strip()):
             return None  # the addressee's title after a misread postcode (« Rens M. Jean Roux »): their block begins
-        line, folded = line.strip(), folded.strip()
+        line, folded = _glued_number(line.strip()), _glued_number(folded.strip())
         if misread := re.match(rf"^s'? ?(?=(?:{_street_types()})\b)", folded):   # (fold reads « s allée » as « s'allée »)
             line, folded = "5 " + line[1:].lstrip(), "5 " + folded[misread.end():]   # « S allée des Tanneurs »: a 5 read as an S
         if not block and _ADDRESS_LABEL_LINE.match(folded.strip()):
@@ -617,6 +617,12 @@ def _from_street(parts: list[str]) -> list[str]:
     return parts[at:] if not any(re.search(r"\d", part) for part in parts[:at]) else parts
 
 
+def _glued_number(text: str) -> str:
+    """« 3rue Paul Bert »: OCR lost the space between the house number and the street."""
+    return re.sub(r"(?<![\w])(\d{1,4})(?=(?:rue|avenue|boulevard|all[ée]e|impasse|place|chemin|route|quai)\b)", r"\1 ", text,
+                  flags=re.IGNORECASE)
+
+
 def _postal_alone(line: str) -> str:
     """The postcode line without the next column run into it (« 43000 Le Puy-en-Velay Madame
     Jeanne Roux »: the addressee's block printed beside the body's): the longest start of the
@@ -634,7 +640,8 @@ def _postal_alone(line: str) -> str:
     if place_checked(pm.group("pc"), " ".join(words)):
         return line
     for n in range(len(words) - 1, 0, -1):
-        if re.match(r"[A-ZÀ-Ý]", words[n]) and place_checked(pm.group("pc"), " ".join(words[:n])):
+        # the next column's capitals, or OCR's marks after the city (« 30000 Nîmes ca£fr »)
+        if (re.match(r"[A-ZÀ-Ý]", words[n]) or not words[n].isalpha()) and place_checked(pm.group("pc"), " ".join(words[:n])):
             return f"{pm.group('pc')} {' '.join(words[:n])}"
     return line
 
