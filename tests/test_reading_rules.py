@@ -2070,3 +2070,11 @@ def test_a_cgss_is_the_carsat_or_the_cpam_by_its_benefit(benefit: str, kind: "st
 def test_a_footer_address_as_ocr_reads_its_separators(foot: str) -> None:
     letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "CAF du Nord\n") + foot + "\n"
     assert read_decision(letter)["organism.address"].value == "82 rue Brûle-Maison, 59000 Lille"
+
+
+@pytest.mark.parametrize("names, first, last", [
+    ("Jean-Marc Ben Salah", "Jean-Marc", "Ben Salah"), ("Perrine Van der Berg", "Perrine", "Van der Berg"),
+])
+def test_names_with_particles_of_other_languages(names: str, first: str, last: str) -> None:
+    found = _values(read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", f"Monsieur {names}")))
+    assert (found["claimant.first_name"], found["claimant.last_name"]) == (first, last)

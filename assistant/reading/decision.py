@@ -648,7 +648,8 @@ def _postal_alone(line: str) -> str:
 
 # --- The claimant -----------------------------------------------------------------------------
 
-_PARTICLES = {"de", "du", "d'", "da", "le", "la", "van", "von", "del", "des"}
+_PARTICLES = {"de", "du", "d'", "da", "le", "la", "van", "von", "del", "des", "der", "den", "ten", "ter",
+              "dos", "das", "di", "ben", "ould", "ait", "el", "al"}   # (« Van der Berg », « Ben Salah », « Aït Ouarab »)
 
 
 def _title(name: str) -> str:
