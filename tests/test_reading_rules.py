@@ -2078,3 +2078,23 @@ def test_a_footer_address_as_ocr_reads_its_separators(foot: str) -> None:
 def test_names_with_particles_of_other_languages(names: str, first: str, last: str) -> None:
     found = _values(read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", f"Monsieur {names}")))
     assert (found["claimant.first_name"], found["claimant.last_name"]) == (first, last)
+
+
+def test_two_columns_with_one_label_more_than_amounts_pair_nothing() -> None:
+    """« ANCIEN MONTANT MENSUEL / NOUVEAU … / DIMINUTION MENSUELLE / DATE D EFFET », then three
+    amounts and a date: which label goes with which amount is not known; read alone, the
+    three labels and amounts pair (« diminution mensuelle » the monthly amount lost)."""
+    block = ("ANCIEN MONTANT MENSUEL\nNOUVEAU MONTANT MENSUEL\nDIMINUTION MENSUELLE\nDATE D EFFET\n\n212,37 EUR\n148,05 EUR\n"
+             "64,32 EUR\n1ER SEPTEMBRE 2026\n")
+    head = MSA_OVERPAYMENT.split("Objet")[0] + "Objet : prime d'activité\nMadame,\nLes revenus de votre foyer ont augmenté.\n"
+    tail = "Veuillez agréer, Madame, nos salutations distinguées.\n"
+    assert "context.amount_eur" not in read_decision(head + block + tail)
+    aligned = block.replace("DATE D EFFET\n", "").replace("1ER SEPTEMBRE 2026\n", "")
+    assert read_decision(head + aligned + tail)["context.amount_eur"].value == 64.32
+
+
+def test_an_answer_forwarding_the_letter_to_the_competent_body() -> None:
+    answer = ("MDPH de la Meuse\n\nMadame,\nLa MDPH se prononce sur le droit à cette allocation, mais ce n'est pas elle qui la "
+              "verse. Nous avons donc transmis votre courrier, le jour même de sa réception, à l'organisme compétent.\n"
+              "Veuillez agréer, Madame, nos salutations distinguées.\n")
+    assert read_answer(answer)["answer.kind"].value == "wrong_body"
