@@ -1306,7 +1306,7 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
         # one more label above, or one more value below (« DATE D EFFET » … « 1ER SEPTEMBRE
         # 2026 »): which label goes with which amount is not known
         above = lines[i - k - 1][1].strip() if i > k else ""
-        more_labels = bool(_LABEL_CELL.fullmatch(above)) and len(above.split()) <= 5 and not above.endswith((".", ")", ";"))
+        more_labels = bool(_LABEL_CELL.fullmatch(above)) and len(above.split()) <= 5 and not above.endswith((".", ")", ";", ","))
         more_values = i + k < len(lines) and DATE.fullmatch(lines[i + k][1].strip())
         if labels and not any(re.search(r"\d", f) for _, f in labels) and not more_labels and not more_values:
             for (label, folded_label), amount in zip(labels, alone[i:i + k]):
