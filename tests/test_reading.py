@@ -286,6 +286,23 @@ def test_tesseract_gets_the_blurred_strokes_of_a_photo_sharpened(monkeypatch):
     assert len(seen) == 1 and steepest(seen[0]) > 1.3 * steepest(cleaned)
 
 
+def test_a_photographed_sheet_is_read_smaller_and_a_scan_as_it_is(monkeypatch, scan_png, photo_jpg):
+    """A photo's sheet, found on its background and straightened, goes to Tesseract at
+    PHOTO_SCALE (its blur and JPEG blocks average out); a scan at its own size."""
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(ocr, "tesseract", lambda image, psm=3: seen.append(image.shape) or ocr.PageText("mot " * 40, 40))
+    photographed = []
+    for data in (scan_png, photo_jpg):
+        grey = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
+        ocr.read_image(Image.fromarray(grey))
+        sheet = ocr.straighten(grey)
+        photographed.append(sheet is not grey)
+        height, width = ocr.level(sheet).shape
+        scale = ocr.PHOTO_SCALE if photographed[-1] else 1.0
+        assert seen[-1] == (int(height * scale), int(width * scale))
+    assert photographed == [False, True] and ocr.PHOTO_SCALE < 1
+
+
 def test_a_sheet_whose_edge_lies_in_a_cast_shadow_is_found_whole():
     """A hand's shadow over the top of the sheet and the table beside it: the sheet's border
     under it is faint in grey levels but not in ratio; the shadow's own edge is no border."""

@@ -43,14 +43,25 @@ class PageText:
     good_words: int
 
 
+# A photographed sheet (found on its background and straightened) is read at this scale: its
+# blur and JPEG blocks average out. Measured on the bench's photos: training 87 → 89 %, held-out
+# 4 90 → 94 %, held-out 9 80 → 84 % of fields right; on scans the same scaling lost 1.5 points,
+# so a scan is read as it is.
+PHOTO_SCALE = 0.75
+
+
 def read_image(image: Image.Image) -> PageText:
     """The text of one page image: cleaned, levelled, read, and read again upside down when
     the first reading finds few words."""
     grey = np.asarray(image.convert("L"))
-    page = normalise(light_on_dark(level(straighten(grey))))
+    sheet = straighten(grey)
+    page = normalise(light_on_dark(level(sheet)))
     if _ink(page).sum() < 200:
         return PageText("", 0)   # a blank page: nothing for Tesseract
     page = sharpen(page)
+    if sheet is not grey:   # a photo of a sheet on a table
+        height, width = page.shape
+        page = np.asarray(_image(page).resize((int(width * PHOTO_SCALE), int(height * PHOTO_SCALE)), Image.Resampling.BICUBIC))
     first = tesseract(page)
     if first.good_words >= 3 * MIN_WORDS:
         return first
