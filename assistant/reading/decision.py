@@ -276,11 +276,10 @@ def organism(letter: Letter) -> Found:
     out: Found = {}
     names: list[tuple[bool, bool, int, int, str, Optional[str], str]] = []
     if not hits:
-        # named on a line of its own (a footer, a signature) or as the body to appeal to (« la
-        # commission de recours amiable de la MSA »), not inside another sentence (« … effectué
-        # par la Caf » in a département's letter)
-        # (a line of its own: short, or the name followed by its address, not « L'Assurance
-        # Maladie nous a informés … » opening a sentence)
+        # named on a line of its own (short, or the name followed by its address: a footer, a
+        # signature) or as the body to appeal to (« la commission de recours amiable de la
+        # MSA »), not inside another sentence (« … effectué par la Caf » in a département's
+        # letter) nor opening one (« L'Assurance Maladie nous a informés … »)
         whole = [(line, kind) for line, folded in letter.lines for start, stop, kind in _kinds_in(folded)
                  if (not re.search(r"\b(?:la|le|les|de|du|des|par|a|au|aux|votre|vos|sa|son|d'|l')\s*$", folded[:start])
                      and (len(folded.split()) <= 6 or re.match(r"\s*[—–|•·,:-]", folded[stop:]) or re.search(r"\d{5}", folded[stop:])))
@@ -432,8 +431,6 @@ def _canonical_city(address: str) -> str:
 
 
 _HOUSE_NUMBER = r"\d+(?: ?(?:bis|ter))?"  # « 12 », « 12 bis », « 12ter »
-# The street types as printed, any case (« 2 rue », « 8 QUAI »), for a line not folded.
-_STREET_TYPES_CASED = r"(?i:rue|avenue|av\.?|boulevard|bd|all[ée]e|impasse|place|chemin|route|quai|cours|square|passage)"
 
 
 @lru_cache(maxsize=1)
@@ -545,7 +542,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         text = text.replace(" : ", " — ")
     # « MSA DORDOGNE 2 rue de la Préfecture 24000 Périgueux », « Caf de la Gironde CS 81009 — … »:
     # the name and its street or box parted by a space only
-    text = re.sub(rf"(?<=[^\W\d])\s+(?=(?:{_HOUSE_NUMBER} (?:{_STREET_TYPES_CASED})\b|(?:CS|BP|TSA) \d))", " — ", text, count=1)
+    if joined := re.search(rf"(?<=[^\W\d])\s+(?=(?:{_HOUSE_NUMBER} (?:{_street_types()})\b|(?:cs|bp|tsa) \d))", fold(text)):
+        text = f"{text[:joined.start()]} — {text[joined.end():]}"
     first, *rest = _SEPARATOR.split(text)
     parts = [first] + [p for part in rest for p in _BEFORE_POSTCODE.split(part)]
     if len(parts) > 1 and _POSTAL.match(parts[-1].strip()):
@@ -619,8 +617,9 @@ def _from_street(parts: list[str]) -> list[str]:
 
 def _glued_number(text: str) -> str:
     """« 3rue Paul Bert »: OCR lost the space between the house number and the street."""
-    return re.sub(r"(?<![\w])(\d{1,4})(?=(?:rue|avenue|boulevard|all[ée]e|impasse|place|chemin|route|quai)\b)", r"\1 ", text,
-                  flags=re.IGNORECASE)
+    for glued in reversed(list(re.finditer(rf"(?<!\w)\d{{1,4}}(?=(?:{_street_types()})\b)", fold(text)))):
+        text = f"{text[:glued.end()]} {text[glued.end():]}"
+    return text
 
 
 def _postal_alone(line: str) -> str:
