@@ -2098,3 +2098,11 @@ def test_an_answer_forwarding_the_letter_to_the_competent_body() -> None:
               "verse. Nous avons donc transmis votre courrier, le jour même de sa réception, à l'organisme compétent.\n"
               "Veuillez agréer, Madame, nos salutations distinguées.\n")
     assert read_answer(answer)["answer.kind"].value == "wrong_body"
+
+
+@pytest.mark.parametrize("address", ["9,4 rue de l'Église", "35 rue Maréchal Joffre 30 impasse du Général de Gaulle"])
+def test_a_street_with_a_point_in_its_number_or_two_streets_is_left(address: str) -> None:
+    """« 9,4 rue … » (a speck between two figures), « 35 rue … 30 impasse … » (the body's column
+    run into the addressee's line): no one's street, left to the person."""
+    assert not plausible_street(f"{address}, 59000 Lille")
+    assert "claimant.address" not in read_decision(PETIT_SCAN.replace("21 rue Solférino", address))
