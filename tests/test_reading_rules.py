@@ -1363,6 +1363,11 @@ Je vous prie d'agréer, Monsieur, l'expression de mes salutations distinguées.
 """
 
 
+def untitled_notice(body: str) -> str:
+    """RSA_NOTICE without its subject line, `body` as its text: a wording read alone."""
+    return RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+
+
 @pytest.mark.parametrize("body", [
     "Conformément à l'avis de l'équipe pluridisciplinaire, votre allocation est réduite de 30 % pendant un mois.",
     "En application de l'article L. 262-37 du code de l'action sociale et des familles, votre allocation est réduite.",
@@ -1445,7 +1450,7 @@ def test_a_body_address_with_a_postal_box_only_or_opening_hours_after_it(block: 
      "code de la sécurité sociale, la reprise ne peut intervenir qu'après six mois.", "decision.reasons_given", True),
 ])
 def test_fifth_set_wordings(body: str, field: str, value: object) -> None:
-    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    letter = untitled_notice(body)
     assert read_decision(letter)[field].value == value
 
 
@@ -1565,7 +1570,7 @@ def test_sixth_set_wordings(head: str, field: str, value: str) -> None:
      "L. 232-7 du code de l'action sociale et des familles, la somme doit être reversée.", "decision.reasons_given", True),
 ])
 def test_sixth_set_decision_wordings(body: str, field: str, value: object) -> None:
-    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    letter = untitled_notice(body)
     assert read_decision(letter)[field].value == value
 
 
@@ -1621,7 +1626,7 @@ def test_an_addressee_without_title() -> None:
     ("Votre allocation est réduite : vous percevrez 91,19 € de moins chaque mois.", "context.amount_eur", 91.19),
 ])
 def test_seventh_set_decision_wordings(body: str, field: str, value: object) -> None:
-    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    letter = untitled_notice(body)
     assert read_decision(letter)[field].value == value
 
 
@@ -1631,7 +1636,7 @@ def test_seventh_set_decision_wordings(body: str, field: str, value: object) -> 
     "Votre aide est suspendue : nous l'avions versée à tort.",   # no amount
 ])
 def test_a_monthly_loss_needs_one_monthly_amount_and_no_withholding(body: str) -> None:
-    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    letter = untitled_notice(body)
     assert "context.amount_eur" not in read_decision(letter)
 
 
@@ -1810,7 +1815,7 @@ def test_the_bodys_address_left_when_its_copies_or_its_lines_disagree(top: str, 
     ("Le complément versé pour cette période n'était donc pas dû : il s'élève à 912,00 €.", "context.amount_eur", 912.0),
 ])
 def test_eighth_set_decision_wordings(body: str, field: str, value: object) -> None:
-    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    letter = untitled_notice(body)
     assert read_decision(letter)[field].value == value
 
 
@@ -1911,7 +1916,7 @@ def test_a_document_kept_for_someone_else_is_no_part_given() -> None:
      "context.heard_before", True),
 ])
 def test_ninth_and_tenth_sets_decision_wordings(body: str, field: str, value: object) -> None:
-    letter = RSA_NOTICE.replace("Objet : réduction de votre revenu de solidarité active\n", "").format(body=body)
+    letter = untitled_notice(body)
     assert read_decision(letter)[field].value == value
 
 
