@@ -408,11 +408,10 @@ def _mended_place(address: str) -> str:
 def _address_labelled(letter: Letter) -> Optional[str]:
     """The body's address under a label that says it is where to write (« Nous écrire », then
     « 8 quai de la Fosse », « 69001 Lyon »): the only such address in the letter."""
-    label = _ADDRESS_LABEL_LINE
-    street = re.compile(rf"^{_HOUSE_NUMBER} (?:{_street_types()})\b|^(?:bp|cs|tsa)\s*\d")
     lines = letter.lines
     found = {f"{lines[k + 1][0].strip()}, {lines[k + 2][0].strip()}" for k, (_, folded) in enumerate(lines[:-2])
-             if label.match(folded.strip()) and street.match(lines[k + 1][1].strip()) and _POSTAL.match(lines[k + 2][0].strip())}
+             if _ADDRESS_LABEL_LINE.match(folded.strip()) and _street_start().match(lines[k + 1][1].strip())
+             and _POSTAL.match(lines[k + 2][0].strip())}
     return found.pop() if len(found) == 1 else None
 
 
@@ -437,6 +436,12 @@ _HOUSE_NUMBER = r"\d+(?: ?(?:bis|ter))?"  # « 12 », « 12 bis », « 12ter »
 def _street_types() -> str:
     """The kinds of street (patterns.yaml `street_types`) as one alternation."""
     return "|".join(patterns()["street_types"])
+
+
+@lru_cache(maxsize=1)
+def _street_start() -> re.Pattern[str]:
+    """A folded line or part that begins with a house number and its street, or a postal box."""
+    return re.compile(rf"^(?:{_HOUSE_NUMBER} (?:{_street_types()})\b|(?:bp|cs|tsa)\s*\d)")
 
 
 def _cut_short(one: str, other: str) -> bool:
@@ -610,8 +615,7 @@ def _from_street(parts: list[str]) -> list[str]:
     """One line's parts from its street on: a service or a motto printed before the street on
     that line (« Retraite et santé au travail — 5 allée … — 33000 Bordeaux », « Direction de
     l'insertion — 2 rue … ») is not the address."""
-    street = re.compile(rf"^(?:{_HOUSE_NUMBER} (?:{_street_types()})\b|(?:bp|cs|tsa)\s*\d)")
-    at = next((k for k, part in enumerate(parts) if street.match(fold(part))), 0)
+    at = next((k for k, part in enumerate(parts) if _street_start().match(fold(part))), 0)
     return parts[at:] if not any(re.search(r"\d", part) for part in parts[:at]) else parts
 
 
