@@ -2111,3 +2111,22 @@ def test_a_street_with_a_point_in_its_number_or_two_streets_is_left(address: str
     run into the addressee's line): no one's street, left to the person."""
     assert not plausible_street(f"{address}, 59000 Lille")
     assert "claimant.address" not in read_decision(PETIT_SCAN.replace("21 rue Solférino", address))
+
+
+@pytest.mark.parametrize("cell, date", [
+    ("Examen par le médecin-conseil\nle 27 juillet 2026\n", "2026-10-14"),
+    ("| Examen par le médecin-| le 28 mai 2026\n| conseil\n", "2026-10-14"),
+    ("Date | le 19 juin 2026 |\n", None),   # a « Date » cell: a second date line, the person's to say
+])
+def test_a_table_cell_in_small_letters_is_not_the_date_line(cell: str, date: "str | None") -> None:
+    """« le 27 juillet 2026 » in small letters opening a table's cell gives the medical
+    examination's date, not the letter's; under a « Date » label it is a date line again."""
+    letter = ("CPAM de la Haute-Garonne\n8 quai de la Fosse\n31000 Toulouse\nDate : 14/10/2026\n"
+              "Madame Maguy Lhermitte\n18 allée Pasteur\n31810 Clermont-le-Fort\nNOTIFICATION\n"
+              "N° de sécurité sociale 2 72 02 76 462 165 18\n" + cell +
+              "Madame,\nLe médecin-conseil a estimé que votre arrêt de travail n'est plus justifié.\n")
+    found = read_decision(letter)
+    if date is None:
+        assert "decision.date" not in found
+    else:
+        assert found["decision.date"].value == date

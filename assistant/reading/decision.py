@@ -1002,6 +1002,9 @@ _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'en
 _DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|"
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
+# « le 27 juillet 2026 » opening a line or a table's cell in small letters; « Le … » in capitals.
+_SMALL_LE = re.compile(r"(?:^|[|│])\s*le (?:\d|1er)")
+_CAPITAL_LE = re.compile(r"(?:^|[|│])\s*Le (?:\d|1er)")
 # Where the letter dates itself outside a date line: its print date, a commission's sitting.
 _DATED_ELSEWHERE = re.compile(r"\b(?:(?:document |courrier )?(?:edite|imprime|genere|mis a disposition)e? le|en seance (?:pleniere )?du)\s*:?\s*")
 # A legal text named with its date: « décret n° 2019-797 du », « loi du », « arrêté du ».
@@ -1044,7 +1047,14 @@ def dates(letter: Letter) -> Found:
              (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
     for i, (line, folded) in enumerate(lines):
         parts = _header_parts(folded, line) if i < end else [folded]
-        found = [m.group("date") for part in parts for p in _DATE_LINE if (m := p.match(part))] if i < end or apart[i] else []
+        # « le 27 juillet 2026 » in small letters opens a table's value or a sentence's end
+        # (« Examen par le médecin-conseil » / « le 27 juillet 2026 »), not the letter's date line,
+        # unless the line before ends with its place (« Paris, » / « le 3 mars 2026 ») or a
+        # « Date » cell is its label (« Date | le 19 juin 2026 »)
+        small_le = bool(_SMALL_LE.search(line)) and not _CAPITAL_LE.search(line) and \
+            not (i and lines[i - 1][0].rstrip().endswith(",")) and not re.search(r"\bdate\s*[|│:]", folded)
+        found = [m.group("date") for part in parts for p in _DATE_LINE if (m := p.match(part))
+                 and not (p is _LE_DATE and small_le)] if i < end or apart[i] else []
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
         signed = False  # « Fait à Lyon, le … » under the signature
