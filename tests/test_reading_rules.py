@@ -2130,3 +2130,16 @@ def test_a_table_cell_in_small_letters_is_not_the_date_line(cell: str, date: "st
         assert "decision.date" not in found
     else:
         assert found["decision.date"].value == date
+
+
+def test_a_column_of_labels_whose_first_value_has_no_figure() -> None:
+    """A form's labels read as one column and its values as the next (OCR); the first value is
+    a name, the second the social-security number: still paired, so the NIR labelled « N° de
+    sécurité sociale » wins over the file's reference printed further down."""
+    letter = ("CPAM de la Haute-Garonne\n8 quai de la Fosse\n31000 Toulouse\nDate : 14/10/2026\n"
+              "Madame Maguy Lhermitte\n18 allée Pasteur\n31810 Clermont-le-Fort\nNOTIFICATION\n"
+              "Assuré(e)\nN° de sécurité sociale\nEmployeur |\nNature de l'arrêt\n"
+              "| Mme Maguy Lhermitte\n| 272 02 76 462 165 18\n| SAS Transports Méridien\nMaladie — arrêt initial\n"
+              "Référence du dossier CTL-2026-9385\n"
+              "Madame,\nLe médecin-conseil a estimé que votre arrêt de travail n'est plus justifié.\n")
+    assert read_decision(letter)["claimant.file_number"].value == "272027646216518"

@@ -54,7 +54,8 @@ def _column_pairs(letter: Letter) -> list[tuple[str, str]]:
     """The letterhead's framed table read column by column by OCR (« N° d'allocataire »,
     « Courrier du », then « 9916920 », « 9 juillet 2026 »): each label joined to its value, in
     order, as one line (« N° d'allocataire : 9916920 »). k ≥ 2 labels, then the next k cells
-    that are not empty (a table's bars « | » stripped), one at least with a figure. A title line
+    that are not empty (a table's bars « | » stripped), one at least with a figure (the first,
+    when a title in capitals opens the run). A title line
     (« Monsieur … ») is no label; the salutation OCR may read between the columns is skipped."""
     end = _header_end(letter)
     cells = [(line.strip(" |"), folded.strip(" |")) for line, folded in letter.lines[:end + 12]]
@@ -65,7 +66,10 @@ def _column_pairs(letter: Letter) -> list[tuple[str, str]]:
         while i + k < len(cells) and _LABEL_CELL.fullmatch(cells[i + k][1]) and not _TITLE.match(cells[i + k][1]):
             k += 1
         values = cells[i + k:i + 2 * k]
-        if k >= 2 and len(values) == k and all(len(v) <= 60 for v, _ in values) and re.search(r"\d", values[0][1]):
+        # a figure in the first value, or in another when the run does not start with a title in
+        # capitals (« NOTIFICATION » above « Assuré(e) », « N° de sécurité sociale »… would shift them)
+        if k >= 2 and len(values) == k and all(len(v) <= 60 for v, _ in values) and (
+                re.search(r"\d", values[0][1]) or (not cells[i][0].isupper() and any(re.search(r"\d", f) for _, f in values))):
             # « Décision de la CDAPH du » + « 7 mai 2026 »: no colon after a label that ends with its preposition
             join = [" " if re.search(r"\b(du|le|de|au)$", fa) else " : " for _, fa in cells[i:i + k]]
             out += [(f"{a}{j}{b}", f"{fa}{j}{fb}") for (a, fa), (b, fb), j in zip(cells[i:i + k], values, join)]
