@@ -2143,3 +2143,18 @@ def test_a_column_of_labels_whose_first_value_has_no_figure() -> None:
               "Référence du dossier CTL-2026-9385\n"
               "Madame,\nLe médecin-conseil a estimé que votre arrêt de travail n'est plus justifié.\n")
     assert read_decision(letter)["claimant.file_number"].value == "272027646216518"
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    # a treatment that « décide seul » or « a seulement contribué »: no restriction of the answer
+    ("Voici les informations que vous avez demandées. Un agent décide seul d'engager ou non un contrôle ; le traitement "
+     "a seulement contribué au choix de votre dossier.", "complete"),
+    # some notes withheld, then « ces passages ont donc été occultés »: a part refused
+    ("Vous trouverez joint à ce courrier un extrait de ces données. En revanche, certaines mentions saisies par votre "
+     "conseiller ne vous sont pas communiquées : elles portent sur une autre personne.", "partial"),
+    ("Vous trouverez joint à ce courrier un extrait de ces données. Ces passages ont donc été occultés dans l'extrait.",
+     "partial"),
+])
+def test_eleventh_set_answer_wordings(sentence: str, kind: str) -> None:
+    answer = f"CPAM de la Marne\n\nMonsieur,\nNous avons bien reçu votre demande.\n{sentence}\nVeuillez agréer, Monsieur, nos salutations.\n"
+    assert read_answer(answer)["answer.kind"].value == kind
