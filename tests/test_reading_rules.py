@@ -2158,3 +2158,19 @@ def test_a_column_of_labels_whose_first_value_has_no_figure() -> None:
 def test_eleventh_set_answer_wordings(sentence: str, kind: str) -> None:
     answer = f"CPAM de la Marne\n\nMonsieur,\nNous avons bien reçu votre demande.\n{sentence}\nVeuillez agréer, Monsieur, nos salutations.\n"
     assert read_answer(answer)["answer.kind"].value == kind
+
+
+@pytest.mark.parametrize("body, field, value", [
+    ("Un contrôle de facturation des frais de transport pris en charge par l'Assurance Maladie a été réalisé sur votre "
+     "dossier.", "context.after_control", True),
+    ("Nous avons procédé à une vérification de vos remboursements.", "context.after_control", True),
+    ("Un contrôle de facturation des frais de transport pris en charge par l'Assurance Maladie a été réalisé sur votre "
+     "dossier. Ces sommes vous ont été versées à tort.", "benefit", "autre"),
+])
+def test_eleventh_set_decision_wordings(body: str, field: str, value: object) -> None:
+    """A control of the bills of transport costs: a control, and a benefit the registry files
+    under `autre` (the refund of care and transport costs)."""
+    letter = ("CPAM de Paris\n75948 PARIS CEDEX 19\nParis, le 25 mars 2026\nN° de sécurité sociale : 190050155300745\n"
+              "MONSIEUR ABDOULAYE LEVEQUE\n49 BIS RUE DES ÉCOLES\n75001 PARIS\nNOTIFICATION D'INDU\nMonsieur,\n"
+              f"{body}\nVeuillez agréer, Monsieur, nos salutations distinguées.\n")
+    assert read_decision(letter)[field].value == value
