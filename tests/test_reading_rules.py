@@ -2174,3 +2174,28 @@ def test_eleventh_set_decision_wordings(body: str, field: str, value: object) ->
               "MONSIEUR ABDOULAYE LEVEQUE\n49 BIS RUE DES ÉCOLES\n75001 PARIS\nNOTIFICATION D'INDU\nMonsieur,\n"
               f"{body}\nVeuillez agréer, Monsieur, nos salutations distinguées.\n")
     assert read_decision(letter)[field].value == value
+
+
+FORWARDED = ("De : {sender} <{address}>\nEnvoyé : mardi 28 juillet 2026 21:47\nÀ : Permanence d'accès au droit "
+             "<accueil.pad@droits-solidaires.org>\nObjet : TR: courrier France Travail\nBonjour,\nJe vous transfère le courrier.\n"
+             "France Travail\n22 avenue de la Libération\n64000 Pau\nPau, le 22 juillet 2026\nIdentifiant : 2477805N\n"
+             "Monsieur Melchior Nguyen-Thanh\n74 chemin Gambetta\n64450 Garlède-Mondebat\nObjet : suppression de votre allocation\n"
+             "Monsieur,\nNous avons décidé de supprimer votre allocation.\nVeuillez agréer, Monsieur, nos salutations.\n")
+
+
+@pytest.mark.parametrize("sender, address, read", [
+    ("Melchior Nguyen-Thanh", "tournesol.1987@laposte.net", "tournesol.1987@laposte.net"),   # she forwards her letter
+    ("Yanis Nguyen-Thanh", "yanis.nt@gmail.com", None),           # her son's address: not hers
+    ("Melchior Nguyen-Thanh", "toumesol.1987@iaposte.net", None),  # a domain misread: hers to type
+])
+def test_the_claimants_email_from_a_forwarded_letter(sender: str, address: str, read: "str | None") -> None:
+    """The sender of a forwarded e-mail, named as the claimant, gives her address; another
+    person's, a desk's, or one at a provider misread is not proposed."""
+    found = read_decision(FORWARDED.format(sender=sender, address=address))
+    if read is None:
+        assert "claimant.email" not in found
+    else:
+        assert found["claimant.email"].value == read
+    labelled = FORWARDED.format(sender="Yanis", address="yanis.nt@gmail.com").replace(
+        "Identifiant : 2477805N\n", "Identifiant : 2477805N\nVotre adresse électronique : m.nguyen@orange.fr\n")
+    assert read_decision(labelled)["claimant.email"].value == "m.nguyen@orange.fr"

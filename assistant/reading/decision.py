@@ -1652,6 +1652,32 @@ def _blocks(letter: Letter) -> list[int]:
 
 RULES: tuple[Callable[[Letter], Found], ...] = (claimant, dates, amounts, appeal_info, reasons, algorithm, ground, context)
 
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+_OWN_EMAIL_LABEL = re.compile(r"\bvotre (?:adresse )?(?:e-?mail|courriel|mel|adresse (?:electronique|mail))\s*:\s*$")
+
+
+def email(letter: Letter, found: Found) -> Found:
+    """claimant.email: an address on a line that names the claimant, first and last name
+    (« De : Melchior Nguyen-Thanh <tournesol.1987@laposte.net> », the sender of a forwarded
+    e-mail), or after « Votre adresse électronique : », at a mail provider people use
+    (patterns.yaml `email_domains`: a misread domain is not proposed). The body's addresses
+    (contact@…, a desk's) name no person; two different addresses of hers are left to her."""
+    first, last = found.get("claimant.first_name"), found.get("claimant.last_name")
+    if not first or not last:
+        return {}
+    names = (fold(str(first.value)), fold(str(last.value)))
+    seen: dict[str, str] = {}
+    for line, folded in letter.lines:
+        for m in _EMAIL.finditer(line):
+            if m.group().rsplit("@", 1)[1].lower() not in patterns()["email_domains"]:
+                continue
+            if all(n in folded for n in names) or _OWN_EMAIL_LABEL.search(fold(line[:m.start()])):
+                seen.setdefault(m.group().lower(), line)
+    if len(seen) == 1:
+        value, line = next(iter(seen.items()))
+        return {"claimant.email": _p(value, line, 0.88)}
+    return {}
+
 
 def read_decision(text: str) -> dict[str, Proposal]:
     """Every field the rules read from a decision letter's text with confidence >=
@@ -1662,6 +1688,7 @@ def read_decision(text: str) -> dict[str, Proposal]:
     kind = kind if isinstance(kind, str) else None
     for rule in RULES:
         found.update(rule(letter))
+    found.update(email(letter, found))
     found.update(file_number(letter, kind))
     found.update(benefit(letter, kind))
     found.update(situation(letter, kind))
