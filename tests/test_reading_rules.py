@@ -2164,6 +2164,9 @@ def test_eleventh_set_answer_wordings(sentence: str, kind: str) -> None:
     ("Un contrôle de facturation des frais de transport pris en charge par l'Assurance Maladie a été réalisé sur votre "
      "dossier.", "context.after_control", True),
     ("Nous avons procédé à une vérification de vos remboursements.", "context.after_control", True),
+    ("Le 19 mai 2026, nous avons engagé un contrôle de la recherche d'emploi portant sur votre dossier.",
+     "context.after_control", True),
+    ("Vous avez été reçu. À l'issue de ce contrôle, nous vous avons adressé un courrier.", "context.after_control", True),
     ("Un contrôle de facturation des frais de transport pris en charge par l'Assurance Maladie a été réalisé sur votre "
      "dossier. Ces sommes vous ont été versées à tort.", "benefit", "autre"),
 ])
