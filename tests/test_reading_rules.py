@@ -2202,3 +2202,18 @@ def test_the_claimants_email_from_a_forwarded_letter(sender: str, address: str, 
     labelled = FORWARDED.format(sender="Yanis", address="yanis.nt@gmail.com").replace(
         "Identifiant : 2477805N\n", "Identifiant : 2477805N\nVotre adresse électronique : m.nguyen@orange.fr\n")
     assert read_decision(labelled)["claimant.email"].value == "m.nguyen@orange.fr"
+
+
+def test_a_france_travail_refusal_of_the_ass_after_the_end_of_the_are() -> None:
+    """« Vos références : 1170386B » is France Travail's identifier by its shape, though the label
+    is vague; « à la fin de vos droits à l'ARE » is when the person asked, not a decision to end
+    them: the letter refuses the ASS."""
+    letter = ("France Travail\nAgence de Cos\n60 avenue Jean Mermoz\n09000 Cos\nLe 25/5/2026\nVos références : 1170386B\n"
+              "Nos références : IND-2026-66175\nMonsieur Baudouin LE GUELLEC\n17 bis boulevard Gambetta\n09000 BAULOU\n"
+              "Objet : votre demande d'allocation de solidarité spécifique (ASS)\nMonsieur,\nVous avez demandé le bénéfice de "
+              "l'allocation de solidarité spécifique à la fin de vos droits à l'allocation d'aide au retour à l'emploi.\n"
+              "Les ressources de votre foyer étant supérieures au plafond, nous ne pouvons pas vous accorder l'allocation de "
+              "solidarité spécifique. Votre demande est rejetée.\nNous vous prions d'agréer, Monsieur, nos salutations.\n")
+    found = read_decision(letter)
+    assert (found["claimant.file_number"].value, found["situation"].value) == ("1170386B", "refusal")
+    assert "claimant.file_number" not in read_decision(letter.replace("1170386B", "1170386"))   # not in its shape

@@ -970,7 +970,10 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                     value = value[:15]
                 # a social-security number, or one with a figure lost or added by the OCR
                 nir_like = value[:1] in "12" and 12 <= len(value) <= 16 and sum(c.isdigit() for c in value) >= len(value) - 2
-                if (nir_like and not nir_key_ok(value)) or (vague and not nir_like):
+                # after a vague label (« Vos références : »), a NIR whose key checks, or a number
+                # in the shape of the body's own (France Travail's « 1170386B »)
+                shaped = any(re.fullmatch(shape, value) for shape in patterns()["file_number_shapes"].get(kind or "", []))
+                if (nir_like and not nir_key_ok(value)) or (vague and not nir_like and not shaped):
                     continue
                 shapes = patterns()["file_number_shapes"].get(kind or "", []) if label_kind == kind else []
                 if shapes and not any(re.fullmatch(shape, value) for shape in shapes):
