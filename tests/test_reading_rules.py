@@ -2217,3 +2217,10 @@ def test_a_france_travail_refusal_of_the_ass_after_the_end_of_the_are() -> None:
     found = read_decision(letter)
     assert (found["claimant.file_number"].value, found["situation"].value) == ("1170386B", "refusal")
     assert "claimant.file_number" not in read_decision(letter.replace("1170386B", "1170386"))   # not in its shape
+
+
+@pytest.mark.parametrize("address", ["Appt 12 – 3e étage, 17 bis boulevard Gambetta", "Bât. B, 2e étage, 4 rue du 1er Mai"])
+def test_an_ordinal_floor_in_the_complement_is_a_plausible_address(address: str) -> None:
+    """« 3e étage »: the « e » after a figure is no word in small letters of its own."""
+    assert plausible_street(address, postcode_last=False)
+    assert not plausible_street(address.replace("étage", "ëtoge"), postcode_last=False)

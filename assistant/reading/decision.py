@@ -1577,7 +1577,7 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
             return False  # « 1 place du »: the street's name lost by OCR
         if re.match(r"\d+[,.]\d", part) or len(re.findall(rf"(?<![\w,.])\d+(?: ?(?:bis|ter))? (?:{_street_types()})\b", fold(part))) > 1:
             return False  # « 9,4 rue … », or two streets run together (« 35 rue … 30 impasse … »: two columns)
-        for m in re.finditer(r"[^\W\d_][\w'’-]*", part):
+        for m in re.finditer(r"(?<![\w'’-])[^\W\d_][\w'’-]*", part):   # whole words (« 3e étage »: not « e »)
             if not m.group().islower():
                 continue
             word = fold(m.group())
