@@ -2224,3 +2224,18 @@ def test_an_ordinal_floor_in_the_complement_is_a_plausible_address(address: str)
     """« 3e étage »: the « e » after a figure is no word in small letters of its own."""
     assert plausible_street(address, postcode_last=False)
     assert not plausible_street(address.replace("étage", "ëtoge"), postcode_last=False)
+
+
+@pytest.mark.parametrize("sitting", [
+    "Commission des droits et de l'autonomie des personnes handicapées — Séance du 14/09/2026",
+    "La CDAPH, réunie le 14 septembre 2026, a examiné votre demande.",
+    "Séance de la CDAPH du 14 septembre 2026",
+])
+def test_the_cdaph_s_sitting_dates_the_decision_not_its_covering_letter(sitting: str) -> None:
+    """An MDPH's covering letter dated six days after the CDAPH's sitting: the decision is the
+    commission's, dated by its sitting."""
+    letter = ("MDPH de la Moselle\n60 avenue Jean Mermoz\n57000 Metz\nMonsieur Cyprien Ndiaye\n33 impasse Pasteur\n"
+              "57340 Villers-sur-Nied\nMetz, le 20 septembre 2026\nN° de dossier MDPH : 922028\nMonsieur,\nVous trouverez "
+              f"ci-joint la notification de décision.\nNOTIFICATION DE DÉCISION\n{sitting}\nDécision : REFUS de la prestation "
+              "de compensation du handicap.\nVeuillez agréer, Monsieur, nos salutations.\n")
+    assert read_decision(letter)["decision.date"].value == "2026-09-14"

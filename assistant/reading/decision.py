@@ -1039,6 +1039,24 @@ def _header_parts(folded: str, line: str = "") -> list[str]:
          or re.search(r"(?:[.,;:|—–-]|\b[A-ZÀ-Ý][\w'-]*)\s*$", line[:h.start() + 1])]
 
 
+# The sitting of the commission that decides for the MDPH (« Séance de la CDAPH du 14/09/2026 »,
+# « la CDAPH, réunie le 14 septembre 2026 », « Date de la décision (séance de la CDAPH) »).
+_CDAPH = r"(?:cdaph|commission des droits et de l'autonomie(?: des personnes handicapees)?(?: \(cdaph\))?)"
+_CDAPH_SITTING = re.compile(
+    rf"\bseance de la {_CDAPH}\)?\s*(?:du|:)?\s*|\b{_CDAPH},? (?:reunie?|en seance(?: pleniere)?|siegeant) (?:le|du)\s*"
+    rf"|\b{_CDAPH}\s*[—–-]\s*seance du\s*")
+
+
+def _cdaph_sittings(letter: Letter) -> dict[dt.date, str]:
+    """The dates of the CDAPH's sittings the letter names, with their words."""
+    found: dict[dt.date, str] = {}
+    for m in _CDAPH_SITTING.finditer(letter.flat_folded):
+        d = DATE.match(letter.flat_folded, m.end())
+        if d and (day := parse_date(d)):
+            found.setdefault(day, letter.evidence(m.start(), d.end()))
+    return found
+
+
 def dates(letter: Letter) -> Found:
     """decision.date: the date on the letter's own date line (« Lille, le 2 novembre 2026 »,
     « Date : 02/11/2026 »); decision.received_on only after a label of receipt."""
@@ -1109,6 +1127,11 @@ def dates(letter: Letter) -> Found:
             if d and (day := parse_date(d)):
                 later.setdefault(day, letter.evidence(m.start(), d.end()))
     seen = seen or later
+    sittings = _cdaph_sittings(letter)
+    if len(sittings) == 1:
+        # the CDAPH decides in its sitting: that is the decision's date, whatever date the
+        # covering letter or its dispatch bears (« Metz, le 20 septembre 2026 », « Date d'envoi »)
+        seen = sittings
     if len(seen) == 1:
         day, line = next(iter(seen.items()))
         # A letter's date is near the dates it speaks of (the period, the control, the start):
