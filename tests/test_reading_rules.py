@@ -2239,3 +2239,33 @@ def test_the_cdaph_s_sitting_dates_the_decision_not_its_covering_letter(sitting:
               f"ci-joint la notification de décision.\nNOTIFICATION DE DÉCISION\n{sitting}\nDécision : REFUS de la prestation "
               "de compensation du handicap.\nVeuillez agréer, Monsieur, nos salutations.\n")
     assert read_decision(letter)["decision.date"].value == "2026-09-14"
+
+
+def test_a_complete_cue_inside_a_refusal_is_no_complete_answer() -> None:
+    """« … pas en mesure de faire droit à votre demande » holds « faire droit à votre demande »:
+    a refusal, with its text and facts, not a partial answer."""
+    body = ("Après examen, nous ne sommes pas en mesure de faire droit à votre demande, pour les motifs suivants. Les notes "
+            "de l'équipe sont des documents préparatoires : en application de l'article L. 311-2 du code des relations "
+            "entre le public et l'administration, elles ne sont pas communicables.")
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == "refusal_with_reasons"
+
+
+FORM_ANSWER = ("MSA Oise\n1 place du Général Leclerc\n60000 Tillé\nMadame Félicie Kerdraon\n51 rue des Lilas\n60000 Aux Marais\n"
+               "RÉPONSE À VOTRE DEMANDE DE COMMUNICATION DE DOCUMENTS\nMadame,\nNous avons bien reçu votre demande. "
+               "Suite à son examen :\n{a} Votre demande est acceptée : les documents sont joints à ce courrier.\n"
+               "{b} Votre demande est incomplète : merci de nous adresser les pièces indiquées ci-dessous.\n"
+               "{c} Votre demande ne peut pas être satisfaite.\nMotif : {motif}\n"
+               "Veuillez agréer, Madame, nos salutations distinguées.\n")
+
+
+@pytest.mark.parametrize("boxes, motif, kind", [
+    (("", "", "X"), "……………………………………………", "refusal_without_reasons"),   # a blank « Motif : » line is no reason
+    (("☐", "☐", "☒"), "……………………………………………", "refusal_without_reasons"),
+    (("X", "", ""), "", "complete"),
+    (("", "", "X"), "vos ressources dépassent le plafond (article L. 861-1 du code de la sécurité sociale).",
+     "refusal_with_reasons"),
+])
+def test_a_form_answer_is_read_by_its_ticked_box(boxes: tuple[str, str, str], motif: str, kind: str) -> None:
+    """A pre-printed answer lists its options; only the ticked one is the answer."""
+    a, b, c = boxes
+    assert read_answer(FORM_ANSWER.format(a=a, b=b, c=c, motif=motif))["answer.kind"].value == kind

@@ -8,9 +8,11 @@ nothing) and, when it refuses, state the facts and the legal texts. The cues are
 """
 from __future__ import annotations
 
+import re
+
 from assistant.casefiles.followup import AnswerKind
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
-from assistant.reading.text import Hit, Letter, compiled, patterns
+from assistant.reading.text import Hit, Letter, compiled, fold, patterns
 
 FIELD = "answer.kind"
 
@@ -25,6 +27,10 @@ def _cue(letter: Letter, kind: str) -> Hit | None:
         found = [f for f in found if not letter.sentence_has("answer_conditional", f[0])]
     if kind == "partial":   # « … ne peuvent être communiquées qu'à lui-même »: that part refused, for another's sake
         found = [f for f in found if not letter.sentence_has("answer_third_party_only", f[0])]
+    if kind == "complete":  # « … pas en mesure de faire droit à votre demande »: inside a refusal
+        refused = [(m.start(), m.end()) for regex in patterns()["answers"]["refusal"]
+                   for m in compiled(regex).finditer(letter.flat_folded)]
+        found = [f for f in found if not any(a < f[1] and f[0] < b for a, b in refused)]
     return Hit(found[0][0], found[0][1], letter.evidence(*found[0])) if found else None
 
 
@@ -35,9 +41,39 @@ def _reasons(letter: Letter) -> tuple[bool, bool]:
     return ground is not None, letter.any("facts") is not None
 
 
+# A form's box ticked at a line's start (« X Votre demande ne peut pas être satisfaite. »), and
+# one left empty (« ☐ », « [ ] », « O » as OCR reads it).
+_TICKED = re.compile(r"^\s*(?:\[\s*[xX✓✔]\s*\]|[xX☒☑✓✔■])\s+(?=[^\W\d_])")
+_EMPTY_BOX = re.compile(r"^\s*(?:\[\s*\]|[☐□○oO0])\s+(?=[^\W\d_])")
+
+
+def _ticked_only(text: str) -> str:
+    """A form's options with one box ticked: the options not ticked dropped, so that « Votre
+    demande est acceptée » beside the ticked « … ne peut pas être satisfaite » says nothing.
+    The options are the lines around the ticked one that open as it does (« Votre demande
+    … ») or with an empty box."""
+    lines = text.split("\n")
+    ticked = [i for i, line in enumerate(lines) if _TICKED.match(line)]
+    if len(ticked) != 1:
+        return text
+    t = ticked[0]
+    opening = " ".join(fold(_TICKED.sub("", lines[t])).split()[:2])
+
+    def option(line: str) -> bool:
+        return bool(line.strip()) and (bool(_EMPTY_BOX.match(line)) or " ".join(fold(line).split()[:2]) == opening)
+
+    drop = set()
+    for step in (-1, 1):
+        i = t + step
+        while 0 <= i < len(lines) and option(lines[i]):
+            drop.add(i)
+            i += step
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else text
+
+
 def read_answer(text: str) -> dict[str, Proposal]:
     """{"answer.kind": Proposal} when one kind is read with confidence >= CONFIDENCE_THRESHOLD, else {}."""
-    letter = Letter(text)
+    letter = Letter(_ticked_only(text))
     hits = {kind: hit for kind in patterns()["answers"] if (hit := _cue(letter, kind))}
     # An answer that refuses part of what was asked is partial, whatever it refuses with; one
     # that sends documents and refuses another (« ci-joint la copie … ; le rapport ne peut pas
