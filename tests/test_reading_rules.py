@@ -2226,19 +2226,21 @@ def test_an_ordinal_floor_in_the_complement_is_a_plausible_address(address: str)
     assert not plausible_street(address.replace("étage", "ëtoge"), postcode_last=False)
 
 
-@pytest.mark.parametrize("sitting", [
-    "Commission des droits et de l'autonomie des personnes handicapées — Séance du 14/09/2026",
-    "La CDAPH, réunie le 14 septembre 2026, a examiné votre demande.",
-    "Séance de la CDAPH du 14 septembre 2026",
+@pytest.mark.parametrize("sitting, date", [
+    ("Commission des droits et de l'autonomie des personnes handicapées — Séance du 14/09/2026", "2026-09-14"),
+    ("Séance de la CDAPH du 14 septembre 2026", "2026-09-14"),
+    ("Date de la décision (séance de la CDAPH) 14/09/2026", "2026-09-14"),
+    # in a sentence, the sitting is what the dated notification tells: the letter's date stays
+    ("La CDAPH, réunie le 14 septembre 2026, a examiné votre demande.", "2026-09-20"),
 ])
-def test_the_cdaph_s_sitting_dates_the_decision_not_its_covering_letter(sitting: str) -> None:
-    """An MDPH's covering letter dated six days after the CDAPH's sitting: the decision is the
-    commission's, dated by its sitting."""
+def test_the_cdaph_s_sitting_dates_the_decision_not_its_covering_letter(sitting: str, date: str) -> None:
+    """An MDPH's covering letter dated six days after the CDAPH's sitting, the notification
+    headed by the sitting: the decision is the commission's, dated by its sitting."""
     letter = ("MDPH de la Moselle\n60 avenue Jean Mermoz\n57000 Metz\nMonsieur Cyprien Ndiaye\n33 impasse Pasteur\n"
               "57340 Villers-sur-Nied\nMetz, le 20 septembre 2026\nN° de dossier MDPH : 922028\nMonsieur,\nVous trouverez "
               f"ci-joint la notification de décision.\nNOTIFICATION DE DÉCISION\n{sitting}\nDécision : REFUS de la prestation "
               "de compensation du handicap.\nVeuillez agréer, Monsieur, nos salutations.\n")
-    assert read_decision(letter)["decision.date"].value == "2026-09-14"
+    assert read_decision(letter)["decision.date"].value == date
 
 
 def test_a_complete_cue_inside_a_refusal_is_no_complete_answer() -> None:

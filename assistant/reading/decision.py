@@ -1039,12 +1039,12 @@ def _header_parts(folded: str, line: str = "") -> list[str]:
          or re.search(r"(?:[.,;:|—–-]|\b[A-ZÀ-Ý][\w'-]*)\s*$", line[:h.start() + 1])]
 
 
-# The sitting of the commission that decides for the MDPH (« Séance de la CDAPH du 14/09/2026 »,
-# « la CDAPH, réunie le 14 septembre 2026 », « Date de la décision (séance de la CDAPH) »).
+# The sitting of the commission that decides for the MDPH printed as the decision's heading or
+# label (« Séance de la CDAPH du 14/09/2026 », « CDAPH — Séance du … », « Date de la décision
+# (séance de la CDAPH) »). In a sentence (« la CDAPH, réunie le 8 octobre 2026, a examiné … ») it
+# is what the dated notification tells, and the notification's own date stays the letter's.
 _CDAPH = r"(?:cdaph|commission des droits et de l'autonomie(?: des personnes handicapees)?(?: \(cdaph\))?)"
-_CDAPH_SITTING = re.compile(
-    rf"\bseance de la {_CDAPH}\)?\s*(?:du|:)?\s*|\b{_CDAPH},? (?:reunie?|en seance(?: pleniere)?|siegeant) (?:le|du)\s*"
-    rf"|\b{_CDAPH}\s*[—–-]\s*seance du\s*")
+_CDAPH_SITTING = re.compile(rf"\bseance de la {_CDAPH}(?:\)\s*|\s*(?:du|:)\s*)|\b{_CDAPH}\s*[—–-]\s*seance du\s*")
 
 
 def _cdaph_sittings(letter: Letter) -> dict[dt.date, str]:
@@ -1129,8 +1129,9 @@ def dates(letter: Letter) -> Found:
     seen = seen or later
     sittings = _cdaph_sittings(letter)
     if len(sittings) == 1:
-        # the CDAPH decides in its sitting: that is the decision's date, whatever date the
-        # covering letter or its dispatch bears (« Metz, le 20 septembre 2026 », « Date d'envoi »)
+        # the CDAPH decides in its sitting, printed as the decision's heading: that is the
+        # decision's date, whatever date a covering letter or the dispatch bears (« Metz, le 20
+        # septembre 2026 », « Date d'envoi »)
         seen = sittings
     if len(seen) == 1:
         day, line = next(iter(seen.items()))
