@@ -1807,6 +1807,8 @@ def test_the_bodys_address_left_when_its_copies_or_its_lines_disagree(top: str, 
      "néanmoins être remboursée.", "context.amount_eur", 180.0),
     ("Cette erreur est imputable à nos services : aucune faute ne vous est reprochée.", "context.fraud_alleged", False),
     ("Vous avez été invité(e) à présenter vos observations devant l'équipe pluridisciplinaire.", "context.heard_before", True),
+    ("Cette suspension est décidée sans échange préalable avec vous, puisqu'elle découle de l'absence de la déclaration.",
+     "context.heard_before", False),
     ("Vous ne remplissez donc pas les conditions d'ouverture du droit : les indemnités ne peuvent pas vous être versées.",
      "situation", "refusal"),
     ("D'après les attestations de votre employeur, vous avez travaillé 112 heures, comme le prévoit le code de la "
