@@ -1809,6 +1809,8 @@ def test_the_bodys_address_left_when_its_copies_or_its_lines_disagree(top: str, 
     ("Vous avez été invité(e) à présenter vos observations devant l'équipe pluridisciplinaire.", "context.heard_before", True),
     ("Cette suspension est décidée sans échange préalable avec vous, puisqu'elle découle de l'absence de la déclaration.",
      "context.heard_before", False),
+    ("Nous vous avons invité à nous adresser vos observations le 4 avril 2026, sans réponse de votre part à ce jour.",
+     "context.heard_before", True),
     ("Vous ne remplissez donc pas les conditions d'ouverture du droit : les indemnités ne peuvent pas vous être versées.",
      "situation", "refusal"),
     ("D'après les attestations de votre employeur, vous avez travaillé 112 heures, comme le prévoit le code de la "
@@ -2273,3 +2275,11 @@ def test_a_form_answer_is_read_by_its_ticked_box(boxes: tuple[str, str, str], mo
     """A pre-printed answer lists its options; only the ticked one is the answer."""
     a, b, c = boxes
     assert read_answer(FORM_ANSWER.format(a=a, b=b, c=c, motif=motif))["answer.kind"].value == kind
+
+
+def test_a_reminder_left_unanswered_is_no_hearing() -> None:
+    """« Un message de rappel vous a été adressé …, sans réponse de votre part »: a reminder to
+    send a declaration, not an invitation to be heard; the letter says nothing of a hearing."""
+    body = ("Un message de rappel vous a été adressé dans votre espace « Mon Compte » le 4 avril 2026, sans réponse de "
+            "votre part à ce jour. Le versement de votre allocation est donc suspendu.")
+    assert "context.heard_before" not in read_decision(untitled_notice(body))
