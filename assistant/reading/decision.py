@@ -997,6 +997,7 @@ _DATE_LINE = [
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^date (?:de la decision|du courrier|de la notification)\s+(?P<date>(?:[0-3]?\d|1er)[\s/.-].+)$"),   # a form's label, no colon
     re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose|mis a disposition)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier|lettre|decision|notification|edition) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:decision|arrete|notification) n[o°]\s?\S+ (?:du|en date du) {_DAY_NAME}(?P<date>.+)$"),
@@ -1009,6 +1010,7 @@ _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'en
 _DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|"
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
+_DECISION_DATE_LABEL = re.compile(r"\bdate de (?:la )?decision\b")
 # « le 27 juillet 2026 » opening a line or a table's cell in small letters; « Le … » in capitals.
 _SMALL_LE = re.compile(r"(?:^|[|│])\s*le (?:\d|1er)")
 _CAPITAL_LE = re.compile(r"(?:^|[|│])\s*Le (?:\d|1er)")
@@ -1127,6 +1129,10 @@ def dates(letter: Letter) -> Found:
             if d and (day := parse_date(d)):
                 later.setdefault(day, letter.evidence(m.start(), d.end()))
     seen = seen or later
+    if len(seen) > 1:
+        # a form's « Date de la décision » beside its « Édité le » and « Date d'envoi »: the decision's
+        labelled = {day: line for day, line in seen.items() if _DECISION_DATE_LABEL.search(fold(line))}
+        seen = labelled if len(labelled) == 1 else seen
     sittings = _cdaph_sittings(letter)
     if len(sittings) == 1:
         # the CDAPH decides in its sitting, printed as the decision's heading: that is the
