@@ -2268,6 +2268,7 @@ FORM_ANSWER = ("MSA Oise\n1 place du Général Leclerc\n60000 Tillé\nMadame Fé
     (("", "", "X"), "……………………………………………", "refusal_without_reasons"),   # a blank « Motif : » line is no reason
     (("☐", "☐", "☒"), "……………………………………………", "refusal_without_reasons"),
     (("X", "", ""), "", "complete"),
+    (("O", "CO", "&"), "……………………………………………", "refusal_without_reasons"),   # as OCR reads the boxes
     (("", "", "X"), "vos ressources dépassent le plafond (article L. 861-1 du code de la sécurité sociale).",
      "refusal_with_reasons"),
 ])
@@ -2291,3 +2292,10 @@ def test_a_forms_decision_date_label_wins_over_its_print_date() -> None:
     head = "Édité le 16.04.2026\nDate de la décision 15/04/2026\nDate d'effet 1er mai 2026\n"
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", head)
     assert read_decision(letter)["decision.date"].value == "2026-04-15"
+
+
+@pytest.mark.parametrize("boxes", [("O", "CO", ""), ("", "", "")])
+def test_a_form_answer_whose_ticked_box_is_lost_is_left_to_the_person(boxes: tuple[str, str, str]) -> None:
+    """OCR lost the tick (or every box): the options say every answer at once; none is read."""
+    a, b, c = boxes
+    assert read_answer(FORM_ANSWER.format(a=a, b=b, c=c, motif="……………………")) == {}

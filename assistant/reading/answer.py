@@ -41,34 +41,53 @@ def _reasons(letter: Letter) -> tuple[bool, bool]:
     return ground is not None, letter.any("facts") is not None
 
 
-# A form's box ticked at a line's start (« X Votre demande ne peut pas être satisfaite. »), and
-# one left empty (« ☐ », « [ ] », « O » as OCR reads it).
-_TICKED = re.compile(r"^\s*(?:\[\s*[xX✓✔]\s*\]|[xX☒☑✓✔■])\s+(?=[^\W\d_])")
-_EMPTY_BOX = re.compile(r"^\s*(?:\[\s*\]|[☐□○oO0])\s+(?=[^\W\d_])")
+# A form's option line: a mark (a box, ticked or not, as printed or as OCR reads it) then the
+# option's words. An empty box is « ☐ », « [ ] », or OCR's « O », « CO », « 0 »; any other mark
+# of up to three signs is a ticked one (« X », « ☒ », OCR's « & »).
+_MARKED = re.compile(r"^\s*(?P<mark>\[\s*[xX✓✔]?\s*\]|[^\w\s]{1,3}|[xXoO0]|CO|C0)\s+(?=[^\W\d_])")
+_EMPTY_MARKS = frozenset({"☐", "□", "○", "o", "O", "0", "CO", "C0"})
+
+
+def _mark(line: str) -> str | None:
+    """« empty », « ticked », or None for a line with no mark."""
+    m = _MARKED.match(line)
+    if not m:
+        return None
+    mark = re.sub(r"\s", "", m.group("mark"))
+    return "empty" if mark in _EMPTY_MARKS or mark == "[]" else "ticked"
+
+
+def _opening(line: str) -> str:
+    return " ".join(fold(_MARKED.sub("", line)).split()[:2])
 
 
 def _ticked_only(text: str) -> str:
-    """A form's options with one box ticked: the options not ticked dropped, so that « Votre
-    demande est acceptée » beside the ticked « … ne peut pas être satisfaite » says nothing.
-    The options are the lines around the ticked one that open as it does (« Votre demande
-    … ») or with an empty box."""
+    """A pre-printed form's options (lines, blank ones between them allowed, that open with the
+    same two words, « Votre demande … », one at least with a mark, or three of them): only the ticked one is the
+    answer. When no mark reads as ticked (OCR lost it), or several do, every option is dropped:
+    what the body chose is then the person's to say."""
     lines = text.split("\n")
-    ticked = [i for i, line in enumerate(lines) if _TICKED.match(line)]
-    if len(ticked) != 1:
-        return text
-    t = ticked[0]
-    opening = " ".join(fold(_TICKED.sub("", lines[t])).split()[:2])
-
-    def option(line: str) -> bool:
-        return bool(line.strip()) and (bool(_EMPTY_BOX.match(line)) or " ".join(fold(line).split()[:2]) == opening)
-
-    drop = set()
-    for step in (-1, 1):
-        i = t + step
-        while 0 <= i < len(lines) and option(lines[i]):
-            drop.add(i)
-            i += step
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else text
+    drop: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        group, j = [i], i + 1
+        while j < len(lines):
+            if not lines[j].strip():
+                j += 1
+                continue
+            if _opening(lines[j]) != _opening(lines[i]):
+                break
+            group.append(j)
+            j += 1
+        marks = [_mark(lines[k]) for k in group]
+        if len(group) >= 2 and (any(marks) or len(group) >= 3):   # three alike: a form's boxes OCR lost
+            ticked = [k for k, mark in zip(group, marks) if mark == "ticked"]
+            drop |= set(group) - (set(ticked) if len(ticked) == 1 else set())
+        i = group[-1] + 1
+    return "\n".join(line for k, line in enumerate(lines) if k not in drop) if drop else text
 
 
 def read_answer(text: str) -> dict[str, Proposal]:
