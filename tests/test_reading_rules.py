@@ -2299,3 +2299,12 @@ def test_a_form_answer_whose_ticked_box_is_lost_is_left_to_the_person(boxes: tup
     """OCR lost the tick (or every box): the options say every answer at once; none is read."""
     a, b, c = boxes
     assert read_answer(FORM_ANSWER.format(a=a, b=b, c=c, motif="……………………")) == {}
+
+
+def test_a_hyphen_ocr_parted_from_its_word() -> None:
+    """« CARSAT RHÔNE -ALPES » (OCR put a space before the hyphen): the body's whole name; a
+    dash between spaces stays a dash."""
+    assert unbreak("CARSAT RHÔNE -ALPES\nParis - Lyon") == "CARSAT RHÔNE-ALPES\nParis - Lyon"
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
+                                "CARSAT RHÔNE -ALPES\n35 RUE MARÉCHAL JOFFRE\n69000 LYON")
+    assert str(read_decision(letter)["organism.name"].value).casefold() == "carsat rhône-alpes"

@@ -85,11 +85,13 @@ def unbreak(text: str) -> str:
     """Words cut at the end of a line joined again (« suspen-\\nsion » → « suspension »),
     spaces at line ends dropped, runs of blank lines made one. A PDF's text layer marks a hyphen
     where the line was cut with U+FFFE (PDFium): before a capital it is a name's own hyphen
-    (« Haute-Provence »), before a small letter a word cut in two."""
+    (« Haute-Provence »), before a small letter a word cut in two. A hyphen OCR parted from
+    the word before it (« RHÔNE -ALPES ») is joined again."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "")
     text = re.sub("\ufffe(?=[A-ZÀ-Þ])", "-", text).replace("\ufffe", "")
     text = re.sub(r"(?<=[a-zà-ÿ])-[ \t]*\n[ \t]*(?=[a-zà-ÿ])", "", text)
     text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"(?<=[^\W\d_]) -(?=[^\W\d_]{2})", "-", text)   # OCR's « RHÔNE -ALPES », « Nguyen -Thanh »
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
