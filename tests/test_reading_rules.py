@@ -2308,3 +2308,17 @@ def test_a_hyphen_ocr_parted_from_its_word() -> None:
     letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
                                 "CARSAT RHÔNE -ALPES\n35 RUE MARÉCHAL JOFFRE\n69000 LYON")
     assert str(read_decision(letter)["organism.name"].value).casefold() == "carsat rhône-alpes"
+
+
+@pytest.mark.parametrize("signed", ["Fait à Strasbourg, le 29 juin 2026", "Strasbourg, le 29 juin 2026"])
+def test_an_order_under_a_covering_slip_is_dated_by_its_signature(signed: str) -> None:
+    """A « bordereau d'envoi » dated 1 July sends the président's order (« Vu … », « Article 1 »)
+    signed on 29 June: the decision is the order, of 29 June."""
+    letter = ("Collectivité européenne d'Alsace\n14 rue des Carmes\n67000 Strasbourg\nMadame Marie Castel\n24 avenue de l'Église\n"
+              "67203 Oberschaeffolsheim\nBORDEREAU D'ENVOI\nStrasbourg, le 1er juillet 2026\nMadame,\nVous trouverez ci-joint "
+              "la décision prise à votre égard.\n\nARRÊTÉ\nLe Président de la Collectivité européenne\n"
+              "Vu le code de l'action sociale et des familles, et notamment son article L. 262-37 ;\nARRÊTE\n"
+              "Article 1 — Le montant du revenu de solidarité active est réduit de 100 €.\n"
+              f"Article 2 — La caisse d'allocations familiales est chargée de l'exécution du présent arrêté.\n{signed}\n"
+              "Pour le Président et par délégation,\n")
+    assert read_decision(letter)["decision.date"].value == "2026-06-29"

@@ -1011,6 +1011,8 @@ _DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envo
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
 _DECISION_DATE_LABEL = re.compile(r"\bdate de (?:la )?decision\b")
+# An order's clauses: « Vu le code … », then « Article 1 ».
+_ORDER = re.compile(r"^vu (?:le|la|les|l')\b(?s:.*)^article (?:1|1er|premier)\b", re.MULTILINE)
 # « le 27 juillet 2026 » opening a line or a table's cell in small letters; « Le … » in capitals.
 _SMALL_LE = re.compile(r"(?:^|[|│])\s*le (?:\d|1er)")
 _CAPITAL_LE = re.compile(r"(?:^|[|│])\s*Le (?:\d|1er)")
@@ -1069,6 +1071,7 @@ def dates(letter: Letter) -> Found:
     # postcode line (a body's sentence that ends « … le 12 mars 2026. » does neither), or after a
     # label naming the letter's date; and only if the letterhead gave none
     later: dict[dt.date, str] = {}
+    orders: dict[dt.date, str] = {}   # « Fait à …, le … » under an order's articles
     end, block, lines = _header_end(letter), _blocks(letter), letter.lines
     apart = [(i + 1 == len(block) or block[i + 1] != b) and
              (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
@@ -1114,6 +1117,8 @@ def dates(letter: Letter) -> Found:
             day = parse_date(d) if d and ends else None
             if day:
                 (seen if (i < end and not alone) or signed else later).setdefault(day, line)
+                if signed or i >= end:   # a date line below the letterhead: an order's signature
+                    orders.setdefault(day, line)
                 break
     if not seen:  # a framed table read column by column: « Courrier du » … « 9 juillet 2026 »
         for line, folded in _column_pairs(letter):
@@ -1129,6 +1134,10 @@ def dates(letter: Letter) -> Found:
             if d and (day := parse_date(d)):
                 later.setdefault(day, letter.evidence(m.start(), d.end()))
     seen = seen or later
+    if len(orders) == 1 and _ORDER.search(letter.folded):
+        # an order (« Vu … », « Article 1 — … », « Fait à Strasbourg, le 29 juin 2026 ») sent
+        # under a covering slip dated later: the order's own date is the decision's
+        seen = orders
     if len(seen) > 1:
         # a form's « Date de la décision » beside its « Édité le » and « Date d'envoi »: the decision's
         labelled = {day: line for day, line in seen.items() if _DECISION_DATE_LABEL.search(fold(line))}
