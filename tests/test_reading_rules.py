@@ -2322,3 +2322,14 @@ def test_an_order_under_a_covering_slip_is_dated_by_its_signature(signed: str) -
               f"Article 2 — La caisse d'allocations familiales est chargée de l'exécution du présent arrêté.\n{signed}\n"
               "Pour le Président et par délégation,\n")
     assert read_decision(letter)["decision.date"].value == "2026-06-29"
+
+
+def test_an_addressee_block_with_another_columns_street_run_in_is_left() -> None:
+    """A photo's OCR ran the body's column into the addressee's: « 10 boulevard Gaston Serpette
+    74 Émile Zol », « 08000 Warcq » then « 08300 Lucquy ». Her address, postcode and city are
+    left to her; a street named by a date (« 12 rue du 8 Mai 1945 ») is an address."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Monsieur Thomas Petit\n10 boulevard Gaston Serpette 74 Émile Zol\n08000 Warcq So\n\n08300 Lucquy")
+    found = read_decision(letter)
+    assert not {"claimant.address", "claimant.postal_code", "claimant.city"} & set(found)
+    assert plausible_street("12 rue du 8 Mai 1945, 59000 Lille")

@@ -1594,6 +1594,14 @@ def _street_words() -> frozenset[str]:
 _ARTICLES = frozenset({"au", "aux", "a", "en", "et", "de", "du", "des", "la", "le", "les"})   # never before a house number
 
 
+def _column_run_in(address: str) -> bool:
+    """« 10 boulevard Gaston Serpette 74 Émile Zol »: a house number, words, then another house
+    number and a name: another column's street run into the line by OCR (« rue du 8 Mai 1945 »
+    names a date)."""
+    return bool(re.search(r"(?<![\w,.])\d{1,4}(?: ?(?:bis|ter))? [^\d,]+?(?<!\bdu)(?<!\bde)(?<!\bau)(?<!\bdes) \d{1,4} [A-ZÀ-Ý]",
+                          address))
+
+
 def plausible_street(address: str, postcode_last: bool = True) -> bool:
     """Whether the street lines of an address (its parts holding a house number; the body's last
     part, its postcode and city, aside) hold no word in small letters that addresses do not
@@ -1616,6 +1624,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
             return False  # « 1 place du »: the street's name lost by OCR
         if re.match(r"\d+[,.]\d", part) or len(re.findall(rf"(?<![\w,.])\d+(?: ?(?:bis|ter))? (?:{_street_types()})\b", fold(part))) > 1:
             return False  # « 9,4 rue … », or two streets run together (« 35 rue … 30 impasse … »: two columns)
+        if _column_run_in(part):
+            return False
         for m in re.finditer(r"(?<![\w'’-])[^\W\d_][\w'’-]*", part):   # whole words (« 3e étage »: not « e »)
             if not m.group().islower():
                 continue
@@ -1738,6 +1748,9 @@ def read_decision(text: str) -> dict[str, Proposal]:
     if doubtful:
         block = _blocks(letter)
         found = {name: p for name, p in found.items() if name not in DIGIT_FIELDS or not _doubted(letter, p, doubtful, block)}
+    if "claimant.address" in found and _column_run_in(str(found["claimant.address"].value)):
+        # the addressee's block ran into another column's: its postcode and city are no surer
+        found = {name: p for name, p in found.items() if name not in ("claimant.postal_code", "claimant.city")}
     found = {name: p for name, p in found.items()
              if name not in ("claimant.address", "organism.address") or plausible_street(str(p.value), name == "organism.address")}
     found = _one_block_for_two(found)
