@@ -2286,10 +2286,14 @@ def test_a_reminder_left_unanswered_is_no_hearing() -> None:
     assert "context.heard_before" not in read_decision(untitled_notice(body))
 
 
-def test_a_forms_decision_date_label_wins_over_its_print_date() -> None:
+@pytest.mark.parametrize("head", [
+    "Édité le 16.04.2026\nDate de la décision 15/04/2026\nDate d'effet 1er mai 2026\n",
+    # OCR ran the label column beside the sender's: « Service indemnisation Date de la décision | 15/04/2026 »
+    "Service indemnisation Édité le 16.04.2026\nService indemnisation Date de la décision | 15/04/2026\n",
+])
+def test_a_forms_decision_date_label_wins_over_its_print_date(head: str) -> None:
     """« Édité le 16.04.2026 » and « Date de la décision 15/04/2026 » (no colon) in a form's
     letterhead: the decision's is the labelled one."""
-    head = "Édité le 16.04.2026\nDate de la décision 15/04/2026\nDate d'effet 1er mai 2026\n"
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", head)
     assert read_decision(letter)["decision.date"].value == "2026-04-15"
 

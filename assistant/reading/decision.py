@@ -997,7 +997,7 @@ _DATE_LINE = [
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
-    re.compile(rf"^date (?:de la decision|du courrier|de la notification)\s+(?P<date>(?:[0-3]?\d|1er)[\s/.-].+)$"),   # a form's label, no colon
+    re.compile(rf"^date (?:de la decision|du courrier|de la notification)\s*\|?\s+(?P<date>(?:[0-3]?\d|1er)[\s/.-].+)$"),   # a form's label, no colon
     re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose|mis a disposition)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier|lettre|decision|notification|edition) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:decision|arrete|notification) n[o°]\s?\S+ (?:du|en date du) {_DAY_NAME}(?P<date>.+)$"),
@@ -1036,7 +1036,7 @@ def _header_parts(folded: str, line: str = "") -> list[str]:
     after another column's words (« France Travail Date : 30/03/2026 », « N° d'immatriculation :
     2981… Le 26 oct. 2026 », « CPAM de l'Ain Décision du 16/03/2026 »)."""
     return [folded] + [p.strip() for p in _SEPARATOR.split(folded)] + [" ".join(folded.replace("|", " ").split())] + \
-        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|le (?=\d|1er)|(?:decision|notification|courrier|edition) du (?=\d|1er)|courrier (?=(?:edite|envoye|emis|depose|mis a disposition)e? le)|(?:seance|reunion|deliberation) (?=(?:de la [a-z]+ )?du (?:\d|1er)))", folded)
+        [folded[h.start() + 1:] for h in re.finditer(r"\s(?:date\s*:|date de la decision\s*\|?\s+(?=\d|1er)|le (?=\d|1er)|(?:decision|notification|courrier|edition) du (?=\d|1er)|courrier (?=(?:edite|envoye|emis|depose|mis a disposition)e? le)|(?:seance|reunion|deliberation) (?=(?:de la [a-z]+ )?du (?:\d|1er)))", folded)
          # « … réunie le 17 décembre 2025 » in a sentence: « le » after a place (« Agen. le … »,
          # « Paris le … ») or a column's « Le », not after a participle in small letters
          if not line or folded[h.start() + 1:h.start() + 3] != "le" or line[h.start() + 1:h.start() + 2] == "L"
