@@ -2234,6 +2234,7 @@ def test_an_ordinal_floor_in_the_complement_is_a_plausible_address(address: str)
     ("Commission des droits et de l'autonomie des personnes handicapées — Séance du 14/09/2026", "2026-09-14"),
     ("Séance de la CDAPH du 14 septembre 2026", "2026-09-14"),
     ("Date de la décision (séance de la CDAPH) 14/09/2026", "2026-09-14"),
+    ("Commission des droits et de des personnes handicapées — Séance du 14/09/2026", "2026-09-14"),   # OCR lost a word
     # in a sentence, the sitting is what the dated notification tells: the letter's date stays
     ("La CDAPH, réunie le 14 septembre 2026, a examiné votre demande.", "2026-09-20"),
 ])

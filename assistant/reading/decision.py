@@ -1048,7 +1048,7 @@ def _header_parts(folded: str, line: str = "") -> list[str]:
 # (séance de la CDAPH) »). In a sentence (« la CDAPH, réunie le 8 octobre 2026, a examiné … ») it
 # is what the dated notification tells, and the notification's own date stays the letter's.
 _CDAPH = r"(?:cdaph|commission des droits et de l'autonomie(?: des personnes handicapees)?(?: \(cdaph\))?)"
-_CDAPH_SITTING = re.compile(rf"\bseance de la {_CDAPH}(?:\)\s*|\s*(?:du|:)\s*)|\b{_CDAPH}\s*[—–-]\s*seance du\s*")
+_CDAPH_SITTING = re.compile(rf"\bseance de la {_CDAPH}(?:\)\s*|\s*(?:du|:)\s*)|\b(?:cdaph|commission des droits\b[^.—–]{{0,60}}?)\s*[—–-]\s*seance du\s*")
 
 
 def _cdaph_sittings(letter: Letter) -> dict[dt.date, str]:
