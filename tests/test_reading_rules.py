@@ -2338,3 +2338,15 @@ def test_an_addressee_block_with_another_columns_street_run_in_is_left() -> None
     found = read_decision(letter)
     assert not {"claimant.address", "claimant.postal_code", "claimant.city"} & set(found)
     assert plausible_street("12 rue du 8 Mai 1945, 59000 Lille")
+
+
+def test_the_sum_claimed_named_by_its_label_over_its_amount() -> None:
+    """A form's « MONTANT DE L'INDU » above « 3638,26 € »: the sum claimed, by name, over the
+    rent and the allowances a header run into the indu's sentence shows."""
+    body = ("N° DE CRÉANCE CR 34 9401393 03\nLOYER RETENU 512,00 € / mois\nANCIENNE APL 214,00 € / mois NOUVELLE APL 96,00 € / mois\n"
+            "Madame,\nLes montants déjà versés étaient trop élevés : la différence constitue un indu, qui doit être remboursé "
+            "(article L. 823-9 du code de la construction et de l'habitation).\nIl s'agit d'une régularisation : aucune fraude ne "
+            "vous est reprochée.\nMONTANT DE L'INDU\n3638,26 €\nRETENUE MENSUELLE SUR VOS PRESTATIONS\n76,72 €\n")
+    letter = MSA_OVERPAYMENT.split("Objet")[0] + body + "Veuillez agréer, Madame, nos salutations distinguées.\n"
+    found = read_decision(letter)
+    assert (found["context.amount_eur"].value, found["context.withholding_eur"].value) == (3638.26, 76.72)

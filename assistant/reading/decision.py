@@ -1352,6 +1352,17 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
         label = folded[:ends[0].start()].strip() if ends else ""
         if label and not AMOUNT.search(label) and not _ROW_LINKED.search(label):
             yield label, as_number(parse_amount(ends[0])), line
+    # a label alone on its line, its amount alone on the next (« MONTANT DE L'INDU » / « 3638,26 € »)
+    # — one pair alone: no other label right above, no other amount right below (those are
+    # two columns, paired below)
+    def short_label(folded_line: str) -> bool:
+        return bool(_LABEL_CELL.fullmatch(folded_line.strip(" |"))) and len(folded_line.split()) <= 8
+
+    for i, ((label, folded_label), (below, folded_below)) in enumerate(zip(lines, lines[1:])):
+        alone_below = AMOUNT.fullmatch(folded_below.strip())
+        if alone_below and short_label(folded_label) and not (i and short_label(lines[i - 1][1])) and \
+                not (i + 2 < len(lines) and AMOUNT.fullmatch(lines[i + 2][1].strip())):
+            yield folded_label, as_number(parse_amount(alone_below)), f"{label} {below}"
     # two columns with no heading, read one after the other: k labels without figures, then k
     # amounts alone with their currency (« Montant du trop-perçu », « Retenue … chaque mois »,
     # then « EUR 3008,13 », « EUR 60,53 »)
@@ -1371,6 +1382,11 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
             for (label, folded_label), amount in zip(labels, alone[i:i + k]):
                 yield folded_label, as_number(parse_amount(amount)), f"{label} {amount.group()}"
         i += max(k, 1)
+
+
+# A row naming the whole sum claimed: « Montant de l'indu », « Total du trop-perçu », « Montant à
+# reverser », « Somme à rembourser ».
+_CLAIM_LABEL = re.compile(r"^(?:montant|total|somme)\b[^\d]{0,40}\b(?:indu|trop[- ]?percu|a (?:reverser|rembourser|restituer)|creance|dette)\b")
 
 
 # the next sentence giving the amount of the one before (« Elle s'élève à … », « Ce montant est de … »)
@@ -1405,12 +1421,17 @@ def amounts(letter: Letter) -> Found:
         if len(found) == 1 and letter.any("monthly", (a, b)) and not letter.any("withholding_cues", (a, b)):
             claimed.setdefault(as_number(parse_amount(found[0])), letter.evidence(a, b))
     withheld: dict[float | int, str] = {}
+    labelled: dict[float | int, str] = {}   # « Montant de l'indu », « Total du trop-perçu »: the sum claimed, by name
     for label, value, line in _euro_rows(letter):
         if any(p.search(label) for p in cues("withholding_cues")):
             if any(p.search(label) for p in cues("monthly")):
                 withheld.setdefault(value, line)
         elif any(p.search(label) for p in cues("amount_cues")):
             claimed.setdefault(value, line)
+            if _CLAIM_LABEL.search(label):
+                labelled.setdefault(value, line)
+    if len(claimed) > 1 and len(labelled) == 1:
+        claimed = labelled
     if len(claimed) == 1:
         value, evidence = next(iter(claimed.items()))
         out["context.amount_eur"] = _p(value, evidence, 0.88)
