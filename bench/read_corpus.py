@@ -61,9 +61,12 @@ HELD_OUT11 = Path(__file__).resolve().parent / "read_heldout11"  # the eleventh,
 HELD_OUT12 = Path(__file__).resolve().parent / "read_heldout12"  # the twelfth, blind too: letters of several pages, slips and annexes
 HELD_OUT13 = Path(__file__).resolve().parent / "read_heldout13"  # the thirteenth, blind too: the bodies' answers to requests
 HELD_OUT14 = Path(__file__).resolve().parent / "read_heldout14"  # the fourteenth, blind too: dense forms, tables, small print
+HELD_OUT15 = Path(__file__).resolve().parent / "read_heldout15"  # the fifteenth, blind too: plain one-page decisions of every body
+HELD_OUT16 = Path(__file__).resolve().parent / "read_heldout16"  # the sixteenth, blind too: rarer benefits, letters to a guardian
 HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4, 5: HELD_OUT5, 6: HELD_OUT6, 7: HELD_OUT7, 8: HELD_OUT8,
-                 9: HELD_OUT9, 10: HELD_OUT10, 11: HELD_OUT11, 12: HELD_OUT12, 13: HELD_OUT13, 14: HELD_OUT14}
-_SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y", 8: "z", 9: "m", 10: "n", 11: "p", 12: "r", 13: "s", 14: "u"}  # a sample id's first letter: which set it comes from
+                 9: HELD_OUT9, 10: HELD_OUT10, 11: HELD_OUT11, 12: HELD_OUT12, 13: HELD_OUT13, 14: HELD_OUT14,
+                 15: HELD_OUT15, 16: HELD_OUT16}
+_SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y", 8: "z", 9: "m", 10: "n", 11: "p", 12: "r", 13: "s", 14: "u", 15: "w", 16: "j"}  # a sample id's first letter: which set it comes from
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
