@@ -2350,3 +2350,19 @@ def test_the_sum_claimed_named_by_its_label_over_its_amount() -> None:
     letter = MSA_OVERPAYMENT.split("Objet")[0] + body + "Veuillez agréer, Madame, nos salutations distinguées.\n"
     found = read_decision(letter)
     assert (found["context.amount_eur"].value, found["context.withholding_eur"].value) == (3638.26, 76.72)
+
+
+def test_a_table_of_overpaid_months_with_its_total_and_an_edition_date_in_a_column() -> None:
+    """The months' lines are not the sum claimed, the « Total » row under a heading naming the
+    trop-perçu is; « Édition du » over its date dates the letter; « rémunération … dépasse … »
+    and « ont donc été recalculées » are the facts, with their text."""
+    body = ("N° de famille\nF23-280171\nÉdition du\n11/03/2026\nObjet : allocations familiales — notification d'un trop-perçu\n"
+            "Madame,\nVotre enfant exerce depuis le 1er octobre 2025 une activité salariée dont la rémunération dépasse 55 % "
+            "du salaire minimum de croissance (article R. 512-2 du code de la sécurité sociale). Vos allocations familiales "
+            "ont donc été recalculées.\nLes sommes versées en trop sont les suivantes :\nMois Montant versé Montant dû Trop-perçu\n"
+            "octobre 2025 431,68 € 141,90 € 289,78 €\nnovembre 2025 431,68 € 141,90 € 289,78 €\nTotal 579,56 €\n")
+    letter = MSA_OVERPAYMENT.split("Objet")[0].replace("Lille, le 14 septembre 2026\n", "") + body + \
+        "Veuillez agréer, Madame, nos salutations distinguées.\n"
+    found = read_decision(letter)
+    assert (found["context.amount_eur"].value, found["decision.date"].value) == (579.56, "2026-03-11")
+    assert found["decision.reasons_given"].value is True

@@ -1007,7 +1007,7 @@ _DATE_LINE = [
 _DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
 # A letterhead's date label alone on its line, the date on the next one.
-_DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|"
+_DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|edition du\s*:?|"
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
 _DECISION_DATE_LABEL = re.compile(r"\bdate de (?:la )?decision\b")
@@ -1430,6 +1430,16 @@ def amounts(letter: Letter) -> Found:
             claimed.setdefault(value, line)
             if _CLAIM_LABEL.search(label):
                 labelled.setdefault(value, line)
+    lines = letter.lines
+    for i, (line, folded) in enumerate(lines):
+        # a table's « Total » row under a heading naming the claim (« Mois  Montant versé  Montant
+        # dû  Trop-perçu »): the sum claimed
+        total = re.fullmatch(r"\|?\s*total(?: general)?\s*:?\s*\|?\s*(.+?)\s*\|?", folded)
+        amount = AMOUNT.fullmatch(total.group(1)) if total else None
+        if amount and any(any(p.search(above) for p in cues("amount_cues")) and not AMOUNT.search(above)
+                          for _, above in lines[max(0, i - 8):i]):
+            claimed.setdefault(as_number(parse_amount(amount)), line)
+            labelled.setdefault(as_number(parse_amount(amount)), line)
     if len(claimed) > 1 and len(labelled) == 1:
         claimed = labelled
     if len(claimed) == 1:
