@@ -2366,3 +2366,19 @@ def test_a_table_of_overpaid_months_with_its_total_and_an_edition_date_in_a_colu
     found = read_decision(letter)
     assert (found["context.amount_eur"].value, found["decision.date"].value) == (579.56, "2026-03-11")
     assert found["decision.reasons_given"].value is True
+
+
+def test_a_narrow_form_with_labels_cut_in_two_and_a_sum_to_pay_back() -> None:
+    """« DATE DE » / « NOTIFICATION » / « 15 juin 2026 »: a cell's label cut in two dates the
+    letter; « Montant à reverser 2 504,71 € » is the sum claimed, not the months' gaps; « les
+    justificatifs … ne couvrent qu'une partie » states the facts, « article L. 245-5 » the text."""
+    body = ("DATE DE\nNOTIFICATION\n15 juin 2026\nOBJET Prestation de compensation du handicap — demande de reversement\n"
+            "Madame,\nLes justificatifs reçus ne couvrent qu'une partie des sommes versées :\nMois PCH versée Dépenses justifiées Écart\n"
+            "octobre 2025 1 024,80 € 607,35 € 417,45 €\nnovembre 2025 1 024,80 € 607,35 € 417,45 €\n"
+            "Montant à reverser 834,90 €\nEn application de l'article L. 245-5 du code de l'action sociale et des familles, "
+            "les sommes non consacrées à la compensation doivent être reversées.\n")
+    letter = MSA_OVERPAYMENT.split("Objet")[0].replace("Lille, le 14 septembre 2026\n", "") + body + \
+        "Veuillez agréer, Madame, nos salutations distinguées.\n"
+    found = read_decision(letter)
+    assert (found["decision.date"].value, found["context.amount_eur"].value) == ("2026-06-15", 834.9)
+    assert found["decision.reasons_given"].value is True

@@ -1007,7 +1007,7 @@ _DATE_LINE = [
 _DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
 # A letterhead's date label alone on its line, the date on the next one.
-_DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition)?\s*:?|edition du\s*:?|"
+_DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition| de (?:la )?notification)?\s*:?|edition du\s*:?|"
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
 _DECISION_DATE_LABEL = re.compile(r"\bdate de (?:la )?decision\b")
@@ -1090,7 +1090,11 @@ def dates(letter: Letter) -> Found:
         signed = False  # « Fait à Lyon, le … » under the signature
         if not found and (h := _DATE_IN_HEADER.search(folded)) and (i < end or h.group("fait")):
             found, signed = [h.group("date") or h.group("fait")], bool(h.group("fait"))
-        if not found and i and ((i < end and _DATE_LABEL_ALONE.match(lines[i - 1][1])) or
+        # a narrow cell's label cut in two (« DATE DE » / « NOTIFICATION » / « 15 juin 2026 »)
+        label_above = lines[i - 1][1] if i else ""
+        if i >= 2 and re.search(r"\b(?:de|du|d')$", lines[i - 2][1]):
+            label_above = f"{lines[i - 2][1]} {label_above}" if _DATE_LABEL_ALONE.match(f"{lines[i - 2][1]} {label_above}") else label_above
+        if not found and i and ((i < end and _DATE_LABEL_ALONE.match(label_above)) or
                                 _PLACE_LE_ENDS.search(lines[i - 1][1])):
             # « Émis le » then, on the next line, « 2 avril 2026 » (a column of labels); « Objet :
             # … — Bordeaux, le » then « 16/03/2026 » (the date run to the next line)
