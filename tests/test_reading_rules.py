@@ -2382,3 +2382,15 @@ def test_a_narrow_form_with_labels_cut_in_two_and_a_sum_to_pay_back() -> None:
     found = read_decision(letter)
     assert (found["decision.date"].value, found["context.amount_eur"].value) == ("2026-06-15", 834.9)
     assert found["decision.reasons_given"].value is True
+
+
+def test_a_carsat_letter_with_its_nir_and_its_pension_number_after_a_residence_check() -> None:
+    """« N° SECURITE SOCIALE » beside « N° RETRAITE »: a caisse files the person by the NIR; « le
+    contrôle de résidence effectué le … » is a control."""
+    letter = ("CARSAT RHÔNE-ALPES\n35 RUE MARÉCHAL JOFFRE\n07000 COUX\nDATE : 01.04.2026\n"
+              "N° SECURITE SOCIALE : 157114970588766\nN° RETRAITE : R57114970\nMONSIEUR WILFRIED DABOVILLE\n"
+              "26 BIS IMPASSE DES ÉCOLES\n07000 GOURDON\nOBJET : NOTIFICATION D'INDU\nMONSIEUR,\nLE CONTROLE DE RESIDENCE "
+              "EFFECTUE LE 21.01.2026 A ETABLI QUE VOUS AVEZ RESIDE HORS DE FRANCE PLUS DE SIX MOIS.\n"
+              "VEUILLEZ AGREER, MONSIEUR, NOS SALUTATIONS DISTINGUEES.\n")
+    found = read_decision(letter)
+    assert (found["claimant.file_number"].value, found["context.after_control"].value) == ("157114970588766", True)

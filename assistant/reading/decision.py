@@ -982,6 +982,11 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                 evidence.setdefault(value, line)
     for rank in sorted(ranked):
         values = ranked[rank]
+        nirs = {v for v in values if len(v) == 15 and v.isdigit() and nir_key_ok(v)}
+        if len(values) > 1 and len(nirs) == 1 and kind in ("cpam", "carsat", "msa"):
+            # « N° sécurité sociale » beside « N° retraite » (or a family number): a caisse of
+            # social security files the person by her NIR
+            values = nirs
         if len(values) == 1:
             value = values.pop()
             return {"claimant.file_number": _p(value, evidence[value], 0.92 if rank == 0 else 0.85)}
