@@ -2394,3 +2394,13 @@ def test_a_carsat_letter_with_its_nir_and_its_pension_number_after_a_residence_c
               "VEUILLEZ AGREER, MONSIEUR, NOS SALUTATIONS DISTINGUEES.\n")
     found = read_decision(letter)
     assert (found["claimant.file_number"].value, found["context.after_control"].value) == ("157114970588766", True)
+
+
+@pytest.mark.parametrize("body", [
+    "Les ressources de votre foyer dépassent le plafond. Nous ne pouvons donc pas renouveler votre allocation.",
+    "Votre demande de renouvellement est rejetée. Votre droit actuel prend fin le 31/07/2026.",
+])
+def test_a_renewal_refused_is_a_refusal(body: str) -> None:
+    """« Nous ne pouvons pas renouveler … »; a renewal refused, the current right ending as its
+    consequence: the decision is a refusal."""
+    assert read_decision(untitled_notice(body))["situation"].value == "refusal"
