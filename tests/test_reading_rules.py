@@ -2404,3 +2404,11 @@ def test_a_renewal_refused_is_a_refusal(body: str) -> None:
     """« Nous ne pouvons pas renouveler … »; a renewal refused, the current right ending as its
     consequence: the decision is a refusal."""
     assert read_decision(untitled_notice(body))["situation"].value == "refusal"
+
+
+def test_a_logo_s_letters_read_as_a_title_before_the_body_s_motto() -> None:
+    """« M SA La sécurité sociale agricole » (OCR parted the logo's letters): no person, so the
+    addressee's block below is the only one."""
+    letter = MSA_OVERPAYMENT.replace("MSA Nord-Pas de Calais\n", "M SA La sécurité sociale agricole\n\nMSA Nord-Pas de Calais\n", 1)
+    found = read_decision(letter)
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Claire", "Dubois")

@@ -807,6 +807,10 @@ def _untitled_blocks(letter: Letter) -> list[tuple[int, int, str, re.Match[str],
 _COLUMN_POSTCODE_AFTER = re.compile(r"(?<=[^\W\d])\s+\d{5}(?:\s+[^\W\d][\w' -]{1,40})?$")
 
 
+# Words a body's name or motto holds and a person's name never does.
+_BODY_WORDS = re.compile(r"\b(?:securite sociale|agricole|caisse|assurance|allocations familiales|mutualite|solidarites?)\b")
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
     block that ends with a postal code line is read; two such blocks leave it unanswered. The
@@ -825,8 +829,9 @@ def claimant(letter: Letter) -> Found:
             continue
         if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
             continue  # « Affaire suivie par », then « 94 bis avenue … Mme Petitjean »: the agent's name
-        if _kinds_in(folded[m.start("names"):]):
-            continue  # « M SA MSA Finistère »: a logo's letters read as a title, then the body's name
+        if _kinds_in(folded[m.start("names"):]) or _BODY_WORDS.search(folded[m.start("names"):]):
+            continue  # « M SA MSA Finistère », « M SA La sécurité sociale agricole »: a logo's letters
+                      # read as a title, then the body's name or motto
         merged = m.re is _TITLE_IN_LINE and m.start() > 0
         # the other column's labelled lines (« Référence : … ») between the block's lines when
         # OCR ran the two columns together: not counted among the block's four lines
