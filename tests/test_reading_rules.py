@@ -2412,3 +2412,12 @@ def test_a_logo_s_letters_read_as_a_title_before_the_body_s_motto() -> None:
     letter = MSA_OVERPAYMENT.replace("MSA Nord-Pas de Calais\n", "M SA La sécurité sociale agricole\n\nMSA Nord-Pas de Calais\n", 1)
     found = read_decision(letter)
     assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Claire", "Dubois")
+
+
+def test_the_route_against_a_refusal_is_no_refusal() -> None:
+    """« En cas de refus de communication d'un document, vous pouvez saisir la CADA »: the route
+    a letter names, not its answer; the identity asked first is."""
+    body = ("Avant de vous adresser votre dossier, nous devons nous assurer que la demande émane bien de vous. Merci de nous "
+            "retourner la copie d'une pièce d'identité. En cas de refus de communication d'un document administratif, vous "
+            "pouvez saisir la Commission d'accès aux documents administratifs.")
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == "asks_identity"
