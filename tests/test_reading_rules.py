@@ -2421,3 +2421,11 @@ def test_the_route_against_a_refusal_is_no_refusal() -> None:
             "retourner la copie d'une pièce d'identité. En cas de refus de communication d'un document administratif, vous "
             "pouvez saisir la Commission d'accès aux documents administratifs.")
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == "asks_identity"
+
+
+def test_the_addressee_named_again_in_capitals_on_the_notification_is_one_person() -> None:
+    """A covering letter to « Monsieur Cyprien Ndiaye », its notification's « Bénéficiaire
+    Monsieur Cyprien NDIAYE » with the same address: one person, read."""
+    letter = PETIT_SCAN + ("\nNOTIFICATION DE DÉCISION\nBénéficiaire Monsieur Thomas PETIT\n21 rue Solférino\n59000 Lille\n")
+    found = read_decision(letter)
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Thomas", "Petit")

@@ -859,7 +859,7 @@ def claimant(letter: Letter) -> Found:
                 break
     if not blocks:
         blocks = _untitled_blocks(letter)
-    if len({b[2] for b in blocks}) != 1:
+    if len({fold(b[2]) for b in blocks}) != 1:   # the same name twice, once in capitals: one person
         return {}
     i, j, names, pm, merged = blocks[0]
     # « 03001 ALICANTE » then « ESPAGNE »: an address abroad, none of whose parts the rules check
