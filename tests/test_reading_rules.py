@@ -15,7 +15,7 @@ import pytest
 from assistant.casefiles.followup import AnswerKind
 from assistant.law import bodies
 from assistant.reading.answer import read_answer
-from assistant.reading.decision import _benefits_in, _one_block_for_two, plausible_street, read_decision
+from assistant.reading.decision import _benefits_in, _one_block_for_two, place_checked, plausible_street, read_decision
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
 from assistant.reading.text import Letter, compiled, fold, patterns, unbreak
 from tests.conftest import SHARED
@@ -2433,3 +2433,17 @@ def test_the_addressee_named_again_in_capitals_on_the_notification_is_one_person
     letter = PETIT_SCAN + ("\nNOTIFICATION DE DÉCISION\nBénéficiaire Monsieur Thomas PETIT\n21 rue Solférino\n59000 Lille\n")
     found = read_decision(letter)
     assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Thomas", "Petit")
+
+
+def test_a_body_named_both_ways_and_an_overseas_cedex_with_its_sorting_office() -> None:
+    """« Département de la Guadeloupe » in the letterhead and « Conseil départemental de la
+    Guadeloupe » in a sentence name one body; « 97704 Saint-Denis Messag Cedex 9 » (a CEDEX no
+    commune bears, the sorting office's word) is La Réunion's Saint-Denis, kept as printed."""
+    assert place_checked("97704", "Saint-Denis Messag", True) == "Saint-Denis"
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
+                                "Département de la Guadeloupe\nBoulevard Félix Éboué\n97109 Basse-Terre Cedex").replace(
+        "Monsieur,\n", "Monsieur,\nLe Président du Conseil départemental de la Guadeloupe a pris la décision suivante.\n")
+    assert read_decision(letter)["organism.name"].value == "Département de la Guadeloupe"
+    caf = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
+                             "Caf de La Réunion\n4 boulevard Doret\n97704 Saint-Denis Messag Cedex 9")
+    assert read_decision(caf)["organism.address"].value == "4 boulevard Doret, 97704 Saint-Denis Messag Cedex 9"

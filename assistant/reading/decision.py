@@ -160,7 +160,9 @@ def _short_named(kind: str, name: str) -> str:
     folded = fold(name)
     for regex in patterns()["organisms"][kind]:
         folded = compiled(regex).sub(short, folded)
-    return folded
+    # the preposition after the kind, which some of its regexes take with them: « Département de
+    # la Guadeloupe » and « Conseil départemental de la Guadeloupe » are one body
+    return re.sub(rf"\b({re.escape(short)}) (?:de |du |des |d')", r"\1 ", folded)
 
 
 def _name_at(line: str, start: int, end: int) -> tuple[str, bool]:
@@ -430,6 +432,9 @@ def _canonical_city(address: str) -> str:
     if not city:
         return address
     city = city.upper() if pm.group("city").isupper() else city
+    words = pm.group("city").split()
+    if len(words) > 1 and fold(words[-1]) in patterns()["cedex_mentions"]:
+        city = f"{city} {words[-1]}"   # the sorting office's word kept: « Saint-Denis Messag Cedex 9 »
     return f"{head}, {last[:pm.start('city')]}{city}{last[pm.end('city'):]}" if head else address
 
 
@@ -741,8 +746,13 @@ def place_checked(postal: str, city: str, cedex: bool = False) -> Optional[str]:
     """The commune's own name when `postal` is one of its postcodes and `city` one of its names
     (a digit misread by OCR makes another postcode: then None). CEDEX codes are the body's own:
     the city must be in the postcode's département."""
+    if cedex and fold(city).split()[-1:] and fold(city).split()[-1] in patterns()["cedex_mentions"]:
+        city = city.rsplit(" ", 1)[0]   # « 97704 Saint-Denis Messag Cedex 9 »: the sorting office's word
     place = resolve(postal, city)
     found = place.commune
+    if not found and cedex:   # a CEDEX code no commune bears: the commune of that name in its département
+        named = [c for c in _communes_named().get(normalise(city), ()) if postal[:2] == c.dep[:2]]
+        found = named[0] if len(named) == 1 else None
     if not found or normalise(city) not in {normalise(n) for n in found.names}:
         return None
     if postal not in found.postcodes and not (cedex and postal[:2] == found.dep[:2]):
