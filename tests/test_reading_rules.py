@@ -2447,3 +2447,16 @@ def test_a_body_named_both_ways_and_an_overseas_cedex_with_its_sorting_office() 
     caf = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex",
                              "Caf de La Réunion\n4 boulevard Doret\n97704 Saint-Denis Messag Cedex 9")
     assert read_decision(caf)["organism.address"].value == "4 boulevard Doret, 97704 Saint-Denis Messag Cedex 9"
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("Votre demande ne relevant pas de notre compétence, nous l'avons transmise au service du revenu de solidarité "
+     "active du Conseil départemental, qui vous répondra directement.", "wrong_body"),
+    ("Nous vous apportons ci-dessous les éléments prévus à l'article R. 311-3-1-2. Les services de contrôle en retiennent "
+     "une partie après examen. Nous considérons avoir ainsi répondu à l'ensemble de votre demande.", "complete"),
+])
+def test_thirteenth_set_answer_wordings(sentence: str, kind: str) -> None:
+    """A request forwarded « ne relevant pas de notre compétence »; an answer saying it answered
+    the whole request, whatever « une partie » its explanation speaks of."""
+    answer = f"MSA Auvergne\n\nMonsieur,\nNous avons bien reçu votre demande.\n{sentence}\nVeuillez agréer, Monsieur, nos salutations.\n"
+    assert read_answer(answer)["answer.kind"].value == kind

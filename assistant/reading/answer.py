@@ -104,7 +104,7 @@ def read_answer(text: str) -> dict[str, Proposal]:
     if len(hits) != 1:
         return {}
     kind, hit = next(iter(hits.items()))
-    if kind == "complete" and letter.any("answer_restricted_fuzzy"):
+    if kind == "complete" and letter.any("answer_restricted_fuzzy") and not letter.any("answer_complete_whole"):
         return {}  # « … ont été occult6s »: a restriction misread may make a partial answer look complete
     if kind != "refusal":
         return _keep(AnswerKind(kind), hit, 0.88)
