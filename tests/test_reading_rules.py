@@ -2460,3 +2460,11 @@ def test_thirteenth_set_answer_wordings(sentence: str, kind: str) -> None:
     the whole request, whatever « une partie » its explanation speaks of."""
     answer = f"MSA Auvergne\n\nMonsieur,\nNous avons bien reçu votre demande.\n{sentence}\nVeuillez agréer, Monsieur, nos salutations.\n"
     assert read_answer(answer)["answer.kind"].value == kind
+
+
+def test_a_lieu_dit_in_an_addressee_block_run_beside_another_column() -> None:
+    """« Contrôle et lutte contre la fraude Monsieur Jean Castagné » (a service's column run in
+    by OCR), then « Lieu-dit La Brande Haute »: the lieu-dit is her address."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Contrôle et lutte contre la fraude Monsieur Thomas Petit\nLieu-dit La Brande Haute\n24540 Lolme")
+    assert read_decision(letter)["claimant.address"].value == "Lieu-dit La Brande Haute"

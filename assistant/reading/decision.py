@@ -737,8 +737,9 @@ _POSTAL_IN_LINE = re.compile(r"(?:^|\s)(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\W\d][
 
 def _street_of(line: str, folded: str) -> Optional[str]:
     """The street in a line that begins with another column's words (« Référence : X  141 bis
-    route Gambetta »): from its number and street type (patterns.yaml `street_types`) on."""
-    m = re.search(rf"(?:^|\s)(\d{{1,4}}(?: ?(?:bis|ter|b))? (?:{_street_types()})\b.*)$", folded)
+    route Gambetta »): from its number and street type (patterns.yaml `street_types`) on, or
+    from « Lieu-dit »."""
+    m = re.search(rf"(?:^|\s)(\d{{1,4}}(?: ?(?:bis|ter|b))? (?:{_street_types()})\b.*|lieu[- ]dit\b.*)$", folded)
     return line[m.start(1):].strip() if m else None
 
 
