@@ -2468,3 +2468,14 @@ def test_a_lieu_dit_in_an_addressee_block_run_beside_another_column() -> None:
     letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
                                 "Contrôle et lutte contre la fraude Monsieur Thomas Petit\nLieu-dit La Brande Haute\n24540 Lolme")
     assert read_decision(letter)["claimant.address"].value == "Lieu-dit La Brande Haute"
+
+
+def test_an_addressee_block_with_a_framed_column_run_after_each_line() -> None:
+    """« Madame Albane Boussaïd Votre dossier », « 14 bis chemin de Kerlaz N° de sécurité sociale : »,
+    « 29000 Quimper | 2 60 03 07 166 065 19 »: the column's label and value are not her address."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Monsieur Thomas Petit Votre dossier\n21 rue Solférino N° de sécurité sociale :\n"
+                                "59000 Lille | 2 60 03 07 166 065 19")
+    found = read_decision(letter)
+    assert (found["claimant.address"].value, found["claimant.postal_code"].value, found["claimant.city"].value) == (
+        "21 rue Solférino", "59000", "Lille")

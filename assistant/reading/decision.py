@@ -818,6 +818,8 @@ def _untitled_blocks(letter: Letter) -> list[tuple[int, int, str, re.Match[str],
 _COLUMN_POSTCODE_AFTER = re.compile(r"(?<=[^\W\d])\s+\d{5}(?:\s+[^\W\d][\w' -]{1,40})?$")
 
 
+# A column's label OCR ran after the street (« 14 bis chemin de Kerlaz N° de sécurité sociale : »).
+_LABEL_AT_END = re.compile(r"\s+(?:N°|No|n°|Numéro|Votre|Vos|Nos|Réf\.?|Référence|Date|Dossier)(?:\s[^:\d]{0,40})?\s*:\s*$")
 # Words a body's name or motto holds and a person's name never does.
 _BODY_WORDS = re.compile(r"\b(?:securite sociale|agricole|caisse|assurance|allocations familiales|mutualite|solidarites?)\b")
 
@@ -856,6 +858,9 @@ def claimant(letter: Letter) -> Found:
             if not pm and re.search(r":|\bn[o°](?!\w)|\bref|\breferences?\b", letter.lines[j][1]):
                 # a label's column run into the postcode's line (« Dossier RSA n° 671729 59000 Lille »)
                 pm = _POSTAL_IN_LINE.search(letter.lines[j][0])
+            if not pm and not merged and " | " in letter.lines[j][0]:
+                # « 29000 Quimper | 2 60 03 07 … »: a framed column's value run after the city
+                pm = _POSTAL.match(letter.lines[j][0].split(" | ")[0].strip())
             if not pm and not merged and j > i + 1:  # the city lost by OCR: « 71000 » alone under the street
                 pm = _POSTCODE_ALONE.fullmatch(letter.lines[j][0].strip())
             foreign = j == i + 1 or any(_SERVICE_LINE.match(f) for _, f in letter.lines[i + 1:j])
@@ -897,7 +902,7 @@ def claimant(letter: Letter) -> Found:
     else:
         # the agent's column beside the block (« Affaire suivie par », then « Mme Petitjean »
         # after the street): neither is the address
-        street = [_AGENT_AFTER.sub("", line) for line, folded in between if not _AGENT_LABEL.match(folded.strip())]
+        street = [_LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)) for line, folded in between if not _AGENT_LABEL.match(folded.strip())]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
     if street and any(re.search(r"\d", s) or re.match(r"(?i)lieu[- ]dit\b", s) for s in street) and not any(":" in s for s in street):
         # « place de là Gare »: a speck read as an accent; no street name has « là »
