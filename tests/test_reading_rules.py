@@ -2472,3 +2472,27 @@ def test_an_addressee_block_with_a_framed_column_run_after_each_line() -> None:
     found = read_decision(letter)
     assert (found["claimant.address"].value, found["claimant.postal_code"].value, found["claimant.city"].value) == (
         "21 rue Solférino", "59000", "Lille")
+
+
+GUARDIAN_LETTER = ("Carsat Hauts-de-France\n1 place du Général Leclerc\n02000 Laon\nDate : 5-2-2026\n"
+                   "Madame Hélène Roumégoux\nMandataire judiciaire à la protection des majeurs\n4 place du Marché-aux-Grains\n"
+                   "02000 Laon\n{protected}N° de sécurité sociale : 254011965215432\nObjet : notification de trop-perçu\nMadame,\n"
+                   "Votre protégée perçoit l'allocation de solidarité aux personnes âgées.\nVeuillez agréer, Madame, nos salutations.\n")
+
+
+@pytest.mark.parametrize("protected, read", [
+    ("Bénéficiaire : Madame Ysoline Cazenave — 73 place de Verdun, 02000 Clacy-et-Thierret\n",
+     ("Ysoline", "Cazenave", "73 place de Verdun", "02000", "Clacy-et-Thierret")),
+    ("Personne protégée : Madame Paulette Vercruysse, née le 14 mars 1936\ndomiciliée 83 place Saint-Exupéry, 72320 Montmirail\n",
+     ("Paulette", "Vercruysse", "83 place Saint-Exupéry", "72320", "Montmirail")),
+    ("", None),   # the protected person not named: hers (or her guardian's) to give
+])
+def test_a_letter_to_a_guardian_names_the_protected_person(protected: str, read: "tuple[str, ...] | None") -> None:
+    """The window block is the mandataire's: she is not the claimant; the protected person is,
+    with her own address where printed as hers."""
+    found = read_decision(GUARDIAN_LETTER.format(protected=protected))
+    fields = ("claimant.first_name", "claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city")
+    if read is None:
+        assert not set(fields) & set(found)
+    else:
+        assert tuple(found[f].value for f in fields) == read

@@ -1629,13 +1629,16 @@ DOUBT_EVERYWHERE = 3  # this many doubtful lines: the page's figures are all dou
 
 def _doubtful_line(line: str, folded: str) -> bool:
     """A line showing that the OCR misread figures: a date that cannot be (« 27/61/2826 », « le
-    4 mai 2825 »), a postcode whose commune is not at that postcode."""
+    4 mai 2825 »; a birth date may be old), a postcode whose commune is not at that postcode."""
+    def born(m: re.Match[str]) -> bool:   # « née le 14 mars 1936 »: a birth date may be old
+        return bool(re.search(r"\bnee?(?:\(e\))? (?:le )?$", folded[:m.start()])) and 1900 <= int(m.group(m.lastindex or 0)) <= 2099
+
     for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4,5})\b", folded):
         d = DATE.fullmatch(m.group(0))
-        if not d or not parse_date(d) or not 1990 <= int(m.group(3)) <= 2099:
+        if (not d or not parse_date(d) or not 1990 <= int(m.group(3)) <= 2099) and not (d and parse_date(d) and born(m)):
             return True
     for m in re.finditer(rf"\b(?:1er|\d{{1,2}}) (?:{'|'.join(MONTHS)}) (\d{{4,5}})\b", folded):
-        if not 1990 <= int(m.group(1)) <= 2099:
+        if not 1990 <= int(m.group(1)) <= 2099 and not born(m):
             return True
     for part in _SEPARATOR.split(line):
         pm = _POSTAL.match(part.strip())
@@ -1765,6 +1768,44 @@ def _blocks(letter: Letter) -> list[int]:
 
 RULES: tuple[Callable[[Letter], Found], ...] = (claimant, dates, amounts, appeal_info, reasons, algorithm, ground, context)
 
+CLAIMANT_PLACE = ("claimant.first_name", "claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city")
+# A letter sent to the person's guardian (a mandataire judiciaire, an UDAF, a tuteur or curateur):
+# the addressee's block is the guardian's, the claimant is the protected person.
+_GUARDIAN = re.compile(r"\b(?:mandataire judiciaire|protection des majeurs|udaf|curat(?:eur|rice)|tut(?:eur|rice)|"
+                       r"votre protegee?|que vous representez|personne protegee|delegue(?:e)? mandataire)\b")
+# The protected person named on a labelled line: « Bénéficiaire : Madame Ysoline Cazenave — 73 place
+# de Verdun, 02000 Clacy-et-Thierret », « Personne protégée : Madame … », « Assuré concerné Monsieur … ».
+_PROTECTED = re.compile(r"^(?:beneficiaire|personne protegee|assuree? concernee?|allocataire)\s*:?\s*"
+                        r"(?P<title>monsieur|madame|mme\.?|m\.)\s+(?P<names>[^\d,:;()—–]{2,60}?)\s*(?:$|[,—–]|\bnee?\b)")
+_HER_ADDRESS = re.compile(r"(?P<street>\d{1,4}(?: ?(?:bis|ter))? [^,\d]{3,60}),\s*(?P<pc>\d{5})\s+(?P<city>[^\d,;:()]{2,50}?)\s*$")
+
+
+def protected_person(letter: Letter, found: Found) -> Found:
+    """A letter to a guardian: the addressee's block read as the claimant is the guardian's, so
+    it is dropped; the protected person's name, and her address where printed as hers, are
+    read from their labelled line. No such line: her identity is hers (or her guardian's) to
+    give."""
+    if not _GUARDIAN.search(letter.flat_folded):
+        return found
+    found = {k: p for k, p in found.items() if k not in CLAIMANT_PLACE}
+    for i, (line, folded) in enumerate(letter.lines):
+        m = _PROTECTED.match(folded)
+        split = _split_names(line[m.start("names"):m.end("names")].strip()) if m else None
+        if not m or not split:
+            continue
+        found["claimant.first_name"] = _p(split[0], line, split[2])
+        found["claimant.last_name"] = _p(split[1], line, split[2])
+        for part in (line[m.end("names"):], letter.lines[i + 1][0] if i + 1 < len(letter.lines) else ""):
+            a = _HER_ADDRESS.search(re.sub(r"^\W*(?:domiciliee?|demeurant)\s+(?:au\s+)?", "", part.strip(" —–,")))
+            city = place_checked(a.group("pc"), a.group("city").strip()) if a else None
+            if a and city:
+                found["claimant.address"] = _p(a.group("street").strip(), part, 0.88)
+                found["claimant.postal_code"] = _p(a.group("pc"), part, 0.92)
+                found["claimant.city"] = _p(city, part, 0.9)
+                break
+        break
+    return found
+
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _OWN_EMAIL_LABEL = re.compile(r"\bvotre (?:adresse )?(?:e-?mail|courriel|mel|adresse (?:electronique|mail))\s*:\s*$")
 
@@ -1802,6 +1843,7 @@ def read_decision(text: str) -> dict[str, Proposal]:
     for rule in RULES:
         found.update(rule(letter))
     found.update(email(letter, found))
+    found = protected_person(letter, found)
     found.update(file_number(letter, kind))
     found.update(benefit(letter, kind))
     found.update(situation(letter, kind))
