@@ -2496,3 +2496,14 @@ def test_a_letter_to_a_guardian_names_the_protected_person(protected: str, read:
         assert not set(fields) & set(found)
     else:
         assert tuple(found[f].value for f in fields) == read
+
+
+def test_a_france_travail_suspension_that_says_it_is_no_radiation() -> None:
+    """« Cette décision n'est pas une radiation » names what the decision is not: France
+    Travail's suspension of the allowance stays a suspension."""
+    letter = ("France Travail\n22 avenue de la Libération\n64000 Pau\nPau, le 22 juillet 2026\nIdentifiant : 2477805N\n"
+              "Monsieur Melchior Nguyen\n74 chemin Gambetta\n64450 Garlède-Mondebat\n"
+              "Objet : suspension de votre allocation d'aide au retour à l'emploi\nMonsieur,\nVous ne vous êtes pas présenté "
+              "au rendez-vous. Cette décision n'est pas une radiation : vous restez inscrit.\n"
+              "Veuillez agréer, Monsieur, nos salutations.\n")
+    assert read_decision(letter)["situation"].value == "suspension"
