@@ -1820,6 +1820,7 @@ def test_the_bodys_address_left_when_its_copies_or_its_lines_disagree(top: str, 
     ("D'après les attestations de votre employeur, vous avez travaillé 112 heures, comme le prévoit le code de la "
      "sécurité sociale. Votre demande est rejetée.", "decision.reasons_given", True),
     ("Vous avez reçu 3 801,74 euros de plus que ce à quoi vous aviez droit.", "context.amount_eur", 3801.74),
+    ("Nous avons recalculé vos droits : vous nous devez la somme de 2926,21 euros.", "context.amount_eur", 2926.21),
     ("Le complément versé pour cette période n'était donc pas dû : il s'élève à 912,00 €.", "context.amount_eur", 912.0),
 ])
 def test_eighth_set_decision_wordings(body: str, field: str, value: object) -> None:
