@@ -2508,3 +2508,9 @@ def test_a_france_travail_suspension_that_says_it_is_no_radiation() -> None:
               "au rendez-vous. Cette décision n'est pas une radiation : vous restez inscrit.\n"
               "Veuillez agréer, Monsieur, nos salutations.\n")
     assert read_decision(letter)["situation"].value == "suspension"
+
+
+def test_a_training_tutor_is_no_guardian() -> None:
+    """« votre tuteur de stage » names a training's tutor: the addressee is the claimant."""
+    letter = PETIT_SCAN.replace("Monsieur,\n", "Monsieur,\nVotre tuteur de stage nous a transmis votre attestation.\n")
+    assert read_decision(letter)["claimant.last_name"].value == "Petit"

@@ -1348,6 +1348,11 @@ _ROW_LINKED = re.compile(r"\b(?:de|du|des|d'|a|au|aux|soit|est|sont|sera|seront|
 _ROW_AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<dec>\d{2})$")
 
 
+def _short_label(folded_line: str) -> bool:
+    """A table's label alone on its line: words, no figure, a few of them."""
+    return bool(_LABEL_CELL.fullmatch(folded_line.strip(" |"))) and len(folded_line.split()) <= 8
+
+
 def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     """(row's label, amount, line) of a table whose heading says its figures are in euros
     (« Détail  Montant (€) » then « Montant total de la dette  2048,00 »): the rows right
@@ -1385,12 +1390,9 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     # a label alone on its line, its amount alone on the next (« MONTANT DE L'INDU » / « 3638,26 € »)
     # — one pair alone: no other label right above, no other amount right below (those are
     # two columns, paired below)
-    def short_label(folded_line: str) -> bool:
-        return bool(_LABEL_CELL.fullmatch(folded_line.strip(" |"))) and len(folded_line.split()) <= 8
-
     for i, ((label, folded_label), (below, folded_below)) in enumerate(zip(lines, lines[1:])):
         alone_below = AMOUNT.fullmatch(folded_below.strip())
-        if alone_below and short_label(folded_label) and not (i and short_label(lines[i - 1][1])) and \
+        if alone_below and _short_label(folded_label) and not (i and _short_label(lines[i - 1][1])) and \
                 not (i + 2 < len(lines) and AMOUNT.fullmatch(lines[i + 2][1].strip())):
             yield folded_label, as_number(parse_amount(alone_below)), f"{label} {below}"
     # two columns with no heading, read one after the other: k labels without figures, then k
@@ -1771,7 +1773,8 @@ RULES: tuple[Callable[[Letter], Found], ...] = (claimant, dates, amounts, appeal
 CLAIMANT_PLACE = ("claimant.first_name", "claimant.last_name", "claimant.address", "claimant.postal_code", "claimant.city")
 # A letter sent to the person's guardian (a mandataire judiciaire, an UDAF, a tuteur or curateur):
 # the addressee's block is the guardian's, the claimant is the protected person.
-_GUARDIAN = re.compile(r"\b(?:mandataire judiciaire|protection des majeurs|udaf|curat(?:eur|rice)|tut(?:eur|rice)|"
+_GUARDIAN = re.compile(r"\b(?:mandataire judiciaire|protection des majeurs|udaf|(?:curat|tut)(?:eur|rice) de (?:madame|monsieur|mme|m\.|votre)|"
+                       r"en (?:votre )?qualite de (?:curat|tut)(?:eur|rice)|mesure de (?:tutelle|curatelle)|"
                        r"votre protegee?|que vous representez|personne protegee|delegue(?:e)? mandataire)\b")
 # The protected person named on a labelled line: « Bénéficiaire : Madame Ysoline Cazenave — 73 place
 # de Verdun, 02000 Clacy-et-Thierret », « Personne protégée : Madame … », « Assuré concerné Monsieur … ».
