@@ -17,20 +17,23 @@ from assistant.reading.text import Hit, Letter, compiled, fold, patterns
 FIELD = "answer.kind"
 
 
+def _spans(letter: Letter, kind: str) -> list[tuple[int, int]]:
+    """Where the cues of `kind` (patterns.yaml `answers`) are in the flat text, in order."""
+    return sorted({(m.start(), m.end()) for regex in patterns()["answers"][kind]
+                   for m in compiled(regex).finditer(letter.flat_folded)})
+
+
 def _cue(letter: Letter, kind: str) -> Hit | None:
     """The first cue of `kind`; a refusal or a restriction said on a condition (« … qu'après
     vérification de votre identité », « que nous ne pouvons transmettre qu'à vous-même ») is not
     one: it says what the body waits for."""
-    found = sorted({(m.start(), m.end()) for regex in patterns()["answers"][kind]
-                    for m in compiled(regex).finditer(letter.flat_folded)})
+    found = _spans(letter, kind)
     if kind in ("refusal", "partial"):
         found = [f for f in found if not letter.sentence_has("answer_conditional", f[0])]
     if kind == "partial":   # « … ne peuvent être communiquées qu'à lui-même »: that part refused, for another's sake
         found = [f for f in found if not letter.sentence_has("answer_third_party_only", f[0])]
     if kind == "complete":  # « … pas en mesure de faire droit à votre demande »: inside a refusal
-        refused = [(m.start(), m.end()) for regex in patterns()["answers"]["refusal"]
-                   for m in compiled(regex).finditer(letter.flat_folded)]
-        found = [f for f in found if not any(a < f[1] and f[0] < b for a, b in refused)]
+        found = [f for f in found if not any(a < f[1] and f[0] < b for a, b in _spans(letter, "refusal"))]
     return Hit(found[0][0], found[0][1], letter.evidence(*found[0])) if found else None
 
 
@@ -45,7 +48,7 @@ def _reasons(letter: Letter) -> tuple[bool, bool]:
 # option's words. An empty box is « ☐ », « [ ] », or OCR's « O », « CO », « 0 »; any other mark
 # of up to three signs is a ticked one (« X », « ☒ », OCR's « & »).
 _MARKED = re.compile(r"^\s*(?P<mark>\[\s*[xX✓✔]?\s*\]|[^\w\s]{1,3}|[xXoO0]|CO|C0)\s+(?=[^\W\d_])")
-_EMPTY_MARKS = frozenset({"☐", "□", "○", "o", "O", "0", "CO", "C0"})
+_EMPTY_MARKS = frozenset({"☐", "□", "○", "o", "O", "0", "CO", "C0", "[]"})
 
 
 def _mark(line: str) -> str | None:
@@ -54,7 +57,7 @@ def _mark(line: str) -> str | None:
     if not m:
         return None
     mark = re.sub(r"\s", "", m.group("mark"))
-    return "empty" if mark in _EMPTY_MARKS or mark == "[]" else "ticked"
+    return "empty" if mark in _EMPTY_MARKS else "ticked"
 
 
 def _opening(line: str) -> str:
@@ -63,9 +66,9 @@ def _opening(line: str) -> str:
 
 def _ticked_only(text: str) -> str:
     """A pre-printed form's options (lines, blank ones between them allowed, that open with the
-    same two words, « Votre demande … », one at least with a mark, or three of them): only the ticked one is the
-    answer. When no mark reads as ticked (OCR lost it), or several do, every option is dropped:
-    what the body chose is then the person's to say."""
+    same two words, « Votre demande … », one at least with a mark, or three of them): only the
+    ticked one is the answer. When no mark reads as ticked (OCR lost it), or several do, every
+    option is dropped: what the body chose is then the person's to say."""
     lines = text.split("\n")
     drop: set[int] = set()
     i = 0
@@ -73,12 +76,12 @@ def _ticked_only(text: str) -> str:
         if not lines[i].strip():
             i += 1
             continue
-        group, j = [i], i + 1
+        group, j, opening = [i], i + 1, _opening(lines[i])
         while j < len(lines):
             if not lines[j].strip():
                 j += 1
                 continue
-            if _opening(lines[j]) != _opening(lines[i]):
+            if _opening(lines[j]) != opening:
                 break
             group.append(j)
             j += 1

@@ -421,6 +421,13 @@ def _address_labelled(letter: Letter) -> Optional[str]:
     return found.pop() if len(found) == 1 else None
 
 
+def _sorting_office(city: str) -> bool:
+    """Whether a CEDEX address's city ends with its sorting office's word (« Saint-Denis Messag »,
+    patterns.yaml `cedex_mentions`), which is no part of the commune's name."""
+    words = fold(city).split()
+    return len(words) > 1 and words[-1] in patterns()["cedex_mentions"]
+
+
 def _canonical_city(address: str) -> str:
     """The address with its city as the commune's own name (« Nimes » → « Nîmes »): OCR drops
     or changes accents, places.py has the name."""
@@ -432,9 +439,8 @@ def _canonical_city(address: str) -> str:
     if not city:
         return address
     city = city.upper() if pm.group("city").isupper() else city
-    words = pm.group("city").split()
-    if len(words) > 1 and fold(words[-1]) in patterns()["cedex_mentions"]:
-        city = f"{city} {words[-1]}"   # the sorting office's word kept: « Saint-Denis Messag Cedex 9 »
+    if _sorting_office(pm.group("city")):
+        city = f"{city} {pm.group('city').split()[-1]}"   # the sorting office's word kept: « Saint-Denis Messag Cedex 9 »
     return f"{head}, {last[:pm.start('city')]}{city}{last[pm.end('city'):]}" if head else address
 
 
@@ -747,7 +753,7 @@ def place_checked(postal: str, city: str, cedex: bool = False) -> Optional[str]:
     """The commune's own name when `postal` is one of its postcodes and `city` one of its names
     (a digit misread by OCR makes another postcode: then None). CEDEX codes are the body's own:
     the city must be in the postcode's département."""
-    if cedex and fold(city).split()[-1:] and fold(city).split()[-1] in patterns()["cedex_mentions"]:
+    if cedex and _sorting_office(city):
         city = city.rsplit(" ", 1)[0]   # « 97704 Saint-Denis Messag Cedex 9 »: the sorting office's word
     place = resolve(postal, city)
     found = place.commune
@@ -993,11 +999,11 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                 nir_like = value[:1] in "12" and 12 <= len(value) <= 16 and sum(c.isdigit() for c in value) >= len(value) - 2
                 # after a vague label (« Vos références : »), a NIR whose key checks, or a number
                 # in the shape of the body's own (France Travail's « 1170386B »)
-                shaped = any(re.fullmatch(shape, value) for shape in patterns()["file_number_shapes"].get(kind or "", []))
+                shapes = patterns()["file_number_shapes"].get(kind or "", [])
+                shaped = any(re.fullmatch(shape, value) for shape in shapes)
                 if (nir_like and not nir_key_ok(value)) or (vague and not nir_like and not shaped):
                     continue
-                shapes = patterns()["file_number_shapes"].get(kind or "", []) if label_kind == kind else []
-                if shapes and not any(re.fullmatch(shape, value) for shape in shapes):
+                if label_kind == kind and shapes and not shaped:
                     continue
                 ranked.setdefault(rank, set()).add(value)
                 evidence.setdefault(value, line)
@@ -1799,7 +1805,7 @@ def protected_person(letter: Letter, found: Found) -> Found:
         found["claimant.first_name"] = _p(split[0], line, split[2])
         found["claimant.last_name"] = _p(split[1], line, split[2])
         for part in (line[m.end("names"):], letter.lines[i + 1][0] if i + 1 < len(letter.lines) else ""):
-            a = _HER_ADDRESS.search(re.sub(r"^\W*(?:domiciliee?|demeurant)\s+(?:au\s+)?", "", part.strip(" —–,")))
+            a = _HER_ADDRESS.search(part.strip(" —–,"))   # after « domiciliée », « demeurant au »: the street on
             city = place_checked(a.group("pc"), a.group("city").strip()) if a else None
             if a and city:
                 found["claimant.address"] = _p(a.group("street").strip(), part, 0.88)
