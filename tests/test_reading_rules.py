@@ -2486,6 +2486,9 @@ GUARDIAN_LETTER = ("Carsat Hauts-de-France\n1 place du Général Leclerc\n02000 
      ("Ysoline", "Cazenave", "73 place de Verdun", "02000", "Clacy-et-Thierret")),
     ("Personne protégée : Madame Paulette Vercruysse, née le 14 mars 1936\ndomiciliée 83 place Saint-Exupéry, 72320 Montmirail\n",
      ("Paulette", "Vercruysse", "83 place Saint-Exupéry", "72320", "Montmirail")),
+    # her label in a table's cell OCR read apart: her name and her address on one line of their own
+    ("Assuré concerné\nRéférence\nMadame Ysoline Cazenave — 73 place de Verdun, 02000 Clacy-et-Thierret\n",
+     ("Ysoline", "Cazenave", "73 place de Verdun", "02000", "Clacy-et-Thierret")),
     ("", None),   # the protected person not named: hers (or her guardian's) to give
 ])
 def test_a_letter_to_a_guardian_names_the_protected_person(protected: str, read: "tuple[str, ...] | None") -> None:
@@ -2514,3 +2517,32 @@ def test_a_training_tutor_is_no_guardian() -> None:
     """« votre tuteur de stage » names a training's tutor: the addressee is the claimant."""
     letter = PETIT_SCAN.replace("Monsieur,\n", "Monsieur,\nVotre tuteur de stage nous a transmis votre attestation.\n")
     assert read_decision(letter)["claimant.last_name"].value == "Petit"
+
+
+def test_an_addressee_block_with_the_bodys_column_run_after_each_line() -> None:
+    """« Monsieur Thomas Petit CPAM de la Creuse », « 21 rue Solférino Indemnités journalières »,
+    « 59000 Lille 10 boulevard Gaston Serpette »: her name and city are the lines' starts; where
+    her street ends cannot be told, so it is left to her."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Monsieur Thomas Petit CAF du Nord\n21 rue Solférino Prestations familiales\n"
+                                "59000 Lille 82 rue Brûle-Maison\n59024 Lille Cedex")
+    found = read_decision(letter)
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value, found["claimant.postal_code"].value,
+            found["claimant.city"].value) == ("Thomas", "Petit", "59000", "Lille")
+    assert "claimant.address" not in found
+
+
+def test_an_agent_named_beside_the_letterhead_is_not_the_addressee() -> None:
+    """« CAF du Nord Mme Marchand » above the body's street and city: an agent, named by a title
+    and one name; the addressee's block below is read."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n", "CAF du Nord Mme Marchand\nService des prestations\n")
+    found = read_decision(letter)
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value, found["claimant.address"].value) == (
+        "Thomas", "Petit", "21 rue Solférino")
+
+
+def test_a_sentence_cut_by_a_column_is_no_address_line() -> None:
+    """« appel) », the end of « 3960 (service gratuit + prix d'un appel) » cut by the column's
+    width, between the name and the street: not part of the address."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n", "Monsieur Thomas Petit\nappel)\n")
+    assert read_decision(letter)["claimant.address"].value == "21 rue Solférino"

@@ -830,12 +830,27 @@ _LABEL_AT_END = re.compile(r"\s+(?:N°|No|n°|Numéro|Votre|Vos|Nos|Réf\.?|Réf
 _BODY_WORDS = re.compile(r"\b(?:securite sociale|agricole|caisse|assurance|allocations familiales|mutualite|solidarites?)\b")
 
 
+def _left_of_column(letter: Letter, i: int, names: str) -> Optional[tuple[int, int, str, re.Match[str], bool]]:
+    """The addressee's block at line `i` when another column's lines run after its own: its
+    postcode line within four lines, the city the longest run of words after the postcode that
+    is a commune of that postcode (« 23270 Saint-Dizier-les-Domaines 10 boulevard Gaston
+    Serpette »). None when no such line is found."""
+    for j in range(i + 1, min(i + 5, len(letter.lines))):
+        m = re.match(r"(?P<pc>\d{5})\s+(?P<rest>[^\d,;:()]+)", letter.lines[j][0].strip())
+        words = m.group("rest").split() if m else []
+        for n in range(min(len(words), 6), 0, -1):
+            if place_checked(m.group("pc"), " ".join(words[:n])):
+                return i, j, names, _POSTAL.match(f"{m.group('pc')} {' '.join(words[:n])}"), False
+    return None
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
     block that ends with a postal code line is read; two such blocks leave it unanswered. The
     block may share its lines with a column on its left (OCR reads both on one line): then
     only what stands at the lines' ends is read."""
     blocks = []
+    beside: set[int] = set()   # blocks with the body's column run after their lines
     for i, (line, folded) in enumerate(letter.lines):
         # « Madame Bérengère Le Floc'h 24000 », « … Obadia 20200 Bastia »: the body's postcode
         # line, a column on the right, run after the name
@@ -848,7 +863,15 @@ def claimant(letter: Letter) -> Found:
             continue
         if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
             continue  # « Affaire suivie par », then « 94 bis avenue … Mme Petitjean »: the agent's name
-        if _kinds_in(folded[m.start("names"):]) or _BODY_WORDS.search(folded[m.start("names"):]):
+        kinds = _kinds_in(folded[m.start("names"):])
+        if m.re is _TITLE and kinds and len(line[m.start("names"):m.start("names") + kinds[0][0]].split()) >= 2:
+            # « Monsieur Gontran Tshibanda CPAM de la Creuse »: the body's column on the right,
+            # run line by line after the addressee's; her name and city are the lines' starts
+            if (right := _left_of_column(letter, i, line[m.start("names"):m.start("names") + kinds[0][0]].strip())):
+                blocks.append(right)
+                beside.add(i)
+            continue
+        if kinds or _BODY_WORDS.search(folded[m.start("names"):]):
             continue  # « M SA MSA Finistère », « M SA La sécurité sociale agricole »: a logo's letters
                       # read as a title, then the body's name or motto
         merged = m.re is _TITLE_IN_LINE and m.start() > 0
@@ -881,6 +904,10 @@ def claimant(letter: Letter) -> Found:
                 break
     if not blocks:
         blocks = _untitled_blocks(letter)
+    if any(len(b[2].split()) > 1 for b in blocks):
+        # « Carsat Rhône-Alpes Mme Marchand », then the body's street and city: an agent named
+        # by a title and one name beside the letterhead; an addressee has a first name too
+        blocks = [b for b in blocks if len(b[2].split()) > 1]
     if len({fold(b[2]) for b in blocks}) != 1:   # the same name twice, once in capitals: one person
         return {}
     i, j, names, pm, merged = blocks[0]
@@ -897,8 +924,11 @@ def claimant(letter: Letter) -> Found:
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
     if abroad:
         return out
-    between = [(line, folded) for line, folded in letter.lines[i + 1:j]
-               if not _POSTAL.match(line.strip()) and not _COLUMN_HEADING.match(folded.strip())]
+    if i in beside:   # the street's end and the column's first words cannot be told apart
+        between = []
+    else:
+        between = [(line, folded) for line, folded in letter.lines[i + 1:j]
+                   if not _POSTAL.match(line.strip()) and not _COLUMN_HEADING.match(folded.strip())]
     if len(between) > 1 and any(_SERVICE_LINE.match(f) for _, f in between):
         between = between[-1:]   # the body's column above the street (the look-ahead above): the street alone
     if merged:
@@ -908,7 +938,10 @@ def claimant(letter: Letter) -> Found:
     else:
         # the agent's column beside the block (« Affaire suivie par », then « Mme Petitjean »
         # after the street): neither is the address
-        street = [_LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)) for line, folded in between if not _AGENT_LABEL.match(folded.strip())]
+        # and the end of a sentence cut by the column's width (« appel) », before the street):
+        # a parenthesis it does not open is no address line's
+        street = [_LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)) for line, folded in between
+                  if not _AGENT_LABEL.match(folded.strip()) and line.count("(") == line.count(")")]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
     if street and any(re.search(r"\d", s) or re.match(r"(?i)lieu[- ]dit\b", s) for s in street) and not any(":" in s for s in street):
         # « place de là Gare »: a speck read as an accent; no street name has « là »
@@ -1786,6 +1819,7 @@ _GUARDIAN = re.compile(r"\b(?:mandataire judiciaire|protection des majeurs|udaf|
 # de Verdun, 02000 Clacy-et-Thierret », « Personne protégée : Madame … », « Assuré concerné Monsieur … ».
 _PROTECTED = re.compile(r"^(?:beneficiaire|personne protegee|assuree? concernee?|allocataire)\s*:?\s*"
                         r"(?P<title>monsieur|madame|mme\.?|m\.)\s+(?P<names>[^\d,:;()—–]{2,60}?)\s*(?:$|[,—–]|\bnee?\b)")
+_NAMED_AT = re.compile(r"^(?P<title>monsieur|madame|mme\.?|m\.)\s+(?P<names>[^\d,:;()—–]{2,60}?)\s*[—–,]\s*(?=\d)")
 _HER_ADDRESS = re.compile(r"(?P<street>\d{1,4}(?: ?(?:bis|ter))? [^,\d]{3,60}),\s*(?P<pc>\d{5})\s+(?P<city>[^\d,;:()]{2,50}?)\s*$")
 
 
@@ -1797,10 +1831,18 @@ def protected_person(letter: Letter, found: Found) -> Found:
     if not _GUARDIAN.search(letter.flat_folded):
         return found
     found = {k: p for k, p in found.items() if k not in CLAIMANT_PLACE}
-    for i, (line, folded) in enumerate(letter.lines):
-        m = _PROTECTED.match(folded)
-        split = _split_names(line[m.start("names"):m.end("names")].strip()) if m else None
-        if not m or not split:
+    labelled = [(i, m) for i, (_, folded) in enumerate(letter.lines) if (m := _PROTECTED.match(folded))]
+    if not labelled:
+        # her label lost or apart (a table's cell OCR read elsewhere): her name and her address
+        # on one line of their own, « Monsieur Ange-Xavier D'Arcangelo — 19 impasse Victor
+        # Hugo, 46110 Condat », when one person only is printed so
+        lines = [(i, m) for i, (line, folded) in enumerate(letter.lines) if (m := _NAMED_AT.match(folded))
+                 and (a := _HER_ADDRESS.search(line[m.end():].strip(" —–,"))) and place_checked(a.group("pc"), a.group("city").strip())]
+        labelled = lines if len({fold(letter.lines[i][0][m.start("names"):m.end("names")]) for i, m in lines}) == 1 else []
+    for i, m in labelled:
+        line = letter.lines[i][0]
+        split = _split_names(line[m.start("names"):m.end("names")].strip())
+        if not split:
             continue
         found["claimant.first_name"] = _p(split[0], line, split[2])
         found["claimant.last_name"] = _p(split[1], line, split[2])
