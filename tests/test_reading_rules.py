@@ -2546,3 +2546,13 @@ def test_a_sentence_cut_by_a_column_is_no_address_line() -> None:
     width, between the name and the street: not part of the address."""
     letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n", "Monsieur Thomas Petit\nappel)\n")
     assert read_decision(letter)["claimant.address"].value == "21 rue Solférino"
+
+
+@pytest.mark.parametrize("label, read", [("NOTIFICATION", "2026-06-15"), ("NAISSANCE", None)])
+def test_a_row_of_labels_whose_date_label_is_cut_in_two(label: str, read: "str | None") -> None:
+    """« BÉNÉFICIAIRE ADRESSE N° DE DOSSIER DATE DE », « Mme … D129032 NOTIFICATION », « 43000 …
+    15 juin 2026 »: the date under the label's end dates the letter; a birth date does not."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "BÉNÉFICIAIRE ADRESSE N° DE DOSSIER DATE DE\n"
+                                f"M. Thomas Petit 21 rue Solférino, D129032 {label}\n59000 Lille 43-2024-0032 15 juin 2026\n")
+    found = read_decision(letter)
+    assert (found["decision.date"].value if "decision.date" in found else None) == read

@@ -79,6 +79,7 @@ def _column_pairs(letter: Letter) -> list[tuple[str, str]]:
     return out + _row_pairs(letter.lines[:end + 12])
 
 
+_LABEL_ENDS = re.compile(r"\s(?:notification|(?:la )?decision|courrier|l'envoi|envoi|la lettre)$")
 _FIRST_VALUE = re.compile(r"^(?:\d{1,3}(?: \d{1,3}){3,7}(?= [^\d\s])|[0-9a-z][0-9a-z/-]{3,24}(?= ))")
 
 
@@ -88,7 +89,7 @@ def _row_pairs(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     the first value when that label is a number's, « Date » at the row's end with the date
     ending the next row. Each as one line (« Date : 18 mai 2026 »)."""
     out = []
-    for (a, fa), (b, fb) in zip(lines, lines[1:]):
+    for n, ((a, fa), (b, fb)) in enumerate(zip(lines, lines[1:])):
         if fa.lstrip().startswith("|") and fb.lstrip().startswith("|"):
             # the frame's bars read: cell under cell, an empty cell kept empty
             out += [(f"{la} : {lb}", f"{lfa} : {lfb}") for la, lfa, lb, lfb in
@@ -100,6 +101,11 @@ def _row_pairs(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
             continue
         if fa.endswith(" date") and (d := re.search(rf"(?:^|\s)({DATE.pattern})$", fb)):
             out.append((f"Date : {b.strip(' |')[d.start(1):]}", f"date : {fb[d.start(1):]}"))
+        elif re.search(r" date (?:de|du|d')$", fa) and _LABEL_ENDS.search(fb) and n + 2 < len(lines) and \
+                (d := re.search(rf"(?:^|\s)({DATE.pattern})$", (c := lines[n + 2][0].strip(" |")))):
+            # « … DATE DE » over « … NOTIFICATION » over « … 15 juin 2026 »: the label cut in two
+            # by its cell's width, its date ending the row under its end (not « … NAISSANCE »)
+            out.append((f"Date : {c[d.start(1):]}", f"date : {fold(c[d.start(1):])}"))
         label = next((m for r in _number_labels() if (m := compiled(r).search(fa)) and m.start() <= len("votre ")), None)
         if label and (v := _FIRST_VALUE.match(fb)):
             out.append((f"{a.strip(' |')[:label.end()]} : {b.strip(' |')[:v.end()]}", f"{fa[:label.end()]} : {v.group()}"))
