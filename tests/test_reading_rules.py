@@ -2556,3 +2556,19 @@ def test_a_row_of_labels_whose_date_label_is_cut_in_two(label: str, read: "str |
                                 f"M. Thomas Petit 21 rue Solférino, D129032 {label}\n59000 Lille 43-2024-0032 15 juin 2026\n")
     found = read_decision(letter)
     assert (found["decision.date"].value if "decision.date" in found else None) == read
+
+
+def test_a_street_right_above_the_postcode_in_a_block_run_beside_a_column() -> None:
+    """« Dossier n° RSA-264191 Madame Lydie O'Byrne », then « Demande reçue le … », « EHPAD Les
+    Tilleuls - Chambre 112 », « 14 place Émile Zola », « 67530 Saint-Nabor »: the one street,
+    right above the postcode line, is her address."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Dossier n° RSA-264191 Monsieur Thomas Petit\nDemande reçue le 11 février 2026\n"
+                                "EHPAD Les Tilleuls - Chambre 112\n21 rue Solférino\n59000 Lille")
+    assert read_decision(letter)["claimant.address"].value == "21 rue Solférino"
+
+
+def test_a_street_whose_article_ocr_lost_is_not_proposed() -> None:
+    """« 30 avenue de Église »: no street is written so; OCR lost « l' »."""
+    assert not plausible_street("30 avenue de Église", postcode_last=False)
+    assert plausible_street("30 avenue de l'Église", postcode_last=False)

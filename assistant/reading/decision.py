@@ -941,6 +941,10 @@ def claimant(letter: Letter) -> Found:
         between = [(line, folded) for line, folded in between if not _label_only(line, folded)]
         streets = [_street_of(line, folded) for line, folded in between]
         street = [s for s in streets if s] if len(between) == 1 else []
+        if len(between) > 1 and streets[-1] and not any(streets[:-1]):
+            # « Demande reçue le … », « EHPAD Les Tilleuls - Chambre 112 », « 14 place Émile Zola »:
+            # the one street, right above the postcode line, is hers
+            street = streets[-1:]
     else:
         # the agent's column beside the block (« Affaire suivie par », then « Mme Petitjean »
         # after the street): neither is the address
@@ -1733,6 +1737,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
             return False  # « 3 rue Pau] Bert », a reference « IND-2026-73209 » run into the block
         if fold(part).split()[-1] in _ARTICLES | {"d"}:
             return False  # « 1 place du »: the street's name lost by OCR
+        if re.search(r"\b(?:de|du) [AEIOUYÀÂÉÈÊÎÔÛ]\w", part):
+            return False  # « 30 avenue de Église »: no street is written so, OCR lost « l' »
         if re.match(r"\d+[,.]\d", part) or len(re.findall(rf"(?<![\w,.])\d+(?: ?(?:bis|ter))? (?:{_street_types()})\b", fold(part))) > 1:
             return False  # « 9,4 rue … », or two streets run together (« 35 rue … 30 impasse … »: two columns)
         if _column_run_in(part):
