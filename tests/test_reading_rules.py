@@ -2572,3 +2572,12 @@ def test_a_street_whose_article_ocr_lost_is_not_proposed() -> None:
     """« 30 avenue de Église »: no street is written so; OCR lost « l' »."""
     assert not plausible_street("30 avenue de Église", postcode_last=False)
     assert plausible_street("30 avenue de l'Église", postcode_last=False)
+
+
+def test_the_signatures_date_run_after_another_columns_sentence() -> None:
+    """« Les informations … font l'objet d'un traitement par France Fait à Besançon, le 28 juillet
+    2026 »: the notice's column and the signature's on one line; « Fait à …, le … » dates it."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "").replace(
+        "Monsieur,\n", "Monsieur,\nVotre aide est suspendue.\n"
+        "Les informations qui vous concernent font l'objet d'un traitement par la Caf Fait à Lille, le 28 juillet 2026\n")
+    assert read_decision(letter)["decision.date"].value == "2026-07-28"

@@ -1079,6 +1079,7 @@ _DATE_LINE = [
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
     re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
 ]
+_FAIT_LE = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
 _DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
 # A letterhead's date label alone on its line, the date on the next one.
@@ -1163,8 +1164,12 @@ def dates(letter: Letter) -> Found:
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
         signed = False  # « Fait à Lyon, le … » under the signature
-        if not found and (h := _DATE_IN_HEADER.search(folded)) and (i < end or h.group("fait")):
-            found, signed = [h.group("date") or h.group("fait")], bool(h.group("fait"))
+        # (« … traitement par France Fait à Besançon, le 28 juillet 2026 »: the signature's
+        # place and date run after another column's sentence; its « Fait à » is searched first)
+        if not found and (h := _FAIT_LE.search(folded)):
+            found, signed = [h.group("fait")], True
+        elif not found and i < end and (h := _DATE_IN_HEADER.search(folded)):
+            found = [h.group("date") or h.group("fait")]
         # a narrow cell's label cut in two (« DATE DE » / « NOTIFICATION » / « 15 juin 2026 »)
         label_above = lines[i - 1][1] if i else ""
         if i >= 2 and re.search(r"\b(?:de|du|d')$", lines[i - 2][1]):
