@@ -2581,3 +2581,10 @@ def test_the_signatures_date_run_after_another_columns_sentence() -> None:
         "Monsieur,\n", "Monsieur,\nVotre aide est suspendue.\n"
         "Les informations qui vous concernent font l'objet d'un traitement par la Caf Fait à Lille, le 28 juillet 2026\n")
     assert read_decision(letter)["decision.date"].value == "2026-07-28"
+
+
+def test_a_forms_decision_date_with_another_dated_cell_after_it() -> None:
+    """« DATE DE LA DÉCISION 26/06/2026 DATE D'ENVOI 29.06.2026 »: two cells on one line; the
+    decision's date is read, the sending's is another cell's."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "DATE DE LA DÉCISION 26/06/2026 DATE D'ENVOI 29.06.2026\n")
+    assert read_decision(letter)["decision.date"].value == "2026-06-26"

@@ -1100,6 +1100,7 @@ _TEXT_DATED = re.compile(r"\b(?:decret|loi|arrete|ordonnance|circulaire|reglemen
 _PLACE_LE_ENDS = re.compile(r"(?:^|\s)[a-z][a-z' -]{1,40}, le$")
 # Another column's label run after the date: « Numéro d'allocataire : », « Réf. : ».
 _LABEL_AFTER = re.compile(r"^\s+[^\W\d][^:\d]{1,40}:")
+_DATE_LABEL_AFTER = re.compile(r"^\s+date (?:d'|de |du )[a-z' ]{2,30}?\s*:?\s+\d")   # a form's next cell, another date
 # Only a printed label of receipt: « reçu le » in a sentence is about something else.
 _RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribuee? le|remise? en main propre le)"
                        r"\s*:?\s*(le )?$")
@@ -1195,6 +1196,7 @@ def dates(letter: Letter) -> Found:
             # another column's label (« Le 13 janvier 2026 Numéro d'allocataire : 7948066 »)
             after = rest.strip()[d.end():] if d else ""
             ends = len(after) <= 2 or (i < end and bool(_POSTAL.match(after.strip()) or _LABEL_AFTER.match(after)
+                                                         or _DATE_LABEL_AFTER.match(after)   # « … DATE D'ENVOI 29.06.2026 »
                                                          or re.match(rf"\s+{_HOUSE_NUMBER} (?:{_street_types()})\b", after)
                                                          or re.match(r"\s+a \d{1,2}[:h]\d{2}(?:$|\s+[—–|•·+:-]\s)", after)  # « … à 14:32 » (· Identifiant …)
                                                          or re.fullmatch(r"\s+page \d+ ?(?:/|sur) ?\d+", after)))  # « … Page 1/1 »
