@@ -2588,3 +2588,36 @@ def test_a_forms_decision_date_with_another_dated_cell_after_it() -> None:
     decision's date is read, the sending's is another cell's."""
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "DATE DE LA DÉCISION 26/06/2026 DATE D'ENVOI 29.06.2026\n")
     assert read_decision(letter)["decision.date"].value == "2026-06-26"
+
+
+def test_a_place_in_a_bodys_name_is_a_whole_word() -> None:
+    """« CAF d'Iindre-et-Loire »: an OCR slip that ends like a département's name is no name."""
+    letter = PETIT_SCAN.replace("82 rue Brûle-Maison\n59024 Lille Cedex", "1 rue Bernard Palissy\n37000 Tours")
+    assert "organism.name" not in read_decision(letter.replace("CAF du Nord\n", "CAF d'Iindre-et-Loire\n"))
+    assert read_decision(letter.replace("CAF du Nord\n", "CAF d'Indre-et-Loire\n"))["organism.name"].value == "CAF d'Indre-et-Loire"
+
+
+@pytest.mark.parametrize("street", ["35 rue Maréchal", "1 place du Général", "4 rue du Docteur"])
+def test_a_street_ending_on_a_title_lost_its_name(street: str) -> None:
+    """« 35 rue Maréchal »: a title begins a street's name, never ends it; OCR lost the name."""
+    assert not plausible_street(street, postcode_last=False)
+    assert plausible_street(f"{street} Joffre", postcode_last=False)
+
+
+@pytest.mark.parametrize("names, read", [
+    ("Madame Thi Hoa Le Floch", ("Thi Hoa", "Le Floch")),
+    ("Madame Laëtitia de La Roche-Vernay", ("Laëtitia", "de La Roche-Vernay")),
+    ("Madame Rokia Delacroix-M", None),   # the line cut by the window: the name is not whole
+])
+def test_names_with_a_particle_or_cut_short(names: str, read: "tuple[str, str] | None") -> None:
+    found = read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", names))
+    got = (found["claimant.first_name"].value, found["claimant.last_name"].value) if "claimant.last_name" in found else None
+    assert got == read
+
+
+def test_a_social_security_number_cut_in_two_by_ocr() -> None:
+    """« N° d'immatriculation : 29810491 1306484 »: a wide space OCR read inside the number; the
+    two parts make a number whose key checks."""
+    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
+        "Numéro allocataire : 7654321", "N° d'immatriculation : 29810491 1306484 Le 26 oct. 2026")
+    assert read_decision(letter)["claimant.file_number"].value == "298104911306484"

@@ -243,7 +243,8 @@ def _place_known(kind: str, name: str) -> Optional[bool]:
     département's « de » form (an OCR slip in it does not); None for the others."""
     if "{of}" not in bodies.organism(kind)["generic"]:
         return None
-    return fold(name).endswith(_place_endings())
+    folded = fold(name)   # the place a whole word (« CAF d'Iindre-et-Loire » is an OCR slip)
+    return any(folded.endswith(end) and folded[-len(end) - 1:-len(end)] in ("", " ", "'", "’") for end in _place_endings())
 
 
 _NUMBER_LABEL = re.compile(r"\b(?:n[o0°*'.]{1,2}|numero|identifiant)\s*$")
@@ -716,8 +717,8 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     words = names.split()
     if len(words) < 2 or any(not w[:1].isupper() for w in words if w.lower() not in _PARTICLES):
         return None
-    if _NOT_IN_NAMES.search(names):
-        return None  # « Delaunaÿ »: a speck over a letter, read as an accent no name has
+    if _NOT_IN_NAMES.search(names) or re.search(r"-\w?$", names):
+        return None  # « Delaunaÿ »: a speck over a letter, read as an accent no name has; « Delacroix-M »: cut
     capitals = [w.isupper() and len(w.strip("-'")) > 1 for w in words]
     if all(capitals):
         if len(words) == 2 or (len(words) > 2 and words[1].lower() in _PARTICLES):
@@ -733,6 +734,8 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
         return words[0], words[1], ORDER_UNSURE
     # three names or more in small letters: INSEE's first names tell when only the first, or
     # only the last, is one (« Nolwenn Ferreira da Silva », « Ferreira da Silva Nolwenn »)
+    if len(words) > 3 and words[-2] in ("Le", "La") and not any(w.lower() in _PARTICLES for w in words[1:-2]):
+        return " ".join(words[:-2]), " ".join(words[-2:]), 0.84   # « Thi Hoa Le Floch », « Marie Anne Le Gall »
     given = [is_first_name(w) for w in words]
     if given[0] and not any(given[1:]):
         return words[0], " ".join(words[1:]), ORDER_TOLD
@@ -1038,6 +1041,11 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                 if len(value) > 16 and " " in spaced and value.isdigit() and nir_key_ok(value[:15]) and \
                         re.sub(r"\s", "", spaced.rsplit(" ", 1)[0]) == value[:15]:
                     value = value[:15]
+                # a social-security number OCR cut in two by a wide space (« 29810491 1306484 »):
+                # whole when the two parts make a number whose key checks
+                if value.isdigit() and (rest := re.match(r" (\d{3,10})\b", line[m.end("value"):])) and \
+                        nir_key_ok(value + rest.group(1)):
+                    value += rest.group(1)
                 # a social-security number, or one with a figure lost or added by the OCR
                 nir_like = value[:1] in "12" and 12 <= len(value) <= 16 and sum(c.isdigit() for c in value) >= len(value) - 2
                 # after a vague label (« Vos références : »), a NIR whose key checks, or a number
@@ -1742,8 +1750,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
             continue
         if re.search(r"[\[\]{}|=_!<>]|[A-Za-z]{2,}-\d{4}-\d", part):
             return False  # « 3 rue Pau] Bert », a reference « IND-2026-73209 » run into the block
-        if fold(part).split()[-1] in _ARTICLES | {"d"}:
-            return False  # « 1 place du »: the street's name lost by OCR
+        if fold(part).split()[-1] in _ARTICLES | {"d"} | set(patterns()["street_name_titles"]):
+            return False  # « 1 place du », « 35 rue Maréchal »: the street's name lost by OCR
         if re.search(r"\b(?:de|du) [AEIOUYÀÂÉÈÊÎÔÛ]\w", part):
             return False  # « 30 avenue de Église »: no street is written so, OCR lost « l' »
         if re.match(r"\d+[,.]\d", part) or len(re.findall(rf"(?<![\w,.])\d+(?: ?(?:bis|ter))? (?:{_street_types()})\b", fold(part))) > 1:
