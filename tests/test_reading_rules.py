@@ -2621,3 +2621,16 @@ def test_a_social_security_number_cut_in_two_by_ocr() -> None:
     letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
         "Numéro allocataire : 7654321", "N° d'immatriculation : 29810491 1306484 Le 26 oct. 2026")
     assert read_decision(letter)["claimant.file_number"].value == "298104911306484"
+
+
+@pytest.mark.parametrize("facts", [
+    "Le 22 mars 2026, vous nous avez indiqué que votre conjoint a repris une activité salariée.",
+    "L'avis d'arrêt de travail nous est parvenu le 2 janvier 2026, après la fin de cet arrêt.",
+    "Notre courrier du 21 juillet 2026 vous demandant les justificatifs est resté sans réponse à ce jour.",
+])
+def test_facts_stated_beside_the_text_cited_are_reasons(facts: str) -> None:
+    """The person's own declaration, a late arrival, a request left unanswered: facts that,
+    with the article cited, make the decision's reasons."""
+    letter = PETIT_BARE.replace("Monsieur,\n", f"Monsieur,\n{facts}\nVotre aide est suspendue (article L. 262-37 du code de "
+                                "l'action sociale et des familles).\n")
+    assert read_decision(letter)["decision.reasons_given"].value is True
