@@ -2246,17 +2246,19 @@ def test_an_ordinal_floor_in_the_complement_is_a_plausible_address(address: str)
     ("Séance de la CDAPH du 14 septembre 2026", "2026-09-14"),
     ("Date de la décision (séance de la CDAPH) 14/09/2026", "2026-09-14"),
     ("Commission des droits et de des personnes handicapées — Séance du 14/09/2026", "2026-09-14"),   # OCR lost a word
-    # in a sentence, the sitting is what the dated notification tells: the letter's date stays
-    ("La CDAPH, réunie le 14 septembre 2026, a examiné votre demande.", "2026-09-20"),
+    # in a sentence, the sitting is what the notification tells, and the letter's date is the
+    # covering letter's (« Vous trouverez ci-joint … »): neither is read, the date is hers to give
+    ("La CDAPH, réunie le 14 septembre 2026, a examiné votre demande.", None),
 ])
-def test_the_cdaph_s_sitting_dates_the_decision_not_its_covering_letter(sitting: str, date: str) -> None:
+def test_the_cdaph_s_sitting_dates_the_decision_not_its_covering_letter(sitting: str, date: "str | None") -> None:
     """An MDPH's covering letter dated six days after the CDAPH's sitting, the notification
     headed by the sitting: the decision is the commission's, dated by its sitting."""
     letter = ("MDPH de la Moselle\n60 avenue Jean Mermoz\n57000 Metz\nMonsieur Cyprien Ndiaye\n33 impasse Pasteur\n"
               "57340 Villers-sur-Nied\nMetz, le 20 septembre 2026\nN° de dossier MDPH : 922028\nMonsieur,\nVous trouverez "
               f"ci-joint la notification de décision.\nNOTIFICATION DE DÉCISION\n{sitting}\nDécision : REFUS de la prestation "
               "de compensation du handicap.\nVeuillez agréer, Monsieur, nos salutations.\n")
-    assert read_decision(letter)["decision.date"].value == date
+    found = read_decision(letter)
+    assert (found["decision.date"].value if "decision.date" in found else None) == date
 
 
 def test_a_complete_cue_inside_a_refusal_is_no_complete_answer() -> None:
@@ -2634,3 +2636,15 @@ def test_facts_stated_beside_the_text_cited_are_reasons(facts: str) -> None:
     letter = PETIT_BARE.replace("Monsieur,\n", f"Monsieur,\n{facts}\nVotre aide est suspendue (article L. 262-37 du code de "
                                 "l'action sociale et des familles).\n")
     assert read_decision(letter)["decision.reasons_given"].value is True
+
+
+@pytest.mark.parametrize("covering, dated", [
+    ("Vous trouverez ci-joint la notification de la décision prise par la commission.", False),
+    ("Vous trouverez ci-joint le formulaire de déclaration à nous retourner.", True),
+])
+def test_a_covering_letters_date_line_does_not_date_the_decision_it_sends(covering: str, dated: bool) -> None:
+    """« Lille, le 2 novembre 2026 », then « Vous trouverez ci-joint la notification de la
+    décision … »: the date of the sending, not the decision's, which is left to her when the
+    decision itself prints none; a form sent with a decision changes nothing."""
+    letter = PETIT_SCAN.replace("Monsieur,\n", f"Monsieur,\n{covering}\n")
+    assert ("decision.date" in read_decision(letter)) is dated

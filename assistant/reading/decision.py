@@ -1087,6 +1087,10 @@ _DATE_LINE = [
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
     re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
 ]
+# A covering letter: the decision is sent with it (« Vous trouverez ci-joint la notification de
+# la décision prise par … », « Bordereau d'envoi »).
+_COVERING = re.compile(r"\bbordereau d'envoi\b|\b(?:trouverez|adressons|transmettons|communiquons) ci-jointe? (?:la |une copie de la |"
+                       r"votre )?(?:notification de (?:la )?)?decision\b")
 _FAIT_LE = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
 _DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
@@ -1242,6 +1246,13 @@ def dates(letter: Letter) -> Found:
         # decision's date, whatever date a covering letter or the dispatch bears (« Metz, le 20
         # septembre 2026 », « Date d'envoi »)
         seen = sittings
+    covering = next((i for i, ((_, a), (_, b)) in enumerate(zip(letter.lines, letter.lines[1:] + [("", "")]))
+                     if _COVERING.search(f"{a} {b}")), None)
+    if covering is not None and len(seen) == 1 and \
+            any(fold(next(iter(seen.values()))) == f for _, f in letter.lines[:covering]):
+        # « Vous trouverez ci-joint la décision … »: a covering letter's date line above it is
+        # the sending's, not the decision's (dated on the decision itself, or left to her)
+        seen = {}
     if len(seen) == 1:
         day, line = next(iter(seen.items()))
         # A letter's date is near the dates it speaks of (the period, the control, the start):
