@@ -2648,3 +2648,12 @@ def test_a_covering_letters_date_line_does_not_date_the_decision_it_sends(coveri
     decision itself prints none; a form sent with a decision changes nothing."""
     letter = PETIT_SCAN.replace("Monsieur,\n", f"Monsieur,\n{covering}\n")
     assert ("decision.date" in read_decision(letter)) is dated
+
+
+@pytest.mark.parametrize("name, read", [("MSA Tarn-et-Garonne", True), ("MSA Tem-et-Garonne", False),
+                                        ("MSA Portes de Bretagne", True), ("Carsat Centre-Val de Loire", True)])
+def test_a_regional_caisses_name_is_made_of_places(name: str, read: bool) -> None:
+    """An MSA's or a Carsat's name holds places' words only: « Tem » is an OCR slip of « Tarn »."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n", f"{name}\n").replace("Numéro allocataire", "N° de sécurité sociale").replace(
+        "7654321", "1 84 12 76 451 089 46")
+    assert (read_decision(letter).get("organism.name") is not None) is read

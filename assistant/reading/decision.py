@@ -238,6 +238,23 @@ def _place_endings() -> tuple[str, ...]:
     return tuple(sorted({fold(place) for place in _departement_names()} | _powers_names()))
 
 
+@lru_cache(maxsize=1)
+def _regional_words() -> frozenset[str]:
+    """Every word a regional caisse's name may hold: the départements' names' words and
+    patterns.yaml `regional_name_words`."""
+    words = {w for name in _departement_names() for w in re.split(r"\W+", fold(name)) if w}
+    return frozenset(words | set(patterns()["regional_name_words"]))
+
+
+def _regional_name_known(kind: str, name: str) -> bool:
+    """An MSA's or a Carsat's name whose every word after the caisse's is a place's
+    (« MSA Tarn-et-Garonne », « Carsat Rhône-Alpes »); other bodies' names: True."""
+    if kind not in ("msa", "carsat"):
+        return True
+    words = [w for w in re.split(r"\W+", fold(name)) if w]
+    return all(w in _regional_words() for w in words[1:])
+
+
 def _place_known(kind: str, name: str) -> Optional[bool]:
     """For a body named after its département (« CAF {of} »): whether the name ends with a
     département's « de » form (an OCR slip in it does not); None for the others."""
@@ -355,7 +372,8 @@ def organism(letter: Letter) -> Found:
     if kind in patterns()["bare_name_kinds"] and fold(name).startswith(generic):
         # one body for all France (« France Travail Bobigny » is its agency): its own name
         out["organism.name"] = _p(bodies.organism(kind)["generic"], evidence, 0.9)
-    elif full and others <= {_short_named(kind, name)} and known is not False and (not known or _place_agrees(name, address) is not False):
+    elif full and others <= {_short_named(kind, name)} and known is not False and _regional_name_known(kind, name) and \
+            (not known or _place_agrees(name, address) is not False):
         # a logo's lower-case word (« caf », « carsat ») run into the name: the letter's own
         # spelling of the name is not known
         logo = name.split(" ", 1)[0].islower()
