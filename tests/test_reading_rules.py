@@ -2657,3 +2657,11 @@ def test_a_regional_caisses_name_is_made_of_places(name: str, read: bool) -> Non
     letter = PETIT_SCAN.replace("CAF du Nord\n", f"{name}\n").replace("Numéro allocataire", "N° de sécurité sociale").replace(
         "7654321", "1 84 12 76 451 089 46")
     assert (read_decision(letter).get("organism.name") is not None) is read
+
+
+def test_a_postcode_with_figures_a_blur_makes_of_each_other() -> None:
+    """« 59088 Lille »: two zeros read as eights (a blurred photo); Lille's only postcode so
+    close is 59000. Figures no blur confuses (« 59412 ») are not mended."""
+    found = read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "59088 Lille\n\nLille, le"))
+    assert (found["claimant.postal_code"].value, found["claimant.city"].value) == ("59000", "Lille")
+    assert "claimant.postal_code" not in read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "59412 Lille\n\nLille, le"))

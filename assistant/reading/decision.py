@@ -999,16 +999,28 @@ def claimant(letter: Letter) -> Found:
     return out
 
 
+# Figures a blurred photo makes of each other (« 52088 » for « 52000 »): a round figure's
+# strokes run together.
+_LOOKALIKE_FIGURES = frozenset({frozenset("08"), frozenset("06"), frozenset("68"), frozenset("09"), frozenset("38"), frozenset("17")})
+
+
 def _one_figure_off(postal: str, city: str) -> Optional[tuple[str, str]]:
     """(postcode, commune's name) when the city is read whole and the postcode with one figure
-    misread (« 50008 Saint-Georges-Montcocq »): the only postcode of a commune of that name
-    one figure away (places.py). None when there are several, or none."""
+    misread (« 50008 Saint-Georges-Montcocq »), or more when each is one a blur makes of the
+    other (« 52088 Semoutiers-Montsaon »): the only postcode of a commune of that name so close
+    (places.py). None when there are several, or none."""
     if not re.fullmatch(r"\d{5}", postal):
         return None
-    near = {(code, next(n for n in c.names if normalise(n) == normalise(city)))
-            for c in _communes_named().get(normalise(city), ())
-            for code in c.postcodes if sum(a != b for a, b in zip(code, postal)) == 1}
-    return near.pop() if len(near) == 1 else None
+
+    def off(code: str) -> int:
+        """How many figures differ; 0 when they cannot be a slip of each other."""
+        pairs = [frozenset((a, b)) for a, b in zip(code, postal) if a != b]
+        return len(pairs) if len(pairs) == 1 or all(pair in _LOOKALIKE_FIGURES for pair in pairs) else 0
+
+    near = {(code, next(n for n in c.names if normalise(n) == normalise(city)), off(code))
+            for c in _communes_named().get(normalise(city), ()) for code in c.postcodes if off(code)}
+    nearest = {(code, name) for code, name, n in near if n == min(n for *_, n in near)}
+    return nearest.pop() if len(nearest) == 1 else None
 
 
 # --- Numbers and dates ------------------------------------------------------------------------
