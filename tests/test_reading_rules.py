@@ -2665,3 +2665,13 @@ def test_a_postcode_with_figures_a_blur_makes_of_each_other() -> None:
     found = read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "59088 Lille\n\nLille, le"))
     assert (found["claimant.postal_code"].value, found["claimant.city"].value) == ("59000", "Lille")
     assert "claimant.postal_code" not in read_decision(PETIT_SCAN.replace("59000 Lille\n\nLille, le", "59412 Lille\n\nLille, le"))
+
+
+def test_the_bodys_service_beside_the_name_then_its_address_then_hers() -> None:
+    """« Service prestations familiales Monsieur Thomas Petit », then the body's street and city,
+    then his: the first street and city are the body's column's."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Service prestations familiales Monsieur Thomas Petit\n\n82 rue Brûle-Maison\n59000 Lille\n\n"
+                                "21 rue Solférino\n59160 Lille")
+    found = read_decision(letter)
+    assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("21 rue Solférino", "59160")

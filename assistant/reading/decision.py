@@ -919,7 +919,9 @@ def claimant(letter: Letter) -> Found:
                 pm = _POSTAL.match(letter.lines[j][0].split(" | ")[0].strip())
             if not pm and not merged and j > i + 1:  # the city lost by OCR: « 71000 » alone under the street
                 pm = _POSTCODE_ALONE.fullmatch(letter.lines[j][0].strip())
-            foreign = j == i + 1 or any(_SERVICE_LINE.match(f) for _, f in letter.lines[i + 1:j])
+            # (or the body's service beside the name: « Service prestations familiales Monsieur … »)
+            foreign = j == i + 1 or any(_SERVICE_LINE.match(f) for _, f in letter.lines[i + 1:j]) or \
+                bool(merged and _SERVICE_LINE.match(folded[:m.start()].strip()))
             if pm and foreign and j + 2 < len(letter.lines) and _street_of(*letter.lines[j + 1]):
                 # a postcode line right under the name (or a service's line above it), then a
                 # street and another postcode line: the first is another column's (the body's
@@ -954,8 +956,9 @@ def claimant(letter: Letter) -> Found:
     if i in beside:   # the street's end and the column's first words cannot be told apart
         between = []
     else:
-        between = [(line, folded) for line, folded in letter.lines[i + 1:j]
-                   if not _POSTAL.match(line.strip()) and not _COLUMN_HEADING.match(folded.strip())]
+        # the other column's postcode line between (the look-ahead above): her lines follow it
+        start = max([k + 1 for k in range(i + 1, j) if _POSTAL.match(letter.lines[k][0].strip())], default=i + 1)
+        between = [(line, folded) for line, folded in letter.lines[start:j] if not _COLUMN_HEADING.match(folded.strip())]
     if len(between) > 1 and any(_SERVICE_LINE.match(f) for _, f in between):
         between = between[-1:]   # the body's column above the street (the look-ahead above): the street alone
     if merged:
