@@ -1779,6 +1779,8 @@ BODY_HEAD = "CAF du Nord\n{top}\n\nMonsieur Thomas Petit\n21 rue Solférino\n590
     # printed three times, one copy with a slip: the two that agree
     ("82 rue Brûle-Maison — 59000 Lille", "CAF du Nord — 82 rue Brûle-Maison — 59000 Lille\nCAF du Nord — 82 rue Brûle-Masion — 59000 Lille",
      "82 rue Brûle-Maison, 59000 Lille"),
+    # the window's « À » read after the street, the footer printing it without: the same street
+    ("82 rue Brûle-Maison À\n59000 Lille", "CAF du Nord — 82 rue Brûle-Maison — 59000 Lille", "82 rue Brûle-Maison, 59000 Lille"),
     # the addressee's column run after the footer's street is no other spelling of it
     ("82 rue Brûle-Maison — 59000 Lille", "CAF du Nord — 82 rue Brûle-Maison nm. Monsieur Thomas PETIT — 59000 Lille",
      "82 rue Brûle-Maison, 59000 Lille"),

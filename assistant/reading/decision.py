@@ -513,7 +513,7 @@ def _street_again_agrees(letter: Letter, lines: list[str]) -> bool:
     for _, folded in letter.lines:
         for part in _SEPARATOR.split(folded):
             for m in re.finditer(rf"\b({_HOUSE_NUMBER}) ((?:{types})\b.*)$", " ".join(part.split())):
-                other = re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,.;:—–|-+")
+                other = re.sub(r"\s[aà]$", "", re.split(r"\s(?:\d{5}|cs|bp|tsa)\b", m.group(2))[0].strip(" ,.;:—–|-+"))
                 same_words = other == rest
                 if (same_words and m.group(1) != number) or \
                         (not same_words and SequenceMatcher(None, other, rest).ratio() >= 0.8) or \
@@ -628,6 +628,8 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
         if _TITLE_IN_LINE.search(folded) and not _POSTAL.match(line.strip()):
             return None  # the addressee's title after a misread postcode (« Rens M. Jean Roux »): their block begins
         line, folded = _glued_number(line.strip()), _glued_number(folded.strip())
+        if re.search(r"\D\s[àÀ]$", line):   # « 22 avenue de la Libération À »: the window's « À » beside it
+            line, folded = line[:-2].rstrip(), folded[:-2].rstrip()
         if misread := re.match(rf"^s'? ?(?=(?:{_street_types()})\b)", folded):   # (fold reads « s allée » as « s'allée »)
             line, folded = "5 " + line[1:].lstrip(), "5 " + folded[misread.end():]   # « S allée des Tanneurs »: a 5 read as an S
         if not block and _ADDRESS_LABEL_LINE.match(folded.strip()):
