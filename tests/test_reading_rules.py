@@ -2677,3 +2677,14 @@ def test_the_bodys_service_beside_the_name_then_its_address_then_hers() -> None:
                                 "21 rue Solférino\n59160 Lille")
     found = read_decision(letter)
     assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("21 rue Solférino", "59160")
+
+
+def test_a_table_read_column_by_column_with_its_bars_and_a_date_in_a_label() -> None:
+    """« | Montant mensuel versé jusqu'à présent », « | », « Montant mensuel à compter du 1er juin
+    2026 | », « Baisse mensuelle », then « 287,45 € | », « 162,18€ », « 125,27 € | »: the labels
+    and the amounts pair in order; the monthly loss is the sum at stake."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement", "Objet : votre prime d'activité").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Le montant de votre prime d'activité diminue :\n| Montant mensuel versé jusqu'à présent\n|\n"
+        "Montant mensuel à compter du 1er juin 2026 |\nBaisse mensuelle\n287,45 € |\n162,18€\n125,27 € |")
+    assert read_decision(letter)["context.amount_eur"].value == 125.27

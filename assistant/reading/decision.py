@@ -1508,7 +1508,8 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     # two columns with no heading, read one after the other: k labels without figures, then k
     # amounts alone with their currency (« Montant du trop-perçu », « Retenue … chaque mois »,
     # then « EUR 3008,13 », « EUR 60,53 »)
-    alone = [AMOUNT.fullmatch(folded.strip()) for _, folded in lines]
+    lines = [(line, folded) for line, folded in lines if folded.strip(" |")]   # (a table's bars read: « 287,45 € | », « | »)
+    alone = [AMOUNT.fullmatch(folded.strip(" |")) for _, folded in lines]
     i = 0
     while i < len(lines):
         k = 0
@@ -1520,9 +1521,10 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
         above = lines[i - k - 1][1].strip() if i > k else ""
         more_labels = bool(_LABEL_CELL.fullmatch(above)) and len(above.split()) <= 5 and not above.endswith((".", ")", ";", ","))
         more_values = i + k < len(lines) and DATE.fullmatch(lines[i + k][1].strip())
-        if labels and not any(re.search(r"\d", f) for _, f in labels) and not more_labels and not more_values:
+        # (a label may hold a date, « Montant mensuel à compter du 1er juin 2026 », not an amount)
+        if labels and all(re.search(r"[a-z]{3}", f) and not AMOUNT.search(f) for _, f in labels) and not more_labels and not more_values:
             for (label, folded_label), amount in zip(labels, alone[i:i + k]):
-                yield folded_label, as_number(parse_amount(amount)), f"{label} {amount.group()}"
+                yield folded_label.strip(" |"), as_number(parse_amount(amount)), f"{label.strip(' |')} {amount.group()}"
         i += max(k, 1)
 
 
