@@ -2688,3 +2688,12 @@ def test_a_table_read_column_by_column_with_its_bars_and_a_date_in_a_label() -> 
         "Le montant de votre prime d'activité diminue :\n| Montant mensuel versé jusqu'à présent\n|\n"
         "Montant mensuel à compter du 1er juin 2026 |\nBaisse mensuelle\n287,45 € |\n162,18€\n125,27 € |")
     assert read_decision(letter)["context.amount_eur"].value == 125.27
+
+
+@pytest.mark.parametrize("head", [
+    "| N° de sécurité sociale :\n| 1 84 12 76 451 089 46\n",   # a framed table's bars read
+    "Dossier suivi par Mme Leroy N° de sécurité sociale :\n59000 Lille 1 84 12 76 451 089 46\n",   # the value ending the next line
+])
+def test_a_social_security_number_under_its_label_in_a_column(head: str) -> None:
+    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace("Numéro allocataire : 7654321\n", head)
+    assert read_decision(letter)["claimant.file_number"].value == "184127645108946"

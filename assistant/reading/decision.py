@@ -1057,10 +1057,18 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     label_ends = [compiled(r + r"\s*$") for _, r, _ in labels]
     # (OCR may add a mark after the label's colon, « N° de sécurité sociale : ; », and run
     # another column's words after a number in groups, « 2 51 12 25 251 015 43 Fin de vos … »)
-    pairs = [(_MARKS_AFTER.sub("", a), _MARKS_AFTER.sub("", fa), b, fb) for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])]
+    # (a framed table's bars, « | N° de sécurité sociale : » over « | 161 02 08 … », set aside)
+    pairs = [(_MARKS_AFTER.sub("", a.strip(" |")), _MARKS_AFTER.sub("", fa.strip(" |")), b.strip(" |"), fb.strip(" |"))
+             for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])]
     lines = letter.lines + [(f"{a} {b}", f"{fa} {fb}") for a, fa, b, fb in pairs
                             if (re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) or re.match(r"\d{1,3}(?: \d{1,3}){3,7} [^\W\d]", fb))
                             and re.search(r"\d", fb) and (fa.endswith(":") or any(r.search(fa) for r in label_ends))] + _column_pairs(letter)
+    # « 14 bis chemin de Kerlaz N° de sécurité sociale : » over « 29000 Quimper 2 60 03 07 166 065 19 »:
+    # a column's label ending its line, its value ending the next (a social-security number only,
+    # whose key checks)
+    lines += [(f"{a} {nir.group().strip()}", f"{fa} {nir.group().strip()}") for a, fa, b, fb in pairs
+              if (fa.endswith(":") or any(r.search(fa) for r in label_ends)) and
+              (nir := re.search(r"(?<=\s)[12](?: ?\d){14}$", fb)) and nir_key_ok(nir.group().replace(" ", ""))]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
         value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
