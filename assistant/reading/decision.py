@@ -1808,8 +1808,8 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
             return False  # « 3 rue Pau] Bert », a reference « IND-2026-73209 » run into the block
         if fold(part).split()[-1] in _ARTICLES | {"d"} | set(patterns()["street_name_titles"]):
             return False  # « 1 place du », « 35 rue Maréchal »: the street's name lost by OCR
-        if re.search(r"\b(?:de|du) [AEIOUYÀÂÉÈÊÎÔÛ]\w", part):
-            return False  # « 30 avenue de Église »: no street is written so, OCR lost « l' »
+        if re.search(r"\bde [AEIOUÀÂÉÈÊÎÔÛ]\w", part):
+            return False  # « 30 avenue de Église »: no street is written so, OCR lost « l' » (« du Onze Novembre » is)
         if re.match(r"\d+[,.]\d", part) or len(re.findall(rf"(?<![\w,.])\d+(?: ?(?:bis|ter))? (?:{_street_types()})\b", fold(part))) > 1:
             return False  # « 9,4 rue … », or two streets run together (« 35 rue … 30 impasse … »: two columns)
         if _column_run_in(part):
