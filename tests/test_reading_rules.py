@@ -2697,3 +2697,13 @@ def test_a_table_read_column_by_column_with_its_bars_and_a_date_in_a_label() -> 
 def test_a_social_security_number_under_its_label_in_a_column(head: str) -> None:
     letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace("Numéro allocataire : 7654321\n", head)
     assert read_decision(letter)["claimant.file_number"].value == "184127645108946"
+
+
+def test_a_deduction_said_with_en_retenant() -> None:
+    """« … vous nous devez la somme de 2926,21 euros. … nous récupérerons cette somme en retenant
+    61,22 € par mois … jusqu'au remboursement complet »: the debt and the monthly deduction."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Vous nous devez la somme de 2926,21 euros. Nous récupérerons cette somme en retenant 61,22 € par\n"
+                                "mois sur vos prestations à venir, jusqu'au remboursement complet.")
+    found = read_decision(letter)
+    assert (found["context.amount_eur"].value, found["context.withholding_eur"].value) == (2926.21, 61.22)
