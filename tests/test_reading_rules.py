@@ -2707,3 +2707,17 @@ def test_a_deduction_said_with_en_retenant() -> None:
                                 "mois sur vos prestations à venir, jusqu'au remboursement complet.")
     found = read_decision(letter)
     assert (found["context.amount_eur"].value, found["context.withholding_eur"].value) == (2926.21, 61.22)
+
+
+def test_a_pension_de_reversion_is_a_retirement_pension() -> None:
+    letter = PETIT_SCAN.replace("CAF du Nord", "Carsat Hauts-de-France").replace(
+        "Objet : suspension de votre aide personnalisée au logement", "Objet : pension de réversion - trop-perçu").replace(
+        "versement de votre aide personnalisée au logement (APL) est suspendu", "versement de votre pension est suspendu")
+    assert read_decision(letter)["benefit"].value == "retraite"
+
+
+def test_the_cafs_logo_allocations_familiales_names_no_benefit() -> None:
+    """« caf Allocations familiales »: the CAF's logo, not the benefit; the letter's own benefit is read."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n", "caf Allocations familiales\nCAF du Nord\n").replace(
+        "Objet : suspension de votre aide personnalisée au logement\n", "Objet : fin de droit\n")
+    assert read_decision(letter)["benefit"].value == "apl"

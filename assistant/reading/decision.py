@@ -1362,14 +1362,17 @@ def _benefit_names() -> dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[s
     return out
 
 
+_BODY_BEFORE = re.compile(r"(?:\bcaisses? d'|\bcaf\s*[—–·:-]?\s*)$")
+
+
 def _benefits_in(letter: Letter, span: Optional[tuple[int, int]] = None) -> dict[str, Hit]:
     lo, hi = span or (0, len(letter.flat))
     found: dict[str, Hit] = {}
     for benefit_id, (folded, acronyms) in _benefit_names().items():
-        # each name's first mention that is not a body's name (« caisse d'allocations familiales »)
+        # each name's first mention that is not a body's name (« caisse d'allocations familiales »,
+        # the logo's « caf Allocations familiales »)
         matches = [m for r in folded if (m := next((x for x in r.finditer(letter.flat_folded, lo, hi)
-                                                    if not letter.flat_folded[max(0, x.start() - 10):x.start()]
-                                                    .endswith(("caisse d'", "caisses d'"))), None))]
+                                                    if not _BODY_BEFORE.search(letter.flat_folded[max(0, x.start() - 12):x.start()])), None))]
         matches += [m for r in acronyms for m in [r.search(letter.flat, lo, hi)] if m]
         if matches:
             m = min(matches, key=lambda m: m.start())
