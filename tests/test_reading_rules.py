@@ -2721,3 +2721,11 @@ def test_the_cafs_logo_allocations_familiales_names_no_benefit() -> None:
     letter = PETIT_SCAN.replace("CAF du Nord\n", "caf Allocations familiales\nCAF du Nord\n").replace(
         "Objet : suspension de votre aide personnalisée au logement\n", "Objet : fin de droit\n")
     assert read_decision(letter)["benefit"].value == "apl"
+
+
+@pytest.mark.parametrize("said", ["Nous mettons donc fin à votre aide au logement.", "Fin de votre complémentaire santé solidaire."])
+def test_an_end_of_right_said_with_an_adverb_or_of_the_complementaire(said: str) -> None:
+    letter = PETIT_SCAN.replace("Objet : suspension de votre aide personnalisée au logement\n", "Objet : votre dossier\n").replace(
+        "En conséquence, le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        said)
+    assert read_decision(letter)["situation"].value == "termination"
