@@ -2729,3 +2729,11 @@ def test_an_end_of_right_said_with_an_adverb_or_of_the_complementaire(said: str)
         "En conséquence, le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
         said)
     assert read_decision(letter)["situation"].value == "termination"
+
+
+def test_a_regional_caisses_name_with_a_service_run_into_it() -> None:
+    """« MSA Eure-et-Loir Prestations familiales » (the service's column run in), and « Carsat
+    Rhône-Alpes Mme Marchand »: the caisse's name is its places' words."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n", "MSA Nord-Pas de Calais Prestations familiales\n").replace(
+        "Numéro allocataire", "N° de sécurité sociale").replace("7654321", "1 84 12 76 451 089 46")
+    assert read_decision(letter)["organism.name"].value == "MSA Nord-Pas de Calais"

@@ -287,6 +287,10 @@ def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
         name, full = _name_at(line, a, b)
         if full and _place_known(kind, name) is False:
             name = _up_to_place(kind, name)
+        if full and not _regional_name_known(kind, name):
+            # « MSA Eure-et-Loir Prestations familiales »: a service's column run into the name
+            name = next((cut for k in range(len(name.split()) - 1, 1, -1)
+                         if _regional_name_known(kind, cut := " ".join(name.split()[:k]))), name)
         # « Collectivité européenne d'Alsace », « Métropole de Lyon »: a whole name with its place
         full = full or fold(name) in _powers_names()
         if n + 1 < len(hits) and hits[n + 1][0] < a + len(name):
