@@ -2737,3 +2737,10 @@ def test_a_regional_caisses_name_with_a_service_run_into_it() -> None:
     letter = PETIT_SCAN.replace("CAF du Nord\n", "MSA Nord-Pas de Calais Prestations familiales\n").replace(
         "Numéro allocataire", "N° de sécurité sociale").replace("7654321", "1 84 12 76 451 089 46")
     assert read_decision(letter)["organism.name"].value == "MSA Nord-Pas de Calais"
+
+
+def test_a_social_security_number_printed_figure_by_figure() -> None:
+    """« Numéro de sécurité sociale : 1 8 4 1 2 7 6 4 5 1 0 8 9 4 6 »: fifteen figures spaced."""
+    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
+        "Numéro allocataire : 7654321", "Numéro de sécurité sociale : 1 8 4 1 2 7 6 4 5 1 0 8 9 4 6")
+    assert read_decision(letter)["claimant.file_number"].value == "184127645108946"

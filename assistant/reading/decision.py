@@ -1075,7 +1075,7 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
               (nir := re.search(r"(?<=\s)[12](?: ?\d){14}$", fb)) and nir_key_ok(nir.group().replace(" ", ""))]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
-        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
+        value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d(?: \d){14}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
         for line, folded in lines:
             for m in value_re.finditer(folded):
                 value = line[m.start("value"):m.end("value")].replace(" ", "").upper()
