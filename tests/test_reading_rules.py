@@ -2744,3 +2744,33 @@ def test_a_social_security_number_printed_figure_by_figure() -> None:
     letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
         "Numéro allocataire : 7654321", "Numéro de sécurité sociale : 1 8 4 1 2 7 6 4 5 1 0 8 9 4 6")
     assert read_decision(letter)["claimant.file_number"].value == "184127645108946"
+
+
+def test_good_faith_that_cannot_be_retained_is_fraud_alleged() -> None:
+    """« ces faits constituent une fausse déclaration faite sciemment, et votre bonne foi ne peut
+    être retenue »: fraud alleged; « votre bonne foi n'est pas mise en cause »: none."""
+    alleged = PETIT_SCAN.replace("Monsieur,\n", "Monsieur,\nCes faits constituent une fausse déclaration faite sciemment, "
+                                 "et votre bonne foi ne peut être retenue.\n")
+    assert read_decision(alleged)["context.fraud_alleged"].value is True
+    cleared = PETIT_SCAN.replace("Monsieur,\n", "Monsieur,\nVotre bonne foi n'est pas mise en cause.\n")
+    assert read_decision(cleared)["context.fraud_alleged"].value is False
+
+
+def test_a_penalty_letter_proposes_no_sum_at_stake() -> None:
+    """A fine (« je prononce une pénalité financière de 415,00 euros ») names the indu claimed by
+    another letter (« le versement à tort de 2 846,71 € »): neither is CONTRACT's amount_eur."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement", "Objet : notification d'une pénalité financière").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Ces omissions ont entraîné le versement à tort de 2 846,71 € d'aide au logement, dont le remboursement vous a été "
+        "demandé par un courrier distinct.\nEn application de l'article L. 114-17 du code de la sécurité sociale, je prononce à "
+        "votre encontre une pénalité financière de 415,00 euros.")
+    found = read_decision(letter)
+    assert found["situation"].value == "penalty" and "context.amount_eur" not in found
+
+
+def test_a_listings_dotted_leaders_stand_for_a_colon() -> None:
+    """« Date d'édition ..... 03.08.2026 », « N° allocataire ........ 7654321 »."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\nNuméro allocataire : 7654321",
+                                "Date d'édition ..... 03.08.2026\nNuméro allocataire ........ 7654321")
+    found = read_decision(letter)
+    assert (found["decision.date"].value, found["claimant.file_number"].value) == ("2026-08-03", "7654321")

@@ -1974,10 +1974,15 @@ def email(letter: Letter, found: Found) -> Found:
     return {}
 
 
+_LEADERS = re.compile(r"(?<=[^\W\d]) ?\.{3,} ?(?=\w)")
+
+
 def read_decision(text: str) -> dict[str, Proposal]:
     """Every field the rules read from a decision letter's text with confidence >=
     CONFIDENCE_THRESHOLD."""
-    letter = Letter(text)
+    # « Date d'édition ..... 03.08.2026 », « Identifiant ........ 8715840L »: a listing's dotted
+    # leaders between a label and its value stand for its colon
+    letter = Letter(_LEADERS.sub(" : ", text))
     found: Found = organism(letter)
     kind = found["organism.kind"].value if "organism.kind" in found else None
     kind = kind if isinstance(kind, str) else None
@@ -1988,6 +1993,10 @@ def read_decision(text: str) -> dict[str, Proposal]:
     found.update(file_number(letter, kind))
     found.update(benefit(letter, kind))
     found.update(situation(letter, kind))
+    if "situation" in found and found["situation"].value == "penalty":
+        # a fine is neither an overpayment nor a monthly loss (CONTRACT §1): the indu it names
+        # was claimed by another letter, and the fine's own sum is not this field's
+        found.pop("context.amount_eur", None)
     doubtful = doubtful_lines(letter)
     if doubtful:
         block = _blocks(letter)
