@@ -2774,3 +2774,22 @@ def test_a_listings_dotted_leaders_stand_for_a_colon() -> None:
                                 "Date d'édition ..... 03.08.2026\nNuméro allocataire ........ 7654321")
     found = read_decision(letter)
     assert (found["decision.date"].value, found["claimant.file_number"].value) == ("2026-08-03", "7654321")
+
+
+def test_a_negation_in_another_clause_does_not_deny_fraud() -> None:
+    """« … des indemnités auxquelles vous n'aviez pas droit, sont constitutifs d'une fraude »."""
+    letter = PETIT_SCAN.replace("Monsieur,\n", "Monsieur,\nCes agissements, qui vous ont permis de percevoir des aides auxquelles "
+                                "vous n'aviez pas droit, sont constitutifs d'une fraude.\n")
+    assert read_decision(letter)["context.fraud_alleged"].value is True
+
+
+@pytest.mark.parametrize("line", ["veuve VALLAURI", "GAEC DU PUY-BLANC"])
+def test_a_name_or_a_farm_in_the_addressee_block_is_not_her_address(line: str) -> None:
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n", f"Monsieur Thomas Petit\n{line}\n")
+    assert read_decision(letter)["claimant.address"].value == "21 rue Solférino"
+
+
+def test_a_social_security_number_with_the_next_columns_words_run_into_it() -> None:
+    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
+        "Numéro allocataire : 7654321", "N° de sécurité sociale : 184127645108946Nos réf. : DOS-2026-1211")
+    assert read_decision(letter)["claimant.file_number"].value == "184127645108946"

@@ -827,6 +827,9 @@ _POSTCODE_ALONE = re.compile(r"(?P<pc>\d{5})(?P<city>)")
 _COLUMN_HEADING = re.compile(r"^(?:(?:vos|nos) )?(?:references?|contacts?|coordonnees|interlocuteurs?)\s*:?$")
 # A body's service named on its own line (« Service prestations familiales »): the body's column.
 _SERVICE_LINE = re.compile(r"^(?:service|direction|pole|agence|mission|cellule|plateforme|unite)s?\b")
+# A line of the addressee's block that continues her name (« veuve VALLAURI », « épouse LEROUX »)
+# or names the farm or firm she is written to there (« GAEC DU PUY-BLANC »): not her address.
+_NAME_OR_FIRM_LINE = re.compile(r"^(?:veuve|epouse|ep\.|nee?|gaec|earl|scea|sarl|sci|eurl|sas)\b")
 _AGENT_LABEL = re.compile(r"^(?:affaire|dossier|courrier) suivie? par\s*:?$|^nous contacter$|^votre (?:contact|interlocut\w+)\s*:?$")
 _AGENT_AFTER = re.compile(r"(?<=[^\W\d])\s+(?:M\.|Mme|Mlle)\s+[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?$")
 
@@ -981,7 +984,8 @@ def claimant(letter: Letter) -> Found:
         # and the end of a sentence cut by the column's width (« appel) », before the street):
         # a parenthesis it does not open is no address line's
         street = [_LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)) for line, folded in between
-                  if not _AGENT_LABEL.match(folded.strip()) and line.count("(") == line.count(")")]
+                  if not _AGENT_LABEL.match(folded.strip()) and line.count("(") == line.count(")")
+                  and not _NAME_OR_FIRM_LINE.match(folded.strip())]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
     if street and any(re.search(r"\d", s) or re.match(r"(?i)lieu[- ]dit\b", s) for s in street) and not any(":" in s for s in street):
         # « place de là Gare »: a speck read as an accent; no street name has « là »
@@ -1087,6 +1091,9 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                 spaced = line[m.start("value"):m.end("value")]
                 if len(value) > 16 and " " in spaced and value.isdigit() and nir_key_ok(value[:15]) and \
                         re.sub(r"\s", "", spaced.rsplit(" ", 1)[0]) == value[:15]:
+                    value = value[:15]
+                # a social-security number with the next column's words run into it (« 277084247040912Nos réf. »)
+                if re.fullmatch(r"\d{15}[A-Z]+", value) and nir_key_ok(value[:15]):
                     value = value[:15]
                 # a social-security number OCR cut in two by a wide space (« 29810491 1306484 »):
                 # whole when the two parts make a number whose key checks
@@ -1729,8 +1736,11 @@ def context(letter: Letter) -> Found:
             continue  # « Toute fausse déclaration vous expose… »: printed on every letter
         # a negation near the word (« aucune fraude », « la fraude n'est pas retenue »), not
         # anywhere in its sentence (« … manœuvre frauduleuse : … qui n'étaient pas dues »)
+        # (within its clause: « … dont vous n'aviez pas droit, sont constitutifs d'une fraude »)
         a, b = letter.sentence_of(hit.start)
-        near = letter.flat_folded[max(a, hit.start - 50):min(b, hit.end + 25)]
+        before = re.split(r"[,;:]", letter.flat_folded[max(a, hit.start - 50):hit.start])[-1]
+        after = re.split(r"[,;:]", letter.flat_folded[hit.end:min(b, hit.end + 25)])[0]
+        near = f"{before}{letter.flat_folded[hit.start:hit.end]}{after}"
         denial = letter.sentence_has("fraud_negated", hit.start) or any(p.search(near) for p in cues("negation"))
         (denied if denial else said).append(hit)
     denied += [h for h in letter.find("fraud_negated") if not any(d.start <= h.start < d.end + 80 for d in denied)]
