@@ -2793,3 +2793,31 @@ def test_a_social_security_number_with_the_next_columns_words_run_into_it() -> N
     letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
         "Numéro allocataire : 7654321", "N° de sécurité sociale : 184127645108946Nos réf. : DOS-2026-1211")
     assert read_decision(letter)["claimant.file_number"].value == "184127645108946"
+
+
+def test_a_column_of_labels_with_dates_is_not_paired_with_shifted_amounts() -> None:
+    """« Jusqu'en mai 2026 », « À partir de juin 2026 », « Baisse mensuelle », then « suel » (a
+    heading's « men-suel » cut), then three amounts: one label too many, so none is paired."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement", "Objet : vos allocations familiales").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Vos allocations familiales sont donc désormais calculées pour deux enfants.\nAllocations familiales Montant men-\n"
+        "Jusqu'en mai 2026\nÀ partir de juin 2026\nBaisse mensuelle\nsuel\n349,64 €\n156,12 €\n193,52 €")
+    assert "context.amount_eur" not in read_decision(letter)
+
+
+@pytest.mark.parametrize("names, read", [("MADAME GIRAUD PATRICIA", ("Patricia", "Giraud")),
+                                         ("MADAME PATRICIA GIRAUD", ("Patricia", "Giraud"))])
+def test_a_name_in_capitals_family_name_first(names: str, read: "tuple[str, str]") -> None:
+    """In capitals the order is the custom only; INSEE's first names tell it when one word only is one."""
+    found = read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", names))
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == read
+
+
+def test_the_last_of_a_column_of_labels_is_not_paired_with_the_first_amount() -> None:
+    """« | Montant de la dette » … « | Votre APL à partir de septembre 2026 », « | Retenue mensuelle
+    sur vos prestations », then « 1567,32 € »: a column of labels, not a label over its amount."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "| Montant de la dette\n| Votre APL à partir de septembre 2026\n| Retenue mensuelle sur vos prestations\n"
+                                "1567,32 €\nler mars 2026 - 31 juillet |\n118,27 € par mois\n34,65 €")
+    withheld = read_decision(letter).get("context.withholding_eur")
+    assert withheld is None or withheld.value != 1567.32

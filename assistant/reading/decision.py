@@ -745,6 +745,8 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
         return None  # « Delaunaÿ »: a speck over a letter, read as an accent no name has; « Delacroix-M »: cut
     capitals = [w.isupper() and len(w.strip("-'")) > 1 for w in words]
     if all(capitals):
+        if len(words) == 2 and is_first_name(words[1]) and not is_first_name(words[0]):
+            return _title(words[1]), _title(words[0]), 0.84   # « GIRAUD PATRICIA »: the family name first
         if len(words) == 2 or (len(words) > 2 and words[1].lower() in _PARTICLES):
             return _title(words[0]), _title(" ".join(words[1:])), 0.84
         return None
@@ -1485,6 +1487,14 @@ def _short_label(folded_line: str) -> bool:
     return bool(_LABEL_CELL.fullmatch(folded_line.strip(" |"))) and len(folded_line.split()) <= 8
 
 
+def _label_like(folded_line: str, words: int = 8) -> bool:
+    """A line that may be a table's label: words, maybe a date (« Votre APL à partir de septembre
+    2026 », « Jusqu'en mai 2026 »), no amount, not a sentence's end."""
+    line = folded_line.strip(" |")
+    return bool(re.search(r"[a-z]{3}", line)) and not AMOUNT.search(line) and len(line.split()) <= words and \
+        not line.endswith((".", ")", ";", ","))
+
+
 def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     """(row's label, amount, line) of a table whose heading says its figures are in euros
     (« Détail  Montant (€) » then « Montant total de la dette  2048,00 »): the rows right
@@ -1524,7 +1534,7 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     # two columns, paired below)
     for i, ((label, folded_label), (below, folded_below)) in enumerate(zip(lines, lines[1:])):
         alone_below = AMOUNT.fullmatch(folded_below.strip())
-        if alone_below and _short_label(folded_label) and not (i and _short_label(lines[i - 1][1])) and \
+        if alone_below and _short_label(folded_label) and not (i and _label_like(lines[i - 1][1])) and \
                 not (i + 2 < len(lines) and AMOUNT.fullmatch(lines[i + 2][1].strip())):
             yield folded_label, as_number(parse_amount(alone_below)), f"{label} {below}"
     # two columns with no heading, read one after the other: k labels without figures, then k
@@ -1541,7 +1551,7 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
         # one more label above, or one more value below (« DATE D EFFET » … « 1ER SEPTEMBRE
         # 2026 »): which label goes with which amount is not known
         above = lines[i - k - 1][1].strip() if i > k else ""
-        more_labels = bool(_LABEL_CELL.fullmatch(above)) and len(above.split()) <= 5 and not above.endswith((".", ")", ";", ","))
+        more_labels = _label_like(above, words=5)   # (« Jusqu'en mai 2026 »: a label with its date)
         more_values = i + k < len(lines) and DATE.fullmatch(lines[i + k][1].strip())
         # (a label may hold a date, « Montant mensuel à compter du 1er juin 2026 », not an amount)
         if labels and all(re.search(r"[a-z]{3}", f) and not AMOUNT.search(f) for _, f in labels) and not more_labels and not more_values:
