@@ -2821,3 +2821,26 @@ def test_the_last_of_a_column_of_labels_is_not_paired_with_the_first_amount() ->
                                 "1567,32 €\nler mars 2026 - 31 juillet |\n118,27 € par mois\n34,65 €")
     withheld = read_decision(letter).get("context.withholding_eur")
     assert withheld is None or withheld.value != 1567.32
+
+
+@pytest.mark.parametrize("body, kind", [
+    # the right of access recalled is no ground of the refusal that follows
+    ("Nous vous rappelons que le code des relations entre le public et l'administration, notamment ses articles L. 300-2 "
+     "et L. 311-1, organise le droit de toute personne à obtenir communication des documents administratifs.\nAprès examen, "
+     "nous ne sommes pas en mesure de donner une suite favorable à votre demande.", "refusal_without_reasons"),
+    # a document that does not exist, and the scope of the right of access
+    ("Le document dont vous demandez la communication n'existe donc pas. Or le droit d'accès prévu par l'article L. 311-1 "
+     "du code des relations entre le public et l'administration ne porte que sur les documents existants. Nous ne pouvons, "
+     "pour ce motif, donner suite à votre demande.", "refusal_with_reasons"),
+    # the GDPR's own rule for requests repeated
+    ("Vos trois nouveaux courriers reprennent les termes de cette première demande. L'article 12, paragraphe 5, du RGPD "
+     "permet au responsable de traitement de refuser de donner suite aux demandes manifestement infondées ou excessives. "
+     "Pour ce motif, nous ne donnerons pas suite à ces demandes.", "refusal_with_reasons"),
+    # not competent, the letter forwarded « au : » the right body
+    ("La MDPH n'est donc pas compétente pour examiner votre recours. Nous avons transmis ce jour votre courrier et ses pièces "
+     "jointes au :\nDépartement du Puy-de-Dôme", "wrong_body"),
+])
+def test_an_answers_refusal_its_reasons_and_its_forwarding(body: str, kind: str) -> None:
+    """The right invoked, recalled, is no ground; a document that does not exist, the GDPR's rule for
+    repeated requests are; « n'est donc pas compétente », a request forwarded « au : » the right body."""
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind

@@ -37,10 +37,18 @@ def _cue(letter: Letter, kind: str) -> Hit | None:
     return Hit(found[0][0], found[0][1], letter.evidence(*found[0])) if found else None
 
 
+# A sentence that gives a refusal's rule (« L'article 12, paragraphe 5, du RGPD permet … de refuser
+# de donner suite aux demandes manifestement infondées ou excessives »): its text is a ground, even
+# where it names the data-protection law a notice also names.
+_REFUSAL_RULE = re.compile(r"\b(?:refus\w*|rejet\w*|manifestement infondee?s?|excessi(?:f|ve)s?)\b")
+
+
 def _reasons(letter: Letter) -> tuple[bool, bool]:
-    """(a text cited outside the appeal passages, a fact stated): the two halves of reasons."""
+    """(a text cited outside the appeal passages and the personal-data notice, a fact stated):
+    the two halves of reasons."""
     ground = next((h for h in letter.find("legal_ground") if not letter.sentence_has("answer_not_grounds", h.start)
-                   and not letter.sentence_has("privacy", h.start)), None)
+                   and (not letter.sentence_has("privacy", h.start)
+                        or _REFUSAL_RULE.search(letter.flat_folded[slice(*letter.sentence_of(h.start))]))), None)
     return ground is not None, letter.any("facts") is not None
 
 
