@@ -2836,6 +2836,11 @@ def test_the_last_of_a_column_of_labels_is_not_paired_with_the_first_amount() ->
     ("Vos trois nouveaux courriers reprennent les termes de cette première demande. L'article 12, paragraphe 5, du RGPD "
      "permet au responsable de traitement de refuser de donner suite aux demandes manifestement infondées ou excessives. "
      "Pour ce motif, nous ne donnerons pas suite à ces demandes.", "refusal_with_reasons"),
+    # part given, part withheld: « En revanche, … ne vous seront pas communiquées », a table's « Non communiqué »
+    ("Le rôle du traitement et les données qu'il utilise sont décrits ci-dessous. En revanche, la liste des variables et leur "
+     "pondération ne vous seront pas communiquées : leur divulgation porterait atteinte à la prévention des fraudes.", "partial"),
+    ("1 Avis d'arrêt de travail Copie jointe\n2 Attestation de salaire Copie jointe\n3 Rapport de l'agent enquêteur Non "
+     "communiqué", "partial"),
     # not competent, the letter forwarded « au : » the right body
     ("La MDPH n'est donc pas compétente pour examiner votre recours. Nous avons transmis ce jour votre courrier et ses pièces "
      "jointes au :\nDépartement du Puy-de-Dôme", "wrong_body"),
