@@ -2849,3 +2849,11 @@ def test_an_answers_refusal_its_reasons_and_its_forwarding(body: str, kind: str)
     """The right invoked, recalled, is no ground; a document that does not exist, the GDPR's rule for
     repeated requests are; « n'est donc pas compétente », a request forwarded « au : » the right body."""
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+def test_only_a_sending_date_printed_and_the_sitting_told_in_a_sentence() -> None:
+    """« Date d'envoi : 13/11/2026 », then « la CDAPH, réunie en séance le 9 novembre 2026, a pris
+    les décisions suivantes »: the decision is the sitting's."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "Date d'envoi : 13/11/2026\n").replace(
+        "Monsieur,\n", "Monsieur,\nLa CDAPH, réunie en séance le 9 novembre 2026, a pris les décisions suivantes.\n")
+    assert read_decision(letter)["decision.date"].value == "2026-11-09"

@@ -1161,6 +1161,7 @@ _ORDER = re.compile(r"^vu (?:le|la|les|l')\b(?s:.*)^article (?:1|1er|premier)\b"
 _SMALL_LE = re.compile(r"(?:^|[|│])\s*le (?:\d|1er)")
 _CAPITAL_LE = re.compile(r"(?:^|[|│])\s*Le (?:\d|1er)")
 # Where the letter dates itself outside a date line: its print date, a commission's sitting.
+_SITTING_SAID = re.compile(r"\b(?:cdaph|commission)\b[^.]{0,40}\b(?:reunie|siegeant) (?:en seance )?(?:le|du)\s+")
 _DATED_ELSEWHERE = re.compile(r"\b(?:(?:document |courrier )?(?:edite|imprime|genere|mis a disposition)e? le|en seance (?:pleniere )?du)\s*:?\s*")
 # A legal text named with its date: « décret n° 2019-797 du », « loi du », « arrêté du ».
 _TEXT_DATED = re.compile(r"\b(?:decret|loi|arrete|ordonnance|circulaire|reglement|convention)\b[^.()]{0,40}\bdu (?:1er )?$")
@@ -1302,6 +1303,13 @@ def dates(letter: Letter) -> Found:
         # decision's date, whatever date a covering letter or the dispatch bears (« Metz, le 20
         # septembre 2026 », « Date d'envoi »)
         seen = sittings
+    if len(seen) == 1 and fold(next(iter(seen.values()))).lstrip().startswith("date d'envoi"):
+        # only the sending's date printed, the commission's sitting told in a sentence (« la CDAPH,
+        # réunie en séance le 9 novembre 2026, a pris … »): the decision is the sitting's
+        sent = next(iter(seen))
+        sat = {day: letter.evidence(m.start(), d.end()) for m in _SITTING_SAID.finditer(letter.flat_folded)
+               if (d := DATE.match(letter.flat_folded, m.end())) and (day := parse_date(d)) and 0 <= (sent - day).days <= 60}
+        seen = sat if len(sat) == 1 else seen
     covering = next((i for i, ((_, a), (_, b)) in enumerate(zip(letter.lines, letter.lines[1:] + [("", "")]))
                      if _COVERING.search(f"{a} {b}")), None)
     if covering is not None and len(seen) == 1 and \
