@@ -2857,3 +2857,13 @@ def test_only_a_sending_date_printed_and_the_sitting_told_in_a_sentence() -> Non
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "Date d'envoi : 13/11/2026\n").replace(
         "Monsieur,\n", "Monsieur,\nLa CDAPH, réunie en séance le 9 novembre 2026, a pris les décisions suivantes.\n")
     assert read_decision(letter)["decision.date"].value == "2026-11-09"
+
+
+def test_the_bodys_column_beside_a_hosted_addressee() -> None:
+    """« Département d'Ille-et-Vilaine Madame Coumba D'Onofrio », the body's service, street and
+    city, then « Chez M. Yvon PERRIGAULT », her street and city: hers are the second."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "CAF du Nord Monsieur Thomas Petit\n\nService des prestations\n82 rue Brûle-Maison\n59024 Lille Cedex\n\n"
+                                "Chez M. Yvon PERRIGAULT\n21 rue Solférino\n59160 Lille")
+    found = read_decision(letter)
+    assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("21 rue Solférino", "59160")

@@ -829,6 +829,7 @@ _POSTCODE_ALONE = re.compile(r"(?P<pc>\d{5})(?P<city>)")
 _COLUMN_HEADING = re.compile(r"^(?:(?:vos|nos) )?(?:references?|contacts?|coordonnees|interlocuteurs?)\s*:?$")
 # A body's service named on its own line (« Service prestations familiales »): the body's column.
 _SERVICE_LINE = re.compile(r"^(?:service|direction|pole|agence|mission|cellule|plateforme|unite)s?\b")
+_HOSTED = re.compile(r"^(?:chez|c/o|aux bons soins de)\s")   # « Chez M. Yvon PERRIGAULT »: her host, in her block
 # A line of the addressee's block that continues her name (« veuve VALLAURI », « épouse LEROUX »)
 # or names the farm or firm she is written to there (« GAEC DU PUY-BLANC »): not her address.
 _NAME_OR_FIRM_LINE = re.compile(r"^(?:veuve|epouse|ep\.|nee?|gaec|earl|scea|sarl|sci|eurl|sas)\b")
@@ -933,12 +934,14 @@ def claimant(letter: Letter) -> Found:
             # (or the body's service beside the name: « Service prestations familiales Monsieur … »)
             foreign = j == i + 1 or any(_SERVICE_LINE.match(f) for _, f in letter.lines[i + 1:j]) or \
                 bool(merged and _SERVICE_LINE.match(folded[:m.start()].strip()))
-            if pm and foreign and j + 2 < len(letter.lines) and _street_of(*letter.lines[j + 1]):
+            # (a « Chez M. … » line may stand between: she is hosted)
+            hosted = 1 if j + 3 < len(letter.lines) and _HOSTED.match(letter.lines[j + 1][1]) else 0
+            if pm and foreign and j + 2 + hosted < len(letter.lines) and _street_of(*letter.lines[j + 1 + hosted]):
                 # a postcode line right under the name (or a service's line above it), then a
                 # street and another postcode line: the first is another column's (the body's
                 # city, or its whole address, beside the name)
-                pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j + 2][0]) or pm
-                j += 2 if pm.string == letter.lines[j + 2][0] else 0
+                pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j + 2 + hosted][0]) or pm
+                j += 2 + hosted if pm.string == letter.lines[j + 2 + hosted][0] else 0
             if pm:
                 blocks.append((i, j, line[m.start("names"):m.end("names")].strip(), pm, merged))
                 break
