@@ -2619,12 +2619,15 @@ def test_names_with_a_particle_or_cut_short(names: str, read: "tuple[str, str] |
     assert got == read
 
 
-def test_a_social_security_number_cut_in_two_by_ocr() -> None:
-    """« N° d'immatriculation : 29810491 1306484 »: a wide space OCR read inside the number; the
-    two parts make a number whose key checks."""
-    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
-        "Numéro allocataire : 7654321", "N° d'immatriculation : 29810491 1306484 Le 26 oct. 2026")
-    assert read_decision(letter)["claimant.file_number"].value == "298104911306484"
+@pytest.mark.parametrize("printed, read", [
+    # a wide space OCR read inside the number: the two parts make a number whose key checks
+    ("N° d'immatriculation : 29810491 1306484 Le 26 oct. 2026", "298104911306484"),
+    ("Numéro de sécurité sociale : 1 8 4 1 2 7 6 4 5 1 0 8 9 4 6", "184127645108946"),   # figure by figure
+    ("N° de sécurité sociale : 184127645108946Nos réf. : DOS-2026-1211", "184127645108946"),   # the next column run in
+])
+def test_a_social_security_number_as_ocr_spaces_it(printed: str, read: str) -> None:
+    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace("Numéro allocataire : 7654321", printed)
+    assert read_decision(letter)["claimant.file_number"].value == read
 
 
 @pytest.mark.parametrize("facts", [
@@ -2739,13 +2742,6 @@ def test_a_regional_caisses_name_with_a_service_run_into_it() -> None:
     assert read_decision(letter)["organism.name"].value == "MSA Nord-Pas de Calais"
 
 
-def test_a_social_security_number_printed_figure_by_figure() -> None:
-    """« Numéro de sécurité sociale : 1 8 4 1 2 7 6 4 5 1 0 8 9 4 6 »: fifteen figures spaced."""
-    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
-        "Numéro allocataire : 7654321", "Numéro de sécurité sociale : 1 8 4 1 2 7 6 4 5 1 0 8 9 4 6")
-    assert read_decision(letter)["claimant.file_number"].value == "184127645108946"
-
-
 def test_good_faith_that_cannot_be_retained_is_fraud_alleged() -> None:
     """« ces faits constituent une fausse déclaration faite sciemment, et votre bonne foi ne peut
     être retenue »: fraud alleged; « votre bonne foi n'est pas mise en cause »: none."""
@@ -2787,12 +2783,6 @@ def test_a_negation_in_another_clause_does_not_deny_fraud() -> None:
 def test_a_name_or_a_farm_in_the_addressee_block_is_not_her_address(line: str) -> None:
     letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n", f"Monsieur Thomas Petit\n{line}\n")
     assert read_decision(letter)["claimant.address"].value == "21 rue Solférino"
-
-
-def test_a_social_security_number_with_the_next_columns_words_run_into_it() -> None:
-    letter = PETIT_SCAN.replace("CAF du Nord", "CPAM du Nord").replace(
-        "Numéro allocataire : 7654321", "N° de sécurité sociale : 184127645108946Nos réf. : DOS-2026-1211")
-    assert read_decision(letter)["claimant.file_number"].value == "184127645108946"
 
 
 def test_a_column_of_labels_with_dates_is_not_paired_with_shifted_amounts() -> None:
