@@ -586,20 +586,30 @@ KEY_FIRST = {"La CAF (caisse d'allocations familiales)": "La CAF (caisse d'alloc
 
 
 def key_screen(page, pending: list) -> None:
-    for item in list(pending):
-        kind, label, value = item
-        if not shown(page, kind, label):
-            continue
-        if kind == "choice":
-            if value in KEY_FIRST:
-                key_radio(page, KEY_FIRST[value], 0)
-            else:
-                key_radio(page, "Oui", KEY_MOVES[value])
-        elif kind == "date":
-            key_type(page, label, value.strftime("%d/%m/%Y"))  # leaving the field sends it
-        elif label != OWN_WORDS:  # own words: optional, left empty
-            key_type(page, label, value)
-        pending.remove(item)
+    """Answer every pending question the screen shows. An answer may reveal another question
+    on the same screen (the aid's, once the body is chosen), drawn by that answer's run: the
+    screen is read again, after the run settles, until a pass answers nothing (stop 30's
+    clean-clone run pressed « Suivant » with the aid's question drawn but never seen)."""
+    for _ in range(4):
+        answered = False
+        for item in list(pending):
+            kind, label, value = item
+            if not shown(page, kind, label):
+                continue
+            if kind == "choice":
+                if value in KEY_FIRST:
+                    key_radio(page, KEY_FIRST[value], 0)
+                else:
+                    key_radio(page, "Oui", KEY_MOVES[value])
+            elif kind == "date":
+                key_type(page, label, value.strftime("%d/%m/%Y"))  # leaving the field sends it
+            elif label != OWN_WORDS:  # own words: optional, left empty
+                key_type(page, label, value)
+            pending.remove(item)
+            answered = True
+        if not answered:
+            return
+        settle(page)
 
 
 def test_keyboard_only_path(server, browser) -> None:
