@@ -76,5 +76,7 @@ def test_a_killed_conversion_is_swept_by_the_next_one():
     child.wait()
     assert leftovers, "the conversion never started"
     time.sleep(0.2)
-    assert pdf.sweep_transient() or not (transient() - before)
-    assert not (transient() - before)
+    pdf.sweep_transient()
+    # judged on the killed conversion's own folders: another worker's test may hold its own
+    # meanwhile (stop 30's clean-clone run: a PostgreSQL test's « mesdroits-pg-… »)
+    assert not (leftovers & transient()), leftovers & transient()
