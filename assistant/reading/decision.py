@@ -289,8 +289,8 @@ def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
             name = _up_to_place(kind, name)
         if full and not _regional_name_known(kind, name):
             # « MSA Eure-et-Loir Prestations familiales »: a service's column run into the name
-            name = next((cut for k in range(len(name.split()) - 1, 1, -1)
-                         if _regional_name_known(kind, cut := " ".join(name.split()[:k]))), name)
+            words = name.split()
+            name = next((cut for k in range(len(words) - 1, 1, -1) if _regional_name_known(kind, cut := " ".join(words[:k]))), name)
         # « Collectivité européenne d'Alsace », « Métropole de Lyon »: a whole name with its place
         full = full or fold(name) in _powers_names()
         if n + 1 < len(hits) and hits[n + 1][0] < a + len(name):
@@ -903,10 +903,11 @@ def claimant(letter: Letter) -> Found:
         if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
             continue  # « Affaire suivie par », then « 94 bis avenue … Mme Petitjean »: the agent's name
         kinds = _kinds_in(folded[m.start("names"):])
-        if m.re is _TITLE and kinds and len(line[m.start("names"):m.start("names") + kinds[0][0]].split()) >= 2:
+        before_body = line[m.start("names"):m.start("names") + kinds[0][0]] if kinds else ""
+        if m.re is _TITLE and len(before_body.split()) >= 2:
             # « Monsieur Gontran Tshibanda CPAM de la Creuse »: the body's column on the right,
             # run line by line after the addressee's; her name and city are the lines' starts
-            if (right := _left_of_column(letter, i, line[m.start("names"):m.start("names") + kinds[0][0]].strip())):
+            if (right := _left_of_column(letter, i, before_body.strip())):
                 blocks.append(right)
                 beside.add(i)
             continue
@@ -1037,7 +1038,8 @@ def _one_figure_off(postal: str, city: str) -> Optional[tuple[str, str]]:
 
     near = {(code, next(n for n in c.names if normalise(n) == normalise(city)), off(code))
             for c in _communes_named().get(normalise(city), ()) for code in c.postcodes if off(code)}
-    nearest = {(code, name) for code, name, n in near if n == min(n for *_, n in near)}
+    least = min((n for *_, n in near), default=0)
+    nearest = {(code, name) for code, name, n in near if n == least}
     return nearest.pop() if len(nearest) == 1 else None
 
 
@@ -1068,6 +1070,10 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
     # « Numéro de sécurité sociale : » (or a label ending its line without a colon, a column of
     # labels) with its number alone on the next line: read as one line
     label_ends = [compiled(r + r"\s*$") for _, r, _ in labels]
+
+    def ends_with_label(folded: str) -> bool:
+        return folded.endswith(":") or any(r.search(folded) for r in label_ends)
+
     # (OCR may add a mark after the label's colon, « N° de sécurité sociale : ; », and run
     # another column's words after a number in groups, « 2 51 12 25 251 015 43 Fin de vos … »)
     # (a framed table's bars, « | N° de sécurité sociale : » over « | 161 02 08 … », set aside)
@@ -1075,13 +1081,12 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
              for (a, fa), (b, fb) in zip(letter.lines, letter.lines[1:])]
     lines = letter.lines + [(f"{a} {b}", f"{fa} {fb}") for a, fa, b, fb in pairs
                             if (re.fullmatch(r"[0-9a-z][0-9a-z /-]{3,30}", fb) or re.match(r"\d{1,3}(?: \d{1,3}){3,7} [^\W\d]", fb))
-                            and re.search(r"\d", fb) and (fa.endswith(":") or any(r.search(fa) for r in label_ends))] + _column_pairs(letter)
+                            and re.search(r"\d", fb) and ends_with_label(fa)] + _column_pairs(letter)
     # « 14 bis chemin de Kerlaz N° de sécurité sociale : » over « 29000 Quimper 2 60 03 07 166 065 19 »:
     # a column's label ending its line, its value ending the next (a social-security number only,
     # whose key checks)
     lines += [(f"{a} {nir.group().strip()}", f"{fa} {nir.group().strip()}") for a, fa, b, fb in pairs
-              if (fa.endswith(":") or any(r.search(fa) for r in label_ends)) and
-              (nir := re.search(r"(?<=\s)[12](?: ?\d){14}$", fb)) and nir_key_ok(nir.group().replace(" ", ""))]
+              if ends_with_label(fa) and (nir := re.search(r"(?<=\s)[12](?: ?\d){14}$", fb)) and nir_key_ok(nir.group().replace(" ", ""))]
     for label_kind, regex, vague in labels:
         rank = 0 if label_kind == kind else 1
         value_re = compiled(regex + r"(?:\s+(?:rsa|mdph|apa|pch|msa|caf))?\s*[:.|]?\s*(?P<value>\d(?: \d){14}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?!\d| \d)|\d{1,3}(?: \d{1,3}){3,7}(?=\s*$)|[0-9a-z][0-9a-z/-]{3,24})\b")
@@ -1498,12 +1503,16 @@ def _short_label(folded_line: str) -> bool:
     return bool(_LABEL_CELL.fullmatch(folded_line.strip(" |"))) and len(folded_line.split()) <= 8
 
 
+def _worded(folded_line: str) -> bool:
+    """Words, maybe a date (« Montant mensuel à compter du 1er juin 2026 »), no amount."""
+    return bool(re.search(r"[a-z]{3}", folded_line)) and not AMOUNT.search(folded_line)
+
+
 def _label_like(folded_line: str, words: int = 8) -> bool:
     """A line that may be a table's label: words, maybe a date (« Votre APL à partir de septembre
     2026 », « Jusqu'en mai 2026 »), no amount, not a sentence's end."""
     line = folded_line.strip(" |")
-    return bool(re.search(r"[a-z]{3}", line)) and not AMOUNT.search(line) and len(line.split()) <= words and \
-        not line.endswith((".", ")", ";", ","))
+    return _worded(line) and len(line.split()) <= words and not line.endswith((".", ")", ";", ","))
 
 
 def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
@@ -1565,7 +1574,7 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
         more_labels = _label_like(above, words=5)   # (« Jusqu'en mai 2026 »: a label with its date)
         more_values = i + k < len(lines) and DATE.fullmatch(lines[i + k][1].strip())
         # (a label may hold a date, « Montant mensuel à compter du 1er juin 2026 », not an amount)
-        if labels and all(re.search(r"[a-z]{3}", f) and not AMOUNT.search(f) for _, f in labels) and not more_labels and not more_values:
+        if labels and all(_worded(f) for _, f in labels) and not more_labels and not more_values:
             for (label, folded_label), amount in zip(labels, alone[i:i + k]):
                 yield folded_label.strip(" |"), as_number(parse_amount(amount)), f"{label.strip(' |')} {amount.group()}"
         i += max(k, 1)
