@@ -34,7 +34,7 @@ def temporary_postgres() -> Iterator[str]:
     if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
         yield os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
         return
-    root = tempfile.mkdtemp(prefix="mesdroits-pg-")
+    root = tempfile.mkdtemp(prefix="test-pg-")   # not the app's « mesdroits- » prefix, which the transient-files tests judge
     data, sock = os.path.join(root, "data"), os.path.join(root, "sock")
     os.makedirs(sock)
     if os.geteuid() == 0:
