@@ -87,7 +87,7 @@ def _organism(name: str) -> str:
     return re.sub(r" (de la|de l'|du|des|de|d') ?", " de ", text).replace("  ", " ")
 
 
-_COMPLEMENT = re.compile(r"(appartement|appt|apt|batiment|bat|residence|escalier|esc|etage|porte|chez|lieu dit|immeuble|"
+_COMPLEMENT = re.compile(r"(appartement|appt|apt|batiment|bat|residence|escalier|esc|etage|porte|chez|aux bons soins de|c/o|lieu dit|immeuble|"
                          r"ehpad|chambre|foyer|maison de retraite)\b")
 
 
@@ -111,8 +111,10 @@ def same(field: str, expected: Any, proposed: Any) -> bool:
         if field == "claimant.address" and got != want:
             # the complement's lines before the street (« Appartement 34, Résidence Les Glycines,
             # 20 bis rue du Moulin »): the whole postal address, as fair as the street alone
-            *before, street = [_fold(part, accents=False) for part in str(proposed).split(",")]
-            return street == _fold(expected, accents=False) and bool(before) and all(_COMPLEMENT.match(part) for part in before)
+            # (or after it: « 27 place Victor Hugo, Lieu-dit Le Puy Blanc »)
+            parts = [_fold(part, accents=False) for part in str(proposed).split(",")]
+            street = _fold(expected, accents=False)
+            return len(parts) > 1 and parts.count(street) == 1 and all(_COMPLEMENT.match(part) for part in parts if part != street)
         return got == want or (field == "organism.address" and got.endswith(" " + want))
     return _fold(proposed) == _fold(expected)
 

@@ -2857,3 +2857,81 @@ def test_the_bodys_column_beside_a_hosted_addressee() -> None:
                                 "Chez M. Yvon PERRIGAULT\n21 rue Solférino\n59160 Lille")
     found = read_decision(letter)
     assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("21 rue Solférino", "59160")
+
+
+# --- Held-out 19's families, after its measure: names and addresses as people really have them ---
+
+@pytest.mark.parametrize("names, read", [
+    ("Madame Coumba MOKRANI épouse TEIXEIRA DA CUNHA", ("Coumba", "Teixeira Da Cunha")),   # the name after « épouse »
+    ("Madame Nadia LEROUX née HAMDANI", ("Nadia", "Leroux")),                            # the name before « née »
+    ("MME EL MANSOURI MARIE-NOËLLE", ("Marie-Noëlle", "El Mansouri")),                   # capitals, the family name first
+])
+def test_a_married_name_and_a_family_name_first_in_capitals(names: str, read: "tuple[str, str]") -> None:
+    """A married woman is filed under the name she uses: after « épouse », before « née »; « EL
+    MANSOURI MARIE-NOËLLE »: a family name with its particle, then a first name INSEE knows."""
+    found = read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", names))
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == read
+
+
+@pytest.mark.parametrize("block, holder, read", [
+    # one line for both, the holder labelled elsewhere
+    ("Madame et Monsieur BELLANGER-ROYER", "Demandeur : Madame Louisette BELLANGER-ROYER (mère)\n", ("Louisette", "Bellanger-Royer")),
+    # one line for both, no holder named: their family name, no first name
+    ("M. et Mme BELLANGER-ROYER", "", (None, "Bellanger-Royer")),
+    # two lines, the holder labelled by his family name and initial
+    ("Madame Aurélie WENDLING\net Monsieur Mathurin VAN HOECKE", "Allocataire : VAN HOECKE M.\n", ("Mathurin", "Van Hoecke")),
+    # two lines, two family names, no holder named: neither
+    ("Madame Aurélie WENDLING\net Monsieur Mathurin VAN HOECKE", "", (None, None)),
+])
+def test_a_letter_to_a_couple(block: str, holder: str, read: "tuple[str | None, str | None]") -> None:
+    """« Madame et Monsieur X », or « Madame A » then « et Monsieur B »: the holder is the one a
+    labelled line names (« Allocataire : », « Demandeur : »); else only a family name they share.
+    Their street, postcode and city are read in every case."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit", block).replace("Numéro allocataire", holder + "Numéro allocataire")
+    found = read_decision(letter)
+    names = tuple(found[k].value if k in found else None for k in ("claimant.first_name", "claimant.last_name"))
+    assert names == read
+    assert (found["claimant.address"].value, found["claimant.postal_code"].value, found["claimant.city"].value) == \
+        ("21 rue Solférino", "59000", "Lille")
+
+
+def test_a_letter_in_care_of_someone_else() -> None:
+    """« Aux bons soins de Mme Josette ARNAUDIN » under her name: the host, no second addressee;
+    the line stays in her postal address."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n", "Monsieur Thomas Petit\nAux bons soins de Mme Josette ARNAUDIN\n")
+    found = read_decision(letter)
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Thomas", "Petit")
+    assert found["claimant.address"].value == "Aux bons soins de Mme Josette ARNAUDIN, 21 rue Solférino"
+
+
+@pytest.mark.parametrize("elsewhere, first", [
+    ("Madame Anne-Marie Bellanger-Royer, vous avez perçu", "Anne-Marie"),   # the one she goes by, told
+    ("Vous avez perçu", None),                                              # not told: hers to say
+])
+def test_several_given_names(elsewhere: str, first: "str | None") -> None:
+    """« Mme BELLANGER-ROYER Anne-Marie Jeannine »: the first given name where the letter calls her
+    so elsewhere; else none, the family name still read."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit", "Mme BELLANGER-ROYER Anne-Marie Jeannine").replace(
+        "Monsieur,\n", f"Madame,\n{elsewhere} une aide.\n")
+    found = read_decision(letter)
+    assert (found["claimant.first_name"].value if "claimant.first_name" in found else None) == first
+    assert found["claimant.last_name"].value == "Bellanger-Royer"
+
+
+def test_a_date_labelled_without_colon() -> None:
+    """« Date 06/05/2026 » among the letterhead's references, no colon: the letter's date."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "").replace("Numéro allocataire : 7654321\n",
+                                                                           "Numéro allocataire : 7654321\nDate 06/05/2026\n")
+    assert read_decision(letter)["decision.date"].value == "2026-05-06"
+
+
+def test_a_departements_name_with_d_and_cut_at_its_hyphen() -> None:
+    """« Département d'Ille-et-Vilaine » names the body; « DÉPARTEMENT D'INDRE-ET- » then « LOIRE »:
+    the name's end, not the first line of its address. « M D P H »: a logo's letters, no title."""
+    head = "M D P H Pas-de-Calais\n\n{name}\nService RSA\n2 rue de la Préfecture\n35000 Rennes\n\n"
+    body = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\n", "").replace("Caf", "direction")
+    found = read_decision(head.format(name="Département d'Ille-et-Vilaine") + body)
+    assert found["organism.kind"].value == "departement"
+    assert found["claimant.last_name"].value == "Petit"
+    found = read_decision(head.format(name="DÉPARTEMENT D'INDRE-ET-\nLOIRE").replace("35000 Rennes", "37000 Tours") + body)
+    assert found["organism.address"].value == "Service RSA, 2 rue de la Préfecture, 37000 Tours"

@@ -615,7 +615,9 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     if _TITLE_IN_LINE.search(lines[i][1][start:]):
         return None  # « CAF de l'Ariège   Monsieur Yacine Caradec »: the lines under are the addressee's
     block: list[str] = []
-    for line, folded in lines[i + 1:i + 6]:
+    for k, (line, folded) in enumerate(lines[i + 1:i + 6]):
+        if k == 0 and lines[i][0].rstrip().endswith("-") and not re.search(r"\d", line):
+            continue   # « DÉPARTEMENT D'INDRE-ET- » then « LOIRE »: the name's end, cut at its hyphen
         # « 10 boulevard Gaston Serpette : 67000 Strasbourg »: a « · » read « : » before the postcode
         line, folded = (re.sub(r"\s:\s(?=\d{5}\s)", ", ", text) for text in (line, folded))
         if cut := _CONTACT_TAIL.search(folded):   # « … 33078 BORDEAUX CEDEX caf.fr : 3230 »
@@ -734,10 +736,24 @@ def _greeted(letter: Letter, first: str, last: str) -> Optional[tuple[str, str]]
 _NOT_IN_NAMES = re.compile(r"[ÿŸ]|[^\w' .-]|[\d_]")
 
 
+# A married woman's two names: « Coumba MOKRANI épouse TEIXEIRA DA CUNHA » (born Mokrani, the
+# name she uses after « épouse » or « veuve »), « Nadia LEROUX née HAMDANI » (the name she uses
+# before « née »). The body files her under the name she uses.
+_MARRIED = re.compile(r"^(?P<before>.+?)\s+(?P<link>[ée]pouse|[ée]p\.|epse|veuve|vve|n[ée]e)\s+(?P<after>.+)$", re.IGNORECASE)
+
+
 def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     """(first name, last name, confidence) of « Thomas Petit », « Amina BENALI », « BENALI Amina »,
     « AMINA BENALI » (all capitals: first name first, as addresses are written); None when the
     order cannot be told (three names and no capitals, mixed capitals)."""
+    if (married := _MARRIED.match(names.strip())):
+        named = _split_names(married.group("before"))
+        if not named or fold(married.group("link")).startswith("ne"):
+            return named
+        used = married.group("after").strip()
+        if _NOT_IN_NAMES.search(used) or re.search(r"-\w?$", used) or not used[:1].isupper():
+            return None
+        return named[0], _title(used), named[2]
     words = names.split()
     if len(words) < 2 or any(not w[:1].isupper() for w in words if w.lower() not in _PARTICLES):
         return None
@@ -747,6 +763,9 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     if all(capitals):
         if len(words) == 2 and is_first_name(words[1]) and not is_first_name(words[0]):
             return _title(words[1]), _title(words[0]), 0.84   # « GIRAUD PATRICIA »: the family name first
+        if len(words) > 2 and words[0].lower() in _PARTICLES and is_first_name(words[-1]) and \
+                not any(is_first_name(w) for w in words[1:-1] if w.lower() not in _PARTICLES):
+            return _title(words[-1]), _title(" ".join(words[:-1])), 0.84   # « EL MANSOURI MARIE-NOËLLE »
         if len(words) == 2 or (len(words) > 2 and words[1].lower() in _PARTICLES):
             return _title(words[0]), _title(" ".join(words[1:])), 0.84
         return None
@@ -883,6 +902,43 @@ def _left_of_column(letter: Letter, i: int, names: str) -> Optional[tuple[int, i
     return None
 
 
+_TITLE_WORD = r"(?:monsieur|madame|mademoiselle|m\.?|mme\.?|mlle\.?)"
+# A letter to a couple: « Madame et Monsieur BELLANGER-ROYER », « M. ou Mme Jean DUPONT » on one
+# line, or « Madame Aurélie WENDLING » then « et Monsieur Mathurin VAN HOECKE ».
+_COUPLE = re.compile(rf"^{_TITLE_WORD}\s+(?:et|ou)\s+{_TITLE_WORD}\s+(?P<names>[^\d,:;()]{{2,60}})$")
+_COUPLE_SECOND = re.compile(rf"^(?:et|ou)\s+{_TITLE_WORD}\s+(?=[^\W\d])")
+# The holder named on a labelled line: « Allocataire : VAN HOECKE M. », « Demandeur : Madame
+# Louisette BELLANGER-ROYER (mère) ».
+_HOLDER = re.compile(r"\b(?:allocataire|demandeu(?:r|se)|beneficiaire|assuree?|titulaire(?: du dossier)?)\s*:\s*"
+                     rf"(?:{_TITLE_WORD}\s+)?(?P<names>[^\W\d][^\d,:;()—–]{{1,60}}?)\s*(?=$|[,;(—–]|\s[^\W\d][\w' ]{{1,30}}:)")
+
+
+def _couple_holder(letter: Letter, members: list[str]) -> Optional[tuple[Optional[str], str, float]]:
+    """(first name or None, last name, confidence) of a letter to a couple, `members` the names
+    of each one printed (one entry for « Madame et Monsieur BELLANGER-ROYER »): the holder when a
+    labelled line names one of them; else their family name when they share one, and no first
+    name (either may hold the file); else None."""
+    if len(members) == 1:   # one line for both: the family name is its capitals, or its one word
+        words = members[0].split()
+        caps = [w for w in words if w.isupper() and len(w.strip("-'")) > 1]
+        family = members[0] if len(words) == 1 or len(caps) == len(words) else " ".join(caps)
+        people: list[tuple[Optional[str], str]] = [(None, _title(family))] if family and not _NOT_IN_NAMES.search(family) else []
+    else:
+        people = [(split[0], split[1]) for names in members if (split := _split_names(names))]
+    families = {fold(last) for _, last in people}
+    for line, folded in letter.lines:
+        if not (h := _HOLDER.search(folded)):
+            continue
+        held = line[h.start("names"):h.end("names")].strip()
+        if (named := _split_names(held)) and len(named[0]) > 1 and fold(named[1]) in families:   # (« J »: an initial)
+            return named[0], named[1], 0.88
+        # « Allocataire : VAN HOECKE M. »: the one of the two whose family name it gives
+        chosen = [(first, last) for first, last in people if first and re.search(rf"(?:^|\s){re.escape(fold(last))}(?:\s|$)", fold(held))]
+        if len(chosen) == 1:
+            return chosen[0][0], chosen[0][1], 0.88
+    return (None, people[0][1], 0.86) if people and len(families) == 1 else None
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
     block that ends with a postal code line is read; two such blocks leave it unanswered. The
@@ -890,15 +946,19 @@ def claimant(letter: Letter) -> Found:
     only what stands at the lines' ends is read."""
     blocks = []
     beside: set[int] = set()   # blocks with the body's column run after their lines
+    couples: dict[int, list[str]] = {}   # blocks addressed to two people: each one's names
     for i, (line, folded) in enumerate(letter.lines):
+        if _COUPLE_SECOND.match(folded):
+            continue   # « et Monsieur Mathurin VAN HOECKE »: the second of a couple, in the block above
         # « Madame Bérengère Le Floc'h 24000 », « … Obadia 20200 Bastia »: the body's postcode
         # line, a column on the right, run after the name
         folded = _COLUMN_POSTCODE_AFTER.sub("", folded) if not _TITLE.match(folded) else folded
-        m = _TITLE.match(folded) or _TITLE_IN_LINE.search(folded)
+        couple = _COUPLE.match(folded)   # « Madame et Monsieur BELLANGER-ROYER », « M. ou Mme Dupont »
+        m = couple or _TITLE.match(folded) or _TITLE_IN_LINE.search(folded)
         # « Votre interlocuteur : Mme Marchand »: a name given as a label's value is the agent's
         if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or re.search(r":\s*$", folded[:m.start()]) or \
-                re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par)\b",
-                          folded[:m.end()]):
+                re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par|soins|c/o)\b",
+                          folded[m.start("names") if couple else 0:m.end()]):
             continue
         if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
             continue  # « Affaire suivie par », then « 94 bis avenue … Mme Petitjean »: the agent's name
@@ -911,9 +971,9 @@ def claimant(letter: Letter) -> Found:
                 blocks.append(right)
                 beside.add(i)
             continue
-        if kinds or _BODY_WORDS.search(folded[m.start("names"):]):
+        if kinds or _BODY_WORDS.search(folded[m.start("names"):]) or re.match(r"(?:[^\W\d] ){2}", folded[m.start("names"):]):
             continue  # « M SA MSA Finistère », « M SA La sécurité sociale agricole »: a logo's letters
-                      # read as a title, then the body's name or motto
+                      # read as a title, then the body's name or motto; « M D P H Pas-de-Calais »
         merged = m.re is _TITLE_IN_LINE and m.start() > 0
         # the other column's labelled lines (« Référence : … ») between the block's lines when
         # OCR ran the two columns together: not counted among the block's four lines
@@ -945,13 +1005,17 @@ def claimant(letter: Letter) -> Found:
                 j += 2 + hosted if pm.string == letter.lines[j + 2 + hosted][0] else 0
             if pm:
                 blocks.append((i, j, line[m.start("names"):m.end("names")].strip(), pm, merged))
+                if couple:
+                    couples[i] = [blocks[-1][2]]
+                elif (second := _COUPLE_SECOND.match(letter.lines[i + 1][1])):   # « et Monsieur Mathurin VAN HOECKE »
+                    couples[i] = [blocks[-1][2], letter.lines[i + 1][0][second.end():].strip()]
                 break
     if not blocks:
         blocks = _untitled_blocks(letter)
-    if any(len(b[2].split()) > 1 for b in blocks):
+    if any(len(b[2].split()) > 1 or b[0] in couples for b in blocks):
         # « Carsat Rhône-Alpes Mme Marchand », then the body's street and city: an agent named
         # by a title and one name beside the letterhead; an addressee has a first name too
-        blocks = [b for b in blocks if len(b[2].split()) > 1]
+        blocks = [b for b in blocks if len(b[2].split()) > 1 or b[0] in couples]
     if len({fold(b[2]) for b in blocks}) != 1:   # the same name twice, once in capitals: one person
         return {}
     i, j, names, pm, merged = blocks[0]
@@ -959,12 +1023,19 @@ def claimant(letter: Letter) -> Found:
     abroad = j + 1 < len(letter.lines) and fold(letter.lines[j + 1][0]).strip(" .") in patterns()["countries"]
     head = letter.lines[i][0]
     out: Found = {}
-    split = _split_names(names)
-    if split and split[2] == ORDER_UNSURE and \
+    split = _couple_holder(letter, couples[i]) if i in couples else _split_names(names)
+    if split and split[0] and split[2] == ORDER_UNSURE and \
             (told := _greeted(letter, split[0], split[1]) or first_name_order(split[0], split[1])):
         split = (*told, ORDER_TOLD)
-    if split:
+    if split and split[0] and len(given := split[0].split()) > 1 and all(is_first_name(w) for w in given):
+        # « BELLANGER-ROYER Anne-Marie Jeannine Odette »: her given names, the first the one she
+        # goes by when the letter calls her so elsewhere (« Madame Anne-Marie Bellanger-Royer »);
+        # else which of them she uses is hers to say
+        used = re.search(rf"(?:^|\s){re.escape(fold(given[0]))} {re.escape(fold(split[1]))}\b", letter.flat_folded)
+        split = (given[0] if used else None, split[1], split[2])
+    if split and split[0]:
         out["claimant.first_name"] = _p(split[0], head, split[2] - (0.02 if merged else 0))
+    if split:
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
     if abroad:
         return out
@@ -989,9 +1060,11 @@ def claimant(letter: Letter) -> Found:
         # after the street): neither is the address
         # and the end of a sentence cut by the column's width (« appel) », before the street):
         # a parenthesis it does not open is no address line's
-        street = [_LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)) for line, folded in between
+        # (a host's line, « Chez M. Yvon PERRIGAULT », « Aux bons soins de Mme … », is her postal
+        # address's and stays whole)
+        street = [line.strip() if _HOSTED.match(folded) else _LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)) for line, folded in between
                   if not _AGENT_LABEL.match(folded.strip()) and line.count("(") == line.count(")")
-                  and not _NAME_OR_FIRM_LINE.match(folded.strip())]
+                  and not _NAME_OR_FIRM_LINE.match(folded.strip()) and not _COUPLE_SECOND.match(folded)]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
     if street and any(re.search(r"\d", s) or re.match(r"(?i)lieu[- ]dit\b", s) for s in street) and not any(":" in s for s in street):
         # « place de là Gare »: a speck read as an accent; no street name has « là »
@@ -1144,7 +1217,7 @@ _DATE_LINE = [
     re.compile(rf"^(?:a )?[^\W\d_][\w'-]* le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^le {_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
-    re.compile(rf"^date (?:de la decision|du courrier|de la notification)\s*\|?\s+(?P<date>(?:[0-3]?\d|1er)[\s/.-].+)$"),   # a form's label, no colon
+    re.compile(rf"^date(?: de la decision| du courrier| de la notification)?\s*\|?\s+(?P<date>(?:[0-3]?\d|1er)[\s/.-].+)$"),   # a form's label, no colon
     re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose|mis a disposition)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:courrier|lettre|decision|notification|edition) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:decision|arrete|notification) n[o°]\s?\S+ (?:du|en date du) {_DAY_NAME}(?P<date>.+)$"),
