@@ -2935,3 +2935,16 @@ def test_a_departements_name_with_d_and_cut_at_its_hyphen() -> None:
     assert found["claimant.last_name"].value == "Petit"
     found = read_decision(head.format(name="DÉPARTEMENT D'INDRE-ET-\nLOIRE").replace("35000 Rennes", "37000 Tours") + body)
     assert found["organism.address"].value == "Service RSA, 2 rue de la Préfecture, 37000 Tours"
+
+
+def test_a_france_travail_suspension_for_a_duty_not_met_is_a_sanction() -> None:
+    """« Objet : décision de suspension de votre allocation », the sanction only « envisagée » in a
+    sentence, then « En application des articles L. 5412-1 et R. 5412-1 du code du travail, … décide
+    de suspendre 30 % de votre allocation »: the code du travail's sanction, not a pause."""
+    letter = FRANCE_TRAVAIL_SANCTION.replace("Objet : sanction - suppression de votre allocation",
+                                             "Objet : décision de suspension de votre allocation").replace(
+        "notre intention de vous sanctionner", "de la sanction envisagée").replace(
+        "nous avons décidé la suppression de votre allocation\nd'aide au retour à l'emploi (ARE) pour une durée d'un mois, à titre de sanction.",
+        "le directeur régional décide de suspendre 30 % de\nvotre allocation d'aide au retour à l'emploi (ARE) pendant un mois.")
+    assert "sanction" not in fold(letter).split("objet")[1].split("\n")[0]
+    assert read_decision(letter)["situation"].value == "sanction"
