@@ -2948,3 +2948,27 @@ def test_a_france_travail_suspension_for_a_duty_not_met_is_a_sanction() -> None:
         "le directeur régional décide de suspendre 30 % de\nvotre allocation d'aide au retour à l'emploi (ARE) pendant un mois.")
     assert "sanction" not in fold(letter).split("objet")[1].split("\n")[0]
     assert read_decision(letter)["situation"].value == "sanction"
+
+
+def test_the_end_of_the_mdmphs_name_alone_on_its_line() -> None:
+    """OCR read « Rhône et de la Métropole de Lyon » first, the MDMPH's name's end: no Métropole's letter."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n",
+                                "Rhône et de la Métropole de Lyon\n\nN° MDPH : 801066\n\nMaison départementale-métropolitaine "
+                                "des personnes handicapées (MDMPH) du\n").replace("Caf", "CDAPH")
+    assert read_decision(letter)["organism.kind"].value == "mdph"
+
+
+def test_a_childs_age_is_a_fact_stated() -> None:
+    """« Votre enfant Enzo a eu 20 ans le 16 janvier 2026 … n'est plus considéré comme à charge »,
+    no text cited but the appeal's: facts stated, so no « no reasons » (the person judges)."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Votre enfant Enzo a eu 20 ans le 16 janvier 2026. À partir de cet âge, un enfant n'est plus\n"
+                                "considéré comme à charge. Vos allocations familiales sont donc désormais calculées pour deux enfants.")
+    assert "decision.reasons_given" not in read_decision(letter)
+
+
+def test_the_date_line_run_before_the_street() -> None:
+    """« Le 24 avril 2026 132 avenue de l'Église »: a left column's date line run before her street."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "").replace("21 rue Solférino", "Le 2 novembre 2026 21 rue Solférino")
+    found = read_decision(letter)
+    assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("21 rue Solférino", "59000")

@@ -853,6 +853,7 @@ _HOSTED = re.compile(r"^(?:chez|c/o|aux bons soins de)\s")   # « Chez M. Yvon P
 # or names the farm or firm she is written to there (« GAEC DU PUY-BLANC »): not her address.
 _NAME_OR_FIRM_LINE = re.compile(r"^(?:veuve|epouse|ep\.|nee?|gaec|earl|scea|sarl|sci|eurl|sas)\b")
 _AGENT_LABEL = re.compile(r"^(?:affaire|dossier|courrier) suivie? par\s*:?$|^nous contacter$|^votre (?:contact|interlocut\w+)\s*:?$")
+_DATE_BEFORE = re.compile(r"^\s*(?:[^\W\d][\w' -]{1,40}, )?[Ll]e (?:\d{1,2}|1er) [^\W\d]+\.? \d{4}\s+(?=\d)")
 _AGENT_AFTER = re.compile(r"(?<=[^\W\d])\s+(?:M\.|Mme|Mlle)\s+[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?$")
 
 
@@ -1062,7 +1063,10 @@ def claimant(letter: Letter) -> Found:
         # a parenthesis it does not open is no address line's
         # (a host's line, « Chez M. Yvon PERRIGAULT », « Aux bons soins de Mme … », is her postal
         # address's and stays whole)
-        street = [line.strip() if _HOSTED.match(folded) else _LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)) for line, folded in between
+        # (and the letter's date line of a column on the left, run before the street: « Le 24
+        # avril 2026 132 avenue de l'Église »)
+        street = [line.strip() if _HOSTED.match(folded) else _DATE_BEFORE.sub("", _LABEL_AT_END.sub("", _AGENT_AFTER.sub("", line)))
+                  for line, folded in between
                   if not _AGENT_LABEL.match(folded.strip()) and line.count("(") == line.count(")")
                   and not _NAME_OR_FIRM_LINE.match(folded.strip()) and not _COUPLE_SECOND.match(folded)]
     # a label's line among them (« Référence : … » of a column OCR ran in): not an address line
