@@ -369,7 +369,8 @@ CASES = {
         "decision.reasons_given": None, "context.heard_before": None, "decision.ground": None}),   # a motive, no text: the person's
     "caf_termination": (CAF_TERMINATION, {
         "organism.kind": "caf", "benefit": "ars", "situation": "termination", "decision.date": "2026-12-01",
-        "decision.appeal_info_given": False, "decision.reasons_given": False}),
+        # the child's age is a fact stated, no text cited: the person's to judge (no « no »)
+        "decision.appeal_info_given": False, "decision.reasons_given": None}),
 }
 
 
