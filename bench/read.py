@@ -87,7 +87,7 @@ def _organism(name: str) -> str:
     return re.sub(r" (de la|de l'|du|des|de|d') ?", " de ", text).replace("  ", " ")
 
 
-_COMPLEMENT = re.compile(r"(appartement|appt|apt|batiment|bat|residence|escalier|esc|etage|porte|chez|aux bons soins de|c/o|lieu dit|immeuble|"
+_COMPLEMENT = re.compile(r"(appartement|appt|apt|batiment|bat|residence|escalier|esc|etage|\d+ ?(?:e|eme|er) etage|porte|chez|aux bons soins de|c/o|lieu dit|immeuble|"
                          r"ehpad|chambre|foyer|maison de retraite)\b")
 
 

@@ -2973,3 +2973,23 @@ def test_the_date_line_run_before_the_street() -> None:
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "").replace("21 rue Solférino", "Le 2 novembre 2026 21 rue Solférino")
     found = read_decision(letter)
     assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("21 rue Solférino", "59000")
+
+
+def test_a_monthly_difference_in_a_table() -> None:
+    """« DIFFERENCE MENSUELLE −214,36 EUR » under an old and a new amount: the monthly loss."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Suite à la mise à jour de votre dossier, vos droits ont été recalculés.\n"
+                                "PRESTATION ANCIEN MONTANT NOUVEAU MONTANT\nAPL 1 033,32 EUR 818,96 EUR\nDIFFERENCE MENSUELLE −214,36 EUR")
+    assert read_decision(letter)["context.amount_eur"].value == 214.36
+
+
+def test_a_sentence_runs_on_under_a_long_footer_line() -> None:
+    """A footer printed on one long line (« Conseil départemental … — 49000 Angers 1/2 ») does not
+    make the text's full lines « short »: « … par retenues de 31,93 » / « € par mois … » is one sentence."""
+    body = ("Elle sera récupérée par la caisse d'allocations familiales par retenues de 31,93\n"
+            "€ par mois sur vos prestations à venir, sauf si vous la remboursez en une seule fois.\n")
+    footer = "Conseil départemental de Maine-et-Loire — Direction de l'insertion et de l'emploi — 35 rue Maréchal Joffre — 49000 Angers 1/2\n"
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.\n",
+                                "Le montant du revenu de solidarité active qui vous a été versé à tort, pour toute la période\n"
+                                "de mai à novembre 2025, s'élève à 2 416,57 €, que vous devez rembourser désormais.\n" + body) + footer
+    assert read_decision(letter)["context.withholding_eur"].value == 31.93

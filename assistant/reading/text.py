@@ -143,7 +143,10 @@ class Letter:
         self.folded = fold(self.text)
         flat, flat_folded, breaks = [], [], []
         lines = self.text.split("\n")
-        longest = max((len(line) for line in lines), default=0)
+        # the text's width: its long lines' length, not the longest one's (a footer run on one
+        # line, « Conseil départemental … — 49000 Angers 1/2 », would make every line « short »)
+        lengths = sorted(len(line) for line in lines if line.strip())
+        longest = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
         for line, folded in zip(lines, self.folded.split("\n")):
             words, fwords = line.split(), folded.split()
             if not words:
