@@ -2993,3 +2993,45 @@ def test_a_sentence_runs_on_under_a_long_footer_line() -> None:
                                 "Le montant du revenu de solidarité active qui vous a été versé à tort, pour toute la période\n"
                                 "de mai à novembre 2025, s'élève à 2 416,57 €, que vous devez rembourser désormais.\n" + body) + footer
     assert read_decision(letter)["context.withholding_eur"].value == 31.93
+
+
+@pytest.mark.parametrize("body, kind", [
+    # not the body's benefit, the person sent to the right one
+    ("L'allocation de solidarité spécifique (ASS) n'est pas une prestation de la Caf : elle est attribuée et versée par "
+     "France Travail. La Caf ne détient donc ni votre dossier d'ASS ni les informations ayant conduit à sa suspension.\n"
+     "Nous vous invitons à adresser votre demande directement à France Travail.", "wrong_body"),
+    # the explanation given, its parameters in the attached document
+    ("Oui, cette décision a été prise sur le fondement d'un traitement algorithmique. Les paramètres appliqués à votre "
+     "situation et leur poids dans le calcul figurent dans le document joint à ce message.", "complete"),
+    # an appeal granted by withdrawing the decision
+    ("En conséquence, il est fait droit à votre recours : la décision du 18 juin 2026 est retirée et la créance "
+     "correspondante a été annulée.", "withdrawn"),
+    # a polite refusal, no reason
+    ("Votre demande a été examinée avec attention par nos services. Nous sommes au regret de vous informer que nous ne "
+     "sommes pas en mesure de lui réserver une suite favorable.", "refusal_without_reasons"),
+    # the same, its data notice's law misread by the OCR but for « loi n° 78-17 »: no ground
+    ("Nous sommes au regret de vous informer que nous ne sommes pas en mesure de lui réserver une suite favorable.\n"
+     "Conformément au (UE) 201679 (RGPOI et à la loi n° 78-17 du 6 janvier 1978 modifiée.", "refusal_without_reasons"),
+    # the time limit extended under the GDPR
+    ("Conformément à l'article 12, paragraphe 3, du RGPD, nous vous informons que ce délai est prolongé de deux mois. "
+     "Nous vous adresserons notre réponse complète au plus tard le 12 avril 2026.", "asks_more_time"),
+    # a commission's decision in its form: its motifs, then « rejette le recours »
+    ("Motifs. La commission relève que la prime d'activité est calculée sur les ressources de l'ensemble des membres du "
+     "foyer. Il ressort des déclarations de l'employeur de votre conjoint que celui-ci a perçu des salaires non déclarés.\n"
+     "Décision. Par ces motifs, la commission rejette le recours de Monsieur Castagnède et confirme la décision du 30 "
+     "novembre 2025.", "refusal_with_reasons"),
+])
+def test_an_answers_kind_in_a_second_writers_words(body: str, kind: str) -> None:
+    """Held-out 24's families, after its measure: the body's benefit that is another's, a document
+    « joint à ce message », an appeal granted by withdrawing, « lui réserver une suite favorable »,
+    « ce délai est prolongé », a commission's « Par ces motifs »."""
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+def test_an_answer_that_explains_a_refusal_is_not_one() -> None:
+    """« C'est pour ce seul motif que votre demande a été rejetée », the routes' « Si ce recours est
+    rejeté »: the contested decision explained and the routes, not the answer's own refusal."""
+    body = ("Je vous prie de bien vouloir trouver ci-dessous les considérations de droit et de fait qui fondent cette décision. "
+            "Vos ressources dépassent le montant forfaitaire. C'est pour ce seul motif que votre demande a été rejetée.\n"
+            "Si ce recours est rejeté, vous pourrez saisir le tribunal administratif dans un délai de deux mois.")
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == "complete"

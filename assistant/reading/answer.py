@@ -30,6 +30,8 @@ def _cue(letter: Letter, kind: str) -> Hit | None:
     found = _spans(letter, kind)
     if kind in ("refusal", "partial"):
         found = [f for f in found if not letter.sentence_has("answer_conditional", f[0])]
+    if kind == "refusal":   # « C'est pour ce seul motif que votre demande a été rejetée »: the decision explained
+        found = [f for f in found if not letter.sentence_has("answer_recalled", f[0])]
     if kind == "partial":   # « … ne peuvent être communiquées qu'à lui-même »: that part refused, for another's sake
         found = [f for f in found if not letter.sentence_has("answer_third_party_only", f[0])]
     if kind == "complete":  # « … pas en mesure de faire droit à votre demande »: inside a refusal
@@ -112,6 +114,10 @@ def read_answer(text: str) -> dict[str, Proposal]:
         return _keep(AnswerKind.partial, hits["partial"], 0.85)
     if set(hits) == {"refusal", "complete"}:
         return _keep(AnswerKind.partial, hits["refusal"], 0.82)
+    if set(hits) == {"withdrawn", "complete"}:
+        # « il est fait droit à votre recours : la décision du 18 juin 2026 est retirée »: the
+        # appeal granted is the decision withdrawn
+        return _keep(AnswerKind.withdrawn, hits["withdrawn"], 0.86)
     if len(hits) != 1:
         return {}
     kind, hit = next(iter(hits.items()))
@@ -124,6 +130,10 @@ def read_answer(text: str) -> dict[str, Proposal]:
         return _keep(AnswerKind.refusal_with_reasons, hit, 0.88 if fact else 0.84)
     if not ground and not fact:
         return _keep(AnswerKind.refusal_without_reasons, hit, 0.85 if letter.complete else 0.7)
+    if letter.any("answer_reasoned"):
+        # a commission's decision in its form (« Motifs. La commission … relève que … », « Par ces
+        # motifs, la commission rejette … »): facts and the rule in words, its reasons
+        return _keep(AnswerKind.refusal_with_reasons, hit, 0.84)
     return {}
 
 
