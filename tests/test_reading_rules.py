@@ -3035,3 +3035,56 @@ def test_an_answer_that_explains_a_refusal_is_not_one() -> None:
             "Vos ressources dépassent le montant forfaitaire. C'est pour ce seul motif que votre demande a été rejetée.\n"
             "Si ce recours est rejeté, vous pourrez saisir le tribunal administratif dans un délai de deux mois.")
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == "complete"
+
+
+# --- Held-out 23's families, after its measure: overpayments, deductions, reminders ---------------
+
+@pytest.mark.parametrize("sentence, alleged", [
+    # good faith as a condition of a remise, not a denial
+    ("Une remise de dette peut vous être accordée si vous êtes de bonne foi et en situation de précarité.", None),
+    # good faith refused, a false declaration stated
+    ("L'omission de deux sources de revenus ne peut être regardée comme une erreur de bonne foi et constitue une fausse "
+     "déclaration.", True),
+    # good faith recognised: a denial, as before
+    ("Votre bonne foi n'est pas mise en cause.", False),
+])
+def test_good_faith_as_a_condition_or_refused(sentence: str, alleged: "bool | None") -> None:
+    """« si vous êtes de bonne foi » (a remise's condition) denies nothing; « ne peut être regardée
+    comme une erreur de bonne foi et constitue une fausse déclaration » alleges fraud."""
+    letter = PETIT_SCAN.replace("Vous pouvez contester", f"{sentence}\n\nVous pouvez contester")
+    found = read_decision(letter).get("context.fraud_alleged")
+    assert (found.value if found else None) is alleged
+
+
+def test_deductions_set_up_for_a_debt_are_an_overpayment() -> None:
+    """« mise en place de retenues pour rembourser votre dette », « l'aide versée … n'était pas due »,
+    the aid « sera donc réduite du montant de cette retenue »: the debt is the decision."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement",
+                                "Objet : mise en place de retenues pour rembourser votre dette").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "L'aide versée pour un logement que vous n'occupiez plus n'était pas due. Le montant de cette dette est de 3324,99 €.\n"
+        "Votre aide au logement mensuelle sera donc réduite du montant de cette retenue, 29,26 € par mois.")
+    assert read_decision(letter)["situation"].value == "overpayment"
+
+
+@pytest.mark.parametrize("heading, amount", [("DEUXIÈME RELANCE\n", 4144.82), ("", 5400.26)])
+def test_a_reminder_claims_the_balance(heading: str, amount: float) -> None:
+    """« Montant initial de la dette 5 400,26 € », « Reste à payer 4 144,82 € »: a reminder claims the
+    balance; a letter that is none claims the debt."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement",
+                                f"{heading}Objet : trop-perçu d'aide au logement").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Vous restez redevable d'une somme au titre d'un trop-perçu.\nMontant initial de la dette 5 400,26 €\n"
+        "Sommes déjà remboursées ou retenues 1 255,44 €\nReste à payer 4 144,82 €")
+    assert read_decision(letter)["context.amount_eur"].value == amount
+
+
+def test_the_bodys_column_read_first_on_her_blocks_lines() -> None:
+    """« Madame Pascale Duvivier », then « CPAM de l'Ardèche 91 allée Simone Veil », « Service
+    prestations en espèces 07100 Annonay », the body's street and city: hers are the lines' ends."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Madame Pascale Duvivier\n\nCPAM de l'Ardèche 91 allée Simone Veil\n\nService prestations en espèces "
+                                "07100 Annonay\n\n1 place du Général Leclerc\n\n07000 Coux").replace("Caf", "CPAM")
+    found = read_decision(letter)
+    assert (found["claimant.address"].value, found["claimant.postal_code"].value, found["claimant.city"].value) == \
+        ("91 allée Simone Veil", "07100", "Annonay")

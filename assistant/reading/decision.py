@@ -940,6 +940,23 @@ def _couple_holder(letter: Letter, members: list[str]) -> Optional[tuple[Optiona
     return (None, people[0][1], 0.86) if people and len(families) == 1 else None
 
 
+def _right_tails(letter: Letter, i: int) -> Optional[tuple[int, str, re.Match[str]]]:
+    """Her block at the ends of the lines under her name `i` when the body's column was read
+    first on each (« CPAM de l'Ardèche 91 allée Simone Veil », « Service prestations en espèces
+    07100 Annonay »): (the postcode line, her street, its postcode match); None unless the line
+    under her name opens with the body's name and a commune has that postcode and city."""
+    if i + 2 >= len(letter.lines) or not any(start == 0 for start, _, _ in _kinds_in(letter.lines[i + 1][1])):
+        return None
+    street = _street_of(*letter.lines[i + 1])
+    if not street or street == letter.lines[i + 1][0].strip():
+        return None
+    for k in range(i + 2, min(i + 4, len(letter.lines))):
+        pm = _POSTAL_IN_LINE.search(letter.lines[k][0])
+        if pm and pm.start() > 0 and place_checked(pm.group("pc"), pm.group("city").strip()):
+            return k, street, pm
+    return None
+
+
 def claimant(letter: Letter) -> Found:
     """The addressee's block: « Monsieur Thomas Petit », the street, « 59000 Lille ». Only a
     block that ends with a postal code line is read; two such blocks leave it unanswered. The
@@ -948,6 +965,7 @@ def claimant(letter: Letter) -> Found:
     blocks = []
     beside: set[int] = set()   # blocks with the body's column run after their lines
     couples: dict[int, list[str]] = {}   # blocks addressed to two people: each one's names
+    tails: dict[int, str] = {}   # blocks read at the lines' ends (the body's column first): her street
     for i, (line, folded) in enumerate(letter.lines):
         if _COUPLE_SECOND.match(folded):
             continue   # « et Monsieur Mathurin VAN HOECKE »: the second of a couple, in the block above
@@ -1004,6 +1022,11 @@ def claimant(letter: Letter) -> Found:
                 # city, or its whole address, beside the name)
                 pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j + 2 + hosted][0]) or pm
                 j += 2 + hosted if pm.string == letter.lines[j + 2 + hosted][0] else 0
+            if pm and foreign and not merged and (tail := _right_tails(letter, i)):
+                # « CPAM de l'Ardèche 91 allée Simone Veil », « Service … 07100 Annonay »: the body's
+                # column read first on each line, her street and city at the lines' ends
+                tails[i] = tail[1]
+                j, pm = tail[0], tail[2]
             if pm:
                 blocks.append((i, j, line[m.start("names"):m.end("names")].strip(), pm, merged))
                 if couple:
@@ -1040,7 +1063,10 @@ def claimant(letter: Letter) -> Found:
         out["claimant.last_name"] = _p(split[1], head, split[2] - (0.02 if merged else 0))
     if abroad:
         return out
-    if i in beside:   # the street's end and the column's first words cannot be told apart
+    if i in tails:
+        between = []
+        out["claimant.address"] = _p(tails[i], tails[i], 0.86)
+    elif i in beside:   # the street's end and the column's first words cannot be told apart
         between = []
     else:
         # the other column's postcode line between (the look-ahead above): her lines follow it
@@ -1667,6 +1693,13 @@ _REFERS_BACK = re.compile(r"(elle|il|celle-ci|celui-ci|cette somme|ce montant|la
                           r"(s'eleve|s'elevent|est de|represente|atteint)\b")
 
 
+# A debt's balance (« Reste à payer », « Solde restant dû », « Montant dû ») and a letter that
+# reminds of a debt (« Deuxième relance », « Mise en demeure »): the balance is what it claims.
+# (the label may end a line of other cells: a coupon's « CRÉANCE : DOS-2026-52375 MONTANT DÛ : »)
+_BALANCE_LABEL = re.compile(r"(?:^\|?|\s)\s*(?:reste (?:a payer|du|a rembourser)|solde (?:restant )?du|(?:montant|somme) (?:restant )?du|restant du)\s*:?\s*$")
+_REMINDER = re.compile(r"\b(?:relance|rappel (?:de (?:dette|paiement)|avant poursuites)|mise en demeure|dernier (?:rappel|avis))\b")
+
+
 def amounts(letter: Letter) -> Found:
     """context.amount_eur: the amount in the sentence of the overpayment (« un indu de 1 234,50 € »);
     context.withholding_eur: the amount withheld each month. Two different ones: unanswered."""
@@ -1695,7 +1728,10 @@ def amounts(letter: Letter) -> Found:
             claimed.setdefault(as_number(parse_amount(found[0])), letter.evidence(a, b))
     withheld: dict[float | int, str] = {}
     labelled: dict[float | int, str] = {}   # « Montant de l'indu », « Total du trop-perçu »: the sum claimed, by name
+    balances: dict[float | int, str] = {}   # « Reste à payer », « Solde restant dû »
     for label, value, line in _euro_rows(letter):
+        if _BALANCE_LABEL.search(label):
+            balances.setdefault(value, line)
         if any(p.search(label) for p in cues("withholding_cues")):
             if any(p.search(label) for p in cues("monthly")):
                 withheld.setdefault(value, line)
@@ -1713,6 +1749,9 @@ def amounts(letter: Letter) -> Found:
                           for _, above in lines[max(0, i - 8):i]):
             claimed.setdefault(as_number(parse_amount(amount)), line)
             labelled.setdefault(as_number(parse_amount(amount)), line)
+    if len(balances) == 1 and any(_REMINDER.search(folded) for _, folded in letter.lines[:_header_end(letter) + 3]):
+        # a reminder's « Reste à payer 4 144,82 € » under the debt's « Montant initial »: the sum it claims
+        claimed = labelled = balances
     if len(claimed) > 1 and len(labelled) == 1:
         claimed = labelled
     if len(claimed) == 1:
@@ -1838,6 +1877,10 @@ def context(letter: Letter) -> Found:
     if control:
         out["context.after_control"] = _p(True, control.evidence, 0.88)
     said, denied = [], []
+    # « si vous êtes de bonne foi », « ne peut être regardée comme une erreur de bonne foi »: no denial
+    negations = [hit for hit in letter.find("fraud_negated")
+                 if not any(p.search(re.split(r"[.;:]", letter.flat_folded[max(0, hit.start - 80):hit.start])[-1])
+                            for p in cues("fraud_negated_undone"))]
     for hit in letter.find("fraud"):
         if letter.sentence_has("fraud_generic", hit.start):
             continue  # « Toute fausse déclaration vous expose… »: printed on every letter
@@ -1848,9 +1891,9 @@ def context(letter: Letter) -> Found:
         before = re.split(r"[,;:]", letter.flat_folded[max(a, hit.start - 50):hit.start])[-1]
         after = re.split(r"[,;:]", letter.flat_folded[hit.end:min(b, hit.end + 25)])[0]
         near = f"{before}{letter.flat_folded[hit.start:hit.end]}{after}"
-        denial = letter.sentence_has("fraud_negated", hit.start) or any(p.search(near) for p in cues("negation"))
+        denial = any(letter.sentence_of(n.start) == (a, b) for n in negations) or any(p.search(near) for p in cues("negation"))
         (denied if denial else said).append(hit)
-    denied += [h for h in letter.find("fraud_negated") if not any(d.start <= h.start < d.end + 80 for d in denied)]
+    denied += [h for h in negations if not any(d.start <= h.start < d.end + 80 for d in denied)]
     if said and not denied:
         out["context.fraud_alleged"] = _p(True, said[0].evidence, 0.88)
     elif denied and not said:
