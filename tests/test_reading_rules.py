@@ -3088,3 +3088,42 @@ def test_the_bodys_column_read_first_on_her_blocks_lines() -> None:
     found = read_decision(letter)
     assert (found["claimant.address"].value, found["claimant.postal_code"].value, found["claimant.city"].value) == \
         ("91 allée Simone Veil", "07100", "Annonay")
+
+
+def test_a_controllers_name_above_the_addressee() -> None:
+    """« Contrôleur Mme Sylvaine Roque » among the references: the agent, no second addressee."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit", "Contrôleur Mme Sylvaine Roque\nLettre recommandée avec avis de réception\n"
+                                "Monsieur Thomas Petit")
+    found = read_decision(letter)
+    assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Thomas", "Petit")
+
+
+def test_a_debt_notified_and_a_document_of_end_of_rights_asked() -> None:
+    """« Objet : notification d'une dette de RSA », « Vous devez donc rembourser », and « attestation de
+    fin de droits » among the documents asked: an overpayment, no end of rights."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement",
+                                "Objet : notification d'une dette de revenu de solidarité active (RSA)").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Nous avons donc recalculé votre droit au RSA. Vous devez donc rembourser la somme de 1920,33 €.\n"
+        "Si elles vous paraissent inexactes, adressez-nous vos justificatifs (attestation de fin de droits).")
+    assert read_decision(letter)["situation"].value == "overpayment"
+
+
+def test_a_formal_demand_claims_the_balance_to_date() -> None:
+    """« MISE EN DEMEURE », a ledger: « Montant du trop-perçu notifié 634,98 € », payments, « Solde
+    restant dû à ce jour 397,00 euros »: the balance."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement",
+                                "MISE EN DEMEURE\nObjet : trop-perçu d'allocation — solde restant dû").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Date Opération Montant\n13/06/2026 Montant du trop-perçu notifié 634,98 €\n10/07/2026 Virement reçu – 150,00 €\n"
+        "18/07/2026 Retenue sur allocation – 87,98 €\nSolde restant dû à ce jour 397,00 euros")
+    assert read_decision(letter)["context.amount_eur"].value == 397
+
+
+def test_a_deduction_named_beside_the_balance() -> None:
+    """« Le solde, soit 1 287,74 €, sera récupéré par une retenue de 104,19 € par mois »: the monthly
+    deduction is the amount the cue names."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Vous avez perçu à tort la somme de 1 609,67 €. Le solde, soit 1 287,74 €, sera récupéré par\n"
+                                "une retenue de 104,19 € par mois sur vos prochains versements.")
+    assert read_decision(letter)["context.withholding_eur"].value == 104.19

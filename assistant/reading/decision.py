@@ -976,7 +976,8 @@ def claimant(letter: Letter) -> Found:
         m = couple or _TITLE.match(folded) or _TITLE_IN_LINE.search(folded)
         # « Votre interlocuteur : Mme Marchand »: a name given as a label's value is the agent's
         if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or re.search(r":\s*$", folded[:m.start()]) or \
-                re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par|soins|c/o)\b",
+                re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par|soins|c/o|"
+                          r"controleur|controleuse|gestionnaire|referente?|instructeur|instructrice|technicien|technicienne)\b",
                           folded[m.start("names") if couple else 0:m.end()]):
             continue
         if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
@@ -1696,8 +1697,12 @@ _REFERS_BACK = re.compile(r"(elle|il|celle-ci|celui-ci|cette somme|ce montant|la
 # A debt's balance (« Reste à payer », « Solde restant dû », « Montant dû ») and a letter that
 # reminds of a debt (« Deuxième relance », « Mise en demeure »): the balance is what it claims.
 # (the label may end a line of other cells: a coupon's « CRÉANCE : DOS-2026-52375 MONTANT DÛ : »)
-_BALANCE_LABEL = re.compile(r"(?:^\|?|\s)\s*(?:reste (?:a payer|du|a rembourser)|solde (?:restant )?du|(?:montant|somme) (?:restant )?du|restant du)\s*:?\s*$")
+_BALANCE_LABEL = re.compile(r"(?:^\|?|\s)\s*(?:reste (?:a payer|du|a rembourser)|solde (?:restant )?du|(?:montant|somme) (?:restant )?du|restant du)"
+                            r"(?: a ce jour| au \d[\d/.]*)?\s*:?\s*$")
 _REMINDER = re.compile(r"\b(?:relance|rappel (?:de (?:dette|paiement)|avant poursuites)|mise en demeure|dernier (?:rappel|avis))\b")
+
+
+_WITHHELD_AT = re.compile(r"\s+(?:mensuelle\s+)?(?:de|d'un montant de)\s+")
 
 
 def amounts(letter: Letter) -> Found:
@@ -1762,6 +1767,12 @@ def amounts(letter: Letter) -> Found:
         if not letter.any("monthly", (a, b)):
             continue
         found = {as_number(parse_amount(m)) for m in AMOUNT.finditer(letter.flat_folded, a, b)}
+        if len(found) > 1 and (near := _WITHHELD_AT.match(letter.flat_folded, hit.end)) and \
+                (m := AMOUNT.match(letter.flat_folded, near.end())) and \
+                re.match(r"\s*(?:par mois|mensuel|chaque mois)", letter.flat_folded[m.end():m.end() + 20]):
+            # « Le solde, soit 1 287,74 €, sera récupéré par une retenue de 104,19 € par mois »:
+            # the amount the cue names, by the month
+            found = {as_number(parse_amount(m))}
         if len(found) == 1:
             withheld.setdefault(found.pop(), letter.evidence(a, b))
     if len(withheld) == 1:
