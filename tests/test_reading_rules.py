@@ -3127,3 +3127,24 @@ def test_a_deduction_named_beside_the_balance() -> None:
                                 "Vous avez perçu à tort la somme de 1 609,67 €. Le solde, soit 1 287,74 €, sera récupéré par\n"
                                 "une retenue de 104,19 € par mois sur vos prochains versements.")
     assert read_decision(letter)["context.withholding_eur"].value == 104.19
+
+
+def test_a_footer_address_with_its_page_number() -> None:
+    """« Conseil départemental de Maine-et-Loire — … — 35 rue Maréchal Joffre — 49000 Angers 1/2 »:
+    the body's address without the page's number."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "Le Département\n").replace("Caf", "direction") + \
+        "Conseil départemental de Maine-et-Loire — Direction de l'insertion — 35 rue Maréchal Joffre — 49000 Angers 1/2\n"
+    assert read_decision(letter)["organism.address"].value == "35 rue Maréchal Joffre, 49000 Angers"
+
+
+def test_a_control_of_your_job_search_and_a_cdaph_table_refusal() -> None:
+    """« Un contrôle de votre recherche d'emploi a été engagé » is a control; « Allocation aux adultes
+    handicapés (AAH) REFUS » beside « ACCORD » rows is a refusal."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Un contrôle de votre recherche d'emploi a été engagé le 2 avril 2026.")
+    assert read_decision(letter)["context.after_control"].value is True
+    table = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement", "NOTIFICATION DES DÉCISIONS DE LA CDAPH").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Droit ou prestation Décision Durée et motifs\nReconnaissance de la qualité de travailleur handicapé (RQTH)\n"
+        "ACCORD Du 01/08/2026 au 31/07/2031.\nAllocation aux adultes handicapés (AAH)\nREFUS Votre taux d'incapacité est compris entre 50 % et 79 %.")
+    assert read_decision(table)["situation"].value == "refusal"

@@ -578,6 +578,9 @@ def _person_line(line: str) -> bool:
         any(w.isupper() and len(w) > 1 for w in words) and any(not w.isupper() and is_first_name(w) for w in words)
 
 
+_PAGE_TAIL = re.compile(r"(?<=[^\W\d])\s+(?:page\s+)?\d{1,2}\s?(?:/|sur)\s?\d{1,2}\s*$", re.IGNORECASE)
+
+
 def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[str]:
     """The body's address: after its name on the same line (« CAF du Nord — 8 quai … — 59000
     Lille »), or on the lines under it down to the postal code (at most five)."""
@@ -586,7 +589,7 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     lines = lines[:i] + [tuple(text[:cut.start()] for text in lines[i])] + lines[i + 1:] if cut else lines
     # « CAF du Gard — 8 rue …, 30000 Nîmes »: a comma before the postcode parts it too; OCR may
     # read a footer's « · » as « : », which parts it when it does so twice or more
-    text = _glued_number(lines[i][0][start:])
+    text = _PAGE_TAIL.sub("", _glued_number(lines[i][0][start:]))   # « … — 49000 Angers 1/2 »: the page's number
     if text.count(" : ") >= 2 or (" : " in text and _SEPARATOR.search(text)):
         text = text.replace(" : ", " — ")
     # « MSA DORDOGNE 2 rue de la Préfecture 24000 Périgueux », « Caf de la Gironde CS 81009 — … »:
