@@ -3148,3 +3148,15 @@ def test_a_control_of_your_job_search_and_a_cdaph_table_refusal() -> None:
         "Droit ou prestation Décision Durée et motifs\nReconnaissance de la qualité de travailleur handicapé (RQTH)\n"
         "ACCORD Du 01/08/2026 au 31/07/2031.\nAllocation aux adultes handicapés (AAH)\nREFUS Votre taux d'incapacité est compris entre 50 % et 79 %.")
     assert read_decision(table)["situation"].value == "refusal"
+
+
+def test_two_columns_read_across_with_the_body_first() -> None:
+    """« CAF de la Loire-Atlantique 137 rue Gambetta », « 3 rue Paul Bert 44680 SAINTE-PAZANNE »,
+    « 44000 Nantes »: her street and city at the lines' ends; the body's street with her city is no
+    address of the body's."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n\nMonsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "Caisse d'allocations familiales\n\nMonsieur Laurent BOUZID\nCAF de la Loire-Atlantique 137 rue Gambetta\n\n"
+                                "3 rue Paul Bert 44680 SAINTE-PAZANNE\n44000 Nantes")
+    found = read_decision(letter)
+    assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("137 rue Gambetta", "44680")
+    assert "organism.address" not in found

@@ -1026,7 +1026,7 @@ def claimant(letter: Letter) -> Found:
                 # city, or its whole address, beside the name)
                 pm = (_POSTAL_IN_LINE.search if merged else _POSTAL.match)(letter.lines[j + 2 + hosted][0]) or pm
                 j += 2 + hosted if pm.string == letter.lines[j + 2 + hosted][0] else 0
-            if pm and foreign and not merged and (tail := _right_tails(letter, i)):
+            if pm and not merged and (tail := _right_tails(letter, i)):
                 # « CPAM de l'Ardèche 91 allée Simone Veil », « Service … 07100 Annonay »: the body's
                 # column read first on each line, her street and city at the lines' ends
                 tails[i] = tail[1]
@@ -2008,7 +2008,7 @@ def plausible_street(address: str, postcode_last: bool = True) -> bool:
     return True
 
 
-def _one_block_for_two(found: Found) -> Found:
+def _one_block_for_two(found: Found, letter: Optional[Letter] = None) -> Found:
     """The body's address and the person's read from the same block (OCR ran the two blocks
     together): the person does not live at the body's street, so when the two streets are one,
     both are left to the person; and a body's address at the person's postcode line while the
@@ -2024,6 +2024,15 @@ def _one_block_for_two(found: Found) -> Found:
     elif person is None and "claimant.postal_code" in found and "claimant.city" in found and \
             fold(place) == fold(f"{found['claimant.postal_code'].value} {found['claimant.city'].value}"):
         drop = {"organism.address"}
+    elif letter is not None and street and "claimant.postal_code" in found and \
+            fold(street[-1]) in fold(line := found["claimant.postal_code"].evidence) and \
+            fold(place).startswith(fold(str(found["claimant.postal_code"].value))):
+        # « 3 rue Paul Bert 44680 SAINTE-PAZANNE » then « 44000 Nantes »: the body's street and her
+        # postcode on one line (the two columns read across), the body's own postcode under it:
+        # the body's address took her city
+        below = [other for k, (text, _) in enumerate(letter.lines[:-1]) if text == line for other, _ in letter.lines[k + 1:k + 2]]
+        if below and (pm := _POSTAL.match(below[0].strip())) and pm.group("pc") != found["claimant.postal_code"].value:
+            drop = {"organism.address"}
     return {name: p for name, p in found.items() if name not in drop}
 
 
@@ -2180,5 +2189,5 @@ def read_decision(text: str) -> dict[str, Proposal]:
         found = {name: p for name, p in found.items() if name not in ("claimant.postal_code", "claimant.city")}
     found = {name: p for name, p in found.items()
              if name not in ("claimant.address", "organism.address") or plausible_street(str(p.value), name == "organism.address")}
-    found = _one_block_for_two(found)
+    found = _one_block_for_two(found, letter)
     return {name: p for name, p in found.items() if p.confidence >= CONFIDENCE_THRESHOLD}
