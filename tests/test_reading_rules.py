@@ -3160,3 +3160,38 @@ def test_two_columns_read_across_with_the_body_first() -> None:
     found = read_decision(letter)
     assert (found["claimant.address"].value, found["claimant.postal_code"].value) == ("137 rue Gambetta", "44680")
     assert "organism.address" not in found
+
+
+@pytest.mark.parametrize("body, kind", [
+    # the request recalled with its articles, then a refusal with none: no reason given
+    ("Dans votre message du 31/03/2026, vous nous demandez de vous communiquer, sur le fondement des articles L. 311-3-1 et "
+     "R. 311-3-1-2 du code des relations entre le public et l'administration, les règles du traitement.\n"
+     "Nous ne pouvons pas donner une suite favorable à votre demande.", "refusal_without_reasons"),
+    # the extension announced, the answer's latest date
+    ("Nous devons faire usage de cette faculté. Une partie de votre dossier n'est conservée que sur papier et doit être "
+     "numérisée. Vous recevrez donc notre réponse au plus tard le 30 novembre 2026.", "asks_more_time"),
+    ("Nous ne sommes donc pas en mesure de vous répondre dans le délai habituel. Nous nous engageons à vous notifier une "
+     "décision motivée au plus tard le 10 septembre 2026.", "asks_more_time"),
+    # a fifth identical request refused under the GDPR's rule
+    ("L'article 12, paragraphe 5, du RGPD permet au responsable du traitement de refuser de donner suite aux demandes "
+     "manifestement excessives. Nous considérons votre demande comme manifestement excessive et n'y donnerons pas suite.",
+     "refusal_with_reasons"),
+    # rights restored after a new examination
+    ("Nous avons procédé à un nouvel examen de vos droits. Vous serez donc rétablie dans vos droits à compter du 1er juin "
+     "2026.", "withdrawn"),
+    # a RAPO rejected, the decision confirmed, a remise « totale ou partielle » offered apart
+    ("Les versements ont été effectués sans aucun remboursement (article L. 262-46 du code de l'action sociale et des "
+     "familles). En conséquence, la décision du 8 décembre 2025 est confirmée.\nVous pouvez demander une remise totale ou "
+     "partielle de cette dette.", "refusal_with_reasons"),
+    # a form: one box ticked, the others left empty
+    ("☒ Votre demande est incomplète. Merci de nous retourner :\n☒ une copie recto verso d'une pièce d'identité ;\n"
+     "☐ Compte tenu de la complexité de votre demande, le délai de réponse est prolongé de deux mois.\n"
+     "☐ Votre demande est complète : vous trouverez ci-joint la copie de vos données.\n"
+     "Dès réception des pièces cochées ci-dessus, une réponse vous sera adressée dans un délai d'un mois.", "asks_identity"),
+])
+def test_an_answers_kind_in_a_third_writers_words(body: str, kind: str) -> None:
+    """Held-out 27's families, after its measure: the request's articles are no ground; « vous
+    recevrez notre réponse au plus tard », « notifier une décision motivée au plus tard »; « n'y
+    donnerons pas suite »; « rétablie dans vos droits »; « la décision du … est confirmée »; a form's
+    empty boxes, and a time promised once the pieces arrive."""
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind

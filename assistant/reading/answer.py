@@ -30,6 +30,8 @@ def _cue(letter: Letter, kind: str) -> Hit | None:
     found = _spans(letter, kind)
     if kind in ("refusal", "partial"):
         found = [f for f in found if not letter.sentence_has("answer_conditional", f[0])]
+    if kind == "asks_more_time":   # « Dès réception des pièces …, une réponse vous sera adressée dans un mois »
+        found = [f for f in found if not letter.sentence_has("answer_after_documents", f[0])]
     if kind == "refusal":   # « C'est pour ce seul motif que votre demande a été rejetée »: the decision explained
         found = [f for f in found if not letter.sentence_has("answer_recalled", f[0])]
     if kind == "partial":   # « … ne peuvent être communiquées qu'à lui-même »: that part refused, for another's sake
@@ -59,6 +61,7 @@ def _reasons(letter: Letter) -> tuple[bool, bool]:
 # of up to three signs is a ticked one (« X », « ☒ », OCR's « & »).
 _MARKED = re.compile(r"^\s*(?P<mark>\[\s*[xX✓✔]?\s*\]|[^\w\s]{1,3}|[xXoO0]|CO|C0)\s+(?=[^\W\d_])")
 _EMPTY_MARKS = frozenset({"☐", "□", "○", "o", "O", "0", "CO", "C0", "[]"})
+_TICKED_BOXES = frozenset({"☒", "☑", "✓", "✔", "[x]", "[X]", "&", "X", "x"})   # a box ticked, as printed or read (« & »)
 
 
 def _mark(line: str) -> str | None:
@@ -100,6 +103,12 @@ def _ticked_only(text: str) -> str:
             ticked = [k for k, mark in zip(group, marks) if mark == "ticked"]
             drop |= set(group) - (set(ticked) if len(ticked) == 1 else set())
         i = group[-1] + 1
+    # a form's boxes not in one run (« ☒ Votre demande est incomplète », its pieces, then « ☐ Le délai
+    # est prolongé », « ☐ Votre demande est complète »): a box left empty where others are ticked
+    # is an option the body did not choose
+    marks = {k: m.group("mark").replace(" ", "") for k, line in enumerate(lines) if (m := _MARKED.match(line))}
+    if any(mark in _TICKED_BOXES for mark in marks.values()):
+        drop |= {k for k, mark in marks.items() if _mark(lines[k]) == "empty"}
     return "\n".join(line for k, line in enumerate(lines) if k not in drop) if drop else text
 
 
