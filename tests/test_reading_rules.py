@@ -3195,3 +3195,39 @@ def test_an_answers_kind_in_a_third_writers_words(body: str, kind: str) -> None:
     donnerons pas suite »; « rétablie dans vos droits »; « la décision du … est confirmée »; a form's
     empty boxes, and a time promised once the pieces arrive."""
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+# --- Held-out 26's families, after its measure: refusals and ends of rights ------------------------
+
+def test_a_decision_computed_by_an_algorithm_is_no_control() -> None:
+    """« Cette décision a été prise sur le fondement d'un traitement algorithmique … (article L. 311-3-1
+    du code des relations entre le public et l'administration) »: an algorithm named, no control, and
+    the right to its explanation is no ground; « Le traitement automatisé des informations transmises
+    par la DGFiP a fait apparaître une différence » is a control."""
+    notice = ("Cette décision a été prise sur le fondement d'un traitement algorithmique, dont l'objet est d'examiner votre "
+              "droit à partir des données de ressources transmises par l'administration fiscale. Vous pouvez obtenir la "
+              "communication des règles qui le définissent (article L. 311-3-1 du code des relations entre le public et "
+              "l'administration).")
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Vos ressources dépassent le plafond.\n" + notice)
+    found = read_decision(letter)
+    assert found["decision.algorithm_mentioned"].value is True
+    assert "context.after_control" not in found and found.get("decision.reasons_given") is None
+    flagged = letter.replace("Vos ressources dépassent le plafond.", "Le traitement automatisé des informations transmises par la "
+                             "DGFiP a fait apparaître une différence avec vos déclarations.")
+    assert read_decision(flagged)["context.after_control"].value is True
+
+
+def test_resources_retained_are_no_deduction() -> None:
+    """« Ressources mensuelles du foyer retenues (moyenne des 12 derniers mois) 2 214,63 € »: the
+    resources counted, not a monthly deduction."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Ressources mensuelles du foyer retenues (moyenne des 12 derniers mois) 2 214,63 €\n"
+                                "Plafond mensuel applicable 1 217,88 €")
+    assert "context.withholding_eur" not in read_decision(letter)
+
+
+def test_a_date_after_the_file_number_label_is_no_number() -> None:
+    """« N° MSA : 31/03/2026 »: another column's date run after the label."""
+    letter = PETIT_SCAN.replace("Numéro allocataire : 7654321", "N° allocataire : 31/03/2026")
+    assert "claimant.file_number" not in read_decision(letter)

@@ -1203,6 +1203,8 @@ def file_number(letter: Letter, kind: Optional[str]) -> Found:
                 value = re.sub(r"(?<=\d)[OIL](?=\d)", lambda c: c.group().translate(_OCR_DIGITS), value)
                 if sum(c.isdigit() for c in value) < 5 or not re.fullmatch(r"[0-9A-Z]+([/-][0-9A-Z]+)*", value):
                     continue
+                if re.fullmatch(r"[0-3]?\d/[01]?\d/(?:19|20)\d\d", value):
+                    continue   # « N° MSA : 31/03/2026 »: a date of another column run after the label
                 # a social-security number printed in groups with the next column's figures run
                 # into it (« 2 98 02 77 815 294 26 68 RUE DES ÉCOLES »): its first 15 figures
                 spaced = line[m.start("value"):m.end("value")]
@@ -1740,7 +1742,7 @@ def amounts(letter: Letter) -> Found:
     for label, value, line in _euro_rows(letter):
         if _BALANCE_LABEL.search(label):
             balances.setdefault(value, line)
-        if any(p.search(label) for p in cues("withholding_cues")):
+        if any(p.search(label) for p in cues("withholding_cues")) and not any(p.search(label) for p in cues("withholding_not")):
             if any(p.search(label) for p in cues("monthly")):
                 withheld.setdefault(value, line)
         elif any(p.search(label) for p in cues("amount_cues")):
@@ -1767,7 +1769,7 @@ def amounts(letter: Letter) -> Found:
         out["context.amount_eur"] = _p(value, evidence, 0.88)
     for hit in letter.find("withholding_cues"):
         a, b = letter.sentence_of(hit.start)
-        if not letter.any("monthly", (a, b)):
+        if not letter.any("monthly", (a, b)) or any(p.search(letter.flat_folded[max(a, hit.start - 50):hit.end]) for p in cues("withholding_not")):
             continue
         found = {as_number(parse_amount(m)) for m in AMOUNT.finditer(letter.flat_folded, a, b)}
         if len(found) > 1 and (near := _WITHHELD_AT.match(letter.flat_folded, hit.end)) and \
@@ -1887,7 +1889,11 @@ def context(letter: Letter) -> Found:
     only when the letter says so (good faith, no fraud): silence says nothing either way."""
     out: Found = {}
     # a data-matching or an automated check that flagged the file is a control too
-    control = letter.any("control") or _outside(letter, "algorithm", ("privacy",))[0]
+    # (not a decision said computed: « prise sur le fondement d'un traitement algorithmique »)
+    control = letter.any("control") or next(
+        (h for h in letter.find("algorithm") if not letter.sentence_has("privacy", h.start)
+         and (not any(p.fullmatch(letter.flat_folded[h.start:h.end]) for p in cues("algorithm_generic"))
+              or letter.sentence_has("algorithm_flagged", h.start))), None)
     if control:
         out["context.after_control"] = _p(True, control.evidence, 0.88)
     said, denied = [], []
