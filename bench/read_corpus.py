@@ -74,13 +74,16 @@ HELD_OUT24 = Path(__file__).resolve().parent / "read_heldout24"  # the twenty-fo
 HELD_OUT25 = Path(__file__).resolve().parent / "read_heldout25"  # the twenty-fifth, blind too: the common case, a fifth writer
 HELD_OUT26 = Path(__file__).resolve().parent / "read_heldout26"  # the twenty-sixth, blind too: refusals and ends of rights
 HELD_OUT27 = Path(__file__).resolve().parent / "read_heldout27"  # the twenty-seventh, blind too: the bodies' answers, a third writer
+HELD_OUT28 = Path(__file__).resolve().parent / "read_heldout28"  # the twenty-eighth, blind too: the common case, a sixth writer
+HELD_OUT29 = Path(__file__).resolve().parent / "read_heldout29"  # the twenty-ninth, blind too: capitals, small print, two columns
+HELD_OUT30 = Path(__file__).resolve().parent / "read_heldout30"  # the thirtieth, blind too: the bodies' answers, a fourth writer
 HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4, 5: HELD_OUT5, 6: HELD_OUT6, 7: HELD_OUT7, 8: HELD_OUT8,
                  9: HELD_OUT9, 10: HELD_OUT10, 11: HELD_OUT11, 12: HELD_OUT12, 13: HELD_OUT13, 14: HELD_OUT14,
                  15: HELD_OUT15, 16: HELD_OUT16, 17: HELD_OUT17, 18: HELD_OUT18, 19: HELD_OUT19,
                  20: HELD_OUT20, 21: HELD_OUT21, 22: HELD_OUT22, 23: HELD_OUT23, 24: HELD_OUT24,
-                 25: HELD_OUT25, 26: HELD_OUT26, 27: HELD_OUT27}
+                 25: HELD_OUT25, 26: HELD_OUT26, 27: HELD_OUT27, 28: HELD_OUT28, 29: HELD_OUT29, 30: HELD_OUT30}
 _SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y", 8: "z", 9: "m", 10: "n", 11: "p", 12: "r", 13: "s", 14: "u", 15: "w", 16: "j", 17: "b", 18: "c", 19: "e", 20: "f", 21: "g", 22: "i", 23: "l", 24: "o",
-               25: "ba", 26: "be", 27: "bi"}  # a sample id's first letters: which set it comes from
+               25: "ba", 26: "be", 27: "bi", 28: "bo", 29: "bu", 30: "ca"}  # a sample id's first letters: which set it comes from
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
