@@ -3231,3 +3231,16 @@ def test_a_date_after_the_file_number_label_is_no_number() -> None:
     """« N° MSA : 31/03/2026 »: another column's date run after the label."""
     letter = PETIT_SCAN.replace("Numéro allocataire : 7654321", "N° allocataire : 31/03/2026")
     assert "claimant.file_number" not in read_decision(letter)
+
+
+@pytest.mark.parametrize("footer, address", [
+    ("France Travail · Direction régionale Normandie · 35 rue Maréchal Joffre, 76000 Rouen Réf. CTL-2026-7024",
+     "35 rue Maréchal Joffre, 76000 Rouen"),   # the letter's reference after the city
+    ("France Travail — 35 rue Maréchal Joffre, 34000 Montpellier — 3949 (service gratuit + prix d'un appel) — francetravail.fr 1/1",
+     "35 rue Maréchal Joffre, 34000 Montpellier"),   # the phone with its price, then the site
+])
+def test_a_footers_address_before_its_reference_or_its_phone(footer: str, address: str) -> None:
+    """The body's address in a footer whose city is followed by the letter's reference, or by a phone
+    number with its price in brackets."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "France Travail\n").replace("Caf", "agence")
+    assert read_decision(letter + footer + "\n")["organism.address"].value == address

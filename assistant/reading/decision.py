@@ -556,9 +556,11 @@ def _address_agrees(letter: Letter, address: str) -> bool:
 # A footer's website, e-mail, phone number or opening hours after the body's address, matched on
 # the folded line; a website or the page's number may follow the city with a space only
 # (« 24000 Périgueux caf.fr », « 14000 Caen Page 1/2 »).
+# (« — 3949 (service gratuit + prix d'un appel) »; a letter's reference after the city: « 76000 Rouen Réf. CTL-2026-7024 »)
 _CONTACT_TAIL = re.compile(r"(?:\s+[—–|•·+:-]\s+(?:www\.|https?:|[\w.-]+\.(?:fr|com|org)\b|[\w.-]+@|"
-                           r"(?:tel(?:ephone)?\.?\s*:?\s*)?\d[\d .]{3,13}$|accueil\b|horaires?\b|ouvert)"
-                           r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b|\s+page \d+ ?(?:/|sur) ?\d+\b).*$")
+                           r"(?:tel(?:ephone)?\.?\s*:?\s*)?\d[\d .]{3,13}(?:\s*\([^)]*\))?(?:\s+[—–|•·+:-]\s+.*)?$|accueil\b|horaires?\b|ouvert)"
+                           r"|\s+(?:www\.|https?:)|\s+[\w-]+\.(?:fr|com|org)\b|\s+page \d+ ?(?:/|sur) ?\d+\b"
+                           r"|(?<=[^\W\d])\s+(?:ref(?:erence)?s?\.?|n°)\s*:?\s*[\w/-]*\d[\w/-]*\s*$).*$")
 
 
 # Where a street ends and its postcode begins on one line: a comma, or only a space after the
