@@ -3244,3 +3244,14 @@ def test_a_footers_address_before_its_reference_or_its_phone(footer: str, addres
     number with its price in brackets."""
     letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "France Travail\n").replace("Caf", "agence")
     assert read_decision(letter + footer + "\n")["organism.address"].value == address
+
+
+def test_an_appointment_missed_is_a_fact_stated() -> None:
+    """« Vous ne vous êtes pas présenté(e) au rendez-vous du 28.04.2026 », then « En application de
+    l'article L. 262-37 du code de l'action sociale et des familles, j'ai décidé de réduire votre RSA »:
+    facts and the text applied, the reasons given."""
+    letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                "Vous ne vous êtes pas présenté(e) au rendez-vous du 28.04.2026 fixé par votre référente.\n"
+                                "En application de l'article L. 262-37 du code de l'action sociale et des familles, j'ai décidé de\n"
+                                "réduire votre RSA de 30 % pendant un mois.")
+    assert read_decision(letter)["decision.reasons_given"].value is True
