@@ -3255,3 +3255,27 @@ def test_an_appointment_missed_is_a_fact_stated() -> None:
                                 "En application de l'article L. 262-37 du code de l'action sociale et des familles, j'ai décidé de\n"
                                 "réduire votre RSA de 30 % pendant un mois.")
     assert read_decision(letter)["decision.reasons_given"].value is True
+
+
+@pytest.mark.parametrize("sentence, amount", [
+    ("Le montant qui ne vous sera pas versé à ce titre s'élève à 1 418,00 €.", 1418),
+    ("Sur la base de votre allocation journalière de 38,74 €, la perte est estimée à 348,66 € pour ce mois.", 348.66),
+    ("Montant non versé 311,13 €", 311.13),
+    ("Réduction appliquée : 195,27 EUR", 195.27),
+])
+def test_what_a_sanction_withholds(sentence: str, amount: float) -> None:
+    """A sanction's or a suspension's sum not paid is the amount at stake."""
+    letter = FRANCE_TRAVAIL_SANCTION.replace("Vous pouvez former", f"{sentence}\n\nVous pouvez former")
+    assert read_decision(letter)["context.amount_eur"].value == amount
+
+
+def test_a_monthly_drop_and_a_date_under_its_label_or_alone() -> None:
+    """« Baisse mensuelle 193,52 € » is a reduction; « Courrier du » over « 2 févr. 2026 », or a date
+    alone on its line in the letterhead, is the letter's date."""
+    body = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement", "Vos allocations familiales changent").replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Allocations familiales Montant mensuel\nJusqu'en février 2026 349,64 €\nÀ partir de mars 2026 156,12 €\nBaisse mensuelle 193,52 €")
+    labelled = read_decision(body.replace("Lille, le 2 novembre 2026\n", "Courrier du\n2 févr. 2026\n"))
+    assert (labelled["situation"].value, labelled["decision.date"].value) == ("reduction", "2026-02-02")
+    alone = read_decision(body.replace("Lille, le 2 novembre 2026\n", "29/06/2026\n"))
+    assert alone["decision.date"].value == "2026-06-29"

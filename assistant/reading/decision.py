@@ -1270,7 +1270,7 @@ _FAIT_LE = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$
 _DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
 # A letterhead's date label alone on its line, the date on the next one.
-_DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition| de (?:la )?notification)?\s*:?|edition du\s*:?|"
+_DATE_LABEL_ALONE = re.compile(r"^(?:date(?: du courrier| de la decision| d'envoi| d'emission| de la lettre| d'edition| de (?:la )?notification)?\s*:?|edition du\s*:?|(?:courrier|lettre) du\s*:?|"
                                r"(?:edite|envoye|emis|redige)e? le\s*:?|le)$")
 _LE_DATE = _DATE_LINE[2]
 _DECISION_DATE_LABEL = re.compile(r"\bdate de (?:la )?decision\b")
@@ -1407,6 +1407,13 @@ def dates(letter: Letter) -> Found:
             d = DATE.match(letter.flat_folded, m.end())
             if d and (day := parse_date(d)):
                 later.setdefault(day, letter.evidence(m.start(), d.end()))
+    if not seen and not later:
+        # a date alone on its line in the letterhead (« Carsat Aquitaine » / « 29/06/2026 »), its
+        # label none: the letter's date when it is the only one so printed
+        bare = {day: line for i, (line, folded) in enumerate(lines[:end])
+                if (d := DATE.fullmatch(folded.strip())) and (day := parse_date(d))
+                and not (i and (lines[i - 1][1].rstrip().endswith((":", " le", " du")) or _LABEL_CELL.fullmatch(lines[i - 1][1].strip())))}
+        later = bare if len(bare) == 1 else later
     seen = seen or later
     if len(orders) == 1 and _ORDER.search(letter.folded):
         # an order (« Vu … », « Article 1 — … », « Fait à Strasbourg, le 29 juin 2026 ») sent
