@@ -3279,3 +3279,15 @@ def test_a_monthly_drop_and_a_date_under_its_label_or_alone() -> None:
     assert (labelled["situation"].value, labelled["decision.date"].value) == ("reduction", "2026-02-02")
     alone = read_decision(body.replace("Lille, le 2 novembre 2026\n", "29/06/2026\n"))
     assert alone["decision.date"].value == "2026-06-29"
+
+
+@pytest.mark.parametrize("head, footer, name", [
+    ("CAF des Bouches-du-Rhône\n", "CAF des Bouches-du-Rhône · 22 avenue de la Libération · 13001 Marseille caf.fr · Appli Caf Mon Compte\n",
+     "CAF des Bouches-du-Rhône"),   # the online account's name is no other body's
+    ("MSA MSA Gironde SANTÉ · FAMILLE · RETRAITE · SERVICES\n", "MSA Gironde — 60 avenue Jean Mermoz — 33000 Bordeaux — msa.fr\n",
+     "MSA Gironde"),   # the MSA's motto run after its name
+])
+def test_a_bodys_name_beside_its_app_or_its_motto(head: str, footer: str, name: str) -> None:
+    """« Appli Caf Mon Compte » in the footer, « SANTÉ · FAMILLE » after « MSA Gironde »: not part of a name."""
+    letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", head).replace("de la Caf", "de la caisse")
+    assert read_decision(letter + footer)["organism.name"].value == name

@@ -156,7 +156,9 @@ _NAME_STOPS = {"dossier", "service", "direction", "agence", "site", "pole", "ref
                "lettre", "courrier", "recommandee", "recommande", "avis",   # « … Lettre recommandée avec avis … »
                "edition", "edite", "editee",   # « France Travail Édition du 04.08.2026 »
                # a sentence's words after a name in a letter printed all in capitals (« … A LA MSA DANS UN DELAI … »)
-               "dans", "pour", "par", "avec", "qui", "que", "vous", "nous", "un", "une", "aupres", "delai"}
+               "dans", "pour", "par", "avec", "qui", "que", "vous", "nous", "un", "une", "aupres", "delai",
+               # the online account (« Appli Caf Mon Compte »), the MSA's motto (« MSA Gironde SANTÉ · FAMILLE »)
+               "mon", "sante", "famille"}
 
 
 def _short_named(kind: str, name: str) -> str:
