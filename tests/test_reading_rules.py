@@ -3291,3 +3291,31 @@ def test_a_bodys_name_beside_its_app_or_its_motto(head: str, footer: str, name: 
     """« Appli Caf Mon Compte » in the footer, « SANTÉ · FAMILLE » after « MSA Gironde »: not part of a name."""
     letter = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", head).replace("de la Caf", "de la caisse")
     assert read_decision(letter + footer)["organism.name"].value == name
+
+
+@pytest.mark.parametrize("body, kind", [
+    # an answer that has given all: « d'autres éléments, car il n'en existe pas » is no refusal
+    ("Nous reprenons ci-dessous vos questions dans l'ordre.\n1. Le montant est calculé automatiquement à partir de votre "
+     "déclaration.\nNous ne sommes pas en mesure de vous communiquer d'autres éléments, car il n'en existe pas.", "complete"),
+    # an appeal granted, the decision « de suspension du 11 août 2026 » withdrawn
+    ("Nous faisons droit à votre recours. La décision de suspension du 11 août 2026 est retirée.", "withdrawn"),
+    # the médiateur's recommendation followed: the claim cancelled
+    ("La directrice de votre agence a décidé d'annuler la demande de remboursement dans sa totalité. Vous ne devez donc "
+     "rien à France Travail à ce titre.", "withdrawn"),
+    # reasons given, the report withheld
+    ("En droit, l'article L. 262-37 du code de l'action sociale et des familles permet de suspendre le revenu de solidarité "
+     "active. Ce rapport ne peut donc pas vous être communiqué à ce stade.", "partial"),
+    # a slip: five rows « Joint », one « Non communiqué »
+    ("Vous trouverez avec ce courrier les documents énumérés dans le bordereau ci-dessous.\nN° Document Date Suite\n"
+     "1 Déclarations trimestrielles — Joint\n2 Fiche de signalement interne 05/06/2026 Non communiqué (art. L. 311-5, 2°, g, CRPA)",
+     "partial"),
+    # « pas en mesure d'y donner une suite favorable », no reason
+    ("Après examen de votre demande, nous vous informons que nous ne sommes pas en mesure d'y donner une suite favorable.",
+     "refusal_without_reasons"),
+    # a part-time job is no partial answer
+    ("Vous exercez depuis le 29 août 2025 un emploi à temps partiel de 24 heures par semaine (article L. 821-2 du code de "
+     "la sécurité sociale). La commission rejette votre recours et maintient la décision du 16/03/2026.", "refusal_with_reasons"),
+])
+def test_an_answers_kind_in_a_fourth_writers_words(body: str, kind: str) -> None:
+    """Held-out 30's families, after its measure."""
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
