@@ -3319,3 +3319,22 @@ def test_a_bodys_name_beside_its_app_or_its_motto(head: str, footer: str, name: 
 def test_an_answers_kind_in_a_fourth_writers_words(body: str, kind: str) -> None:
     """Held-out 30's families, after its measure."""
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+# --- Held-out 28's and 29's families, after their measure: listings in capitals ---------------------
+
+def test_a_listing_in_capitals_with_leaders_and_e_for_euros() -> None:
+    """« NUMERO ALLOCATAIRE.......: 9719293 », « DOSSIER RSA N. : RSA-400811 », « LA REDUCTION MENSUELLE
+    S'ELEVE A 183,60 E, SOIT 367,20 E SUR LA DUREE DE LA MESURE »: the number, the month's sum; the
+    total over the measure is no monthly loss when the month's is lost."""
+    listing = PETIT_SCAN.replace("Numéro allocataire : 7654321", "NUMERO ALLOCATAIRE.......: 9719293")
+    assert read_decision(listing)["claimant.file_number"].value == "9719293"
+    dept = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n",
+                              "DÉPARTEMENT DU PAS-DE-CALAIS\n22 AVENUE DE LA LIBÉRATION\n62000 ARRAS\n").replace(
+        "Numéro allocataire : 7654321", "DOSSIER RSA N. : RSA-400811").replace("de la Caf", "du département")
+    assert read_decision(dept)["claimant.file_number"].value == "RSA-400811"
+    monthly = FRANCE_TRAVAIL_SANCTION.replace("Vous pouvez former", "LA REDUCTION MENSUELLE S'ELEVE A 183,60 E, SOIT 367,20 E SUR LA "
+                                              "DUREE DE LA MESURE.\n\nVous pouvez former")
+    assert read_decision(monthly)["context.amount_eur"].value == 183.6
+    lost = monthly.replace("183,60 E, ", "")
+    assert "context.amount_eur" not in read_decision(lost)

@@ -1740,6 +1740,9 @@ def amounts(letter: Letter) -> Found:
                     m = AMOUNT.search(letter.flat_folded, d, letter.sentence_of(d + 1)[1])  # « Elle s'élève » / « à 2475,02 € »
         if m and re.search(r"\d[\s,.]*$", letter.flat_folded[max(a, m.start() - 4):m.start()]):
             m = None  # figures just before it (« 2 913, 98 € » misread): a part of a broken amount
+        if m and "mensuel" in letter.flat_folded[hit.start:hit.end] and \
+                re.match(r"\s*(?:sur la duree|au total|en tout|sur (?:la|toute la) periode|sur l'ensemble)", letter.flat_folded[m.end():m.end() + 30]):
+            m = None  # « la réduction mensuelle s'élève à [lost], soit 367,20 E sur la durée »: a total, not the month's
         if m and not letter.sentence_has("withholding_cues", hit.start):
             claimed.setdefault(as_number(parse_amount(m)), letter.evidence(hit.start, m.end()))
     for hit in letter.find("monthly_loss_cues"):
@@ -2174,7 +2177,7 @@ def email(letter: Letter, found: Found) -> Found:
     return {}
 
 
-_LEADERS = re.compile(r"(?<=[^\W\d]) ?\.{3,} ?(?=\w)")
+_LEADERS = re.compile(r"(?<=[^\W\d]) ?\.{3,} ?:? ?(?=\w)")   # (« NUMERO ALLOCATAIRE.......: 9719293 »)
 
 
 def read_decision(text: str) -> dict[str, Proposal]:

@@ -28,10 +28,12 @@ _MONTH = "|".join([*MONTHS, *MONTHS_SHORT])
 DATE = re.compile(rf"\b(?P<d>[0-3]?\d|1er)\s+(?P<m>{_MONTH})\.?\s+(?P<y>(?:19|20)\d\d)\b"
                   rf"|\b(?P<nd>[0-3]?\d)[/.-](?P<nm>[01]?\d)[/.-](?P<ny>(?:19|20)\d\d)\b")
 # « 1 234,50 € », « 1234.50 euros » (a point before two figures and the currency: cents),
-# « 1.234 € », « 80 EUR »; the currency first, as some systems print it: « EUR 920,22 ».
+# « 1.234 € », « 80 EUR »; the currency first, as some systems print it: « EUR 920,22 »; « 183,60 E ».
 AMOUNT = re.compile(r"(?<![\d,.])(?P<int>\d{1,3}(?:[ .]\d{3})+|\d+)(?:(?:,|\.(?=\d\d\s?(?:€|euros?\b|eur\b)))(?P<dec>\d{1,2}))?"
                     r"\s?(?:€|euros?\b|eur\b)"
-                    r"|(?:\beur|€) ?(?P<pint>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<pdec>\d{2})(?!\d|[,.]\d)")
+                    r"|(?:\beur|€) ?(?P<pint>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<pdec>\d{2})(?!\d|[,.]\d)"
+                    # « 183,60 E » (a listing printed without the euro sign), its cents always
+                    r"|(?<![\d,.])(?P<eint>\d{1,3}(?:[ .]\d{3})+|\d+),(?P<edec>\d{2}) ?e\b(?![''’-])")
 EVIDENCE_MAX = 160
 
 
@@ -112,7 +114,8 @@ def parse_date(match: re.Match[str]) -> Optional[dt.date]:
 def parse_amount(match: re.Match[str]) -> Decimal:
     """An AMOUNT (or a table row's amount) as a Decimal, whichever side its currency is on."""
     groups = match.groupdict()
-    whole, cents = (groups["pint"], groups["pdec"]) if groups.get("pint") else (groups["int"], groups["dec"])
+    whole, cents = (groups["pint"], groups["pdec"]) if groups.get("pint") else \
+        (groups["eint"], groups["edec"]) if groups.get("eint") else (groups["int"], groups["dec"])
     return Decimal(f"{re.sub(r'[ .]', '', whole)}.{(cents or '0').ljust(2, '0')}")
 
 
