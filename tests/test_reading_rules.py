@@ -3338,3 +3338,28 @@ def test_a_listing_in_capitals_with_leaders_and_e_for_euros() -> None:
     assert read_decision(monthly)["context.amount_eur"].value == 183.6
     lost = monthly.replace("183,60 E, ", "")
     assert "context.amount_eur" not in read_decision(lost)
+
+
+def test_a_protected_persons_labelled_address_and_birth_date() -> None:
+    """« Personne protégée : Madame Oriane PÉROUSE, née le 03/06/1979 », « Adresse : 109 impasse Jean
+    Jaurès », « 52000 Jonchery »: her name and address; a birth date before 1990 is no OCR slip."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit\n21 rue Solférino\n59000 Lille",
+                                "UDAF du Nord\nService de protection juridique des majeurs\nÀ l'attention du mandataire judiciaire\n"
+                                "12 rue des Augustins\n59000 Lille\n\nPersonne protégée : Madame Oriane PÉROUSE, née le 03/06/1979\n"
+                                "Adresse : 109 impasse Jean Jaurès\n59650 Villeneuve-d'Ascq")
+    found = read_decision(letter)
+    assert (found["claimant.last_name"].value, found["claimant.address"].value, found["claimant.postal_code"].value) == \
+        ("Pérouse", "109 impasse Jean Jaurès", "59650")
+
+
+def test_an_automated_comparison_is_a_control() -> None:
+    """« À la suite du rapprochement automatisé de votre dossier avec les DSN », « la comparaison
+    automatisée des ressources déclarées »: an algorithm, and the file checked."""
+    for sentence in ("A LA SUITE DU RAPPROCHEMENT AUTOMATISE DE VOTRE DOSSIER AVEC LES DECLARATIONS SOCIALES NOMINATIVES, NOUS AVONS "
+                     "RECALCULE VOTRE PRIME.",
+                     "Cette décision a été prise sur le fondement d'un traitement algorithmique : la comparaison automatisée des "
+                     "ressources déclarées avec les données de la déclaration sociale nominative."):
+        letter = PETIT_BARE.replace("Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+                                    sentence)
+        found = read_decision(letter)
+        assert (found["decision.algorithm_mentioned"].value, found["context.after_control"].value) == (True, True)

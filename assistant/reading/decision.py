@@ -1958,7 +1958,9 @@ def _doubtful_line(line: str, folded: str) -> bool:
 
     for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4,5})\b", folded):
         d = DATE.fullmatch(m.group(0))
-        if (not d or not parse_date(d) or not 1990 <= int(m.group(3)) <= 2099) and not (d and parse_date(d) and born(m)):
+        # (a birth date before 1990 is no date parse_date reads: its day and month are checked here)
+        if (not d or not parse_date(d) or not 1990 <= int(m.group(3)) <= 2099) and \
+                not (d and born(m) and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12):
             return True
     for m in re.finditer(rf"\b(?:1er|\d{{1,2}}) (?:{'|'.join(MONTHS)}) (\d{{4,5}})\b", folded):
         if not 1990 <= int(m.group(1)) <= 2099 and not born(m):
@@ -2113,6 +2115,7 @@ _GUARDIAN = re.compile(r"\b(?:mandataire judiciaire|protection des majeurs|udaf|
 _PROTECTED = re.compile(r"^(?:beneficiaire|personne protegee|assuree? concernee?|allocataire)\s*:?\s*"
                         r"(?P<title>monsieur|madame|mme\.?|m\.)\s+(?P<names>[^\d,:;()—–]{2,60}?)\s*(?:$|[,—–]|\bnee?\b)")
 _NAMED_AT = re.compile(r"^(?P<title>monsieur|madame|mme\.?|m\.)\s+(?P<names>[^\d,:;()—–]{2,60}?)\s*[—–,]\s*(?=\d)")
+_ADDRESS_LINE = re.compile(rf"^(?:adresse|domicile|demeurant)\s*:\s*(?={_HOUSE_NUMBER} )")
 _HER_ADDRESS = re.compile(r"(?P<street>\d{1,4}(?: ?(?:bis|ter))? [^,\d]{3,60}),\s*(?P<pc>\d{5})\s+(?P<city>[^\d,;:()]{2,50}?)\s*$")
 
 
@@ -2139,6 +2142,15 @@ def protected_person(letter: Letter, found: Found) -> Found:
             continue
         found["claimant.first_name"] = _p(split[0], line, split[2])
         found["claimant.last_name"] = _p(split[1], line, split[2])
+        labelled_address = _ADDRESS_LINE.match(letter.lines[i + 1][1]) if i + 2 < len(letter.lines) else None
+        place = _POSTAL.match(letter.lines[i + 2][0].strip()) if labelled_address else None
+        if labelled_address and place and (city := place_checked(place.group("pc"), place.group("city").strip())):
+            # « Adresse : 109 impasse Jean Jaurès » then « 52000 Jonchery », under her labelled name
+            street = letter.lines[i + 1][0][labelled_address.end():].strip()
+            found["claimant.address"] = _p(street, letter.lines[i + 1][0], 0.88)
+            found["claimant.postal_code"] = _p(place.group("pc"), letter.lines[i + 2][0], 0.92)
+            found["claimant.city"] = _p(city, letter.lines[i + 2][0], 0.9)
+            break
         for part in (line[m.end("names"):], letter.lines[i + 1][0] if i + 1 < len(letter.lines) else ""):
             a = _HER_ADDRESS.search(part.strip(" —–,"))   # after « domiciliée », « demeurant au »: the street on
             city = place_checked(a.group("pc"), a.group("city").strip()) if a else None
