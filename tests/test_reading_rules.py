@@ -3363,3 +3363,16 @@ def test_an_automated_comparison_is_a_control() -> None:
                                     sentence)
         found = read_decision(letter)
         assert (found["decision.algorithm_mentioned"].value, found["context.after_control"].value) == (True, True)
+
+
+def test_a_footers_address_under_a_misread_name_or_before_a_sentence() -> None:
+    """The letterhead names « CPAM d'Ille-et-Vilaine » without its address; the footer's « CPAM
+    d'ille-et-Vilaine — 5 allée des Tanneurs — 35000 Rennes » (the name misread) gives it. « … + 71000
+    Mâcon Votre Caf vous répond au 3230 et sur caf.fr »: the address before the footer's sentence."""
+    cpam = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "l'Assurance Maladie\nCPAM d'Ille-et-Vilaine\n"
+                              "Service des prestations en espèces\n").replace("de la Caf", "de la caisse")
+    footer = "CPAM d'ille-et-Vilaine — 5 allée des Tanneurs — 35000 Rennes — ameli.fr — 3646 (service gratuit + prix d'un appel)\n"
+    assert read_decision(cpam + footer)["organism.address"].value == "5 allée des Tanneurs, 35000 Rennes"
+    caf = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "Caisse d'allocations familiales\n")
+    footer = "CAF du Nord + 60 avenue Jean Mermoz + 59000 Lille Votre Caf vous répond au 3230 et sur caf.fr\n"
+    assert read_decision(caf + footer)["organism.address"].value == "60 avenue Jean Mermoz, 59000 Lille"

@@ -350,9 +350,12 @@ def organism(letter: Letter) -> Found:
         return bool(address) and (full or fold(name) == generic)
 
     alone = []   # a full name alone on its line below (a signature's « Caf de la Gironde »)
+    below: list[str] = []   # any address printed after the body's name below (« CPAM d'ille-et-Vilaine — 5 allée … »)
     for j, (line, folded) in enumerate(letter.lines[end:], start=end):
         for start, name, full in _names_on(line, folded, kind):
             address = _address_of(letter.lines, j, start)
+            if address:
+                below.append(address)
             if identifies(full, name, address):
                 footer.append((full, True, len(lines) + j, start, name, address, line))
             elif full and len(line.strip()) <= len(name) + 2:
@@ -388,6 +391,9 @@ def organism(letter: Letter) -> Found:
         out["organism.name"] = _p(name, evidence, 0.85)
     if not any(addresses):
         addresses = [_address_apart(letter, name) or _address_labelled(letter)]
+    if not any(addresses) and full and _place_known(kind, name):
+        # the footer's name misread (« CPAM d'ille-et-Vilaine »), its address in the named body's place
+        addresses = [a for a in below if _place_agrees(name, a) and _street_start().match(fold(a))][:1]
     for address in addresses:
         address = _mended_place(address) if address else address
         if address and _address_agrees(letter, address) and _street_again_agrees(letter, address.split(", ")[:-1]):
@@ -607,7 +613,9 @@ def _address_of(lines: list[tuple[str, str]], i: int, start: int) -> Optional[st
     # other words after the city (« 57000 Metz Notification CDAPH — exemplaire bénéficiaire »):
     # the address up to its postcode part, that part cut to the commune's name
     # (or a service's name, « · France Retraite – Service international », after it)
-    at = next((k for k in range(2, len(parts)) if _POSTAL.match(parts[k].strip())), None)
+    # (« 71000 Mâcon Votre Caf vous répond au 3230 et sur »: a sentence with figures after the city)
+    at = next((k for k in range(2, len(parts)) if _POSTAL.match(parts[k].strip()) or
+               (k == len(parts) - 1 and re.match(r"\d{5}\s+[^\W\d]", parts[k].strip()))), None)
     if at is not None and ((city := _postal_alone(parts[at].strip())) != parts[at].strip()
                            or not any(re.search(r"\d", p) for p in parts[at + 1:])):
         return ", ".join([p.strip() for p in parts[1:at]] + [city])
@@ -692,6 +700,8 @@ def _postal_alone(line: str) -> str:
         # « 33085 BORDEAUX CEDEX 36 46 (service gratuit …) »: a phone or a note after it, the
         # figures then none of the CEDEX's own
         return cedex.group(1) if cedex.group(3).strip() else line
+    # (« 59000 Lille Votre Caf vous répond au 3230 »: a sentence with figures after the city)
+    pm = pm or re.match(r"^(?P<pc>\d{5})\s+(?P<city>[^\W\d].*)$", line)
     if not pm:
         return line
     words = pm.group("city").split()
