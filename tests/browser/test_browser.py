@@ -229,6 +229,13 @@ def stored_key(page) -> str | None:
     return page.evaluate(f"() => window.sessionStorage.getItem({tab_key.NAME!r})")
 
 
+def forgotten_in_tab(page, timeout_ms: int = 10_000) -> None:
+    """Wait until the tab holds no answers key (it fails the test if the key is never removed)."""
+    from assistant.pages import tab_key
+
+    page.wait_for_function(f"() => !window.sessionStorage.getItem({tab_key.NAME!r})", timeout=timeout_ms)
+
+
 def step_number(page) -> int:
     text = page.get_by_text("Étape ").first.inner_text()
     return int(text.split()[1])
