@@ -3056,17 +3056,6 @@ def test_good_faith_as_a_condition_or_refused(sentence: str, alleged: "bool | No
     assert (found.value if found else None) is alleged
 
 
-def test_deductions_set_up_for_a_debt_are_an_overpayment() -> None:
-    """« mise en place de retenues pour rembourser votre dette », « l'aide versée … n'était pas due »,
-    the aid « sera donc réduite du montant de cette retenue »: the debt is the decision."""
-    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement",
-                                "Objet : mise en place de retenues pour rembourser votre dette").replace(
-        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
-        "L'aide versée pour un logement que vous n'occupiez plus n'était pas due. Le montant de cette dette est de 3324,99 €.\n"
-        "Votre aide au logement mensuelle sera donc réduite du montant de cette retenue, 29,26 € par mois.")
-    assert read_decision(letter)["situation"].value == "overpayment"
-
-
 @pytest.mark.parametrize("heading, amount", [("DEUXIÈME RELANCE\n", 4144.82), ("", 5400.26)])
 def test_a_reminder_claims_the_balance(heading: str, amount: float) -> None:
     """« Montant initial de la dette 5 400,26 € », « Reste à payer 4 144,82 € »: a reminder claims the
@@ -3098,14 +3087,21 @@ def test_a_controllers_name_above_the_addressee() -> None:
     assert (found["claimant.first_name"].value, found["claimant.last_name"].value) == ("Thomas", "Petit")
 
 
-def test_a_debt_notified_and_a_document_of_end_of_rights_asked() -> None:
-    """« Objet : notification d'une dette de RSA », « Vous devez donc rembourser », and « attestation de
-    fin de droits » among the documents asked: an overpayment, no end of rights."""
-    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement",
-                                "Objet : notification d'une dette de revenu de solidarité active (RSA)").replace(
-        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
-        "Nous avons donc recalculé votre droit au RSA. Vous devez donc rembourser la somme de 1920,33 €.\n"
-        "Si elles vous paraissent inexactes, adressez-nous vos justificatifs (attestation de fin de droits).")
+@pytest.mark.parametrize("subject, body", [
+    # deductions set up for a debt: the aid « sera donc réduite du montant de cette retenue »
+    ("Objet : mise en place de retenues pour rembourser votre dette",
+     "L'aide versée pour un logement que vous n'occupiez plus n'était pas due. Le montant de cette dette est de 3324,99 €.\n"
+     "Votre aide au logement mensuelle sera donc réduite du montant de cette retenue, 29,26 € par mois."),
+    # a debt notified, and an « attestation de fin de droits » among the documents asked
+    ("Objet : notification d'une dette de revenu de solidarité active (RSA)",
+     "Nous avons donc recalculé votre droit au RSA. Vous devez donc rembourser la somme de 1920,33 €.\n"
+     "Si elles vous paraissent inexactes, adressez-nous vos justificatifs (attestation de fin de droits)."),
+])
+def test_a_debt_is_the_decision(subject: str, body: str) -> None:
+    """« rembourser votre dette », « n'était pas due », « notification d'une dette », « Vous devez donc
+    rembourser »: an overpayment, whatever reduction or end of rights the letter also names."""
+    letter = PETIT_BARE.replace("Objet : suspension de votre aide personnalisée au logement", subject).replace(
+        "Le\nversement de votre aide personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.", body)
     assert read_decision(letter)["situation"].value == "overpayment"
 
 
