@@ -23,19 +23,19 @@ def _spans(letter: Letter, kind: str) -> list[tuple[int, int]]:
                    for m in compiled(regex).finditer(letter.flat_folded)})
 
 
+# The sentences whose cues of a kind are set aside (patterns.yaml lists): a refusal or a restriction
+# said on a condition (« … qu'après vérification de votre identité »: what the body waits for); a
+# refusal recalled while the answer explains it (« C'est pour ce seul motif que votre demande a été
+# rejetée »); a part kept for another's sake (« … ne peuvent être communiquées qu'à lui-même »); a
+# time promised once the asked pieces arrive (« Dès réception des pièces, une réponse … dans un mois »).
+_SET_ASIDE = {"refusal": ("answer_conditional", "answer_recalled"),
+              "partial": ("answer_conditional", "answer_third_party_only"),
+              "asks_more_time": ("answer_after_documents",)}
+
+
 def _cue(letter: Letter, kind: str) -> Hit | None:
-    """The first cue of `kind`; a refusal or a restriction said on a condition (« … qu'après
-    vérification de votre identité », « que nous ne pouvons transmettre qu'à vous-même ») is not
-    one: it says what the body waits for."""
-    found = _spans(letter, kind)
-    if kind in ("refusal", "partial"):
-        found = [f for f in found if not letter.sentence_has("answer_conditional", f[0])]
-    if kind == "asks_more_time":   # « Dès réception des pièces …, une réponse vous sera adressée dans un mois »
-        found = [f for f in found if not letter.sentence_has("answer_after_documents", f[0])]
-    if kind == "refusal":   # « C'est pour ce seul motif que votre demande a été rejetée »: the decision explained
-        found = [f for f in found if not letter.sentence_has("answer_recalled", f[0])]
-    if kind == "partial":   # « … ne peuvent être communiquées qu'à lui-même »: that part refused, for another's sake
-        found = [f for f in found if not letter.sentence_has("answer_third_party_only", f[0])]
+    """The first cue of `kind` outside the sentences `_SET_ASIDE` names for it."""
+    found = [f for f in _spans(letter, kind) if not any(letter.sentence_has(name, f[0]) for name in _SET_ASIDE.get(kind, ()))]
     if kind == "complete":  # « … pas en mesure de faire droit à votre demande »: inside a refusal
         found = [f for f in found if not any(a < f[1] and f[0] < b for a, b in _spans(letter, "refusal"))]
     return Hit(found[0][0], found[0][1], letter.evidence(*found[0])) if found else None
@@ -64,13 +64,16 @@ _EMPTY_MARKS = frozenset({"☐", "□", "○", "o", "O", "0", "CO", "C0", "[]"})
 _TICKED_BOXES = frozenset({"☒", "☑", "✓", "✔", "[x]", "[X]", "&", "X", "x"})   # a box ticked, as printed or read (« & »)
 
 
+def _sign(line: str) -> str | None:
+    """The mark opening a line, its spaces removed (« [ x ] » → « [x] »), or None."""
+    m = _MARKED.match(line)
+    return re.sub(r"\s", "", m.group("mark")) if m else None
+
+
 def _mark(line: str) -> str | None:
     """« empty », « ticked », or None for a line with no mark."""
-    m = _MARKED.match(line)
-    if not m:
-        return None
-    mark = re.sub(r"\s", "", m.group("mark"))
-    return "empty" if mark in _EMPTY_MARKS else "ticked"
+    sign = _sign(line)
+    return None if sign is None else "empty" if sign in _EMPTY_MARKS else "ticked"
 
 
 def _opening(line: str) -> str:
@@ -106,9 +109,9 @@ def _ticked_only(text: str) -> str:
     # a form's boxes not in one run (« ☒ Votre demande est incomplète », its pieces, then « ☐ Le délai
     # est prolongé », « ☐ Votre demande est complète »): a box left empty where others are ticked
     # is an option the body did not choose
-    marks = {k: m.group("mark").replace(" ", "") for k, line in enumerate(lines) if (m := _MARKED.match(line))}
-    if any(mark in _TICKED_BOXES for mark in marks.values()):
-        drop |= {k for k, mark in marks.items() if _mark(lines[k]) == "empty"}
+    signs = {k: sign for k, line in enumerate(lines) if (sign := _sign(line)) is not None}
+    if any(sign in _TICKED_BOXES for sign in signs.values()):
+        drop |= {k for k, sign in signs.items() if sign in _EMPTY_MARKS}
     return "\n".join(line for k, line in enumerate(lines) if k not in drop) if drop else text
 
 

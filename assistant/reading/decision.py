@@ -391,7 +391,7 @@ def organism(letter: Letter) -> Found:
         out["organism.name"] = _p(name, evidence, 0.85)
     if not any(addresses):
         addresses = [_address_apart(letter, name) or _address_labelled(letter)]
-    if not any(addresses) and full and _place_known(kind, name):
+    if not any(addresses) and full and known:
         # the footer's name misread (« CPAM d'ille-et-Vilaine »), its address in the named body's place
         addresses = [a for a in below if _place_agrees(name, a) and _street_start().match(fold(a))][:1]
     for address in addresses:
