@@ -222,18 +222,21 @@ def letters_ready(page, count: int = 3) -> None:
     settle(page)
 
 
-def stored_key(page) -> str | None:
-    """The answers key as the tab keeps it (its sessionStorage)."""
+def _stored() -> str:
+    """The script expression of the answers key the tab keeps (its sessionStorage)."""
     from assistant.pages import tab_key
 
-    return page.evaluate(f"() => window.sessionStorage.getItem({tab_key.NAME!r})")
+    return f"window.sessionStorage.getItem({tab_key.NAME!r})"
+
+
+def stored_key(page) -> str | None:
+    """The answers key as the tab keeps it."""
+    return page.evaluate(f"() => {_stored()}")
 
 
 def forgotten_in_tab(page, timeout_ms: int = 10_000) -> None:
     """Wait until the tab holds no answers key (it fails the test if the key is never removed)."""
-    from assistant.pages import tab_key
-
-    page.wait_for_function(f"() => !window.sessionStorage.getItem({tab_key.NAME!r})", timeout=timeout_ms)
+    page.wait_for_function(f"() => !{_stored()}", timeout=timeout_ms)
 
 
 def step_number(page) -> int:
