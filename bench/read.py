@@ -171,7 +171,8 @@ BLIND = {3: "Troisième", 4: "Quatrième", 5: "Cinquième", 6: "Sixième", 7: "S
          15: "Quinzième", 16: "Seizième", 17: "Dix-septième", 18: "Dix-huitième", 19: "Dix-neuvième",
          20: "Vingtième", 21: "Vingt et unième", 22: "Vingt-deuxième", 23: "Vingt-troisième",
          24: "Vingt-quatrième", 25: "Vingt-cinquième", 26: "Vingt-sixième", 27: "Vingt-septième",
-         28: "Vingt-huitième", 29: "Vingt-neuvième", 30: "Trentième"}
+         28: "Vingt-huitième", 29: "Vingt-neuvième", 30: "Trentième", 31: "Trente et unième",
+         32: "Trente-deuxième", 33: "Trente-troisième", 34: "Trente-quatrième", 35: "Trente-cinquième"}
 SETS += tuple((f"held_out{n}", n, f"held_out_{n}", f"réservés {n}",
                f"{name} jeu réservé (bench/read_heldout{n}, held-out {n}, écrit sans voir les règles, jamais utilisé pour les régler)")
               for n, name in BLIND.items())

@@ -77,13 +77,20 @@ HELD_OUT27 = Path(__file__).resolve().parent / "read_heldout27"  # the twenty-se
 HELD_OUT28 = Path(__file__).resolve().parent / "read_heldout28"  # the twenty-eighth, blind too: the common case, a sixth writer
 HELD_OUT29 = Path(__file__).resolve().parent / "read_heldout29"  # the twenty-ninth, blind too: capitals, small print, two columns
 HELD_OUT30 = Path(__file__).resolve().parent / "read_heldout30"  # the thirtieth, blind too: the bodies' answers, a fourth writer
+HELD_OUT31 = Path(__file__).resolve().parent / "read_heldout31"  # the thirty-first, blind too: overseas and Corsica
+HELD_OUT32 = Path(__file__).resolve().parent / "read_heldout32"  # the thirty-second, blind too: the bodies' answers, a fifth writer
+HELD_OUT33 = Path(__file__).resolve().parent / "read_heldout33"  # the thirty-third, blind too: the bodies' answers, a sixth writer
+HELD_OUT34 = Path(__file__).resolve().parent / "read_heldout34"  # the thirty-fourth, blind too: the common case, a seventh writer
+HELD_OUT35 = Path(__file__).resolve().parent / "read_heldout35"  # the thirty-fifth, blind too: controls, hearings, fraud, penalties
 HELD_OUT_SETS = {1: HELD_OUT, 2: HELD_OUT2, 3: HELD_OUT3, 4: HELD_OUT4, 5: HELD_OUT5, 6: HELD_OUT6, 7: HELD_OUT7, 8: HELD_OUT8,
                  9: HELD_OUT9, 10: HELD_OUT10, 11: HELD_OUT11, 12: HELD_OUT12, 13: HELD_OUT13, 14: HELD_OUT14,
                  15: HELD_OUT15, 16: HELD_OUT16, 17: HELD_OUT17, 18: HELD_OUT18, 19: HELD_OUT19,
                  20: HELD_OUT20, 21: HELD_OUT21, 22: HELD_OUT22, 23: HELD_OUT23, 24: HELD_OUT24,
-                 25: HELD_OUT25, 26: HELD_OUT26, 27: HELD_OUT27, 28: HELD_OUT28, 29: HELD_OUT29, 30: HELD_OUT30}
+                 25: HELD_OUT25, 26: HELD_OUT26, 27: HELD_OUT27, 28: HELD_OUT28, 29: HELD_OUT29, 30: HELD_OUT30,
+                 31: HELD_OUT31, 32: HELD_OUT32, 33: HELD_OUT33, 34: HELD_OUT34, 35: HELD_OUT35}
 _SET_PREFIX = {1: "h", 2: "k", 3: "t", 4: "q", 5: "v", 6: "x", 7: "y", 8: "z", 9: "m", 10: "n", 11: "p", 12: "r", 13: "s", 14: "u", 15: "w", 16: "j", 17: "b", 18: "c", 19: "e", 20: "f", 21: "g", 22: "i", 23: "l", 24: "o",
-               25: "ba", 26: "be", 27: "bi", 28: "bo", 29: "bu", 30: "ca"}  # a sample id's first letters: which set it comes from
+               25: "ba", 26: "be", 27: "bi", 28: "bo", 29: "bu", 30: "ca",
+               31: "ce", 32: "ci", 33: "co", 34: "cu", 35: "da"}  # a sample id's first letters: which set it comes from
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]
 FONTS = ("DejaVu Sans", "DejaVu Serif", "Libertinus Serif", "DejaVu Sans Mono")  # Libertinus: in the typst wheel
 ANSWER_KINDS = ("complete", "partial", "refusal_with_reasons", "refusal_without_reasons",
@@ -235,16 +242,18 @@ def _money(value: float, rng: random.Random) -> str:
     return f"{grouped},{cents} {rng.choice(('€', '€', 'euros'))}"
 
 
-@lru_cache(maxsize=1)
-def _communes() -> tuple[tuple[str, str, str, int], ...]:
-    """(postal code, city, département, how many postcodes) of metropolitan communes, in a
-    stable order (a commune with several postcodes is a big city)."""
+@lru_cache(maxsize=2)
+def _communes(overseas: bool = False) -> tuple[tuple[str, str, str, int], ...]:
+    """(postal code, city, département, how many postcodes) of the communes, in a stable order
+    (a commune with several postcodes is a big city). Metropolitan only unless `overseas`: an
+    overseas person is drawn only where a layout names the overseas départements (`deps`), so
+    the sets written before them draw the same people."""
     from assistant.law.places import communes
 
     out = []
     for code in sorted(communes()):
         c = communes()[code]
-        if c.postcodes and c.names and not c.dep.startswith("97"):
+        if c.postcodes and c.names and (overseas or not c.dep.startswith("97")):
             out.append((c.postcodes[0], c.names[0], c.dep, len(c.postcodes)))
     return tuple(out)
 
@@ -252,7 +261,7 @@ def _communes() -> tuple[tuple[str, str, str, int], ...]:
 @lru_cache(maxsize=1)
 def _by_dep() -> dict[str, tuple[tuple[str, str, str, int], ...]]:
     out: dict[str, list[tuple[str, str, str, int]]] = {}
-    for row in _communes():
+    for row in _communes(overseas=True):
         out.setdefault(row[2], []).append(row)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -350,7 +359,8 @@ def _body(kind: str, postal_code: str, city: str, dep: str, on: dt.date, rng: ra
         "msa": f"MSA {place.name if place else ''}".strip(),
         "france_travail": "France Travail",
         "cpam": organism_name("cpam", None, postal_code, on),
-        "carsat": next((n for n, deps in CARSAT.items() if dep in deps), "Carsat"),
+        # overseas one caisse (CGSS, CSSM) pays pensions: its name comes from the law's table
+        "carsat": next((n for n, deps in CARSAT.items() if dep in deps), None) or organism_name("carsat", None, postal_code, on),
         "mdph": organism_name("mdph", None, postal_code, on),
     }.get(kind)
     if kind == "departement":
@@ -655,7 +665,7 @@ def _facts(rng: random.Random, body: str, deps: Optional[tuple[str, ...]] = None
     """(data for the templates, expected fields the data fixes) for one invented letter
     (`deps`: the départements the person may live in)."""
     person = _person(rng)
-    if body == "carsat":
+    if body == "carsat" and not (deps and all(d.startswith("97") for d in deps)):
         deps = tuple(d for ds in CARSAT.values() for d in ds)
     postal_code, city, dep, _ = _place(rng, deps)
     on = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 320))

@@ -234,3 +234,18 @@ def test_the_bench_counts_the_addressee_s_complement_lines_as_part_of_the_addres
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     assert bench.same("claimant.address", "20 bis rue du Moulin", proposed) is right
+
+
+def test_overseas_people_only_where_a_layout_names_their_departement():
+    """A held-out layout may place its people overseas (`deps: ["972"]`): the body is then the
+    law's overseas caisse (a CGSS pays health and pensions). Without `deps`, people stay in
+    metropolitan France, so that the sets written before this draw the same letters."""
+    import random
+
+    data, known = rc._facts(random.Random(1), "cpam", ("972",))
+    assert known["claimant.postal_code"].startswith("972") and known["organism.name"] == "CGSS de Martinique"
+    data, known = rc._facts(random.Random(2), "carsat", ("974",))
+    assert known["claimant.postal_code"].startswith("974") and known["organism.name"] == "CGSS de La Réunion"
+    assert known["organism.address"].endswith(data["body_city"]) and data["body_postal_code"].startswith("974")
+    drawn = {rc._facts(random.Random(n), "caf")[1]["claimant.postal_code"][:2] for n in range(300)}
+    assert "97" not in drawn
