@@ -34,7 +34,9 @@ the « no »: appeal route, reasons and algorithm are stated or not by the lette
 their absence is a « no »; a control, a hearing or fraud that the letter does not mention is
 left out (the letter says nothing either way), and is ``False`` only when the letter says so.
 
-Claimants live in metropolitan France only (overseas bodies have other names: CGSS, CSSM).
+Claimants live in metropolitan France, unless a held-out layout's ``deps`` names overseas
+départements (971–976): the body is then the law's overseas caisse (CGSS, CSSM) where one pays
+health and pensions (no MSA there).
 """
 from __future__ import annotations
 
