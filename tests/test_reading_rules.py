@@ -2883,6 +2883,8 @@ def test_a_married_name_and_a_family_name_first_in_capitals(names: str, read: "t
     ("Madame Aurélie WENDLING\net Monsieur Mathurin VAN HOECKE", "Allocataire : VAN HOECKE M.\n", ("Mathurin", "Van Hoecke")),
     # two lines, two family names, no holder named: neither
     ("Madame Aurélie WENDLING\net Monsieur Mathurin VAN HOECKE", "", (None, None)),
+    # OCR's « Mne » for « Mme », in the couple's line as in a single title
+    ("Mne et M. BELLANGER-ROYER", "", (None, "Bellanger-Royer")),
 ])
 def test_a_letter_to_a_couple(block: str, holder: str, read: "tuple[str | None, str | None]") -> None:
     """« Madame et Monsieur X », or « Madame A » then « et Monsieur B »: the holder is the one a

@@ -24,7 +24,11 @@ from assistant.reading.text import (
 
 Found = dict[str, Proposal]
 
-_TITLE = re.compile(r"^(?:monsieur|madame|mademoiselle|m\.?|mme\.?|mne\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
+# A title before a name, in full or short, with OCR's « Mne » for « Mme »; a bare « M » (no dot)
+# only where the title opens the line.
+_CIVILITY = r"monsieur|madame|mademoiselle|mme\.?|mne\.?|mlle\.?"
+_TITLE_WORD = rf"(?:{_CIVILITY}|m\.?)"
+_TITLE = re.compile(rf"^{_TITLE_WORD}\s+(?P<names>[^\d,:;()]{{2,60}})$")
 _POSTAL = re.compile(r"^(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\d,;:()]{2,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
 _OCR_DIGITS = str.maketrans("OoIlLS", "001115")
 _SALUTATION = re.compile(r"^(madame|monsieur|mademoiselle)\b[^,]{0,30},\s*$|^(objet|concerne)\b")
@@ -808,7 +812,7 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     return None
 
 
-_TITLE_IN_LINE = re.compile(r"(?:^|\s)(?:monsieur|madame|mademoiselle|m\.|mme\.?|mne\.?|mlle\.?)\s+(?P<names>[^\d,:;()]{2,60})$")
+_TITLE_IN_LINE = re.compile(rf"(?:^|\s)(?:{_CIVILITY}|m\.)\s+(?P<names>[^\d,:;()]{{2,60}})$")
 _POSTAL_IN_LINE = re.compile(r"(?:^|\s)(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\W\d][^\d,;:()]{1,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
 
 
@@ -920,7 +924,6 @@ def _left_of_column(letter: Letter, i: int, names: str) -> Optional[tuple[int, i
     return None
 
 
-_TITLE_WORD = r"(?:monsieur|madame|mademoiselle|m\.?|mme\.?|mlle\.?)"
 # A letter to a couple: « Madame et Monsieur BELLANGER-ROYER », « M. ou Mme Jean DUPONT » on one
 # line, or « Madame Aurélie WENDLING » then « et Monsieur Mathurin VAN HOECKE ».
 _COUPLE = re.compile(rf"^{_TITLE_WORD}\s+(?:et|ou)\s+{_TITLE_WORD}\s+(?P<names>[^\d,:;()]{{2,60}})$")
