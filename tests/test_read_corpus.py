@@ -225,15 +225,30 @@ def test_scan_is_grayscale_at_office_resolution_and_slightly_skewed(corpus):
     ("Xx, 20 bis rue du Moulin", False),
     ("20 bis rue du Moulin, À, ;", False),
     ("20 bis rue du Mouiin", False),
+    ("Lotissement Les Amandiers, 20 bis rue du Moulin", True),    # overseas addresses' place lines
+    ("20 bis rue du Moulin, Quartier Morne Vert", True),
 ])
 def test_the_bench_counts_the_addressee_s_complement_lines_as_part_of_the_address(proposed: str, right: bool) -> None:
     """The bench's judge (bench/read.py `same`): the complement's lines before the street
-    (apartment, building, residence) make the whole postal address, as fair as the street alone;
-    anything else before or after it is wrong."""
+    (apartment, building, residence, a lotissement or quartier overseas) make the whole postal
+    address, as fair as the street alone; anything else before or after it is wrong."""
+    assert _bench().same("claimant.address", "20 bis rue du Moulin", proposed) is right
+
+
+@pytest.mark.parametrize("proposed, right", [
+    ("3 rue Paul Bert, 97318 Mana CEDEX", True), ("3 rue Paul Bert, 97318 Mana Cedex 2", True),
+    ("Pôle famille, 3 rue Paul Bert, 97318 Mana", True), ("3 rue Paul Bert, 97318 Mana CEDEX Tél", False),
+])
+def test_the_bench_counts_a_body_s_cedex_as_part_of_its_address(proposed: str, right: bool) -> None:
+    """A body's CEDEX is its postal address (the letter goes there); a service before the street too."""
+    assert _bench().same("organism.address", "3 rue Paul Bert, 97318 Mana", proposed) is right
+
+
+def _bench() -> Any:
     spec = importlib.util.spec_from_file_location("read_bench", ROOT / "bench" / "read.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    assert bench.same("claimant.address", "20 bis rue du Moulin", proposed) is right
+    return bench
 
 
 def test_overseas_people_only_where_a_layout_names_their_departement():
