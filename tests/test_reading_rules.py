@@ -2079,6 +2079,38 @@ def test_a_cgss_is_the_carsat_or_the_cpam_by_its_benefit(benefit: str, kind: "st
         assert found["organism.address"].casefold().endswith("place d'armes, bp 7, 97232 le lamentin")
 
 
+@pytest.mark.parametrize("benefit, kind", [("allocations familiales", "caf"), ("complémentaire santé solidaire", "cpam"),
+                                           ("allocation de solidarité aux personnes âgées", "carsat"), ("aide", None)])
+def test_mayottes_one_caisse_is_the_caf_the_cpam_or_the_carsat_by_its_benefit(benefit: str, kind: "str | None") -> None:
+    """In Mayotte one caisse (bodies.yaml `mayotte`) pays family benefits, health and pensions:
+    its whole name says which body with no place after it, and the benefit named says which kind."""
+    letter = ("Caisse de sécurité sociale de Mayotte\nBranche Famille – Prestations familiales\n8 quai de la Fosse – 97600 Mamoudzou\n"
+              "Édité le 21-8-2026\nMatricule : 5294324\nMonsieur Wilfried Pierre-Louis\n118 boulevard Pasteur\n97650 M'Tsangamouji\n"
+              f"AVIS DE DETTE\nMonsieur,\nUn montant de {benefit} vous a été versé à tort.\n")
+    found = _values(read_decision(letter))
+    assert found.get("organism.kind") == kind
+    if kind:
+        assert found["organism.name"] == "Caisse de sécurité sociale de Mayotte"
+        assert found["organism.address"].endswith("8 quai de la Fosse, 97600 Mamoudzou")
+
+
+def test_a_debt_in_a_one_row_table_and_its_deduction_from_the_next_payments() -> None:
+    """« Prestation  Du  Au  Montant de la dette » over one row: the row's last amount is the debt
+    (its dates are not); « déduite de vos prochaines prestations à raison de 152,26 € par mois »
+    is the monthly deduction."""
+    letter = PETIT_SCAN.replace(
+        "Nous n'avons pas reçu les justificatifs demandés le ler octobre 2026. En conséquence, le\nversement de votre aide "
+        "personnalisée au logement (APL) est suspendu à compter du 1er\nnovembre 2026.",
+        "Un montant d'aide au logement vous a été versé à tort.\nPrestation Du Au Montant de la dette\n"
+        "Aide personnalisée au logement 01/03/2026 31/07/2026 3 900,57 euros\nCette somme sera déduite de vos prochaines "
+        "prestations à raison de 152,26 € par mois.")
+    found = _values(read_decision(letter))
+    assert (found["context.amount_eur"], found["context.withholding_eur"]) == (3900.57, 152.26)
+    # two rows: months, whose total the letter gives or not; no row is the debt
+    two = letter.replace("3 900,57 euros\n", "3 900,57 euros\nAide personnalisée au logement 01/08/2026 31/08/2026 120,00 euros\n")
+    assert "context.amount_eur" not in _values(read_decision(two))
+
+
 @pytest.mark.parametrize("foot", [
     "CAF du Nord + 82 rue Brûle-Maison » 59000 Lille",                            # « · » read « + » and « » »
     "CAF du Nord : 82 rue Brûle-Maison - 59000 Lille - Accueil du lundi au vendredi",  # « : » once, other separators

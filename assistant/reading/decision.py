@@ -238,6 +238,14 @@ def _powers_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _whole_names() -> frozenset[str]:
+    """Names that say which body with no place after them: the collectivités' own, and a
+    caisse's one name in Mayotte (bodies.yaml `mayotte`: « Caisse de sécurité sociale de Mayotte »)."""
+    mayotte = {fold(spec["mayotte"]) for spec in bodies.registry()["organisms"].values() if spec.get("mayotte")}
+    return _powers_names() | frozenset(mayotte)
+
+
+@lru_cache(maxsize=1)
 def _place_endings() -> tuple[str, ...]:
     """What a body named after its place ends with, folded: a département's name or a
     collectivité's own name."""
@@ -254,8 +262,9 @@ def _regional_words() -> frozenset[str]:
 
 def _regional_name_known(kind: str, name: str) -> bool:
     """An MSA's or a Carsat's name whose every word after the caisse's is a place's
-    (« MSA Tarn-et-Garonne », « Carsat Rhône-Alpes »); other bodies' names: True."""
-    if kind not in ("msa", "carsat"):
+    (« MSA Tarn-et-Garonne », « Carsat Rhône-Alpes »), or a whole name (Mayotte's caisse);
+    other bodies' names: True."""
+    if kind not in ("msa", "carsat") or fold(name) in _whole_names():
         return True
     words = [w for w in re.split(r"\W+", fold(name)) if w]
     return all(w in _regional_words() for w in words[1:])
@@ -298,7 +307,7 @@ def _names_on(line: str, folded: str, kind: str) -> list[tuple[int, str, bool]]:
             words = name.split()
             name = next((cut for k in range(len(words) - 1, 1, -1) if _regional_name_known(kind, cut := " ".join(words[:k]))), name)
         # « Collectivité européenne d'Alsace », « Métropole de Lyon »: a whole name with its place
-        full = full or fold(name) in _powers_names()
+        full = full or fold(name) in _whole_names()
         if n + 1 < len(hits) and hits[n + 1][0] < a + len(name):
             continue
         out.append((a, name, full))
@@ -335,8 +344,10 @@ def organism(letter: Letter) -> Found:
         else:
             first_line = min(h[0] for h in hits)
             on_first = {k for i, *_, k in hits if i == first_line}
-            if on_first == set(bodies.registry()["overseas_shared"]):
-                on_first = _shared_kind(letter)   # « CGSS de la Martinique »: health or pensions, by the benefit
+            if len({(a, b) for i, a, b, _ in hits if i == first_line}) == 1:
+                # one name, several kinds: « CGSS de la Martinique » (health or pensions), the
+                # Caisse de sécurité sociale de Mayotte (family too): the benefit tells which
+                on_first = _shared_kind(letter, on_first)
             if len(on_first) != 1:
                 return out
             kind, confidence = on_first.pop(), 0.85  # the letterhead's; the others are partners, payers
@@ -406,12 +417,12 @@ def organism(letter: Letter) -> Found:
     return out
 
 
-def _shared_kind(letter: Letter) -> set[str]:
-    """Overseas, one caisse générale de sécurité sociale is the CPAM and the Carsat
-    (bodies.yaml `overseas_shared`): the kind whose benefits include the one the letter names."""
+def _shared_kind(letter: Letter, kinds: set[str]) -> set[str]:
+    """Overseas, one caisse is several bodies (a CGSS the CPAM and the Carsat, the CSSM the CAF
+    too; bodies.yaml `overseas_shared`, `mayotte`): of `kinds`, those whose benefits include the
+    one the letter names."""
     named = benefit(letter, None).get("benefit")
-    return {k for k in bodies.registry()["overseas_shared"]
-            if named is not None and named.value in bodies.organism(k)["benefits"] and named.value != "autre"}
+    return {k for k in kinds if named is not None and named.value in bodies.organism(k)["benefits"] and named.value != "autre"}
 
 
 def _address_apart(letter: Letter, name: str) -> Optional[str]:
@@ -1716,6 +1727,8 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
 # A row naming the whole sum claimed: « Montant de l'indu », « Total du trop-perçu », « Montant à
 # reverser », « Somme à rembourser ».
 _CLAIM_LABEL = re.compile(r"^(?:montant|total|somme)\b[^\d]{0,40}\b(?:indu|trop[- ]?percu|a (?:reverser|rembourser|restituer)|creance|dette)\b")
+# The same words as a table's last column heading (« Prestation  Du  Au  Montant de la dette »)
+_CLAIM_HEADING = re.compile(r"\s(?:montant|total|somme)\b[^\d]{0,20}\b(?:indu|trop[- ]?percu|a (?:reverser|rembourser|restituer)|creance|dette)(?: \((?:en )?(?:€|euros?)\))?\s*$")
 
 
 # the next sentence giving the amount of the one before (« Elle s'élève à … », « Ce montant est de … »)
@@ -1731,7 +1744,14 @@ _BALANCE_LABEL = re.compile(r"(?:^\|?|\s)\s*(?:reste (?:a payer|du|a rembourser)
 _REMINDER = re.compile(r"\b(?:relance|rappel (?:de (?:dette|paiement)|avant poursuites)|mise en demeure|dernier (?:rappel|avis))\b")
 
 
-_WITHHELD_AT = re.compile(r"\s+(?:mensuelle\s+)?(?:de|d'un montant de)\s+")
+# The amount a deduction's cue names: « retenue (mensuelle) de », « … d'un montant de », « déduite de
+# vos prochaines prestations à raison de »
+_WITHHELD_AT = re.compile(r"(?:\s+(?:mensuelle\s+)?(?:de|d'un montant de)|[^.;€\d]{0,60}?\b(?:a raison|a hauteur|a concurrence) de)\s+")
+
+
+def _row_end(folded_line: str) -> Optional[re.Match[str]]:
+    """The amount that ends a table's row (« … 31/07/2026 3 900,57 euros »), if one does."""
+    return next((m for m in AMOUNT.finditer(folded_line) if not folded_line[m.end():].strip()), None)
 
 
 def amounts(letter: Letter) -> Found:
@@ -1786,6 +1806,15 @@ def amounts(letter: Letter) -> Found:
                           for _, above in lines[max(0, i - 8):i]):
             claimed.setdefault(as_number(parse_amount(amount)), line)
             labelled.setdefault(as_number(parse_amount(amount)), line)
+        # a table headed by the claim in its last column (« Prestation  Du  Au  Montant de la dette »)
+        # with one row under it (« Allocations familiales 01/03/2026 31/07/2026 3 900,57 euros »)
+        # (one row only: several rows are months, their total is read above)
+        if _CLAIM_HEADING.search(folded) and not AMOUNT.search(folded) and i + 2 < len(lines):
+            row, after = _row_end(lines[i + 1][1]), lines[i + 2][1]
+            if row and not _row_end(after) and not re.search(r"\btotal\b", after):
+                value, evidence = as_number(parse_amount(row)), f"{line} {lines[i + 1][0]}"
+                claimed.setdefault(value, evidence)
+                labelled.setdefault(value, evidence)
     if len(balances) == 1 and any(_REMINDER.search(folded) for _, folded in letter.lines[:_header_end(letter) + 3]):
         # a reminder's « Reste à payer 4 144,82 € » under the debt's « Montant initial »: the sum it claims
         claimed = labelled = balances
