@@ -3406,3 +3406,67 @@ def test_a_footers_address_under_a_misread_name_or_before_a_sentence() -> None:
     caf = PETIT_SCAN.replace("CAF du Nord\n82 rue Brûle-Maison\n59024 Lille Cedex\n", "Caisse d'allocations familiales\n")
     footer = "CAF du Nord + 60 avenue Jean Mermoz + 59000 Lille Votre Caf vous répond au 3230 et sur caf.fr\n"
     assert read_decision(caf + footer)["organism.address"].value == "60 avenue Jean Mermoz, 59000 Lille"
+
+
+@pytest.mark.parametrize("body, kind", [
+    # the rules given under « Vous les trouverez ci-dessous »; the appeal route supposes a rejection
+    ("L'article R. 311-3-1-2 précise les informations qui doivent vous être communiquées. Vous les trouverez ci-dessous, "
+     "appliquées à votre situation.\n1. Le montant est calculé en totalité par le logiciel national.\nSi la commission rejette "
+     "votre recours, le tribunal administratif pourra être saisi dans les deux mois.", "complete"),
+    # the silence recalled (« ce qui valait refus »), then the whole file sent
+    ("Votre demande n'a pas reçu de réponse dans le délai d'un mois, ce qui valait refus de communication. Vous trouverez donc "
+     "ci-joint la copie de l'ensemble des pièces de votre dossier. Aucune pièce n'a été retirée ni occultée.", "complete"),
+    # a part refused by name, « en revanche » inside the refusal; the CADA route supposes the refusal
+    ("Vous trouverez ci-dessous les données traitées. Nous ne pouvons pas, en revanche, vous communiquer les variables du "
+     "modèle. Cette partie de votre demande est donc rejetée. Si vous contestez le refus de communication, vous pouvez saisir "
+     "la CADA.", "partial"),
+    # but « ce refus partiel » still says the answer is partial
+    ("Vous trouverez ci-joint la copie de votre dossier. Le compte rendu de l'audition d'un tiers ne vous est pas communiqué. "
+     "Si vous contestez ce refus partiel, vous pouvez saisir la CADA.", "partial"),
+    # a covering slip: « Pièces demandées et non jointes : néant »
+    ("Vous trouverez ci-joint les pièces de votre dossier.\nTotal des pièces jointes 12\nPièces demandées et non jointes : néant",
+     "complete"),
+    # one piece « not enclosed with this letter »
+    ("Vous trouverez ci-joint le détail du calcul et l'historique de vos paiements.\nLe rapport de contrôle n'est pas joint au "
+     "présent envoi.", "partial"),
+    # a first part now, the rest in a second sending
+    ("Nous avons rassemblé une première partie de ces données, que vous trouverez sur le support joint. Les commentaires de "
+     "vos conseillers vous seront transmis dans un second envoi.", "partial"),
+    # « ne pouvons donc pas vous en adresser une copie », « nous ne donnons pas suite », with its text
+    ("L'article L. 311-2 du code des relations entre le public et l'administration exclut les documents préparatoires. Le "
+     "rapport de visite est un document préparatoire. Nous ne pouvons donc pas vous en adresser une copie à ce jour.",
+     "refusal_with_reasons"),
+    # a departement's decision on the recours, in its articles
+    ("Considérant que les indemnités journalières n'ont pas été déclarées (article L. 262-3 du code de l'action sociale et "
+     "des familles) ;\nDÉCIDE\nArticle 1er – Le recours administratif préalable formé par Monsieur Yann N'Guessan est rejeté.",
+     "refusal_with_reasons"),
+    # the notice to pay cancelled, the sum no longer claimed
+    ("En conséquence, nous annulons la notification de payer du 4 décembre 2025. La somme de 934,00 euros ne vous est plus "
+     "réclamée.", "withdrawn"),
+    # the body no longer competent; « j'ai transmis ce jour votre courrier à la Caf »
+    ("Le Département n'est donc plus compétent pour se prononcer sur votre demande. J'ai transmis ce jour votre courrier à "
+     "la Caf de La Réunion.", "wrong_body"),
+    # « la suspension partielle » is the decision's, not a part of the answer
+    ("Vous nous avez écrit pour contester la suspension partielle de votre RSA. La Caf n'est pas compétente pour la "
+     "réexaminer. Nous avons donc transmis votre courrier au Conseil départemental des Ardennes.", "wrong_body"),
+    # the identity already checked; the time limit extended
+    ("Les justificatifs joints à votre courrier nous ont permis de vérifier votre identité. Compte tenu de cette complexité, "
+     "nous ne sommes pas en mesure de vous répondre dans le délai d'un mois.", "asks_more_time"),
+    # an accessibility notice's « partiellement conforme » is no partial answer
+    ("La recherche et la reproduction de ces pièces demandent un délai supplémentaire.\nAccessibilité : partiellement "
+     "conforme", "asks_more_time"),
+])
+def test_an_answers_kind_in_a_fifth_and_sixth_writers_words(body: str, kind: str) -> None:
+    """Held-out 31 to 34's answers, after their measure."""
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL)["answer.kind"].value == kind
+
+
+def test_a_leaflet_and_a_text_after_the_closing_are_no_answer_nor_reasons() -> None:
+    """A refusal « confirmed » with a leaflet sent along: the leaflet is not what was asked, and the
+    article it cites after the closing formula is not the answer's ground: a refusal without
+    reasons."""
+    body = ("Nous sommes au regret de vous confirmer que votre demande ne peut pas aboutir, les conditions d'attribution de "
+            "l'allocation n'étant pas réunies dans votre situation. Afin de vous permettre de mieux connaître cette prestation, "
+            "nous vous adressons ci-joint le dépliant d'information.")
+    leaflet = "\nL'Aspa\nL'allocation est une prestation prévue par l'article L. 815-1 du code de la sécurité sociale.\n"
+    assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL + leaflet)["answer.kind"].value == "refusal_without_reasons"

@@ -26,11 +26,15 @@ def _spans(letter: Letter, kind: str) -> list[tuple[int, int]]:
 # The sentences whose cues of a kind are set aside (patterns.yaml lists): a refusal or a restriction
 # said on a condition (« … qu'après vérification de votre identité »: what the body waits for); a
 # refusal recalled while the answer explains it (« C'est pour ce seul motif que votre demande a été
-# rejetée »); a part kept for another's sake (« … ne peuvent être communiquées qu'à lui-même »); a
-# time promised once the asked pieces arrive (« Dès réception des pièces, une réponse … dans un mois »).
-_SET_ASIDE = {"refusal": ("answer_conditional", "answer_recalled"),
+# rejetée »), or supposed in the appeal route (« Si la commission rejette votre recours … »); a part
+# kept for another's sake (« … ne peuvent être communiquées qu'à lui-même »); a
+# time promised once the asked pieces arrive (« Dès réception des pièces, une réponse … dans un mois »);
+# an identity already checked; a general leaflet sent along.
+_SET_ASIDE = {"refusal": ("answer_conditional", "answer_recalled", "answer_supposed"),
               "partial": ("answer_conditional", "answer_third_party_only"),
-              "asks_more_time": ("answer_after_documents",)}
+              "asks_more_time": ("answer_after_documents",),
+              "asks_identity": ("answer_identity_checked",),
+              "complete": ("answer_leaflet",)}
 
 
 def _cue(letter: Letter, kind: str) -> Hit | None:
@@ -49,8 +53,11 @@ _REFUSAL_RULE = re.compile(r"\b(?:refus\w*|rejet\w*|manifestement infondee?s?|ex
 
 def _reasons(letter: Letter) -> tuple[bool, bool]:
     """(a text cited outside the appeal passages and the personal-data notice, a fact stated):
-    the two halves of reasons."""
+    the two halves of reasons. A text cited only after the closing formula is an enclosure's (a
+    leaflet's « prévue par l'article L. 815-1 »), not the answer's."""
+    closing = letter.any("closing")
     ground = next((h for h in letter.find("legal_ground") if not letter.sentence_has("answer_not_grounds", h.start)
+                   and (closing is None or h.start < closing.start)
                    and (not letter.sentence_has("privacy", h.start)
                         or _REFUSAL_RULE.search(letter.flat_folded[slice(*letter.sentence_of(h.start))]))), None)
     return ground is not None, letter.any("facts") is not None
