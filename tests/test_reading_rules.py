@@ -3470,3 +3470,36 @@ def test_a_leaflet_and_a_text_after_the_closing_are_no_answer_nor_reasons() -> N
             "nous vous adressons ci-joint le dépliant d'information.")
     leaflet = "\nL'Aspa\nL'allocation est une prestation prévue par l'article L. 815-1 du code de la sécurité sociale.\n"
     assert read_answer(ANSWER_HEAD + body + ANSWER_TAIL + leaflet)["answer.kind"].value == "refusal_without_reasons"
+
+
+@pytest.mark.parametrize("names, read", [
+    ("Ravi Jean-Baptiste", (None, None)),           # a compound first name is a family name too (overseas above all)
+    ("Guillemot Marie-Pierre", (None, None)),       # so it does not overturn the order printed
+    ("Marie-Pierre Guillemot", ("Marie-Pierre", "Guillemot")),   # the order printed, agreed
+    ("Petit Thomas", ("Thomas", "Petit")),          # a simple first name still tells the order
+])
+def test_a_compound_first_name_printed_second_leaves_the_names_to_the_person(names: str, read: "tuple") -> None:
+    """Two names in small letters, the second a compound first name and the first unknown: the
+    print says one order, the first names the other; neither tells, and the address is still read."""
+    found = _values(read_decision(PETIT_SCAN.replace("Monsieur Thomas Petit", f"Monsieur {names}")))
+    assert (found.get("claimant.first_name"), found.get("claimant.last_name")) == read
+    assert found["claimant.postal_code"] == "59000"
+
+
+def test_another_letters_sum_is_not_this_decisions() -> None:
+    """« … soit 3 712,89 €, vous seront réclamées par une notification de trop-perçu distincte »:
+    a sanction's letter names the overpayment another letter claims."""
+    letter = FRANCE_TRAVAIL_SANCTION.replace("Nous vous prions", "Les allocations versées à tort pendant la période, soit "
+                                             "3 712,89 €, vous seront réclamées par une notification de trop-perçu "
+                                             "distincte.\n\nNous vous prions")
+    assert "context.amount_eur" not in read_decision(letter)
+
+
+def test_a_medical_examination_is_no_hearing() -> None:
+    """« Vous avez été convoqué par le service du contrôle médical »: an examination, not the
+    person heard before the decision."""
+    letter = CPAM_REFUSAL.replace("Le médecin-conseil a estimé", "Vous avez été convoquée par le service du contrôle médical "
+                                  "et examinée le 9 août 2026. Le médecin-conseil a estimé")
+    assert "context.heard_before" not in read_decision(letter)
+    heard = CPAM_REFUSAL.replace("Le médecin-conseil a estimé", "Vous avez été entendue le 9 août 2026. Le médecin-conseil a estimé")
+    assert read_decision(heard)["context.heard_before"].value is True

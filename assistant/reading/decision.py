@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Optional
 from assistant.law import bodies
 from assistant.law.places import Commune, communes, departement, normalise, powers_bodies, resolve
 from assistant.reading.model import CONFIDENCE_THRESHOLD, Proposal
-from assistant.reading.names import is_first_name, order as first_name_order
+from assistant.reading.names import against_print as first_name_against_print, is_first_name, order as first_name_order
 from assistant.reading.text import (
     AMOUNT, DATE, MONTHS, Hit, Letter, as_number, compiled, cues, fold, parse_amount, parse_date, patterns,
 )
@@ -1080,9 +1080,13 @@ def claimant(letter: Letter) -> Found:
     head = letter.lines[i][0]
     out: Found = {}
     split = _couple_holder(letter, couples[i]) if i in couples else _split_names(names)
-    if split and split[0] and split[2] == ORDER_UNSURE and \
-            (told := _greeted(letter, split[0], split[1]) or first_name_order(split[0], split[1])):
-        split = (*told, ORDER_TOLD)
+    if split and split[0] and split[2] == ORDER_UNSURE:
+        if told := _greeted(letter, split[0], split[1]):
+            split = (*told, ORDER_TOLD)
+        elif first_name_against_print(split[0], split[1]):
+            split = None   # « Monsieur Ravi Jean-Baptiste »: which is the family name is theirs to say
+        elif told := first_name_order(split[0], split[1]):
+            split = (*told, ORDER_TOLD)
     if split and split[0] and len(given := split[0].split()) > 1 and all(is_first_name(w) for w in given):
         # « BELLANGER-ROYER Anne-Marie Jeannine Odette »: her given names, the first the one she
         # goes by when the letter calls her so elsewhere (« Madame Anne-Marie Bellanger-Royer »);
@@ -1760,6 +1764,8 @@ def amounts(letter: Letter) -> Found:
     out: Found = {}
     claimed: dict[float | int, str] = {}
     for hit in letter.find("amount_cues"):
+        if letter.sentence_has("amount_elsewhere", hit.start):
+            continue   # another letter's sum (« … réclamées par une notification distincte »)
         a, b = letter.sentence_of(hit.start)
         m = AMOUNT.search(letter.flat_folded, hit.end, b)
         if not m:  # « une somme de 312,40 € vous a été versée en trop »: the sentence's only amount, before

@@ -37,3 +37,10 @@ def order(a: str, b: str) -> Optional[tuple[str, str]]:
     if first_a == first_b:
         return None
     return (a, b) if first_a else (b, a)
+
+
+def against_print(a: str, b: str) -> bool:
+    """Whether `b`, printed second, is the only known first name and a compound (« Ravi
+    Jean-Baptiste », « Guillemot Marie-Pierre »): « Jean-Baptiste », « Marie-Louise » are family
+    names too, overseas above all, so neither the print's order nor the names tell which is which."""
+    return not is_first_name(a) and is_first_name(b) and "-" in b
