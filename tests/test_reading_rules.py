@@ -3503,3 +3503,13 @@ def test_a_medical_examination_is_no_hearing() -> None:
     assert "context.heard_before" not in read_decision(letter)
     heard = CPAM_REFUSAL.replace("Le médecin-conseil a estimé", "Vous avez été entendue le 9 août 2026. Le médecin-conseil a estimé")
     assert read_decision(heard)["context.heard_before"].value is True
+
+
+def test_her_title_after_the_agents_on_one_line() -> None:
+    """« Affaire suivie par Mme Leroy Madame Hawa KERHERVÉ »: the references' column runs into her
+    window line; the agent's title and name come first, hers is the line's last title."""
+    letter = PETIT_SCAN.replace("Monsieur Thomas Petit", "Affaire suivie par Mme Leroy Monsieur Thomas PETIT")
+    found = _values(read_decision(letter))
+    assert (found["claimant.first_name"], found["claimant.last_name"], found["claimant.postal_code"]) == ("Thomas", "Petit", "59000")
+    agent_only = PETIT_SCAN.replace("Monsieur Thomas Petit\n", "Affaire suivie par Mme Leroy\n")
+    assert "claimant.last_name" not in read_decision(agent_only)

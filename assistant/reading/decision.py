@@ -823,7 +823,10 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     return None
 
 
-_TITLE_IN_LINE = re.compile(rf"(?:^|\s)(?:{_CIVILITY}|m\.)\s+(?P<names>[^\d,:;()]{{2,60}})$")
+_TITLE_WORD_AT = re.compile(rf"(?:^|\s)(?:{_CIVILITY}|m\.)\s")
+# (the last title on the line: « Affaire suivie par Mme Leroy Madame Hawa KERHERVÉ », an agent's
+# name in the references' column, then hers)
+_TITLE_IN_LINE = re.compile(rf"(?:^|\s)(?:{_CIVILITY}|m\.)\s+(?P<names>(?:(?!\b(?:{_CIVILITY}|m\.)\s)[^\d,:;()]){{2,60}})$")
 _POSTAL_IN_LINE = re.compile(r"(?:^|\s)(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\W\d][^\d,;:()]{1,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
 
 
@@ -1006,10 +1009,12 @@ def claimant(letter: Letter) -> Found:
         couple = _COUPLE.match(folded)   # « Madame et Monsieur BELLANGER-ROYER », « M. ou Mme Dupont »
         m = couple or _TITLE.match(folded) or _TITLE_IN_LINE.search(folded)
         # « Votre interlocuteur : Mme Marchand »: a name given as a label's value is the agent's
+        # (« Affaire suivie par Mme Leroy Madame Hawa KERHERVÉ »: the words after the agent's title)
+        since = 0 if couple or not m else max((t.end() for t in _TITLE_WORD_AT.finditer(folded, 0, m.start())), default=0)
         if not m or re.match(r"(le|la|les) ", line[m.start("names"):]) or re.search(r":\s*$", folded[:m.start()]) or \
                 re.search(r"\b(directeur|directrice|president|presidente|agent|conseiller|mediateur|mediatrice|maire|ou|suivi|chez|par|soins|c/o|"
                           r"controleur|controleuse|gestionnaire|referente?|instructeur|instructrice|technicien|technicienne)\b",
-                          folded[m.start("names") if couple else 0:m.end()]):
+                          folded[m.start("names") if couple else since:m.end()]):
             continue
         if m.start() > 0 and i and _AGENT_LABEL.match(letter.lines[i - 1][1].strip()):
             continue  # « Affaire suivie par », then « 94 bis avenue … Mme Petitjean »: the agent's name
