@@ -3513,3 +3513,33 @@ def test_her_title_after_the_agents_on_one_line() -> None:
     assert (found["claimant.first_name"], found["claimant.last_name"], found["claimant.postal_code"]) == ("Thomas", "Petit", "59000")
     agent_only = PETIT_SCAN.replace("Monsieur Thomas Petit\n", "Affaire suivie par Mme Leroy\n")
     assert "claimant.last_name" not in read_decision(agent_only)
+
+
+@pytest.mark.parametrize("head, foot, day", [
+    # the signature's date with no place, or with the signatory's title run after it
+    ("", "Fait le 15/07/2026\nà Lille\nLe directeur", "2026-07-15"),
+    ("", "Fait à Lille, le 13 mars 2026 Le Directeur\nsigné", "2026-03-13"),
+    # a side column: « Date » over its value, beside the équipe pluridisciplinaire's sitting
+    ("Date\n05-11-2026\nÉquipe pluridisciplinaire\nséance du 6 octobre 2026\n", "", "2026-11-05"),
+    # a references' table: the heading's « DATE » over the row's one date
+    ("N° ALLOCATAIRE DATE RÉFÉRENCE VOTRE CONTACT\n7654321 15/06/2026 REF-2026-8531 Mme Leroy\n", "", "2026-06-15"),
+    # a message printed from the online account
+    ("Message du 17/11/2026\n", "", "2026-11-17"),
+])
+def test_a_date_in_a_fifth_writers_places(head: str, foot: str, day: str) -> None:
+    """Held-out 31 to 35's date lines, after their measure."""
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", head).replace("nos salutations distinguées.\n",
+                                                                            "nos salutations distinguées.\n" + foot + "\n")
+    assert read_decision(letter)["decision.date"].value == day
+
+
+@pytest.mark.parametrize("sentence, day", [
+    ("La Commission des droits et de l'autonomie des personnes handicapées de La Réunion, réunie en séance le 14/08/2026, "
+     "a examiné votre demande.", "2026-08-14"),
+    # a penalties commission gives its opinion: its sitting is not the decision's date
+    ("Vos observations ont été examinées par la commission des pénalités, réunie le 19 juillet 2026.", None),
+])
+def test_with_no_date_line_the_cdaphs_sitting_told_in_a_sentence_dates_it(sentence: str, day: "str | None") -> None:
+    letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "").replace("Nous n'avons pas reçu", sentence + " Nous n'avons pas reçu")
+    found = read_decision(letter)
+    assert (found["decision.date"].value if "decision.date" in found else None) == day

@@ -1292,7 +1292,7 @@ _DATE_LINE = [
     re.compile(rf"^date( du courrier| de la decision| d'envoi| d'emission| de la notification| d'edition| de la lettre)?\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^date(?: de la decision| du courrier| de la notification)?\s*\|?\s+(?P<date>(?:[0-3]?\d|1er)[\s/.-].+)$"),   # a form's label, no colon
     re.compile(rf"^(?:courrier )?(?:edite|envoye|emis|redige|depose|mis a disposition)e? le\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
-    re.compile(rf"^(?:courrier|lettre|decision|notification|edition) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
+    re.compile(rf"^(?:courrier|lettre|decision|notification|edition|message) (?:du|en date du)\s*:?\s*{_DAY_NAME}(?P<date>.+)$"),
     re.compile(rf"^(?:decision|arrete|notification) n[o°]\s?\S+ (?:du|en date du) {_DAY_NAME}(?P<date>.+)$"),
     # a commission's decision is dated by its sitting (« Séance de la CDAPH du 23 novembre 2026 »)
     re.compile(rf"^(?:seance|reunion|deliberation|decision) (?:de la [a-z]+ |de la commission [a-z' ]+ )?du {_DAY_NAME}(?P<date>.+)$"),
@@ -1301,7 +1301,7 @@ _DATE_LINE = [
 # la décision prise par … », « Bordereau d'envoi »).
 _COVERING = re.compile(r"\bbordereau d'envoi\b|\b(?:trouverez|adressons|transmettons|communiquons) ci-jointe? (?:la |une copie de la |"
                        r"votre )?(?:notification de (?:la )?)?decision\b")
-_FAIT_LE = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$")
+_FAIT_LE = re.compile(rf"\bfait (?:a [a-z' -]{{2,40}},? )?le {_DAY_NAME}(?P<fait>.+)$")
 _DATE_IN_HEADER = re.compile(rf"\bfait a [a-z' -]{{2,40}},? le {_DAY_NAME}(?P<fait>.+)$|(?:^|\s)[a-z][a-z' -]{{1,40}}, le {_DAY_NAME}(?P<date>.+)$")
 _LETTER_DATE_LABEL = re.compile(rf"(?:^|\s)date (?:du courrier|de la lettre|d'envoi|d'edition|d'emission)\s*:\s*(?:le )?{_DAY_NAME}(?P<date>.+)$")
 # A letterhead's date label alone on its line, the date on the next one.
@@ -1315,7 +1315,10 @@ _ORDER = re.compile(r"^vu (?:le|la|les|l')\b(?s:.*)^article (?:1|1er|premier)\b"
 _SMALL_LE = re.compile(r"(?:^|[|│])\s*le (?:\d|1er)")
 _CAPITAL_LE = re.compile(r"(?:^|[|│])\s*Le (?:\d|1er)")
 # Where the letter dates itself outside a date line: its print date, a commission's sitting.
-_SITTING_SAID = re.compile(r"\b(?:cdaph|commission)\b[^.]{0,40}\b(?:reunie|siegeant) (?:en seance )?(?:le|du)\s+")
+_SITTING_SAID = re.compile(r"\b(?:cdaph|commission)\b[^.]{0,100}?\b(?:reunie|siegeant) (?:en seance )?(?:le|du)\s+")
+# The CDAPH's own sitting told in a sentence: the commission decides there (another commission,
+# the penalties', only gives its opinion).
+_CDAPH_SAT = re.compile(r"\b(?:cdaph|commission des droits et de l'autonomie)\b[^.]{0,100}?\b(?:reunie|siegeant) (?:en seance )?(?:le|du)\s+")
 _DATED_ELSEWHERE = re.compile(r"\b(?:(?:document |courrier )?(?:edite|imprime|genere|mis a disposition)e? le|en seance (?:pleniere )?du)\s*:?\s*")
 # A legal text named with its date: « décret n° 2019-797 du », « loi du », « arrêté du ».
 _TEXT_DATED = re.compile(r"\b(?:decret|loi|arrete|ordonnance|circulaire|reglement|convention)\b[^.()]{0,40}\bdu (?:1er )?$")
@@ -1323,6 +1326,12 @@ _TEXT_DATED = re.compile(r"\b(?:decret|loi|arrete|ordonnance|circulaire|reglemen
 _PLACE_LE_ENDS = re.compile(r"(?:^|\s)[a-z][a-z' -]{1,40}, le$")
 # Another column's label run after the date: « Numéro d'allocataire : », « Réf. : ».
 _LABEL_AFTER = re.compile(r"^\s+[^\W\d][^:\d]{1,40}:")
+# The signatory's title run after the signature's date (« … le 13 mars 2026 Le Directeur »).
+_SIGNATORY_AFTER = re.compile(r"^\s+(?:(?:le|la|pour le|pour la) )?(?:directeur|directrice|president|presidente|responsable|chef|delegue|deleguee)\b")
+# The sitting of a body that only gives its opinion before the decision.
+_OPINION_SITTING = re.compile(r"\b(?:equipe pluridisciplinaire|commission (?:des penalites|de recours amiable))\b.{0,60}?\bseance\b")
+# « Date » as one cell of a table's heading row (not « Date de naissance », « Date d'effet »).
+_DATE_HEADING = re.compile(r"(?:^|\s)date(?=\s+[^\W\d])(?!\s+(?:de|d'|du|des|d)\b)(?:\s+[^\W\d][\w'°.]*){1,6}\s*$")
 _DATE_LABEL_AFTER = re.compile(r"^\s+date (?:d'|de |du )[a-z' ]{2,30}?\s*:?\s+\d")   # a form's next cell, another date
 # Only a printed label of receipt: « reçu le » in a sentence is about something else.
 _RECEIVED = re.compile(r"\b(date de (reception|remise|distribution|premiere presentation)|distribuee? le|remise? en main propre le)"
@@ -1372,6 +1381,7 @@ def dates(letter: Letter) -> Found:
     # label naming the letter's date; and only if the letterhead gave none
     later: dict[dt.date, str] = {}
     orders: dict[dt.date, str] = {}   # « Fait à …, le … » under an order's articles
+    opinions: set[dt.date] = set()   # the sittings of a body that gives its opinion (équipe pluridisciplinaire)
     end, block, lines = _header_end(letter), _blocks(letter), letter.lines
     apart = [(i + 1 == len(block) or block[i + 1] != b) and
              (i == 0 or block[i - 1] != b or bool(_POSTAL.match(lines[i - 1][0]))) for i, b in enumerate(block)]
@@ -1387,6 +1397,7 @@ def dates(letter: Letter) -> Found:
                  and not (p is _LE_DATE and small_le)] if i < end or apart[i] else []
         if not found and (m := _LETTER_DATE_LABEL.search(folded)):
             found = [m.group("date")]
+        labelled_above = False   # the date under its label (« Date » / « 05-11-2026 »)
         signed = False  # « Fait à Lyon, le … » under the signature
         # (« … traitement par France Fait à Besançon, le 28 juillet 2026 »: the signature's
         # place and date run after another column's sentence; its « Fait à » is searched first)
@@ -1402,7 +1413,12 @@ def dates(letter: Letter) -> Found:
                                 _PLACE_LE_ENDS.search(lines[i - 1][1])):
             # « Émis le » then, on the next line, « 2 avril 2026 » (a column of labels); « Objet :
             # … — Bordeaux, le » then « 16/03/2026 » (the date run to the next line)
-            found = [folded]
+            found, labelled_above = [folded], _DATE_LABEL_ALONE.match(label_above) is not None
+        # a references' table: « N° ALLOCATAIRE  DATE  RÉFÉRENCE » over « 7365087 15/06/2026 REF-… »,
+        # the row's one date under the heading's « Date »
+        if not found and i and i < end and _DATE_HEADING.search(label_above) and not re.search(r"\d", label_above) \
+                and len(row := list(DATE.finditer(folded))) == 1:
+            found, labelled_above = [folded[row[0].start():row[0].end()]], True
         # « Le jeudi 2 avril 2026 » alone on its line, with its capital: a side column's date line,
         # wherever OCR put the column
         alone = not found and line.lstrip().startswith("Le ") and (m := _LE_DATE.match(folded.strip())) is not None
@@ -1422,10 +1438,15 @@ def dates(letter: Letter) -> Found:
                                                          or _DATE_LABEL_AFTER.match(after)   # « … DATE D'ENVOI 29.06.2026 »
                                                          or re.match(rf"\s+{_HOUSE_NUMBER} (?:{_street_types()})\b", after)
                                                          or re.match(r"\s+a \d{1,2}[:h]\d{2}(?:$|\s+[—–|•·+:-]\s)", after)  # « … à 14:32 » (· Identifiant …)
-                                                         or re.fullmatch(r"\s+page \d+ ?(?:/|sur) ?\d+", after)))  # « … Page 1/1 »
+                                                         or re.fullmatch(r"\s+page \d+ ?(?:/|sur) ?\d+", after))  # « … Page 1/1 »
+                                                    # « Fait à Coux, le 13 mars 2026 Le Directeur »
+                                                    or (signed and bool(_SIGNATORY_AFTER.match(after))))
             day = parse_date(d) if d and ends else None
             if day:
-                (seen if (i < end and not alone) or signed else later).setdefault(day, line)
+                evidence = f"{lines[i - 1][0].strip()} {line.strip()}" if labelled_above else line
+                (seen if (i < end and not alone) or signed else later).setdefault(day, evidence)
+                if _OPINION_SITTING.search(f"{lines[i - 1][1] if i else ''} {folded}"):
+                    opinions.add(day)
                 if signed or i >= end:   # a date line below the letterhead: an order's signature
                     orders.setdefault(day, line)
                 break
@@ -1438,7 +1459,7 @@ def dates(letter: Letter) -> Found:
     if not seen and not later:
         # no date line: the page's print date (« Document édité le 06/07/2026 ») or the
         # commission's sitting named in a sentence (« la CDAPH, en séance du 23.06.2026, a pris … »)
-        for m in _DATED_ELSEWHERE.finditer(letter.flat_folded):
+        for m in (*_DATED_ELSEWHERE.finditer(letter.flat_folded), *_CDAPH_SAT.finditer(letter.flat_folded)):
             d = DATE.match(letter.flat_folded, m.end())
             if d and (day := parse_date(d)):
                 later.setdefault(day, letter.evidence(m.start(), d.end()))
@@ -1457,7 +1478,10 @@ def dates(letter: Letter) -> Found:
     if len(seen) > 1:
         # a form's « Date de la décision » beside its « Édité le » and « Date d'envoi »: the decision's
         labelled = {day: line for day, line in seen.items() if _DECISION_DATE_LABEL.search(fold(line))}
-        seen = labelled if len(labelled) == 1 else seen
+        # or not the sitting of a body that only gives its opinion (« Équipe pluridisciplinaire » /
+        # « séance du 6 octobre 2026 » beside the letter's « Date »)
+        own = {day: line for day, line in seen.items() if day not in opinions}
+        seen = labelled if len(labelled) == 1 else own if len(own) == 1 else seen
     sittings = _cdaph_sittings(letter)
     if len(sittings) == 1:
         # the CDAPH decides in its sitting, printed as the decision's heading: that is the
@@ -1474,7 +1498,7 @@ def dates(letter: Letter) -> Found:
     covering = next((i for i, ((_, a), (_, b)) in enumerate(zip(letter.lines, letter.lines[1:] + [("", "")]))
                      if _COVERING.search(f"{a} {b}")), None)
     if covering is not None and len(seen) == 1 and \
-            any(fold(next(iter(seen.values()))) == f for _, f in letter.lines[:covering]):
+            any(fold(next(iter(seen.values()))) in (f, f"{above} {f}") for (_, above), (_, f) in zip([("", "")] + letter.lines, letter.lines[:covering])):
         # « Vous trouverez ci-joint la décision … »: a covering letter's date line above it is
         # the sending's, not the decision's (dated on the decision itself, or left to her)
         seen = {}
