@@ -3543,3 +3543,17 @@ def test_with_no_date_line_the_cdaphs_sitting_told_in_a_sentence_dates_it(senten
     letter = PETIT_SCAN.replace("Lille, le 2 novembre 2026\n", "").replace("Nous n'avons pas reçu", sentence + " Nous n'avons pas reçu")
     found = read_decision(letter)
     assert (found["decision.date"].value if "decision.date" in found else None) == day
+
+
+@pytest.mark.parametrize("sentence, alleged", [
+    ("Ces déclarations délibérément inexactes ont entraîné le versement d'allocations indues.", True),
+    ("Le caractère répété de ces omissions conduit à les regarder comme délibérées.", True),
+    ("Ces faits ont été signalés au procureur de la République, conformément à l'article 40 du code de procédure pénale.", True),
+    # good faith not established is no denial of fraud
+    ("Vos explications ne permettent pas d'établir votre bonne foi. Je retiens l'intention frauduleuse.", True),
+    ("Votre bonne foi n'est pas mise en cause.", False),
+])
+def test_fraud_in_a_fifth_writers_words(sentence: str, alleged: bool) -> None:
+    """Held-out 35 (controls, hearings, fraud and penalties), after its measure."""
+    letter = FRANCE_TRAVAIL_SANCTION.replace("Vous ne vous êtes pas présenté", f"{sentence}\n\nVous ne vous êtes pas présenté")
+    assert read_decision(letter)["context.fraud_alleged"].value is alleged
