@@ -119,7 +119,7 @@ def same(field: str, expected: Any, proposed: Any) -> bool:
             street = _fold(expected, accents=False)
             return len(parts) > 1 and parts.count(street) == 1 and all(_COMPLEMENT.match(part) for part in parts if part != street)
         if field == "organism.address":   # « 97411 Saint-Paul CEDEX »: the body's postal address, CEDEX and all
-            got = _CEDEX.sub("", got)
+            got, want = _CEDEX.sub("", got), _CEDEX.sub("", want)
         return got == want or (field == "organism.address" and got.endswith(" " + want))
     return _fold(proposed) == _fold(expected)
 

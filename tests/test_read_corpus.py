@@ -242,6 +242,7 @@ def test_the_bench_counts_the_addressee_s_complement_lines_as_part_of_the_addres
 def test_the_bench_counts_a_body_s_cedex_as_part_of_its_address(proposed: str, right: bool) -> None:
     """A body's CEDEX is its postal address (the letter goes there); a service before the street too."""
     assert _bench().same("organism.address", "3 rue Paul Bert, 97318 Mana", proposed) is right
+    assert _bench().same("organism.address", "3 rue Paul Bert, 97318 Mana Cedex", proposed) is right   # expected with it
 
 
 def _bench() -> Any:
