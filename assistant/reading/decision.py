@@ -1315,10 +1315,11 @@ _ORDER = re.compile(r"^vu (?:le|la|les|l')\b(?s:.*)^article (?:1|1er|premier)\b"
 _SMALL_LE = re.compile(r"(?:^|[|│])\s*le (?:\d|1er)")
 _CAPITAL_LE = re.compile(r"(?:^|[|│])\s*Le (?:\d|1er)")
 # Where the letter dates itself outside a date line: its print date, a commission's sitting.
-_SITTING_SAID = re.compile(r"\b(?:cdaph|commission)\b[^.]{0,100}?\b(?:reunie|siegeant) (?:en seance )?(?:le|du)\s+")
+_SAT = r"\b[^.]{0,100}?\b(?:reunie|siegeant) (?:en seance )?(?:le|du)\s+"   # « …, réunie en séance le »
+_SITTING_SAID = re.compile(rf"\b(?:cdaph|commission){_SAT}")
 # The CDAPH's own sitting told in a sentence: the commission decides there (another commission,
 # the penalties', only gives its opinion).
-_CDAPH_SAT = re.compile(r"\b(?:cdaph|commission des droits et de l'autonomie)\b[^.]{0,100}?\b(?:reunie|siegeant) (?:en seance )?(?:le|du)\s+")
+_CDAPH_SAT = re.compile(rf"\b(?:cdaph|commission des droits et de l'autonomie){_SAT}")
 _DATED_ELSEWHERE = re.compile(r"\b(?:(?:document |courrier )?(?:edite|imprime|genere|mis a disposition)e? le|en seance (?:pleniere )?du)\s*:?\s*")
 # A legal text named with its date: « décret n° 2019-797 du », « loi du », « arrêté du ».
 _TEXT_DATED = re.compile(r"\b(?:decret|loi|arrete|ordonnance|circulaire|reglement|convention)\b[^.()]{0,40}\bdu (?:1er )?$")
