@@ -823,10 +823,11 @@ def _split_names(names: str) -> Optional[tuple[str, str, float]]:
     return None
 
 
-_TITLE_WORD_AT = re.compile(rf"(?:^|\s)(?:{_CIVILITY}|m\.)\s")
+_TITLE_IN_TEXT = rf"(?:{_CIVILITY}|m\.)"   # inside a line, « M » needs its dot
+_TITLE_WORD_AT = re.compile(rf"(?:^|\s){_TITLE_IN_TEXT}\s")
 # (the last title on the line: « Affaire suivie par Mme Leroy Madame Hawa KERHERVÉ », an agent's
 # name in the references' column, then hers)
-_TITLE_IN_LINE = re.compile(rf"(?:^|\s)(?:{_CIVILITY}|m\.)\s+(?P<names>(?:(?!\b(?:{_CIVILITY}|m\.)\s)[^\d,:;()]){{2,60}})$")
+_TITLE_IN_LINE = re.compile(rf"(?:^|\s){_TITLE_IN_TEXT}\s+(?P<names>(?:(?!\b{_TITLE_IN_TEXT}\s)[^\d,:;()]){{2,60}})$")
 _POSTAL_IN_LINE = re.compile(r"(?:^|\s)(?P<pc>[0-9OoIlS]{5})\s+(?P<city>[^\W\d][^\d,;:()]{1,50}?)(?:\s+cedex\b.*)?$", re.IGNORECASE)
 
 
@@ -1410,11 +1411,11 @@ def dates(letter: Letter) -> Found:
         label_above = lines[i - 1][1] if i else ""
         if i >= 2 and re.search(r"\b(?:de|du|d')$", lines[i - 2][1]):
             label_above = f"{lines[i - 2][1]} {label_above}" if _DATE_LABEL_ALONE.match(f"{lines[i - 2][1]} {label_above}") else label_above
-        if not found and i and ((i < end and _DATE_LABEL_ALONE.match(label_above)) or
-                                _PLACE_LE_ENDS.search(lines[i - 1][1])):
+        label_alone = bool(i) and i < end and _DATE_LABEL_ALONE.match(label_above) is not None
+        if not found and i and (label_alone or _PLACE_LE_ENDS.search(lines[i - 1][1])):
             # « Émis le » then, on the next line, « 2 avril 2026 » (a column of labels); « Objet :
             # … — Bordeaux, le » then « 16/03/2026 » (the date run to the next line)
-            found, labelled_above = [folded], _DATE_LABEL_ALONE.match(label_above) is not None
+            found, labelled_above = [folded], label_alone
         # a references' table: « N° ALLOCATAIRE  DATE  RÉFÉRENCE » over « 7365087 15/06/2026 REF-… »,
         # the row's one date under the heading's « Date »
         if not found and i and i < end and _DATE_HEADING.search(label_above) and not re.search(r"\d", label_above) \
@@ -1693,6 +1694,11 @@ def _label_like(folded_line: str, words: int = 8) -> bool:
     return _worded(line) and len(line.split()) <= words and not line.endswith((".", ")", ";", ","))
 
 
+def _row_end(folded_line: str) -> Optional[re.Match[str]]:
+    """The amount that ends a table's row (« … 31/07/2026 3 900,57 euros »), if one does."""
+    return next((m for m in AMOUNT.finditer(folded_line) if not folded_line[m.end():].strip()), None)
+
+
 def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     """(row's label, amount, line) of a table whose heading says its figures are in euros
     (« Détail  Montant (€) » then « Montant total de la dette  2048,00 »): the rows right
@@ -1723,10 +1729,10 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
     # a table's row on its line, its amount with the currency at the end (« Indemnités journalières
     # versées à tort jusqu'au 31 mai 2026   3 390,33 € »): not a sentence's end (« … la somme de »)
     for line, folded in lines:
-        ends = [m for m in AMOUNT.finditer(folded) if not folded[m.end():].strip()]
-        label = folded[:ends[0].start()].strip() if ends else ""
-        if label and not AMOUNT.search(label) and not _ROW_LINKED.search(label):
-            yield label, as_number(parse_amount(ends[0])), line
+        end = _row_end(folded)
+        label = folded[:end.start()].strip() if end else ""
+        if end and label and not AMOUNT.search(label) and not _ROW_LINKED.search(label):
+            yield label, as_number(parse_amount(end)), line
     # a label alone on its line, its amount alone on the next (« MONTANT DE L'INDU » / « 3638,26 € »)
     # — one pair alone: no other label right above, no other amount right below (those are
     # two columns, paired below)
@@ -1760,9 +1766,10 @@ def _euro_rows(letter: Letter) -> Iterator[tuple[str, float | int, str]]:
 
 # A row naming the whole sum claimed: « Montant de l'indu », « Total du trop-perçu », « Montant à
 # reverser », « Somme à rembourser ».
-_CLAIM_LABEL = re.compile(r"^(?:montant|total|somme)\b[^\d]{0,40}\b(?:indu|trop[- ]?percu|a (?:reverser|rembourser|restituer)|creance|dette)\b")
+_CLAIM_WORDS = r"\b(?:indu|trop[- ]?percu|a (?:reverser|rembourser|restituer)|creance|dette)"
+_CLAIM_LABEL = re.compile(rf"^(?:montant|total|somme)\b[^\d]{{0,40}}{_CLAIM_WORDS}\b")
 # The same words as a table's last column heading (« Prestation  Du  Au  Montant de la dette »)
-_CLAIM_HEADING = re.compile(r"\s(?:montant|total|somme)\b[^\d]{0,20}\b(?:indu|trop[- ]?percu|a (?:reverser|rembourser|restituer)|creance|dette)(?: \((?:en )?(?:€|euros?)\))?\s*$")
+_CLAIM_HEADING = re.compile(rf"\s(?:montant|total|somme)\b[^\d]{{0,20}}{_CLAIM_WORDS}(?: \((?:en )?(?:€|euros?)\))?\s*$")
 
 
 # the next sentence giving the amount of the one before (« Elle s'élève à … », « Ce montant est de … »)
@@ -1781,11 +1788,6 @@ _REMINDER = re.compile(r"\b(?:relance|rappel (?:de (?:dette|paiement)|avant pour
 # The amount a deduction's cue names: « retenue (mensuelle) de », « … d'un montant de », « déduite de
 # vos prochaines prestations à raison de »
 _WITHHELD_AT = re.compile(r"(?:\s+(?:mensuelle\s+)?(?:de|d'un montant de)|[^.;€\d]{0,60}?\b(?:a raison|a hauteur|a concurrence) de)\s+")
-
-
-def _row_end(folded_line: str) -> Optional[re.Match[str]]:
-    """The amount that ends a table's row (« … 31/07/2026 3 900,57 euros »), if one does."""
-    return next((m for m in AMOUNT.finditer(folded_line) if not folded_line[m.end():].strip()), None)
 
 
 def amounts(letter: Letter) -> Found:
