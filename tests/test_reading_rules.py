@@ -2064,34 +2064,37 @@ def test_a_date_line_as_ocr_reads_it(line: str) -> None:
     assert read_decision(letter)["decision.date"].value == "2026-11-02"
 
 
-@pytest.mark.parametrize("benefit, kind", [("allocation de solidarité aux personnes âgées", "carsat"),
-                                           ("complémentaire santé solidaire", "cpam"), ("aide", None)])
-def test_a_cgss_is_the_carsat_or_the_cpam_by_its_benefit(benefit: str, kind: "str | None") -> None:
-    """Overseas, one caisse générale de sécurité sociale runs pensions and health: the benefit
-    named says which; none, no kind. Its address may take five lines under the name."""
-    letter = ("CGSS de la Martinique\nCaisse générale de sécurité sociale\nPôle Retraite – Service des prestations\nPlace d'Armes\n"
-              "BP 7\n97232 LE LAMENTIN\n\nMonsieur Paul Roux\n14 bis rue Ernest Deproge\n97200 Fort-de-France\n"
-              f"Le Lamentin, le 26 février 2026\nObjet : votre {benefit}\nMonsieur,\nTexte.\nVeuillez agréer, Monsieur, nos salutations.\n")
-    found = _values(read_decision(letter))
-    assert found.get("organism.kind") == kind
-    if kind:
-        assert found["organism.name"] == "CGSS de la Martinique"
-        assert found["organism.address"].casefold().endswith("place d'armes, bp 7, 97232 le lamentin")
+# Overseas, one caisse runs several bodies' benefits (bodies.yaml `overseas_shared`, `mayotte`):
+# a CGSS pensions and health, Mayotte's caisse family benefits too. Its address may take five
+# lines under the name; Mayotte's whole name has no place after it.
+_CGSS = ("CGSS de la Martinique\nCaisse générale de sécurité sociale\nPôle Retraite – Service des prestations\nPlace d'Armes\n"
+         "BP 7\n97232 LE LAMENTIN\n\nMonsieur Paul Roux\n14 bis rue Ernest Deproge\n97200 Fort-de-France\n"
+         "Le Lamentin, le 26 février 2026\nObjet : votre {benefit}\nMonsieur,\nTexte.\nVeuillez agréer, Monsieur, nos salutations.\n")
+_CSSM = ("Caisse de sécurité sociale de Mayotte\nBranche Famille – Prestations familiales\n8 quai de la Fosse – 97600 Mamoudzou\n"
+         "Édité le 21-8-2026\nMatricule : 5294324\nMonsieur Wilfried Pierre-Louis\n118 boulevard Pasteur\n97650 M'Tsangamouji\n"
+         "AVIS DE DETTE\nMonsieur,\nUn montant de {benefit} vous a été versé à tort.\n")
+_MARTINIQUE = (_CGSS, "CGSS de la Martinique", "Place d'Armes, BP 7, 97232 LE LAMENTIN")
+_MAYOTTE = (_CSSM, "Caisse de sécurité sociale de Mayotte", "8 quai de la Fosse, 97600 Mamoudzou")
 
 
-@pytest.mark.parametrize("benefit, kind", [("allocations familiales", "caf"), ("complémentaire santé solidaire", "cpam"),
-                                           ("allocation de solidarité aux personnes âgées", "carsat"), ("aide", None)])
-def test_mayottes_one_caisse_is_the_caf_the_cpam_or_the_carsat_by_its_benefit(benefit: str, kind: "str | None") -> None:
-    """In Mayotte one caisse (bodies.yaml `mayotte`) pays family benefits, health and pensions:
-    its whole name says which body with no place after it, and the benefit named says which kind."""
-    letter = ("Caisse de sécurité sociale de Mayotte\nBranche Famille – Prestations familiales\n8 quai de la Fosse – 97600 Mamoudzou\n"
-              "Édité le 21-8-2026\nMatricule : 5294324\nMonsieur Wilfried Pierre-Louis\n118 boulevard Pasteur\n97650 M'Tsangamouji\n"
-              f"AVIS DE DETTE\nMonsieur,\nUn montant de {benefit} vous a été versé à tort.\n")
-    found = _values(read_decision(letter))
+@pytest.mark.parametrize("caisse, benefit, kind", [
+    (_MARTINIQUE, "allocation de solidarité aux personnes âgées", "carsat"),
+    (_MARTINIQUE, "complémentaire santé solidaire", "cpam"),
+    (_MARTINIQUE, "aide", None),
+    (_MAYOTTE, "allocations familiales", "caf"),
+    (_MAYOTTE, "complémentaire santé solidaire", "cpam"),
+    (_MAYOTTE, "allocation de solidarité aux personnes âgées", "carsat"),
+    (_MAYOTTE, "aide", None),
+])
+def test_an_overseas_caisse_is_the_body_whose_benefit_it_names(caisse: "tuple[str, str, str]", benefit: str,
+                                                                kind: "str | None") -> None:
+    """One caisse for several kinds: the benefit named says which; none, no kind."""
+    letter, name, address = caisse
+    found = _values(read_decision(letter.format(benefit=benefit)))
     assert found.get("organism.kind") == kind
     if kind:
-        assert found["organism.name"] == "Caisse de sécurité sociale de Mayotte"
-        assert found["organism.address"].endswith("8 quai de la Fosse, 97600 Mamoudzou")
+        assert found["organism.name"] == name
+        assert found["organism.address"].endswith(address)
 
 
 def test_a_debt_in_a_one_row_table_and_its_deduction_from_the_next_payments() -> None:
